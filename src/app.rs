@@ -1,0 +1,513 @@
+//! The application state, the [`Msg`]s that change it, and the one [`App::update`].
+//! Drawing is in [`crate::ui`] and reads the state only.
+
+use crate::align::{self, AlignContext, Bead};
+use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
+use crate::keys::{Action, KeyMap};
+use crate::layout::{self, Layout, Position, View};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// The article list.
+    #[default]
+    List,
+    /// The reading pane.
+    Reader,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    /// A terminal event: key, mouse, resize, paste.
+    Term(Event),
+    /// A batch of loaded articles.
+    Loaded(corpus::LoadEvent),
+    /// Loading finished.
+    LoadDone,
+}
+
+/// The list pane's state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListState {
+    /// Selected article (index into the article list).
+    pub selected: usize,
+    /// First visible article.
+    pub offset: usize,
+}
+
+/// The reader's state: the open article, its beads, the laid-out rows and the position.
+#[derive(Debug, Default)]
+pub struct Reader {
+    /// Path of the article shown (or being asked for).
+    pub path: Option<PathBuf>,
+    /// The parsed article, when it could be read.
+    pub article: Option<Article>,
+    /// Why the article could not be read.
+    pub error: Option<String>,
+    /// The alignment of its paragraphs.
+    pub beads: Vec<Bead>,
+    /// The cached layout for the current view and width.
+    pub layout: Layout,
+    /// Whether `layout` is up to date.
+    layout_valid: bool,
+    /// The top of the pane.
+    pub top: Position,
+}
+
+impl Reader {
+    /// The first row shown.
+    pub fn top_row(&self) -> usize {
+        self.layout.row_of(self.top)
+    }
+
+    /// True when the aligner used a bead other than 1-1.
+    pub fn realigned(&self) -> bool {
+        self.beads.iter().any(|b| !b.is_one_to_one())
+    }
+}
+
+/// Loading progress for the status bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// When loading started.
+    pub started: Instant,
+    /// Bytes read so far.
+    pub bytes: u64,
+    /// Whether it has finished.
+    pub done: bool,
+}
+
+/// Where the panes are on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Panes {
+    /// The list (may be empty).
+    pub list: Rect,
+    /// The reader (may be empty).
+    pub reader: Rect,
+    /// The status bar.
+    pub status: Rect,
+    /// Too small for anything but a notice.
+    pub too_small: bool,
+}
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 20;
+/// Smallest usable terminal.
+pub const MIN_HEIGHT: u16 = 4;
+
+/// The whole state.
+#[derive(Debug)]
+pub struct App {
+    /// The articles, sorted by date, page, path.
+    pub articles: Vec<ArticleMeta>,
+    /// Loaded but not yet merged into `articles`.
+    pending: Vec<ArticleMeta>,
+    /// Counts of what was loaded.
+    pub summary: LoadSummary,
+    /// The list pane.
+    pub list: ListState,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// The view the user chose.
+    pub view: View,
+    /// The list hidden, the reader full width.
+    pub zoom: bool,
+    /// The reading pane.
+    pub reader: Reader,
+    /// The help overlay is open.
+    pub help: bool,
+    /// The key map in force.
+    pub keymap: KeyMap,
+    /// Loading progress.
+    pub progress: Progress,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Set when the user asked to quit.
+    pub quit: bool,
+    /// A short message for the status bar.
+    pub message: Option<String>,
+}
+
+impl App {
+    /// A new app with nothing loaded yet.
+    pub fn new(size: (u16, u16)) -> Self {
+        App {
+            articles: Vec::new(),
+            pending: Vec::new(),
+            summary: LoadSummary::default(),
+            list: ListState::default(),
+            focus: Focus::List,
+            view: View::Both,
+            zoom: false,
+            reader: Reader::default(),
+            help: false,
+            keymap: KeyMap::default(),
+            progress: Progress { started: Instant::now(), bytes: 0, done: false },
+            size,
+            quit: false,
+            message: None,
+        }
+    }
+
+    /// A new app holding an already loaded collection.
+    pub fn with_loaded(size: (u16, u16), loaded: Loaded) -> Self {
+        let mut app = App::new(size);
+        app.summary = loaded.summary;
+        app.progress.bytes = app.summary.bytes;
+        app.progress.done = true;
+        app.articles = loaded.articles;
+        app.open_selected();
+        app
+    }
+
+    /// The selected article's metadata.
+    pub fn selected(&self) -> Option<&ArticleMeta> {
+        self.articles.get(self.list.selected)
+    }
+
+    /// Where the panes go in a terminal of this size.
+    pub fn panes(&self) -> Panes {
+        let (w, h) = self.size;
+        let full = Rect::new(0, 0, w, h);
+        if w < MIN_WIDTH || h < MIN_HEIGHT {
+            return Panes { status: full, too_small: true, ..Panes::default() };
+        }
+        let body = Rect::new(0, 0, w, h - 1);
+        let status = Rect::new(0, h - 1, w, 1);
+        let list_w = if self.zoom || (w < 50 && self.focus == Focus::Reader) {
+            0
+        } else if w < 50 {
+            w
+        } else if self.focus == Focus::Reader {
+            (w / 4).clamp(18, 40)
+        } else {
+            (w * 2 / 5).clamp(24, 64)
+        };
+        let list = Rect::new(0, 0, list_w, body.height);
+        // one column of the reader's width is the separator
+        let rx = if list_w == 0 { 0 } else { list_w + 1 };
+        let reader = Rect::new(rx, 0, w.saturating_sub(rx), body.height);
+        Panes { list, reader, status, too_small: false }
+    }
+
+    /// Rows one list item takes at this list width (both titles need two rows when narrow).
+    pub fn item_height(list_width: u16) -> usize {
+        if list_width >= 72 {
+            1
+        } else {
+            2
+        }
+    }
+
+    fn list_rows(&self) -> usize {
+        let p = self.panes();
+        (usize::from(p.list.height) / Self::item_height(p.list.width)).max(1)
+    }
+
+    fn reader_height(&self) -> usize {
+        usize::from(self.panes().reader.height).max(1)
+    }
+
+    /// Handles one message; returns whether anything visible changed.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Term(ev) => self.on_event(ev),
+            Msg::Loaded(ev) => {
+                self.progress.bytes += ev.bytes;
+                let mut batch = Loaded::default();
+                batch.absorb(ev);
+                self.summary.articles += batch.summary.articles;
+                self.summary.warnings += batch.summary.warnings;
+                self.summary.errors += batch.summary.errors;
+                self.summary.skipped += batch.summary.skipped;
+                self.pending.extend(batch.articles);
+                if self.pending.len() >= 4096.max(self.articles.len() / 4) {
+                    self.merge_pending();
+                }
+                true
+            }
+            Msg::LoadDone => {
+                self.merge_pending();
+                self.progress.done = true;
+                true
+            }
+        }
+    }
+
+    /// Moves loaded articles into the sorted list, keeping the selection on its article.
+    pub fn merge_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let keep = self.selected().map(|m| m.path.clone());
+        let mut batch = std::mem::take(&mut self.pending);
+        batch.sort_by(corpus::load::order);
+        let old = std::mem::take(&mut self.articles);
+        let mut merged = Vec::with_capacity(old.len() + batch.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), batch.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => corpus::load::order(x, y).is_le(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            merged.extend(if take_a { a.next() } else { b.next() });
+        }
+        self.articles = merged;
+        if let Some(path) = keep {
+            if let Some(i) = self.articles.iter().position(|m| m.path == path) {
+                self.list.selected = i;
+            }
+        } else {
+            self.list.selected = 0;
+        }
+        self.clamp_list();
+        self.open_selected();
+    }
+
+    fn on_event(&mut self, ev: Event) -> bool {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                if self.help {
+                    self.help = false;
+                    return true;
+                }
+                match self.keymap.action(&k) {
+                    Some(a) => {
+                        self.message = None;
+                        self.act(a);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Event::Mouse(m) => self.on_mouse(m),
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp_list();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        let p = self.panes();
+        let at = ratatui::layout::Position::new(m.column, m.row);
+        let in_list = p.list.contains(at);
+        let in_reader = p.reader.contains(at);
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                if in_list {
+                    let n = self.articles.len();
+                    let rows = self.list_rows();
+                    let max_off = n.saturating_sub(rows);
+                    self.list.offset =
+                        if down { (self.list.offset + 3).min(max_off) } else { self.list.offset.saturating_sub(3) };
+                    let last = (self.list.offset + rows).min(n).saturating_sub(1);
+                    let sel = self.list.selected.clamp(self.list.offset, last);
+                    if sel != self.list.selected {
+                        self.list.selected = sel;
+                        self.open_selected();
+                    }
+                    true
+                } else if in_reader {
+                    self.scroll_reader(if down { 3 } else { -3 });
+                    true
+                } else {
+                    false
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if in_list {
+                    self.focus = Focus::List;
+                    let item = usize::from(m.row - p.list.y) / Self::item_height(p.list.width);
+                    let i = self.list.offset + item;
+                    if i < self.articles.len() {
+                        self.select(i);
+                    }
+                    true
+                } else if in_reader {
+                    self.focus = Focus::Reader;
+                    true
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Carries out an action.
+    pub fn act(&mut self, a: Action) {
+        let page = |app: &App| match app.focus {
+            Focus::List => app.list_rows(),
+            Focus::Reader => app.reader_height().saturating_sub(1).max(1),
+        };
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = !self.help,
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.step(-(page(self) as isize)),
+            Action::PageDown => self.step(page(self) as isize),
+            Action::HalfUp => self.step(-((page(self) / 2).max(1) as isize)),
+            Action::HalfDown => self.step((page(self) / 2).max(1) as isize),
+            Action::Top => self.step(isize::MIN / 2),
+            Action::Bottom => self.step(isize::MAX / 2),
+            Action::FocusReader => {
+                if !self.articles.is_empty() {
+                    self.focus = Focus::Reader;
+                }
+            }
+            Action::FocusList => self.focus = Focus::List,
+            Action::ToggleFocus => {
+                self.focus = match self.focus {
+                    Focus::List if !self.articles.is_empty() => Focus::Reader,
+                    _ => Focus::List,
+                }
+            }
+            Action::PrevArticle => {
+                if self.list.selected > 0 {
+                    self.select(self.list.selected - 1);
+                }
+            }
+            Action::NextArticle => {
+                if self.list.selected + 1 < self.articles.len() {
+                    self.select(self.list.selected + 1);
+                }
+            }
+            Action::CycleView => self.set_view(self.view.next()),
+            Action::Zoom => self.zoom = !self.zoom,
+        }
+    }
+
+    fn step(&mut self, delta: isize) {
+        match self.focus {
+            Focus::List => {
+                if self.articles.is_empty() {
+                    return;
+                }
+                let last = self.articles.len() - 1;
+                let i = (self.list.selected as isize).saturating_add(delta).clamp(0, last as isize);
+                self.select(i as usize);
+            }
+            Focus::Reader => self.scroll_reader(delta),
+        }
+    }
+
+    /// Selects article `i` and shows it in the reader.
+    pub fn select(&mut self, i: usize) {
+        if i != self.list.selected || self.reader.path.is_none() {
+            self.list.selected = i;
+            self.open_selected();
+        }
+        self.clamp_list();
+    }
+
+    fn clamp_list(&mut self) {
+        let n = self.articles.len();
+        if n == 0 {
+            self.list = ListState::default();
+            return;
+        }
+        self.list.selected = self.list.selected.min(n - 1);
+        let rows = self.list_rows();
+        if self.list.selected < self.list.offset {
+            self.list.offset = self.list.selected;
+        } else if self.list.selected >= self.list.offset + rows {
+            self.list.offset = self.list.selected + 1 - rows;
+        }
+        self.list.offset = self.list.offset.min(n.saturating_sub(rows));
+    }
+
+    /// Points the reader at the selected article; it is read when next drawn.
+    fn open_selected(&mut self) {
+        let path = self.selected().map(|m| m.path.clone());
+        if path != self.reader.path {
+            self.reader = Reader { path, ..Reader::default() };
+        }
+    }
+
+    /// Reads, parses and aligns the selected article if not done yet, and lays it out for
+    /// the reader's current width. Called before drawing.
+    pub fn prepare(&mut self) {
+        let Some(path) = self.reader.path.clone() else { return };
+        if self.reader.article.is_none() && self.reader.error.is_none() {
+            match read_article(&path) {
+                Ok((article, beads)) => {
+                    self.reader.article = Some(article);
+                    self.reader.beads = beads;
+                }
+                Err(e) => self.reader.error = Some(e),
+            }
+            self.reader.layout_valid = false;
+        }
+        let width = self.panes().reader.width;
+        let Some(article) = &self.reader.article else { return };
+        let view = self.view.effective(width);
+        if !self.reader.layout_valid || self.reader.layout.width != width || self.reader.layout.view != view {
+            let old = std::mem::take(&mut self.reader.layout);
+            let fresh = !self.reader.layout_valid;
+            self.reader.layout = layout::layout(article, &self.reader.beads, self.view, width.max(1));
+            self.reader.top = if fresh {
+                Position::default()
+            } else if old.view != view {
+                self.reader.layout.translate(self.reader.top, &old)
+            } else {
+                self.reader.top
+            };
+            self.reader.layout_valid = true;
+        }
+        self.scroll_reader(0);
+    }
+
+    /// Changes the view, keeping the paragraph at the top in place.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+        self.prepare();
+    }
+
+    fn scroll_reader(&mut self, delta: isize) {
+        let h = self.reader_height();
+        let rows = self.reader.layout.rows.len();
+        let max_top = rows.saturating_sub(h);
+        let top = self.reader.top_row() as isize;
+        let new = top.saturating_add(delta).clamp(0, max_top as isize) as usize;
+        if new != top as usize || delta == 0 {
+            self.reader.top = self.reader.layout.position(new);
+        }
+    }
+}
+
+/// Reads, parses and aligns one article.
+pub fn read_article(path: &std::path::Path) -> Result<(Article, Vec<Bead>), String> {
+    let bytes = corpus::read_source(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match corpus::parse_bytes(path, &bytes) {
+        Parsed::Article(a) => {
+            let beads = align_article(&a);
+            Ok((*a, beads))
+        }
+        Parsed::NotArticle(why) => Err(format!("{} is no longer an article: {why}", path.display())),
+    }
+}
+
+/// The alignment of an article's paragraphs (the one place that decides how they pair).
+pub fn align_article(a: &Article) -> Vec<Bead> {
+    let en = a.en_paras();
+    let zh = a.zh_paras();
+    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
+    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
+    // The dynamic program is quadratic: very long damaged files pair in order instead.
+    if en.len().saturating_mul(zh.len()) > 1_000_000 {
+        return align::align_naive(en.len(), zh.len());
+    }
+    align::align(&en, &zh, &ctx)
+}

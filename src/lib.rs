@@ -1,0 +1,21 @@
+//! diglot: a terminal reader for bilingual newspaper articles, English and Chinese side by
+//! side. The library holds everything; the binary is a thin CLI over it.
+//!
+//! - [`corpus`]: the article model, the pure parser, the parallel loader.
+//! - [`align`]: paragraph alignment of the two languages (pure).
+//! - [`layout`]: wrapping an article into rows for a view and a width (pure).
+//! - [`app`], [`keys`], [`ui`], [`tui`]: the terminal reader.
+//! - [`commands`]: the plain-text subcommands.
+
+#![warn(missing_docs)]
+
+pub mod align;
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod corpus;
+pub mod keys;
+pub mod layout;
+pub mod text;
+pub mod tui;
+pub mod ui;

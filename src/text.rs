@@ -1,0 +1,112 @@
+//! Text that came from files is untrusted: [`sanitize`] makes it safe to put on a terminal.
+//! Display-width helpers measure with unicode-width and never cut inside a character.
+
+use std::borrow::Cow;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Columns a tab becomes.
+pub const TAB_WIDTH: usize = 4;
+
+/// Is `c` something that must not reach the terminal as it is?
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        // bidi embeddings, overrides and isolates can reorder what the terminal shows
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        // the byte-order mark, interlinear annotations, line/paragraph separators
+        || matches!(c, '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A visible stand-in for an unsafe character: C0 controls become their Control Pictures
+/// (`␛` for ESC), everything else `�`. Tabs become spaces, newlines a space.
+fn replacement(c: char, out: &mut String) {
+    match c {
+        '\t' => out.extend(std::iter::repeat_n(' ', TAB_WIDTH)),
+        '\n' | '\r' => out.push(' '),
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+        '\u{7f}' => out.push('\u{2421}'),
+        '\u{feff}' | '\u{200e}' | '\u{200f}' => {}
+        _ => out.push('\u{fffd}'),
+    }
+}
+
+/// Makes text safe for a terminal: no C0/C1 control character, no escape sequence, no bidi
+/// override passes; each is replaced by a visible placeholder (tabs by spaces). Borrowed when
+/// nothing had to change, which is the common case.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    match s.find(is_unsafe) {
+        None => Cow::Borrowed(s),
+        Some(first) => {
+            let mut out = String::with_capacity(s.len() + 8);
+            out.push_str(&s[..first]);
+            for c in s[first..].chars() {
+                if is_unsafe(c) {
+                    replacement(c, &mut out);
+                } else {
+                    out.push(c);
+                }
+            }
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Display width in terminal columns (CJK counts 2).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// The longest prefix of `s` that fits in `max` columns, cut on a character boundary.
+pub fn truncate(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max {
+            return &s[..i];
+        }
+        used += w;
+    }
+    s
+}
+
+/// `s` cut to `max` columns with `…` when it did not fit, then padded with spaces to exactly
+/// `max` columns.
+pub fn fit(s: &str, max: usize) -> String {
+    let mut out = if width(s) <= max {
+        s.to_string()
+    } else if max == 0 {
+        String::new()
+    } else {
+        let mut t = truncate(s, max - 1).to_string();
+        t.push('…');
+        t
+    };
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', max.saturating_sub(w)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_replaces_escapes_and_controls() {
+        let s = sanitize("a\u{1b}[31mred\u{7}\u{9b}2J\u{202e}x\ty");
+        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        assert_eq!(s, "a\u{241b}[31mred\u{2407}\u{fffd}2J\u{fffd}x    y");
+    }
+
+    #[test]
+    fn sanitize_borrows_clean_text() {
+        assert!(matches!(sanitize("湘乡县 plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncate_respects_double_width() {
+        assert_eq!(truncate("湘乡县", 5), "湘乡");
+        assert_eq!(truncate("湘乡县", 6), "湘乡县");
+        assert_eq!(fit("湘乡县", 5), "湘乡…");
+        assert_eq!(width(&fit("湘乡县x", 4)), 4);
+        assert_eq!(fit("ab", 4), "ab  ");
+    }
+}

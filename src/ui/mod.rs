@@ -1,0 +1,56 @@
+//! Drawing: a pure function of the [`App`] state onto a ratatui frame. Only visible rows are
+//! touched. Every string drawn has been sanitized (see [`crate::text::sanitize`]).
+
+mod help;
+mod list;
+mod reader;
+mod status;
+
+use crate::app::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::Frame;
+
+/// Draws the whole screen. Call [`App::prepare`] first so the reader's layout is ready.
+pub fn draw(app: &App, frame: &mut Frame<'_>) {
+    render(app, frame.area(), frame.buffer_mut());
+}
+
+/// Draws the whole app into a buffer (the testable core of [`draw`]).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let panes = app.panes();
+    if panes.too_small {
+        let msg = crate::text::fit("diglot: window too small", usize::from(area.width));
+        buf.set_string(area.x, area.y, msg, Style::default().add_modifier(Modifier::REVERSED));
+        return;
+    }
+    if panes.list.width > 0 {
+        list::render(app, panes.list, buf);
+        if panes.reader.width > 0 {
+            let x = panes.list.right();
+            let style = if app.focus == crate::app::Focus::List {
+                Style::default().add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().add_modifier(Modifier::DIM)
+            };
+            for y in panes.list.top()..panes.list.bottom() {
+                buf.set_string(x, y, "│", style);
+            }
+        }
+    }
+    if panes.reader.width > 0 {
+        reader::render(app, panes.reader, buf);
+    }
+    status::render(app, panes.status, buf);
+    if app.help {
+        help::render(app, area, buf);
+    }
+}
+
+/// Writes `text` (already sanitized) at x,y clipped to `max` columns; returns columns used.
+pub(crate) fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, style: Style) -> usize {
+    let t = crate::text::truncate(text, max);
+    buf.set_stringn(x, y, t, max, style);
+    crate::text::width(t)
+}
