@@ -14,13 +14,12 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("/// The embedded seed articles: (file name, bytes).\npub static SEEDS: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The embedded seed articles: (file name, bytes).\npub static SEEDS: &[(&str, &[u8])] = &[\n",
+    );
     for n in &names {
         println!("cargo:rerun-if-changed={}", dir.join(n).display());
-        out.push_str(&format!(
-            "    ({n:?}, include_bytes!({:?})),\n",
-            dir.join(n).display().to_string()
-        ));
+        out.push_str(&format!("    ({n:?}, include_bytes!({:?})),\n", dir.join(n).display().to_string()));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets this")).join("seeds.rs");

@@ -184,7 +184,7 @@ impl App {
         } else if w < 50 {
             w
         } else if self.focus == Focus::Reader {
-            (w / 4).clamp(18, 40)
+            (w / 5).clamp(16, 40)
         } else {
             (w * 2 / 5).clamp(24, 64)
         };
@@ -309,8 +309,11 @@ impl App {
                     let n = self.articles.len();
                     let rows = self.list_rows();
                     let max_off = n.saturating_sub(rows);
-                    self.list.offset =
-                        if down { (self.list.offset + 3).min(max_off) } else { self.list.offset.saturating_sub(3) };
+                    self.list.offset = if down {
+                        (self.list.offset + 3).min(max_off)
+                    } else {
+                        self.list.offset.saturating_sub(3)
+                    };
                     let last = (self.list.offset + rows).min(n).saturating_sub(1);
                     let sel = self.list.selected.clamp(self.list.offset, last);
                     if sel != self.list.selected {

@@ -53,11 +53,8 @@ struct ListEntry<'a> {
 pub fn list(paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), CmdError> {
     let loaded = corpus::load_paths(paths);
     if json {
-        let entries: Vec<ListEntry<'_>> = loaded
-            .articles
-            .iter()
-            .map(|m| ListEntry { meta: m, title_zh_full: m.title_zh_full() })
-            .collect();
+        let entries: Vec<ListEntry<'_>> =
+            loaded.articles.iter().map(|m| ListEntry { meta: m, title_zh_full: m.title_zh_full() }).collect();
         serde_json::to_writer_pretty(&mut *out, &entries).map_err(io::Error::other)?;
         writeln!(out)?;
     } else {
@@ -99,7 +96,13 @@ fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::
 }
 
 /// `diglot show`.
-pub fn show(article: &str, paths: &[PathBuf], lang: Lang, width: u16, out: &mut dyn Write) -> Result<(), CmdError> {
+pub fn show(
+    article: &str,
+    paths: &[PathBuf],
+    lang: Lang,
+    width: u16,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
     let (a, beads) = open(article, paths)?;
     let view = match lang {
         Lang::Both => View::Both,

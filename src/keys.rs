@@ -130,7 +130,11 @@ impl Default for KeyMap {
                 b(vec![Key::ctrl('u')], HalfUp, "half a page up"),
                 b(vec![Key::ch('g'), Key::plain(K::Home)], Top, "to the top"),
                 b(vec![Key::ch('G'), Key::plain(K::End)], Bottom, "to the bottom"),
-                b(vec![Key::plain(K::Enter), Key::ch('l'), Key::plain(K::Right)], FocusReader, "read the article"),
+                b(
+                    vec![Key::plain(K::Enter), Key::ch('l'), Key::plain(K::Right)],
+                    FocusReader,
+                    "read the article",
+                ),
                 b(vec![Key::ch('h'), Key::plain(K::Left), Key::plain(K::Esc)], FocusList, "back to the list"),
                 b(vec![Key::plain(K::Tab), Key::plain(K::BackTab)], ToggleFocus, "switch pane"),
                 b(vec![Key::ch('[')], PrevArticle, "previous article (reader)"),

@@ -13,7 +13,7 @@ use std::ops::Range;
 use textwrap::{Options, WordSeparator, WrapAlgorithm};
 
 /// Below this many columns, view "both" shows the languages interleaved instead.
-pub const BOTH_MIN_WIDTH: u16 = 60;
+pub const BOTH_MIN_WIDTH: u16 = 44;
 /// The gutter between the two columns of view "both".
 pub const GUTTER: &str = " │ ";
 const GUTTER_WIDTH: usize = 3;
@@ -293,7 +293,14 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, left: Vec<Cell>, right: Vec<Cell>, en: Range<usize>, zh: Range<usize>, bead: Option<usize>) {
+    fn push(
+        &mut self,
+        left: Vec<Cell>,
+        right: Vec<Cell>,
+        en: Range<usize>,
+        zh: Range<usize>,
+        bead: Option<usize>,
+    ) {
         let start = self.rows.len();
         if self.two {
             let n = left.len().max(right.len());
@@ -363,7 +370,7 @@ pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layo
             }
             if n == 0 {
                 let note = if zh { "(no Chinese text)" } else { "(no English text)" };
-                let at = if zh { 0..0 } else { 0..0 };
+                let at = 0..0;
                 b.push(cells(note, lw, Kind::Note), Vec::new(), at.clone(), at, None);
             }
         }

@@ -10,33 +10,40 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = match cli.command {
-        None => {
-            drop(out);
-            return match diglot::tui::run(cli.paths) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("diglot: {e}");
-                    ExitCode::from(2)
-                }
-            };
-        }
-        Some(Command::Check { paths, verbose }) => commands::check(&paths, verbose, &mut out).map(|errors| {
-            if errors {
-                commands::EXIT_ERRORS
-            } else {
-                0
+    let result =
+        match cli.command {
+            None => {
+                drop(out);
+                return match diglot::tui::run(cli.paths) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("diglot: {e}");
+                        ExitCode::from(2)
+                    }
+                };
             }
-        }),
-        Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
-        Some(Command::Show { article, paths, lang, width }) => {
-            commands::show(&article, &paths, lang, width, &mut out).map(|()| 0)
-        }
-        Some(Command::Align { article, paths, json }) => commands::align(&article, &paths, json, &mut out).map(|()| 0),
-    };
+            Some(Command::Check { paths, verbose }) => commands::check(&paths, verbose, &mut out).map(
+                |errors| {
+                    if errors {
+                        commands::EXIT_ERRORS
+                    } else {
+                        0
+                    }
+                },
+            ),
+            Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
+            Some(Command::Show { article, paths, lang, width }) => {
+                commands::show(&article, &paths, lang, width, &mut out).map(|()| 0)
+            }
+            Some(Command::Align { article, paths, json }) => {
+                commands::align(&article, &paths, json, &mut out).map(|()| 0)
+            }
+        };
     let flushed = out.flush();
     match (result, flushed) {
-        (Err(CmdError::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(CmdError::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         (Ok(code), Ok(())) => ExitCode::from(code as u8),
         (Ok(_), Err(e)) => {
             eprintln!("diglot: {e}");

@@ -7,9 +7,7 @@ use crate::corpus;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
-};
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::ExecutableCommand;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
@@ -64,14 +62,11 @@ fn event_loop(term: &mut Terminal<CrosstermBackend<Stdout>>, paths: Vec<PathBuf>
     // Input: blocks in crossterm's read; ends when the receiver is gone.
     {
         let tx = tx.clone();
-        std::thread::spawn(move || loop {
-            match crossterm::event::read() {
-                Ok(ev) => {
-                    if tx.send(Msg::Term(ev)).is_err() {
-                        break;
-                    }
+        std::thread::spawn(move || {
+            while let Ok(ev) = crossterm::event::read() {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    break;
                 }
-                Err(_) => break,
             }
         });
     }

@@ -217,12 +217,7 @@ pub fn load_stream(
 /// Loads everything under `paths` (the embedded seeds when empty), sorted.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let loaded = std::sync::Mutex::new(Loaded::default());
-    load_stream(
-        paths,
-        256,
-        &|ev| loaded.lock().unwrap_or_else(|e| e.into_inner()).absorb(ev),
-        &|| false,
-    );
+    load_stream(paths, 256, &|ev| loaded.lock().unwrap_or_else(|e| e.into_inner()).absorb(ev), &|| false);
     let mut loaded = loaded.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.sort();
     loaded

@@ -32,10 +32,7 @@ fn classify(head: &[u8]) -> Result<(), &'static str> {
         return Err("binary file");
     }
     let probe = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
-    let first = probe
-        .split(|&b| b == b'\n')
-        .map(|l| l.trim_ascii())
-        .find(|l| !l.is_empty());
+    let first = probe.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
     match first {
         None => Err("blank file"),
         Some(l) if l.starts_with(b"Title:") => Ok(()),
@@ -53,10 +50,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
         Ok(s) => s.to_owned(),
         Err(e) => {
             let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-            diags.push(Diagnostic::error(
-                line,
-                "invalid UTF-8 (the bad bytes are shown as \u{fffd})",
-            ));
+            diags.push(Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})"));
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
@@ -132,9 +126,7 @@ impl<'t> Cursor<'t> {
 }
 
 fn header_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.strip_prefix(key)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .map(|v| v.trim_matches(is_ws))
+    line.strip_prefix(key).and_then(|rest| rest.strip_prefix(':')).map(|v| v.trim_matches(is_ws))
 }
 
 /// Splits names separated by two or more spaces or by U+3000.
@@ -165,10 +157,8 @@ fn parse_edition(line: &str) -> Option<(Option<u32>, String)> {
         .collect();
     let page = digits.parse().ok();
     let after = after.trim_matches(is_ws);
-    let section = after
-        .strip_prefix(['(', '（'])
-        .map(|s| s.strip_suffix([')', '）']).unwrap_or(s))
-        .unwrap_or(after);
+    let section =
+        after.strip_prefix(['(', '（']).map(|s| s.strip_suffix([')', '）']).unwrap_or(s)).unwrap_or(after);
     Some((page, section.trim_matches(is_ws).to_string()))
 }
 
@@ -241,17 +231,13 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                         format!("malformed date `{}` (expected YYYY-MM-DD)", clip(v)),
                     ));
                 }
-            } else if let (false, Some(v)) = (
-                seen_page,
-                header_value(line, "Page").or_else(|| header_value(line, "Edition")),
-            ) {
+            } else if let (false, Some(v)) =
+                (seen_page, header_value(line, "Page").or_else(|| header_value(line, "Edition")))
+            {
                 seen_page = true;
                 page_en = v.parse::<u32>().ok();
                 if page_en.is_none() {
-                    diags.push(Diagnostic::error(
-                        i + 1,
-                        format!("page is not a number: `{}`", clip(v)),
-                    ));
+                    diags.push(Diagnostic::error(i + 1, format!("page is not a number: `{}`", clip(v))));
                 }
             } else if let (false, Some(v)) = (seen_col, header_value(line, "Column")) {
                 seen_col = true;
@@ -265,10 +251,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
             diags.push(Diagnostic::error(i.min(n).max(1), "no `Date:` line in the header"));
         }
         if !seen_page {
-            diags.push(Diagnostic::warning(
-                i.min(n).max(1),
-                "no `Page:` or `Edition:` line in the header",
-            ));
+            diags.push(Diagnostic::warning(i.min(n).max(1), "no `Page:` or `Edition:` line in the header"));
         }
 
         // --- English body and glossary ------------------------------------------------------
@@ -315,10 +298,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
             if i < n && cur.trimmed(i) == "Original:" {
                 original = Some(i);
             } else {
-                diags.push(Diagnostic::error(
-                    (i + 1).min(n.max(1)),
-                    "no `Original:` line after `<hr />`",
-                ));
+                diags.push(Diagnostic::error((i + 1).min(n.max(1)), "no `Original:` line after `<hr />`"));
             }
         }
         if let Some(o) = original {
@@ -454,9 +434,8 @@ fn parse_gloss(line: &str) -> GlossEntry {
 
 /// `加强集体领导  湘乡县...` -> ("加强集体领导", "湘乡县...").
 fn split_title(title: &str) -> (&str, &str) {
-    let cut = title
-        .char_indices()
-        .find(|&(k, c)| c == '\u{3000}' || (c == ' ' && title[k + 1..].starts_with(' ')));
+    let cut =
+        title.char_indices().find(|&(k, c)| c == '\u{3000}' || (c == ' ' && title[k + 1..].starts_with(' ')));
     match cut {
         Some((k, _)) => (title[..k].trim_matches(is_ws), title[k..].trim_matches(is_ws)),
         None => (title, ""),

@@ -57,9 +57,10 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
             put(buf, x, y, &fit(&en, en_w), en_w, base);
             put(buf, x + en_w as u16 + 1, y, &fit(&zh, zh_w), zh_w, base.fg(Color::LightGreen));
         } else {
-            put(buf, x, y, &fit(&en, left), left, base);
-            let indent = 4.min(w);
-            put(buf, area.x + indent as u16, y + 1, &fit(&zh, w - indent), w - indent, base.fg(Color::LightGreen));
+            // Chinese titles are short: beside the date; the English title gets its own row.
+            put(buf, x, y, &fit(&zh, left), left, base.fg(Color::LightGreen));
+            let indent = 2.min(w);
+            put(buf, area.x + indent as u16, y + 1, &fit(&en, w - indent), w - indent, base);
         }
     }
 }

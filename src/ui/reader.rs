@@ -1,7 +1,7 @@
 //! The reading pane: draws the visible rows of the article's cached layout.
 
 use super::put;
-use crate::app::{App, Focus};
+use crate::app::App;
 use crate::layout::{Kind, GUTTER};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -32,11 +32,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let layout = &r.layout;
     let top = r.top_row();
-    let gutter_style = if app.focus == Focus::Reader {
-        Style::default().add_modifier(Modifier::DIM)
-    } else {
-        Style::default().add_modifier(Modifier::DIM)
-    };
+    let gutter_style = Style::default().add_modifier(Modifier::DIM);
     for (k, row) in layout.rows.iter().skip(top).take(usize::from(area.height)).enumerate() {
         let y = area.y + k as u16;
         put(buf, area.x, y, &row.left.text, layout.left_width.min(w), style(row.left.kind));
@@ -47,7 +43,14 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
             let rx = gx + crate::text::width(GUTTER);
             if rx < w {
-                put(buf, area.x + rx as u16, y, &right.text, (w - rx).min(layout.right_width), style(right.kind));
+                put(
+                    buf,
+                    area.x + rx as u16,
+                    y,
+                    &right.text,
+                    (w - rx).min(layout.right_width),
+                    style(right.kind),
+                );
             }
         }
     }

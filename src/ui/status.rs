@@ -10,8 +10,12 @@ use ratatui::style::{Modifier, Style};
 pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
     let pos = if n == 0 { 0 } else { app.list.selected + 1 };
-    let mut left = format!(" {pos}/{n} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
-    if app.reader.realigned() && app.view != crate::layout::View::English && app.view != crate::layout::View::Chinese {
+    let mut left =
+        format!(" {pos}/{n} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
+    if app.reader.realigned()
+        && app.view != crate::layout::View::English
+        && app.view != crate::layout::View::Chinese
+    {
         left.push_str(" · realigned");
     }
     if !app.progress.done {
@@ -39,10 +43,6 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let style = Style::default().add_modifier(Modifier::REVERSED);
     let lw = crate::text::width(&left);
     let rw = crate::text::width(&right);
-    let line = if lw + rw + 1 <= w {
-        format!("{}{}", fit(&left, w - rw), right)
-    } else {
-        fit(&left, w)
-    };
+    let line = if lw + rw < w { format!("{}{}", fit(&left, w - rw), right) } else { fit(&left, w) };
     buf.set_stringn(area.x, area.y, line, w, style);
 }
