@@ -57,6 +57,42 @@ pub struct Reader {
     layout_valid: bool,
     /// The top of the pane.
     pub top: Position,
+    /// The two columns scrolling independently (view "both" unlocked with `s`).
+    pub split: Option<Split>,
+}
+
+/// Which column of view "both".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    /// The English column.
+    #[default]
+    En,
+    /// The Chinese column.
+    Zh,
+}
+
+/// View "both" unlocked: each column is its own single-language layout with its own top.
+#[derive(Debug, Clone, Default)]
+pub struct Split {
+    /// English alone, at the left column's width.
+    pub en: Layout,
+    /// Chinese alone, at the right column's width.
+    pub zh: Layout,
+    /// Top of the English column.
+    pub en_top: Position,
+    /// Top of the Chinese column.
+    pub zh_top: Position,
+    /// The column that scrolls.
+    pub side: Side,
+}
+
+impl Split {
+    fn side_mut(&mut self) -> (&Layout, &mut Position) {
+        match self.side {
+            Side::En => (&self.en, &mut self.en_top),
+            Side::Zh => (&self.zh, &mut self.zh_top),
+        }
+    }
 }
 
 impl Reader {
@@ -121,6 +157,8 @@ pub struct App {
     pub reader: Reader,
     /// The help overlay is open.
     pub help: bool,
+    /// The glossary panel is open.
+    pub glossary: bool,
     /// The key map in force.
     pub keymap: KeyMap,
     /// Loading progress.
@@ -146,6 +184,7 @@ impl App {
             zoom: false,
             reader: Reader::default(),
             help: false,
+            glossary: false,
             keymap: KeyMap::default(),
             progress: Progress { started: Instant::now(), bytes: 0, done: false },
             size,
@@ -207,6 +246,18 @@ impl App {
     fn list_rows(&self) -> usize {
         let p = self.panes();
         (usize::from(p.list.height) / Self::item_height(p.list.width)).max(1)
+    }
+
+    /// The reader's text area and the glossary panel (empty when closed or no glossary).
+    pub fn reader_areas(&self) -> (Rect, Rect) {
+        let r = self.panes().reader;
+        let has = self.reader.article.as_ref().is_some_and(|a| !a.glossary.is_empty());
+        if !self.glossary || !has || r.width < 40 {
+            return (r, Rect::new(r.right(), r.y, 0, r.height));
+        }
+        let gw = (r.width / 3).clamp(16, 40);
+        let text = Rect::new(r.x, r.y, r.width - gw, r.height);
+        (text, Rect::new(text.right(), r.y, gw, r.height))
     }
 
     fn reader_height(&self) -> usize {
@@ -371,6 +422,11 @@ impl App {
                 }
             }
             Action::FocusList => self.focus = Focus::List,
+            Action::ToggleFocus if self.focus == Focus::Reader && self.reader.split.is_some() => {
+                if let Some(s) = &mut self.reader.split {
+                    s.side = if s.side == Side::En { Side::Zh } else { Side::En };
+                }
+            }
             Action::ToggleFocus => {
                 self.focus = match self.focus {
                     Focus::List if !self.articles.is_empty() => Focus::Reader,
@@ -389,6 +445,15 @@ impl App {
             }
             Action::CycleView => self.set_view(self.view.next()),
             Action::Zoom => self.zoom = !self.zoom,
+            Action::Glossary => {
+                self.glossary = !self.glossary;
+                if self.glossary && self.reader.article.as_ref().is_some_and(|a| a.glossary.is_empty()) {
+                    self.message = Some("this article has no glossary".into());
+                }
+            }
+            Action::ToggleLock => self.toggle_lock(),
+            Action::NextBead => self.jump_block(1),
+            Action::PrevBead => self.jump_block(-1),
         }
     }
 
@@ -453,7 +518,7 @@ impl App {
             }
             self.reader.layout_valid = false;
         }
-        let width = self.panes().reader.width;
+        let width = self.reader_areas().0.width;
         let Some(article) = &self.reader.article else { return };
         let view = self.view.effective(width);
         if !self.reader.layout_valid || self.reader.layout.width != width || self.reader.layout.view != view {
@@ -469,7 +534,68 @@ impl App {
             };
             self.reader.layout_valid = true;
         }
+        if self.reader.layout.view != View::Both {
+            self.reader.split = None;
+        }
+        let (lw, rw) = (self.reader.layout.left_width, self.reader.layout.right_width);
+        if let Some(split) = &mut self.reader.split {
+            if split.en.width as usize != lw || split.zh.width as usize != rw {
+                split.en = layout::layout(article, &self.reader.beads, View::English, lw as u16);
+                split.zh = layout::layout(article, &self.reader.beads, View::Chinese, rw as u16);
+            }
+        }
         self.scroll_reader(0);
+    }
+
+    /// `s`: unlock the columns of view "both", or lock them again on the bead holding the
+    /// paragraph at the top of the column that was scrolling.
+    fn toggle_lock(&mut self) {
+        self.prepare();
+        let r = &mut self.reader;
+        let Some(article) = &r.article else { return };
+        if let Some(split) = r.split.take() {
+            let (from, top) = match split.side {
+                Side::En => (&split.en, split.en_top),
+                Side::Zh => (&split.zh, split.zh_top),
+            };
+            r.top = r.layout.translate(top, from);
+            self.message = Some("columns locked".into());
+        } else if r.layout.view == View::Both {
+            let (lw, rw) = (r.layout.left_width as u16, r.layout.right_width as u16);
+            let en = layout::layout(article, &r.beads, View::English, lw);
+            let zh = layout::layout(article, &r.beads, View::Chinese, rw);
+            let en_top = en.translate(r.top, &r.layout);
+            let zh_top = zh.translate(r.top, &r.layout);
+            r.split = Some(Split { en, zh, en_top, zh_top, side: Side::En });
+            self.focus = Focus::Reader;
+            self.message = Some("columns unlocked: Tab picks the column, s locks".into());
+        } else {
+            self.message = Some("columns lock only in view both".into());
+        }
+    }
+
+    /// `}` / `{`: the next or previous block (bead, or paragraph in one language).
+    fn jump_block(&mut self, dir: isize) {
+        let h = self.reader_height();
+        let r = &mut self.reader;
+        let (layout, top) = match &mut r.split {
+            Some(s) => s.side_mut(),
+            None => (&r.layout, &mut r.top),
+        };
+        let n = layout.blocks.len();
+        if n == 0 {
+            return;
+        }
+        let block = if dir > 0 {
+            (top.block + 1).min(n - 1)
+        } else if top.offset > 0 {
+            top.block
+        } else {
+            top.block.saturating_sub(1)
+        };
+        let max_top = layout.rows.len().saturating_sub(h);
+        let row = layout.blocks[block].start.min(max_top);
+        *top = layout.position(row);
     }
 
     /// Changes the view, keeping the paragraph at the top in place.
@@ -480,13 +606,29 @@ impl App {
 
     fn scroll_reader(&mut self, delta: isize) {
         let h = self.reader_height();
-        let rows = self.reader.layout.rows.len();
-        let max_top = rows.saturating_sub(h);
-        let top = self.reader.top_row() as isize;
-        let new = top.saturating_add(delta).clamp(0, max_top as isize) as usize;
-        if new != top as usize || delta == 0 {
-            self.reader.top = self.reader.layout.position(new);
+        let r = &mut self.reader;
+        match &mut r.split {
+            Some(s) if delta != 0 => {
+                let (layout, top) = s.side_mut();
+                scroll(layout, top, delta, h);
+            }
+            Some(s) => {
+                scroll(&s.en, &mut s.en_top, 0, h);
+                scroll(&s.zh, &mut s.zh_top, 0, h);
+                scroll(&r.layout, &mut r.top, 0, h);
+            }
+            None => scroll(&r.layout, &mut r.top, delta, h),
         }
+    }
+}
+
+/// Moves `top` by `delta` rows within `layout`, never past the last page.
+fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
+    let max_top = layout.rows.len().saturating_sub(height);
+    let cur = layout.row_of(*top) as isize;
+    let new = cur.saturating_add(delta).clamp(0, max_top as isize) as usize;
+    if new != cur as usize || delta == 0 {
+        *top = layout.position(new);
     }
 }
 

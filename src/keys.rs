@@ -39,6 +39,14 @@ pub enum Action {
     CycleView,
     /// Hide or show the list, giving the reader the whole width.
     Zoom,
+    /// Unlock the two columns (each scrolls by itself) or lock them again on the current bead.
+    ToggleLock,
+    /// Jump to the next bead (paragraph).
+    NextBead,
+    /// Jump to the previous bead (paragraph).
+    PrevBead,
+    /// Open or close the glossary panel (`**Named Entities**`).
+    Glossary,
 }
 
 /// A key: code and modifiers (shift is folded into the character for letters).
@@ -136,10 +144,18 @@ impl Default for KeyMap {
                     "read the article",
                 ),
                 b(vec![Key::ch('h'), Key::plain(K::Left), Key::plain(K::Esc)], FocusList, "back to the list"),
-                b(vec![Key::plain(K::Tab), Key::plain(K::BackTab)], ToggleFocus, "switch pane"),
+                b(
+                    vec![Key::plain(K::Tab), Key::plain(K::BackTab)],
+                    ToggleFocus,
+                    "switch pane (column, when unlocked)",
+                ),
                 b(vec![Key::ch('[')], PrevArticle, "previous article (reader)"),
                 b(vec![Key::ch(']')], NextArticle, "next article (reader)"),
                 b(vec![Key::ch('v')], CycleView, "view: both / English / Chinese / interleaved"),
+                b(vec![Key::ch('}')], NextBead, "next paragraph pair (reader)"),
+                b(vec![Key::ch('{')], PrevBead, "previous paragraph pair (reader)"),
+                b(vec![Key::ch('s')], ToggleLock, "unlock / lock the two columns' scrolling"),
+                b(vec![Key::ch('e')], Glossary, "glossary of named entities"),
                 b(vec![Key::ch('z')], Zoom, "hide / show the list"),
                 b(vec![Key::ch('?'), Key::plain(K::F(1))], Help, "this help"),
                 b(vec![Key::ch('q'), Key::ctrl('c')], Quit, "quit"),

@@ -365,7 +365,15 @@ pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layo
             let n = if zh { nz } else { ne };
             for i in 0..n {
                 let cells = paras(article, zh, i..i + 1, lw);
-                let (en, zhr) = if zh { (0..0, i..i + 1) } else { (i..i + 1, 0..0) };
+                // The other language's paragraphs of the bead holding this one, so a position
+                // can be carried to another view.
+                let bead = beads.iter().find(|b| if zh { b.zh.contains(&i) } else { b.en.contains(&i) });
+                let (en, zhr) = match (zh, bead) {
+                    (true, Some(b)) => (b.en.clone(), i..i + 1),
+                    (false, Some(b)) => (i..i + 1, b.zh.clone()),
+                    (true, None) => (0..0, i..i + 1),
+                    (false, None) => (i..i + 1, 0..0),
+                };
                 b.push(cells, Vec::new(), en, zhr, None);
             }
             if n == 0 {
@@ -396,4 +404,83 @@ pub fn plain_row(layout: &Layout, row: &Row) -> String {
 /// The widest row, in columns (for tests).
 pub fn max_row_width(layout: &Layout) -> usize {
     layout.rows.iter().map(|r| width(&plain_row(layout, r))).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::align_naive;
+    use crate::corpus::parse;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    const ART: &str = "Title: One Two\nAuthor: A B\nDate: 1960-01-02\nPage: 3\n\n    First paragraph in English, long enough to wrap at narrow widths.\n    Second one.\n    Third one, with more words to wrap around.\n\n<hr /> \n\nOriginal: \n\n### 一二\n\n1960-01-02\n第3版()\n专栏：\n\n    第一段中文，足够长，可以在窄的宽度下换行。\n    第二段。\n    第三段，还有更多的字需要换行。\n";
+
+    fn article() -> (Article, Vec<Bead>) {
+        let a = parse(Path::new("t.md"), ART);
+        let beads = align_naive(a.en.len(), a.zh.len());
+        (a, beads)
+    }
+
+    #[test]
+    fn both_starts_each_bead_on_one_row_in_both_columns() {
+        let (a, beads) = article();
+        let l = layout(&a, &beads, View::Both, 50);
+        for b in &l.blocks[1..] {
+            let row = &l.rows[b.start];
+            assert!(!row.left.text.is_empty() && !row.right.as_ref().unwrap().text.is_empty());
+        }
+        assert_eq!(l.blocks.len(), 1 + beads.len());
+    }
+
+    #[test]
+    fn view_changes_keep_the_paragraph() {
+        let (a, beads) = article();
+        let both = layout(&a, &beads, View::Both, 60);
+        let en = layout(&a, &beads, View::English, 60);
+        let zh = layout(&a, &beads, View::Chinese, 60);
+        let inter = layout(&a, &beads, View::Interleaved, 60);
+        // third bead at the top of view both
+        let pos = Position { block: 3, offset: 0 };
+        let p_en = en.translate(pos, &both);
+        assert_eq!(en.blocks[p_en.block].en, 2..3);
+        let p_zh = zh.translate(p_en, &en);
+        assert_eq!(zh.blocks[p_zh.block].zh, 2..3);
+        let p_in = inter.translate(p_zh, &zh);
+        assert_eq!(inter.blocks[p_in.block].zh, 2..3);
+        let back = both.translate(p_in, &inter);
+        assert_eq!(back.block, 3);
+    }
+
+    #[test]
+    fn narrow_both_becomes_interleaved() {
+        let (a, beads) = article();
+        assert_eq!(layout(&a, &beads, View::Both, BOTH_MIN_WIDTH - 1).view, View::Interleaved);
+        assert_eq!(layout(&a, &beads, View::Both, BOTH_MIN_WIDTH).view, View::Both);
+    }
+
+    proptest! {
+        #[test]
+        fn no_row_is_wider_than_the_layout(w in 1u16..200, view in 0usize..4) {
+            let (a, beads) = article();
+            let view = [View::Both, View::English, View::Chinese, View::Interleaved][view];
+            let l = layout(&a, &beads, view, w);
+            for r in &l.rows {
+                prop_assert!(width(&r.left.text) <= l.left_width.max(1));
+                if let Some(c) = &r.right { prop_assert!(width(&c.text) <= l.right_width.max(1)); }
+            }
+            if l.view == View::Both { prop_assert!(max_row_width(&l) <= usize::from(w).max(5)); }
+        }
+
+        #[test]
+        fn wrap_never_exceeds_width_or_loses_text(s in "\\PC{0,200}", w in 1usize..80) {
+            let lines = wrap(&s, w);
+            for l in &lines { prop_assert!(width(l) <= w); }
+            if w >= 2 {
+                let joined: String = lines.concat().chars().filter(|c| !c.is_whitespace()).collect();
+                let orig: String = sanitize(&s).chars().filter(|c| !c.is_whitespace()).collect();
+                prop_assert_eq!(joined, orig);
+            }
+        }
+    }
 }

@@ -85,6 +85,28 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Byte ranges of every occurrence of any of `needles` in `hay`, sorted, non-overlapping
+/// (the leftmost, then longest, wins). Always on character boundaries.
+pub fn find_all(hay: &str, needles: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut hits: Vec<std::ops::Range<usize>> = Vec::new();
+    for n in needles.iter().filter(|n| !n.is_empty()) {
+        let mut from = 0;
+        while let Some(k) = hay[from..].find(n.as_str()) {
+            let start = from + k;
+            hits.push(start..start + n.len());
+            from = start + n.len();
+        }
+    }
+    hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for h in hits {
+        if out.last().is_none_or(|l| h.start >= l.end) {
+            out.push(h);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +121,15 @@ mod tests {
     #[test]
     fn sanitize_borrows_clean_text() {
         assert!(matches!(sanitize("湘乡县 plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn find_all_is_leftmost_longest_and_on_boundaries() {
+        let n = vec!["人民".to_string(), "人民日报".to_string(), "Daily".to_string()];
+        let hay = "读人民日报 People's Daily 人民";
+        let hits = find_all(hay, &n);
+        let words: Vec<&str> = hits.iter().map(|r| &hay[r.clone()]).collect();
+        assert_eq!(words, ["人民日报", "Daily", "人民"]);
     }
 
     #[test]

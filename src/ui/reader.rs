@@ -1,8 +1,10 @@
-//! The reading pane: draws the visible rows of the article's cached layout.
+//! The reading pane: draws the visible rows of the article's cached layout, the gutter with
+//! the current bead marked, glossary terms highlighted, and the glossary panel.
 
 use super::put;
-use crate::app::App;
-use crate::layout::{Kind, GUTTER};
+use crate::app::{App, Side};
+use crate::layout::{Kind, Layout, Row, GUTTER};
+use crate::text::{sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -17,40 +19,136 @@ fn style(kind: Kind) -> Style {
     }
 }
 
-pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// Words to highlight: the glossary's Chinese terms and the English names in their glosses.
+fn glossary_terms(app: &App) -> Vec<String> {
+    let Some(a) = app.reader.article.as_ref().filter(|_| app.glossary) else { return Vec::new() };
+    let mut terms = Vec::new();
+    for g in &a.glossary {
+        if width(&g.term) >= 2 {
+            terms.push(g.term.clone());
+        }
+        // "Rénmín Rìbào (People's Daily)" -> "People's Daily"; "Zhou Enlai" -> itself
+        let en = match (g.gloss.find('('), g.gloss.rfind(')')) {
+            (Some(a), Some(b)) if a < b => &g.gloss[a + 1..b],
+            _ => g.gloss.as_str(),
+        };
+        if en.is_ascii() && en.len() >= 3 {
+            terms.push(en.to_string());
+        }
+    }
+    terms
+}
+
+/// Draws one cell of text at x,y and highlights `terms` in it.
+fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, terms: &[String]) {
+    put(buf, x, y, text, max, base);
+    for range in crate::text::find_all(text, terms) {
+        let col = width(&text[..range.start]);
+        if col >= max {
+            continue;
+        }
+        let w = width(&text[range]).min(max - col);
+        let area = Rect::new(x + col as u16, y, w as u16, 1);
+        buf.set_style(area, Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD));
+    }
+}
+
+fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize, &Row)> {
+    layout.rows.iter().enumerate().skip(top).take(usize::from(height))
+}
+
+pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let r = &app.reader;
+    let (area, gloss_area) = app.reader_areas();
     let w = usize::from(area.width);
     if let Some(err) = &r.error {
-        let text = crate::text::sanitize(err);
-        for (k, line) in crate::layout::wrap(&text, w).iter().take(usize::from(area.height)).enumerate() {
-            put(buf, area.x, area.y + k as u16, line, w, Style::default().fg(Color::Red));
+        let text = sanitize(err);
+        for (k, line) in crate::layout::wrap(&text, w).iter().take(usize::from(pane.height)).enumerate() {
+            put(buf, pane.x, pane.y + k as u16, line, w, Style::default().fg(Color::Red));
         }
         return;
     }
-    if r.article.is_none() {
-        return;
-    }
+    let Some(article) = &r.article else { return };
+    let terms = glossary_terms(app);
     let layout = &r.layout;
-    let top = r.top_row();
-    let gutter_style = Style::default().add_modifier(Modifier::DIM);
-    for (k, row) in layout.rows.iter().skip(top).take(usize::from(area.height)).enumerate() {
-        let y = area.y + k as u16;
-        put(buf, area.x, y, &row.left.text, layout.left_width.min(w), style(row.left.kind));
-        if let Some(right) = &row.right {
-            let gx = layout.left_width;
-            if gx < w {
-                put(buf, area.x + gx as u16, y, GUTTER, w - gx, gutter_style);
-            }
-            let rx = gx + crate::text::width(GUTTER);
+    let (lw, rw) = (layout.left_width.min(w), layout.right_width);
+    let gx = layout.left_width;
+    let rx = gx + width(GUTTER);
+    let dim = Style::default().add_modifier(Modifier::DIM);
+    let mark = Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+
+    if let Some(split) = &r.split {
+        // unlocked: two single-language layouts, each with its own top
+        let active = Style::default().fg(Color::Yellow);
+        for (k, row) in
+            rows(&split.en, split.en.row_of(split.en_top), area.height).map(|(_, r)| r).enumerate()
+        {
+            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(row.left.kind), &terms);
+        }
+        for (k, row) in
+            rows(&split.zh, split.zh.row_of(split.zh_top), area.height).map(|(_, r)| r).enumerate()
+        {
             if rx < w {
-                put(
+                let max = (w - rx).min(rw);
+                cell(
                     buf,
                     area.x + rx as u16,
-                    y,
-                    &right.text,
-                    (w - rx).min(layout.right_width),
-                    style(right.kind),
+                    area.y + k as u16,
+                    &row.left.text,
+                    max,
+                    style(row.left.kind),
+                    &terms,
                 );
+            }
+        }
+        if gx < w {
+            let g = if split.side == Side::En { " ◂ " } else { " ▸ " };
+            for y in area.top()..area.bottom() {
+                put(buf, area.x + gx as u16, y, g, w - gx, active);
+            }
+        }
+    } else {
+        let top = r.top_row();
+        // the bead at the top is marked in the gutter of both columns
+        let current = layout.blocks.get(layout.block_at(top)).filter(|b| b.bead.is_some());
+        for (k, (i, row)) in rows(layout, top, area.height).enumerate() {
+            let y = area.y + k as u16;
+            cell(buf, area.x, y, &row.left.text, lw, style(row.left.kind), &terms);
+            if let Some(right) = &row.right {
+                if gx < w {
+                    let marked = current.is_some_and(|b| i >= b.start && i + 1 < b.start + b.len);
+                    let (g, s) = if marked { (" ┃ ", mark) } else { (GUTTER, dim) };
+                    put(buf, area.x + gx as u16, y, g, w - gx, s);
+                }
+                if rx < w {
+                    let max = (w - rx).min(rw);
+                    cell(buf, area.x + rx as u16, y, &right.text, max, style(right.kind), &terms);
+                }
+            }
+        }
+    }
+
+    if gloss_area.width > 0 {
+        let gw = usize::from(gloss_area.width);
+        let x = gloss_area.x;
+        for y in gloss_area.top()..gloss_area.bottom() {
+            put(buf, x, y, "│", gw, dim);
+        }
+        let inner = gw.saturating_sub(2);
+        let mut y = gloss_area.y;
+        put(buf, x + 2, y, "Named Entities", inner, Style::default().add_modifier(Modifier::BOLD));
+        y += 1;
+        for g in &article.glossary {
+            for (text, s, indent) in [(&g.term, style(Kind::Chinese), 0u16), (&g.gloss, Style::default(), 2)]
+            {
+                let room = inner.saturating_sub(usize::from(indent)).max(1);
+                for line in crate::layout::wrap(text, room) {
+                    if y >= gloss_area.bottom() {
+                        return;
+                    }
+                    put(buf, x + 2 + indent, y, &line, room, s);
+                    y += 1;
+                }
             }
         }
     }
