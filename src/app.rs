@@ -5,6 +5,7 @@ use crate::align::{self, AlignContext, Bead};
 use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
+use crate::prompt::Prompt;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -107,6 +108,33 @@ impl Reader {
     }
 }
 
+/// Search inside the article: the query, and the rows of the current layout that hold it.
+#[derive(Debug, Clone, Default)]
+pub struct Find {
+    /// The query being typed or searched.
+    pub prompt: Prompt,
+    /// Still typing (the prompt has the keyboard).
+    pub editing: bool,
+    /// Rows of the reader's layout (or of the split's active column) holding a hit.
+    pub rows: Vec<usize>,
+    /// The hit last jumped to.
+    pub current: usize,
+    /// The query and layout the rows were computed for.
+    key: Option<(String, u16, View, bool)>,
+}
+
+impl Find {
+    /// The needles to highlight (none while the query is empty).
+    pub fn needles(&self) -> Vec<String> {
+        let q = self.prompt.text().trim();
+        if q.is_empty() {
+            Vec::new()
+        } else {
+            vec![q.to_string()]
+        }
+    }
+}
+
 /// Loading progress for the status bar.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
@@ -159,6 +187,8 @@ pub struct App {
     pub help: bool,
     /// The glossary panel is open.
     pub glossary: bool,
+    /// Search inside the article shown (`/` in the reader).
+    pub find: Option<Find>,
     /// The key map in force.
     pub keymap: KeyMap,
     /// Loading progress.
@@ -185,6 +215,7 @@ impl App {
             reader: Reader::default(),
             help: false,
             glossary: false,
+            find: None,
             keymap: KeyMap::default(),
             progress: Progress { started: Instant::now(), bytes: 0, done: false },
             size,
@@ -329,6 +360,16 @@ impl App {
                     self.help = false;
                     return true;
                 }
+                if self.find.as_ref().is_some_and(|f| f.editing) {
+                    return self.on_find_key(&k);
+                }
+                if k.code == crossterm::event::KeyCode::Esc
+                    && self.find.is_some()
+                    && self.focus == Focus::Reader
+                {
+                    self.find = None;
+                    return true;
+                }
                 match self.keymap.action(&k) {
                     Some(a) => {
                         self.message = None;
@@ -338,6 +379,13 @@ impl App {
                     None => false,
                 }
             }
+            Event::Paste(text) => match &mut self.find {
+                Some(f) if f.editing => {
+                    f.prompt.insert(&text);
+                    true
+                }
+                _ => false,
+            },
             Event::Mouse(m) => self.on_mouse(m),
             Event::Resize(w, h) => {
                 self.size = (w, h);
@@ -452,6 +500,12 @@ impl App {
                 }
             }
             Action::ToggleLock => self.toggle_lock(),
+            Action::Search if self.focus == Focus::Reader => {
+                self.find = Some(Find { editing: true, ..Find::default() });
+            }
+            Action::Search => {}
+            Action::NextHit => self.jump_hit(1),
+            Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),
             Action::PrevBead => self.jump_block(-1),
         }
@@ -501,6 +555,9 @@ impl App {
         let path = self.selected().map(|m| m.path.clone());
         if path != self.reader.path {
             self.reader = Reader { path, ..Reader::default() };
+            if let Some(f) = &mut self.find {
+                f.key = None;
+            }
         }
     }
 
@@ -545,6 +602,93 @@ impl App {
             }
         }
         self.scroll_reader(0);
+        self.refresh_find();
+    }
+
+    fn on_find_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::KeyCode;
+        let Some(f) = &mut self.find else { return false };
+        match k.code {
+            KeyCode::Esc => self.find = None,
+            KeyCode::Enter => {
+                f.editing = false;
+                if f.prompt.text().trim().is_empty() {
+                    self.find = None;
+                } else {
+                    self.prepare();
+                    self.jump_hit(0);
+                }
+            }
+            _ => {
+                f.prompt.handle_key(k);
+            }
+        }
+        true
+    }
+
+    /// Recomputes the rows holding the query when the query or the layout changed.
+    fn refresh_find(&mut self) {
+        let Some(f) = &mut self.find else { return };
+        let r = &self.reader;
+        let (layout, split_side) = match &r.split {
+            Some(s) if s.side == Side::En => (&s.en, true),
+            Some(s) => (&s.zh, true),
+            None => (&r.layout, false),
+        };
+        let key = (f.prompt.text().to_string(), layout.width, layout.view, split_side);
+        if f.key.as_ref() == Some(&key) {
+            return;
+        }
+        let needles = f.needles();
+        f.rows = if needles.is_empty() {
+            Vec::new()
+        } else {
+            (0..layout.rows.len())
+                .filter(|&i| {
+                    let row = &layout.rows[i];
+                    !crate::text::find_all_smart(&row.left.text, &needles).is_empty()
+                        || row
+                            .right
+                            .as_ref()
+                            .is_some_and(|c| !crate::text::find_all_smart(&c.text, &needles).is_empty())
+                })
+                .collect()
+        };
+        f.key = Some(key);
+    }
+
+    /// `n` / `N` (and Enter, with `dir` 0): scroll so the next or previous hit is near the top.
+    fn jump_hit(&mut self, dir: isize) {
+        self.refresh_find();
+        let h = self.reader_height();
+        let r = &mut self.reader;
+        let Some(f) = &mut self.find else { return };
+        if f.rows.is_empty() {
+            self.message = Some(format!("not found: {}", f.prompt.text()));
+            return;
+        }
+        let (layout, top) = match &mut r.split {
+            Some(s) => s.side_mut(),
+            None => (&r.layout, &mut r.top),
+        };
+        // hits are shown two rows below the top, for context
+        let cur = layout.row_of(*top) + 2;
+        let next = match dir {
+            0 => f.rows.iter().position(|&x| x >= cur.saturating_sub(2)),
+            d if d > 0 => f.rows.iter().position(|&x| x > cur),
+            _ => f.rows.iter().rposition(|&x| x < cur),
+        };
+        let (k, wrapped) = match next {
+            Some(k) => (k, false),
+            None if dir >= 0 => (0, true),
+            None => (f.rows.len() - 1, true),
+        };
+        f.current = k;
+        let row = f.rows[k].saturating_sub(2);
+        let max_top = layout.rows.len().saturating_sub(h);
+        *top = layout.position(row.min(max_top));
+        let total = f.rows.len();
+        self.message = Some(format!("hit {}/{}{}", k + 1, total, if wrapped { " (wrapped)" } else { "" }));
     }
 
     /// `s`: unlock the columns of view "both", or lock them again on the bead holding the

@@ -47,6 +47,12 @@ pub enum Action {
     PrevBead,
     /// Open or close the glossary panel (`**Named Entities**`).
     Glossary,
+    /// Search: titles in the list, the text in the reader.
+    Search,
+    /// The next search hit in the article.
+    NextHit,
+    /// The previous search hit in the article.
+    PrevHit,
 }
 
 /// A key: code and modifiers (shift is folded into the character for letters).
@@ -156,6 +162,9 @@ impl Default for KeyMap {
                 b(vec![Key::ch('{')], PrevBead, "previous paragraph pair (reader)"),
                 b(vec![Key::ch('s')], ToggleLock, "unlock / lock the two columns' scrolling"),
                 b(vec![Key::ch('e')], Glossary, "glossary of named entities"),
+                b(vec![Key::ch('/')], Search, "search titles (list) / the article (reader)"),
+                b(vec![Key::ch('n')], NextHit, "next hit in the article"),
+                b(vec![Key::ch('N')], PrevHit, "previous hit in the article"),
                 b(vec![Key::ch('z')], Zoom, "hide / show the list"),
                 b(vec![Key::ch('?'), Key::plain(K::F(1))], Help, "this help"),
                 b(vec![Key::ch('q'), Key::ctrl('c')], Quit, "quit"),

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod corpus;
 pub mod keys;
 pub mod layout;
+pub mod prompt;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -107,6 +107,16 @@ pub fn find_all(hay: &str, needles: &[String]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Like [`find_all`], with smart case: a needle without upper-case letters matches ASCII
+/// letters of either case (byte offsets are unchanged by ASCII case folding).
+pub fn find_all_smart(hay: &str, needles: &[String]) -> Vec<std::ops::Range<usize>> {
+    if needles.iter().any(|n| n.chars().any(char::is_uppercase)) {
+        return find_all(hay, needles);
+    }
+    let folded = hay.to_ascii_lowercase();
+    find_all(&folded, needles)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

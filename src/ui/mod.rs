@@ -15,6 +15,17 @@ use ratatui::Frame;
 /// Draws the whole screen. Call [`App::prepare`] first so the reader's layout is ready.
 pub fn draw(app: &App, frame: &mut Frame<'_>) {
     render(app, frame.area(), frame.buffer_mut());
+    if let Some(pos) = cursor(app) {
+        frame.set_cursor_position(pos);
+    }
+}
+
+/// Where the terminal cursor goes: in a prompt being edited, else hidden.
+pub fn cursor(app: &App) -> Option<(u16, u16)> {
+    let f = app.find.as_ref().filter(|f| f.editing)?;
+    let (area, _) = app.reader_areas();
+    let x = area.x as usize + 1 + f.prompt.cursor_column();
+    (x < area.right() as usize && area.height > 0).then(|| (x as u16, area.bottom() - 1))
 }
 
 /// Draws the whole app into a buffer (the testable core of [`draw`]).

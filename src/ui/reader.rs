@@ -39,17 +39,26 @@ fn glossary_terms(app: &App) -> Vec<String> {
     terms
 }
 
-/// Draws one cell of text at x,y and highlights `terms` in it.
-fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, terms: &[String]) {
+/// What to highlight in the text: glossary terms and search hits.
+struct Marks {
+    terms: Vec<String>,
+    hits: Vec<String>,
+}
+
+/// Draws one cell of text at x,y and highlights glossary terms and search hits in it.
+fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, marks: &Marks) {
     put(buf, x, y, text, max, base);
-    for range in crate::text::find_all(text, terms) {
+    let term_style = Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+    let hit_style = Style::default().fg(Color::Black).bg(Color::Yellow);
+    let terms = crate::text::find_all(text, &marks.terms).into_iter().map(|r| (r, term_style));
+    let hits = crate::text::find_all_smart(text, &marks.hits).into_iter().map(|r| (r, hit_style));
+    for (range, style) in terms.chain(hits) {
         let col = width(&text[..range.start]);
         if col >= max {
             continue;
         }
         let w = width(&text[range]).min(max - col);
-        let area = Rect::new(x + col as u16, y, w as u16, 1);
-        buf.set_style(area, Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD));
+        buf.set_style(Rect::new(x + col as u16, y, w as u16, 1), style);
     }
 }
 
@@ -69,7 +78,10 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         return;
     }
     let Some(article) = &r.article else { return };
-    let terms = glossary_terms(app);
+    let terms = Marks {
+        terms: glossary_terms(app),
+        hits: app.find.as_ref().map(|f| f.needles()).unwrap_or_default(),
+    };
     let layout = &r.layout;
     let (lw, rw) = (layout.left_width.min(w), layout.right_width);
     let gx = layout.left_width;
@@ -126,6 +138,21 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                 }
             }
         }
+    }
+
+    if let Some(f) = &app.find {
+        // the search prompt, on the reader's last row, as in less
+        let y = area.bottom().saturating_sub(1);
+        let info = if f.editing {
+            String::new()
+        } else if f.rows.is_empty() {
+            "  not found".to_string()
+        } else {
+            format!("  {}/{} rows  n/N next/prev  Esc/ closes", f.current + 1, f.rows.len())
+        };
+        let line = format!("/{}{}", f.prompt.text(), info);
+        let style = Style::default().add_modifier(Modifier::REVERSED);
+        buf.set_stringn(area.x, y, crate::text::fit(&sanitize(&line), w), w, style);
     }
 
     if gloss_area.width > 0 {
