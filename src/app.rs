@@ -505,6 +505,19 @@ impl App {
             }
             Action::Search => {}
             Action::NextHit => self.jump_hit(1),
+            // bound to keys as each lands (daily-life issue)
+            Action::FullText
+            | Action::ToggleRead
+            | Action::ToggleBookmark
+            | Action::BookmarksOnly
+            | Action::GotoDate
+            | Action::DayOnly
+            | Action::OnThisDay
+            | Action::CycleSort
+            | Action::Cite
+            | Action::CopyPair
+            | Action::CopyArticle
+            | Action::Pager => {}
             Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),
             Action::PrevBead => self.jump_block(-1),

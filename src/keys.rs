@@ -53,6 +53,119 @@ pub enum Action {
     NextHit,
     /// The previous search hit in the article.
     PrevHit,
+    /// Search the full text of every article for a phrase.
+    FullText,
+    /// Mark the selected article read / unread.
+    ToggleRead,
+    /// Bookmark the selected article, or remove the bookmark.
+    ToggleBookmark,
+    /// Show bookmarked articles only, or everything again.
+    BookmarksOnly,
+    /// Jump to a date (`1958`, `1958-08`, `1958-08-01`).
+    GotoDate,
+    /// Narrow the list to the selected article's day, or show everything again.
+    DayOnly,
+    /// Narrow the list to today's month and day in every year, or show everything again.
+    OnThisDay,
+    /// Cycle the sort order: date, date descending, title.
+    CycleSort,
+    /// Copy a citation of the article.
+    Cite,
+    /// Copy the English and Chinese paragraphs at the top of the reader.
+    CopyPair,
+    /// Copy the whole article as Markdown.
+    CopyArticle,
+    /// Open the article file in `$PAGER`.
+    Pager,
+}
+
+impl Action {
+    /// Every action, in help order.
+    pub const ALL: [Action; 36] = [
+        Action::Quit,
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::HalfDown,
+        Action::HalfUp,
+        Action::Top,
+        Action::Bottom,
+        Action::FocusReader,
+        Action::FocusList,
+        Action::ToggleFocus,
+        Action::PrevArticle,
+        Action::NextArticle,
+        Action::CycleView,
+        Action::NextBead,
+        Action::PrevBead,
+        Action::ToggleLock,
+        Action::Glossary,
+        Action::Zoom,
+        Action::Search,
+        Action::NextHit,
+        Action::PrevHit,
+        Action::FullText,
+        Action::ToggleRead,
+        Action::ToggleBookmark,
+        Action::BookmarksOnly,
+        Action::GotoDate,
+        Action::DayOnly,
+        Action::OnThisDay,
+        Action::CycleSort,
+        Action::Cite,
+        Action::CopyPair,
+        Action::CopyArticle,
+        Action::Pager,
+        Action::Help,
+    ];
+
+    /// The action's name in the config file (`[keys]` section).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::HalfUp => "half_page_up",
+            Action::HalfDown => "half_page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::FocusReader => "focus_reader",
+            Action::FocusList => "focus_list",
+            Action::ToggleFocus => "toggle_focus",
+            Action::PrevArticle => "previous_article",
+            Action::NextArticle => "next_article",
+            Action::CycleView => "cycle_view",
+            Action::Zoom => "zoom",
+            Action::ToggleLock => "toggle_lock",
+            Action::NextBead => "next_pair",
+            Action::PrevBead => "previous_pair",
+            Action::Glossary => "glossary",
+            Action::Search => "search",
+            Action::NextHit => "next_hit",
+            Action::PrevHit => "previous_hit",
+            Action::FullText => "full_text_search",
+            Action::ToggleRead => "toggle_read",
+            Action::ToggleBookmark => "toggle_bookmark",
+            Action::BookmarksOnly => "bookmarks_only",
+            Action::GotoDate => "goto_date",
+            Action::DayOnly => "day_only",
+            Action::OnThisDay => "on_this_day",
+            Action::CycleSort => "cycle_sort",
+            Action::Cite => "cite",
+            Action::CopyPair => "copy_pair",
+            Action::CopyArticle => "copy_article",
+            Action::Pager => "pager",
+        }
+    }
+
+    /// The action of a config name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// A key: code and modifiers (shift is folded into the character for letters).
@@ -138,8 +251,8 @@ impl Default for KeyMap {
             bindings: vec![
                 b(vec![Key::ch('j'), Key::plain(K::Down)], Down, "down one article / line"),
                 b(vec![Key::ch('k'), Key::plain(K::Up)], Up, "up one article / line"),
-                b(vec![Key::plain(K::PageDown), Key::ch(' '), Key::ctrl('f')], PageDown, "page down"),
-                b(vec![Key::plain(K::PageUp), Key::ctrl('b')], PageUp, "page up"),
+                b(vec![Key::plain(K::PageDown), Key::ch(' ')], PageDown, "page down"),
+                b(vec![Key::plain(K::PageUp)], PageUp, "page up"),
                 b(vec![Key::ctrl('d')], HalfDown, "half a page down"),
                 b(vec![Key::ctrl('u')], HalfUp, "half a page up"),
                 b(vec![Key::ch('g'), Key::plain(K::Home)], Top, "to the top"),
@@ -178,5 +291,31 @@ impl KeyMap {
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
         self.bindings.iter().find(|b| b.keys.contains(&key)).map(|b| b.action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_unique_name_that_round_trips() {
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let map = KeyMap::default();
+        let mut keys: Vec<Key> = map.bindings.iter().flat_map(|b| b.keys.clone()).collect();
+        let n = keys.len();
+        keys.sort_by_key(|k| format!("{k:?}"));
+        keys.dedup();
+        assert_eq!(keys.len(), n);
     }
 }
