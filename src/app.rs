@@ -6,9 +6,11 @@ use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
 use crate::prompt::Prompt;
+use crate::search::{Hits, Query, SearchWorker};
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Which pane has the keyboard.
@@ -30,6 +32,35 @@ pub enum Msg {
     Loaded(corpus::LoadEvent),
     /// Loading finished.
     LoadDone,
+    /// The search worker has a result.
+    SearchReady,
+}
+
+/// The title search (`/` in the list): the prompt, and the ranked hits it got back.
+#[derive(Debug, Default)]
+pub struct TitleSearch {
+    /// The query being typed.
+    pub prompt: Prompt,
+    /// Still typing (the prompt has the keyboard).
+    pub editing: bool,
+    /// The list as it was before, restored by Esc.
+    pub saved: ListState,
+    /// The newest result (rank order), for the query it names.
+    pub hits: Option<Arc<Hits>>,
+    /// The generation of the last query submitted.
+    generation: u64,
+}
+
+impl TitleSearch {
+    /// The parsed query of the hits shown (for highlighting).
+    pub fn query(&self) -> Query {
+        Query::parse(self.hits.as_ref().map_or("", |h| h.query.as_str()))
+    }
+
+    /// Still waiting for the result of what was typed.
+    pub fn pending(&self) -> bool {
+        self.hits.as_ref().is_none_or(|h| h.query != self.prompt.text())
+    }
 }
 
 /// The list pane's state.
@@ -199,12 +230,59 @@ pub struct App {
     pub quit: bool,
     /// A short message for the status bar.
     pub message: Option<String>,
+    /// The search id of each article (aligned with `articles`).
+    ids: Vec<u32>,
+    /// The article position of each search id.
+    id_pos: Vec<u32>,
+    /// Articles shown in the list when narrowed (positions in `articles`), else all.
+    pub filter: Option<Vec<usize>>,
+    /// The title search, when open.
+    pub search: Option<TitleSearch>,
+    /// Matches titles off the UI thread.
+    worker: Worker,
+}
+
+/// The search worker, opaque in debug output.
+struct Worker(SearchWorker);
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchWorker")
+    }
+}
+
+impl std::ops::Deref for Worker {
+    type Target = SearchWorker;
+    fn deref(&self) -> &SearchWorker {
+        &self.0
+    }
+}
+
+/// A wake-up for the event loop (the search worker calls it when a result is ready).
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
+
+/// The key articles are ranked by among equal search scores: date, then page.
+fn sort_key(m: &ArticleMeta) -> u64 {
+    let date = m
+        .date
+        .map_or(99_999_999, |d| u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day));
+    date * 1000 + u64::from(m.page.unwrap_or(999).min(999))
 }
 
 impl App {
     /// A new app with nothing loaded yet.
     pub fn new(size: (u16, u16)) -> Self {
+        Self::with_notify(size, Arc::new(|| {}))
+    }
+
+    /// A new app whose search worker calls `notify` when a result is ready.
+    pub fn with_notify(size: (u16, u16), notify: Notify) -> Self {
         App {
+            ids: Vec::new(),
+            id_pos: Vec::new(),
+            filter: None,
+            search: None,
+            worker: Worker(SearchWorker::new(crate::search::SearchIndex::new(), move || notify())),
             articles: Vec::new(),
             pending: Vec::new(),
             summary: LoadSummary::default(),
@@ -230,14 +308,41 @@ impl App {
         app.summary = loaded.summary;
         app.progress.bytes = app.summary.bytes;
         app.progress.done = true;
-        app.articles = loaded.articles;
-        app.open_selected();
+        app.pending = loaded.articles;
+        app.merge_pending();
         app
     }
 
     /// The selected article's metadata.
     pub fn selected(&self) -> Option<&ArticleMeta> {
-        self.articles.get(self.list.selected)
+        self.shown(self.list.selected).and_then(|i| self.articles.get(i))
+    }
+
+    /// How many articles the list shows (all, or the narrowed ones).
+    pub fn shown_len(&self) -> usize {
+        self.filter.as_ref().map_or(self.articles.len(), Vec::len)
+    }
+
+    /// The article position of the list's row `i`.
+    pub fn shown(&self, i: usize) -> Option<usize> {
+        match &self.filter {
+            Some(f) => f.get(i).copied(),
+            None => (i < self.articles.len()).then_some(i),
+        }
+    }
+
+    /// Waits (up to `timeout`) for the search worker's next result and applies it; for
+    /// tests and scripted use (the event loop gets [`Msg::SearchReady`] instead).
+    pub fn wait_search(&mut self, timeout: std::time::Duration) -> bool {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if self.search.as_ref().is_none_or(|s| !s.pending()) {
+                return true;
+            }
+            self.poll_search();
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        false
     }
 
     /// Where the panes go in a terminal of this size.
@@ -274,9 +379,19 @@ impl App {
         }
     }
 
+    /// The list's rows for articles (below the search prompt when it is open).
+    pub fn list_area(&self) -> Rect {
+        let l = self.panes().list;
+        if self.search.is_some() && l.height > 1 {
+            Rect::new(l.x, l.y + 1, l.width, l.height - 1)
+        } else {
+            l
+        }
+    }
+
     fn list_rows(&self) -> usize {
-        let p = self.panes();
-        (usize::from(p.list.height) / Self::item_height(p.list.width)).max(1)
+        let l = self.list_area();
+        (usize::from(l.height) / Self::item_height(l.width)).max(1)
     }
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
@@ -318,6 +433,7 @@ impl App {
                 self.progress.done = true;
                 true
             }
+            Msg::SearchReady => self.poll_search(),
         }
     }
 
@@ -329,28 +445,131 @@ impl App {
         let keep = self.selected().map(|m| m.path.clone());
         let mut batch = std::mem::take(&mut self.pending);
         batch.sort_by(corpus::load::order);
-        let old = std::mem::take(&mut self.articles);
-        let mut merged = Vec::with_capacity(old.len() + batch.len());
-        let (mut a, mut b) = (old.into_iter().peekable(), batch.into_iter().peekable());
+        let titles = batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), sort_key(m))).collect();
+        let new_ids = self.worker.push_batch(titles);
+        let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
+        let mut merged = Vec::with_capacity(self.id_pos.len() + batch.len());
+        let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
         loop {
             let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => corpus::load::order(x, y).is_le(),
+                (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
             merged.extend(if take_a { a.next() } else { b.next() });
         }
-        self.articles = merged;
-        if let Some(path) = keep {
-            if let Some(i) = self.articles.iter().position(|m| m.path == path) {
-                self.list.selected = i;
+        (self.articles, self.ids) = merged.into_iter().unzip();
+        self.id_pos = vec![0; self.ids.len()];
+        for (pos, &id) in self.ids.iter().enumerate() {
+            if let Some(slot) = self.id_pos.get_mut(id as usize) {
+                *slot = pos as u32;
             }
-        } else {
-            self.list.selected = 0;
+        }
+        self.refilter();
+        match keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path))) {
+            Some(i) => self.list.selected = i,
+            None if self.filter.is_none() && self.search.is_none() => {}
+            None => self.list.selected = 0,
         }
         self.clamp_list();
         self.open_selected();
+    }
+
+    fn selected_path_is(&self, i: usize, path: &std::path::Path) -> bool {
+        self.shown(i).and_then(|p| self.articles.get(p)).is_some_and(|m| m.path == path)
+    }
+
+    /// Rebuilds the narrowed list from the search hits.
+    fn refilter(&mut self) {
+        self.filter = match self.search.as_ref().and_then(|s| s.hits.as_ref()) {
+            Some(h) if !h.query.is_empty() => Some(
+                h.hits
+                    .iter()
+                    .filter_map(|hit| self.id_pos.get(hit.idx as usize))
+                    .map(|&p| p as usize)
+                    .collect(),
+            ),
+            _ => None,
+        };
+    }
+
+    /// Takes the worker's newest result, if it is for the query typed.
+    fn poll_search(&mut self) -> bool {
+        let Some(r) = self.worker.try_recv() else { return false };
+        let Some(s) = &mut self.search else { return false };
+        if r.generation != s.generation {
+            return false;
+        }
+        let same_query = s.hits.as_ref().is_some_and(|h| h.query == r.hits.query);
+        let keep = self.selected().map(|m| m.path.clone());
+        if let Some(s) = &mut self.search {
+            s.hits = Some(r.hits);
+        }
+        self.refilter();
+        let at = if same_query {
+            keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path)))
+        } else {
+            None
+        };
+        self.list.selected = at.unwrap_or(0);
+        self.list.offset = 0;
+        self.clamp_list();
+        self.open_selected();
+        true
+    }
+
+    fn open_search(&mut self) {
+        let text = match self.search.take() {
+            Some(s) => s.prompt.text().to_string(),
+            None => String::new(),
+        };
+        let mut prompt = Prompt::default();
+        prompt.insert(&text);
+        let generation = self.worker.submit(&text);
+        self.search = Some(TitleSearch { prompt, editing: true, saved: self.list, hits: None, generation });
+        self.focus = Focus::List;
+    }
+
+    /// Esc: closes the search and restores the full list and the selection it had.
+    fn close_search(&mut self) {
+        if let Some(s) = self.search.take() {
+            self.filter = None;
+            self.list = s.saved;
+            self.clamp_list();
+            self.open_selected();
+        }
+    }
+
+    fn on_search_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        match k.code {
+            KeyCode::Esc => self.close_search(),
+            KeyCode::Enter => {
+                if let Some(s) = &mut self.search {
+                    s.editing = false;
+                }
+                if self.shown_len() > 0 {
+                    self.focus = Focus::Reader;
+                }
+            }
+            KeyCode::Up => self.step(-1),
+            KeyCode::Down => self.step(1),
+            KeyCode::Char('p') if ctrl => self.step(-1),
+            KeyCode::Char('n') if ctrl => self.step(1),
+            KeyCode::PageUp => self.step(-(self.list_rows() as isize)),
+            KeyCode::PageDown => self.step(self.list_rows() as isize),
+            _ => {
+                let Some(s) = &mut self.search else { return false };
+                let before = s.prompt.text().to_string();
+                s.prompt.handle_key(k);
+                if s.prompt.text() != before {
+                    s.generation = self.worker.submit(s.prompt.text());
+                }
+            }
+        }
+        true
     }
 
     fn on_event(&mut self, ev: Event) -> bool {
@@ -362,6 +581,16 @@ impl App {
                 }
                 if self.find.as_ref().is_some_and(|f| f.editing) {
                     return self.on_find_key(&k);
+                }
+                if self.search.as_ref().is_some_and(|s| s.editing) {
+                    return self.on_search_key(&k);
+                }
+                if k.code == crossterm::event::KeyCode::Esc
+                    && self.search.is_some()
+                    && self.focus == Focus::List
+                {
+                    self.close_search();
+                    return true;
                 }
                 if k.code == crossterm::event::KeyCode::Esc
                     && self.find.is_some()
@@ -379,13 +608,18 @@ impl App {
                     None => false,
                 }
             }
-            Event::Paste(text) => match &mut self.find {
-                Some(f) if f.editing => {
+            Event::Paste(text) => {
+                if let Some(f) = self.find.as_mut().filter(|f| f.editing) {
                     f.prompt.insert(&text);
                     true
+                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
+                    s.prompt.insert(&text);
+                    s.generation = self.worker.submit(s.prompt.text());
+                    true
+                } else {
+                    false
                 }
-                _ => false,
-            },
+            }
             Event::Mouse(m) => self.on_mouse(m),
             Event::Resize(w, h) => {
                 self.size = (w, h);
@@ -405,7 +639,7 @@ impl App {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let down = m.kind == MouseEventKind::ScrollDown;
                 if in_list {
-                    let n = self.articles.len();
+                    let n = self.shown_len();
                     let rows = self.list_rows();
                     let max_off = n.saturating_sub(rows);
                     self.list.offset = if down {
@@ -430,9 +664,10 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 if in_list {
                     self.focus = Focus::List;
-                    let item = usize::from(m.row - p.list.y) / Self::item_height(p.list.width);
+                    let l = self.list_area();
+                    let item = usize::from(m.row.saturating_sub(l.y)) / Self::item_height(l.width);
                     let i = self.list.offset + item;
-                    if i < self.articles.len() {
+                    if i < self.shown_len() {
                         self.select(i);
                     }
                     true
@@ -465,7 +700,7 @@ impl App {
             Action::Top => self.step(isize::MIN / 2),
             Action::Bottom => self.step(isize::MAX / 2),
             Action::FocusReader => {
-                if !self.articles.is_empty() {
+                if self.shown_len() > 0 {
                     self.focus = Focus::Reader;
                 }
             }
@@ -477,7 +712,7 @@ impl App {
             }
             Action::ToggleFocus => {
                 self.focus = match self.focus {
-                    Focus::List if !self.articles.is_empty() => Focus::Reader,
+                    Focus::List if self.shown_len() > 0 => Focus::Reader,
                     _ => Focus::List,
                 }
             }
@@ -487,7 +722,7 @@ impl App {
                 }
             }
             Action::NextArticle => {
-                if self.list.selected + 1 < self.articles.len() {
+                if self.list.selected + 1 < self.shown_len() {
                     self.select(self.list.selected + 1);
                 }
             }
@@ -503,7 +738,7 @@ impl App {
             Action::Search if self.focus == Focus::Reader => {
                 self.find = Some(Find { editing: true, ..Find::default() });
             }
-            Action::Search => {}
+            Action::Search => self.open_search(),
             Action::NextHit => self.jump_hit(1),
             // bound to keys as each lands (daily-life issue)
             Action::FullText
@@ -527,10 +762,10 @@ impl App {
     fn step(&mut self, delta: isize) {
         match self.focus {
             Focus::List => {
-                if self.articles.is_empty() {
+                if self.shown_len() == 0 {
                     return;
                 }
-                let last = self.articles.len() - 1;
+                let last = self.shown_len() - 1;
                 let i = (self.list.selected as isize).saturating_add(delta).clamp(0, last as isize);
                 self.select(i as usize);
             }
@@ -548,7 +783,7 @@ impl App {
     }
 
     fn clamp_list(&mut self) {
-        let n = self.articles.len();
+        let n = self.shown_len();
         if n == 0 {
             self.list = ListState::default();
             return;

@@ -55,8 +55,14 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<()> {
 
 fn event_loop(term: &mut Terminal<CrosstermBackend<Stdout>>, paths: Vec<PathBuf>) -> io::Result<()> {
     let size = term.size()?;
-    let mut app = App::new((size.width, size.height));
     let (tx, rx) = mpsc::channel::<Msg>();
+    let notify_tx = std::sync::Mutex::new(tx.clone());
+    let mut app = App::with_notify(
+        (size.width, size.height),
+        Arc::new(move || {
+            let _ = notify_tx.lock().map(|t| t.send(Msg::SearchReady));
+        }),
+    );
     let stop = Arc::new(AtomicBool::new(false));
 
     // Input: blocks in crossterm's read; ends when the receiver is gone.

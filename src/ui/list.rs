@@ -1,23 +1,70 @@
-//! The list pane: date, page, English and Chinese titles, truncated by display width.
+//! The list pane: date, page, English and Chinese titles, truncated by display width; with
+//! the title search open, its prompt on top and the matched characters highlighted.
 
 use super::put;
 use crate::app::{App, Focus};
-use crate::text::{fit, sanitize};
+use crate::search::Highlights;
+use crate::text::{fit, sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
+use std::ops::Range;
 
-pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draws `text` cut to `max` columns, then restyles the highlighted byte ranges.
+fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, marks: &[Range<usize>]) {
+    let shown = fit(text, max);
+    put(buf, x, y, &shown, max, base);
+    let hl = base.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let visible = crate::text::truncate(text, max);
+    for r in marks {
+        if r.start >= visible.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            continue;
+        }
+        let end = r.end.min(visible.len());
+        let col = width(&text[..r.start]);
+        let w = width(&text[r.start..end]);
+        if w > 0 && col < max {
+            buf.set_style(Rect::new(x + col as u16, y, w.min(max - col) as u16, 1), hl);
+        }
+    }
+}
+
+/// The search prompt line: `/query` and the count.
+fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(s) = &app.search else { return };
     let w = usize::from(area.width);
-    if app.articles.is_empty() {
-        let msg = if app.progress.done { "No articles." } else { "Loading…" };
+    let count = if s.pending() {
+        format!("…/{}", app.articles.len())
+    } else {
+        format!("{}/{}", app.shown_len(), app.articles.len())
+    };
+    let style = if s.editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
+    let left = w.saturating_sub(width(&count) + 1);
+    put(buf, area.x, area.y, &fit(&format!("/{}", sanitize(s.prompt.text())), left), left, style);
+    put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, Style::default().fg(Color::Cyan));
+}
+
+pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
+    prompt_line(app, pane, buf);
+    let area = app.list_area();
+    let w = usize::from(area.width);
+    if app.shown_len() == 0 {
+        let msg = if app.search.is_some() {
+            "No match."
+        } else if app.progress.done {
+            "No articles."
+        } else {
+            "Loading…"
+        };
         put(buf, area.x, area.y, msg, w, Style::default().add_modifier(Modifier::DIM));
         return;
     }
+    let query = app.search.as_ref().filter(|s| s.hits.is_some()).map(|s| s.query());
     let ih = App::item_height(area.width);
     let rows = usize::from(area.height) / ih;
-    for (k, meta) in app.articles.iter().skip(app.list.offset).take(rows).enumerate() {
+    for k in 0..rows {
         let i = app.list.offset + k;
+        let Some(meta) = app.shown(i).and_then(|p| app.articles.get(p)) else { break };
         let y = area.y + (k * ih) as u16;
         let selected = i == app.list.selected;
         let base = if selected {
@@ -35,6 +82,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let en = sanitize(&meta.title_en);
         let zh_full = meta.title_zh_full();
         let zh = sanitize(&zh_full);
+        let marks = query.as_ref().map(|q| q.highlights(&en, &zh)).unwrap_or_else(Highlights::default);
         // fill the whole row(s) so the selection bar spans the width
         for dy in 0..ih as u16 {
             buf.set_string(area.x, y + dy, " ".repeat(w), base);
@@ -51,16 +99,17 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
             x += used as u16;
             left -= used;
         }
+        let zh_style = base.fg(Color::LightGreen);
         if ih == 1 {
             let en_w = left * 3 / 5;
             let zh_w = left.saturating_sub(en_w + 1);
-            put(buf, x, y, &fit(&en, en_w), en_w, base);
-            put(buf, x + en_w as u16 + 1, y, &fit(&zh, zh_w), zh_w, base.fg(Color::LightGreen));
+            put_marked(buf, x, y, &en, en_w, base, &marks.en);
+            put_marked(buf, x + en_w as u16 + 1, y, &zh, zh_w, zh_style, &marks.zh);
         } else {
             // Chinese titles are short: beside the date; the English title gets its own row.
-            put(buf, x, y, &fit(&zh, left), left, base.fg(Color::LightGreen));
+            put_marked(buf, x, y, &zh, left, zh_style, &marks.zh);
             let indent = 2.min(w);
-            put(buf, area.x + indent as u16, y + 1, &fit(&en, w - indent), w - indent, base);
+            put_marked(buf, area.x + indent as u16, y + 1, &en, w - indent, base, &marks.en);
         }
     }
 }

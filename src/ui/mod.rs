@@ -22,6 +22,11 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
 
 /// Where the terminal cursor goes: in a prompt being edited, else hidden.
 pub fn cursor(app: &App) -> Option<(u16, u16)> {
+    if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
+        let l = app.panes().list;
+        let x = l.x as usize + 1 + s.prompt.cursor_column();
+        return (x < l.right() as usize && l.height > 0).then_some((x as u16, l.y));
+    }
     let f = app.find.as_ref().filter(|f| f.editing)?;
     let (area, _) = app.reader_areas();
     let x = area.x as usize + 1 + f.prompt.cursor_column();

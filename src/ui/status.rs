@@ -9,9 +9,13 @@ use ratatui::style::{Modifier, Style};
 /// The status bar's text (also used by tests).
 pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
-    let pos = if n == 0 { 0 } else { app.list.selected + 1 };
+    let shown = app.shown_len();
+    let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
     let mut left =
-        format!(" {pos}/{n} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
+        format!(" {pos}/{shown} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
+    if app.search.is_some() {
+        left.push_str(&format!(" · {shown}/{n} matches"));
+    }
     if app.reader.realigned()
         && app.view != crate::layout::View::English
         && app.view != crate::layout::View::Chinese

@@ -1,0 +1,373 @@
+//! Tests of the index, highlights and worker (the scorer, parser and full text have their
+//! own, next to the code).
+
+use super::*;
+use proptest::prelude::*;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn index(items: &[(&str, &str, u64)]) -> SearchIndex {
+    let mut ix = SearchIndex::new();
+    for &(en, zh, key) in items {
+        ix.push(en, zh, key);
+    }
+    ix
+}
+
+fn search(ix: &SearchIndex, q: &str) -> Hits {
+    ix.search(&Query::parse(q), None, &|| false).unwrap()
+}
+
+fn ids(ix: &SearchIndex, q: &str) -> Vec<u32> {
+    search(ix, q).hits.iter().map(|h| h.idx).collect()
+}
+
+const XIANGXIANG: &str = "加强集体领导贯彻政策推动生产  湘乡县在农村公社作业组普遍建立核心小组";
+
+#[test]
+fn exact_title_beats_scattered_match() {
+    let ix = index(&[
+        ("Bumper Rice In Every Field; New Wells Sunk", "丰收", 0),
+        ("A Brief Note on the News", "短评", 1),
+        ("Brief News", "简讯", 2),
+    ]);
+    assert_eq!(ids(&ix, "brief news")[0], 2);
+    assert_eq!(ids(&ix, "brief"), vec![2, 1, 0]);
+    let h = search(&ix, "brief");
+    assert!(h.hits[0].score > h.hits[2].score);
+}
+
+#[test]
+fn empty_query_lists_everything_in_sort_key_order() {
+    let mut ix = index(&[("c", "", 30), ("a", "", 10), ("b", "", 20)]);
+    let h = search(&ix, "");
+    assert_eq!(h.hits.iter().map(|h| h.idx).collect::<Vec<_>>(), vec![1, 2, 0]);
+    assert!(h.hits.iter().all(|h| h.score == 0));
+    assert_eq!(h.searched, 3);
+    assert_eq!(ids(&ix, "  '  "), vec![1, 2, 0]);
+    ix.set_sort_key(0, 0);
+    assert_eq!(ids(&ix, ""), vec![0, 1, 2]);
+    ix.push("d", "", 5); // out of order: the order is rebuilt
+    assert_eq!(ids(&ix, ""), vec![0, 3, 1, 2]);
+    ix.push("e", "", 99); // in order: appended
+    assert_eq!(ids(&ix, ""), vec![0, 3, 1, 2, 4]);
+}
+
+#[test]
+fn equal_scores_rank_by_sort_key_then_index() {
+    let ix = index(&[
+        ("Picture", "图片", 7),
+        ("Picture", "图片", 3),
+        ("Picture", "图片", 9),
+        ("Picture", "图片", 3),
+    ]);
+    assert_eq!(ids(&ix, "pic"), vec![1, 3, 0, 2]);
+    assert_eq!(ids(&ix, "图"), vec![1, 3, 0, 2]);
+    assert_eq!(ids(&ix, "tupian"), vec![1, 3, 0, 2]);
+}
+
+#[test]
+fn pinyin_full_and_initials_find_and_highlight_han() {
+    let ix = index(&[("Core Groups Set Up in Work Groups", XIANGXIANG, 0), ("Picture", "图片", 1)]);
+    let at = XIANGXIANG.find("湘乡县").unwrap();
+    let chars = |n: usize| at..at + 3 * n; // three bytes per Han char
+    for (q, want) in [
+        ("xiangxiang", chars(2)),
+        ("xxx", chars(3)),
+        ("'xxx", chars(3)),
+        ("'xiangxiangxian", chars(3)),
+        ("XiangXiang", chars(2)),
+    ] {
+        assert_eq!(ids(&ix, q), vec![0], "{q}");
+        let hl = ix.highlights(0, &Query::parse(q));
+        assert!(hl.en.is_empty(), "{q}: {hl:?}");
+        assert_eq!(hl.zh, vec![want], "{q}");
+    }
+    let q = Query::parse("xiang xiang xian");
+    assert_eq!(ix.search(&q, None, &|| false).unwrap().hits.len(), 1);
+    let hl = ix.highlights(0, &q);
+    assert!(hl.zh.iter().all(|r| r.start >= at && r.end <= at + 9), "{hl:?}");
+    assert!(!hl.zh.is_empty());
+    // ü is typed v: 绿 lü.
+    let ix = index(&[("Green", "绿化", 0)]);
+    assert_eq!(ids(&ix, "lvhua"), vec![0]);
+    assert_eq!(ids(&ix, "lh"), vec![0]);
+}
+
+#[test]
+fn direct_chinese_and_english_highlights() {
+    let ix = index(&[("Strengthening Collective Leadership: Xiangxiang County", XIANGXIANG, 0)]);
+    let hl = ix.highlights(0, &Query::parse("农村 coll"));
+    let at = XIANGXIANG.find("农村").unwrap();
+    assert_eq!(hl.zh, vec![at..at + 6]);
+    assert_eq!(hl.en, vec![14..18]);
+    // An English match also shows in the Chinese title when the pinyin matches.
+    let hl = ix.highlights(0, &Query::parse("'xiangxiang"));
+    assert_eq!(hl.en, vec![37..47]);
+    let at = XIANGXIANG.find("湘乡").unwrap();
+    assert_eq!(hl.zh, vec![at..at + 6]);
+    // Inverse terms highlight nothing.
+    assert_eq!(ix.highlights(0, &Query::parse("!zzz")), Highlights::default());
+}
+
+#[test]
+fn fzf_operators() {
+    let ix = index(&[("Brief News", "简讯", 0), ("News in Brief", "简明新闻", 1), ("Picture", "图片", 2)]);
+    let cases: &[(&str, &[u32])] = &[
+        ("'news", &[0, 1]),
+        ("'brf", &[]),
+        ("brf", &[0, 1]),
+        ("^brief", &[0]),
+        ("news$", &[0]),
+        ("brief$", &[1]),
+        ("^brief news$", &[0]),
+        ("^brief\\ news$", &[0]),
+        ("!news", &[2]),
+        ("!^brief", &[1, 2]),
+        ("!brief$", &[0, 2]),
+        ("!'bn", &[1, 2]),
+        ("'", &[0, 1, 2]),
+        ("^", &[0, 1, 2]),
+        ("!", &[0, 1, 2]),
+        ("^picture | ^brief", &[0, 2]),
+        ("'简讯", &[0]),
+        ("!图片", &[0, 1]),
+        ("^简", &[0, 1]),
+        ("新闻$", &[1]),
+        ("^jianxun$", &[0]),
+        ("^jx$", &[0]),
+        ("'jmxw", &[1]),
+        ("!jianxun", &[0, 1, 2]), // inverse terms look at the titles, not the pinyin
+    ];
+    for &(q, want) in cases {
+        let mut got = ids(&ix, q);
+        got.sort_unstable();
+        assert_eq!(got, want, "query {q:?}");
+    }
+}
+
+#[test]
+fn smart_case() {
+    let ix = index(&[("Mao Zedong", "", 0), ("mao tai", "", 1), ("MAO", "", 2)]);
+    let sorted = |q| {
+        let mut v = ids(&ix, q);
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(sorted("mao"), vec![0, 1, 2]);
+    assert_eq!(sorted("Mao"), vec![0]);
+    assert_eq!(sorted("'Mao"), vec![0]);
+    assert_eq!(sorted("'mao"), vec![0, 1, 2]);
+    assert_eq!(sorted("!Mao"), vec![1, 2]);
+    assert_eq!(sorted("MAO"), vec![2]);
+}
+
+#[test]
+fn cancellation_returns_none() {
+    let mut ix = SearchIndex::new();
+    for i in 0..10_000u64 {
+        ix.push(&format!("Brief News {i}"), "简讯", i);
+    }
+    let q = Query::parse("news");
+    assert!(ix.search(&q, None, &|| true).is_none());
+    let polls = AtomicUsize::new(0);
+    let tripped = ix.search(&q, None, &|| polls.fetch_add(1, Ordering::SeqCst) >= 2);
+    assert!(tripped.is_none());
+    assert!(ix.search(&Query::parse(""), None, &|| true).is_none());
+    assert_eq!(ix.search(&q, None, &|| false).unwrap().hits.len(), 10_000);
+}
+
+#[test]
+fn appended_items_are_searched_with_the_previous_result() {
+    let mut ix = index(&[("Brief News", "简讯", 5), ("Picture", "图片", 1)]);
+    let q = Query::parse("news");
+    let first = ix.search(&q, None, &|| false).unwrap();
+    assert_eq!(first.searched, 2);
+    ix.push("News in Brief", "简明新闻", 0);
+    ix.push("Nothing", "无", 2);
+    let same = ix.search(&q, Some(&first), &|| false).unwrap();
+    assert_eq!(same, ix.search(&q, None, &|| false).unwrap());
+    assert_eq!(same.searched, 4);
+    // "News" first in the title scores higher.
+    assert_eq!(same.hits.iter().map(|h| h.idx).collect::<Vec<_>>(), vec![2, 0]);
+    let narrower = Query::parse("news in");
+    let r = ix.search(&narrower, Some(&first), &|| false).unwrap();
+    assert_eq!(r, ix.search(&narrower, None, &|| false).unwrap());
+    // A prev result of an unrelated query is ignored.
+    let r = ix.search(&Query::parse("picture"), Some(&first), &|| false).unwrap();
+    assert_eq!(r.hits.len(), 1);
+}
+
+#[test]
+fn worker_delivers_the_newest_result_and_notifies() {
+    let (tx, rx) = mpsc::channel();
+    let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+        let _ = tx.send(());
+    });
+    let items: Vec<(String, String, u64)> =
+        (0..5000u64).map(|i| (format!("Title {i} Brief News"), "简讯".to_string(), 5000 - i)).collect();
+    assert_eq!(worker.push_batch(items), 0..5000);
+    assert_eq!(worker.push("Xiangxiang".into(), "湘乡".into(), 0), 5000);
+    let mut last_gen = 0;
+    for q in ["b", "br", "bri", "brie", "brief", "brief n"] {
+        last_gen = worker.submit(q);
+    }
+    let result = loop {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no result");
+        if let Some(r) = worker.try_recv() {
+            if r.generation == last_gen {
+                break r;
+            }
+        }
+    };
+    assert_eq!(result.hits.query, "brief n");
+    assert_eq!(result.hits.searched, 5001);
+    assert_eq!(result.hits.hits.len(), 5000);
+    assert_eq!(result.hits.hits[0].idx, 4999); // equal scores: smallest sort key first
+                                               // Appending re-delivers the current query's result, brought up to date.
+    worker.push("Brief News".into(), "简讯".into(), 0);
+    let result = loop {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no update");
+        if let Some(r) = worker.try_recv() {
+            if r.hits.searched == 5002 {
+                break r;
+            }
+        }
+    };
+    assert_eq!(result.hits.hits.len(), 5001);
+    assert_eq!(result.hits.hits[0].idx, 5001);
+    let g = worker.submit("xx");
+    let result = loop {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no result");
+        if let Some(r) = worker.try_recv() {
+            if r.generation == g {
+                break r;
+            }
+        }
+    };
+    assert_eq!(result.hits.hits.iter().map(|h| h.idx).collect::<Vec<_>>(), vec![5000]);
+}
+
+// ---- properties ----
+
+fn on_char_boundaries(s: &str, ranges: &[Range<usize>]) -> bool {
+    ranges.iter().all(|r| {
+        r.start < r.end && r.end <= s.len() && s.is_char_boundary(r.start) && s.is_char_boundary(r.end)
+    }) && ranges.windows(2).all(|w| w[0].end < w[1].start)
+}
+
+fn title() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            3 => proptest::sample::select(
+                "abcinxgABNX -:'^$!湘乡县图片简讯新闻绿😀é\u{3000}".chars().collect::<Vec<_>>()
+            ),
+            1 => any::<char>(),
+        ],
+        0..24,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+fn query_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        proptest::sample::select("abcinxgAN '^$!|湘乡图讯😀".chars().collect::<Vec<_>>()),
+        0..9,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+fn small_index(items: &[(String, String)]) -> SearchIndex {
+    let mut ix = SearchIndex::new();
+    for (i, (en, zh)) in items.iter().enumerate() {
+        ix.push(en, zh, (i as u64 * 7919) % 13);
+    }
+    ix
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn highlight_ranges_are_on_char_boundaries(en in title(), zh in title(), q in query_text()) {
+        let hl = Query::parse(&q).highlights(&en, &zh);
+        prop_assert!(on_char_boundaries(&en, &hl.en), "{:?}", hl);
+        prop_assert!(on_char_boundaries(&zh, &hl.zh), "{:?}", hl);
+    }
+
+    #[test]
+    fn extended_query_within_previous_hits_equals_full_search(
+        items in proptest::collection::vec((title(), title()), 0..40),
+        q in query_text(),
+        c in proptest::sample::select("abcinxgAN '^$!|湘乡图😀".chars().collect::<Vec<_>>()),
+    ) {
+        let strip = |s: &str| s.chars().filter(|c| !"'^$!|\\".contains(*c)).collect::<String>();
+        let mut items = items;
+        for w in q.split(' ') {
+            items.push((strip(w), format!("x{}", strip(w))));
+        }
+        let ix = small_index(&items);
+        let longer = format!("{q}{c}");
+        let (old, new) = (Query::parse(&q), Query::parse(&longer));
+        let prev = ix.search(&old, None, &|| false).unwrap();
+        let full = ix.search(&new, None, &|| false).unwrap();
+        if new.narrows(&old) {
+            let prev_ids: std::collections::HashSet<u32> = prev.hits.iter().map(|h| h.idx).collect();
+            prop_assert!(full.hits.iter().all(|h| prev_ids.contains(&h.idx)), "not narrowing: {:?} -> {:?}", q, longer);
+        }
+        let within = ix.search(&new, Some(&prev), &|| false).unwrap();
+        prop_assert_eq!(within, full);
+    }
+
+    #[test]
+    fn narrows_is_sound(
+        items in proptest::collection::vec((title(), title()), 0..30),
+        a in query_text(),
+        at in any::<proptest::sample::Index>(),
+        c in proptest::sample::select("abcinxgAN '^$!|\\湘".chars().collect::<Vec<_>>()),
+    ) {
+        // b: a with one character inserted anywhere (not only at the end).
+        let chars: Vec<char> = a.chars().collect();
+        let k = at.index(chars.len() + 1);
+        let b: String = chars[..k].iter().chain([c].iter()).chain(chars[k..].iter()).collect();
+        // Titles made of the queries' own words, so operators have something to bite on.
+        let strip = |s: &str| s.chars().filter(|c| !"'^$!|\\".contains(*c)).collect::<String>();
+        let mut items = items;
+        items.push((strip(&a), strip(&b)));
+        items.push((strip(&b), strip(&a)));
+        for w in a.split(' ').chain(b.split(' ')) {
+            items.push((strip(w), String::new()));
+            items.push((String::new(), format!("{}z", strip(w))));
+        }
+        let ix = small_index(&items);
+        let (qa, qb) = (Query::parse(&a), Query::parse(&b));
+        for (new, old) in [(&qb, &qa), (&qa, &qb)] {
+            if new.narrows(old) {
+                let wide: std::collections::HashSet<u32> = ix.search(old, None, &|| false).unwrap().hits.iter().map(|h| h.idx).collect();
+                let narrow = ix.search(new, None, &|| false).unwrap();
+                prop_assert!(narrow.hits.iter().all(|h| wide.contains(&h.idx)), "{:?} narrows {:?}", new.as_str(), old.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn single_term_score_is_skims_best_field(en in title(), zh in title(), q in "[a-zA-Z湘乡]{1,4}") {
+        use fuzzy_matcher::{skim::SkimMatcherV2, FuzzyMatcher};
+        let ix = small_index(&[(en.clone(), zh.clone())]);
+        let got = ix.search(&Query::parse(&q), None, &|| false).unwrap().hits.first().map(|h| h.score);
+        let py = Pinyin::new(&zh);
+        let via_py = if Pinyin::has_han(&zh) {
+            SkimMatcherV2::default().ignore_case().fuzzy_match(&py.full, &q.to_ascii_lowercase())
+        } else {
+            None
+        };
+        let want = [
+            SkimMatcherV2::default().fuzzy_match(&en, &q),
+            SkimMatcherV2::default().fuzzy_match(&zh, &q),
+            via_py,
+        ].into_iter().flatten().max();
+        prop_assert_eq!(got, want);
+    }
+}
