@@ -36,6 +36,26 @@ pub enum Msg {
     SearchReady,
 }
 
+/// The full-text search (Ctrl-f in the list): a phrase in every article's text.
+#[derive(Debug, Default)]
+pub struct FullText {
+    /// The phrase being typed.
+    pub prompt: Prompt,
+    /// Still typing.
+    pub editing: bool,
+    /// The list as it was before, restored by Esc.
+    pub saved: ListState,
+    /// The phrase of the scan running or done.
+    pub phrase: String,
+    /// Articles holding the phrase, in list order, with a snippet around the first hit;
+    /// `None` while the scan runs.
+    pub results: Option<Vec<(PathBuf, crate::search::FullTextHit)>>,
+    /// Stops the running scan.
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+}
+
+type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
+
 /// The title search (`/` in the list): the prompt, and the ranked hits it got back.
 #[derive(Debug, Default)]
 pub struct TitleSearch {
@@ -240,6 +260,21 @@ pub struct App {
     pub search: Option<TitleSearch>,
     /// Matches titles off the UI thread.
     worker: Worker,
+    /// The full-text search, when open.
+    pub fulltext: Option<FullText>,
+    fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
+    fulltext_rx: std::sync::mpsc::Receiver<FullTextDone>,
+    notify: NotifyFn,
+}
+
+/// The wake-up, opaque in debug output.
+#[derive(Clone)]
+struct NotifyFn(Notify);
+
+impl std::fmt::Debug for NotifyFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notify")
+    }
 }
 
 /// The search worker, opaque in debug output.
@@ -277,7 +312,13 @@ impl App {
 
     /// A new app whose search worker calls `notify` when a result is ready.
     pub fn with_notify(size: (u16, u16), notify: Notify) -> Self {
+        let (fulltext_tx, fulltext_rx) = std::sync::mpsc::channel();
+        let wake = notify.clone();
         App {
+            fulltext: None,
+            fulltext_tx,
+            fulltext_rx,
+            notify: NotifyFn(wake),
             ids: Vec::new(),
             id_pos: Vec::new(),
             filter: None,
@@ -370,6 +411,15 @@ impl App {
         Panes { list, reader, status, too_small: false }
     }
 
+    /// Rows one list item takes here (full-text results show a snippet under the title).
+    pub fn item_height_for(&self, list_width: u16) -> usize {
+        if self.fulltext.as_ref().is_some_and(|f| f.results.is_some()) {
+            2
+        } else {
+            Self::item_height(list_width)
+        }
+    }
+
     /// Rows one list item takes at this list width (both titles need two rows when narrow).
     pub fn item_height(list_width: u16) -> usize {
         if list_width >= 72 {
@@ -382,7 +432,7 @@ impl App {
     /// The list's rows for articles (below the search prompt when it is open).
     pub fn list_area(&self) -> Rect {
         let l = self.panes().list;
-        if self.search.is_some() && l.height > 1 {
+        if (self.search.is_some() || self.fulltext.is_some()) && l.height > 1 {
             Rect::new(l.x, l.y + 1, l.width, l.height - 1)
         } else {
             l
@@ -391,7 +441,7 @@ impl App {
 
     fn list_rows(&self) -> usize {
         let l = self.list_area();
-        (usize::from(l.height) / Self::item_height(l.width)).max(1)
+        (usize::from(l.height) / self.item_height_for(l.width)).max(1)
     }
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
@@ -433,7 +483,10 @@ impl App {
                 self.progress.done = true;
                 true
             }
-            Msg::SearchReady => self.poll_search(),
+            Msg::SearchReady => {
+                let a = self.poll_search();
+                self.poll_fulltext() || a
+            }
         }
     }
 
@@ -480,8 +533,14 @@ impl App {
         self.shown(i).and_then(|p| self.articles.get(p)).is_some_and(|m| m.path == path)
     }
 
-    /// Rebuilds the narrowed list from the search hits.
+    /// Rebuilds the narrowed list from the search hits or the full-text results.
     fn refilter(&mut self) {
+        if let Some(results) = self.fulltext.as_ref().and_then(|f| f.results.as_ref()) {
+            let pos: std::collections::HashMap<&std::path::Path, usize> =
+                self.articles.iter().enumerate().map(|(i, m)| (m.path.as_path(), i)).collect();
+            self.filter = Some(results.iter().filter_map(|(p, _)| pos.get(p.as_path()).copied()).collect());
+            return;
+        }
         self.filter = match self.search.as_ref().and_then(|s| s.hits.as_ref()) {
             Some(h) if !h.query.is_empty() => Some(
                 h.hits
@@ -492,6 +551,104 @@ impl App {
             ),
             _ => None,
         };
+    }
+
+    /// The full-text hit of a list row, when the list shows full-text results.
+    pub fn fulltext_hit(&self, row: usize) -> Option<&crate::search::FullTextHit> {
+        self.fulltext.as_ref()?.results.as_ref()?.get(row).map(|(_, h)| h)
+    }
+
+    fn open_fulltext(&mut self) {
+        self.close_search();
+        let text = self.fulltext.take().map(|f| {
+            f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            f.prompt.text().to_string()
+        });
+        let mut prompt = Prompt::default();
+        prompt.insert(text.as_deref().unwrap_or(""));
+        self.filter = None;
+        self.fulltext = Some(FullText { prompt, editing: true, saved: self.list, ..FullText::default() });
+        self.focus = Focus::List;
+    }
+
+    /// Scans every article for the phrase typed, on background threads.
+    fn start_fulltext(&mut self) {
+        let Some(f) = &mut self.fulltext else { return };
+        f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        f.cancel = cancel.clone();
+        f.phrase = f.prompt.text().to_string();
+        f.results = None;
+        f.editing = false;
+        let phrase = f.phrase.clone();
+        let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path.clone()).collect();
+        let tx = self.fulltext_tx.clone();
+        let notify = self.notify.0.clone();
+        std::thread::spawn(move || {
+            use rayon::prelude::*;
+            let Some(finder) = crate::search::Phrase::new(&phrase, true) else { return };
+            let hits: Vec<(PathBuf, crate::search::FullTextHit)> = paths
+                .into_par_iter()
+                .filter_map(|p| {
+                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                        return None;
+                    }
+                    let bytes = corpus::read_source(&p).ok()?;
+                    let hit = finder.find(&String::from_utf8_lossy(&bytes), 40)?;
+                    Some((p, hit))
+                })
+                .collect();
+            if !cancel.load(std::sync::atomic::Ordering::Relaxed) && tx.send((phrase, hits)).is_ok() {
+                notify();
+            }
+        });
+    }
+
+    fn poll_fulltext(&mut self) -> bool {
+        let mut changed = false;
+        while let Ok((phrase, hits)) = self.fulltext_rx.try_recv() {
+            let Some(f) = &mut self.fulltext else { continue };
+            if f.phrase != phrase {
+                continue;
+            }
+            f.results = Some(hits);
+            self.refilter();
+            self.list = ListState::default();
+            self.clamp_list();
+            self.open_selected();
+            changed = true;
+        }
+        changed
+    }
+
+    fn close_fulltext(&mut self) {
+        if let Some(f) = self.fulltext.take() {
+            f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.filter = None;
+            self.list = f.saved;
+            self.clamp_list();
+            self.open_selected();
+        }
+    }
+
+    fn on_fulltext_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::KeyCode;
+        match k.code {
+            KeyCode::Esc => self.close_fulltext(),
+            KeyCode::Enter => {
+                if self.fulltext.as_ref().is_some_and(|f| f.prompt.text().trim().is_empty()) {
+                    self.close_fulltext();
+                } else {
+                    self.start_fulltext();
+                }
+            }
+            _ => {
+                if let Some(f) = &mut self.fulltext {
+                    f.prompt.handle_key(k);
+                }
+            }
+        }
+        true
     }
 
     /// Takes the worker's newest result, if it is for the query typed.
@@ -520,6 +677,7 @@ impl App {
     }
 
     fn open_search(&mut self) {
+        self.close_fulltext();
         let text = match self.search.take() {
             Some(s) => s.prompt.text().to_string(),
             None => String::new(),
@@ -584,6 +742,16 @@ impl App {
                 }
                 if self.search.as_ref().is_some_and(|s| s.editing) {
                     return self.on_search_key(&k);
+                }
+                if self.fulltext.as_ref().is_some_and(|f| f.editing) {
+                    return self.on_fulltext_key(&k);
+                }
+                if k.code == crossterm::event::KeyCode::Esc
+                    && self.fulltext.is_some()
+                    && self.focus == Focus::List
+                {
+                    self.close_fulltext();
+                    return true;
                 }
                 if k.code == crossterm::event::KeyCode::Esc
                     && self.search.is_some()
@@ -665,7 +833,7 @@ impl App {
                 if in_list {
                     self.focus = Focus::List;
                     let l = self.list_area();
-                    let item = usize::from(m.row.saturating_sub(l.y)) / Self::item_height(l.width);
+                    let item = usize::from(m.row.saturating_sub(l.y)) / self.item_height_for(l.width);
                     let i = self.list.offset + item;
                     if i < self.shown_len() {
                         self.select(i);
@@ -702,6 +870,16 @@ impl App {
             Action::FocusReader => {
                 if self.shown_len() > 0 {
                     self.focus = Focus::Reader;
+                    // from full-text results: find the phrase in the article and go to it
+                    if let Some(phrase) =
+                        self.fulltext.as_ref().filter(|f| f.results.is_some()).map(|f| f.phrase.clone())
+                    {
+                        let mut prompt = Prompt::default();
+                        prompt.insert(&phrase);
+                        self.find = Some(Find { prompt, ..Find::default() });
+                        self.prepare();
+                        self.jump_hit(0);
+                    }
                 }
             }
             Action::FocusList => self.focus = Focus::List,
@@ -741,8 +919,8 @@ impl App {
             Action::Search => self.open_search(),
             Action::NextHit => self.jump_hit(1),
             // bound to keys as each lands (daily-life issue)
-            Action::FullText
-            | Action::ToggleRead
+            Action::FullText => self.open_fulltext(),
+            Action::ToggleRead
             | Action::ToggleBookmark
             | Action::BookmarksOnly
             | Action::GotoDate

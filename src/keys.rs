@@ -276,6 +276,7 @@ impl Default for KeyMap {
                 b(vec![Key::ch('s')], ToggleLock, "unlock / lock the two columns' scrolling"),
                 b(vec![Key::ch('e')], Glossary, "glossary of named entities"),
                 b(vec![Key::ch('/')], Search, "search titles (list) / the article (reader)"),
+                b(vec![Key::ctrl('f')], FullText, "search the full text of every article"),
                 b(vec![Key::ch('n')], NextHit, "next hit in the article"),
                 b(vec![Key::ch('N')], PrevHit, "previous hit in the article"),
                 b(vec![Key::ch('z')], Zoom, "hide / show the list"),

@@ -29,10 +29,30 @@ fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: St
     }
 }
 
-/// The search prompt line: `/query` and the count.
+/// The search prompt line: `/query` (or `full text: phrase`) and the count.
 fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(s) = &app.search else { return };
     let w = usize::from(area.width);
+    if let Some(f) = &app.fulltext {
+        let count = match &f.results {
+            _ if f.editing => "Enter searches".to_string(),
+            None => "searching…".to_string(),
+            Some(r) => format!("{} articles", r.len()),
+        };
+        let style = if f.editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
+        let left = w.saturating_sub(width(&count) + 1);
+        let text = format!("full text: {}", sanitize(f.prompt.text()));
+        put(buf, area.x, area.y, &fit(&text, left), left, style);
+        put(
+            buf,
+            area.x + left as u16,
+            area.y,
+            &format!(" {count}"),
+            w - left,
+            Style::default().fg(Color::Cyan),
+        );
+        return;
+    }
+    let Some(s) = &app.search else { return };
     let count = if s.pending() {
         format!("…/{}", app.articles.len())
     } else {
@@ -49,7 +69,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let area = app.list_area();
     let w = usize::from(area.width);
     if app.shown_len() == 0 {
-        let msg = if app.search.is_some() {
+        let msg = if app.search.is_some() || app.fulltext.as_ref().is_some_and(|f| f.results.is_some()) {
             "No match."
         } else if app.progress.done {
             "No articles."
@@ -60,7 +80,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         return;
     }
     let query = app.search.as_ref().filter(|s| s.hits.is_some()).map(|s| s.query());
-    let ih = App::item_height(area.width);
+    let ih = app.item_height_for(area.width);
     let rows = usize::from(area.height) / ih;
     for k in 0..rows {
         let i = app.list.offset + k;
@@ -100,7 +120,22 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             left -= used;
         }
         let zh_style = base.fg(Color::LightGreen);
-        if ih == 1 {
+        if let Some(hit) = app.fulltext_hit(i) {
+            // full-text result: the title, and the snippet around the first hit beneath
+            put_marked(buf, x, y, &en, left, base, &[]);
+            let snippet = sanitize(&hit.snippet);
+            let mark = if snippet.len() == hit.snippet.len() { vec![hit.hit.clone()] } else { Vec::new() };
+            let indent = 2.min(w);
+            put_marked(
+                buf,
+                area.x + indent as u16,
+                y + 1,
+                &snippet,
+                w - indent,
+                base.add_modifier(Modifier::DIM),
+                &mark,
+            );
+        } else if ih == 1 {
             let en_w = left * 3 / 5;
             let zh_w = left.saturating_sub(en_w + 1);
             put_marked(buf, x, y, &en, en_w, base, &marks.en);

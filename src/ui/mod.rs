@@ -22,9 +22,15 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
 
 /// Where the terminal cursor goes: in a prompt being edited, else hidden.
 pub fn cursor(app: &App) -> Option<(u16, u16)> {
-    if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
+    let list_prompt = app
+        .search
+        .as_ref()
+        .filter(|s| s.editing)
+        .map(|s| (1, &s.prompt))
+        .or_else(|| app.fulltext.as_ref().filter(|f| f.editing).map(|f| (11, &f.prompt)));
+    if let Some((at, prompt)) = list_prompt {
         let l = app.panes().list;
-        let x = l.x as usize + 1 + s.prompt.cursor_column();
+        let x = l.x as usize + at + prompt.cursor_column();
         return (x < l.right() as usize && l.height > 0).then_some((x as u16, l.y));
     }
     let f = app.find.as_ref().filter(|f| f.editing)?;
