@@ -10,8 +10,15 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "diglot", version, about, long_about = None)]
 pub struct Cli {
-    /// Article files or folders to open (default: the embedded seed articles).
+    /// Article files or folders to open (default: the config's `paths`, else the embedded
+    /// seed articles).
     pub paths: Vec<PathBuf>,
+    /// The config file to use instead of `$XDG_CONFIG_HOME/diglot/config.toml`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print the default config file, every setting commented, and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
     /// The subcommand; without one, the terminal reader.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -28,6 +35,17 @@ pub enum Lang {
     Zh,
     /// Each English paragraph with its Chinese beneath.
     Interleaved,
+}
+
+/// Output format of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The reading pane as plain text (`--lang`, `--width` apply).
+    Text,
+    /// The whole article as Markdown: titles, metadata, each English paragraph then its Chinese.
+    Markdown,
+    /// The whole article as JSON: meta, paragraphs, beads, glossary, diagnostics.
+    Json,
 }
 
 /// The subcommands: the reader's answers as plain text for scripts and pipes.
@@ -63,6 +81,29 @@ pub enum Command {
         /// Width in columns (default: 100).
         #[arg(long, default_value_t = 100)]
         width: u16,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Fuzzy-search titles (English, Chinese, pinyin; fzf syntax), best first:
+    /// `score<TAB>date<TAB>English title<TAB>Chinese title<TAB>path`.
+    ///
+    /// With --full-text, a phrase in the articles' text instead:
+    /// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    Search {
+        /// The query: space-separated terms, all must match; 'exact ^prefix suffix$ !not.
+        query: String,
+        /// Files or folders (default: the embedded seeds).
+        paths: Vec<PathBuf>,
+        /// At most this many results.
+        #[arg(long, short = 'n')]
+        limit: Option<usize>,
+        /// A JSON array instead.
+        #[arg(long)]
+        json: bool,
+        /// Search the full text for a phrase (smart case) instead of titles.
+        #[arg(long)]
+        full_text: bool,
     },
     /// The paragraph alignment of an article (beads of English and Chinese paragraphs).
     Align {
@@ -74,4 +115,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    ///
+    /// E.g. `diglot completions bash > ~/.local/share/bash-completion/completions/diglot`,
+    /// `diglot completions zsh > ~/.zfunc/_diglot`,
+    /// `diglot completions fish > ~/.config/fish/completions/diglot.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `diglot man > diglot.1`.
+    #[command(hide = true)]
+    Man,
+}
+
+/// Writes the completion script of `shell` for diglot's command line.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "diglot", out);
+}
+
+/// Writes diglot's man page (roff, section 1), generated from the command line definitions.
+pub fn man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }

@@ -55,7 +55,7 @@ pub fn list(paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Cm
     if json {
         let entries: Vec<ListEntry<'_>> =
             loaded.articles.iter().map(|m| ListEntry { meta: m, title_zh_full: m.title_zh_full() }).collect();
-        serde_json::to_writer_pretty(&mut *out, &entries).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &entries).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         for m in &loaded.articles {
@@ -95,15 +95,23 @@ fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::
     read_article(&path).map_err(CmdError::Article)
 }
 
-/// `diglot show`.
+/// `diglot show`: the reading pane as plain text (`lang`, `width`), or the whole article as
+/// Markdown or JSON (see [`crate::export`]).
 pub fn show(
     article: &str,
     paths: &[PathBuf],
     lang: Lang,
     width: u16,
+    format: crate::cli::Format,
     out: &mut dyn Write,
 ) -> Result<(), CmdError> {
+    use crate::cli::Format;
     let (a, beads) = open(article, paths)?;
+    match format {
+        Format::Text => {}
+        Format::Markdown => return Ok(out.write_all(crate::export::markdown(&a, &beads).as_bytes())?),
+        Format::Json => return Ok(out.write_all(crate::export::json(&a, &beads).as_bytes())?),
+    }
     let view = match lang {
         Lang::Both => View::Both,
         Lang::En => View::English,
@@ -139,7 +147,7 @@ pub fn align(article: &str, paths: &[PathBuf], json: bool, out: &mut dyn Write) 
                 zh: b.zh.clone().map(|i| a.zh_para(i)).collect(),
             })
             .collect();
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "beads": beads })).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "beads": beads })).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         for (k, b) in beads.iter().enumerate() {

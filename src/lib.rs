@@ -20,6 +20,7 @@ pub mod keys;
 pub mod layout;
 pub mod prompt;
 pub mod search;
+pub mod search_cmd;
 pub mod state;
 pub mod text;
 pub mod tui;

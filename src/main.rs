@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.print_default_config {
+        // a closed pipe (`| head`) is not an error
+        let _ = io::stdout().write_all(diglot::config::default_config_text().as_bytes());
+        return ExitCode::SUCCESS;
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result =
@@ -32,8 +37,17 @@ fn main() -> ExitCode {
                 },
             ),
             Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
-            Some(Command::Show { article, paths, lang, width }) => {
-                commands::show(&article, &paths, lang, width, &mut out).map(|()| 0)
+            Some(Command::Show { article, paths, lang, width, format }) => {
+                commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
+            }
+            Some(Command::Completions { shell }) => {
+                diglot::cli::completions(shell, &mut out);
+                Ok(0)
+            }
+            Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
+            Some(Command::Search { query, paths, limit, json, full_text }) => {
+                let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
+                diglot::search_cmd::search(&args, &mut out).map(|()| 0)
             }
             Some(Command::Align { article, paths, json }) => {
                 commands::align(&article, &paths, json, &mut out).map(|()| 0)

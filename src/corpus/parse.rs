@@ -28,14 +28,13 @@ fn classify(head: &[u8]) -> Result<(), &'static str> {
         return Err("empty file");
     }
     let probe = &head[..head.len().min(4096)];
-    if probe.contains(&0) {
-        return Err("binary file");
-    }
-    let probe = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
-    let first = probe.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
+    let text = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
+    let first = text.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
     match first {
-        None => Err("blank file"),
+        // A damaged article (a stray NUL, say) is still an article: it starts as one.
         Some(l) if l.starts_with(b"Title:") => Ok(()),
+        _ if probe.contains(&0) => Err("binary file"),
+        None => Err("blank file"),
         Some(_) => Err("does not start with `Title:`"),
     }
 }
@@ -331,9 +330,15 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                             i += 1;
                             continue;
                         }
-                        if !got_date && Date::parse(line).is_some() {
+                        if !got_date && looks_like_date(line) {
                             got_date = true;
                             date_zh = Date::parse(line);
+                            if date_zh.is_none() {
+                                diags.push(Diagnostic::error(
+                                    i + 1,
+                                    format!("malformed Chinese date `{}` (expected YYYY-MM-DD)", clip(line)),
+                                ));
+                            }
                         } else if !got_ed && parse_edition(line).is_some() {
                             got_ed = true;
                             if let Some((p, s)) = parse_edition(line) {
@@ -408,8 +413,20 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
             diags.push(Diagnostic::warning(0, "no Chinese paragraphs"));
         }
     }
+    // a diagnostic about what is missing at the end points at the last line
+    let last = text.lines().count();
+    for d in &mut diags {
+        d.line = d.line.min(last);
+    }
     diags.sort_by_key(|d| d.line);
     Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics: diags }
+}
+
+/// `NNNN-NN-NN`, valid or not: the shape of the Chinese date line.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(k, &c)| if k == 4 || k == 7 { c == b'-' } else { c.is_ascii_digit() })
 }
 
 /// A glossary line: term, then a tab or 2+ spaces (or U+3000), then the gloss.

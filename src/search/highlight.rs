@@ -62,7 +62,7 @@ fn direct_ranges(t: &Term, field: &str) -> Vec<Range<usize>> {
             .unwrap_or_default();
         char_ranges(field, chars)
     } else {
-        t.find_exact(field, false).map(|(a, b)| vec![a..b]).unwrap_or_default()
+        t.find_exact(field, false).map(|(a, b)| std::iter::once(a..b).collect()).unwrap_or_default()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::put;
 use crate::app::{App, Focus};
-use crate::search::Highlights;
+
 use crate::text::{fit, sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -102,7 +102,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let en = sanitize(&meta.title_en);
         let zh_full = meta.title_zh_full();
         let zh = sanitize(&zh_full);
-        let marks = query.as_ref().map(|q| q.highlights(&en, &zh)).unwrap_or_else(Highlights::default);
+        let marks = query.as_ref().map(|q| q.highlights(&en, &zh)).unwrap_or_default();
         // fill the whole row(s) so the selection bar spans the width
         for dy in 0..ih as u16 {
             buf.set_string(area.x, y + dy, " ".repeat(w), base);

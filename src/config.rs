@@ -1,0 +1,883 @@
+//! The configuration file: TOML in the XDG config folder (`$XDG_CONFIG_HOME/diglot/config.toml`,
+//! else the platform's config folder), or the file given with `--config PATH`.
+//!
+//! Every setting is optional; a missing default file means the defaults. Unknown keys are
+//! errors, and every error names the file, the line and the key. `diglot
+//! --print-default-config` prints [`default_config_text`], the whole file with every setting
+//! at its default, commented; it parses to [`Config::default`].
+//!
+//! The file's settings:
+//! - `view`: the view the reader opens in (`"both"`, `"english"`, `"chinese"`, `"interleaved"`).
+//! - `list_width`: `"auto"`, a number of columns, or a percentage of the terminal (`"35%"`).
+//! - `mouse`: mouse capture on or off.
+//! - `paths`: files or folders opened when no PATH is given (`~/` is the home folder; relative
+//!   paths are relative to the config file's folder).
+//! - `citation`: the template of the citation `c` copies (see [`crate::export::citation`]).
+//! - `[colors]`: one style per part of the screen (see [`Paint`]).
+//! - `[keys]`: `action = ["key", ...]`, replacing that action's default keys (see
+//!   [`parse_key`] for how keys are written; `[]` unbinds the action).
+
+use crate::keys::{Action, Binding, Key, KeyMap};
+use crate::layout::View;
+use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::style::{Color, Modifier, Style};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The name of the config file inside the config folder.
+pub const FILE_NAME: &str = "config.toml";
+
+/// How wide the article list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListWidth {
+    /// diglot decides: wide while browsing, narrow while reading.
+    #[default]
+    Auto,
+    /// A fixed number of columns.
+    Columns(u16),
+    /// A percentage (1..=90) of the terminal's width.
+    Percent(u8),
+}
+
+impl ListWidth {
+    /// The list's width in a terminal `total` columns wide, or `None` for [`ListWidth::Auto`].
+    /// Never more than `total`.
+    pub fn columns(self, total: u16) -> Option<u16> {
+        match self {
+            ListWidth::Auto => None,
+            ListWidth::Columns(c) => Some(c.min(total)),
+            ListWidth::Percent(p) => Some((u32::from(total) * u32::from(p) / 100) as u16),
+        }
+    }
+
+    fn spec(self) -> String {
+        match self {
+            ListWidth::Auto => "\"auto\"".into(),
+            ListWidth::Columns(c) => c.to_string(),
+            ListWidth::Percent(p) => format!("\"{p}%\""),
+        }
+    }
+}
+
+/// A style from the config: foreground and background colours and text attributes, written
+/// `"cyan"`, `"black on yellow"`, `"bold light-red"`, `"#aabbcc on 236"`, `"none"`.
+///
+/// Colours: `black red green yellow blue magenta cyan gray dark-gray light-red light-green
+/// light-yellow light-blue light-magenta light-cyan white`, `#rrggbb`, or a palette index
+/// `0`..`255`; `default` (or `none`) for the terminal's own. Attributes: `bold dim italic
+/// underlined reversed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Paint {
+    /// Text colour; `None` for the terminal's own.
+    pub fg: Option<Color>,
+    /// Background colour; `None` for the terminal's own.
+    pub bg: Option<Color>,
+    /// Attributes added (bold, italic...).
+    pub modifiers: Modifier,
+}
+
+const COLOR_NAMES: [(&str, Color); 16] = [
+    ("black", Color::Black),
+    ("red", Color::Red),
+    ("green", Color::Green),
+    ("yellow", Color::Yellow),
+    ("blue", Color::Blue),
+    ("magenta", Color::Magenta),
+    ("cyan", Color::Cyan),
+    ("gray", Color::Gray),
+    ("dark-gray", Color::DarkGray),
+    ("light-red", Color::LightRed),
+    ("light-green", Color::LightGreen),
+    ("light-yellow", Color::LightYellow),
+    ("light-blue", Color::LightBlue),
+    ("light-magenta", Color::LightMagenta),
+    ("light-cyan", Color::LightCyan),
+    ("white", Color::White),
+];
+
+const MODIFIER_NAMES: [(&str, Modifier); 5] = [
+    ("bold", Modifier::BOLD),
+    ("dim", Modifier::DIM),
+    ("italic", Modifier::ITALIC),
+    ("underlined", Modifier::UNDERLINED),
+    ("reversed", Modifier::REVERSED),
+];
+
+/// A colour name, `#rrggbb` or a palette index; `Ok(None)` for `default`/`none`.
+fn parse_color(word: &str) -> Result<Option<Color>, String> {
+    let w = word.to_ascii_lowercase().replace(['_', ' '], "-");
+    let w = w.replace("grey", "gray");
+    if matches!(w.as_str(), "default" | "none" | "reset") {
+        return Ok(None);
+    }
+    if let Some((_, c)) = COLOR_NAMES.iter().find(|(n, _)| *n == w) {
+        return Ok(Some(*c));
+    }
+    if let Some(hex) = w.strip_prefix('#') {
+        if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+            return Ok(Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)));
+        }
+        return Err(format!("`{word}` is not a colour: write #rrggbb with six hex digits"));
+    }
+    if let Ok(i) = w.parse::<u8>() {
+        return Ok(Some(Color::Indexed(i)));
+    }
+    Err(format!(
+        "unknown colour `{word}`: use a name ({}), #rrggbb, 0-255 or none",
+        COLOR_NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+fn color_spec(c: Option<Color>) -> String {
+    match c {
+        None => "none".into(),
+        Some(Color::Rgb(r, g, b)) => format!("#{r:02x}{g:02x}{b:02x}"),
+        Some(Color::Indexed(i)) => i.to_string(),
+        Some(c) => COLOR_NAMES.iter().find(|(_, k)| *k == c).map_or("none", |(n, _)| n).to_string(),
+    }
+}
+
+impl Paint {
+    /// A foreground colour alone.
+    pub const fn fg(c: Color) -> Paint {
+        Paint { fg: Some(c), bg: None, modifiers: Modifier::empty() }
+    }
+
+    /// Parses `"[attributes] [colour] [on colour]"`.
+    pub fn parse(spec: &str) -> Result<Paint, String> {
+        let mut paint = Paint::default();
+        let words: Vec<&str> = spec.split_whitespace().collect();
+        let mut i = 0;
+        let mut fg_set = false;
+        while i < words.len() {
+            let w = words[i];
+            let lw = w.to_ascii_lowercase();
+            if let Some((_, m)) = MODIFIER_NAMES.iter().find(|(n, _)| *n == lw) {
+                paint.modifiers |= *m;
+            } else if lw == "on" {
+                let Some(c) = words.get(i + 1) else {
+                    return Err(format!("`{spec}`: a colour must follow `on`"));
+                };
+                paint.bg = parse_color(c)?;
+                i += 1;
+            } else if fg_set {
+                return Err(format!("`{spec}`: two text colours (write `fg on bg` for a background)"));
+            } else {
+                paint.fg = parse_color(w)?;
+                fg_set = true;
+            }
+            i += 1;
+        }
+        Ok(paint)
+    }
+
+    /// The style to draw with: without colours when `no_color` (attributes stay).
+    pub fn style(&self, no_color: bool) -> Style {
+        let mut s = Style::default().add_modifier(self.modifiers);
+        if !no_color {
+            if let Some(c) = self.fg {
+                s = s.fg(c);
+            }
+            if let Some(c) = self.bg {
+                s = s.bg(c);
+            }
+        }
+        s
+    }
+
+    /// The spec this paint is written as in the config file.
+    pub fn spec(&self) -> String {
+        let mut words: Vec<String> = MODIFIER_NAMES
+            .iter()
+            .filter(|(_, m)| self.modifiers.contains(*m))
+            .map(|(n, _)| n.to_string())
+            .collect();
+        if self.fg.is_some() || self.bg.is_none() {
+            words.push(color_spec(self.fg));
+        }
+        if self.bg.is_some() {
+            words.push(format!("on {}", color_spec(self.bg)));
+        }
+        words.join(" ")
+    }
+}
+
+macro_rules! colors {
+    ($( $(#[doc = $doc:literal])* $field:ident : $default:expr ),* $(,)?) => {
+        /// The colours of the screen's parts (`[colors]`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Colors {
+            $( $(#[doc = $doc])* pub $field: Paint, )*
+        }
+
+        /// [`Colors`] resolved to styles, with `NO_COLOR` applied.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct Palette {
+            $( $(#[doc = $doc])* pub $field: Style, )*
+        }
+
+        impl Default for Colors {
+            fn default() -> Self {
+                Colors { $( $field: $default, )* }
+            }
+        }
+
+        impl Colors {
+            /// The names of the `[colors]` keys, with their help text.
+            pub const KEYS: &'static [(&'static str, &'static str)] =
+                &[ $( (stringify!($field), concat!($($doc),*)) ),* ];
+
+            /// The styles to draw with; `no_color` (the `NO_COLOR` variable, see
+            /// [`no_color_env`]) drops every colour, keeping bold, reverse video and the rest.
+            pub fn resolve(&self, no_color: bool) -> Palette {
+                Palette { $( $field: self.$field.style(no_color), )* }
+            }
+
+            fn get_mut(&mut self, key: &str) -> Option<&mut Paint> {
+                match key {
+                    $( stringify!($field) => Some(&mut self.$field), )*
+                    _ => None,
+                }
+            }
+
+            fn get(&self, key: &str) -> Option<&Paint> {
+                match key {
+                    $( stringify!($field) => Some(&self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+colors! {
+    /// Titles (drawn bold in any case).
+    title: Paint::default(),
+    /// Date, page, section and author lines of the reader's header.
+    meta: Paint::fg(Color::Cyan),
+    /// English text.
+    english: Paint::default(),
+    /// Chinese text, in the reader and the list.
+    chinese: Paint::fg(Color::LightGreen),
+    /// Dates in the list.
+    date: Paint::fg(Color::Cyan),
+    /// Page numbers in the list.
+    page: Paint::fg(Color::Yellow),
+    /// Search hits.
+    highlight: Paint { fg: Some(Color::Black), bg: Some(Color::Yellow), modifiers: Modifier::empty() },
+    /// Glossary terms in the text (underlined and bold in any case).
+    term: Paint::default(),
+    /// The bead marker beside the current paragraph pair.
+    marker: Paint::fg(Color::Yellow),
+    /// Error messages.
+    error: Paint::fg(Color::Red),
+    /// The selected article (reverse video in any case).
+    selection: Paint::default(),
+    /// The status bar.
+    status: Paint::default(),
+}
+
+/// Whether the `NO_COLOR` convention asks for no colours: the variable is set and not empty.
+pub fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The view the reader opens in.
+    pub view: View,
+    /// The list's width.
+    pub list_width: ListWidth,
+    /// Mouse capture (click, wheel); off leaves the terminal's own text selection.
+    pub mouse: bool,
+    /// Files or folders opened when no PATH is given; empty for the embedded seeds.
+    pub paths: Vec<PathBuf>,
+    /// The colours.
+    pub colors: Colors,
+    /// The citation template (see [`crate::export::citation`]).
+    pub citation: String,
+    /// The key bindings in force.
+    pub keys: KeyMap,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            view: View::Both,
+            list_width: ListWidth::Auto,
+            mouse: true,
+            paths: Vec::new(),
+            colors: Colors::default(),
+            citation: crate::export::DEFAULT_CITATION.to_string(),
+            keys: KeyMap::default(),
+        }
+    }
+}
+
+impl PartialEq for Config {
+    fn eq(&self, other: &Self) -> bool {
+        let keys = |m: &KeyMap| m.bindings.iter().map(|b| (b.action, b.keys.clone())).collect::<Vec<_>>();
+        self.view == other.view
+            && self.list_width == other.list_width
+            && self.mouse == other.mouse
+            && self.paths == other.paths
+            && self.colors == other.colors
+            && self.citation == other.citation
+            && keys(&self.keys) == keys(&other.keys)
+    }
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The file could not be read (a missing `--config` file, permissions...).
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: io::Error,
+    },
+    /// The file says something wrong.
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the mistake.
+        line: usize,
+        /// The key, dotted (`colors.title`, `keys.down`); empty for a syntax error outside any key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Read { path, source } => {
+                write!(f, "cannot read config file {}: {source}", path.display())
+            }
+            ConfigError::Invalid { path, line, key, message } if key.is_empty() => {
+                write!(f, "{}:{line}: {message}", path.display())
+            }
+            ConfigError::Invalid { path, line, key, message } => {
+                write!(f, "{}:{line}: `{key}`: {message}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Read { source, .. } => Some(source),
+            ConfigError::Invalid { .. } => None,
+        }
+    }
+}
+
+/// The default config file's path: `$XDG_CONFIG_HOME/diglot/config.toml` when that variable
+/// holds an absolute path, else the platform's config folder (`~/.config/diglot` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
+        return Some(x.join("diglot").join(FILE_NAME));
+    }
+    directories::ProjectDirs::from("", "", "diglot").map(|d| d.config_dir().join(FILE_NAME))
+}
+
+impl Config {
+    /// Loads the configuration: from `path` when given (it must exist), else from
+    /// [`default_path`] (a missing file there means the defaults).
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let (path, must_exist) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) => (p, false),
+                None => return Ok(Config::default()),
+            },
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
+                    path: path.clone(),
+                    line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count(),
+                    key: String::new(),
+                    message: "the file is not UTF-8".into(),
+                })?;
+                Config::parse(&text, &path)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !must_exist => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    /// Parses a config file's text; `origin` is the file, named in errors, and the folder
+    /// relative `paths` are taken from.
+    pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+        let err = |span: std::ops::Range<usize>, key: &str, message: String| ConfigError::Invalid {
+            path: origin.to_path_buf(),
+            line: line_of(text, span.start),
+            key: key.to_string(),
+            message,
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let key = key_at(text, span.start);
+            err(span, &key, e.message().trim().to_string())
+        })?;
+        let mut config = Config::default();
+        if let Some(v) = raw.view {
+            config.view = parse_view(v.get_ref()).map_err(|m| err(v.span(), "view", m))?;
+        }
+        if let Some(v) = raw.list_width {
+            config.list_width = parse_list_width(v.get_ref()).map_err(|m| err(v.span(), "list_width", m))?;
+        }
+        if let Some(m) = raw.mouse {
+            config.mouse = m;
+        }
+        if let Some(paths) = raw.paths {
+            let base = origin.parent().unwrap_or(Path::new(""));
+            config.paths = paths.iter().map(|p| expand_path(p, base)).collect();
+        }
+        if let Some(c) = raw.citation {
+            crate::export::check_template(c.get_ref()).map_err(|m| err(c.span(), "citation", m))?;
+            config.citation = c.into_inner();
+        }
+        for (name, spec) in raw.colors.unwrap_or_default() {
+            let key = format!("colors.{}", name.get_ref());
+            let Some(slot) = config.colors.get_mut(name.get_ref()) else {
+                let known: Vec<&str> = Colors::KEYS.iter().map(|(k, _)| *k).collect();
+                let msg =
+                    format!("unknown colour key `{}`; the keys are {}", name.get_ref(), known.join(", "));
+                return Err(err(name.span(), &key, msg));
+            };
+            *slot = Paint::parse(spec.get_ref()).map_err(|m| err(spec.span(), &key, m))?;
+        }
+        config.keys = keymap(raw.keys.unwrap_or_default(), &err)?;
+        Ok(config)
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    view: Option<Spanned<String>>,
+    list_width: Option<Spanned<toml::Value>>,
+    mouse: Option<bool>,
+    paths: Option<Vec<String>>,
+    citation: Option<Spanned<String>>,
+    colors: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    keys: Option<Entries>,
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The dotted key being defined at `offset`: the nearest `key =` line at or above it, inside
+/// the nearest `[table]` header above that (or the header itself when the offset is on it).
+fn key_at(text: &str, offset: usize) -> String {
+    let line = line_of(text, offset);
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let mut key = None;
+    for l in lines.iter().rev() {
+        let t = l.trim_start();
+        if t.starts_with('[') {
+            let table = t.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            return match key {
+                Some(k) => format!("{table}.{k}"),
+                None => table.to_string(),
+            };
+        }
+        if key.is_none() && !t.starts_with('#') {
+            if let Some((k, _)) = t.split_once('=') {
+                let k = k.trim().trim_matches(['"', '\'']);
+                if !k.is_empty() && !k.contains(char::is_whitespace) {
+                    key = Some(k.to_string());
+                }
+            }
+        }
+    }
+    key.unwrap_or_default()
+}
+
+fn parse_view(s: &str) -> Result<View, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "both" => Ok(View::Both),
+        "english" | "en" => Ok(View::English),
+        "chinese" | "zh" => Ok(View::Chinese),
+        "interleaved" => Ok(View::Interleaved),
+        _ => Err(format!("unknown view `{s}`: use \"both\", \"english\", \"chinese\" or \"interleaved\"")),
+    }
+}
+
+fn parse_list_width(v: &toml::Value) -> Result<ListWidth, String> {
+    let bad = || {
+        format!("`{v}` is not a list width: use \"auto\", a number of columns (e.g. 40) or a percentage (\"35%\")")
+    };
+    match v {
+        toml::Value::Integer(n) => {
+            u16::try_from(*n).ok().filter(|&n| n > 0).map(ListWidth::Columns).ok_or_else(bad)
+        }
+        toml::Value::String(s) if s.trim().eq_ignore_ascii_case("auto") => Ok(ListWidth::Auto),
+        toml::Value::String(s) => match s.trim().strip_suffix('%') {
+            Some(p) => match p.trim().parse::<u8>() {
+                Ok(p) if (1..=90).contains(&p) => Ok(ListWidth::Percent(p)),
+                _ => Err(format!("`{s}`: a percentage from 1% to 90%")),
+            },
+            None => s.trim().parse::<u16>().ok().filter(|&n| n > 0).map(ListWidth::Columns).ok_or_else(bad),
+        },
+        _ => Err(bad()),
+    }
+}
+
+fn expand_path(p: &str, base: &Path) -> PathBuf {
+    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    if p == "~" {
+        if let Some(h) = home() {
+            return h;
+        }
+    }
+    if let Some(rest) = p.strip_prefix("~/") {
+        if let Some(h) = home() {
+            return h.join(rest);
+        }
+    }
+    let path = PathBuf::from(p);
+    if path.is_relative() && !base.as_os_str().is_empty() {
+        base.join(path)
+    } else {
+        path
+    }
+}
+
+type Entries = BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+
+fn keymap(
+    entries: Entries,
+    err: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<KeyMap, ConfigError> {
+    let mut map = KeyMap::default();
+    // line each configured action was set on, to name in conflicts
+    let mut set: Vec<(Action, std::ops::Range<usize>)> = Vec::new();
+    for (name, specs) in entries {
+        let key = format!("keys.{}", name.get_ref());
+        let Some(action) = Action::from_name(name.get_ref()) else {
+            let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            let msg = format!("unknown action `{}`; the actions are {}", name.get_ref(), known.join(", "));
+            return Err(err(name.span(), &key, msg));
+        };
+        let mut keys: Vec<Key> = Vec::new();
+        for spec in specs.get_ref() {
+            let k = parse_key(spec.get_ref()).map_err(|m| err(spec.span(), &key, m))?;
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        match map.bindings.iter_mut().find(|b| b.action == action) {
+            Some(b) => b.keys = keys,
+            None => map.bindings.push(Binding { keys, action, help: action.name() }),
+        }
+        set.push((action, specs.span()));
+    }
+    // A key may do one thing only.
+    let mut seen: Vec<(Key, Action)> = Vec::new();
+    let mut conflicts: Vec<(usize, std::ops::Range<usize>, ConfigError)> = Vec::new();
+    for b in &map.bindings {
+        for k in &b.keys {
+            if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+                let at = |a: Action| set.iter().find(|(x, _)| *x == a).map(|(_, s)| s.clone());
+                let (span, mine, theirs) = match (at(b.action), at(*other)) {
+                    (Some(s), Some(t)) if t.start > s.start => (t, *other, b.action),
+                    (Some(s), _) => (s, b.action, *other),
+                    (None, Some(t)) => (t, *other, b.action),
+                    (None, None) => continue,
+                };
+                let by_default = if at(theirs).is_none() {
+                    format!(" by default (set `{}` in [keys] without it)", theirs.name())
+                } else {
+                    String::new()
+                };
+                let msg =
+                    format!("key `{}` is already bound to `{}`{by_default}", key_spec(k), theirs.name());
+                conflicts.push((span.start, span.clone(), err(span, &format!("keys.{}", mine.name()), msg)));
+            } else {
+                seen.push((*k, b.action));
+            }
+        }
+    }
+    if let Some((_, _, e)) = conflicts.into_iter().min_by_key(|(s, _, _)| *s) {
+        return Err(e);
+    }
+    Ok(map)
+}
+
+const NAMED_KEYS: [(&str, KeyCode); 20] = [
+    ("space", KeyCode::Char(' ')),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("s-tab", KeyCode::BackTab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("del", KeyCode::Delete),
+];
+
+/// Parses a key as written in the config file: one character (`"j"`, `"J"`, `"/"`, `"?"`),
+/// or a name (`Space Up Down Left Right PgUp PgDn Home End Enter Esc Tab S-Tab Backspace Del
+/// Ins F1`..`F12`, any case), after optional `Ctrl-` and/or `Alt-` prefixes (`"Ctrl-d"`,
+/// `"Alt-x"`). Shift is written as the upper-case letter.
+pub fn parse_key(spec: &str) -> Result<Key, String> {
+    let mut rest = spec;
+    let mut mods = KeyModifiers::NONE;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let cut = ["ctrl-", "c-", "control-"]
+            .iter()
+            .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+            .map(|p| (p.len(), KeyModifiers::CONTROL))
+            .or_else(|| {
+                ["alt-", "a-", "m-", "meta-"]
+                    .iter()
+                    .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+                    .map(|p| (p.len(), KeyModifiers::ALT))
+            });
+        match cut {
+            Some((n, m)) => {
+                mods |= m;
+                rest = &rest[n..];
+            }
+            None => break,
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => {
+            // Ctrl with a letter arrives as the lower-case letter
+            if mods.contains(KeyModifiers::CONTROL) {
+                KeyCode::Char(c.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        (None, _) => return Err("empty key".into()),
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            if let Some((_, code)) = NAMED_KEYS.iter().find(|(n, _)| *n == lower) {
+                *code
+            } else if lower == "ins" || lower == "insert" {
+                KeyCode::Insert
+            } else if lower == "delete" {
+                KeyCode::Delete
+            } else if let Some(n) =
+                lower.strip_prefix('f').and_then(|n| n.trim_matches(['(', ')']).parse::<u8>().ok())
+            {
+                if !(1..=24).contains(&n) {
+                    return Err(format!("`{spec}`: function keys go from F1 to F24"));
+                }
+                KeyCode::F(n)
+            } else {
+                return Err(format!(
+                    "unknown key `{spec}`: write one character, or Space, Up, Down, Left, Right, PgUp, \
+                     PgDn, Home, End, Enter, Esc, Tab, S-Tab, Backspace, Del, Ins, F1..F24, with \
+                     optional Ctrl- / Alt- before"
+                ));
+            }
+        }
+    };
+    Ok(Key { code, mods })
+}
+
+/// How a key is written in the config file (parsed back by [`parse_key`]).
+pub fn key_spec(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "Up".into(),
+        KeyCode::Down => "Down".into(),
+        KeyCode::Left => "Left".into(),
+        KeyCode::Right => "Right".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::Insert => "Ins".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    let mut s = String::new();
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        s.push_str("Ctrl-");
+    }
+    if key.mods.contains(KeyModifiers::ALT) {
+        s.push_str("Alt-");
+    }
+    s + &base
+}
+
+/// A TOML string holding `s`: a literal string when that needs no escape, else a basic one.
+fn toml_str(s: &str) -> String {
+    let plain = !s.chars().any(char::is_control);
+    if plain && !s.contains(['"', '\\']) {
+        format!("\"{s}\"")
+    } else if plain && !s.contains('\'') {
+        format!("'{s}'")
+    } else if plain && !s.contains("'''") && !s.ends_with('\'') {
+        format!("'''{s}'''")
+    } else {
+        toml::Value::String(s.to_string()).to_string()
+    }
+}
+
+/// The whole default config file, commented: every setting at its default value. It parses
+/// to [`Config::default`]; `diglot --print-default-config` prints it.
+pub fn default_config_text() -> String {
+    let d = Config::default();
+    let mut out = String::new();
+    let mut line = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    line("# diglot configuration (TOML).");
+    line("#");
+    line("# diglot reads $XDG_CONFIG_HOME/diglot/config.toml (~/.config/diglot/config.toml),");
+    line("# or the file given with --config PATH. Every setting below is the default: delete");
+    line("# what you do not change. Unknown keys are errors.");
+    line("");
+    line("# The view the reader opens in: \"both\" (side by side), \"english\", \"chinese\",");
+    line("# \"interleaved\" (each English paragraph with its Chinese beneath).");
+    line(&format!("view = {}", toml_str(&format!("{:?}", d.view).to_ascii_lowercase())));
+    line("");
+    line("# Width of the article list: \"auto\" (wide while browsing, narrow while reading),");
+    line("# a number of columns (40), or a percentage of the terminal's width (\"35%\").");
+    line(&format!("list_width = {}", d.list_width.spec()));
+    line("");
+    line("# Mouse: click to select, wheel to scroll. false leaves the terminal's own text selection.");
+    line(&format!("mouse = {}", d.mouse));
+    line("");
+    line("# Files or folders opened when diglot is started without PATH arguments, e.g.");
+    line("# [\"~/rmrb\"] (~/ is your home; relative paths are relative to this file's folder).");
+    line("# [] opens the seed articles built into diglot.");
+    line("paths = []");
+    line("");
+    line("# The citation `c` copies. Placeholders: {authors} (English, \"A, B, and C\"),");
+    line("# {authors_zh}, {title_en}, {title_zh} (with its subtitle), {date} (1960-11-13),");
+    line("# {date_long} (13 November 1960), {year}, {page}, {section}, {column}, {column_zh},");
+    line("# {path}. A title ending in ? ! or . swallows the , or . after it.");
+    line("# [ ... ] is left out when a placeholder inside it is empty; write [[ ]] {{ }} for");
+    line("# the characters themselves.");
+    line(&format!("citation = {}", toml_str(&d.citation)));
+    line("");
+    line("# Colours: \"[bold|dim|italic|underlined|reversed] [colour] [on colour]\". Colours are");
+    line("# black red green yellow blue magenta cyan gray dark-gray light-red light-green");
+    line("# light-yellow light-blue light-magenta light-cyan white, #rrggbb, 0-255, or none for");
+    line("# the terminal's own. NO_COLOR=1 in the environment turns every colour off.");
+    line("[colors]");
+    for (key, help) in Colors::KEYS {
+        let paint = d.colors.get(key).copied().unwrap_or_default();
+        let entry = format!("{key} = {}", toml_str(&paint.spec()));
+        line(&format!("{entry:<30} # {}", help.trim()));
+    }
+    line("");
+    line("# Keys: action = [\"key\", ...] replaces the action's keys; [] unbinds it. Keys are one");
+    line("# character (\"j\", \"J\", \"/\") or Space Up Down Left Right PgUp PgDn Home End Enter Esc");
+    line("# Tab S-Tab Backspace Del Ins F1..F24, after optional Ctrl- and Alt- (\"Ctrl-d\").");
+    line("# A key can do one thing only. The help overlay (?) shows the keys in force.");
+    line("[keys]");
+    for b in &d.keys.bindings {
+        let keys: Vec<String> = b.keys.iter().map(|k| toml_str(&key_spec(k))).collect();
+        let entry = format!("{} = [{}]", b.action.name(), keys.join(", "));
+        line(&format!("{entry:<42} # {}", b.help));
+    }
+    let unbound: Vec<Action> =
+        Action::ALL.into_iter().filter(|a| !d.keys.bindings.iter().any(|b| b.action == *a)).collect();
+    if !unbound.is_empty() {
+        line("# Actions without a key by default:");
+        for a in unbound {
+            line(&format!("# {} = []", a.name()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_through_their_spec() {
+        for b in KeyMap::default().bindings {
+            for k in b.keys {
+                assert_eq!(parse_key(&key_spec(&k)), Ok(k), "{k:?}");
+            }
+        }
+        assert_eq!(parse_key("C-x"), Ok(Key { code: KeyCode::Char('x'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("Ctrl-D"), Ok(Key { code: KeyCode::Char('d'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("-"), Ok(Key { code: KeyCode::Char('-'), mods: KeyModifiers::NONE }));
+        assert_eq!(parse_key("F(1)"), Ok(Key { code: KeyCode::F(1), mods: KeyModifiers::NONE }));
+        assert!(parse_key("Hyper-x").is_err());
+        assert!(parse_key("").is_err());
+    }
+
+    #[test]
+    fn paints_parse_and_print_back() {
+        for spec in ["cyan", "black on yellow", "bold light-red", "#aabbcc on 236", "none", "italic none"] {
+            let p = Paint::parse(spec).unwrap();
+            assert_eq!(Paint::parse(&p.spec()).unwrap(), p, "{spec}");
+        }
+        assert_eq!(Paint::parse("Light_Green").unwrap(), Paint::fg(Color::LightGreen));
+        assert!(Paint::parse("chartreuse").is_err());
+        assert!(Paint::parse("red blue").is_err());
+        assert!(Paint::parse("red on").is_err());
+        let p = Paint::parse("bold red on blue").unwrap();
+        assert_eq!(p.style(true), Style::default().add_modifier(Modifier::BOLD));
+    }
+
+    #[test]
+    fn list_width_forms() {
+        let v = |s: &str| toml::from_str::<toml::Table>(&format!("x = {s}")).unwrap()["x"].clone();
+        assert_eq!(parse_list_width(&v("40")), Ok(ListWidth::Columns(40)));
+        assert_eq!(parse_list_width(&v("\"35%\"")), Ok(ListWidth::Percent(35)));
+        assert_eq!(parse_list_width(&v("\"auto\"")), Ok(ListWidth::Auto));
+        assert!(parse_list_width(&v("0")).is_err());
+        assert!(parse_list_width(&v("\"200%\"")).is_err());
+        assert_eq!(ListWidth::Percent(50).columns(81), Some(40));
+        assert_eq!(ListWidth::Columns(500).columns(80), Some(80));
+    }
+
+    #[test]
+    fn key_at_names_the_table_and_key() {
+        let t = "view = 1\n[colors]\ntitle = 2\n\n[keys]\ndown = [\n  3,\n]\n";
+        assert_eq!(key_at(t, 0), "view");
+        assert_eq!(key_at(t, t.find("title").unwrap()), "colors.title");
+        assert_eq!(key_at(t, t.find("3,").unwrap()), "keys.down");
+        assert_eq!(key_at(t, t.find("[keys]").unwrap()), "keys");
+    }
+}
