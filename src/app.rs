@@ -10,6 +10,9 @@ use crate::search::{Hits, Query, SearchWorker};
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
+
+mod daily;
+pub use daily::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -155,7 +158,9 @@ impl Reader {
 
     /// True when the aligner used a bead other than 1-1.
     pub fn realigned(&self) -> bool {
-        self.beads.iter().any(|b| !b.is_one_to_one())
+        // with one language missing there is nothing to align
+        let both = self.article.as_ref().is_some_and(|a| !a.en.is_empty() && !a.zh.is_empty());
+        both && self.beads.iter().any(|b| !b.is_one_to_one())
     }
 }
 
@@ -262,6 +267,27 @@ pub struct App {
     worker: Worker,
     /// The full-text search, when open.
     pub fulltext: Option<FullText>,
+    /// The styles to draw with.
+    pub palette: crate::config::Palette,
+    /// The list's width setting.
+    pub list_width: crate::config::ListWidth,
+    /// The citation template.
+    pub citation: String,
+    /// Read marks, bookmarks, reading positions.
+    pub state: crate::state::State,
+    state_dir: Option<PathBuf>,
+    collection: String,
+    resume: Option<crate::state::Resume>,
+    /// What the list is narrowed to.
+    pub narrow: Option<Narrow>,
+    /// The list's order.
+    pub sort: SortOrder,
+    /// The date prompt (`d`), when open.
+    pub date_prompt: Option<Prompt>,
+    /// Terminal sequences to write (OSC 52 clipboard copies), drained by the front end.
+    pub outbox: Vec<String>,
+    /// An article file to show in `$PAGER`, taken by the front end.
+    pub pager: Option<PathBuf>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
     fulltext_rx: std::sync::mpsc::Receiver<FullTextDone>,
     notify: NotifyFn,
@@ -315,6 +341,18 @@ impl App {
         let (fulltext_tx, fulltext_rx) = std::sync::mpsc::channel();
         let wake = notify.clone();
         App {
+            palette: crate::config::Colors::default().resolve(false),
+            list_width: crate::config::ListWidth::Auto,
+            citation: crate::export::DEFAULT_CITATION.to_string(),
+            state: crate::state::State::default(),
+            state_dir: None,
+            collection: String::new(),
+            resume: None,
+            narrow: None,
+            sort: SortOrder::Date,
+            date_prompt: None,
+            outbox: Vec::new(),
+            pager: None,
             fulltext: None,
             fulltext_tx,
             fulltext_rx,
@@ -399,6 +437,8 @@ impl App {
             0
         } else if w < 50 {
             w
+        } else if let Some(cols) = self.list_width.columns(w) {
+            cols.min(w - 20)
         } else if self.focus == Focus::Reader {
             (w / 5).clamp(16, 40)
         } else {
@@ -446,7 +486,11 @@ impl App {
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
     pub fn reader_areas(&self) -> (Rect, Rect) {
-        let r = self.panes().reader;
+        let mut r = self.panes().reader;
+        // a column of air between the list's separator and the text
+        if r.x > 0 && r.width > 1 {
+            r = Rect::new(r.x + 1, r.y, r.width - 1, r.height);
+        }
         let has = self.reader.article.as_ref().is_some_and(|a| !a.glossary.is_empty());
         if !self.glossary || !has || r.width < 40 {
             return (r, Rect::new(r.right(), r.y, 0, r.height));
@@ -481,6 +525,7 @@ impl App {
             Msg::LoadDone => {
                 self.merge_pending();
                 self.progress.done = true;
+                self.apply_resume();
                 true
             }
             Msg::SearchReady => {
@@ -542,14 +587,15 @@ impl App {
             return;
         }
         self.filter = match self.search.as_ref().and_then(|s| s.hits.as_ref()) {
-            Some(h) if !h.query.is_empty() => Some(
+            Some(h) if h.query.is_empty() => self.narrowed(),
+            None => self.narrowed(),
+            Some(h) => Some(
                 h.hits
                     .iter()
                     .filter_map(|hit| self.id_pos.get(hit.idx as usize))
                     .map(|&p| p as usize)
                     .collect(),
             ),
-            _ => None,
         };
     }
 
@@ -737,6 +783,9 @@ impl App {
                     self.help = false;
                     return true;
                 }
+                if self.date_prompt.is_some() {
+                    return self.on_date_key(&k);
+                }
                 if self.find.as_ref().is_some_and(|f| f.editing) {
                     return self.on_find_key(&k);
                 }
@@ -839,7 +888,7 @@ impl App {
                         self.select(i);
                     }
                     true
-                } else if in_reader {
+                } else if in_reader && self.shown_len() > 0 {
                     self.focus = Focus::Reader;
                     true
                 } else {
@@ -857,7 +906,10 @@ impl App {
             Focus::Reader => app.reader_height().saturating_sub(1).max(1),
         };
         match a {
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                self.remember();
+                self.quit = true;
+            }
             Action::Help => self.help = !self.help,
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -930,7 +982,9 @@ impl App {
             | Action::Cite
             | Action::CopyPair
             | Action::CopyArticle
-            | Action::Pager => {}
+            | Action::Pager => {
+                self.act_daily(a);
+            }
             Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),
             Action::PrevBead => self.jump_block(-1),
@@ -980,6 +1034,9 @@ impl App {
     fn open_selected(&mut self) {
         let path = self.selected().map(|m| m.path.clone());
         if path != self.reader.path {
+            if self.reader.path.is_some() && !self.collection.is_empty() {
+                self.remember_position();
+            }
             self.reader = Reader { path, ..Reader::default() };
             if let Some(f) = &mut self.find {
                 f.key = None;
@@ -1000,6 +1057,9 @@ impl App {
                 Err(e) => self.reader.error = Some(e),
             }
             self.reader.layout_valid = false;
+        }
+        if self.focus == Focus::Reader && self.reader.article.is_some() {
+            self.mark_read();
         }
         let width = self.reader_areas().0.width;
         let Some(article) = &self.reader.article else { return };

@@ -348,6 +348,7 @@ pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layo
         }
         View::Interleaved => {
             let mut h = header(article, false, lw);
+            h.push(Cell::blank());
             h.extend(header(article, true, lw));
             b.push(h, Vec::new(), 0..0, 0..0, None);
             for (k, bead) in beads.iter().enumerate() {

@@ -19,7 +19,15 @@ fn main() -> ExitCode {
         match cli.command {
             None => {
                 drop(out);
-                return match diglot::tui::run(cli.paths) {
+                let cfg = match diglot::config::Config::load(cli.config.as_deref()) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("diglot: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
+                return match diglot::tui::run(paths, cfg) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
                         eprintln!("diglot: {e}");

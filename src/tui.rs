@@ -1,9 +1,12 @@
 //! The terminal front end: raw mode and the alternate screen (restored on exit, on error and
 //! on panic), an input thread, the loader in the background, and a loop that blocks until
-//! something happens and redraws only on change (no CPU while idle).
+//! something happens and redraws only on change (no CPU while idle). It also writes the
+//! app's clipboard copies (OSC 52) and suspends itself for `$PAGER`.
 
 use crate::app::{App, Msg};
+use crate::config::Config;
 use crate::corpus;
+use crate::state::{self, State};
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -11,11 +14,12 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use crossterm::ExecutableCommand;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{self, Stdout};
-use std::path::PathBuf;
+use std::io::{self, Stdout, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore_terminal() {
@@ -27,12 +31,7 @@ pub fn restore_terminal() {
     let _ = disable_raw_mode();
 }
 
-fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        hook(info);
-    }));
+fn enter_terminal(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     let mut out = io::stdout();
     out.execute(EnterAlternateScreen)?;
@@ -40,20 +39,60 @@ fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>>
     if mouse {
         out.execute(EnableMouseCapture)?;
     }
-    let mut term = Terminal::new(CrosstermBackend::new(out))?;
+    Ok(())
+}
+
+fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        hook(info);
+    }));
+    enter_terminal(mouse)?;
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     term.clear()?;
     Ok(term)
 }
 
 /// Runs the reader on `paths` (the embedded seeds when empty) until the user quits.
-pub fn run(paths: Vec<PathBuf>) -> io::Result<()> {
-    let mut term = setup_terminal(true)?;
-    let result = event_loop(&mut term, paths);
+pub fn run(paths: Vec<PathBuf>, cfg: Config) -> io::Result<()> {
+    let mut term = setup_terminal(cfg.mouse)?;
+    let result = event_loop(&mut term, paths, &cfg);
     restore_terminal();
     result
 }
 
-fn event_loop(term: &mut Terminal<CrosstermBackend<Stdout>>, paths: Vec<PathBuf>) -> io::Result<()> {
+/// The input thread: reads terminal events, except while paused (when `$PAGER` owns the
+/// terminal). It polls so that it can notice a pause; a poll is a few microseconds of CPU
+/// four times a second.
+fn spawn_input(tx: mpsc::Sender<Msg>, paused: Arc<AtomicBool>, idle: Arc<AtomicBool>) {
+    std::thread::spawn(move || loop {
+        if paused.load(Ordering::Acquire) {
+            idle.store(true, Ordering::Release);
+            std::thread::park_timeout(Duration::from_millis(50));
+            continue;
+        }
+        idle.store(false, Ordering::Release);
+        match crossterm::event::poll(Duration::from_millis(250)) {
+            Ok(true) => match crossterm::event::read() {
+                Ok(ev) => {
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            },
+            Ok(false) => {}
+            Err(_) => break,
+        }
+    });
+}
+
+fn event_loop(
+    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    paths: Vec<PathBuf>,
+    cfg: &Config,
+) -> io::Result<()> {
     let size = term.size()?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let notify_tx = std::sync::Mutex::new(tx.clone());
@@ -63,40 +102,56 @@ fn event_loop(term: &mut Terminal<CrosstermBackend<Stdout>>, paths: Vec<PathBuf>
             let _ = notify_tx.lock().map(|t| t.send(Msg::SearchReady));
         }),
     );
-    let stop = Arc::new(AtomicBool::new(false));
+    app.configure(cfg);
+    let dir = state::default_dir();
+    let (st, msg) = match &dir {
+        Some(d) => State::load(d),
+        None => (State::default(), Some("no state folder (HOME unset): nothing will be remembered".into())),
+    };
+    app.attach_state(st, dir, &paths, msg);
 
-    // Input: blocks in crossterm's read; ends when the receiver is gone.
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            while let Ok(ev) = crossterm::event::read() {
-                if tx.send(Msg::Term(ev)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let paused = Arc::new(AtomicBool::new(false));
+    let idle = Arc::new(AtomicBool::new(false));
+    spawn_input(tx.clone(), paused.clone(), idle.clone());
     // Loading, in parallel, streamed into the app as batches.
     {
         let tx = tx.clone();
         let stop = stop.clone();
         std::thread::spawn(move || {
             let sink_tx = std::sync::Mutex::new(tx.clone());
-            corpus::load_stream(
+            // Through the index in the cache folder; it is written after the list is shown.
+            let cache = corpus::index::default_cache_dir();
+            let mut done = corpus::load::load_stream_indexed(
                 &paths,
                 512,
+                cache.as_deref(),
                 &|ev| {
                     let _ = sink_tx.lock().map(|t| t.send(Msg::Loaded(ev)));
                 },
                 &|| stop.load(Ordering::Relaxed),
             );
             let _ = tx.send(Msg::LoadDone);
+            let _ = done.save();
         });
     }
     drop(tx);
 
     let mut dirty = true;
     loop {
+        if let Some(path) = app.pager.take() {
+            if let Some(e) = run_pager(term, &path, cfg.mouse, &paused, &idle)? {
+                app.message = Some(e);
+            }
+            dirty = true;
+        }
+        if !app.outbox.is_empty() {
+            let backend = term.backend_mut();
+            for seq in app.outbox.drain(..) {
+                backend.write_all(seq.as_bytes())?;
+            }
+            backend.flush()?;
+        }
         if dirty {
             app.prepare();
             term.draw(|f| crate::ui::draw(&app, f))?;
@@ -113,4 +168,45 @@ fn event_loop(term: &mut Terminal<CrosstermBackend<Stdout>>, paths: Vec<PathBuf>
     }
     stop.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+/// Suspends the TUI, shows the article in `$PAGER` (default `less`), and comes back.
+fn run_pager(
+    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    path: &Path,
+    mouse: bool,
+    paused: &AtomicBool,
+    idle: &AtomicBool,
+) -> io::Result<Option<String>> {
+    paused.store(true, Ordering::Release);
+    // wait for the input thread to stop reading the terminal
+    for _ in 0..100 {
+        if idle.load(Ordering::Acquire) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    restore_terminal();
+    let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "less".into());
+    let mut words = pager.split_whitespace();
+    let program = words.next().unwrap_or("less").to_string();
+    let args: Vec<String> = words.map(str::to_string).collect();
+    let status = match corpus::seeds::get(path) {
+        // an embedded seed has no file: give the pager its text on stdin
+        Some(bytes) => std::process::Command::new(&program)
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                if let Some(mut stdin) = child.stdin.take() {
+                    let _ = stdin.write_all(bytes);
+                }
+                child.wait()
+            }),
+        None => std::process::Command::new(&program).args(&args).arg(path).status(),
+    };
+    enter_terminal(mouse)?;
+    term.clear()?;
+    paused.store(false, Ordering::Release);
+    Ok(status.err().map(|e| format!("cannot run {program}: {e}")))
 }

@@ -131,7 +131,9 @@ fn a_key_bound_to_two_actions_is_an_error() {
 
 #[test]
 fn remapped_keys_work_and_show_in_help() {
-    let c = parse("[keys]\nquit = [\"x\", \"Ctrl-q\"]\ncopy_pair = [\"Y\"]\nzoom = []\n").unwrap();
+    let c =
+        parse("[keys]\nquit = [\"x\", \"Ctrl-q\"]\ncopy_pair = [\"Y\"]\ncopy_article = [\"P\"]\nzoom = []\n")
+            .unwrap();
     assert_eq!(c.keys.action(&press('x')), Some(Action::Quit));
     assert_eq!(c.keys.action(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Action::Quit));
     assert_eq!(c.keys.action(&press('q')), None, "the default key is replaced");

@@ -15,6 +15,11 @@ fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: St
     let shown = fit(text, max);
     put(buf, x, y, &shown, max, base);
     let hl = base.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let hl = if crate::config::no_color_env() {
+        base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    } else {
+        hl
+    };
     let visible = crate::text::truncate(text, max);
     for r in marks {
         if r.start >= visible.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
@@ -42,14 +47,7 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
         let left = w.saturating_sub(width(&count) + 1);
         let text = format!("full text: {}", sanitize(f.prompt.text()));
         put(buf, area.x, area.y, &fit(&text, left), left, style);
-        put(
-            buf,
-            area.x + left as u16,
-            area.y,
-            &format!(" {count}"),
-            w - left,
-            Style::default().fg(Color::Cyan),
-        );
+        put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
         return;
     }
     let Some(s) = &app.search else { return };
@@ -61,7 +59,7 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
     let style = if s.editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
     let left = w.saturating_sub(width(&count) + 1);
     put(buf, area.x, area.y, &fit(&format!("/{}", sanitize(s.prompt.text())), left), left, style);
-    put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, Style::default().fg(Color::Cyan));
+    put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
 }
 
 pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
@@ -87,13 +85,17 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let Some(meta) = app.shown(i).and_then(|p| app.articles.get(p)) else { break };
         let y = area.y + (k * ih) as u16;
         let selected = i == app.list.selected;
+        let read = app.state.is_read(&meta.path);
+        let pal = &app.palette;
         let base = if selected {
-            let s = Style::default().add_modifier(Modifier::REVERSED);
+            let s = pal.selection.add_modifier(Modifier::REVERSED);
             if app.focus == Focus::List {
                 s.add_modifier(Modifier::BOLD)
             } else {
                 s
             }
+        } else if read {
+            Style::default().add_modifier(Modifier::DIM)
         } else {
             Style::default()
         };
@@ -109,17 +111,25 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         }
         let mut x = area.x;
         let mut left = w;
-        for (text, style) in [
-            (date.as_str(), base.fg(Color::Cyan)),
-            (" ", base),
-            (page.as_str(), base.fg(Color::Yellow)),
-            (" ", base),
-        ] {
+        let bookmark = if app.state.is_bookmarked(&meta.path) { "*" } else { " " };
+        // a narrow list (the reader has the focus) keeps the titles and drops date and page
+        let prefix: &[(&str, Style)] = if w < 30 {
+            &[(bookmark, base.patch(pal.marker))]
+        } else {
+            &[
+                (bookmark, base.patch(pal.marker)),
+                (date.as_str(), base.patch(pal.date)),
+                (" ", base),
+                (page.as_str(), base.patch(pal.page)),
+                (" ", base),
+            ]
+        };
+        for &(text, style) in prefix {
             let used = put(buf, x, y, text, left, style);
             x += used as u16;
             left -= used;
         }
-        let zh_style = base.fg(Color::LightGreen);
+        let zh_style = base.patch(pal.chinese);
         if let Some(hit) = app.fulltext_hit(i) {
             // full-text result: the title, and the snippet around the first hit beneath
             put_marked(buf, x, y, &en, left, base, &[]);

@@ -22,6 +22,11 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
 
 /// Where the terminal cursor goes: in a prompt being edited, else hidden.
 pub fn cursor(app: &App) -> Option<(u16, u16)> {
+    if let Some(p) = &app.date_prompt {
+        let s = app.panes().status;
+        let x = s.x as usize + 41 + p.cursor_column();
+        return (x < s.right() as usize).then_some((x as u16, s.y));
+    }
     let list_prompt = app
         .search
         .as_ref()
@@ -43,7 +48,12 @@ pub fn cursor(app: &App) -> Option<(u16, u16)> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let panes = app.panes();
     if panes.too_small {
-        let msg = crate::text::fit("diglot: window too small", usize::from(area.width));
+        let w = usize::from(area.width);
+        let text = ["diglot: window too small", "window too small", "too small", "small", "!"]
+            .into_iter()
+            .find(|t| crate::text::width(t) <= w)
+            .unwrap_or("");
+        let msg = crate::text::fit(text, w);
         buf.set_string(area.x, area.y, msg, Style::default().add_modifier(Modifier::REVERSED));
         return;
     }

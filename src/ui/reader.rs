@@ -3,19 +3,21 @@
 
 use super::put;
 use crate::app::{App, Side};
+use crate::config::Palette;
 use crate::layout::{Kind, Layout, Row, GUTTER};
 use crate::text::{sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 
-fn style(kind: Kind) -> Style {
+fn style(pal: &Palette, kind: Kind) -> Style {
     match kind {
-        Kind::Title => Style::default().add_modifier(Modifier::BOLD),
-        Kind::Meta => Style::default().fg(Color::Cyan),
+        Kind::Title => pal.title.add_modifier(Modifier::BOLD),
+        Kind::Meta => pal.meta,
         Kind::Note => Style::default().add_modifier(Modifier::DIM | Modifier::ITALIC),
-        Kind::Chinese => Style::default().fg(Color::LightGreen),
-        Kind::English | Kind::Blank => Style::default(),
+        Kind::Chinese => pal.chinese,
+        Kind::English => pal.english,
+        Kind::Blank => Style::default(),
     }
 }
 
@@ -43,13 +45,14 @@ fn glossary_terms(app: &App) -> Vec<String> {
 struct Marks {
     terms: Vec<String>,
     hits: Vec<String>,
+    term: Style,
+    hit: Style,
 }
 
 /// Draws one cell of text at x,y and highlights glossary terms and search hits in it.
 fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, marks: &Marks) {
     put(buf, x, y, text, max, base);
-    let term_style = Style::default().add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
-    let hit_style = Style::default().fg(Color::Black).bg(Color::Yellow);
+    let (term_style, hit_style) = (marks.term, marks.hit);
     let terms = crate::text::find_all(text, &marks.terms).into_iter().map(|r| (r, term_style));
     let hits = crate::text::find_all_smart(text, &marks.hits).into_iter().map(|r| (r, hit_style));
     for (range, style) in terms.chain(hits) {
@@ -73,12 +76,20 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     if let Some(err) = &r.error {
         let text = sanitize(err);
         for (k, line) in crate::layout::wrap(&text, w).iter().take(usize::from(pane.height)).enumerate() {
-            put(buf, pane.x, pane.y + k as u16, line, w, Style::default().fg(Color::Red));
+            put(buf, pane.x, pane.y + k as u16, line, w, app.palette.error);
         }
         return;
     }
     let Some(article) = &r.article else { return };
+    let pal = &app.palette;
     let terms = Marks {
+        term: pal.term.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+        // without colours (NO_COLOR) a hit still shows, in reverse video
+        hit: if pal.highlight.fg.is_none() && pal.highlight.bg.is_none() {
+            pal.highlight.add_modifier(Modifier::REVERSED)
+        } else {
+            pal.highlight
+        },
         terms: glossary_terms(app),
         hits: app.find.as_ref().map(|f| f.needles()).unwrap_or_default(),
     };
@@ -87,15 +98,15 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let gx = layout.left_width;
     let rx = gx + width(GUTTER);
     let dim = Style::default().add_modifier(Modifier::DIM);
-    let mark = Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    let mark = app.palette.marker.add_modifier(Modifier::BOLD);
 
     if let Some(split) = &r.split {
         // unlocked: two single-language layouts, each with its own top
-        let active = Style::default().fg(Color::Yellow);
+        let active = app.palette.marker;
         for (k, row) in
             rows(&split.en, split.en.row_of(split.en_top), area.height).map(|(_, r)| r).enumerate()
         {
-            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(row.left.kind), &terms);
+            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(pal, row.left.kind), &terms);
         }
         for (k, row) in
             rows(&split.zh, split.zh.row_of(split.zh_top), area.height).map(|(_, r)| r).enumerate()
@@ -108,7 +119,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                     area.y + k as u16,
                     &row.left.text,
                     max,
-                    style(row.left.kind),
+                    style(pal, row.left.kind),
                     &terms,
                 );
             }
@@ -125,7 +136,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let current = layout.blocks.get(layout.block_at(top)).filter(|b| b.bead.is_some());
         for (k, (i, row)) in rows(layout, top, area.height).enumerate() {
             let y = area.y + k as u16;
-            cell(buf, area.x, y, &row.left.text, lw, style(row.left.kind), &terms);
+            cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind), &terms);
             if let Some(right) = &row.right {
                 if gx < w {
                     let marked = current.is_some_and(|b| i >= b.start && i + 1 < b.start + b.len);
@@ -134,7 +145,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                 }
                 if rx < w {
                     let max = (w - rx).min(rw);
-                    cell(buf, area.x + rx as u16, y, &right.text, max, style(right.kind), &terms);
+                    cell(buf, area.x + rx as u16, y, &right.text, max, style(pal, right.kind), &terms);
                 }
             }
         }
@@ -166,7 +177,8 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         put(buf, x + 2, y, "Named Entities", inner, Style::default().add_modifier(Modifier::BOLD));
         y += 1;
         for g in &article.glossary {
-            for (text, s, indent) in [(&g.term, style(Kind::Chinese), 0u16), (&g.gloss, Style::default(), 2)]
+            for (text, s, indent) in
+                [(&g.term, style(pal, Kind::Chinese), 0u16), (&g.gloss, Style::default(), 2)]
             {
                 let room = inner.saturating_sub(usize::from(indent)).max(1);
                 for line in crate::layout::wrap(text, room) {

@@ -4,7 +4,7 @@ use crate::app::{App, Focus};
 use crate::text::fit;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 
 /// The status bar's text (also used by tests).
 pub fn status_text(app: &App) -> (String, String) {
@@ -15,6 +15,12 @@ pub fn status_text(app: &App) -> (String, String) {
         format!(" {pos}/{shown} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
     if app.search.is_some() {
         left.push_str(&format!(" · {shown}/{n} matches"));
+    }
+    if let Some(nw) = &app.narrow {
+        left.push_str(&format!(" · {}", nw.label()));
+    }
+    if app.sort != crate::app::SortOrder::Date {
+        left.push_str(&format!(" · sort {}", app.sort.label()));
     }
     if app.reader.realigned()
         && app.view != crate::layout::View::English
@@ -43,8 +49,19 @@ pub fn status_text(app: &App) -> (String, String) {
 
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
+    if let Some(p) = &app.date_prompt {
+        let line = format!(" go to date (1958, 1958-08, 1958-08-01): {}", crate::text::sanitize(p.text()));
+        buf.set_stringn(
+            area.x,
+            area.y,
+            fit(&line, w),
+            w,
+            app.palette.status.add_modifier(Modifier::REVERSED),
+        );
+        return;
+    }
     let (left, right) = status_text(app);
-    let style = Style::default().add_modifier(Modifier::REVERSED);
+    let style = app.palette.status.add_modifier(Modifier::REVERSED);
     let lw = crate::text::width(&left);
     let rw = crate::text::width(&right);
     let line = if lw + rw < w { format!("{}{}", fit(&left, w - rw), right) } else { fit(&left, w) };
