@@ -322,13 +322,6 @@ impl std::ops::Deref for Worker {
 /// A wake-up for the event loop (the search worker calls it when a result is ready).
 pub type Notify = Arc<dyn Fn() + Send + Sync>;
 
-/// The key articles are ranked by among equal search scores: date, then page.
-fn sort_key(m: &ArticleMeta) -> u64 {
-    let date = m
-        .date
-        .map_or(99_999_999, |d| u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day));
-    date * 1000 + u64::from(m.page.unwrap_or(999).min(999))
-}
 
 impl App {
     /// A new app with nothing loaded yet.
@@ -543,7 +536,7 @@ impl App {
         let keep = self.selected().map(|m| m.path.clone());
         let mut batch = std::mem::take(&mut self.pending);
         batch.sort_by(corpus::load::order);
-        let titles = batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), sort_key(m))).collect();
+        let titles = batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
         let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
         let mut merged = Vec::with_capacity(self.id_pos.len() + batch.len());

@@ -40,14 +40,6 @@ struct TextHit<'a> {
     offset: usize,
 }
 
-/// The date-then-page key ties are ranked by (the same as the TUI's).
-fn sort_key(m: &ArticleMeta) -> u64 {
-    let date = m
-        .date
-        .map_or(99_999_999, |d| u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day));
-    date * 1000 + u64::from(m.page.unwrap_or(999).min(999))
-}
-
 /// Runs `diglot search`.
 pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     if args.full_text {
@@ -56,7 +48,7 @@ pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     let loaded = corpus::load_paths(&args.paths);
     let mut index = SearchIndex::new();
     for m in &loaded.articles {
-        index.push(&m.title_en, &m.title_zh_full(), sort_key(m));
+        index.push(&m.title_en, &m.title_zh_full(), m.date_page_key());
     }
     let hits = index.search(&Query::parse(&args.query), None, &|| false).unwrap_or_default();
     let limit = args.limit.unwrap_or(usize::MAX);

@@ -165,6 +165,15 @@ impl ArticleMeta {
         self.date.map_or_else(|| "????-??-??".to_string(), |d| d.to_string())
     }
 
+    /// A number that orders articles by date, then page (unknown last): the tie-break of
+    /// search rankings.
+    pub fn date_page_key(&self) -> u64 {
+        let date = self.date.map_or(99_999_999, |d| {
+            u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day)
+        });
+        date * 1000 + u64::from(self.page.unwrap_or(999).min(999))
+    }
+
     /// The page as digits, or `?` when unknown.
     pub fn page_string(&self) -> String {
         self.page.map_or_else(|| "?".to_string(), |p| p.to_string())
