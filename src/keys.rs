@@ -195,33 +195,9 @@ impl Key {
         Key { code: ev.code, mods }
     }
 
-    /// How the help overlay names the key.
+    /// How the help overlay names the key: as the config file writes it.
     pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Up => "Up".into(),
-            KeyCode::Down => "Down".into(),
-            KeyCode::Left => "Left".into(),
-            KeyCode::Right => "Right".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            KeyCode::BackTab => "S-Tab".into(),
-            other => format!("{other:?}"),
-        };
-        if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{base}")
-        } else if self.mods.contains(KeyModifiers::ALT) {
-            format!("Alt-{base}")
-        } else {
-            base
-        }
+        crate::config::key_spec(self)
     }
 }
 
