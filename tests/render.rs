@@ -545,8 +545,6 @@ fn help_overlay_fits() {
 }
 
 #[test]
-#[ignore = "bug: at 80x24 the help overlay is cut to the screen's height: the last bindings \
-            (? this help, q quit, the mouse line) are not shown and nothing says so"]
 fn help_overlay_shows_every_binding_at_80x24() {
     let mut app = seed_app(80, 24);
     ch(&mut app, '?');
@@ -557,8 +555,6 @@ fn help_overlay_shows_every_binding_at_80x24() {
 }
 
 #[test]
-#[ignore = "bug: a mouse click in the reader pane focuses the reader even when the collection \
-            is empty (App::on_mouse does not check for articles as FocusReader does)"]
 fn click_on_an_empty_reader_keeps_the_list_focused() {
     let empty = common::tempdir();
     let mut app = dir_app(80, 24, empty.path());
