@@ -248,7 +248,7 @@ impl Default for KeyMap {
                 b(vec![Key::ch('{')], PrevBead, "previous paragraph pair"),
                 b(vec![Key::ch('s')], ToggleLock, "lock / unlock columns"),
                 b(vec![Key::ch('e')], Glossary, "glossary panel"),
-                b(vec![Key::ch('/')], Search, "search titles / in article"),
+                b(vec![Key::ch('/')], Search, "search titles, or text"),
                 b(vec![Key::ctrl('f')], FullText, "full-text search"),
                 b(vec![Key::ch('n')], NextHit, "next hit"),
                 b(vec![Key::ch('N')], PrevHit, "previous hit"),
