@@ -79,7 +79,8 @@ fn one_days_paper_and_back() {
         )
     };
     let other = "Title: Other Day\nAuthor:\nDate: 1958-08-02\nPage: 1\n\n    Body.\n\n<hr /> \n\nOriginal: \n\n### 别的\n\n1958-08-02\n第1版()\n专栏：\n\n    正文。\n";
-    let files = [("a/p3.md", day(3, "Page Three")), ("a/p1.md", day(1, "Page One")), ("b/o.md", other.to_string())];
+    let files =
+        [("a/p3.md", day(3, "Page Three")), ("a/p1.md", day(1, "Page One")), ("b/o.md", other.to_string())];
     let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
     common::write_files(dir.path(), &files);
     let mut app = app_on(dir.path());
@@ -216,7 +217,10 @@ fn citation_goes_to_the_clipboard() {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/' || *c == '=')
         .collect();
     let text = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64).unwrap()).unwrap();
-    assert!(text.starts_with("Li Ming, \"Railway Workers Finish the New Bridge Ahead of Schedule,\""), "{text}");
+    assert!(
+        text.starts_with("Li Ming, \"Railway Workers Finish the New Bridge Ahead of Schedule,\""),
+        "{text}"
+    );
     assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
     assert!(text.contains("Chinese title: 铁路工人提前完成新桥工程."), "{text}");
 }

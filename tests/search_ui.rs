@@ -1,0 +1,144 @@
+//! The search prompts driven by keys through the real app: the title search narrows on every
+//! keystroke and Esc restores the list; the prompt's editing keys; pinyin; bracketed paste;
+//! search inside an article with n/N; the full-text search opening an article at its hit.
+
+mod common;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use diglot::app::{App, Focus, Msg};
+use diglot::corpus::load_paths;
+use std::time::Duration;
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    app.update(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.prepare();
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    press(app, code, KeyModifiers::NONE);
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn settle(app: &mut App) {
+    assert!(app.wait_search(Duration::from_secs(10)), "the search worker answered");
+    app.prepare();
+}
+
+fn shown_titles(app: &App) -> Vec<String> {
+    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+}
+
+fn fixture_app() -> (tempfile::TempDir, App) {
+    let dir = common::fixture_dir();
+    let mut app = App::with_loaded((100, 30), load_paths(&[dir.path().to_path_buf()]));
+    app.prepare();
+    (dir, app)
+}
+
+#[test]
+fn title_search_narrows_and_esc_restores() {
+    let (_dir, mut app) = fixture_app();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.list.selected, 2);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "bridge");
+    settle(&mut app);
+    assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule"]);
+    assert_eq!(app.list.selected, 0);
+    // Chinese and pinyin initials find the same article
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typed(&mut app, "新桥");
+    settle(&mut app);
+    assert_eq!(shown_titles(&app).len(), 1);
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typed(&mut app, "tlgr");
+    settle(&mut app);
+    assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule"]);
+    // an operator that matches nothing
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typed(&mut app, "'zzzz");
+    settle(&mut app);
+    assert_eq!(app.shown_len(), 0);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.search.is_none());
+    assert_eq!(app.shown_len(), 3);
+    assert_eq!(app.list.selected, 2, "the previous selection is back");
+}
+
+#[test]
+fn prompt_editing_keys_and_paste() {
+    let (_dir, mut app) = fixture_app();
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "water wheel");
+    press(&mut app, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(app.search.as_ref().unwrap().prompt.text(), "water ");
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Char('X'));
+    assert_eq!(app.search.as_ref().unwrap().prompt.text(), "watXer");
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(app.search.as_ref().unwrap().prompt.text(), "watXr");
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    // Chinese input methods often paste
+    app.update(Msg::Term(Event::Paste("水车\n".into())));
+    assert_eq!(app.search.as_ref().unwrap().prompt.text(), "水车 ");
+    settle(&mut app);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+    // Up/Down and Ctrl-n/Ctrl-p move in the results while typing; Enter opens the reader
+    press(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.selected().unwrap().title_en, "A Wooden Water Wheel Saves Labour");
+}
+
+#[test]
+fn search_in_the_article_with_n_and_shift_n() {
+    let (_dir, mut app) = fixture_app();
+    // a short screen so that hits are far apart in rows
+    app.update(Msg::Term(Event::Resize(60, 8)));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "bridge");
+    key(&mut app, KeyCode::Enter);
+    let f = app.find.as_ref().unwrap();
+    assert!(f.rows.len() >= 2, "hits in title and body: {:?}", f.rows);
+    let first = app.reader.top_row();
+    key(&mut app, KeyCode::Char('n'));
+    let second = app.reader.top_row();
+    assert!(second > first, "n goes down: {first} -> {second}");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(app.reader.top_row(), first, "N comes back");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.find.is_none());
+    assert_eq!(app.focus, Focus::Reader, "Esc closes the search, not the reader");
+}
+
+#[test]
+fn full_text_search_opens_the_article_at_the_hit() {
+    let (_dir, mut app) = fixture_app();
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "二十个人");
+    key(&mut app, KeyCode::Enter);
+    let start = std::time::Instant::now();
+    while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
+        app.update(Msg::SearchReady);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    app.prepare();
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+    let hit = app.fulltext_hit(0).unwrap();
+    assert_eq!(&hit.snippet[hit.hit.clone()], "二十个人");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    let f = app.find.as_ref().expect("the phrase is searched in the article");
+    assert_eq!(f.prompt.text(), "二十个人");
+    assert!(!f.rows.is_empty());
+}
