@@ -949,7 +949,16 @@ impl App {
                     self.select(self.list.selected + 1);
                 }
             }
-            Action::CycleView => self.set_view(self.view.next()),
+            Action::CycleView => {
+                // skip a view that looks the same at this width ("both" is interleaved when narrow)
+                let width = self.reader_areas().0.width;
+                let now = self.view.effective(width);
+                let mut next = self.view.next();
+                while next.effective(width) == now && next != self.view {
+                    next = next.next();
+                }
+                self.set_view(next);
+            }
             Action::Zoom => self.zoom = !self.zoom,
             Action::Glossary => {
                 self.glossary = !self.glossary;

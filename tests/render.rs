@@ -148,7 +148,13 @@ fn snapshot_states(w: u16, h: u16) {
         insta::assert_snapshot!(format!("seed_{size}_reader_{view}"), buffer_text(&draw(&mut app)));
     }
     ch(&mut app, 'v');
-    assert_eq!(app.view, View::Both, "the v cycle has four views");
+    if app.reader_areas().0.width < diglot::layout::BOTH_MIN_WIDTH {
+        // too narrow for two columns, "both" is interleaved: the cycle skips the look-alike
+        assert_eq!(app.view, View::English, "the narrow v cycle has three distinct views");
+        ch(&mut app, 'v');
+        ch(&mut app, 'v');
+    }
+    assert_eq!(app.view.effective(app.reader_areas().0.width), View::Both.effective(app.reader_areas().0.width));
 
     // scrolled one page down: the middle of the article, both columns
     press(&mut app, KeyCode::PageDown);
