@@ -322,7 +322,6 @@ impl std::ops::Deref for Worker {
 /// A wake-up for the event loop (the search worker calls it when a result is ready).
 pub type Notify = Arc<dyn Fn() + Send + Sync>;
 
-
 impl App {
     /// A new app with nothing loaded yet.
     pub fn new(size: (u16, u16)) -> Self {
@@ -536,7 +535,8 @@ impl App {
         let keep = self.selected().map(|m| m.path.clone());
         let mut batch = std::mem::take(&mut self.pending);
         batch.sort_by(corpus::load::order);
-        let titles = batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
+        let titles =
+            batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
         let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
         let mut merged = Vec::with_capacity(self.id_pos.len() + batch.len());

@@ -154,7 +154,10 @@ fn snapshot_states(w: u16, h: u16) {
         ch(&mut app, 'v');
         ch(&mut app, 'v');
     }
-    assert_eq!(app.view.effective(app.reader_areas().0.width), View::Both.effective(app.reader_areas().0.width));
+    assert_eq!(
+        app.view.effective(app.reader_areas().0.width),
+        View::Both.effective(app.reader_areas().0.width)
+    );
 
     // scrolled one page down: the middle of the article, both columns
     press(&mut app, KeyCode::PageDown);

@@ -168,9 +168,9 @@ impl ArticleMeta {
     /// A number that orders articles by date, then page (unknown last): the tie-break of
     /// search rankings.
     pub fn date_page_key(&self) -> u64 {
-        let date = self.date.map_or(99_999_999, |d| {
-            u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day)
-        });
+        let date = self
+            .date
+            .map_or(99_999_999, |d| u64::from(d.year) * 10_000 + u64::from(d.month) * 100 + u64::from(d.day));
         date * 1000 + u64::from(self.page.unwrap_or(999).min(999))
     }
 
