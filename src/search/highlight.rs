@@ -33,12 +33,15 @@ impl Query {
         let mut s = Scratch::default();
         let py = Pinyin::with_map(zh);
         for t in self.terms().filter(|t| !t.inverse) {
-            if field_score(t, en, &mut s).is_some() {
+            if field_score(t, en, en.is_ascii(), &mut s).is_some() {
                 out.en.extend(direct_ranges(t, en));
             }
-            let direct = field_score(t, zh, &mut s);
-            let via_pinyin =
-                if Pinyin::has_han(zh) { pinyin_score(t, &py.full, &py.initials, &mut s) } else { None };
+            let direct = field_score(t, zh, zh.is_ascii(), &mut s);
+            let via_pinyin = if Pinyin::has_han(zh) {
+                pinyin_score(t, &py.full, &py.initials, &py.lens, &mut s)
+            } else {
+                None
+            };
             if direct.is_some() && direct >= via_pinyin {
                 out.zh.extend(direct_ranges(t, zh));
             } else if via_pinyin.is_some() {

@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use super::pinyin::Pinyin;
-use super::query::{char_mask, Query, Term, TermKind};
-use super::score::{score, Scratch};
+use super::pinyin::{syllable_match, Pinyin};
+use super::query::{char_mask, han_mask, Query, Term, TermKind};
+use super::score::Scratch;
 
 /// Items per scan block: the unit of parallel work and of cancellation checks.
 const BLOCK: usize = 1024;
@@ -43,8 +43,11 @@ struct Item {
     pyi_len: u32,
     en_mask: u64,
     zh_mask: u64,
+    zh_han: u64,
     py_mask: u64,
     sort_key: u64,
+    en_ascii: bool,
+    zh_ascii: bool,
 }
 
 /// Items in sort-key order: `perm[rank] = idx`, `rank[idx] = rank`.
@@ -58,7 +61,8 @@ struct Order {
 /// pinyin (computed once, in [`SearchIndex::push`]) and a sort key. Append-only.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// en, zh, pinyin, initials of every item, back to back.
+    /// en, zh, pinyin, initials, syllable lengths (one byte per initial) of every item, back
+    /// to back.
     text: String,
     items: Vec<Item>,
     /// Sort-key order, built on demand; reset when a key changes out of order.
@@ -84,6 +88,8 @@ impl SearchIndex {
             let py = Pinyin::new(title_zh);
             self.text.push_str(&py.full);
             self.text.push_str(&py.initials);
+            // one byte (1-6, a control character) per initial
+            self.text.extend(py.lens.iter().map(|&l| char::from(l)));
             (py.full.len(), py.initials.len(), char_mask(&py.full))
         } else {
             (0, 0, 0) // nothing the Chinese title itself would not match
@@ -97,8 +103,11 @@ impl SearchIndex {
             pyi_len: len32(pyi_len),
             en_mask: char_mask(title_en),
             zh_mask: char_mask(title_zh),
+            zh_han: han_mask(title_zh),
             py_mask,
             sort_key,
+            en_ascii: title_en.is_ascii(),
+            zh_ascii: title_zh.is_ascii(),
         });
         if let Some(order) = self.order.get_mut() {
             let in_order =
@@ -152,15 +161,15 @@ impl SearchIndex {
         q.highlights(self.title_en(idx), self.title_zh(idx))
     }
 
-    /// (en, zh, pinyin, initials) of an item.
-    fn fields(&self, it: &Item) -> (&str, &str, &str, &str) {
+    /// (en, zh, pinyin, initials, syllable lengths) of an item.
+    fn fields(&self, it: &Item) -> (&str, &str, &str, &str, &[u8]) {
         let mut at = it.start;
         let mut take = |len: u32| {
             let s = &self.text[at..at + len as usize];
             at += len as usize;
             s
         };
-        (take(it.en_len), take(it.zh_len), take(it.py_len), take(it.pyi_len))
+        (take(it.en_len), take(it.zh_len), take(it.py_len), take(it.pyi_len), take(it.pyi_len).as_bytes())
     }
 
     fn order(&self) -> &Order {
@@ -261,7 +270,7 @@ impl SearchIndex {
 
     /// The item's score for `q`, or `None` if it does not match.
     fn eval(&self, it: &Item, q: &Query, s: &mut Scratch) -> Option<i64> {
-        let (en, zh, py, pyi) = self.fields(it);
+        let (en, zh, py, pyi, lens) = self.fields(it);
         let mut total = 0i64;
         for set in &q.sets {
             // fzf: the first positive term that matches gives the set's score; a satisfied
@@ -269,8 +278,10 @@ impl SearchIndex {
             let mut matched = None;
             for t in set {
                 if t.inverse {
-                    let present = (t.mask & !it.en_mask == 0 && present(t, en, s))
-                        || (t.mask & !it.zh_mask == 0 && present(t, zh, s));
+                    let present = (t.mask & !it.en_mask == 0 && present(t, en, it.en_ascii, s))
+                        || (t.mask & !it.zh_mask == 0
+                            && t.han & !it.zh_han == 0
+                            && present(t, zh, it.zh_ascii, s));
                     if !present {
                         matched = Some(0);
                     }
@@ -278,13 +289,13 @@ impl SearchIndex {
                 }
                 let mut best = None;
                 if t.mask & !it.en_mask == 0 {
-                    best = best.max(field_score(t, en, s));
+                    best = best.max(field_score(t, en, it.en_ascii, s));
                 }
-                if t.mask & !it.zh_mask == 0 {
-                    best = best.max(field_score(t, zh, s));
+                if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
+                    best = best.max(field_score(t, zh, it.zh_ascii, s));
                 }
                 if t.mask & !it.py_mask == 0 {
-                    best = best.max(pinyin_score(t, py, pyi, s));
+                    best = best.max(pinyin_score(t, py, pyi, lens, s));
                 }
                 if best.is_some() {
                     matched = best;
@@ -303,30 +314,45 @@ fn pack(score: i64, rank: u32) -> u64 {
     (((i32::MAX as i64 - s) as u64) << 32) | rank as u64
 }
 
-/// Score of a positive term on a title field (term's own case rule).
-pub(crate) fn field_score(t: &Term, field: &str, s: &mut Scratch) -> Option<i64> {
+/// Score of a positive term on a title field (term's own case rule); `ascii`: the field is.
+pub(crate) fn field_score(t: &Term, field: &str, ascii: bool, s: &mut Scratch) -> Option<i64> {
     if t.kind != TermKind::Fuzzy {
         t.find_exact(field, false)?;
     }
-    score(field, &t.text, t.case_sensitive, s)
+    if ascii {
+        t.pattern.score_ascii(field.as_bytes(), s)
+    } else {
+        t.pattern.score_unicode(field, s)
+    }
 }
 
-/// Score of a positive term on the pinyin (always case-insensitive): fuzzy on the full
-/// pinyin; exact types on the full pinyin or the initials, scored on the full pinyin.
-pub(crate) fn pinyin_score(t: &Term, full: &str, initials: &str, s: &mut Scratch) -> Option<i64> {
-    if t.kind != TermKind::Fuzzy
-        && t.find_exact(full, true).is_none()
-        && t.find_exact(initials, true).is_none()
-    {
+/// Score of a positive term on the (ASCII) pinyin, always case-insensitive, scored with skim
+/// on the full pinyin. Fuzzy terms must match syllable-aware (see `syllable_match`); exact
+/// types match the full pinyin or the initials.
+pub(crate) fn pinyin_score(
+    t: &Term,
+    full: &str,
+    initials: &str,
+    lens: &[u8],
+    s: &mut Scratch,
+) -> Option<i64> {
+    let found = match (t.kind, &t.positions) {
+        (TermKind::Fuzzy, Some(table)) => {
+            syllable_match(t.lower.as_bytes(), table, full.as_bytes(), initials.as_bytes(), lens)
+        }
+        (TermKind::Fuzzy, None) => false, // not ASCII or too long for pinyin
+        _ => t.find_exact(full, true).is_some() || t.find_exact(initials, true).is_some(),
+    };
+    if !found {
         return None;
     }
-    score(full, &t.lower, false, s)
+    t.pattern_lower.score_ascii(full.as_bytes(), s)
 }
 
 /// Whether an inverse term's text occurs in a field (so the item is excluded).
-fn present(t: &Term, field: &str, s: &mut Scratch) -> bool {
+fn present(t: &Term, field: &str, ascii: bool, s: &mut Scratch) -> bool {
     match t.kind {
-        TermKind::Fuzzy => score(field, &t.text, t.case_sensitive, s).is_some(),
+        TermKind::Fuzzy => field_score(t, field, ascii, s).is_some(),
         _ => t.find_exact(field, false).is_some(),
     }
 }

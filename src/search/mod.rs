@@ -2,12 +2,18 @@
 //!
 //! * [`SearchIndex`]: the English and Chinese titles of every article (plus the Chinese
 //!   title's toneless pinyin, computed once per item), searched with skim's fuzzy matcher
-//!   (fuzzy-matcher's `SkimMatcherV2` scoring, see [`score`]) and fzf's query syntax
-//!   ([`Query`]). Each term is scored on the English title, the Chinese title and the pinyin
-//!   (full syllables `xiangxiang` or initials `xxx` both find 湘乡县), the best field
-//!   counting; an item's score is the sum over its terms. Hits are ranked best score first,
-//!   then by the caller's sort key. [`Query::highlights`] gives the byte ranges to highlight
-//!   in one item's titles, on demand.
+//!   (fuzzy-matcher's `SkimMatcherV2` scores, reproduced exactly but faster and without its
+//!   cache bug, see [`score`]) and fzf's query syntax ([`Query`]). Each term is scored on
+//!   the English title, the Chinese title and the pinyin, the best field counting; an item's
+//!   score is the sum over its terms. Hits are ranked best score first, then by the caller's
+//!   sort key. [`Query::highlights`] gives the byte ranges to highlight in one item's titles,
+//!   on demand.
+//! * Pinyin: fuzzy terms match it syllable-aware: the term must split into pieces that each
+//!   begin a character's syllable, in order (`xiangxiang`, `xiang xiang xian`, `xxx`,
+//!   `xiangx` all find 湘乡县; `x…i…a` scattered over unrelated syllables does not). Exact
+//!   operators match the pinyin (`'xiangxiang`) or the initials (`'xxx`, `^xx`). Pinyin
+//!   is case-insensitive; `ü` is typed `v`; the default reading of a heteronym is used.
+//!   Inverse terms (`!x`) look at the titles only, not at the pinyin.
 //! * [`SearchWorker`]: runs searches off the UI thread, cancelling superseded queries and
 //!   narrowing the previous result when the user types on.
 //! * [`find_phrase`] / [`scan_files`]: a phrase in an article's text, with a snippet.

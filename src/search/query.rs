@@ -2,6 +2,9 @@
 
 use memchr::memmem;
 
+use super::pinyin::position_table;
+use super::score::Pattern;
+
 /// How a term matches (fzf's term types).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TermKind {
@@ -32,6 +35,14 @@ pub struct Term {
     pub(crate) lower: String,
     /// Characters the text needs (see [`char_mask`]).
     pub(crate) mask: u64,
+    /// Non-ASCII characters the text needs (see [`han_mask`]).
+    pub(crate) han: u64,
+    /// `text` prepared for scoring, with the term's case rule.
+    pub(crate) pattern: Pattern,
+    /// `lower` prepared for case-insensitive scoring (pinyin).
+    pub(crate) pattern_lower: Pattern,
+    /// [`position_table`] of `lower`, for syllable-aware pinyin matching.
+    pub(crate) positions: Option<Box<[u64; 128]>>,
     finder: memmem::Finder<'static>,
     finder_lower: memmem::Finder<'static>,
 }
@@ -43,6 +54,10 @@ impl Term {
             kind,
             inverse,
             mask: char_mask(&text),
+            han: han_mask(&text),
+            pattern: Pattern::new(&text, case_sensitive),
+            pattern_lower: Pattern::new(&lower, false),
+            positions: position_table(&lower),
             finder: memmem::Finder::new(text.as_bytes()).into_owned(),
             finder_lower: memmem::Finder::new(lower.as_bytes()).into_owned(),
             text,
@@ -121,6 +136,16 @@ pub fn char_mask(s: &str) -> u64 {
     let mut mask = 0u64;
     for ch in s.chars() {
         mask |= 1u64 << char_bit(ch);
+    }
+    mask
+}
+
+/// The non-ASCII characters of a string hashed into 64 buckets: a finer test than
+/// [`char_mask`] for Chinese text.
+pub fn han_mask(s: &str) -> u64 {
+    let mut mask = 0u64;
+    for ch in s.chars().filter(|c| !c.is_ascii()) {
+        mask |= 1u64 << ((ch as u32).wrapping_mul(0x9E37_79B1) >> 26);
     }
     mask
 }
@@ -204,8 +229,13 @@ impl Query {
         if !set.is_empty() {
             sets.push(set);
         }
-        // Cheap sets first: exact-type and inverse terms reject items before fuzzy scoring.
-        sets.sort_by_key(|set| set.iter().any(|t| t.kind == TermKind::Fuzzy && !t.inverse));
+        // Cheap sets first (exact-type and inverse terms reject items before fuzzy scoring),
+        // then longer, more selective ones: an item fails at the first set it does not match.
+        sets.sort_by_key(|set| {
+            let fuzzy = set.iter().any(|t| t.kind == TermKind::Fuzzy && !t.inverse);
+            let shortest = set.iter().map(|t| t.text.len()).min().unwrap_or(0);
+            (fuzzy, std::cmp::Reverse(shortest))
+        });
         Query { text: s.to_string(), sets }
     }
 
@@ -227,7 +257,8 @@ impl Query {
     /// True if every item matching `self` also matches `older`, so `self` can be searched
     /// within `older`'s hits. Typing more characters at the end of a fuzzy, exact, prefix or
     /// equal term narrows; so does adding a term. Extending an inverse term (`!fo` → `!foo`)
-    /// or a suffix term widens, and is not narrowing.
+    /// or a suffix term widens, and is not narrowing. (Conservative: `false` only costs a full
+    /// scan.)
     pub fn narrows(&self, older: &Query) -> bool {
         older.sets.iter().all(|old| self.sets.iter().any(|new| set_implies(new, old)))
     }
@@ -262,9 +293,14 @@ fn match_implies(a: &Term, b: &Term) -> bool {
         (a.lower.as_str(), b.text.as_str())
     };
     match (b.kind, a.kind) {
-        (Fuzzy, _) => is_subsequence(bt, at),
+        // Pinyin matching is by syllable prefixes: closed under dropping trailing characters
+        // only (`xiang` matches 湘, `xg` does not), and an exact pinyin substring need not be
+        // syllable-aligned.
+        // A non-ASCII term never matches pinyin: plain subsequence logic.
+        (Fuzzy, _) if !bt.is_ascii() => is_subsequence(bt, at),
+        (Fuzzy, Fuzzy) => at.starts_with(bt),
         (Exact, Exact | Prefix | Suffix | Equal) => at.contains(bt),
-        (Prefix, Prefix | Equal) => at.contains(bt),
+        (Prefix, Prefix | Equal) => at.starts_with(bt),
         (Suffix, Suffix | Equal) => at.ends_with(bt),
         (Equal, Equal) => at == bt,
         _ => false,
@@ -326,7 +362,8 @@ mod tests {
     #[test]
     fn smart_case_per_term() {
         let q = Query::parse("Mao zedong");
-        let cs: Vec<_> = q.terms().map(|t| (t.text.as_str(), t.case_sensitive)).collect();
+        let mut cs: Vec<_> = q.terms().map(|t| (t.text.as_str(), t.case_sensitive)).collect();
+        cs.sort_unstable();
         assert_eq!(cs, vec![("Mao", true), ("zedong", false)]);
     }
 
@@ -338,7 +375,8 @@ mod tests {
         assert!(n("xiang", "xia"));
         assert!(n("xiang c", "xiang"));
         assert!(n("xiang co", "xiang c"));
-        assert!(n("'abc", "ab"));
+        assert!(!n("'abc", "ab"));
+        assert!(!n("xg", "xiang"));
         assert!(n("'abcd", "'abc"));
         assert!(n("^abcd", "^abc"));
         assert!(n("Abc", "abc"));
@@ -351,6 +389,10 @@ mod tests {
         assert!(!n("a | b", "a"));
         assert!(n("a", "a | b"));
         assert!(n("'湘乡县", "湘乡"));
+        assert!(!n("^abc$", "^ab$"));
+        assert!(n("^abc$", "^ab"));
+        assert!(n("^abc$", "bc$"));
+        assert!(n("^abc$", "'b"));
     }
 
     #[test]

@@ -11,9 +11,10 @@
 //!   0.1 % of scores depend on what the same thread matched before. With rayon that makes
 //!   rankings vary from run to run.
 //!
-//! [`score`] reproduces, step by step, what a *freshly created* `SkimMatcherV2::default()`
-//! returns from `fuzzy_match` (same two-row matrix, same update order, same quirks), on bytes
-//! when both strings are ASCII. The unit tests and a proptest check equality against the real
+//! [`score`] (or a prepared [`Pattern`]) returns exactly what a *freshly created*
+//! `SkimMatcherV2::default()` returns from `fuzzy_match`: the same recurrences, including the
+//! quirks of its two-row matrix, but evaluated only at the occurrences of pattern characters
+//! (see `score_syms`), on bytes when both strings are ASCII. The unit tests and a proptest check equality against the real
 //! matcher on arbitrary strings, including CJK and emoji. Match *positions* (highlights) are
 //! still taken from `SkimMatcherV2::fuzzy_indices` itself.
 
@@ -32,6 +33,7 @@ const PENALTY_CASE_MISMATCH: i32 = GAP_EXTENSION * 2;
 
 /// Character classes of skim v2 (`Empty` is the virtual character before the string).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
 enum CharType {
     Empty,
     Upper,
@@ -71,46 +73,51 @@ const BYTE_TYPES: [CharType; 128] = {
     t
 };
 
-/// A symbol the scorer can work on: an ASCII byte or a `char`.
+/// A symbol the scorer can work on: an ASCII byte or a `char`, with its prepared pattern
+/// symbol type.
 trait Sym: Copy + Eq {
+    type Pat: Copy;
     fn ty(self) -> CharType;
-    fn matches(self, pattern: Self, case_sensitive: bool) -> bool;
-    /// Calls `f(j)` for each `j >= from` with `choice[j]` matching `p`, in order.
-    fn for_each_match(choice: &[Self], from: usize, p: Self, cs: bool, f: impl FnMut(usize));
+    /// skim's `char_equal` under the pattern's case rule.
+    fn matches(self, p: Self::Pat) -> bool;
+    /// A matched choice symbol differs from the pattern symbol under case-insensitive
+    /// matching (skim's case-mismatch penalty).
+    fn case_mismatch(self, p: Self::Pat) -> bool;
+}
+
+/// A pattern byte: `(b | or) == target` is skim's comparison; `orig` is the byte itself.
+#[derive(Clone, Copy, Debug)]
+struct BytePat {
+    or: u8,
+    target: u8,
+    orig: u8,
+    ignore_case: bool,
 }
 
 impl Sym for u8 {
+    type Pat = BytePat;
     #[inline(always)]
     fn ty(self) -> CharType {
         BYTE_TYPES[(self & 0x7f) as usize]
     }
     #[inline(always)]
-    fn matches(self, p: u8, case_sensitive: bool) -> bool {
-        if case_sensitive {
-            self == p
-        } else {
-            self.eq_ignore_ascii_case(&p)
-        }
+    fn matches(self, p: BytePat) -> bool {
+        self | p.or == p.target
     }
     #[inline(always)]
-    fn for_each_match(choice: &[u8], from: usize, p: u8, cs: bool, mut f: impl FnMut(usize)) {
-        let hay = &choice[from..];
-        if cs || !p.is_ascii_alphabetic() {
-            memchr::memchr_iter(p, hay).for_each(|j| f(from + j));
-        } else {
-            let (lo, up) = (p.to_ascii_lowercase(), p.to_ascii_uppercase());
-            memchr::memchr2_iter(lo, up, hay).for_each(|j| f(from + j));
-        }
+    fn case_mismatch(self, p: BytePat) -> bool {
+        p.ignore_case && self != p.orig
     }
 }
 
 impl Sym for char {
+    type Pat = (char, bool);
     #[inline(always)]
     fn ty(self) -> CharType {
         char_type(self)
     }
     #[inline(always)]
-    fn matches(self, p: char, case_sensitive: bool) -> bool {
+    fn matches(self, (p, case_sensitive): (char, bool)) -> bool {
         if case_sensitive {
             self == p
         } else {
@@ -118,12 +125,150 @@ impl Sym for char {
         }
     }
     #[inline(always)]
-    fn for_each_match(choice: &[char], from: usize, p: char, cs: bool, mut f: impl FnMut(usize)) {
-        for (j, &c) in choice.iter().enumerate().skip(from) {
-            if c.matches(p, cs) {
-                f(j);
+    fn case_mismatch(self, (p, case_sensitive): (char, bool)) -> bool {
+        !case_sensitive && self != p
+    }
+}
+
+/// A pattern prepared for scoring many choices.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    chars: Vec<(char, bool)>,
+    /// `None` if the pattern is not ASCII (it can then never match an ASCII choice).
+    bytes: Option<Vec<BytePat>>,
+    /// For an ASCII pattern of at most 32 bytes: for each byte value, the set of pattern
+    /// positions it matches.
+    table: Option<Box<[u32; 128]>>,
+}
+
+impl Pattern {
+    /// Prepares `pattern`; `case_sensitive` as for [`score`].
+    pub fn new(pattern: &str, case_sensitive: bool) -> Pattern {
+        let bytes: Option<Vec<BytePat>> = pattern.is_ascii().then(|| {
+            pattern
+                .bytes()
+                .map(|b| {
+                    let fold = !case_sensitive && b.is_ascii_alphabetic();
+                    BytePat {
+                        or: if fold { 0x20 } else { 0 },
+                        target: if fold { b | 0x20 } else { b },
+                        orig: b,
+                        ignore_case: !case_sensitive,
+                    }
+                })
+                .collect()
+        });
+        let table = bytes.as_ref().filter(|b| b.len() <= 32).map(|pat| {
+            let mut t = Box::new([0u32; 128]);
+            for (b, slot) in t.iter_mut().enumerate() {
+                for (i, p) in pat.iter().enumerate() {
+                    if (b as u8).matches(*p) {
+                        *slot |= 1 << i;
+                    }
+                }
+            }
+            t
+        });
+        Pattern { chars: pattern.chars().map(|c| (c, case_sensitive)).collect(), bytes, table }
+    }
+
+    /// True for the empty pattern (which matches everything with score 0).
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The score of this pattern in `choice` (see [`score`]).
+    pub fn score(&self, choice: &str, s: &mut Scratch) -> Option<i64> {
+        if choice.is_ascii() {
+            self.score_ascii(choice.as_bytes(), s)
+        } else {
+            self.score_unicode(choice, s)
+        }
+    }
+
+    /// [`Pattern::score`] for a choice known to be ASCII.
+    #[inline]
+    pub fn score_ascii(&self, choice: &[u8], s: &mut Scratch) -> Option<i64> {
+        if self.chars.is_empty() {
+            return Some(0);
+        }
+        let pattern = self.bytes.as_deref()?;
+        if let [p] = pattern {
+            // One byte: skim's score is the best matching column (see `score_syms`).
+            let p = *p;
+            let mut best: Option<i32> = None;
+            let mut visit = |j: usize| {
+                let b = bonus_at(choice, j);
+                best = Some(
+                    best.map_or(i32::MIN, |x| x).max(GAP_EXTENSION + b + byte_match_score(choice[j], p)),
+                );
+            };
+            if p.or == 0 {
+                memchr::memchr_iter(p.target, choice).for_each(&mut visit);
+            } else {
+                memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
+            }
+            return best.map(i64::from);
+        }
+        let Some(table) = self.table.as_deref() else {
+            let occ = Scan { choice, pattern };
+            return first_matches(choice, pattern, &mut s.first)
+                .then(|| score_syms(choice, pattern, &occ, s));
+        };
+        // One pass over the choice: occurrences of every pattern byte, as bitsets.
+        // Nothing before the first occurrence of the first pattern byte is ever read.
+        let p0 = pattern[0];
+        let start = if p0.or == 0 {
+            memchr::memchr(p0.target, choice)
+        } else {
+            memchr::memchr2(p0.target, p0.target & !0x20, choice)
+        }?;
+        // One pass over the rest: occurrences of every pattern byte, as bitsets.
+        let words = choice.len().div_ceil(64).max(1);
+        let mut bits = std::mem::take(&mut s.bits);
+        bits.clear();
+        bits.resize(pattern.len() * words, 0);
+        for (j, &b) in choice.iter().enumerate().skip(start) {
+            let mut w = table[(b & 0x7f) as usize];
+            while w != 0 {
+                let i = w.trailing_zeros() as usize;
+                bits[i * words + j / 64] |= 1 << (j % 64);
+                w &= w - 1;
             }
         }
+        let occ = Bits { bits: &bits, words };
+        // skim's greedy first matches
+        s.first.clear();
+        let mut from = 0;
+        for i in 0..pattern.len() {
+            match occ.next(i, from) {
+                Some(j) => {
+                    s.first.push(j);
+                    from = j + 1;
+                }
+                None => {
+                    s.bits = bits;
+                    return None;
+                }
+            }
+        }
+        let r = score_syms(choice, pattern, &occ, s);
+        s.bits = bits;
+        Some(r)
+    }
+
+    /// [`Pattern::score`] for any choice.
+    pub fn score_unicode(&self, choice: &str, s: &mut Scratch) -> Option<i64> {
+        if self.chars.is_empty() {
+            return Some(0);
+        }
+        let mut c = std::mem::take(&mut s.choice);
+        c.clear();
+        c.extend(choice.chars());
+        let occ = Scan { choice: &c[..], pattern: &self.chars[..] };
+        let r = first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s));
+        s.choice = c;
+        r
     }
 }
 
@@ -134,7 +279,126 @@ pub struct Scratch {
     cells: Vec<Cell>,
     rows: Vec<Row>,
     choice: Vec<char>,
-    pattern: Vec<char>,
+    bits: Vec<u64>,
+}
+
+/// Where the pattern symbols occur in the choice.
+trait Occurrences {
+    /// Calls `f(j)` for every `j >= from` at which pattern symbol `i` occurs, in order.
+    fn for_each(&self, i: usize, from: usize, f: impl FnMut(usize));
+}
+
+/// Occurrences found by scanning the choice.
+struct Scan<'a, S: Sym> {
+    choice: &'a [S],
+    pattern: &'a [S::Pat],
+}
+
+impl<S: Sym> Occurrences for Scan<'_, S> {
+    #[inline]
+    fn for_each(&self, i: usize, from: usize, mut f: impl FnMut(usize)) {
+        let p = self.pattern[i];
+        for (j, &c) in self.choice.iter().enumerate().skip(from) {
+            if c.matches(p) {
+                f(j);
+            }
+        }
+    }
+}
+
+/// `in_place_bonus` for every pair of char types, indexed `[prev as usize][cur as usize]`.
+const BONUS_TABLE: [[i8; 6]; 6] = {
+    const TYPES: [CharType; 6] = [
+        CharType::Empty,
+        CharType::Upper,
+        CharType::Lower,
+        CharType::Number,
+        CharType::HardSep,
+        CharType::SoftSep,
+    ];
+    let mut t = [[0i8; 6]; 6];
+    let mut a = 0;
+    while a < 6 {
+        let mut b = 0;
+        while b < 6 {
+            t[a][b] = in_place_bonus(TYPES[a], TYPES[b]) as i8;
+            b += 1;
+        }
+        a += 1;
+    }
+    t
+};
+
+/// In-place bonus of `choice[j]` (skim's `B[j + 1]`).
+#[inline(always)]
+fn bonus_at<S: Sym>(choice: &[S], j: usize) -> i32 {
+    if j == 0 {
+        i32::from(BONUS_TABLE[CharType::Empty as usize][choice[0].ty() as usize])
+            * BONUS_FIRST_CHAR_MULTIPLIER
+    } else {
+        i32::from(BONUS_TABLE[choice[j - 1].ty() as usize][choice[j].ty() as usize])
+    }
+}
+
+#[inline(always)]
+fn byte_match_score(c: u8, p: BytePat) -> i32 {
+    if c.case_mismatch(p) {
+        max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
+    } else {
+        SCORE_MATCH
+    }
+}
+
+/// Occurrences as one bitset (of `words` u64) per pattern position.
+struct Bits<'a> {
+    bits: &'a [u64],
+    words: usize,
+}
+
+impl Bits<'_> {
+    /// The first occurrence of pattern byte `i` at or after `from`.
+    #[inline]
+    fn next(&self, i: usize, from: usize) -> Option<usize> {
+        let row = &self.bits[i * self.words..(i + 1) * self.words];
+        let mut w = from / 64;
+        if w >= self.words {
+            return None;
+        }
+        let mut cur = row[w] & (!0u64 << (from % 64));
+        loop {
+            if cur != 0 {
+                return Some(w * 64 + cur.trailing_zeros() as usize);
+            }
+            w += 1;
+            if w == self.words {
+                return None;
+            }
+            cur = row[w];
+        }
+    }
+}
+
+impl Occurrences for Bits<'_> {
+    #[inline]
+    fn for_each(&self, i: usize, from: usize, mut f: impl FnMut(usize)) {
+        let row = &self.bits[i * self.words..(i + 1) * self.words];
+        let mut w = from / 64;
+        if w >= self.words {
+            return;
+        }
+        let mut cur = row[w] & (!0u64 << (from % 64));
+        loop {
+            while cur != 0 {
+                f(w * 64 + cur.trailing_zeros() as usize);
+                cur &= cur - 1;
+            }
+            w += 1;
+            if w == self.words {
+                return;
+            }
+            cur = row[w];
+        }
+    }
 }
 
 /// Whether skim's smart case makes `pattern` case-sensitive (it has an ASCII capital).
@@ -145,70 +409,29 @@ pub fn is_case_sensitive(pattern: &str) -> bool {
 /// The score `SkimMatcherV2::default()` (fresh, smart case) gives `pattern` in `choice`, or
 /// `None` if `pattern` is not a subsequence of `choice` (ASCII case folded when
 /// `case_sensitive` is false). Pass `case_sensitive = is_case_sensitive(pattern)` for smart
-/// case; `false` gives `SkimMatcherV2::default().ignore_case()`.
+/// case; `false` gives `SkimMatcherV2::default().ignore_case()`. To score many choices,
+/// prepare a [`Pattern`] once.
 pub fn score(choice: &str, pattern: &str, case_sensitive: bool, s: &mut Scratch) -> Option<i64> {
-    if pattern.is_empty() {
-        return Some(0);
-    }
-    if pattern.is_ascii() && choice.is_ascii() {
-        if !first_matches_ascii(choice.as_bytes(), pattern.as_bytes(), case_sensitive, &mut s.first) {
-            return None;
-        }
-        return Some(score_syms(choice.as_bytes(), pattern.as_bytes(), case_sensitive, s));
-    }
-    let mut c = std::mem::take(&mut s.choice);
-    let mut p = std::mem::take(&mut s.pattern);
-    c.clear();
-    c.extend(choice.chars());
-    p.clear();
-    p.extend(pattern.chars());
-    let r = if first_matches(&c, &p, case_sensitive, &mut s.first) {
-        Some(score_syms(&c, &p, case_sensitive, s))
-    } else {
-        None
-    };
-    s.choice = c;
-    s.pattern = p;
-    r
+    Pattern::new(pattern, case_sensitive).score(choice, s)
 }
 
 /// First-match indices of skim's `cheap_matches` (greedy subsequence), into `first`.
-fn first_matches<S: Sym>(choice: &[S], pattern: &[S], cs: bool, first: &mut Vec<usize>) -> bool {
+#[inline]
+fn first_matches<S: Sym>(choice: &[S], pattern: &[S::Pat], first: &mut Vec<usize>) -> bool {
     first.clear();
     let mut pi = 0;
+    let mut p = pattern[0];
     for (idx, &c) in choice.iter().enumerate() {
-        if c.matches(pattern[pi], cs) {
+        if c.matches(p) {
             first.push(idx);
             pi += 1;
             if pi == pattern.len() {
                 return true;
             }
+            p = pattern[pi];
         }
     }
     false
-}
-
-/// [`first_matches`] for ASCII, jumping with memchr.
-#[inline]
-fn first_matches_ascii(choice: &[u8], pattern: &[u8], cs: bool, first: &mut Vec<usize>) -> bool {
-    first.clear();
-    let mut from = 0;
-    for &p in pattern {
-        let rest = &choice[from..];
-        let found = if cs || !p.is_ascii_alphabetic() {
-            memchr::memchr(p, rest)
-        } else {
-            memchr::memchr2(p.to_ascii_lowercase(), p.to_ascii_uppercase(), rest)
-        };
-        match found {
-            Some(k) => {
-                first.push(from + k);
-                from += k + 1;
-            }
-            None => return false,
-        }
-    }
-    true
 }
 
 /// One matched cell of a matrix row: choice column (1-based, as in skim) and its M score.
@@ -254,17 +477,10 @@ struct Row {
 /// The in-place bonus skim carries between consecutive matches is, in a fresh matcher,
 /// always `max(B[col], 4)` of the current column (its per-cell `bonus` is only ever 0 or that
 /// value), hence the formula above.
-fn score_syms<S: Sym>(choice: &[S], pattern: &[S], cs: bool, s: &mut Scratch) -> i64 {
-    let bonus_at = |j: usize| -> i32 {
-        // in-place bonus of choice[j], i.e. B[j + 1]
-        if j == 0 {
-            in_place_bonus(CharType::Empty, choice[0].ty()) * BONUS_FIRST_CHAR_MULTIPLIER
-        } else {
-            in_place_bonus(choice[j - 1].ty(), choice[j].ty())
-        }
-    };
-    let match_score = |c: S, p: S| -> i32 {
-        if !cs && c != p {
+fn score_syms<S: Sym, O: Occurrences>(choice: &[S], pattern: &[S::Pat], occ: &O, s: &mut Scratch) -> i64 {
+    let bonus_at = |j: usize| bonus_at(choice, j);
+    let match_score = |c: S, p: S::Pat| -> i32 {
+        if c.case_mismatch(p) {
             max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
         } else {
             SCORE_MATCH
@@ -274,7 +490,7 @@ fn score_syms<S: Sym>(choice: &[S], pattern: &[S], cs: bool, s: &mut Scratch) ->
     if pattern.len() == 1 {
         let p0 = pattern[0];
         let mut best = NEG_INFINITY;
-        S::for_each_match(choice, s.first[0], p0, cs, |j| {
+        occ.for_each(0, s.first[0], |j| {
             best = max(best, GAP_EXTENSION + bonus_at(j) + match_score(choice[j], p0));
         });
         return best as i64;
@@ -299,7 +515,7 @@ fn score_syms<S: Sym>(choice: &[S], pattern: &[S], cs: bool, s: &mut Scratch) ->
             Some(r) => (r.start, r.base),
             None => (0, 0),
         };
-        S::for_each_match(choice, to_skip, pc, cs, |j| {
+        occ.for_each(i, to_skip, |j| {
             let c = choice[j];
             let col = j as u32 + 1;
             // M and P of the previous row at column col - 1.
@@ -432,8 +648,39 @@ mod tests {
         .prop_map(|v| v.into_iter().collect())
     }
 
+    #[test]
+    fn long_patterns_and_choices() {
+        let choice = "Strengthening Collective Leadership, Implementing Policies, and Promoting \
+                      Production: Xiangxiang County Universally Establishes Core Groups in Rural \
+                      Commune Work Groups";
+        for p in [
+            "strengthening collective leadership policies",
+            "sclipppxcuecgircwg",
+            "Groups",
+            "ng",
+            "groups in rural commune work groups",
+        ] {
+            assert_eq!(ours(choice, p), reference(choice, p), "{p:?}");
+        }
+    }
+
+    fn long_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select("abcAB -x.".chars().collect::<Vec<_>>()), 0..200)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn equals_skim_on_long_choices(c in long_text(), p in "[abcxA -]{1,8}") {
+            prop_assert_eq!(ours(&c, &p), reference(&c, &p));
+        }
+
+        #[test]
+        fn equals_skim_on_long_patterns(c in long_text(), p in "[abcA ]{30,40}") {
+            prop_assert_eq!(ours(&c, &p), reference(&c, &p));
+        }
+
         #[test]
         fn equals_fresh_skim_matcher(c in text(), p in pattern()) {
             prop_assert_eq!(ours(&c, &p), reference(&c, &p));
