@@ -599,15 +599,28 @@ impl App {
 
     fn open_fulltext(&mut self) {
         self.close_search();
-        let text = self.fulltext.take().map(|f| {
-            f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-            f.prompt.text().to_string()
-        });
+        // reopening keeps the phrase and the list to go back to
+        let (text, saved) = match self.fulltext.take() {
+            Some(f) => {
+                f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                (f.prompt.text().to_string(), f.saved)
+            }
+            None => (String::new(), self.list),
+        };
         let mut prompt = Prompt::default();
-        prompt.insert(text.as_deref().unwrap_or(""));
-        self.filter = None;
-        self.fulltext = Some(FullText { prompt, editing: true, saved: self.list, ..FullText::default() });
+        prompt.insert(&text);
+        self.fulltext = Some(FullText { prompt, editing: true, saved, ..FullText::default() });
         self.focus = Focus::List;
+        self.restore_list(saved);
+    }
+
+    /// The list as it was before a search: narrowing and sort order kept, the selection
+    /// back, the reader on it.
+    fn restore_list(&mut self, saved: ListState) {
+        self.refilter();
+        self.list = saved;
+        self.clamp_list();
+        self.open_selected();
     }
 
     /// Scans every article for the phrase typed, on background threads.
@@ -663,10 +676,7 @@ impl App {
     fn close_fulltext(&mut self) {
         if let Some(f) = self.fulltext.take() {
             f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-            self.filter = None;
-            self.list = f.saved;
-            self.clamp_list();
-            self.open_selected();
+            self.restore_list(f.saved);
         }
     }
 
@@ -717,24 +727,23 @@ impl App {
 
     fn open_search(&mut self) {
         self.close_fulltext();
-        let text = match self.search.take() {
-            Some(s) => s.prompt.text().to_string(),
-            None => String::new(),
+        let (text, saved, hits) = match self.search.take() {
+            Some(s) => (s.prompt.text().to_string(), s.saved, s.hits),
+            None => (String::new(), self.list, None),
         };
         let mut prompt = Prompt::default();
         prompt.insert(&text);
         let generation = self.worker.submit(&text);
-        self.search = Some(TitleSearch { prompt, editing: true, saved: self.list, hits: None, generation });
+        self.search = Some(TitleSearch { prompt, editing: true, saved, hits, generation });
         self.focus = Focus::List;
+        // the prompt takes a row of the list
+        self.clamp_list();
     }
 
     /// Esc: closes the search and restores the full list and the selection it had.
     fn close_search(&mut self) {
         if let Some(s) = self.search.take() {
-            self.filter = None;
-            self.list = s.saved;
-            self.clamp_list();
-            self.open_selected();
+            self.restore_list(s.saved);
         }
     }
 

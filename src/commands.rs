@@ -27,9 +27,93 @@ fn shown(path: &Path) -> String {
     sanitize(&path.display().to_string()).into_owned()
 }
 
+/// Loading progress on stderr, drawn only when stderr is a terminal: a bar when the number
+/// of files is known, files, megabytes and MB/s; erased when done. Stdout is untouched.
+struct ProgressBar {
+    on: bool,
+    start: std::time::Instant,
+    last: Option<std::time::Instant>,
+    files: usize,
+    bytes: u64,
+}
+
+impl ProgressBar {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        ProgressBar {
+            on: io::stderr().is_terminal(),
+            start: std::time::Instant::now(),
+            last: None,
+            files: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Counts a batch; redraws at most ten times a second.
+    fn tick(&mut self, ev: &corpus::LoadEvent) {
+        self.files += ev.outcomes.len();
+        self.bytes += ev.bytes;
+        if !self.on || self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        let secs = self.start.elapsed().as_secs_f64().max(0.001);
+        let mb = self.bytes as f64 / 1e6;
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w)).max(20);
+        let counts = if ev.total > 0 {
+            format!("{}/{} files · {mb:.0} MB · {:.0} MB/s", self.files, ev.total, mb / secs)
+        } else {
+            format!("{} files · {mb:.0} MB · {:.0} MB/s", self.files, mb / secs)
+        };
+        let mut line = String::new();
+        if ev.total > 0 && width > counts.chars().count() + 16 {
+            let bar = (width - counts.chars().count() - 9).min(40);
+            let done = (self.files.min(ev.total) * bar) / ev.total;
+            line = format!("[{}{}] {:>3}% ", "#".repeat(done), "-".repeat(bar - done), self.files.min(ev.total) * 100 / ev.total);
+        }
+        line.push_str(&counts);
+        let line: String = line.chars().take(width - 1).collect();
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{line}");
+        let _ = err.flush();
+    }
+
+    /// Erases the bar.
+    fn finish(&self) {
+        if self.on && self.last.is_some() {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}
+
+/// Loads `paths` like [`corpus::load_paths`], with the progress bar; `keep_articles: false`
+/// drops the articles' metadata as it comes (`check` needs only the diagnostics).
+fn load_with_progress(paths: &[PathBuf], keep_articles: bool) -> corpus::Loaded {
+    let state = std::sync::Mutex::new((corpus::Loaded::default(), ProgressBar::new()));
+    corpus::load_stream(
+        paths,
+        256,
+        &|ev| {
+            let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+            st.1.tick(&ev);
+            st.0.absorb(ev);
+            if !keep_articles {
+                st.0.articles.clear();
+            }
+        },
+        &|| false,
+    );
+    let (mut loaded, bar) = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    bar.finish();
+    loaded.sort();
+    loaded
+}
+
 /// `diglot check`: returns whether any error was found.
 pub fn check(paths: &[PathBuf], verbose: bool, out: &mut dyn Write) -> Result<bool, CmdError> {
-    let loaded = corpus::load_paths(paths);
+    let loaded = load_with_progress(paths, false);
     for (path, d) in &loaded.diagnostics {
         writeln!(out, "{}:{}: {}: {}", shown(path), d.line, d.severity, sanitize(&d.message))?;
     }
@@ -51,11 +135,11 @@ struct ListEntry<'a> {
 
 /// `diglot list`.
 pub fn list(paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), CmdError> {
-    let loaded = corpus::load_paths(paths);
+    let loaded = load_with_progress(paths, true);
     if json {
         let entries: Vec<ListEntry<'_>> =
             loaded.articles.iter().map(|m| ListEntry { meta: m, title_zh_full: m.title_zh_full() }).collect();
-        serde_json::to_writer_pretty(&mut *out, &entries).map_err(io::Error::from)?;
+        crate::export::write_json(&mut *out, &entries, true)?;
         writeln!(out)?;
     } else {
         for m in &loaded.articles {
@@ -147,7 +231,7 @@ pub fn align(article: &str, paths: &[PathBuf], json: bool, out: &mut dyn Write) 
                 zh: b.zh.clone().map(|i| a.zh_para(i)).collect(),
             })
             .collect();
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "beads": beads })).map_err(io::Error::from)?;
+        crate::export::write_json(&mut *out, &serde_json::json!({ "beads": beads }), false)?;
         writeln!(out)?;
     } else {
         for (k, b) in beads.iter().enumerate() {

@@ -7,7 +7,7 @@ use crate::search::{Phrase, Query, SearchIndex};
 use crate::text::sanitize;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// What to search and how to print it.
@@ -56,7 +56,7 @@ pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
         hits.hits.iter().take(limit).filter_map(|h| Some((h.score, loaded.articles.get(h.idx as usize)?)));
     if args.json {
         let v: Vec<TitleHit<'_>> = rows.map(|(score, meta)| TitleHit { score, meta }).collect();
-        serde_json::to_writer_pretty(&mut *out, &v).map_err(io::Error::from)?;
+        crate::export::write_json(&mut *out, &v, true)?;
         writeln!(out)?;
     } else {
         for (score, m) in rows {
@@ -97,7 +97,7 @@ fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
             .iter()
             .map(|(meta, h)| TextHit { meta, snippet: sanitize(&h.snippet).into_owned(), offset: h.offset })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &v).map_err(io::Error::from)?;
+        crate::export::write_json(&mut *out, &v, true)?;
         writeln!(out)?;
     } else {
         for (m, h) in &hits {

@@ -2,7 +2,7 @@
 //! Display-width helpers measure with unicode-width and never cut inside a character.
 
 use std::borrow::Cow;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 /// Columns a tab becomes.
 pub const TAB_WIDTH: usize = 4;
@@ -14,6 +14,26 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
         // the byte-order mark, interlinear annotations, line/paragraph separators
         || matches!(c, '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{2028}' | '\u{2029}')
+        || is_dropped(c)
+}
+
+/// Invisible characters that are dropped: joiners and zero-width spaces, the emoji variation
+/// selector, skin-tone modifiers, tag characters, the soft hyphen. Each makes the width that
+/// unicode-width gives a string differ from the sum of its characters' widths (a ZWJ family is
+/// 2 columns as a string, 6 as characters), and terminals disagree about them, so text that
+/// keeps them cannot be aligned in columns; some also hide text (tags, zero-width spaces).
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200d}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206a}'..='\u{206f}'
+            | '\u{fe0f}'
+            | '\u{1f3fb}'..='\u{1f3ff}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
 }
 
 /// A visible stand-in for an unsafe character: C0 controls become their Control Pictures
@@ -25,13 +45,15 @@ fn replacement(c: char, out: &mut String) {
         '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
         '\u{7f}' => out.push('\u{2421}'),
         '\u{feff}' | '\u{200e}' | '\u{200f}' => {}
+        c if is_dropped(c) => {}
         _ => out.push('\u{fffd}'),
     }
 }
 
 /// Makes text safe for a terminal: no C0/C1 control character, no escape sequence, no bidi
-/// override passes; each is replaced by a visible placeholder (tabs by spaces). Borrowed when
-/// nothing had to change, which is the common case.
+/// override passes; each is replaced by a visible placeholder (tabs by spaces). Invisible
+/// joiners and emoji modifiers are dropped, so that the result's [`width`] is what a terminal
+/// takes. Borrowed when nothing had to change, which is the common case.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     match s.find(is_unsafe) {
         None => Cow::Borrowed(s),
@@ -50,9 +72,12 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Display width in terminal columns (CJK counts 2).
+/// Display width in terminal columns (CJK counts 2): the sum of the characters' widths, as a
+/// terminal advances its cursor and as [`truncate`] and the wrapping count (control characters
+/// count 0; text is sanitized before it is measured). Not unicode-width's string width, which
+/// joins ligatures and emoji sequences (`لا` is 1 there, 2 on a terminal).
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    s.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
 }
 
 /// The longest prefix of `s` that fits in `max` columns, cut on a character boundary.
@@ -126,6 +151,15 @@ mod tests {
         let s = sanitize("a\u{1b}[31mred\u{7}\u{9b}2J\u{202e}x\ty");
         assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
         assert_eq!(s, "a\u{241b}[31mred\u{2407}\u{fffd}2J\u{fffd}x    y");
+    }
+
+    #[test]
+    fn sanitize_drops_joiners_so_width_is_what_a_terminal_takes() {
+        let s = sanitize("👨\u{200d}👩 ❤\u{fe0f} 👍\u{1f3fd} a\u{200b}b\u{ad}c");
+        assert_eq!(s, "👨👩 ❤ 👍 abc");
+        assert_eq!(width(&s), 2 + 2 + 1 + 1 + 1 + 2 + 1 + 3);
+        assert_eq!(width("\u{644}\u{627}"), 2, "no ligature: a terminal takes two columns");
+        assert_eq!(truncate(&s, width(&s)), s);
     }
 
     #[test]

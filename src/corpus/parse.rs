@@ -225,10 +225,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                 seen_date = true;
                 date_en = Date::parse(v);
                 if date_en.is_none() {
-                    diags.push(Diagnostic::error(
-                        i + 1,
-                        format!("malformed date `{}` (expected YYYY-MM-DD)", clip(v)),
-                    ));
+                    diags.push(Diagnostic::error(i + 1, date_problem("date", v)));
                 }
             } else if let (false, Some(v)) =
                 (seen_page, header_value(line, "Page").or_else(|| header_value(line, "Edition")))
@@ -334,10 +331,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                             got_date = true;
                             date_zh = Date::parse(line);
                             if date_zh.is_none() {
-                                diags.push(Diagnostic::error(
-                                    i + 1,
-                                    format!("malformed Chinese date `{}` (expected YYYY-MM-DD)", clip(line)),
-                                ));
+                                diags.push(Diagnostic::error(i + 1, date_problem("Chinese date", line)));
                             }
                         } else if !got_ed && parse_edition(line).is_some() {
                             got_ed = true;
@@ -420,6 +414,15 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
     }
     diags.sort_by_key(|d| d.line);
     Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics: diags }
+}
+
+/// What is wrong with a date that did not parse: its shape, or a day that does not exist.
+fn date_problem(what: &str, v: &str) -> String {
+    if looks_like_date(v) {
+        format!("impossible {what} `{}` (no such day)", clip(v))
+    } else {
+        format!("malformed {what} `{}` (expected YYYY-MM-DD)", clip(v))
+    }
 }
 
 /// `NNNN-NN-NN`, valid or not: the shape of the Chinese date line.
