@@ -874,6 +874,11 @@ impl App {
                     }
                     true
                 } else if in_reader {
+                    // unlocked columns: the wheel scrolls the column under the pointer
+                    let left_edge = self.reader_areas().0.x + self.reader.layout.left_width as u16;
+                    if let Some(split) = &mut self.reader.split {
+                        split.side = if m.column < left_edge { Side::En } else { Side::Zh };
+                    }
                     self.scroll_reader(if down { 3 } else { -3 });
                     true
                 } else {
