@@ -69,7 +69,12 @@ impl ProgressBar {
         if ev.total > 0 && width > counts.chars().count() + 16 {
             let bar = (width - counts.chars().count() - 9).min(40);
             let done = (self.files.min(ev.total) * bar) / ev.total;
-            line = format!("[{}{}] {:>3}% ", "#".repeat(done), "-".repeat(bar - done), self.files.min(ev.total) * 100 / ev.total);
+            line = format!(
+                "[{}{}] {:>3}% ",
+                "#".repeat(done),
+                "-".repeat(bar - done),
+                self.files.min(ev.total) * 100 / ev.total
+            );
         }
         line.push_str(&counts);
         let line: String = line.chars().take(width - 1).collect();

@@ -376,6 +376,89 @@ pub fn osc52_env(text: &str) -> String {
     osc52(text, std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()))
 }
 
+/// JSON that is safe to print on a terminal: serde_json escapes only C0 controls, so this
+/// formatter also writes C1 controls, DEL, bidi controls and line separators as `\uXXXX`.
+struct SafeJson<F>(F);
+
+fn json_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut last = 0;
+        for (i, c) in fragment.char_indices() {
+            if json_escaped(c) {
+                w.write_all(&fragment.as_bytes()[last..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                last = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[last..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Writes `value` as JSON (pretty or compact) with every control and bidi character escaped.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+    pretty: bool,
+) -> std::io::Result<()> {
+    if pretty {
+        let mut ser =
+            serde_json::Serializer::with_formatter(out, SafeJson(serde_json::ser::PrettyFormatter::new()));
+        value.serialize(&mut ser).map_err(std::io::Error::from)
+    } else {
+        let mut ser =
+            serde_json::Serializer::with_formatter(out, SafeJson(serde_json::ser::CompactFormatter));
+        value.serialize(&mut ser).map_err(std::io::Error::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,74 +538,5 @@ mod tests {
         assert_eq!(md_para("# not a heading"), "\\# not a heading");
         assert_eq!(md_para("1. not a list"), "1\\. not a list");
         assert_eq!(md_para("1960 was a year."), "1960 was a year.");
-    }
-}
-
-/// JSON that is safe to print on a terminal: serde_json escapes only C0 controls, so this
-/// formatter also writes C1 controls, DEL, bidi controls and line separators as `\uXXXX`.
-struct SafeJson<F>(F);
-
-fn json_escaped(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
-}
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
-        let mut last = 0;
-        for (i, c) in fragment.char_indices() {
-            if json_escaped(c) {
-                w.write_all(&fragment.as_bytes()[last..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
-                last = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[last..])
-    }
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_key(w)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
-    }
-}
-
-/// Writes `value` as JSON (pretty or compact) with every control and bidi character escaped.
-pub fn write_json<T: serde::Serialize + ?Sized>(
-    out: &mut dyn std::io::Write,
-    value: &T,
-    pretty: bool,
-) -> std::io::Result<()> {
-    if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(out, SafeJson(serde_json::ser::PrettyFormatter::new()));
-        value.serialize(&mut ser).map_err(std::io::Error::from)
-    } else {
-        let mut ser = serde_json::Serializer::with_formatter(out, SafeJson(serde_json::ser::CompactFormatter));
-        value.serialize(&mut ser).map_err(std::io::Error::from)
     }
 }

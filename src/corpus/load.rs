@@ -1,19 +1,33 @@
 //! Loading a collection: each PATH is a file or a folder walked recursively (hidden entries
-//! skipped, symlink loops detected). Files are recognised by content and parsed in parallel;
-//! results stream out in batches so a UI can show them as they arrive.
+//! skipped, symlink loops detected). Files are recognised by content and parsed in parallel
+//! while the folders are still being walked; results stream out in batches so a UI can show
+//! them as they arrive.
+//!
+//! [`load_stream_indexed`] does the same through the persistent index of
+//! [`super::index`]: unchanged files come from the index without being read, and only new or
+//! changed files are parsed.
 
-use super::model::{ArticleMeta, Diagnostic, Severity};
+use super::index::{self, Cached, Entry, Index, Stamp};
+use super::model::{Article, ArticleMeta, Diagnostic, Severity};
 use super::parse::{parse_bytes, Parsed};
 use super::seeds;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::io;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Files larger than this are not read (the largest real article is ~30 KB).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads an article's bytes: an embedded seed or a file. Never opens anything for writing.
+fn too_large() -> io::Error {
+    io::Error::other(format!("file is larger than {} MiB; not read", MAX_FILE_BYTES / (1024 * 1024)))
+}
+
+/// Reads an article's bytes: an embedded seed or a file. Never opens anything for writing,
+/// and never opens what is not a regular file (a FIFO would block).
 pub fn read_source(path: &Path) -> io::Result<Cow<'static, [u8]>> {
     if let Some(bytes) = seeds::get(path) {
         return Ok(Cow::Borrowed(bytes));
@@ -23,12 +37,102 @@ pub fn read_source(path: &Path) -> io::Result<Cow<'static, [u8]>> {
         return Err(io::Error::other("not a regular file"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(io::Error::other(format!(
-            "file is larger than {} MiB; not read",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        return Err(too_large());
     }
-    std::fs::read(path).map(Cow::Owned)
+    let mut f = File::open(path)?;
+    read_all(&mut f, meta.len()).map(Cow::Owned)
+}
+
+fn read_all(f: &mut File, size: u64) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(buf)
+}
+
+/// `O_NONBLOCK | O_NOCTTY` where their values are the generic Linux ones: a file that the walk
+/// saw as regular but was swapped for a FIFO or a terminal is then opened without blocking or
+/// becoming the controlling terminal, and refused after `fstat`.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
+))]
+const SAFE_OPEN_FLAGS: Option<i32> = Some(0o4000 | 0o400);
+#[cfg(not(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
+)))]
+const SAFE_OPEN_FLAGS: Option<i32> = None;
+
+/// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
+/// open file, instead of `stat` + `open` + `fstat`. Returns the bytes and the file's stamp as
+/// it was when read.
+fn read_found(path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
+    let Some(flags) = SAFE_OPEN_FLAGS else {
+        let meta = std::fs::metadata(path)?;
+        let bytes = read_source(path)?.into_owned();
+        return Ok((bytes, Stamp::of(&meta)));
+    };
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(flags);
+    }
+    #[cfg(not(unix))]
+    let _ = flags;
+    let mut f = opts.open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok((read_all(&mut f, meta.len())?, Stamp::of(&meta)))
+}
+
+/// Reads a file the walk found as a regular file, for a load without the index: `open` and
+/// `read` only (no `stat`: the walk's file type says it is a regular file; a file swapped for
+/// a FIFO or a device since is opened without blocking, and the read is capped).
+fn read_found_bytes(path: &Path) -> io::Result<Vec<u8>> {
+    if SAFE_OPEN_FLAGS.is_none() {
+        return read_source(path).map(Cow::into_owned);
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    if let Some(flags) = SAFE_OPEN_FLAGS {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(flags);
+    }
+    let f = opts.open(path)?;
+    // most articles fit: one read, and one more that finds the end
+    let mut buf = Vec::with_capacity(16 * 1024);
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(buf)
 }
 
 /// What became of one file.
@@ -47,8 +151,10 @@ pub enum Outcome {
 pub struct LoadEvent {
     /// The outcomes of this batch, in no particular order.
     pub outcomes: Vec<Outcome>,
-    /// Bytes read in this batch.
+    /// Bytes read in this batch (for a batch from the index: the sizes of its files).
     pub bytes: u64,
+    /// How many files there are in all, once the walk has finished (0 until then).
+    pub total: usize,
 }
 
 /// Counts for the last line of `check`.
@@ -132,26 +238,27 @@ pub fn order(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
     key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
 }
 
-/// Lists the files under `paths` (the embedded seeds when `paths` is empty). Hidden files and
-/// folders (`.git`) are not walked; symlinks are followed, loops reported. Non-regular files
-/// (FIFOs, sockets, devices) are returned as skipped without being opened.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
-    if paths.is_empty() {
-        return (seeds::paths(), Vec::new());
-    }
-    let mut files = Vec::new();
-    let mut other = Vec::new();
-    for root in paths {
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+/// Walks `paths`, calling `file(root, path)` for each regular file (symlinks followed) and
+/// `other` for what is not one or cannot be read. Hidden entries (`.git`) below a root are
+/// not walked. `sorted`: each folder's entries in name order (else in the order the file
+/// system gives them, which is faster).
+fn walk(
+    paths: &[PathBuf],
+    sorted: bool,
+    mut file: impl FnMut(usize, PathBuf),
+    mut other: impl FnMut(Outcome),
+) {
+    for (k, root) in paths.iter().enumerate() {
+        let mut walker = walkdir::WalkDir::new(root).follow_links(true);
+        if sorted {
+            walker = walker.sort_by_file_name();
+        }
+        let walker = walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                Ok(e) if e.file_type().is_file() => file(k, e.into_path()),
                 Ok(e) if e.file_type().is_dir() => {}
-                Ok(e) => other.push(Outcome::Skipped(e.into_path(), "not a regular file".into())),
+                Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
                 Err(err) => {
                     let path = err.path().unwrap_or(root).to_path_buf();
                     let why = if err.loop_ancestor().is_some() {
@@ -162,55 +269,134 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
                             None => format!("cannot read: {err}"),
                         }
                     };
-                    other.push(Outcome::Unreadable(path, why));
+                    other(Outcome::Unreadable(path, why));
                 }
             }
         }
     }
+}
+
+/// Whether the last component of a path the walk made starts with a dot (checked on the
+/// bytes: `Path::file_name` parses components, which shows at 100,000 files).
+fn is_hidden(path: &Path) -> bool {
+    let b = path.as_os_str().as_encoded_bytes();
+    let name = match b.iter().rposition(|&c| c == b'/' || (cfg!(windows) && c == b'\\')) {
+        Some(i) => &b[i + 1..],
+        None => b,
+    };
+    name.first() == Some(&b'.')
+}
+
+/// Lists the files under `paths` (the embedded seeds when `paths` is empty), in name order.
+/// Hidden files and folders (`.git`) are not walked; symlinks are followed, loops reported.
+/// Non-regular files (FIFOs, sockets, devices) are returned as skipped without being opened.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
+    if paths.is_empty() {
+        return (seeds::paths(), Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut other = Vec::new();
+    walk(paths, true, |_, p| files.push(p), |o| other.push(o));
     (files, other)
+}
+
+/// What parsing gave: the outcome and, for the index, the parsed article.
+fn outcome_of(path: &Path, bytes: &[u8]) -> (Outcome, Option<Box<Article>>) {
+    match parse_bytes(path, bytes) {
+        Parsed::Article(mut a) => {
+            let meta = std::mem::take(&mut a.meta);
+            let diags = std::mem::take(&mut a.diagnostics);
+            let keep = Outcome::Article(Box::new(meta), diags);
+            (keep, Some(a))
+        }
+        Parsed::NotArticle(why) => (Outcome::Skipped(path.to_path_buf(), why.into()), None),
+    }
 }
 
 /// Reads and parses one file.
 pub fn load_file(path: &Path) -> (Outcome, u64) {
     match read_source(path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
-        Ok(bytes) => {
-            let n = bytes.len() as u64;
-            let outcome = match parse_bytes(path, &bytes) {
-                Parsed::Article(a) => {
-                    let a = *a;
-                    Outcome::Article(Box::new(a.meta), a.diagnostics)
-                }
-                Parsed::NotArticle(why) => Outcome::Skipped(path.to_path_buf(), why.into()),
-            };
-            (outcome, n)
-        }
+        Ok(bytes) => (outcome_of(path, &bytes).0, bytes.len() as u64),
+    }
+}
+
+/// Reads and parses a file found by the walk.
+fn load_found(path: &Path) -> (Outcome, u64) {
+    match read_found_bytes(path) {
+        Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
+        Ok(bytes) => (outcome_of(path, &bytes).0, bytes.len() as u64),
     }
 }
 
 /// Loads `paths` in parallel, calling `sink` with each batch as it completes (from worker
-/// threads). `cancel` is polled between batches.
+/// threads). `cancel` is polled between batches. Files are parsed while the folders are
+/// still being walked.
 pub fn load_stream(
     paths: &[PathBuf],
     batch: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
 ) {
-    let (files, other) = discover(paths);
-    if !other.is_empty() {
-        sink(LoadEvent { outcomes: other, bytes: 0 });
+    let batch = batch.max(1);
+    if paths.is_empty() {
+        let files = seeds::paths();
+        let total = files.len();
+        files.par_chunks(batch).for_each(|chunk| {
+            if !cancel() {
+                let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+                for p in chunk {
+                    let (o, n) = load_file(p);
+                    ev.outcomes.push(o);
+                    ev.bytes += n;
+                }
+                sink(ev);
+            }
+        });
+        return;
     }
-    files.par_chunks(batch.max(1)).for_each(|chunk| {
+    let total = AtomicUsize::new(0);
+    let run = |chunk: Vec<PathBuf>| {
         if cancel() {
             return;
         }
-        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0 };
-        for p in chunk {
-            let (o, n) = load_file(p);
+        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total: 0 };
+        for p in &chunk {
+            let (o, n) = load_found(p);
             ev.outcomes.push(o);
             ev.bytes += n;
         }
+        ev.total = total.load(Ordering::Acquire);
         sink(ev);
+    };
+    rayon::scope(|s| {
+        // Small batches first so that the first results come at once, then `batch`.
+        let mut size = batch.min(32);
+        let mut chunk = Vec::with_capacity(size);
+        let mut found = 0;
+        let mut other = Vec::new();
+        walk(
+            paths,
+            false,
+            |_, p| {
+                found += 1;
+                chunk.push(p);
+                if chunk.len() >= size {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
+                    size = (size * 2).min(batch);
+                    let run = &run;
+                    s.spawn(move |_| run(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        total.store(found + other.len(), Ordering::Release);
+        if !other.is_empty() {
+            sink(LoadEvent { outcomes: other, bytes: 0, total: total.load(Ordering::Acquire) });
+        }
+        if !chunk.is_empty() {
+            run(chunk);
+        }
     });
 }
 
@@ -221,4 +407,382 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let mut loaded = loaded.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.sort();
     loaded
+}
+
+// --- through the persistent index -------------------------------------------------------------
+
+/// What [`load_stream_indexed`] did with the index.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IndexReport {
+    /// The index file (`None` when no index is used: embedded seeds, no cache folder, or a
+    /// PATH that cannot be resolved).
+    pub file: Option<PathBuf>,
+    /// Why the index file on disk was not used (missing, damaged, foreign...), if it was not.
+    pub rebuilt: Option<String>,
+    /// Files whose entry was used without reading them.
+    pub reused: usize,
+    /// Files read again because they changed (size or time) since they were indexed.
+    pub reread: usize,
+    /// Files not in the index, read.
+    pub added: usize,
+    /// Entries whose file is gone.
+    pub removed: usize,
+}
+
+/// The result of [`load_stream_indexed`]: what happened, and the new index to save (call
+/// [`IndexedLoad::save`] once the collection is shown: writing it can wait).
+#[derive(Debug, Default)]
+pub struct IndexedLoad {
+    /// What was done.
+    pub report: IndexReport,
+    pending: Option<Pending>,
+}
+
+/// A new index to write: entries not yet in order (sorting waits until the list is shown).
+#[derive(Debug)]
+struct Pending {
+    file: PathBuf,
+    index: Index,
+}
+
+impl IndexedLoad {
+    /// Whether there is a new index to write.
+    pub fn needs_save(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Writes the new index (atomically) if anything changed; returns whether it wrote.
+    pub fn save(&mut self) -> io::Result<bool> {
+        match self.pending.take() {
+            Some(Pending { file, mut index }) => {
+                index.entries = sort_entries(std::mem::take(&mut index.entries));
+                index.write(&file).map(|()| true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+/// The relative path of a file under its root, as the index stores it. The walk makes every
+/// path as `root.join(...)`, so on Unix this is a byte prefix (`Path::strip_prefix` compares
+/// components, which shows at 100,000 files).
+fn rel_of<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    #[cfg(unix)]
+    {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let (r, p) = (root.as_os_str().as_bytes(), path.as_os_str().as_bytes());
+        if let Some(rest) = p.strip_prefix(r) {
+            if rest.is_empty() {
+                return Path::new("");
+            }
+            if let Some(rel) = rest.strip_prefix(b"/") {
+                return Path::new(OsStr::from_bytes(rel));
+            }
+            if r.ends_with(b"/") {
+                return Path::new(OsStr::from_bytes(rest));
+            }
+        }
+    }
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+/// A quick hasher for the file table (word at a time, seeded per process).
+#[derive(Clone, Copy)]
+struct QuickHash(u64);
+
+impl std::hash::Hasher for QuickHash {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct QuickState(u64);
+
+impl Default for QuickState {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        QuickState(std::collections::hash_map::RandomState::new().build_hasher().finish())
+    }
+}
+
+impl std::hash::BuildHasher for QuickState {
+    type Hasher = QuickHash;
+    fn build_hasher(&self) -> QuickHash {
+        QuickHash(self.0)
+    }
+}
+
+/// Loads `paths` like [`load_stream`], through the index kept in `cache_dir` (see
+/// [`super::index`]): the index is read while the folders are walked, every file found is
+/// checked against its entry (size and modification time), unchanged files are sent from the
+/// index first (in the collection order, without reading them), then new and changed files
+/// are parsed in parallel. Removed files are dropped. A missing, damaged or foreign index is
+/// rebuilt. The embedded seeds (no PATH) and `cache_dir: None` load without an index.
+pub fn load_stream_indexed(
+    paths: &[PathBuf],
+    batch: usize,
+    cache_dir: Option<&Path>,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> IndexedLoad {
+    let (Some(cache_dir), false) = (cache_dir, paths.is_empty()) else {
+        load_stream(paths, batch, sink, cancel);
+        return IndexedLoad::default();
+    };
+    let Some(roots) = index::canonical_roots(paths) else {
+        load_stream(paths, batch, sink, cancel);
+        return IndexedLoad::default();
+    };
+    let batch = batch.max(1);
+    let started = index::now_ns();
+    let file = index::index_file(cache_dir, &roots);
+    let hs = QuickState::default();
+    let key = |root: u32, rel: &[u8]| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = hs.build_hasher();
+        h.write_u32(root);
+        h.write(rel);
+        h.finish()
+    };
+    // The index is read and its table of files made while the folders are walked and every
+    // file's size and time taken.
+    let (old, (found, other)) = rayon::join(
+        || {
+            Index::read(&file, &roots).map(|ix| {
+                // a hash shared by two entries maps to neither: both files are read again
+                let mut map: HashMap<u64, u32, IdState> =
+                    HashMap::with_capacity_and_hasher(ix.entries.len(), IdState::default());
+                for (k, e) in ix.entries.iter().enumerate() {
+                    map.entry(key(e.root, e.rel_bytes())).and_modify(|v| *v = u32::MAX).or_insert(k as u32);
+                }
+                (ix, map)
+            })
+        },
+        || walk_and_stat(paths),
+    );
+    let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
+    let total = found.len() + other.len();
+    if !other.is_empty() {
+        sink(LoadEvent { outcomes: other, bytes: 0, total });
+    }
+    let (mut old, map) = match old {
+        Ok(x) => x,
+        Err(e) => {
+            report.rebuilt = Some(e.to_string());
+            (Index::new(&roots, started), HashMap::default())
+        }
+    };
+
+    // Each file found: its entry, if it has one.
+    let matched: Vec<Option<usize>> = found
+        .par_iter()
+        .map(|f| {
+            let rel = index::path_key(rel_of(&paths[f.root], &f.path));
+            let k = *map.get(&key(f.root as u32, &rel))? as usize;
+            let e = old.entries.get(k)?;
+            (e.root as usize == f.root && e.rel_bytes() == &*rel).then_some(k)
+        })
+        .collect();
+    drop(map);
+    let mut reuse = vec![false; old.entries.len()];
+    let mut seen = vec![false; old.entries.len()];
+    let mut to_read: Vec<usize> = Vec::new();
+    for (i, m) in matched.into_iter().enumerate() {
+        match m {
+            Some(k) if !seen[k] => {
+                seen[k] = true;
+                match found[i].stamp {
+                    Some(now) if old.fresh(&old.entries[k], now) => reuse[k] = true,
+                    _ => {
+                        report.reread += 1;
+                        to_read.push(i);
+                    }
+                }
+            }
+            _ => {
+                report.added += 1;
+                to_read.push(i);
+            }
+        }
+    }
+    report.removed = seen.iter().filter(|&&s| !s).count();
+    report.reused = reuse.iter().filter(|&&r| r).count();
+    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
+    if cancel() {
+        return IndexedLoad { report, pending: None };
+    }
+
+    // Unchanged files, from the index, in its (collection) order: a first batch that the list
+    // shows at once, then the rest in one go (each batch costs the app a merge).
+    let entries = std::mem::take(&mut old.entries);
+    let as_outcome = |c: Cached| match c {
+        Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
+        Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
+    };
+    let mut kept: Vec<Entry> = Vec::new();
+    let (mut outcomes, sizes): (Vec<Outcome>, Vec<u64>) = if changed {
+        let out = entries
+            .par_iter()
+            .zip(reuse.par_iter())
+            .filter(|(_, r)| **r)
+            .map(|(e, _)| (as_outcome(e.to_cached(&paths[e.root as usize])), e.stamp.size))
+            .unzip();
+        kept = entries.into_iter().zip(&reuse).filter(|(_, r)| **r).map(|(e, _)| e).collect();
+        out
+    } else {
+        // nothing changed: every entry is used, and moved rather than copied
+        entries
+            .into_par_iter()
+            .map(|e| {
+                let (size, root) = (e.stamp.size, &paths[e.root as usize]);
+                (as_outcome(e.into_cached(root)), size)
+            })
+            .unzip()
+    };
+    let first = outcomes.len().min(batch.max(4096));
+    let rest = outcomes.split_off(first);
+    if !outcomes.is_empty() {
+        sink(LoadEvent { outcomes, bytes: sizes[..first].iter().sum(), total });
+    }
+    if !rest.is_empty() {
+        sink(LoadEvent { outcomes: rest, bytes: sizes[first..].iter().sum(), total });
+    }
+    drop(sizes);
+
+    // New and changed files, parsed in parallel.
+    let fresh: Vec<Vec<Entry>> = to_read
+        .par_chunks(batch)
+        .map(|chunk| {
+            let mut entries = Vec::with_capacity(chunk.len());
+            if cancel() {
+                return entries;
+            }
+            let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+            for &i in chunk {
+                let f = &found[i];
+                let rel = rel_of(&paths[f.root], &f.path);
+                let root = f.root as u32;
+                match read_found(&f.path) {
+                    Err(e) => {
+                        ev.outcomes.push(Outcome::Unreadable(f.path.clone(), format!("cannot read: {e}")))
+                    }
+                    Ok((bytes, stamp)) => {
+                        ev.bytes += bytes.len() as u64;
+                        let (o, article) = outcome_of(&f.path, &bytes);
+                        let entry = match (&o, article) {
+                            (Outcome::Article(meta, diags), Some(a)) => {
+                                Entry::from_meta(root, rel, stamp, meta, diags, index::Parts::of(&a))
+                            }
+                            (Outcome::Skipped(_, why), _) => Entry::skipped(root, rel, stamp, why),
+                            _ => unreachable!("an article always comes with its text"),
+                        };
+                        entries.push(entry);
+                        ev.outcomes.push(o);
+                    }
+                }
+            }
+            sink(ev);
+            entries
+        })
+        .collect();
+    if cancel() || !changed {
+        return IndexedLoad { report, pending: None };
+    }
+
+    kept.extend(fresh.into_iter().flatten());
+    let mut index = Index::new(&roots, started);
+    index.entries = kept;
+    IndexedLoad { report, pending: Some(Pending { file, index }) }
+}
+
+/// A file found by [`walk_and_stat`].
+struct Found {
+    root: usize,
+    path: PathBuf,
+    /// Size and time, `None` if `stat` failed (the file is then read, and reported).
+    stamp: Option<Stamp>,
+}
+
+/// Walks `paths` and takes the stamp of every file found, in parallel with the walk.
+fn walk_and_stat(paths: &[PathBuf]) -> (Vec<Found>, Vec<Outcome>) {
+    const CHUNK: usize = 256;
+    let found = std::sync::Mutex::new(Vec::new());
+    let mut other = Vec::new();
+    let stat = |chunk: Vec<(usize, PathBuf)>| {
+        let v: Vec<Found> = chunk
+            .into_iter()
+            .map(|(root, path)| {
+                let stamp = std::fs::metadata(&path).ok().filter(|m| m.is_file()).map(|m| Stamp::of(&m));
+                Found { root, path, stamp }
+            })
+            .collect();
+        found.lock().unwrap_or_else(|e| e.into_inner()).extend(v);
+    };
+    rayon::scope(|s| {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        walk(
+            paths,
+            false,
+            |root, p| {
+                chunk.push((root, p));
+                if chunk.len() >= CHUNK {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let stat = &stat;
+                    s.spawn(move |_| stat(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        stat(chunk);
+    });
+    (found.into_inner().unwrap_or_else(|e| e.into_inner()), other)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+struct IdHash(u64);
+
+impl std::hash::Hasher for IdHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdState = std::hash::BuildHasherDefault<IdHash>;
+
+/// Entries in the collection order (articles by date, page, path; then skipped files), so
+/// that the next load sends them already sorted. Sorted in place (no copy of the entries) on
+/// one thread: this runs while the list is being shown.
+fn sort_entries(mut entries: Vec<Entry>) -> Vec<Entry> {
+    entries.sort_unstable_by(|a, b| {
+        a.order_key()
+            .cmp(&b.order_key())
+            .then_with(|| a.root.cmp(&b.root))
+            .then_with(|| a.rel_path().cmp(&b.rel_path()))
+    });
+    entries
 }

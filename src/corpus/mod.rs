@@ -1,5 +1,6 @@
 //! The article model, the pure parser (text -> [`Article`] + diagnostics) and the loader.
 
+pub mod index;
 pub mod load;
 pub mod model;
 pub mod parse;

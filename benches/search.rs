@@ -1,0 +1,398 @@
+//! Criterion benchmarks of the title search (`diglot::search`) on generated titles.
+//!
+//! `cargo bench --bench search` runs 100,000 and 1,000,000 items; set
+//! `DIGLOT_BENCH_SIZES=100000` (comma-separated) to choose. Each query of a typed sequence is
+//! timed as a full scan (`search_full`) and as the incremental search within the previous
+//! keystroke's hits (`search_incremental`), on the global rayon pool (one thread per core).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use diglot::search::{Hits, Pinyin, Query, SearchIndex};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::time::Duration;
+
+/// Deterministic generator of People's Daily style (English, Chinese) title pairs: headline
+/// templates filled from aligned word lists, made-up place and personal names from common
+/// Han characters (romanised with their pinyin), and ~6% generic repeated titles.
+mod titles {
+    use diglot::search::Pinyin;
+
+    /// SplitMix64: tiny, fast, deterministic.
+    pub struct Rng(u64);
+
+    impl Rng {
+        pub fn new(seed: u64) -> Self {
+            Rng(seed)
+        }
+        pub fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        pub fn below(&mut self, n: usize) -> usize {
+            (self.next_u64() % n as u64) as usize
+        }
+        pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+            &xs[self.below(xs.len())]
+        }
+    }
+
+    const VERBS: &[(&str, &str)] = &[
+        ("Strengthening", "加强"),
+        ("Implementing", "贯彻"),
+        ("Promoting", "推动"),
+        ("Developing", "发展"),
+        ("Consolidating", "巩固"),
+        ("Studying", "学习"),
+        ("Criticizing", "批判"),
+        ("Building", "建设"),
+        ("Supporting", "支援"),
+        ("Launching", "开展"),
+        ("Improving", "改进"),
+        ("Opposing", "反对"),
+        ("Defending", "保卫"),
+        ("Celebrating", "庆祝"),
+        ("Increasing", "增加"),
+        ("Carrying Out", "执行"),
+        ("Upholding", "坚持"),
+        ("Expanding", "扩大"),
+        ("Organizing", "组织"),
+        ("Rectifying", "整顿"),
+    ];
+
+    const NOUNS: &[(&str, &str)] = &[
+        ("Collective Leadership", "集体领导"),
+        ("Policies", "政策"),
+        ("Production", "生产"),
+        ("Spring Plowing", "春耕"),
+        ("Water Conservancy", "水利"),
+        ("Grain Output", "粮食产量"),
+        ("the Cotton Harvest", "棉花丰收"),
+        ("Technical Innovation", "技术革新"),
+        ("Mao Zedong Thought", "毛泽东思想"),
+        ("the General Line", "总路线"),
+        ("Socialist Construction", "社会主义建设"),
+        ("Class Struggle", "阶级斗争"),
+        ("Revisionism", "修正主义"),
+        ("US Imperialism", "美帝国主义"),
+        ("the People's Communes", "人民公社"),
+        ("Steel Production", "钢铁生产"),
+        ("Friendship", "友谊"),
+        ("Unity", "团结"),
+        ("Public Health Work", "卫生工作"),
+        ("the Literacy Campaign", "扫盲运动"),
+        ("Afforestation", "植树造林"),
+        ("Irrigation Works", "灌溉工程"),
+        ("Fertilizer Accumulation", "积肥"),
+        ("Railway Construction", "铁路建设"),
+        ("Coal Mining", "采煤"),
+        ("the Workers' Militia", "工人民兵"),
+        ("Cadre Participation in Labor", "干部参加劳动"),
+        ("the Patriotic Health Campaign", "爱国卫生运动"),
+        ("Economic Accounting", "经济核算"),
+        ("Party Building", "党的建设"),
+        ("Summer Harvest", "夏收"),
+        ("Flood Prevention", "防汛"),
+        ("Drought Resistance", "抗旱"),
+        ("Pig Raising", "养猪"),
+        ("Rural Trade", "农村贸易"),
+    ];
+
+    const PREDICATES: &[(&str, &str)] = &[
+        ("Universally Establishes Core Groups", "普遍建立核心小组"),
+        ("Overfulfills the Annual Plan", "超额完成全年计划"),
+        ("Achieves a Bumper Harvest", "获得大丰收"),
+        ("Holds a Mass Rally", "举行群众大会"),
+        ("Sends a Telegram of Congratulations", "致电祝贺"),
+        ("Opens an Exhibition", "举办展览会"),
+        ("Builds a New Reservoir", "修建新水库"),
+        ("Learns from Dazhai", "学习大寨"),
+        ("Increases Steel Output", "钢产量增加"),
+        ("Trains Technical Personnel", "培养技术人员"),
+        ("Welcomes the Delegation", "欢迎代表团"),
+        ("Completes the Railway Ahead of Schedule", "提前完成铁路"),
+        ("Reports New Achievements", "报告新成就"),
+        ("Convenes a Meeting of Activists", "召开积极分子大会"),
+        ("Sets Up Night Schools", "开办夜校"),
+        ("Reclaims Wasteland", "开垦荒地"),
+        ("Strives for High Yields", "争取高产"),
+    ];
+
+    const UNITS: &[(&str, &str)] = &[
+        ("County", "县"),
+        ("Commune", "公社"),
+        ("Brigade", "大队"),
+        ("Factory", "工厂"),
+        ("Mine", "矿"),
+        ("Production Team", "生产队"),
+        ("Municipal Party Committee", "市委"),
+        ("Cooperative", "合作社"),
+        ("Steel Plant", "钢铁厂"),
+    ];
+
+    const PROVINCES: &[(&str, &str)] = &[
+        ("Beijing", "北京"),
+        ("Shanghai", "上海"),
+        ("Tianjin", "天津"),
+        ("Hebei", "河北"),
+        ("Shanxi", "山西"),
+        ("Henan", "河南"),
+        ("Hunan", "湖南"),
+        ("Hubei", "湖北"),
+        ("Guangdong", "广东"),
+        ("Xinjiang", "新疆"),
+        ("Sichuan", "四川"),
+        ("Yunnan", "云南"),
+        ("Jiangsu", "江苏"),
+        ("Zhejiang", "浙江"),
+        ("Anhui", "安徽"),
+        ("Fujian", "福建"),
+        ("Jiangxi", "江西"),
+        ("Shandong", "山东"),
+        ("Liaoning", "辽宁"),
+        ("Jilin", "吉林"),
+        ("Heilongjiang", "黑龙江"),
+        ("Gansu", "甘肃"),
+        ("Qinghai", "青海"),
+        ("Xiangtan", "湘潭"),
+    ];
+
+    const COUNTRIES: &[(&str, &str)] = &[
+        ("Vietnamese", "越南"),
+        ("Korean", "朝鲜"),
+        ("Albanian", "阿尔巴尼亚"),
+        ("Cuban", "古巴"),
+        ("Indonesian", "印度尼西亚"),
+        ("Japanese", "日本"),
+        ("Congolese", "刚果"),
+        ("Laotian", "老挝"),
+        ("Palestinian", "巴勒斯坦"),
+    ];
+
+    const INTL: &[(&str, &str)] = &[
+        ("People Resolutely Resist US Aggression", "人民坚决抗击美国侵略"),
+        ("Delegation Arrives in Beijing", "代表团到达北京"),
+        ("Government Issues a Statement", "政府发表声明"),
+        ("Armed Forces Win Another Victory", "武装力量又获胜利"),
+        ("Workers Launch a General Strike", "工人举行总罢工"),
+    ];
+
+    const GENERIC: &[(&str, &str)] = &[
+        ("Picture", "图片"),
+        ("Brief News", "简讯"),
+        ("Quotations from Chairman Mao", "毛主席语录"),
+        ("News in Brief", "简明新闻"),
+    ];
+
+    const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾";
+
+    /// Common Han characters, used for place names, personal names and filler.
+    pub const COMMON_HAN: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严湘乡";
+
+    fn syllable(c: char) -> String {
+        Pinyin::new(&c.to_string()).full.to_lowercase()
+    }
+
+    fn capitalize(s: &str) -> String {
+        let mut cs = s.chars();
+        match cs.next() {
+            Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
+            None => String::new(),
+        }
+    }
+
+    /// A made-up place: two common characters, romanised as one word ("Xiangxiang").
+    fn place(rng: &mut Rng, han: &[char]) -> (String, String) {
+        let a = *rng.pick(han);
+        let b = *rng.pick(han);
+        let en = capitalize(&(syllable(a) + &syllable(b)));
+        (en, format!("{a}{b}"))
+    }
+
+    fn person(rng: &mut Rng, han: &[char]) -> (String, String) {
+        let sur: Vec<char> = SURNAMES.chars().collect();
+        let s = *rng.pick(&sur);
+        let g1 = *rng.pick(han);
+        let g2 = *rng.pick(han);
+        let en = format!("{} {}", capitalize(&syllable(s)), capitalize(&(syllable(g1) + &syllable(g2))));
+        (en, format!("{s}{g1}{g2}"))
+    }
+
+    /// Generates `n` (English, Chinese) title pairs, deterministically from `seed`.
+    pub fn generate_titles(n: usize, seed: u64) -> Vec<(String, String)> {
+        let mut rng = Rng::new(seed);
+        let han: Vec<char> = COMMON_HAN.chars().collect();
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let kind = rng.below(100);
+            let pair = if kind < 6 {
+                let (e, z) = rng.pick(GENERIC);
+                (e.to_string(), z.to_string())
+            } else if kind < 30 {
+                // "Strengthening X, Implementing Y, and Promoting Z: Place Unit Does W"
+                let k = 2 + rng.below(2);
+                let mut en = Vec::new();
+                let mut zh = String::new();
+                for _ in 0..k {
+                    let (ve, vz) = rng.pick(VERBS);
+                    let (ne, nz) = rng.pick(NOUNS);
+                    en.push(format!("{ve} {ne}"));
+                    zh.push_str(vz);
+                    zh.push_str(nz);
+                }
+                let last = en.pop().unwrap_or_default();
+                let (pe, pz) = place(&mut rng, &han);
+                let (ue, uz) = rng.pick(UNITS);
+                let (re, rz) = rng.pick(PREDICATES);
+                (format!("{}, and {last}: {pe} {ue} {re}", en.join(", ")), format!("{zh}  {pz}{uz}{rz}"))
+            } else if kind < 55 {
+                let (pre, prz) = rng.pick(PROVINCES);
+                let (pe, pz) = place(&mut rng, &han);
+                let (ue, uz) = rng.pick(UNITS);
+                let (re, rz) = rng.pick(PREDICATES);
+                let (ve, vz) = rng.pick(VERBS);
+                let (ne, nz) = rng.pick(NOUNS);
+                (format!("{pe} {ue}, {pre}, {re} by {ve} {ne}"), format!("{prz}{pz}{uz}{vz}{nz}{rz}"))
+            } else if kind < 70 {
+                let (ce, cz) = rng.pick(COUNTRIES);
+                let (ie, iz) = rng.pick(INTL);
+                (format!("{ce} {ie}"), format!("{cz}{iz}"))
+            } else if kind < 85 {
+                let (ne, nz) = person(&mut rng, &han);
+                let (re, rz) = rng.pick(PREDICATES);
+                let (ue, uz) = rng.pick(UNITS);
+                let (pe, pz) = place(&mut rng, &han);
+                (format!("Comrade {ne} of {pe} {ue} {re}"), format!("{pz}{uz}{nz}同志{rz}"))
+            } else {
+                // A headline with a free-form subtitle of common characters.
+                let (ve, vz) = rng.pick(VERBS);
+                let (ne, nz) = rng.pick(NOUNS);
+                let len = 6 + rng.below(10);
+                let sub: String = (0..len).map(|_| *rng.pick(&han)).collect();
+                let sub_en: Vec<String> = sub
+                    .chars()
+                    .collect::<Vec<_>>()
+                    .chunks(2)
+                    .map(|c| capitalize(&c.iter().map(|&h| syllable(h)).collect::<String>()))
+                    .collect();
+                (format!("{ve} {ne}: Notes on {}", sub_en.join(" ")), format!("{vz}{nz}　{sub}"))
+            };
+            out.push(pair);
+        }
+        out
+    }
+}
+
+/// Typed query sequences: every prefix is one keystroke.
+const SEQUENCES: &[&[&str]] = &[
+    &["x", "xi", "xia", "xian", "xiang"],
+    &["p", "pr", "pro", "prod", "produ", "product", "production"],
+    &["生", "生产"],
+    &["collective", "collective lead", "collective lead jianshe"],
+];
+
+fn sizes() -> Vec<usize> {
+    std::env::var("DIGLOT_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100_000, 1_000_000])
+}
+
+fn build(n: usize) -> SearchIndex {
+    let mut ix = SearchIndex::new();
+    for (i, (en, zh)) in titles::generate_titles(n, 42).into_iter().enumerate() {
+        // sort key: a pseudo-random "date order" position
+        ix.push(&en, &zh, (i as u64).wrapping_mul(0x9E37_79B9) % n as u64);
+    }
+    ix
+}
+
+fn search(ix: &SearchIndex, q: &str, prev: Option<&Hits>) -> Hits {
+    ix.search(&Query::parse(q), prev, &|| false).expect("not cancelled")
+}
+
+fn bench_search(c: &mut Criterion) {
+    for n in sizes() {
+        let ix = build(n);
+        let mut full = c.benchmark_group(format!("search_full/{n}"));
+        for seq in SEQUENCES {
+            for q in seq.iter() {
+                let hits = search(&ix, q, None).hits.len();
+                eprintln!("{n} items, {q:?}: {hits} hits");
+                full.bench_function(BenchmarkId::from_parameter(q), |b| {
+                    b.iter(|| black_box(search(&ix, q, None)))
+                });
+            }
+        }
+        full.bench_function("<empty>", |b| b.iter(|| black_box(search(&ix, "", None))));
+        full.finish();
+
+        let mut inc = c.benchmark_group(format!("search_incremental/{n}"));
+        for seq in SEQUENCES {
+            for w in seq.windows(2) {
+                let prev = search(&ix, w[0], None);
+                inc.bench_function(BenchmarkId::from_parameter(w[1]), |b| {
+                    b.iter(|| black_box(search(&ix, w[1], Some(&prev))))
+                });
+            }
+        }
+        inc.finish();
+
+        let mut misc = c.benchmark_group(format!("misc/{n}"));
+        let q = Query::parse("xiang county");
+        let top: Vec<u32> = search(&ix, "xiang county", None).hits.iter().take(50).map(|h| h.idx).collect();
+        misc.bench_function("highlights_50_rows", |b| {
+            b.iter(|| {
+                for &i in &top {
+                    black_box(ix.highlights(i, &q));
+                }
+            })
+        });
+        if n <= 100_000 {
+            let pairs = titles::generate_titles(n, 42);
+            let py: Vec<String> = pairs.iter().map(|(_, zh)| Pinyin::new(zh).full).collect();
+            misc.bench_function("build_index", |b| {
+                b.iter(|| {
+                    let mut ix = SearchIndex::new();
+                    for (i, (en, zh)) in pairs.iter().enumerate() {
+                        ix.push(en, zh, i as u64);
+                    }
+                    black_box(ix.len())
+                })
+            });
+            // Baseline: SkimMatcherV2 itself on every field (one matcher per rayon job),
+            // without prefilter or sorting.
+            for q in ["x", "xiang", "pr", "production"] {
+                misc.bench_function(format!("skim_matcher_v2_reference/{q}"), |b| {
+                    b.iter(|| {
+                        let hits: usize = (0..pairs.len())
+                            .into_par_iter()
+                            .map_init(SkimMatcherV2::default, |m, i| {
+                                let (en, zh) = &pairs[i];
+                                let s =
+                                    [m.fuzzy_match(en, q), m.fuzzy_match(zh, q), m.fuzzy_match(&py[i], q)];
+                                usize::from(s.iter().any(Option::is_some))
+                            })
+                            .sum();
+                        black_box(hits)
+                    })
+                });
+            }
+        }
+        misc.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench_search
+}
+criterion_main!(benches);

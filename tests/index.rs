@@ -1,0 +1,394 @@
+//! The persistent index: round trip, changed / added / removed files, damaged and foreign
+//! index files, atomic writes. Everything happens in temporary folders; the cache folder is
+//! passed explicitly (no environment variables).
+
+use diglot::corpus::index::{self, Index, Parts, HEADER_LEN};
+use diglot::corpus::load::{load_paths, load_stream_indexed, IndexReport, Loaded};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+/// An article in the corpus format, with a title and a body long enough to vary in size.
+fn article(title: &str, date: &str, page: u32, body: &str) -> String {
+    format!(
+        "Title: {title}\nAuthor: \nDate: {date}\nPage: {page}\n\n    {body}\n\n**Named Entities**\n\n\
+         新华社\tXinhua\n\n\n<hr /> \n\nOriginal: \n\n\n### 标题{page}\n\n{date}\n第{page}版()\n专栏：\n\n    正文{body}。\n"
+    )
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    cache: PathBuf,
+}
+
+/// A while ago: older than the index's "racy" window, so entries are trusted.
+fn past(secs: u64) -> SystemTime {
+    SystemTime::now() - Duration::from_secs(3600 + secs)
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("collection");
+        let cache = tmp.path().join("cache").join("diglot");
+        let f = Fixture { root, cache, _tmp: tmp };
+        for k in 0..20u32 {
+            let date = format!("1958-08-{:02}", 1 + k % 28);
+            let body = "The commune built a water wheel. ".repeat(1 + k as usize % 5);
+            f.write(
+                &format!("rmrb/1958.08/{date}_{k}.md"),
+                &article(&format!("Title {k}"), &date, k % 8 + 1, &body),
+                k.into(),
+            );
+        }
+        f.write("README.md", "# not an article\n", 0);
+        f.write("rmrb/1989.06/1989-05-31_damaged.md", "Title: Damaged\nDate: 1989-13-45\nPage: x\n", 1);
+        f
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes a file and dates it `age` seconds before an hour ago.
+    fn write(&self, rel: &str, text: &str, age: u64) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        set_mtime(&p, past(age));
+    }
+
+    fn roots(&self) -> Vec<PathBuf> {
+        vec![self.root.clone()]
+    }
+
+    /// Loads through the index; returns what was loaded (sorted) and the report. Saves the
+    /// new index.
+    fn load(&self) -> (Loaded, IndexReport, bool) {
+        let loaded = Mutex::new(Loaded::default());
+        let mut done = load_stream_indexed(
+            &self.roots(),
+            4,
+            Some(&self.cache),
+            &|ev| loaded.lock().unwrap().absorb(ev),
+            &|| false,
+        );
+        let wrote = done.save().expect("index written");
+        let mut loaded = loaded.into_inner().unwrap();
+        loaded.sort();
+        (loaded, done.report, wrote)
+    }
+
+    fn index_file(&self) -> PathBuf {
+        let roots = index::canonical_roots(&self.roots()).unwrap();
+        index::index_file(&self.cache, &roots)
+    }
+}
+
+fn set_mtime(p: &Path, t: SystemTime) {
+    fs::File::options().write(true).open(p).unwrap().set_modified(t).unwrap();
+}
+
+/// What a plain load (no index) gives, for comparison.
+fn same(a: &Loaded, b: &Loaded) {
+    assert_eq!(a.articles, b.articles);
+    assert_eq!(a.diagnostics, b.diagnostics);
+    assert_eq!(a.skipped, b.skipped);
+    assert_eq!(a.summary, b.summary);
+}
+
+#[test]
+fn round_trip_reads_no_file_the_second_time() {
+    let f = Fixture::new();
+    let plain = load_paths(&f.roots());
+    assert_eq!(plain.summary.articles, 21);
+
+    let (first, r1, wrote) = f.load();
+    same(&first, &plain);
+    assert!(wrote, "the first load writes the index");
+    assert_eq!(r1.rebuilt.as_deref(), Some("no index yet"));
+    assert_eq!((r1.reused, r1.added, r1.reread, r1.removed), (0, 22, 0, 0));
+    assert!(f.index_file().is_file());
+    assert!(f.index_file().starts_with(&f.cache));
+
+    let (second, r2, wrote) = f.load();
+    same(&second, &plain);
+    assert_eq!(r2.rebuilt, None);
+    assert_eq!((r2.reused, r2.added, r2.reread, r2.removed), (22, 0, 0, 0));
+    assert!(!wrote, "nothing changed: the index is not rewritten");
+
+    // the index as a value survives encode / decode
+    let roots = index::canonical_roots(&f.roots()).unwrap();
+    let ix = Index::read(&f.index_file(), &roots).expect("valid index");
+    assert_eq!(ix.entries.len(), 22);
+    assert_eq!(Index::decode(&ix.encode(), &roots).expect("decodes"), ix);
+    // articles are stored in the collection order, skipped files last
+    let dates: Vec<_> = ix.entries.iter().map(|e| e.order_key()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert!(!ix.entries.last().unwrap().is_article());
+}
+
+#[test]
+fn parts_say_where_each_part_starts() {
+    let f = Fixture::new();
+    f.load();
+    let roots = index::canonical_roots(&f.roots()).unwrap();
+    let ix = Index::read(&f.index_file(), &roots).unwrap();
+    let e = ix.entries.iter().find(|e| e.rel().ends_with("1958-08-01_0.md")).expect("entry");
+    let p: Parts = e.parts().expect("an article");
+    let text = fs::read_to_string(f.path("rmrb/1958.08/1958-08-01_0.md")).unwrap();
+    let at = |off: u32| &text[off as usize..];
+    assert_eq!(p.header, 0);
+    assert!(at(p.en_body).starts_with("The commune"));
+    assert!(at(p.glossary).starts_with("**Named Entities**"));
+    assert!(at(p.separator).starts_with("<hr />"));
+    assert!(at(p.zh_header).starts_with("### 标题1"));
+    assert!(at(p.zh_body).starts_with("正文"));
+    assert_eq!(p.end as usize, text.len());
+    assert_eq!(e.stamp.size, text.len() as u64);
+}
+
+#[test]
+fn changed_files_are_read_again() {
+    let f = Fixture::new();
+    f.load();
+    // a different size
+    let p = "rmrb/1958.08/1958-08-03_2.md";
+    f.write(p, &article("Retitled and longer", "1958-08-03", 3, "New text."), 5);
+    // the same size, another time
+    let q = "rmrb/1958.08/1958-08-04_3.md";
+    let old = fs::read_to_string(f.path(q)).unwrap();
+    let new = old.replace("Title 3", "Title X");
+    assert_eq!(old.len(), new.len());
+    f.write(q, &new, 7);
+
+    let (loaded, r, wrote) = f.load();
+    assert_eq!((r.reused, r.reread, r.added, r.removed), (20, 2, 0, 0));
+    assert!(wrote);
+    same(&loaded, &load_paths(&f.roots()));
+    let titles: Vec<&str> = loaded.articles.iter().map(|m| m.title_en.as_str()).collect();
+    assert!(titles.contains(&"Retitled and longer") && titles.contains(&"Title X"), "{titles:?}");
+    // and the new index holds the change
+    let (_, r, _) = f.load();
+    assert_eq!((r.reused, r.reread), (22, 0));
+}
+
+#[test]
+fn a_file_changed_just_now_is_not_trusted() {
+    let f = Fixture::new();
+    let p = f.path("rmrb/1958.08/1958-08-05_4.md");
+    fs::write(&p, article("Fresh", "1958-08-05", 5, "x")).unwrap(); // mtime: now
+    let (_, r, _) = f.load();
+    assert_eq!(r.added, 22);
+    // modified within the racy window of the index: read again, even with the same stamp
+    let (_, r, _) = f.load();
+    assert_eq!((r.reused, r.reread), (21, 1));
+}
+
+#[test]
+fn added_and_removed_files_are_picked_up() {
+    let f = Fixture::new();
+    f.load();
+    fs::remove_file(f.path("rmrb/1958.08/1958-08-02_1.md")).unwrap();
+    fs::remove_file(f.path("README.md")).unwrap();
+    f.write("rmrb/1960.11/1960-11-02_new.md", &article("Brand New", "1960-11-02", 2, "Added."), 3);
+    f.write("notes.txt", "just notes\n", 3);
+
+    let (loaded, r, wrote) = f.load();
+    assert_eq!((r.reused, r.reread, r.added, r.removed), (20, 0, 2, 2));
+    assert!(wrote);
+    same(&loaded, &load_paths(&f.roots()));
+    assert!(loaded.articles.iter().any(|m| m.title_en == "Brand New"));
+    assert!(!loaded.articles.iter().any(|m| m.path.ends_with("1958-08-02_1.md")));
+    assert_eq!(loaded.skipped.len(), 1);
+
+    let (_, r, wrote) = f.load();
+    assert_eq!((r.reused, r.added, r.removed), (22, 0, 0));
+    assert!(!wrote);
+}
+
+/// Damages the index file, loads, and checks the load was right and the index rebuilt.
+fn damaged(damage: impl FnOnce(&mut Vec<u8>), why: &str) {
+    let f = Fixture::new();
+    f.load();
+    let file = f.index_file();
+    let mut bytes = fs::read(&file).unwrap();
+    damage(&mut bytes);
+    fs::write(&file, &bytes).unwrap();
+
+    let (loaded, r, wrote) = f.load();
+    let rebuilt = r.rebuilt.unwrap_or_default();
+    assert!(rebuilt.contains(why), "{rebuilt:?} does not say {why:?}");
+    assert_eq!((r.reused, r.added), (0, 22), "nothing trusted from a bad index");
+    assert!(wrote, "the index is rebuilt");
+    same(&loaded, &load_paths(&f.roots()));
+    let (_, r, _) = f.load();
+    assert_eq!((r.rebuilt, r.reused), (None, 22));
+}
+
+#[test]
+fn a_truncated_index_is_rebuilt() {
+    damaged(|b| b.truncate(b.len() / 2), "truncated");
+    damaged(|b| b.truncate(HEADER_LEN - 3), "truncated");
+    damaged(|b| b.truncate(0), "truncated");
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt() {
+    damaged(|b| *b.last_mut().unwrap() ^= 0x20, "checksum");
+    damaged(
+        |b| {
+            let mid = HEADER_LEN + (b.len() - HEADER_LEN) / 2;
+            b[mid] = b[mid].wrapping_add(1);
+        },
+        "checksum",
+    );
+    damaged(|b| b.extend_from_slice(b"trailing"), "truncated or has trailing bytes");
+}
+
+#[test]
+fn garbage_is_not_an_index() {
+    damaged(
+        |b| {
+            let mut x: u32 = 12345;
+            for v in b.iter_mut() {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                *v = (x >> 16) as u8;
+            }
+        },
+        "not an index",
+    );
+    // the right header over a payload that does not decode (with a matching checksum)
+    damaged(
+        |b| {
+            let payload = vec![0xffu8; 64];
+            b.truncate(HEADER_LEN);
+            b[16..24].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+            b[24..32].copy_from_slice(&index::checksum(&payload).to_le_bytes());
+            b.extend_from_slice(&payload);
+        },
+        "does not decode",
+    );
+}
+
+#[test]
+fn another_version_or_another_collection_is_rebuilt() {
+    damaged(|b| b[8..12].copy_from_slice(&(index::VERSION + 1).to_le_bytes()), "version");
+
+    // another collection's index, copied where this one's goes
+    let a = Fixture::new();
+    let b = Fixture::new();
+    a.load();
+    fs::create_dir_all(&b.cache).unwrap();
+    fs::copy(a.index_file(), b.index_file()).unwrap();
+    let (loaded, r, _) = b.load();
+    assert_eq!(r.rebuilt.as_deref(), Some("index was made for other folders"));
+    assert_eq!(r.reused, 0);
+    same(&loaded, &load_paths(&b.roots()));
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_index() {
+    let f = Fixture::new();
+    f.load();
+    let file = f.index_file();
+    let before = fs::read(&file).unwrap();
+    let err = index::write_atomic(&file, |w| {
+        use std::io::Write;
+        w.write_all(b"DIGLOTIX half an ind")?;
+        Err(std::io::Error::other("disk full"))
+    });
+    assert!(err.is_err());
+    assert_eq!(fs::read(&file).unwrap(), before, "the old index is intact");
+    let names: Vec<_> = fs::read_dir(&f.cache).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn readers_see_the_old_or_the_new_index_never_half() {
+    let f = Fixture::new();
+    f.load();
+    let file = f.index_file();
+    let roots = index::canonical_roots(&f.roots()).unwrap();
+    let old = Index::read(&file, &roots).unwrap();
+    let mut new = old.clone();
+    new.entries.truncate(5);
+    let (old_b, new_b) = (old.encode(), new.encode());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut reads = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                let got = fs::read(&file).unwrap();
+                assert!(got == old_b || got == new_b, "a reader saw a partial index ({} bytes)", got.len());
+                reads += 1;
+            }
+        });
+        for k in 0..40 {
+            let ix = if k % 2 == 0 { &new } else { &old };
+            ix.write(&file).unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(Index::read(&file, &roots).unwrap(), old);
+}
+
+#[test]
+fn no_index_for_the_embedded_seeds_or_without_a_cache_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let n = Mutex::new(0);
+    let mut done =
+        load_stream_indexed(&[], 8, Some(&cache), &|ev| *n.lock().unwrap() += ev.outcomes.len(), &|| false);
+    assert!(*n.lock().unwrap() > 0);
+    assert_eq!(done.report.file, None);
+    assert!(!done.save().unwrap());
+    assert!(!cache.exists());
+
+    let f = Fixture::new();
+    let mut done = load_stream_indexed(&f.roots(), 8, None, &|_| {}, &|| false);
+    assert!(!done.save().unwrap());
+    assert!(!f.cache.exists());
+}
+
+#[test]
+fn paths_follow_the_roots_as_given() {
+    // the same folder through another spelling uses the same index, and its paths
+    let f = Fixture::new();
+    f.load();
+    let other = f.root.join("rmrb").join("..");
+    let loaded = Mutex::new(Loaded::default());
+    let done = load_stream_indexed(
+        std::slice::from_ref(&other),
+        4,
+        Some(&f.cache),
+        &|ev| loaded.lock().unwrap().absorb(ev),
+        &|| false,
+    );
+    assert_eq!(done.report.reused, 22);
+    let mut loaded = loaded.into_inner().unwrap();
+    loaded.sort();
+    same(&loaded, &load_paths(&[other]));
+
+    // a single file as the root
+    let one = f.path("rmrb/1958.08/1958-08-01_0.md");
+    let load_one = || {
+        let loaded = Mutex::new(Loaded::default());
+        let mut done = load_stream_indexed(
+            std::slice::from_ref(&one),
+            4,
+            Some(&f.cache),
+            &|ev| loaded.lock().unwrap().absorb(ev),
+            &|| false,
+        );
+        done.save().unwrap();
+        (loaded.into_inner().unwrap(), done.report)
+    };
+    let (a, _) = load_one();
+    let (b, r) = load_one();
+    assert_eq!(r.reused, 1);
+    assert_eq!(a.articles, b.articles);
+    assert_eq!(b.articles[0].path, one);
+}
