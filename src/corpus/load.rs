@@ -55,7 +55,7 @@ fn read_all(f: &mut File, size: u64) -> io::Result<Vec<u8>> {
 /// `O_NONBLOCK | O_NOCTTY` where their values are the generic Linux ones: a file that the walk
 /// saw as regular but was swapped for a FIFO or a terminal is then opened without blocking or
 /// becoming the controlling terminal, and refused after `fstat`.
-#[cfg(all(
+const SAFE_OPEN_FLAGS: Option<i32> = if cfg!(all(
     target_os = "linux",
     any(
         target_arch = "x86",
@@ -66,21 +66,11 @@ fn read_all(f: &mut File, size: u64) -> io::Result<Vec<u8>> {
         target_arch = "s390x",
         target_arch = "loongarch64"
     )
-))]
-const SAFE_OPEN_FLAGS: Option<i32> = Some(0o4000 | 0o400);
-#[cfg(not(all(
-    target_os = "linux",
-    any(
-        target_arch = "x86",
-        target_arch = "x86_64",
-        target_arch = "arm",
-        target_arch = "aarch64",
-        target_arch = "riscv64",
-        target_arch = "s390x",
-        target_arch = "loongarch64"
-    )
-)))]
-const SAFE_OPEN_FLAGS: Option<i32> = None;
+)) {
+    Some(0o4000 | 0o400)
+} else {
+    None
+};
 
 /// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
 /// open file, instead of `stat` + `open` + `fstat`. Returns the bytes and the file's stamp as
