@@ -6,6 +6,11 @@ use diglot::commands::{self, CmdError};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+/// mimalloc: loading a collection makes a dozen small allocations per article on two threads,
+/// where it is several times cheaper than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.print_default_config {

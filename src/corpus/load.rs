@@ -9,7 +9,7 @@
 
 use super::index::{self, Cached, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
-use super::parse::{parse_bytes, Parsed};
+use super::parse::{parse_vec, Parsed};
 use super::seeds;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -291,8 +291,8 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
 }
 
 /// What parsing gave: the outcome and, for the index, the parsed article.
-fn outcome_of(path: &Path, bytes: &[u8]) -> (Outcome, Option<Box<Article>>) {
-    match parse_bytes(path, bytes) {
+fn outcome_of(path: &Path, bytes: Vec<u8>) -> (Outcome, Option<Box<Article>>) {
+    match parse_vec(path, bytes) {
         Parsed::Article(mut a) => {
             let meta = std::mem::take(&mut a.meta);
             let diags = std::mem::take(&mut a.diagnostics);
@@ -307,7 +307,10 @@ fn outcome_of(path: &Path, bytes: &[u8]) -> (Outcome, Option<Box<Article>>) {
 pub fn load_file(path: &Path) -> (Outcome, u64) {
     match read_source(path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
-        Ok(bytes) => (outcome_of(path, &bytes).0, bytes.len() as u64),
+        Ok(bytes) => {
+            let n = bytes.len() as u64;
+            (outcome_of(path, bytes.into_owned()).0, n)
+        }
     }
 }
 
@@ -315,7 +318,10 @@ pub fn load_file(path: &Path) -> (Outcome, u64) {
 fn load_found(path: &Path) -> (Outcome, u64) {
     match read_found_bytes(path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
-        Ok(bytes) => (outcome_of(path, &bytes).0, bytes.len() as u64),
+        Ok(bytes) => {
+            let n = bytes.len() as u64;
+            (outcome_of(path, bytes).0, n)
+        }
     }
 }
 
@@ -359,7 +365,7 @@ pub fn load_stream(
         ev.total = total.load(Ordering::Acquire);
         sink(ev);
     };
-    rayon::scope(|s| {
+    rayon::in_place_scope(|s| {
         // Small batches first so that the first results come at once, then `batch`.
         let mut size = batch.min(32);
         let mut chunk = Vec::with_capacity(size);
@@ -674,7 +680,7 @@ pub fn load_stream_indexed(
                     }
                     Ok((bytes, stamp)) => {
                         ev.bytes += bytes.len() as u64;
-                        let (o, article) = outcome_of(&f.path, &bytes);
+                        let (o, article) = outcome_of(&f.path, bytes);
                         let entry = match (&o, article) {
                             (Outcome::Article(meta, diags), Some(a)) => {
                                 Entry::from_meta(root, rel, stamp, meta, diags, index::Parts::of(&a))
@@ -724,7 +730,7 @@ fn walk_and_stat(paths: &[PathBuf]) -> (Vec<Found>, Vec<Outcome>) {
             .collect();
         found.lock().unwrap_or_else(|e| e.into_inner()).extend(v);
     };
-    rayon::scope(|s| {
+    rayon::in_place_scope(|s| {
         let mut chunk = Vec::with_capacity(CHUNK);
         walk(
             paths,
