@@ -66,23 +66,42 @@ struct Opener {
 }
 
 impl Opener {
+    /// The folder of `path` opened (kept while the next paths are in the same folder) and the
+    /// file's name, or `None` when that folder cannot be opened.
+    #[cfg(unix)]
+    fn dir_of<'p>(&mut self, path: &'p Path) -> Option<(&rustix::fd::OwnedFd, &'p std::ffi::OsStr)> {
+        use rustix::fs::{Mode, OFlags};
+        let (parent, name) = (path.parent()?, path.file_name()?);
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        if !self.dir.as_ref().is_some_and(|(p, _)| p.as_os_str() == parent.as_os_str()) {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            self.dir =
+                rustix::fs::open(parent, flags, Mode::empty()).ok().map(|fd| (parent.to_path_buf(), fd));
+        }
+        self.dir.as_ref().map(|(_, fd)| (fd, name))
+    }
+
+    /// The stamp of a regular file (symlinks followed), `None` for anything else or an error.
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some((dir, name)) = self.dir_of(path) {
+            use rustix::fs::{AtFlags, FileType};
+            let st = rustix::fs::statat(dir, name, AtFlags::empty()).ok()?;
+            return (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
+                size: st.st_size as u64,
+                mtime_ns: i128::from(st.st_mtime) * 1_000_000_000 + i128::from(st.st_mtime_nsec),
+            });
+        }
+        std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| Stamp::of(&m))
+    }
+
     fn open(&mut self, path: &Path) -> io::Result<File> {
         #[cfg(unix)]
         {
             use rustix::fs::{Mode, OFlags};
             let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
-            if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-                let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-                let same = self.dir.as_ref().is_some_and(|(p, _)| p.as_os_str() == parent.as_os_str());
-                if !same {
-                    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                    self.dir = rustix::fs::open(parent, dir_flags, Mode::empty())
-                        .ok()
-                        .map(|fd| (parent.to_path_buf(), fd));
-                }
-                if let Some((_, dir)) = &self.dir {
-                    return Ok(File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?));
-                }
+            if let Some((dir, name)) = self.dir_of(path) {
+                return Ok(File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?));
             }
             // no folder to open the file from (unreadable folder...): the full path, which
             // gives the error a user expects
@@ -723,10 +742,11 @@ fn walk_and_stat(paths: &[PathBuf]) -> (Vec<Found>, Vec<Outcome>) {
     let found = std::sync::Mutex::new(Vec::new());
     let mut other = Vec::new();
     let stat = |chunk: Vec<(usize, PathBuf)>| {
+        let mut opener = Opener::default();
         let v: Vec<Found> = chunk
             .into_iter()
             .map(|(root, path)| {
-                let stamp = std::fs::metadata(&path).ok().filter(|m| m.is_file()).map(|m| Stamp::of(&m));
+                let stamp = opener.stamp(&path);
                 Found { root, path, stamp }
             })
             .collect();
@@ -804,6 +824,7 @@ mod tests {
             assert_eq!(read_found_bytes(&mut opener, f).unwrap(), format!("file {k}").into_bytes());
             let (bytes, stamp) = read_found(&mut opener, f).unwrap();
             assert_eq!((bytes.len() as u64, stamp.size), (6, 6));
+            assert_eq!(opener.stamp(f), Some(Stamp::of(&std::fs::metadata(f).unwrap())));
         }
         // a missing file in a known folder, and a missing folder: the error of `open`
         for missing in [a.join("nope.md"), dir.path().join("gone").join("x.md")] {
@@ -811,6 +832,8 @@ mod tests {
             assert_eq!(e.kind(), io::ErrorKind::NotFound, "{missing:?}");
         }
         assert_eq!(read_found_bytes(&mut opener, &files[1]).unwrap(), b"file 1");
+        assert_eq!(opener.stamp(&a), None, "a folder has no stamp");
+        assert_eq!(opener.stamp(&a.join("nope.md")), None);
     }
 
     #[cfg(unix)]
