@@ -73,7 +73,7 @@ impl Opener {
         use rustix::fs::{Mode, OFlags};
         let (parent, name) = (path.parent()?, path.file_name()?);
         let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-        if !self.dir.as_ref().is_some_and(|(p, _)| p.as_os_str() == parent.as_os_str()) {
+        if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str() != parent.as_os_str()) {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             self.dir =
                 rustix::fs::open(parent, flags, Mode::empty()).ok().map(|fd| (parent.to_path_buf(), fd));
