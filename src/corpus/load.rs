@@ -71,8 +71,20 @@ impl Opener {
     #[cfg(unix)]
     fn dir_of<'p>(&mut self, path: &'p Path) -> Option<(&rustix::fd::OwnedFd, &'p std::ffi::OsStr)> {
         use rustix::fs::{Mode, OFlags};
-        let (parent, name) = (path.parent()?, path.file_name()?);
-        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        use std::os::unix::ffi::OsStrExt;
+        // split at the last `/` on the bytes: `Path::parent` and `file_name` parse components,
+        // which showed at 100,000 files; a path the walk made has no trailing `/` or `.`
+        let b = path.as_os_str().as_bytes();
+        let (parent, name) = match b.iter().rposition(|&c| c == b'/') {
+            Some(0) => (&b[..1], &b[1..]),
+            Some(i) => (&b[..i], &b[i + 1..]),
+            None => (&b"."[..], b),
+        };
+        if name.is_empty() || name == b"." || name == b".." {
+            return None;
+        }
+        let (parent, name) =
+            (Path::new(std::ffi::OsStr::from_bytes(parent)), std::ffi::OsStr::from_bytes(name));
         if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str() != parent.as_os_str()) {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             self.dir =

@@ -146,9 +146,32 @@ impl<'t> Cursor<'t> {
     fn trimmed_range(&self, i: usize) -> Range<usize> {
         let l = self.lines[i];
         let raw = &self.text[l.start..l.end];
-        let t = raw.trim_start_matches(is_ws);
+        // The usual indents (spaces, U+3000) and line ends (ASCII, a CJK ideograph or
+        // punctuation) are recognised on the bytes; the rest is decoded.
+        let b = raw.as_bytes();
+        let mut k = 0;
+        loop {
+            match b[k..] {
+                [b' ', ..] => k += 1,
+                [0xe3, 0x80, 0x80, ..] => k += 3,
+                _ => break,
+            }
+        }
+        let t = match b[k..] {
+            [] => "",
+            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(&c) => &raw[k..],
+            _ => raw[k..].trim_start_matches(is_ws),
+        };
         let start = l.start + (raw.len() - t.len());
-        start..start + t.trim_end_matches(is_ws).len()
+        let plain_end = match t.as_bytes() {
+            [.., c] if c.is_ascii_graphic() => true,
+            // U+3001..U+303F, CJK punctuation (U+3000 itself is white space)
+            [.., 0xe3, 0x80, c] => *c != 0x80,
+            // the lead byte of a three-byte character from U+4000 to U+9FFF: CJK ideographs
+            [.., lead, _, _] => (0xe4..=0xe9).contains(lead),
+            _ => false,
+        };
+        start..start + if plain_end { t.len() } else { t.trim_end_matches(is_ws).len() }
     }
 
     fn blank(&self, i: usize) -> bool {
@@ -595,6 +618,22 @@ mod tests {
         ) {
             let text = parts.concat();
             prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+        }
+
+        #[test]
+        fn trimming_on_bytes_agrees_with_trim_matches(
+            parts in proptest::collection::vec(prop_oneof![
+                "[ \t\u{3000}\u{3001}\u{3002}\u{303f}\u{feff}\u{a0}\u{85}\u{2003}]",
+                "[a-z.中文。é😀\u{4000}\u{9fff}\u{a000}\u{3fff}]{0,3}",
+                Just("\r".to_string()),
+            ], 0..12)
+        ) {
+            let line = parts.concat();
+            let cur = Cursor::new(&line);
+            for i in 0..cur.lines.len() {
+                let l = cur.lines[i];
+                prop_assert_eq!(cur.trimmed(i), line[l.start..l.end].trim_matches(is_ws));
+            }
         }
 
         #[test]
