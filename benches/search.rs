@@ -4,8 +4,16 @@
 //! `DIGLOT_BENCH_SIZES=100000` (comma-separated) to choose. Each query of a typed sequence is
 //! timed as a full scan (`search_full`) and as the incremental search within the previous
 //! keystroke's hits (`search_incremental`), on the global rayon pool (one thread per core).
+//!
+//! Per keystroke, as the TUI's worker searches: the first query of each sequence is a full
+//! scan, the others are incremental, so the per-keystroke figures are `search_full/{n}/q`
+//! for the first query of a sequence and `search_incremental/{n}/q` for the rest. After the
+//! criterion groups the bench prints them again (its own timing) with their median, e.g.
+//! `keystroke/1000000: median over 17 keystrokes …` (`DIGLOT_BENCH_KEYSTROKES=1`: only
+//! that). `DIGLOT_BENCH_CPU=1`: CPU time per keystroke on one thread instead (robust on a
+//! busy machine; `DIGLOT_BENCH_REPS`, `DIGLOT_BENCH_ONLY=query`).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, BenchmarkId, Criterion};
 use diglot::search::{Hits, Pinyin, Query, SearchIndex};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -387,6 +395,59 @@ fn bench_search(c: &mut Criterion) {
     }
 }
 
+/// CPU time of this process so far (every thread, from `/proc/self/task/*/schedstat`).
+fn cpu_time() -> Duration {
+    let mut ns = 0u64;
+    for t in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
+        let stat = std::fs::read_to_string(t.path().join("schedstat")).unwrap_or_default();
+        ns += stat.split_whitespace().next().and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    }
+    Duration::from_nanos(ns)
+}
+
+/// The measured search of [`cpu_report`] (a function of its own for profilers:
+/// `valgrind --tool=callgrind --toggle-collect=search::measured`).
+#[inline(never)]
+fn measured(ix: &SearchIndex, q: &str, prev: Option<&Hits>) -> Hits {
+    let q = Query::parse(black_box(q));
+    ix.search(&q, prev, &|| false).expect("not cancelled")
+}
+
+/// `DIGLOT_BENCH_CPU=1`: instead of criterion, CPU time per search on one thread for every
+/// keystroke (first of each sequence a full scan, the rest within the previous hits).
+fn cpu_report() {
+    let reps: usize = std::env::var("DIGLOT_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let only = std::env::var("DIGLOT_BENCH_ONLY").ok();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    for n in sizes() {
+        let ix = build(n);
+        pool.install(|| {
+            for seq in SEQUENCES {
+                let mut prev: Option<Hits> = None;
+                for q in seq.iter() {
+                    if only.as_deref().is_none_or(|o| o == *q) {
+                        let mut ms: Vec<f64> = (0..reps)
+                            .map(|_| {
+                                let t = cpu_time();
+                                black_box(measured(&ix, q, prev.as_ref()));
+                                (cpu_time() - t).as_secs_f64() * 1000.0
+                            })
+                            .collect();
+                        ms.sort_by(f64::total_cmp);
+                        let (min, ms) = (ms[0], ms[ms.len() / 2]);
+                        let kind = if prev.is_some() { "incremental" } else { "full" };
+                        let hits = search(&ix, q, None).hits.len();
+                        eprintln!(
+                            "cpu {n} {kind:11} {q:26} median {ms:6.1} ms, min {min:6.1} ms, {hits:7} hits"
+                        );
+                    }
+                    prev = Some(search(&ix, q, prev.as_ref()));
+                }
+            }
+        });
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
@@ -395,4 +456,52 @@ criterion_group! {
         .measurement_time(Duration::from_secs(2));
     targets = bench_search
 }
-criterion_main!(benches);
+/// The per-keystroke picture: every query of [`SEQUENCES`] searched as the TUI's worker does
+/// (the first of each sequence a full scan, the others within the previous keystroke's
+/// hits), on the global pool; wall time, median of `runs` runs per keystroke; then the median
+/// over the keystrokes against issue 3's goals.
+fn keystroke_summary(runs: usize) {
+    for n in sizes() {
+        let ix = build(n);
+        let mut medians = Vec::new();
+        for seq in SEQUENCES {
+            let mut prev: Option<Hits> = None;
+            for q in seq.iter() {
+                let mut t: Vec<Duration> = (0..runs)
+                    .map(|_| {
+                        let start = std::time::Instant::now();
+                        black_box(search(&ix, q, prev.as_ref()));
+                        start.elapsed()
+                    })
+                    .collect();
+                t.sort_unstable();
+                let kind = if prev.is_some() { "within previous" } else { "full scan" };
+                eprintln!("keystroke/{n}/{q:24} {kind:15} median {:7.2} ms", t[runs / 2].as_secs_f64() * 1e3);
+                medians.push(t[runs / 2]);
+                prev = Some(search(&ix, q, prev.as_ref()));
+            }
+        }
+        medians.sort_unstable();
+        let median = medians[medians.len() / 2].as_secs_f64() * 1e3;
+        let goal = if n <= 100_000 { 16.0 } else { 100.0 };
+        eprintln!(
+            "keystroke/{n}: median over {} keystrokes {median:.2} ms (goal at {n}: {goal} ms), max {:.2} ms",
+            medians.len(),
+            medians[medians.len() - 1].as_secs_f64() * 1e3
+        );
+    }
+}
+
+fn main() {
+    if std::env::var_os("DIGLOT_BENCH_CPU").is_some() {
+        cpu_report();
+        return;
+    }
+    if std::env::var_os("DIGLOT_BENCH_KEYSTROKES").is_some() {
+        keystroke_summary(11);
+        return;
+    }
+    benches();
+    keystroke_summary(11);
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -38,7 +38,7 @@ impl Query {
             }
             let direct = field_score(t, zh, zh.is_ascii(), &mut s);
             let via_pinyin = if Pinyin::has_han(zh) {
-                pinyin_score(t, &py.full, &py.initials, &py.lens, &mut s)
+                pinyin_score(t, py.full.as_bytes(), py.initials.as_bytes(), &py.lens, &mut s)
             } else {
                 None
             };

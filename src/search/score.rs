@@ -136,9 +136,6 @@ pub struct Pattern {
     chars: Vec<(char, bool)>,
     /// `None` if the pattern is not ASCII (it can then never match an ASCII choice).
     bytes: Option<Vec<BytePat>>,
-    /// For an ASCII pattern of at most 32 bytes: for each byte value, the set of pattern
-    /// positions it matches.
-    table: Option<Box<[u32; 128]>>,
 }
 
 impl Pattern {
@@ -158,18 +155,7 @@ impl Pattern {
                 })
                 .collect()
         });
-        let table = bytes.as_ref().filter(|b| b.len() <= 32).map(|pat| {
-            let mut t = Box::new([0u32; 128]);
-            for (b, slot) in t.iter_mut().enumerate() {
-                for (i, p) in pat.iter().enumerate() {
-                    if (b as u8).matches(*p) {
-                        *slot |= 1 << i;
-                    }
-                }
-            }
-            t
-        });
-        Pattern { chars: pattern.chars().map(|c| (c, case_sensitive)).collect(), bytes, table }
+        Pattern { chars: pattern.chars().map(|c| (c, case_sensitive)).collect(), bytes }
     }
 
     /// True for the empty pattern (which matches everything with score 0).
@@ -189,11 +175,113 @@ impl Pattern {
     /// [`Pattern::score`] for a choice known to be ASCII.
     #[inline]
     pub fn score_ascii(&self, choice: &[u8], s: &mut Scratch) -> Option<i64> {
+        self.score_ascii_with(choice, s, false)
+    }
+
+    /// [`Pattern::score_ascii`], keeping the last two rows of the DP for
+    /// [`Pattern::extend_ascii`]: on a match, they are appended to `out`; returns the score
+    /// and their offset.
+    pub(crate) fn score_ascii_kept(
+        &self,
+        choice: &[u8],
+        s: &mut Scratch,
+        out: &mut Vec<Cell>,
+    ) -> Option<(i64, u32)> {
+        if self.chars.is_empty() {
+            return None;
+        }
+        if let Some([p]) = self.bytes.as_deref() {
+            // One byte: row 0 is every occurrence (see `score_syms`).
+            let p = *p;
+            let at = u32::try_from(out.len()).expect("more than 4G cells");
+            let header = out.len();
+            out.extend_from_slice(&[Cell { col: 0, m: NEG_INFINITY }; KEPT_HEADER]);
+            let mut best = NEG_INFINITY;
+            let mut visit = |j: usize| {
+                let m = GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p);
+                best = max(best, m);
+                out.push(Cell { col: j as u32 + 1, m });
+            };
+            if p.or == 0 {
+                memchr::memchr_iter(p.target, choice).for_each(&mut visit);
+            } else {
+                memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
+            }
+            let n1 = out.len() - header - KEPT_HEADER;
+            if n1 == 0 {
+                out.truncate(header);
+                return None;
+            }
+            let first = out[header + KEPT_HEADER].col - 1;
+            // row 0's base: stale (M, P) = (-inf, -inf), see `dp_rows`
+            out[header] = Cell { col: first, m: NEG_INFINITY };
+            out[header + 1] = Cell { col: 0, m: NEG_INFINITY + first as i32 };
+            out[header + 2] = Cell { col: n1 as u32, m: 0 };
+            return Some((best as i64, at));
+        }
+        let r = self.score_ascii_with(choice, s, true)?;
+        Some((r, keep_rows(s, self.chars.len(), out)))
+    }
+
+    /// The score of this (ASCII) pattern in `choice` given the DP state (at `at` in `cells`)
+    /// of its first `m` bytes on the same choice, `0 < m < len`, as kept by
+    /// [`Pattern::score_ascii_kept`] or this function for a pattern with the same first `m`
+    /// bytes and the same case rule: equal to [`Pattern::score_ascii`], but only the new
+    /// bytes' rows are computed. Keeps the new state like [`Pattern::score_ascii_kept`].
+    pub(crate) fn extend_ascii(
+        &self,
+        choice: &[u8],
+        m: usize,
+        cells: &[Cell],
+        at: u32,
+        s: &mut Scratch,
+        out: &mut Vec<Cell>,
+    ) -> Option<(i64, u32)> {
+        let pattern = self.bytes.as_deref()?;
+        let len = pattern.len();
+        debug_assert!(0 < m && m < len);
+        let kept = kept_cells(cells, at);
+        let (first, base2, n2, base1) = (kept[0].col, kept[0].m, kept[1].col as usize, kept[1].m);
+        // occurrences of the new bytes, each row from the previous row's greedy first match
+        // on (the DP reads no earlier ones), which is the row's own greedy first match
+        s.first.clear();
+        s.first.resize(m - 1, 0); // not read
+        s.first.push(first as usize);
+        let words = choice.len().div_ceil(64).max(1);
+        let mut bits = std::mem::take(&mut s.bits);
+        bits.clear();
+        bits.resize(len * words, 0);
+        for (i, &p) in pattern.iter().enumerate().skip(m) {
+            let from = s.first[i - 1] + 1;
+            match fill_bits(choice, p, from, &mut bits[i * words..(i + 1) * words]) {
+                Some(j) => s.first.push(j),
+                None => {
+                    s.bits = bits;
+                    return None;
+                }
+            }
+        }
+        s.cells.clear();
+        s.cells.extend_from_slice(&kept[KEPT_HEADER..]);
+        s.rows.clear();
+        let dummy = Row { start: 0, end: 0, base: NEG_INFINITY };
+        s.rows.resize(m.saturating_sub(2), dummy); // not read
+        if m >= 2 {
+            s.rows.push(Row { start: 0, end: n2, base: base2 });
+        }
+        s.rows.push(Row { start: n2, end: s.cells.len(), base: base1 });
+        let r = dp_rows(choice, pattern, &Bits { bits: &bits, words }, m, s);
+        s.bits = bits;
+        Some((r, keep_rows(s, len, out)))
+    }
+
+    #[inline]
+    fn score_ascii_with(&self, choice: &[u8], s: &mut Scratch, keep: bool) -> Option<i64> {
         if self.chars.is_empty() {
             return Some(0);
         }
         let pattern = self.bytes.as_deref()?;
-        if let [p] = pattern {
+        if let ([p], false) = (pattern, keep) {
             // One byte: skim's score is the best matching column (see `score_syms`).
             let p = *p;
             let mut best: Option<i32> = None;
@@ -210,49 +298,21 @@ impl Pattern {
             }
             return best.map(i64::from);
         }
-        let Some(table) = self.table.as_deref() else {
-            let occ = Scan { choice, pattern };
-            return first_matches(choice, pattern, &mut s.first)
-                .then(|| score_syms(choice, pattern, &occ, s));
-        };
-        // One pass over the choice: occurrences of every pattern byte, as bitsets.
-        // Nothing before the first occurrence of the first pattern byte is ever read.
-        let p0 = pattern[0];
-        let start = if p0.or == 0 {
-            memchr::memchr(p0.target, choice)
-        } else {
-            memchr::memchr2(p0.target, p0.target & !0x20, choice)
-        }?;
-        // One pass over the rest: occurrences of every pattern byte, as bitsets.
+        // skim's greedy first matches; most non-matching choices stop here.
+        if !first_matches(choice, pattern, &mut s.first) {
+            return None;
+        }
+        // Occurrences of every pattern byte as bitsets, row i from its first match on
+        // (nothing earlier is ever read).
         let words = choice.len().div_ceil(64).max(1);
         let mut bits = std::mem::take(&mut s.bits);
         bits.clear();
         bits.resize(pattern.len() * words, 0);
-        for (j, &b) in choice.iter().enumerate().skip(start) {
-            let mut w = table[(b & 0x7f) as usize];
-            while w != 0 {
-                let i = w.trailing_zeros() as usize;
-                bits[i * words + j / 64] |= 1 << (j % 64);
-                w &= w - 1;
-            }
+        for (i, &p) in pattern.iter().enumerate() {
+            fill_bits(choice, p, s.first[i], &mut bits[i * words..(i + 1) * words]);
         }
         let occ = Bits { bits: &bits, words };
-        // skim's greedy first matches
-        s.first.clear();
-        let mut from = 0;
-        for i in 0..pattern.len() {
-            match occ.next(i, from) {
-                Some(j) => {
-                    s.first.push(j);
-                    from = j + 1;
-                }
-                None => {
-                    s.bits = bits;
-                    return None;
-                }
-            }
-        }
-        let r = score_syms(choice, pattern, &occ, s);
+        let r = score_syms(choice, pattern, &occ, s, keep);
         s.bits = bits;
         Some(r)
     }
@@ -266,7 +326,8 @@ impl Pattern {
         c.clear();
         c.extend(choice.chars());
         let occ = Scan { choice: &c[..], pattern: &self.chars[..] };
-        let r = first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s));
+        let r =
+            first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s, false));
         s.choice = c;
         r
     }
@@ -349,33 +410,50 @@ fn byte_match_score(c: u8, p: BytePat) -> i32 {
     }
 }
 
+/// Sets bit `j` of `row` (one bit per choice byte) for every `j >= from` at which `p`
+/// matches `choice`, clears the others; returns the first such `j`. Eight bytes at a time
+/// (SWAR).
+#[inline]
+fn fill_bits(choice: &[u8], p: BytePat, from: usize, row: &mut [u64]) -> Option<usize> {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let or = u64::from(p.or) * 0x0101_0101_0101_0101;
+    let target = u64::from(p.target) * 0x0101_0101_0101_0101;
+    // bit k set iff byte k of `w` matches (exact zero-byte test, then a multiply gathers
+    // the eight high bits)
+    let eq8 = |w: u64| {
+        let y = (w | or) ^ target;
+        let zero = !(((y & LO7) + LO7) | y) & HI;
+        (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    };
+    row.fill(0);
+    let g0 = (from / 8 * 8).min(choice.len());
+    let mut chunks = choice[g0..].chunks_exact(8);
+    let mut j = g0;
+    for c in &mut chunks {
+        let m = eq8(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        row[j / 64] |= m << (j % 64);
+        j += 8;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        let m = eq8(u64::from_le_bytes(buf)) & ((1 << rest.len()) - 1);
+        row[j / 64] |= m << (j % 64);
+    }
+    let fw = from / 64;
+    if fw >= row.len() {
+        return None;
+    }
+    row[fw] &= !0u64 << (from % 64);
+    row[fw..].iter().position(|&w| w != 0).map(|k| (fw + k) * 64 + row[fw + k].trailing_zeros() as usize)
+}
+
 /// Occurrences as one bitset (of `words` u64) per pattern position.
 struct Bits<'a> {
     bits: &'a [u64],
     words: usize,
-}
-
-impl Bits<'_> {
-    /// The first occurrence of pattern byte `i` at or after `from`.
-    #[inline]
-    fn next(&self, i: usize, from: usize) -> Option<usize> {
-        let row = &self.bits[i * self.words..(i + 1) * self.words];
-        let mut w = from / 64;
-        if w >= self.words {
-            return None;
-        }
-        let mut cur = row[w] & (!0u64 << (from % 64));
-        loop {
-            if cur != 0 {
-                return Some(w * 64 + cur.trailing_zeros() as usize);
-            }
-            w += 1;
-            if w == self.words {
-                return None;
-            }
-            cur = row[w];
-        }
-    }
 }
 
 impl Occurrences for Bits<'_> {
@@ -436,7 +514,7 @@ fn first_matches<S: Sym>(choice: &[S], pattern: &[S::Pat], first: &mut Vec<usize
 
 /// One matched cell of a matrix row: choice column (1-based, as in skim) and its M score.
 #[derive(Clone, Copy, Debug)]
-struct Cell {
+pub(crate) struct Cell {
     col: u32,
     m: i32,
 }
@@ -477,30 +555,48 @@ struct Row {
 /// The in-place bonus skim carries between consecutive matches is, in a fresh matcher,
 /// always `max(B[col], 4)` of the current column (its per-cell `bonus` is only ever 0 or that
 /// value), hence the formula above.
-fn score_syms<S: Sym, O: Occurrences>(choice: &[S], pattern: &[S::Pat], occ: &O, s: &mut Scratch) -> i64 {
-    let bonus_at = |j: usize| bonus_at(choice, j);
-    let match_score = |c: S, p: S::Pat| -> i32 {
-        if c.case_mismatch(p) {
-            max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
-        } else {
-            SCORE_MATCH
-        }
-    };
-
-    if pattern.len() == 1 {
+fn score_syms<S: Sym, O: Occurrences>(
+    choice: &[S],
+    pattern: &[S::Pat],
+    occ: &O,
+    s: &mut Scratch,
+    keep: bool,
+) -> i64 {
+    if pattern.len() == 1 && !keep {
         let p0 = pattern[0];
         let mut best = NEG_INFINITY;
         occ.for_each(0, s.first[0], |j| {
-            best = max(best, GAP_EXTENSION + bonus_at(j) + match_score(choice[j], p0));
+            best = max(best, GAP_EXTENSION + bonus_at(choice, j) + match_score(choice[j], p0));
         });
         return best as i64;
     }
+    s.cells.clear();
+    s.rows.clear();
+    dp_rows(choice, pattern, occ, 0, s)
+}
 
+#[inline(always)]
+fn match_score<S: Sym>(c: S, p: S::Pat) -> i32 {
+    if c.case_mismatch(p) {
+        max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
+    } else {
+        SCORE_MATCH
+    }
+}
+
+/// Rows `from..` of [`score_syms`]'s DP, given `s.first` for every row and, in `s.rows`
+/// (and `s.cells`), rows `from - 2` and `from - 1` (those that exist); returns the score.
+fn dp_rows<S: Sym, O: Occurrences>(
+    choice: &[S],
+    pattern: &[S::Pat],
+    occ: &O,
+    from: usize,
+    s: &mut Scratch,
+) -> i64 {
+    let bonus_at = |j: usize| bonus_at(choice, j);
     let cells = &mut s.cells;
     let rows = &mut s.rows;
-    cells.clear();
-    rows.clear();
-    for (i, &pc) in pattern.iter().enumerate() {
+    for (i, &pc) in pattern.iter().enumerate().skip(from) {
         let to_skip = s.first[i];
         // The stale left neighbour (M, P) at (i, to_skip).
         let (m_stale, p_stale) = match i {
@@ -545,6 +641,42 @@ fn score_syms<S: Sym, O: Occurrences>(choice: &[S], pattern: &[S::Pat], occ: &O,
     let r = rows[last];
     let best = cells[r.start..r.end].iter().map(|c| c.m).fold(stale_first, max);
     best as i64
+}
+
+/// The DP state [`Pattern::extend_ascii`] continues from, stored in a caller's cell buffer
+/// at some offset: three header cells (the last pattern byte's first match and row bases,
+/// the row lengths), then the cells of the last two rows (the first is empty for a one-byte
+/// pattern).
+const KEPT_HEADER: usize = 3;
+
+/// Appends the state of a finished DP of `len` rows in `s` to `out`; returns its offset.
+fn keep_rows(s: &Scratch, len: usize, out: &mut Vec<Cell>) -> u32 {
+    let at = u32::try_from(out.len()).expect("more than 4G cells");
+    let empty = Row { start: 0, end: 0, base: NEG_INFINITY };
+    let r2 = if len >= 2 { s.rows[len - 2] } else { empty };
+    let r1 = s.rows[len - 1];
+    out.extend_from_slice(&[
+        Cell { col: s.first[len - 1] as u32, m: r2.base },
+        Cell { col: (r2.end - r2.start) as u32, m: r1.base },
+        Cell { col: (r1.end - r1.start) as u32, m: 0 },
+    ]);
+    out.extend_from_slice(&s.cells[r2.start..r2.end]);
+    out.extend_from_slice(&s.cells[r1.start..r1.end]);
+    at
+}
+
+/// The cells of a kept state at `at` in `cells` (header and rows).
+fn kept_cells(cells: &[Cell], at: u32) -> &[Cell] {
+    let at = at as usize;
+    let n = KEPT_HEADER + cells[at + 1].col as usize + cells[at + 2].col as usize;
+    &cells[at..at + n]
+}
+
+/// Copies the kept state at `at` in `from` to the end of `to`; returns its new offset.
+pub(crate) fn copy_kept(from: &[Cell], at: u32, to: &mut Vec<Cell>) -> u32 {
+    let new = u32::try_from(to.len()).expect("more than 4G cells");
+    to.extend_from_slice(kept_cells(from, at));
+    new
 }
 
 /// (M, P) of a computed row at column `col` (which is after the row's first column).
@@ -684,6 +816,38 @@ mod tests {
         #[test]
         fn equals_fresh_skim_matcher(c in text(), p in pattern()) {
             prop_assert_eq!(ours(&c, &p), reference(&c, &p));
+        }
+
+        #[test]
+        fn extending_kept_rows_equals_skim(
+            c in long_text(),
+            p in "[abcxA -]{2,9}",
+            cuts in proptest::collection::vec(1usize..9, 1..4),
+            ci in any::<bool>(),
+        ) {
+            // Score a prefix keeping rows, then extend it in steps to the whole pattern.
+            let cs = !ci && is_case_sensitive(&p);
+            let mut cuts: Vec<usize> = cuts.into_iter().filter(|&k| k < p.len()).collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            cuts.push(p.len());
+            let expected = if ci {
+                SkimMatcherV2::default().ignore_case().fuzzy_match(&c, &p)
+            } else {
+                reference(&c, &p)
+            };
+            let mut s = Scratch::default();
+            let first = Pattern::new(&p[..cuts[0]], cs);
+            let mut cells = Vec::new();
+            let mut state = first.score_ascii_kept(c.as_bytes(), &mut s, &mut cells);
+            prop_assert_eq!(state.map(|x| x.0), first.score_ascii(c.as_bytes(), &mut s));
+            for w in cuts.windows(2) {
+                let Some((_, at)) = state else { break };
+                let mut out = vec![Cell { col: 7, m: 7 }]; // not at offset 0
+                state = Pattern::new(&p[..w[1]], cs).extend_ascii(c.as_bytes(), w[0], &cells, at, &mut s, &mut out);
+                cells = out;
+            }
+            prop_assert_eq!(state.map(|x| x.0), expected);
         }
 
         #[test]

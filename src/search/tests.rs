@@ -201,6 +201,21 @@ fn appended_items_are_searched_with_the_previous_result() {
 }
 
 #[test]
+fn typing_on_after_reordered_terms() {
+    // The same terms in another order: the result keeps the scores but has no state for
+    // the new last term, which typing on must not rely on.
+    let ix = index(&[("Brief News", "简讯", 0), ("News in Brief", "简明新闻", 1), ("Breve", "", 2)]);
+    let mut prev: Option<Hits> = None;
+    for q in ["brie news", "news brie", "news brief", "news brief i", "news brief in"] {
+        let q = Query::parse(q);
+        let got = ix.search(&q, prev.as_ref(), &|| false).unwrap();
+        assert_eq!(got, ix.search(&q, None, &|| false).unwrap(), "{}", q.as_str());
+        assert!(!got.hits.is_empty(), "{}", q.as_str());
+        prev = Some(got);
+    }
+}
+
+#[test]
 fn worker_delivers_the_newest_result_and_notifies() {
     let (tx, rx) = mpsc::channel();
     let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
@@ -319,6 +334,49 @@ proptest! {
         }
         let within = ix.search(&new, Some(&prev), &|| false).unwrap();
         prop_assert_eq!(within, full);
+    }
+
+    #[test]
+    fn typing_on_equals_full_search(
+        items in proptest::collection::vec((title(), title()), 0..40),
+        words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "xiang", "xxx", "tupian", "tp", "brief", "news", "Brie", "bn", "'ne", "^b", "!x",
+                "|", "湘乡", "pian$", "abc", "aBc", "nx", "Xi", "a", "q",
+            ]),
+            1..5,
+        ),
+        late in proptest::collection::vec((title(), title()), 0..6),
+        backspace in any::<proptest::sample::Index>(),
+    ) {
+        // Titles with the words (and their Chinese) in them, so most keystrokes have hits.
+        let mut items = items;
+        items.push(("Brief News".into(), "简讯".into()));
+        items.push(("Xiangxiang County".into(), "湘乡县图片".into()));
+        items.push(("abc ABC aBc".into(), "x湘乡 tupian".into()));
+        let mut ix = small_index(&items);
+        let typed = words.join(" ");
+        let chars: Vec<char> = typed.chars().collect();
+        // Type the query one character at a time, as the worker searches it: within the
+        // previous result; new items arrive half way; one backspace somewhere.
+        let undo = backspace.index(chars.len() + 1);
+        let mut seq: Vec<String> = (1..=chars.len()).map(|k| chars[..k].iter().collect()).collect();
+        if undo > 0 && undo < chars.len() {
+            seq.insert(undo, chars[..undo - 1].iter().collect());
+        }
+        let mut prev: Option<Hits> = None;
+        for (k, q) in seq.iter().enumerate() {
+            if k == seq.len() / 2 {
+                for (i, (en, zh)) in late.iter().enumerate() {
+                    ix.push(en, zh, i as u64 % 5);
+                }
+            }
+            let q = Query::parse(q);
+            let got = ix.search(&q, prev.as_ref(), &|| false).unwrap();
+            let full = ix.search(&q, None, &|| false).unwrap();
+            prop_assert_eq!(&got, &full, "query {:?} after {:?}", q.as_str(), prev.as_ref().map(|p| p.query.clone()));
+            prev = Some(got);
+        }
     }
 
     #[test]
