@@ -5,6 +5,8 @@
 //! and the reader opens it. Also: the parser's property tests, and regression inputs (where
 //! the fuzzer's minimised crashers go; see `fuzz/README.md`).
 
+mod common;
+
 use diglot::app::{App, Msg};
 use diglot::corpus::{self, looks_like_article, parse_bytes, Article, Parsed, Severity};
 use diglot::layout::{self, View};
@@ -12,7 +14,7 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -549,71 +551,24 @@ fn key(c: char) -> crossterm::event::Event {
 /// not block it), shows the count, and quits on `q`.
 #[test]
 fn the_tui_opens_the_bad_collection() {
-    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let dir = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     write_collection(dir.path());
     std::fs::remove_dir_all(dir.path().join("big")).unwrap();
     let expected = corpus::load_paths(&[dir.path().to_path_buf()]).articles.len();
 
-    let pair = native_pty_system()
-        .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
-        .expect("a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_diglot"));
-    cmd.arg(dir.path());
-    cmd.env("HOME", home.path());
+    let mut env = vec![("HOME".into(), home.path().as_os_str().to_owned())];
     for v in ["XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"] {
-        cmd.env(v, home.path());
+        env.push((v.into(), home.path().as_os_str().to_owned()));
     }
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn diglot");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut writer = pair.master.take_writer().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut b = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut b) {
-            if n == 0 || tx.send(b[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut parser = vt100::Parser::new(30, 100, 0);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = common::pty::Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 100, 30);
     let want = format!("{expected} articles");
-    let mut answered = 0;
-    let mut raw = Vec::new();
-    loop {
-        if let Ok(bytes) = rx.recv_timeout(Duration::from_millis(50)) {
-            raw.extend_from_slice(&bytes);
-            parser.process(&bytes);
-        }
-        // answer cursor-position requests, as a terminal does
-        let asks = raw.windows(4).filter(|w| w == b"\x1b[6n").count();
-        while answered < asks {
-            writer.write_all(b"\x1b[1;1R").unwrap();
-            answered += 1;
-        }
-        let screen = parser.screen().contents();
-        if screen.contains(&want) && !screen.contains("loading") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the reader did not show `{want}`:\n{screen}");
-    }
-    let screen = parser.screen().contents();
+    tui.wait_status(&want, |s| s.contains(&want) && !s.contains("loading"));
+    let screen = tui.screen();
     assert!(screen.contains("A Good Article") || screen.contains("中文标题"), "{screen}");
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "diglot did not quit on q");
-        while rx.try_recv().is_ok() {}
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    tui.send(b"q");
+    let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
 }
 

@@ -5,23 +5,10 @@
 
 mod common;
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-
-/// How long any one expected thing may take to show up.
-const DEADLINE: Duration = Duration::from_secs(20);
-/// How often the screen is looked at while waiting.
-const POLL: Duration = Duration::from_millis(50);
+use common::pty::Tui;
 
 const ENTER_ALT: &[u8] = b"\x1b[?1049h";
 const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
-/// "Where is the cursor?" (DSR): a terminal must answer it; crossterm asks on start.
-const DSR: &[u8] = b"\x1b[6n";
 
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
@@ -29,194 +16,6 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn find_first(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The screen and everything the program wrote, shared with the thread reading the pty.
-struct Shared {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-}
-
-/// `diglot` running in a pseudo-terminal.
-struct Tui {
-    shared: Arc<Mutex<Shared>>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    master: Box<dyn MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    eof: Arc<AtomicBool>,
-    reader: Option<JoinHandle<()>>,
-    _home: tempfile::TempDir,
-}
-
-impl Tui {
-    /// Starts `diglot ARGS` at `cols`x`rows`, with HOME and the XDG folders in a fresh
-    /// temporary folder so nothing of the user's is read or written.
-    fn spawn(args: &[&Path], cols: u16, rows: u16) -> Tui {
-        let home = common::tempdir();
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_diglot"));
-        for a in args {
-            cmd.arg(a.as_os_str());
-        }
-        cmd.cwd(home.path());
-        cmd.env("HOME", home.path());
-        for (var, sub) in [
-            ("XDG_CONFIG_HOME", "config"),
-            ("XDG_DATA_HOME", "data"),
-            ("XDG_STATE_HOME", "state"),
-            ("XDG_CACHE_HOME", "cache"),
-        ] {
-            let dir = home.path().join(sub);
-            std::fs::create_dir_all(&dir).unwrap();
-            cmd.env(var, dir);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env_remove("NO_COLOR");
-        let child = pair.slave.spawn_command(cmd).expect("spawn diglot");
-        // the child holds the terminal now: without this, reading never sees the end
-        drop(pair.slave);
-
-        let shared =
-            Arc::new(Mutex::new(Shared { parser: vt100::Parser::new(rows, cols, 0), raw: Vec::new() }));
-        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
-            Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
-        let eof = Arc::new(AtomicBool::new(false));
-        let mut input = pair.master.try_clone_reader().expect("pty reader");
-        let reader = {
-            let (shared, writer, eof) = (shared.clone(), writer.clone(), eof.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                loop {
-                    match input.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            let mut s = shared.lock().unwrap();
-                            let from = s.raw.len().saturating_sub(DSR.len() - 1);
-                            s.raw.extend_from_slice(&buf[..n]);
-                            s.parser.process(&buf[..n]);
-                            // answer each cursor-position request as a terminal does
-                            let asks = s.raw[from..].windows(DSR.len()).filter(|w| *w == DSR).count();
-                            if asks > 0 {
-                                let (row, col) = s.parser.screen().cursor_position();
-                                drop(s);
-                                let answer = format!("\x1b[{};{}R", row + 1, col + 1);
-                                let mut w = writer.lock().unwrap();
-                                for _ in 0..asks {
-                                    let _ = w.write_all(answer.as_bytes());
-                                }
-                                let _ = w.flush();
-                            }
-                        }
-                    }
-                }
-                eof.store(true, Ordering::SeqCst);
-            })
-        };
-        Tui { shared, writer, master: pair.master, child, eof, reader: Some(reader), _home: home }
-    }
-
-    fn send(&self, bytes: &[u8]) {
-        let mut w = self.writer.lock().unwrap();
-        w.write_all(bytes).expect("write to the pty");
-        w.flush().unwrap();
-    }
-
-    /// The screen as text, one line per row.
-    fn screen(&self) -> String {
-        self.shared.lock().unwrap().parser.screen().contents()
-    }
-
-    fn rows(&self) -> Vec<String> {
-        let s = self.shared.lock().unwrap();
-        let (_, cols) = s.parser.screen().size();
-        s.parser.screen().rows(0, cols).collect()
-    }
-
-    fn last_row(&self) -> String {
-        self.rows().pop().unwrap_or_default()
-    }
-
-    /// Waits until `cond` holds on the screen's rows; panics with the screen after the deadline.
-    fn wait_for(&mut self, what: &str, cond: impl Fn(&[String]) -> bool) {
-        let start = Instant::now();
-        loop {
-            let rows = self.rows();
-            if cond(&rows) {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                // drained: the last output may still be on its way
-                std::thread::sleep(POLL);
-                if cond(&self.rows()) {
-                    return;
-                }
-                panic!("diglot exited ({status:?}) while waiting for {what}; screen:\n{}", self.screen());
-            }
-            if start.elapsed() > DEADLINE {
-                panic!("timed out after {DEADLINE:?} waiting for {what}; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_text(&mut self, text: &str) {
-        let t = text.to_string();
-        self.wait_for(&format!("{text:?} on screen"), move |rows| rows.iter().any(|r| r.contains(&t)));
-    }
-
-    fn wait_status(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
-        self.wait_for(&format!("the status bar to show {what}"), move |rows| {
-            rows.last().is_some_and(|r| cond(r))
-        });
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        let mut s = self.shared.lock().unwrap();
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
-        s.parser.screen_mut().set_size(rows, cols);
-    }
-
-    /// Waits for the process to end and the last of its output to be read; returns its status.
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait for diglot") {
-                break status;
-            }
-            if start.elapsed() > DEADLINE {
-                let _ = self.child.kill();
-                panic!("diglot did not exit after {DEADLINE:?}; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(POLL);
-        };
-        let start = Instant::now();
-        while !self.eof.load(Ordering::SeqCst) && start.elapsed() < DEADLINE {
-            std::thread::sleep(POLL);
-        }
-        if self.eof.load(Ordering::SeqCst) {
-            if let Some(h) = self.reader.take() {
-                h.join().unwrap();
-            }
-        }
-        status
-    }
-
-    fn raw(&self) -> Vec<u8> {
-        self.shared.lock().unwrap().raw.clone()
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 /// The status bar's words (split on anything that is not a letter, digit or `/`).
@@ -260,8 +59,7 @@ fn assert_terminal_restored(tui: &Tui) {
         }
     }
     assert!(printable.is_empty(), "text drawn after leaving the alternate screen: {tail:?}");
-    let s = tui.shared.lock().unwrap();
-    assert!(!s.parser.screen().alternate_screen(), "still on the alternate screen");
+    assert!(!tui.on_alternate_screen(), "still on the alternate screen");
 }
 
 #[test]

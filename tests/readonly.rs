@@ -4,16 +4,18 @@
 //! collection is even opened for writing; and a read-only collection (files 0444, folders
 //! 0555, read by a user who cannot write them) works.
 
+mod common;
+
+use common::pty::Tui;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Msg};
 use diglot::corpus;
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::ffi::OsString;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn article(title: &str, date: &str, glossary: bool) -> String {
     let gloss = if glossary { "**Named Entities**\n\n人民日报\tRénmín Rìbào\n\n" } else { "" };
@@ -166,81 +168,21 @@ fn in_process_session(dir: &Path) {
 /// The real reader in a pseudo-terminal, started by `program ARGS`: waits for the list, types
 /// `keys` (each given time to be seen), quits with `q` and waits for the exit.
 fn tui_session(program: &str, args: &[&std::ffi::OsStr], home: &Path, keys: &[&[u8]]) {
-    let pair = native_pty_system()
-        .openpty(PtySize { rows: 30, cols: 110, pixel_width: 0, pixel_height: 0 })
-        .expect("a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(program);
-    for a in args {
-        cmd.arg(a);
-    }
-    for (k, v) in env_for(home) {
-        cmd.env(k, v);
-    }
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("PAGER", "true");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut writer = pair.master.take_writer().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut b = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut b) {
-            if n == 0 || tx.send(b[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut parser = vt100::Parser::new(30, 110, 0);
-    let mut raw = Vec::new();
-    let mut answered = 0;
-    // pumps output, answering cursor-position requests, until `until` holds or time is up
-    let mut pump = |until: &dyn Fn(&str) -> bool, limit: Duration, w: &mut Box<dyn Write + Send>| -> String {
-        let end = Instant::now() + limit;
-        loop {
-            if let Ok(b) = rx.recv_timeout(Duration::from_millis(20)) {
-                raw.extend_from_slice(&b);
-                parser.process(&b);
-            }
-            let asks = raw.windows(4).filter(|x| x == b"\x1b[6n").count();
-            while answered < asks {
-                let _ = w.write_all(b"\x1b[1;1R");
-                answered += 1;
-            }
-            let screen = parser.screen().contents();
-            if until(&screen) || Instant::now() > end {
-                return screen;
-            }
-        }
-    };
-    let screen = pump(
-        &|s: &str| s.contains("articles") && !s.contains("loading"),
-        Duration::from_secs(30),
-        &mut writer,
-    );
-    assert!(screen.contains("articles"), "the reader did not start:\n{screen}");
+    let mut env: Vec<(OsString, OsString)> =
+        env_for(home).into_iter().map(|(k, v)| (k.into(), v.into_os_string())).collect();
+    env.push(("PAGER".into(), "true".into()));
+    let mut tui = Tui::spawn_with(program.as_ref(), args, &env, 110, 30);
+    tui.wait_status("the article count", |s| s.contains("articles") && !s.contains("loading"));
     for k in keys {
-        writer.write_all(k).unwrap();
-        writer.flush().unwrap();
-        pump(&|_| false, Duration::from_millis(60), &mut writer);
+        tui.send(k);
+        std::thread::sleep(Duration::from_millis(60));
     }
     // Esc closes whatever is open (alone: Esc followed at once by q reads as Alt-q)
     for k in [&b"\x1b"[..], b"\x1b", b"q"] {
-        writer.write_all(k).unwrap();
-        writer.flush().unwrap();
-        pump(&|_| false, Duration::from_millis(150), &mut writer);
+        tui.send(k);
+        std::thread::sleep(Duration::from_millis(150));
     }
-    let end = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > end {
-            let _ = child.kill();
-            panic!("the reader did not quit:\n{}", pump(&|_| true, Duration::ZERO, &mut writer));
-        }
-        pump(&|_| true, Duration::from_millis(20), &mut writer);
-    };
+    let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
 }
 

@@ -2,6 +2,8 @@
 //! folder (the tests never read /work/shared), and turning a ratatui buffer into text.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
