@@ -550,56 +550,7 @@ impl Index {
     }
 }
 
-/// Writes `file` atomically: `fill` writes a temporary file in the same folder, which is
-/// synced to disk and renamed over `file`; the folder is synced too. On any failure the
-/// temporary file is removed and `file` is left as it was.
-pub fn write_atomic(file: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        fill(&mut f)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, file)?;
-        #[cfg(unix)]
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    } else {
-        remove_stale_temps(dir, &name);
-    }
-    result
-}
-
-/// Removes temporary files of `name` left by writers that were killed (older than a minute).
-fn remove_stale_temps(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let n = e.file_name();
-        let n = n.to_string_lossy();
-        if n.starts_with(&prefix) && n.ends_with(".tmp") {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|d| d.as_secs() > 60);
-            if old {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
-}
+pub use crate::fsutil::write_atomic;
 
 /// The user's cache folder for diglot: `$XDG_CACHE_HOME/diglot` (else `~/.cache/diglot` on
 /// Linux, the platform's cache folder elsewhere). `None` when there is no home.
