@@ -147,7 +147,7 @@ pub enum ReadError {
     #[error("not a regular file")]
     NotRegular,
     /// Larger than the limit.
-    #[error("file is larger than {limit} bytes ({size} bytes); not read")]
+    #[error("file is larger than {} ({size} bytes); not read", human(*limit))]
     TooLarge {
         /// The file's size.
         size: u64,
@@ -162,6 +162,15 @@ impl From<ReadError> for io::Error {
             ReadError::Io(e) => e,
             other => io::Error::other(other.to_string()),
         }
+    }
+}
+
+/// A size limit for messages: `1 MiB`, `256 MiB`, else bytes.
+fn human(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -188,6 +197,14 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 
 /// [`read_regular`] of a file already opened.
 pub fn read_opened(f: File, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    read_opened_into(f, limit, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_regular`] of a file already opened, appended to `buf` (a buffer reused over many
+/// files); gives the file's metadata as it was when read.
+pub fn read_opened_into(f: File, limit: u64, buf: &mut Vec<u8>) -> Result<fs::Metadata, ReadError> {
     let meta = f.metadata()?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
@@ -195,12 +212,15 @@ pub fn read_opened(f: File, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(ReadError::TooLarge { size: meta.len(), limit });
     }
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    f.take(limit + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > limit {
-        return Err(ReadError::TooLarge { size: buf.len() as u64, limit });
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    let start = buf.len();
+    f.take(limit + 1).read_to_end(buf)?;
+    if (buf.len() - start) as u64 > limit {
+        let size = (buf.len() - start) as u64;
+        buf.truncate(start);
+        return Err(ReadError::TooLarge { size, limit });
     }
-    Ok(buf)
+    Ok(meta)
 }
 
 #[cfg(test)]
