@@ -216,12 +216,6 @@ impl Stamp {
             Stamp { size: m.len(), mtime_ns, ctime_ns: 0, ino: 0 }
         }
     }
-
-    /// The later of the modification and change times: a change at or after the index's
-    /// start could hide in the clock tick.
-    pub fn latest_ns(&self) -> i128 {
-        self.mtime_ns.max(self.ctime_ns)
-    }
 }
 
 /// One file of the collection.
@@ -478,7 +472,7 @@ impl Index {
     /// Whether an entry can be used for a file whose stamp is now `now`: same size, times and
     /// inode, and not modified so close to the index's making that a change could hide in the tick.
     pub fn fresh(&self, entry: &Entry, now: Stamp) -> bool {
-        entry.stamp == now && entry.stamp.latest_ns() < self.started_ns - RACY_NS
+        entry.stamp == now && entry.stamp.mtime_ns < self.started_ns - RACY_NS
     }
 
     /// The index as bytes: header, then the payload.
