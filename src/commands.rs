@@ -187,15 +187,15 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
 
 fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::Bead>), CmdError> {
     let path = resolve(article, paths)?;
-    let bytes =
-        corpus::read_source(&path).map_err(|e| CmdError::Article(format!("cannot read {}: {e}", shown(&path))))?;
+    let bytes = corpus::read_source(&path)
+        .map_err(|e| CmdError::Article(format!("cannot read {}: {e}", shown(&path))))?;
     match corpus::parse_bytes(&path, &bytes) {
         corpus::Parsed::Article(a) => {
             let beads = align_article(&a);
             Ok((*a, beads))
         }
         corpus::Parsed::NotArticle(why) => {
-            Err(CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(&why))))
+            Err(CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(why))))
         }
     }
 }

@@ -121,6 +121,10 @@ impl Lock {
     /// holder to release it. The lock file is never removed (removing it would let two
     /// processes hold "the" lock on two different files).
     pub fn acquire(path: &Path) -> io::Result<Lock> {
+        Lock::take(path).map_err(|e| io::Error::new(e.kind(), format!("lock file {}: {e}", path.display())))
+    }
+
+    fn take(path: &Path) -> io::Result<Lock> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }

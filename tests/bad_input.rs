@@ -743,6 +743,7 @@ fn regressions() {
 #[cfg(target_os = "linux")]
 #[test]
 #[allow(unsafe_code)] // wait4: the peak memory of this one child
+#[allow(clippy::zombie_processes)] // reaped by wait4
 fn a_file_over_the_limit_is_refused_before_it_is_read() {
     use std::io::Write;
     let home = common::tempdir();

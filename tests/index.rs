@@ -478,10 +478,7 @@ fn the_cache_folder_is_cleaned_by_last_use() {
         .filter(|n| n.starts_with("index-"))
         .collect();
     left.sort();
-    let want: Vec<String> = [0u32, 1, 2, 3]
-        .iter()
-        .map(|k| format!("index-{k:016x}.bin"))
-        .collect();
+    let want: Vec<String> = [0u32, 1, 2, 3].iter().map(|k| format!("index-{k:016x}.bin")).collect();
     // five kept: 3 (now), 0 (now), 1, 2 and 4 (days ago)
     let mut want = want;
     want.push(format!("index-{:016x}.bin", 4));
@@ -493,9 +490,9 @@ fn the_cache_folder_is_cleaned_by_last_use() {
     // and pushes out the others
     fs::write(name(99), vec![0u8; 1 << 20]).unwrap();
     index::record_use_at(&name(99), now + 1, policy).unwrap();
-    let left = fs::read_dir(&cache).unwrap().filter(|e| {
-        e.as_ref().unwrap().file_name().to_string_lossy().starts_with("index-")
-    });
+    let left = fs::read_dir(&cache)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("index-"));
     assert_eq!(left.count(), 1, "only the index in use is left");
     assert!(name(99).exists());
     // 31 days of not using anything else: a run on another collection removes it

@@ -243,8 +243,12 @@ fn child_reader() {
         if i < SHARED / 2 {
             s.set_read(&shared_article(2 * i + id), false);
         }
-        let resume =
-            Resume { article: reader_article(id, i).to_string_lossy().into_owned(), block: i as usize, offset: 0, view: View::Both };
+        let resume = Resume {
+            article: reader_article(id, i).to_string_lossy().into_owned(),
+            block: i as usize,
+            offset: 0,
+            view: View::Both,
+        };
         s.set_resume(&format!("collection{id}"), resume);
         pause();
         s.save(&dir).unwrap();
@@ -267,7 +271,10 @@ fn two_readers_lose_nothing() {
             .map(|id| {
                 Command::new(&exe)
                     .args(["child_reader", "--exact", "--test-threads", "1"])
-                    .env(READER_ENV, format!("{id};{};{}", round * 2 + u64::from(id) + 1, dir.path().display()))
+                    .env(
+                        READER_ENV,
+                        format!("{id};{};{}", round * 2 + u64::from(id) + 1, dir.path().display()),
+                    )
                     .stdout(std::process::Stdio::null())
                     .stderr(std::process::Stdio::piped())
                     .spawn()

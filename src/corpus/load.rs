@@ -285,9 +285,9 @@ fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
             let Some(me) = &canon[k] else { return false };
             canon.iter().enumerate().any(|(j, other)| {
                 j != k
-                    && other.as_ref().is_some_and(|o| {
-                        (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o))
-                    })
+                    && other
+                        .as_ref()
+                        .is_some_and(|o| (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o)))
             })
         })
         .collect()
