@@ -251,7 +251,7 @@ impl State {
 
     /// Whether the article at `path` has been read.
     pub fn is_read(&self, path: &Path) -> bool {
-        self.data.read.contains(&article_key(path))
+        !self.data.read.is_empty() && self.data.read.contains(&article_key(path))
     }
 
     /// Marks the article read or unread.
@@ -270,7 +270,7 @@ impl State {
 
     /// Whether the article at `path` is bookmarked.
     pub fn is_bookmarked(&self, path: &Path) -> bool {
-        self.data.bookmarks.contains(&article_key(path))
+        !self.data.bookmarks.is_empty() && self.data.bookmarks.contains(&article_key(path))
     }
 
     /// Toggles the bookmark; returns whether the article is now bookmarked.
