@@ -389,6 +389,9 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "diglot").map(|d| d.config_dir().join(FILE_NAME))
 }
 
+/// A config file larger than this is refused before it is read (the default one is ~4 KB).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 impl Config {
     /// Loads the configuration: from `path` when given (it must exist), else from
     /// [`default_path`] (a missing file there means the defaults).
@@ -400,7 +403,8 @@ impl Config {
                 None => return Ok(Config::default()),
             },
         };
-        match std::fs::read(&path) {
+        // type and size looked at before reading: `/dev/zero` would never end, a FIFO would block
+        match crate::fsutil::read_regular(&path, MAX_CONFIG_BYTES).map_err(io::Error::from) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
                     path: path.clone(),

@@ -143,8 +143,9 @@ fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
                 let Ok(e) = entry else { return ignore::WalkState::Continue };
                 if e.file_type().is_some_and(|t| t.is_file()) {
                     buf.clear();
-                    let read = std::fs::File::open(e.path())
-                        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
+                    let read = crate::fsutil::open_read(e.path()).map_err(Into::into).and_then(|f| {
+                        crate::fsutil::read_opened_into(f, corpus::load::MAX_FILE_BYTES, &mut buf)
+                    });
                     if read.is_ok() {
                         if let Some(h) = check(e.path(), &buf, &mut low) {
                             finder_hits.lock().unwrap_or_else(|e| e.into_inner()).push(h);

@@ -167,7 +167,8 @@ fn event_loop(
         }
     }
     stop.store(true, Ordering::Relaxed);
-    Ok(())
+    // a save that fails on quit is said on stderr with a non-zero exit (diglot::main)
+    app.save_now().map_err(|e| io::Error::other(format!("could not save the reading state: {e}")))
 }
 
 /// Suspends the TUI, shows the article in `$PAGER` (default `less`), and comes back.

@@ -736,3 +736,44 @@ fn regressions() {
         }
     }
 }
+
+/// Issue 12, item 9: a file over the 256 MiB limit is refused from its size (`fstat` of the
+/// opened file), before any of it is read: the peak memory of `check` on a 300 MB (sparse)
+/// article stays small, and the message names the file and the limit.
+#[cfg(target_os = "linux")]
+#[test]
+#[allow(unsafe_code)] // wait4: the peak memory of this one child
+#[allow(clippy::zombie_processes)] // reaped by wait4
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    use std::io::Write;
+    let home = common::tempdir();
+    let dir = home.path().join("big");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("small.md"), article("Small", "1960-01-02")).unwrap();
+    let mut f = std::fs::File::create(dir.join("huge.md")).unwrap();
+    f.write_all(article("Huge", "1960-01-03").as_bytes()).unwrap();
+    f.set_len(300 << 20).unwrap(); // sparse: no disk used
+    drop(f);
+    for sub in ["check", "list"] {
+        let child = Command::new(env!("CARGO_BIN_EXE_diglot"))
+            .args([std::ffi::OsStr::new(sub), dir.as_os_str()])
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is a valid value; wait4 fills it for this child only.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+        assert_eq!(pid, child.id() as libc::pid_t);
+        let peak_mb = usage.ru_maxrss / 1024; // KiB on Linux
+        assert!(peak_mb < 128, "{sub}: peak RSS {peak_mb} MB: the file was read before being refused");
+    }
+    let (out, _, code) = diglot(&["check".as_ref(), dir.as_os_str()], home.path(), Duration::from_secs(30));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("huge.md") && out.contains("larger than 256 MiB"), "{out}");
+}

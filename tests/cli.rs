@@ -603,3 +603,169 @@ fn closed_stdout_is_not_an_error_for_json() {
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     assert!(out.status.success(), "{:?}", out.status);
 }
+
+// --- faults (issue 12) ----------------------------------------------------------------------
+
+/// Runs diglot in the collection's folder with the XDG folders and HOME inside it, stdout to
+/// `stdout`, giving up (and failing) after 20 s: nothing may block.
+fn run_to(c: &Collection, args: &[&OsStr], stdout: Stdio) -> Output {
+    let home = c.tmp.path().join("home");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diglot"))
+        .args(args)
+        .current_dir(c.tmp.path())
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run diglot");
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("diglot {args:?} did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn os(args: &[&str]) -> Vec<&'static OsStr> {
+    args.iter().map(|a| OsStr::new(Box::leak(a.to_string().into_boxed_str()))).collect()
+}
+
+/// Item 8: output that cannot be written (a full disk) is an error, exit 2 with a message,
+/// never a panic and never a success.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_disk_exits_2_with_a_message() {
+    let c = collection();
+    let root = c.root.display().to_string();
+    for args in [
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["completions", "powershell"],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["--print-default-config"],
+        vec!["man"],
+        vec!["list", &root],
+        vec!["list", "--json", &root],
+    ] {
+        let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = run_to(&c, &os(&args), Stdio::from(full));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot write") && err.contains("No space"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// Item 7: a config that is not a regular file or is too large is refused before it is read.
+#[cfg(unix)]
+#[test]
+fn config_that_is_not_a_regular_file_or_too_large_is_refused() {
+    let c = Collection::new();
+    let fifo = c.tmp.path().join("fifo.toml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let big = c.tmp.path().join("big.toml");
+    fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
+    for (config, want) in [
+        ("/dev/zero", "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        (c.tmp.path().to_str().unwrap(), "not a regular file"),
+        (big.to_str().unwrap(), "larger than 1 MiB"),
+    ] {
+        let out = run_to(&c, &os(&["--config", config]), Stdio::piped());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+        assert!(err.contains(want) && err.contains(config), "{config}: {err}");
+    }
+}
+
+/// Item 17: `show` says what is wrong with what it was given.
+#[cfg(unix)]
+#[test]
+fn show_names_what_is_not_an_article_file() {
+    let c = collection();
+    let fifo = c.root.join("fifo.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let folder = c.root.join("a");
+    for (what, want) in [
+        (folder.to_str().unwrap(), "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+    ] {
+        let out = run_to(&c, &os(&["show", what]), Stdio::piped());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains(want) && err.contains(what), "{what}: {err}");
+        assert!(!err.contains("no such"), "{what}: {err}");
+    }
+    let readme = c.path("README.md");
+    let out = run_to(&c, &os(&["show", &readme]), Stdio::piped());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not an article") && err.contains("README.md"), "{err}");
+    assert!(!err.contains("no longer"), "{err}");
+}
+
+/// Item 17: the same folder twice, typed two ways, or a folder and one inside it: each
+/// article listed once.
+#[test]
+fn overlapping_paths_list_each_article_once() {
+    let c = collection();
+    let once = run_to(&c, &os(&["list", &c.path("")]), Stdio::piped());
+    assert!(once.status.success());
+    let once = stdout(&once);
+    assert_eq!(once.lines().count(), LIST.len());
+    let dotted = format!("{}/a/../b/..", c.root.display());
+    for args in [
+        vec!["list".to_string(), c.path(""), c.path("")],
+        vec!["list".to_string(), c.path(""), dotted],
+        vec!["list".to_string(), c.path("b"), c.path("")],
+        vec!["list".to_string(), c.path(""), c.path("a"), c.path("a/standard.md")],
+    ] {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run_to(&c, &os(&a), Stdio::piped());
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(stdout(&out).lines().count(), LIST.len(), "{args:?}:\n{}", stdout(&out));
+    }
+}
+
+/// Item 14: a file name that is not UTF-8 gives valid JSON everywhere, the path written
+/// lossily and flagged.
+#[cfg(target_os = "linux")]
+#[test]
+fn json_output_is_valid_for_file_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let c = Collection::new();
+    let name = OsStr::from_bytes(b"bad\xff\xfename.md");
+    fs::write(c.root.join(name), fixture!("standard.md")).unwrap();
+    let root = c.path("");
+    let checks: Vec<(Vec<&OsStr>, bool)> = vec![
+        (os(&["list", "--json", &root]), true),
+        (os(&["search", "--json", "Irrigation", &root]), true),
+        (os(&["search", "--full-text", "--json", "Qingfeng", &root]), true),
+        // ARTICLE is text: the file by its position in the list
+        (os(&["show", "--format", "json", "1", &root]), false),
+    ];
+    for (args, array) in checks {
+        let out = run_to(&c, &args, Stdio::piped());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        let item = if array { v.as_array().unwrap().first().cloned().unwrap() } else { v };
+        let meta = if item.get("path").is_some() { item } else { item["meta"].clone() };
+        assert_eq!(meta["path_lossy"], true, "{args:?}: {meta}");
+        assert!(meta["path"].as_str().unwrap().ends_with("bad\u{fffd}\u{fffd}name.md"), "{meta}");
+    }
+    // a good name has no flag
+    let good = c.add("good.md", fixture!("standard.md"));
+    let out = run_to(&c, &os(&["list", "--json", good.to_str().unwrap()]), Stdio::piped());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v[0].get("path_lossy").is_none(), "{v}");
+}

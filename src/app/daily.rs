@@ -145,6 +145,15 @@ impl App {
         }
     }
 
+    /// Remembers the article and position shown and saves now, for the end of a session (and
+    /// on a signal): the failure is given back for the terminal loop to report (a status bar
+    /// that is about to vanish cannot say it). Cheap when nothing changed.
+    pub fn save_now(&mut self) -> std::io::Result<()> {
+        self.remember_position();
+        let Some(dir) = &self.state_dir else { return Ok(()) };
+        self.state.save_if_dirty(dir).map(|_| ())
+    }
+
     /// Remembers the article and position shown, and saves.
     pub fn remember(&mut self) {
         self.remember_position();

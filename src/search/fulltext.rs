@@ -156,7 +156,7 @@ pub fn scan_files(
                 stop.store(true, Ordering::Relaxed);
                 return None;
             }
-            Some(match std::fs::read(path) {
+            Some(match crate::fsutil::read_regular(path, crate::corpus::load::MAX_FILE_BYTES) {
                 Err(_) => Outcome::Unreadable(index),
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
