@@ -37,6 +37,9 @@ pub enum Msg {
     LoadDone,
     /// The search worker has a result.
     SearchReady,
+    /// A signal (its number) that ends the reader: SIGTERM, SIGINT, SIGHUP, SIGQUIT. Quits as
+    /// `q` does, saving the state; the event loop then ends the process as the signal would.
+    Signal(i32),
 }
 
 /// The full-text search (Ctrl-f in the list): a phrase in every article's text.
@@ -523,6 +526,10 @@ impl App {
             Msg::SearchReady => {
                 let a = self.poll_search();
                 self.poll_fulltext() || a
+            }
+            Msg::Signal(_) => {
+                self.act(Action::Quit);
+                true
             }
         }
     }

@@ -59,7 +59,8 @@ fn main() -> ExitCode {
                 };
                 let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
                 return match diglot::tui::run(paths, cfg) {
-                    Ok(()) => ExitCode::SUCCESS,
+                    Ok(diglot::tui::Exit::Quit) => ExitCode::SUCCESS,
+                    Ok(diglot::tui::Exit::Signal(sig)) => diglot::tui::exit_for_signal(sig),
                     Err(e) => {
                         eprintln!("diglot: {e}");
                         ExitCode::from(2)
