@@ -286,6 +286,8 @@ pub struct App {
     pub date_prompt: Option<Prompt>,
     /// Terminal sequences to write (OSC 52 clipboard copies), drained by the front end.
     pub outbox: Vec<String>,
+    /// Inside tmux (`$TMUX` set), the tmux program copies go through; `None` outside tmux.
+    pub tmux: Option<String>,
     /// An article file to show in `$PAGER`, taken by the front end.
     pub pager: Option<PathBuf>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
@@ -344,6 +346,7 @@ impl App {
             sort: SortOrder::Date,
             date_prompt: None,
             outbox: Vec::new(),
+            tmux: std::env::var_os("TMUX").filter(|v| !v.is_empty()).map(|_| "tmux".to_string()),
             pager: None,
             fulltext: None,
             fulltext_tx,
