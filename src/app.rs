@@ -1165,7 +1165,8 @@ impl App {
             Some(s) => s.side_mut(),
             None => (&r.layout, &mut r.top),
         };
-        let row_of = |k: usize| f.hits.get(k).and_then(|(id, rg)| layout.row_of_text(*id, rg.start)).unwrap_or(0);
+        let row_of =
+            |k: usize| f.hits.get(k).and_then(|(id, rg)| layout.row_of_text(*id, rg.start)).unwrap_or(0);
         let (first, last) = (layout.row_of(*top), layout.row_of(*top) + h.max(1));
         let n = f.hits.len();
         // From the hit last jumped to while it is on screen (so `n` goes on through hits

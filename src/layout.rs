@@ -440,7 +440,8 @@ pub fn wrap_ranges(clean: &str, cols: usize) -> Vec<Range<usize>> {
             }
         };
         // a double-width character cannot be split: clip what still overflows
-        let shown = if width(l) > cols.max(1) { crate::text::truncate(l, cols.max(1)).len() } else { l.len() };
+        let shown =
+            if width(l) > cols.max(1) { crate::text::truncate(l, cols.max(1)).len() } else { l.len() };
         out.push(start..start + shown);
         cursor = start + l.len();
     }
@@ -734,7 +735,10 @@ mod tests {
     }
 
     fn seed() -> (Article, Vec<Bead>) {
-        let p = crate::corpus::seeds::paths().into_iter().find(|p| p.to_string_lossy().contains("000_018d")).unwrap();
+        let p = crate::corpus::seeds::paths()
+            .into_iter()
+            .find(|p| p.to_string_lossy().contains("000_018d"))
+            .unwrap();
         let text = String::from_utf8_lossy(crate::corpus::seeds::get(&p).unwrap()).into_owned();
         let a = parse(&p, &text);
         let beads = align_naive(a.en.len(), a.zh.len());
@@ -787,11 +791,16 @@ mod tests {
                         let text: String = segs.iter().map(|g| covered(&l, g)).collect();
                         assert_eq!(text.to_lowercase().replace(' ', ""), needle.replace(' ', ""));
                         if segs.len() > 1 {
-                            if zh { split_seen.0 = true } else { split_seen.1 = true }
+                            if zh {
+                                split_seen.0 = true
+                            } else {
+                                split_seen.1 = true
+                            }
                         }
                     }
                     // reading order
-                    let rows: Vec<usize> = hits.iter().map(|(id, r)| l.row_of_text(*id, r.start).unwrap()).collect();
+                    let rows: Vec<usize> =
+                        hits.iter().map(|(id, r)| l.row_of_text(*id, r.start).unwrap()).collect();
                     assert!(rows.windows(2).all(|w| w[0] <= w[1]), "{rows:?}");
                 }
             }

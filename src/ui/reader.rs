@@ -79,13 +79,7 @@ fn overlays(layout: &Layout, marks: &Marks) -> Vec<(Segment, Style)> {
 
 /// Draws the overlays of rows `top..top + height` of a layout drawn at `area`'s top, its
 /// columns at x `lx` (width `lmax`) and `rx` (width `rmax`).
-fn draw_overlays(
-    buf: &mut Buffer,
-    area: Rect,
-    top: usize,
-    cols: [(u16, usize); 2],
-    ov: &[(Segment, Style)],
-) {
+fn draw_overlays(buf: &mut Buffer, area: Rect, top: usize, cols: [(u16, usize); 2], ov: &[(Segment, Style)]) {
     for (g, style) in ov {
         if g.row < top || g.row >= top + usize::from(area.height) {
             continue;
@@ -155,7 +149,14 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         if rx < w {
             let max = (w - rx).min(rw);
             for (k, row) in rows(&split.zh, zh_top, area.height).map(|(_, r)| r).enumerate() {
-                cell(buf, area.x + rx as u16, area.y + k as u16, &row.left.text, max, style(pal, row.left.kind));
+                cell(
+                    buf,
+                    area.x + rx as u16,
+                    area.y + k as u16,
+                    &row.left.text,
+                    max,
+                    style(pal, row.left.kind),
+                );
             }
             let x = area.x + rx as u16;
             draw_overlays(buf, area, zh_top, [(x, max), (x, 0)], &overlays(&split.zh, zh_marks));
