@@ -641,20 +641,11 @@ impl App {
         let tx = self.fulltext_tx.clone();
         let notify = self.notify.0.clone();
         std::thread::spawn(move || {
-            use rayon::prelude::*;
-            let Some(finder) = crate::search::Phrase::new(&phrase, true) else { return };
-            let hits: Vec<(PathBuf, crate::search::FullTextHit)> = paths
-                .into_par_iter()
-                .filter_map(|p| {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return None;
-                    }
-                    let bytes = corpus::read_source(&p).ok()?;
-                    let hit = finder.find(&String::from_utf8_lossy(&bytes), 40)?;
-                    Some((p, hit))
-                })
-                .collect();
-            if !cancel.load(std::sync::atomic::Ordering::Relaxed) && tx.send((phrase, hits)).is_ok() {
+            let stop = || cancel.load(std::sync::atomic::Ordering::Relaxed);
+            let Some(scan) = crate::search::scan_files(&paths, &phrase, true, &stop) else { return };
+            let hits: Vec<(PathBuf, crate::search::FullTextHit)> =
+                scan.hits.into_iter().filter_map(|h| Some((paths.get(h.index)?.clone(), h.hit))).collect();
+            if !stop() && tx.send((phrase, hits)).is_ok() {
                 notify();
             }
         });

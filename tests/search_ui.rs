@@ -109,7 +109,7 @@ fn search_in_the_article_with_n_and_shift_n() {
     typed(&mut app, "bridge");
     key(&mut app, KeyCode::Enter);
     let f = app.find.as_ref().unwrap();
-    assert!(f.rows.len() >= 2, "hits in title and body: {:?}", f.rows);
+    assert!(f.hits.len() >= 2, "hits in title and body: {:?}", f.hits);
     let first = app.reader.top_row();
     key(&mut app, KeyCode::Char('n'));
     let second = app.reader.top_row();
@@ -140,5 +140,5 @@ fn full_text_search_opens_the_article_at_the_hit() {
     assert_eq!(app.focus, Focus::Reader);
     let f = app.find.as_ref().expect("the phrase is searched in the article");
     assert_eq!(f.prompt.text(), "二十个人");
-    assert!(!f.rows.is_empty());
+    assert!(!f.hits.is_empty());
 }
