@@ -181,7 +181,9 @@ pub fn strip_emphasis(s: &str) -> (String, Vec<(std::ops::Range<usize>, Emphasis
     let before = |at: usize| s[..at].chars().next_back();
     let after = |at: usize| s[at..].chars().next();
     let mut open: Vec<(usize, usize, u8)> = Vec::new();
-    let mut pairs: Vec<((usize, usize), (usize, usize), Emphasis)> = Vec::new();
+    // (opening marker, closing marker, emphasis); a marker is (byte offset, length)
+    type Marker = (usize, usize);
+    let mut pairs: Vec<(Marker, Marker, Emphasis)> = Vec::new();
     for &(at, n, c) in &runs {
         if n > 3 {
             continue;

@@ -208,7 +208,7 @@ pub fn scan_files(
     cancel: &(dyn Fn() -> bool + Sync),
 ) -> Option<FileScan> {
     enum Outcome {
-        Hit(FileHit),
+        Hit(Box<FileHit>),
         Miss,
         Unreadable(usize),
     }
@@ -227,7 +227,7 @@ pub fn scan_files(
             Some(match corpus::read_source(path) {
                 Err(_) => Outcome::Unreadable(index),
                 Ok(bytes) => match phrase.search_file(path, &bytes) {
-                    Some((meta, hit)) => Outcome::Hit(FileHit { index, hit, meta }),
+                    Some((meta, hit)) => Outcome::Hit(Box::new(FileHit { index, hit, meta })),
                     None => Outcome::Miss,
                 },
             })
@@ -236,7 +236,7 @@ pub fn scan_files(
     let mut scan = FileScan::default();
     for o in outcomes? {
         match o {
-            Outcome::Hit(h) => scan.hits.push(h),
+            Outcome::Hit(h) => scan.hits.push(*h),
             Outcome::Unreadable(i) => scan.unreadable.push(i),
             Outcome::Miss => {}
         }
