@@ -1137,8 +1137,10 @@ impl App {
         if f.key.as_ref() == Some(&key) {
             return;
         }
+        // the hit jumped to stays current when only the view changed
+        let was = f.hits.get(f.current).cloned();
         f.hits = layout.find(f.prompt.text().trim());
-        f.current = f.current.min(f.hits.len().saturating_sub(1));
+        f.current = was.and_then(|w| f.hits.iter().position(|h| *h == w)).unwrap_or(0);
         f.key = Some(key);
     }
 
