@@ -167,19 +167,20 @@ impl Reader {
     }
 }
 
-/// Search inside the article: the query, and the rows of the current layout that hold it.
+/// Search inside the article: the query, and where it occurs in the article's text.
 #[derive(Debug, Clone, Default)]
 pub struct Find {
     /// The query being typed or searched.
     pub prompt: Prompt,
     /// Still typing (the prompt has the keyboard).
     pub editing: bool,
-    /// Rows of the reader's layout (or of the split's active column) holding a hit.
-    pub rows: Vec<usize>,
+    /// Every occurrence in the texts the reader shows (or the split's active column), in
+    /// reading order: text positions, the same at every width (see [`Layout::find`]).
+    pub hits: Vec<(layout::TextId, std::ops::Range<usize>)>,
     /// The hit last jumped to.
     pub current: usize,
-    /// The query and layout the rows were computed for.
-    key: Option<(String, u16, View, bool)>,
+    /// The query and view the hits were found for.
+    key: Option<(String, View, bool)>,
 }
 
 impl Find {
@@ -289,6 +290,8 @@ pub struct App {
     pub date_prompt: Option<Prompt>,
     /// Terminal sequences to write (OSC 52 clipboard copies), drained by the front end.
     pub outbox: Vec<String>,
+    /// Inside tmux (`$TMUX` set), the tmux program copies go through; `None` outside tmux.
+    pub tmux: Option<String>,
     /// An article file to show in `$PAGER`, taken by the front end.
     pub pager: Option<PathBuf>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
@@ -347,6 +350,7 @@ impl App {
             sort: SortOrder::Date,
             date_prompt: None,
             outbox: Vec::new(),
+            tmux: std::env::var_os("TMUX").filter(|v| !v.is_empty()).map(|_| "tmux".to_string()),
             pager: None,
             fulltext: None,
             fulltext_tx,
@@ -644,20 +648,11 @@ impl App {
         let tx = self.fulltext_tx.clone();
         let notify = self.notify.0.clone();
         std::thread::spawn(move || {
-            use rayon::prelude::*;
-            let Some(finder) = crate::search::Phrase::new(&phrase, true) else { return };
-            let hits: Vec<(PathBuf, crate::search::FullTextHit)> = paths
-                .into_par_iter()
-                .filter_map(|p| {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return None;
-                    }
-                    let bytes = corpus::read_source(&p).ok()?;
-                    let hit = finder.find(&String::from_utf8_lossy(&bytes), 40)?;
-                    Some((p, hit))
-                })
-                .collect();
-            if !cancel.load(std::sync::atomic::Ordering::Relaxed) && tx.send((phrase, hits)).is_ok() {
+            let stop = || cancel.load(std::sync::atomic::Ordering::Relaxed);
+            let Some(scan) = crate::search::scan_files(&paths, &phrase, true, &stop) else { return };
+            let hits: Vec<(PathBuf, crate::search::FullTextHit)> =
+                scan.hits.into_iter().filter_map(|h| Some((paths.get(h.index)?.clone(), h.hit))).collect();
+            if !stop() && tx.send((phrase, hits)).is_ok() {
                 notify();
             }
         });
@@ -1144,25 +1139,15 @@ impl App {
             Some(s) => (&s.zh, true),
             None => (&r.layout, false),
         };
-        let key = (f.prompt.text().to_string(), layout.width, layout.view, split_side);
+        let side = split_side && r.split.as_ref().is_some_and(|s| s.side == Side::En);
+        let key = (f.prompt.text().to_string(), layout.view, side);
         if f.key.as_ref() == Some(&key) {
             return;
         }
-        let needles = f.needles();
-        f.rows = if needles.is_empty() {
-            Vec::new()
-        } else {
-            (0..layout.rows.len())
-                .filter(|&i| {
-                    let row = &layout.rows[i];
-                    !crate::text::find_all_smart(&row.left.text, &needles).is_empty()
-                        || row
-                            .right
-                            .as_ref()
-                            .is_some_and(|c| !crate::text::find_all_smart(&c.text, &needles).is_empty())
-                })
-                .collect()
-        };
+        // the hit jumped to stays current when only the view changed
+        let was = f.hits.get(f.current).cloned();
+        f.hits = layout.find(f.prompt.text().trim());
+        f.current = was.and_then(|w| f.hits.iter().position(|h| *h == w)).unwrap_or(0);
         f.key = Some(key);
     }
 
@@ -1172,7 +1157,7 @@ impl App {
         let h = self.reader_height();
         let r = &mut self.reader;
         let Some(f) = &mut self.find else { return };
-        if f.rows.is_empty() {
+        if f.hits.is_empty() {
             self.message = Some(format!("not found: {}", f.prompt.text()));
             return;
         }
@@ -1180,23 +1165,41 @@ impl App {
             Some(s) => s.side_mut(),
             None => (&r.layout, &mut r.top),
         };
-        // hits are shown two rows below the top, for context
-        let cur = layout.row_of(*top) + 2;
-        let next = match dir {
-            0 => f.rows.iter().position(|&x| x >= cur.saturating_sub(2)),
-            d if d > 0 => f.rows.iter().position(|&x| x > cur),
-            _ => f.rows.iter().rposition(|&x| x < cur),
-        };
-        let (k, wrapped) = match next {
-            Some(k) => (k, false),
-            None if dir >= 0 => (0, true),
-            None => (f.rows.len() - 1, true),
+        let row_of =
+            |k: usize| f.hits.get(k).and_then(|(id, rg)| layout.row_of_text(*id, rg.start)).unwrap_or(0);
+        let (first, last) = (layout.row_of(*top), layout.row_of(*top) + h.max(1));
+        let n = f.hits.len();
+        // From the hit last jumped to while it is on screen (so `n` goes on through hits
+        // that cannot be scrolled to the top, at the end of the article); else from the top.
+        let on_screen = f.current < n && (first..last).contains(&row_of(f.current));
+        let (k, wrapped) = match dir {
+            0 => match (0..n).find(|&k| row_of(k) >= first) {
+                Some(k) => (k, false),
+                None => (0, true),
+            },
+            d if d > 0 => {
+                let next = if on_screen {
+                    Some(f.current + 1).filter(|&k| k < n)
+                } else {
+                    (0..n).find(|&k| row_of(k) >= first)
+                };
+                next.map_or((0, true), |k| (k, false))
+            }
+            _ => {
+                let prev = if on_screen {
+                    f.current.checked_sub(1)
+                } else {
+                    (0..n).rev().find(|&k| row_of(k) < first)
+                };
+                prev.map_or((n - 1, true), |k| (k, false))
+            }
         };
         f.current = k;
-        let row = f.rows[k].saturating_sub(2);
+        // hits are shown two rows below the top, for context
+        let row = row_of(k).saturating_sub(2);
         let max_top = layout.rows.len().saturating_sub(h);
         *top = layout.position(row.min(max_top));
-        let total = f.rows.len();
+        let total = n;
         self.message = Some(format!("hit {}/{}{}", k + 1, total, if wrapped { " (wrapped)" } else { "" }));
     }
 

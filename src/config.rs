@@ -261,14 +261,17 @@ colors! {
     meta: Paint::fg(Color::Cyan),
     /// English text.
     english: Paint::default(),
-    /// Chinese text, in the reader and the list.
-    chinese: Paint::fg(Color::LightGreen),
+    /// Chinese text, in the reader and the list: the terminal's own foreground by default,
+    /// readable on light and dark backgrounds alike.
+    chinese: Paint::default(),
     /// Dates in the list.
     date: Paint::fg(Color::Cyan),
     /// Page numbers in the list.
     page: Paint::fg(Color::Yellow),
     /// Search hits.
     highlight: Paint { fg: Some(Color::Black), bg: Some(Color::Yellow), modifiers: Modifier::empty() },
+    /// The search hit last jumped to (`n`/`N`), set apart from the other hits.
+    current: Paint { fg: Some(Color::Black), bg: Some(Color::LightRed), modifiers: Modifier::BOLD },
     /// Glossary terms in the text (underlined and bold in any case).
     term: Paint::default(),
     /// The bead marker beside the current paragraph pair.

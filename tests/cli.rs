@@ -769,3 +769,34 @@ fn json_output_is_valid_for_file_names_that_are_not_utf8() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v[0].get("path_lossy").is_none(), "{v}");
 }
+
+/// `diglot search --full-text` is the reader's full-text search: the article text, never the
+/// markup every file has, with clean snippets and the field found in.
+#[test]
+fn full_text_search_matches_text_not_markup() {
+    let c = Collection::new();
+    let article = |title: &str, zh: &str, body: &str| {
+        format!(
+            "Title: {title}\nAuthor: Li Ming\nDate: 1955-01-03\nPage: 4\n\n    {body}\n\n<hr /> \n\nOriginal: \n\n### {zh}\n李明\n1955-01-03\n第4版()\n专栏：\n\n    {zh}正文。\n"
+        )
+    };
+    c.add("a.md", article("Railway Bridge", "铁路桥", "The *new* bridge is long.").as_bytes());
+    c.add("b.md", article("Water Wheel", "水车", "A wheel saves labour.").as_bytes());
+    let root = c.root.display().to_string();
+    for markup in ["Original", "hr /", "专栏", "第4版", "Title:"] {
+        let o = c.run(["search", "--full-text", markup, &root]);
+        assert!(o.status.success());
+        assert_eq!(stdout(&o), "", "{markup} matched the markup");
+    }
+    let o = c.run(["search", "--full-text", "--json", "铁路桥", &root]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hits = v.as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["snippet"], "铁路桥");
+    assert_eq!(hits[0]["field"], "title");
+    // emphasis markers are not text: the phrase is found as the reader shows it
+    let o = c.run(["search", "--full-text", "the new bridge", &root]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.trim_end().ends_with("The new bridge is long."), "{out}");
+}

@@ -206,8 +206,12 @@ fn citation_goes_to_the_clipboard() {
     use base64::Engine;
     let dir = common::fixture_dir();
     let mut app = app_on(dir.path());
+    app.tmux = None; // outside tmux, whatever runs the tests
     ch(&mut app, 'c');
     let seq = app.outbox.pop().expect("an OSC 52 sequence");
+    // OSC 52 cannot be confirmed: the status bar says it was sent, not that it was copied
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("OSC 52") && !msg.starts_with("copied"), "{msg}");
     assert!(seq.contains("\u{1b}]52;c;"), "{seq:?}");
     let b64: String = seq
         .split("52;c;")
@@ -223,4 +227,30 @@ fn citation_goes_to_the_clipboard() {
     );
     assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
     assert!(text.contains("Chinese title: 铁路工人提前完成新桥工程."), "{text}");
+}
+
+/// Inside tmux (default settings drop a program's OSC 52), `c` pipes the citation to
+/// `tmux load-buffer -w -` and says so; when tmux fails, the status bar says nothing was
+/// copied, never "copied".
+#[cfg(unix)]
+#[test]
+fn citation_in_tmux_goes_to_the_tmux_buffer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("tmux");
+    let script = format!("#!/bin/sh\ncat > {}/buffer\n", bin.path().display());
+    std::fs::write(&fake, script).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut app = app_on(dir.path());
+    app.tmux = Some(fake.display().to_string());
+    ch(&mut app, 'c');
+    assert!(app.outbox.is_empty(), "no escape sequence inside tmux");
+    let text = std::fs::read_to_string(bin.path().join("buffer")).unwrap();
+    assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
+    assert_eq!(app.message.as_deref(), Some("copied the citation (tmux buffer and clipboard)"));
+    app.tmux = Some(bin.path().join("missing").display().to_string());
+    ch(&mut app, 'c');
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("nothing copied"), "{msg}");
 }

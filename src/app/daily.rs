@@ -310,9 +310,20 @@ impl App {
         true
     }
 
+    /// Puts text on the clipboard: through tmux's buffer inside tmux, else OSC 52 (see
+    /// [`export::copy_to_clipboard`]); the status bar says what was done, or why nothing was.
     fn copy(&mut self, text: String, what: &str) {
-        self.outbox.push(export::osc52_env(&text));
-        self.message = Some(format!("copied the {what} to the clipboard"));
+        let tmux = self.tmux.as_deref();
+        self.message = Some(match export::copy_to_clipboard(&text, tmux.is_some(), tmux.unwrap_or("tmux")) {
+            Ok(done) => {
+                let report = done.report(what);
+                if let export::Copied::Osc52(seq) = done {
+                    self.outbox.push(seq);
+                }
+                report
+            }
+            Err(e) => e,
+        });
     }
 
     /// `y`: the English and Chinese paragraphs of the bead at the top of the reader.
