@@ -42,7 +42,8 @@ fn load(gold_dir: &Path) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let g: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        let g: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
         let file = g["file"].as_str().ok_or_else(|| format!("{}: no file", f.display()))?;
         let path = root.join(file);
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -50,10 +51,14 @@ fn load(gold_dir: &Path) -> Result<Vec<Case>, String> {
             return Err(format!("{}: not an article", path.display()));
         };
         let idx = |v: &serde_json::Value| -> Vec<usize> {
-            v.as_array().map(|a| a.iter().filter_map(|x| x.as_u64()).map(|x| x as usize).collect()).unwrap_or_default()
+            v.as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_u64()).map(|x| x as usize).collect())
+                .unwrap_or_default()
         };
-        let gold: BeadSet = g["beads"].as_array().into_iter().flatten().map(|b| (idx(&b["en"]), idx(&b["zh"]))).collect();
-        let (ne, nz) = (g["en_count"].as_u64().unwrap_or(0) as usize, g["zh_count"].as_u64().unwrap_or(0) as usize);
+        let gold: BeadSet =
+            g["beads"].as_array().into_iter().flatten().map(|b| (idx(&b["en"]), idx(&b["zh"]))).collect();
+        let (ne, nz) =
+            (g["en_count"].as_u64().unwrap_or(0) as usize, g["zh_count"].as_u64().unwrap_or(0) as usize);
         if (ne, nz) != (a.en.len(), a.zh.len()) {
             return Err(format!(
                 "{file}: diglot reads {}+{} paragraphs, the gold counts {ne}+{nz}",
@@ -129,7 +134,8 @@ fn neutral(train: &[&Case]) -> AlignParams {
             };
             kinds[k] += 1;
             if k == 0 {
-                le += c.article.en_para(e[0]).chars().filter(|&ch| ch.is_alphanumeric() && !is_cjk(ch)).count();
+                le +=
+                    c.article.en_para(e[0]).chars().filter(|&ch| ch.is_alphanumeric() && !is_cjk(ch)).count();
                 lz += c.article.zh_para(z[0]).chars().filter(|&ch| is_cjk(ch)).count();
             }
         }
@@ -224,8 +230,10 @@ fn main() {
     let folds = folds.min(cases.len());
     let mut held = 0;
     for f in 0..folds {
-        let train: Vec<&Case> = all.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| *c).collect();
-        let test: Vec<&Case> = all.iter().enumerate().filter(|(i, _)| i % folds == f).map(|(_, c)| *c).collect();
+        let train: Vec<&Case> =
+            all.iter().enumerate().filter(|(i, _)| i % folds != f).map(|(_, c)| *c).collect();
+        let test: Vec<&Case> =
+            all.iter().enumerate().filter(|(i, _)| i % folds == f).map(|(_, c)| *c).collect();
         let p = fit(&train);
         let t_total: usize = test.iter().map(|c| c.gold.len()).sum();
         let got = score(&test, &p);

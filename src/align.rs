@@ -25,6 +25,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+pub mod sentences;
+pub mod trust;
+
 /// One alignment bead: English paragraphs en.start..en.end translate Chinese paragraphs zh.start..zh.end.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Bead {
