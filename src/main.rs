@@ -44,10 +44,10 @@ fn main() -> ExitCode {
             commands::check_translation(&paths, &mut out)
                 .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
         }
-        Some(Command::Check { paths, verbose, translation: false }) => commands::check(
-            &paths, verbose, &mut out,
-        )
-        .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 }),
+        Some(Command::Check { paths, verbose, translation: false }) => {
+            commands::check(&paths, verbose, &mut out)
+                .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
+        }
         Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
         Some(Command::Show { article, paths, lang, width, format }) => {
             commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
