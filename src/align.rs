@@ -25,6 +25,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+pub mod sentences;
+pub mod trust;
+
 /// One alignment bead: English paragraphs en.start..en.end translate Chinese paragraphs zh.start..zh.end.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Bead {
@@ -98,6 +101,15 @@ pub struct AlignParams {
     pub punct_mismatch: f64,
     /// Penalty when one side ends with a colon or comma and the other does not.
     pub punct_minor: f64,
+    /// Cost of leaving a byline (本报评论员, 本报记者　王明, "Our newspaper commentator")
+    /// unpaired: the other language often leaves it out or puts it elsewhere.
+    pub byline_drop: f64,
+    /// Penalty for merging a byline into a bead of two or more paragraphs.
+    pub byline_merge: f64,
+    /// Prior cost of a bead that pairs a headline given in two lines in one language with a
+    /// one-line headline in the other, or an echoed Chinese heading ("新厂投产 (Xīn Chǎng
+    /// Tóuchǎn)") and its English heading with the Chinese heading.
+    pub cost_split_heading: f64,
 }
 
 impl Default for AlignParams {
@@ -122,6 +134,9 @@ impl Default for AlignParams {
             title_drop: 0.5,
             punct_mismatch: 2.0,
             punct_minor: 0.5,
+            byline_drop: 0.5,
+            byline_merge: 3.0,
+            cost_split_heading: 0.5,
         }
     }
 }
@@ -291,8 +306,16 @@ struct Para {
     anchors: Vec<u32>,
     /// English paragraph written in Chinese (a copy of the original): never paired.
     foreign: bool,
+    /// Chinese characters copied into an English paragraph: they stand for as much of the
+    /// original as a translation of them would.
+    copied: f64,
     /// Repeats (part of) the title.
     title: bool,
+    /// A byline: a short line naming the author (本报评论员, 本报记者　王明, a name).
+    byline: bool,
+    /// An English line that only repeats Chinese, with its pinyin in brackets at most
+    /// ("新厂投产 (Xīn Chǎng Tóuchǎn)"): a heading whose translation follows.
+    echo: bool,
 }
 
 struct Scorer<'p> {
@@ -322,6 +345,12 @@ impl<'p> Scorer<'p> {
         }
         for (para, text) in zh_p.iter_mut().zip(zh) {
             para.title = is_title_part(&norm_zh(text), &t_zh, 2);
+        }
+        for (k, (para, text)) in en_p.iter_mut().zip(en).enumerate() {
+            para.byline = !para.title && !para.foreign && is_byline_en(text, k, en.len());
+        }
+        for (k, (para, text)) in zh_p.iter_mut().zip(zh).enumerate() {
+            para.byline = !para.title && is_byline_zh(text, k, zh.len());
         }
         let any_en_title = en_p.iter().any(|q| q.title);
         let any_zh_title = zh_p.iter().any(|q| q.title);
@@ -408,7 +437,16 @@ impl<'p> Scorer<'p> {
         if di == 0 && dj == 1 && self.drop_zh_title && zh[0].title {
             return p.title_drop;
         }
-        let x = en.iter().map(|q| q.len).sum::<f64>() / self.ratio;
+        if di + dj == 1 && en.iter().chain(zh).all(|q| q.byline) {
+            return p.byline_drop;
+        }
+        let merge = if di + dj > 2 && en.iter().chain(zh).any(|q| q.byline) { p.byline_merge } else { 0.0 };
+        let x = if di == 2 && en[0].echo {
+            // An echoed heading and its translation: one heading.
+            en[1].len / self.ratio
+        } else {
+            en.iter().map(|q| (q.len / self.ratio).max(q.copied)).sum::<f64>()
+        };
         let y = zh.iter().map(|q| q.len).sum::<f64>();
         let len_cost = length_cost(x, y, p.variance, p.variance_sq).min(p.max_len_cost);
         if di == 0 || dj == 0 {
@@ -421,9 +459,17 @@ impl<'p> Scorer<'p> {
         let prior = match (di, dj) {
             (1, 1) => p.cost_1_1,
             (2, 2) => p.cost_2_2,
+            (2, 1)
+                if en[0].echo || (en.iter().chain(zh).all(|q| q.title) && zh[0].ending == Ending::Bare) =>
+            {
+                p.cost_split_heading
+            }
+            (1, 2) if zh.iter().chain(en).all(|q| q.title) && en[0].ending == Ending::Bare => {
+                p.cost_split_heading
+            }
             _ => p.cost_2_1,
         };
-        let mut c = prior + len_cost;
+        let mut c = prior + len_cost + merge;
         if let (Some(a), Some(b)) = (en.last(), zh.last()) {
             c += match (a.ending, b.ending) {
                 (x, y) if x == y => 0.0,
@@ -577,22 +623,107 @@ fn ending(text: &str) -> Ending {
 }
 
 fn para_en(text: &str) -> Para {
-    let (mut latin, mut cjk) = (0usize, 0usize);
+    let (mut latin, mut cjk, mut echoed) = (0usize, 0usize, 0usize);
+    // Depth of the brackets right after Chinese text (its pinyin or a gloss).
+    let (mut after_cjk, mut in_echo) = (false, 0usize);
     for c in text.chars() {
         if is_cjk(c) {
             cjk += 1;
+            after_cjk = true;
+        } else if matches!(c, '(' | '（') && (after_cjk || in_echo > 0) {
+            in_echo += 1;
+        } else if matches!(c, ')' | '）') && in_echo > 0 {
+            in_echo -= 1;
+            after_cjk = false;
         } else if c.is_alphanumeric() {
             latin += 1;
+            if in_echo > 0 {
+                echoed += 1;
+            } else {
+                after_cjk = false;
+            }
         }
     }
+    let own = latin - echoed;
     Para {
-        len: latin as f64,
+        // The pinyin of quoted Chinese is no translation of anything.
+        len: own as f64,
         ending: ending(text),
         anchors: Vec::new(),
-        foreign: cjk > 0 && cjk >= latin,
+        // A copy of the original: Chinese with at most a few Latin letters (numbers, a
+        // name). Chinese followed by a translation or gloss, however short, is paired.
+        foreign: cjk > 0 && latin * 4 < cjk,
+        copied: cjk as f64,
         title: false,
+        byline: false,
+        echo: cjk > 0 && own == 0 && cjk < latin,
     }
 }
+
+/// Words that make a short English line a byline.
+const BYLINE_EN: [&str; 7] = [
+    "commentator",
+    "correspondent",
+    "correspondents",
+    "reporter",
+    "reporters",
+    "staff writer",
+    "special writer",
+];
+
+/// A short English line naming the author near the start or the end of the article: "Our
+/// newspaper commentator", "Staff Reporter Wang Ming", "By our correspondent".
+fn is_byline_en(text: &str, k: usize, n: usize) -> bool {
+    let t = text.trim();
+    if !(k < 3 || k + 2 >= n) || ending(t) != Ending::Bare && !t.ends_with("commentator.") {
+        return false;
+    }
+    let words = t.split_whitespace().count();
+    let lower = fold_latin(t);
+    (1..=8).contains(&words) && BYLINE_EN.iter().any(|w| contains_words(&lower, w))
+}
+
+/// Beginnings of a Chinese byline.
+const BYLINE_ZH: [&str; 10] = [
+    "本报评论员",
+    "本报记者",
+    "本报通讯员",
+    "新华社记者",
+    "新华社通讯员",
+    "本报特约评论员",
+    "特约评论员",
+    "本报编辑部",
+    "评论员",
+    "记者",
+];
+
+/// A short Chinese line naming the author near the start or the end of the article:
+/// 本报评论员, 本报记者　王明, 新华社记者, or a bare name of two to four characters.
+fn is_byline_zh(text: &str, k: usize, n: usize) -> bool {
+    let t = text.trim_matches(|c: char| c.is_whitespace());
+    if !(k < 3 || k + 2 >= n) || ending(t) != Ending::Bare {
+        return false;
+    }
+    let cjk = t.chars().filter(|&c| is_cjk(c)).count();
+    let other = t.chars().filter(|&c| !is_cjk(c) && !c.is_whitespace() && !matches!(c, '、' | '·')).count();
+    if other > 0 || cjk == 0 || cjk > 16 {
+        return false;
+    }
+    let name = |t: &str| {
+        let mut cs = t.chars().filter(|c| !c.is_whitespace());
+        let first = cs.next().unwrap_or(' ');
+        let rest = cs.count();
+        (SURNAMES.contains(first) && (1..=2).contains(&rest))
+            || (COMPOUND_SURNAMES.iter().any(|s| t.starts_with(s)) && (2..=3).contains(&rest))
+    };
+    BYLINE_ZH.iter().any(|b| t.starts_with(b)) || name(t)
+}
+
+/// Common single-character surnames (a bare name of two or three characters is a byline).
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+
+/// Compound surnames.
+const COMPOUND_SURNAMES: [&str; 6] = ["欧阳", "司马", "诸葛", "上官", "司徒", "东方"];
 
 fn para_zh(text: &str, latin_weight: f64) -> Para {
     let (mut latin, mut cjk) = (0usize, 0usize);
@@ -608,7 +739,10 @@ fn para_zh(text: &str, latin_weight: f64) -> Para {
         ending: ending(text),
         anchors: Vec::new(),
         foreign: false,
+        copied: 0.0,
         title: false,
+        byline: false,
+        echo: false,
     }
 }
 

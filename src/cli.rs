@@ -60,6 +60,11 @@ pub enum Command {
         /// Also list the files skipped as not articles.
         #[arg(long, short)]
         verbose: bool,
+        /// Check the translations instead: list the paragraph pairs whose translation looks
+        /// wrong (length far off, Hangul or untranslated Chinese in the English, numbers
+        /// that differ), as `path:line: warning: reason`.
+        #[arg(long)]
+        translation: bool,
     },
     /// One article per line: `date<TAB>page<TAB>English title<TAB>Chinese title<TAB>path`.
     List {
@@ -114,6 +119,11 @@ pub enum Command {
         /// JSON: `{"beads": [{"en": [...], "zh": [...]}, ...]}`.
         #[arg(long)]
         json: bool,
+        /// Also align the sentences of each bead: JSON beads get
+        /// `"sentences": [{"en": [...], "zh": [...]}, ...]`, whose texts in order are exactly
+        /// the bead's paragraphs; the text output lists them under each bead.
+        #[arg(long)]
+        sentences: bool,
     },
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     ///

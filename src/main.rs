@@ -46,52 +46,50 @@ fn main() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result =
-        match cli.command {
-            None => {
-                drop(out);
-                let cfg = match diglot::config::Config::load(cli.config.as_deref()) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("diglot: {e}");
-                        return ExitCode::from(2);
-                    }
-                };
-                let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
-                return match diglot::tui::run(paths, cfg) {
-                    Ok(diglot::tui::Exit::Quit) => ExitCode::SUCCESS,
-                    Ok(diglot::tui::Exit::Signal(sig)) => diglot::tui::exit_for_signal(sig),
-                    Err(e) => {
-                        eprintln!("diglot: {e}");
-                        ExitCode::from(2)
-                    }
-                };
-            }
-            Some(Command::Check { paths, verbose }) => commands::check(&paths, verbose, &mut out).map(
-                |errors| {
-                    if errors {
-                        commands::EXIT_ERRORS
-                    } else {
-                        0
-                    }
-                },
-            ),
-            Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
-            Some(Command::Show { article, paths, lang, width, format }) => {
-                commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
-            }
-            Some(Command::Completions { shell }) => {
-                diglot::cli::completions(shell, &mut out).map(|()| 0).map_err(CmdError::Io)
-            }
-            Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
-            Some(Command::Search { query, paths, limit, json, full_text }) => {
-                let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
-                diglot::search_cmd::search(&args, &mut out).map(|()| 0)
-            }
-            Some(Command::Align { article, paths, json }) => {
-                commands::align(&article, &paths, json, &mut out).map(|()| 0)
-            }
-        };
+    let result = match cli.command {
+        None => {
+            drop(out);
+            let cfg = match diglot::config::Config::load(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("diglot: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
+            return match diglot::tui::run(paths, cfg) {
+                Ok(diglot::tui::Exit::Quit) => ExitCode::SUCCESS,
+                Ok(diglot::tui::Exit::Signal(sig)) => diglot::tui::exit_for_signal(sig),
+                Err(e) => {
+                    eprintln!("diglot: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Some(Command::Check { paths, translation: true, .. }) => {
+            commands::check_translation(&paths, &mut out)
+                .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
+        }
+        Some(Command::Check { paths, verbose, translation: false }) => {
+            commands::check(&paths, verbose, &mut out)
+                .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
+        }
+        Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
+        Some(Command::Show { article, paths, lang, width, format }) => {
+            commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
+        }
+        Some(Command::Completions { shell }) => {
+            diglot::cli::completions(shell, &mut out).map(|()| 0).map_err(CmdError::Io)
+        }
+        Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
+        Some(Command::Search { query, paths, limit, json, full_text }) => {
+            let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
+            diglot::search_cmd::search(&args, &mut out).map(|()| 0)
+        }
+        Some(Command::Align { article, paths, json, sentences }) => {
+            commands::align(&article, &paths, json, sentences, &mut out).map(|()| 0)
+        }
+    };
     let flushed = out.flush();
     match (result, flushed) {
         (Err(CmdError::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
