@@ -71,7 +71,11 @@ fn an_unknown_word_exits_1_and_a_phrase_is_given_by_its_parts() {
     assert!(o.status.success(), "{o:?}");
     let s = stdout(&o);
     assert!(s.contains("its parts"), "{s}");
-    assert!(s.lines().any(|l| l.starts_with("银行 ")) && s.lines().any(|l| l.starts_with("行动 ")), "{s}");
+    // 银行, then the longest dictionary word after it (采取行动)
+    assert!(
+        s.lines().any(|l| l.starts_with("银行 ")) && s.lines().any(|l| l.starts_with("采取行动 ")),
+        "{s}"
+    );
     // escape sequences typed as a word do not come back raw
     let o = diglot(&["define", "\u{1b}[31mx"], tmp.path());
     assert!(!o.stderr.contains(&0x1b), "{o:?}");
@@ -91,7 +95,7 @@ fn define_article_lists_the_vocabulary_in_context() {
     assert_eq!(row("中共中央")[0], "中共中央");
     assert_eq!(row("银行")[1], "yínháng");
     assert_eq!(row("银行")[3], "3", "counted each time: {s}");
-    assert_eq!(row("行动")[1], "xíngdòng");
+    assert_eq!(row("采取行动")[1], "cǎiqǔxíngdòng");
     assert_eq!(row("长大")[1], "zhǎngdà");
     assert_eq!(row("长城")[1], "chángchéng");
     assert_eq!(row("重庆")[1], "chóngqìng");
