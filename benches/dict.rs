@@ -17,7 +17,6 @@ fn dict(c: &mut Criterion) {
     g.bench_function("lookup_word", |b| b.iter(|| d.lookup(black_box("银行"))));
     g.bench_function("lookup_char", |b| b.iter(|| d.lookup(black_box("行"))));
     g.bench_function("lookup_missing", |b| b.iter(|| d.lookup(black_box("银行行行"))));
-    g.bench_function("lookup_traditional", |b| b.iter(|| d.lookup(black_box("銀行"))));
     g.bench_function("longest_match", |b| b.iter(|| segment::longest_match(black_box(PARA), black_box(20))));
     g.bench_function("segment_paragraph", |b| b.iter(|| segment::words(black_box(PARA))));
     g.bench_function("pinyin_paragraph", |b| b.iter(|| pinyin::paragraph(black_box(PARA))));
