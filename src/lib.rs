@@ -5,6 +5,7 @@
 //! - [`align`]: paragraph alignment of the two languages (pure).
 //! - [`layout`]: wrapping an article into rows for a view and a width (pure).
 //! - [`app`], [`keys`], [`ui`], [`tui`]: the terminal reader.
+//! - [`dict`]: help with reading Chinese: segmentation, CC-CEDICT, pinyin, HSK, the word list.
 //! - [`commands`]: the plain-text subcommands.
 
 #![warn(missing_docs)]
@@ -15,6 +16,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod corpus;
+pub mod define_cmd;
+pub mod dict;
 pub mod export;
 pub mod fsutil;
 pub mod keys;

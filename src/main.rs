@@ -78,6 +78,14 @@ fn main() -> ExitCode {
         Some(Command::Show { article, paths, lang, width, format }) => {
             commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
         }
+        Some(Command::Define { args, article: Some(article), beyond, json }) => {
+            let paths: Vec<std::path::PathBuf> = args.into_iter().map(Into::into).collect();
+            diglot::define_cmd::define_article(&article, &paths, beyond, json, &mut out)
+        }
+        Some(Command::Define { args, article: None, json, .. }) => {
+            diglot::define_cmd::define(&args, json, &mut out)
+        }
+        Some(Command::Words { anki }) => diglot::define_cmd::words_cmd(anki, &mut out),
         Some(Command::Completions { shell }) => {
             diglot::cli::completions(shell, &mut out).map(|()| 0).map_err(CmdError::Io)
         }

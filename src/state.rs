@@ -175,6 +175,16 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
 }
 
+/// The data folder: `$XDG_DATA_HOME/diglot` (usually `~/.local/share/diglot`), where the
+/// word list is kept.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
+        return Some(x.join("diglot"));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "diglot")?;
+    Some(dirs.data_dir().to_path_buf())
+}
+
 impl State {
     /// Loads the state from `dir`. A missing file is an empty state. A file that cannot be
     /// read or parsed is renamed aside (a name with `corrupt` in it) and an empty state

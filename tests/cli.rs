@@ -534,13 +534,15 @@ fn version_and_help() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), ["--version"]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out).trim(), concat!("diglot ", env!("CARGO_PKG_VERSION")));
+    let version = stdout(&out);
+    assert_eq!(version.lines().next(), Some(concat!("diglot ", env!("CARGO_PKG_VERSION"))));
+    assert!(version.contains("CC-CEDICT") && version.contains("CC BY-SA 4.0"), "{version}");
 
     let out = run_in(dir.path(), ["--help"]);
     assert!(out.status.success());
     let help = stdout(&out);
     assert!(help.contains("Usage:"), "{help}");
-    for sub in ["check", "list", "show", "align"] {
+    for sub in ["check", "list", "show", "align", "define", "words"] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing from --help:\n{help}");
     }
 
