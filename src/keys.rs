@@ -77,11 +77,15 @@ pub enum Action {
     CopyArticle,
     /// Open the article file in `$PAGER`.
     Pager,
+    /// Show the message log (every status message, whole).
+    Messages,
+    /// Turn mouse capture off (the terminal selects text) or on.
+    Mouse,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::Quit,
         Action::Down,
         Action::Up,
@@ -117,6 +121,8 @@ impl Action {
         Action::CopyPair,
         Action::CopyArticle,
         Action::Pager,
+        Action::Messages,
+        Action::Mouse,
         Action::Help,
     ];
 
@@ -159,6 +165,8 @@ impl Action {
             Action::CopyPair => "copy_pair",
             Action::CopyArticle => "copy_article",
             Action::Pager => "pager",
+            Action::Messages => "messages",
+            Action::Mouse => "mouse",
         }
     }
 
@@ -264,6 +272,8 @@ impl Default for KeyMap {
                 b(vec![Key::ch('y')], CopyPair, "copy paragraph pair"),
                 b(vec![Key::ch('Y')], CopyArticle, "copy as Markdown"),
                 b(vec![Key::ch('o')], Pager, "open in $PAGER"),
+                b(vec![Key::ch('L')], Messages, "message log"),
+                b(vec![Key::ch('M')], Mouse, "mouse on / off"),
                 b(vec![Key::ch('?'), Key::plain(K::F(1))], Help, "help"),
                 b(vec![Key::ch('q'), Key::ctrl('c')], Quit, "quit"),
             ],

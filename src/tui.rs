@@ -3,7 +3,7 @@
 //! something happens and redraws only on change (no CPU while idle). It also writes the
 //! app's clipboard copies (OSC 52) and suspends itself for `$PAGER`.
 
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::corpus;
 use crate::state::{self, State};
@@ -137,33 +137,66 @@ fn event_loop(
     }
     drop(tx);
 
-    let mut dirty = true;
-    loop {
-        if let Some(path) = app.pager.take() {
-            if let Some(e) = run_pager(term, &path, cfg.mouse, &paused, &idle)? {
-                app.message = Some(e);
+    // The loop: draw, wait for a message (or a tick while a scroll waits to be saved), update,
+    // and carry out the effects the update asked for. Drawing does no I/O.
+    let mut mouse = cfg.mouse;
+    app.mouse = mouse;
+    let mut effects = Vec::new();
+    'outer: loop {
+        // effects that need no terminal are done first (they may ask for more)
+        for effect in app.perform(std::mem::take(&mut effects)) {
+            match effect {
+                Effect::Quit => break 'outer,
+                Effect::Copy { text, what } => {
+                    let backend = term.backend_mut();
+                    backend.write_all(crate::export::osc52_env(&text).as_bytes())?;
+                    backend.flush()?;
+                    effects.extend(app.update(Msg::Said(format!("copied the {what} to the clipboard"))));
+                }
+                Effect::Pager(path) => {
+                    if let Some(e) = run_pager(term, &path, mouse, &paused, &idle)? {
+                        effects.extend(app.update(Msg::Said(e)));
+                    }
+                }
+                Effect::Mouse(on) => {
+                    mouse = on;
+                    let out = term.backend_mut();
+                    if on {
+                        out.execute(EnableMouseCapture)?;
+                    } else {
+                        out.execute(DisableMouseCapture)?;
+                    }
+                }
+                // done by perform
+                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
             }
-            dirty = true;
         }
-        if !app.outbox.is_empty() {
-            let backend = term.backend_mut();
-            for seq in app.outbox.drain(..) {
-                backend.write_all(seq.as_bytes())?;
+        if !effects.is_empty() {
+            continue;
+        }
+        // lay out for the size of the frame about to be drawn
+        let size = term.size()?;
+        if (size.width, size.height) != app.size {
+            app.resize(size.width, size.height);
+        }
+        term.draw(|f| crate::ui::draw(&app, f))?;
+        let msg = if app.wants_tick() {
+            match rx.recv_timeout(crate::app::SAVE_PAUSE) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
-            backend.flush()?;
-        }
-        if dirty {
-            app.prepare();
-            term.draw(|f| crate::ui::draw(&app, f))?;
-        }
-        let Ok(msg) = rx.recv() else { break };
-        dirty = app.update(msg);
-        // Drain whatever else is waiting before drawing again.
+        } else {
+            let Ok(m) = rx.recv() else { break };
+            m
+        };
+        effects.extend(app.update(msg));
+        // drain whatever else is waiting before drawing again
         while let Ok(msg) = rx.try_recv() {
-            dirty |= app.update(msg);
+            effects.extend(app.update(msg));
         }
-        if app.quit {
-            break;
+        if app.wants_tick() {
+            effects.extend(app.update(Msg::Tick));
         }
     }
     stop.store(true, Ordering::Relaxed);

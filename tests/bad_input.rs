@@ -532,7 +532,7 @@ fn huge_articles_open_in_the_reader() {
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.article.is_some(), "{:?}", app.reader.error);
         assert!(screen.contains("Long"), "{screen}");
-        app.update(Msg::Term(key('G')));
+        app.feed(Msg::Term(key('G')));
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.top_row() > 1000, "G goes to the end");
         assert!(screen.contains('x') || screen.contains('中'), "{screen}");

@@ -5,13 +5,13 @@
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use diglot::app::{App, Focus, Msg, Narrow, SortOrder};
+use diglot::app::{App, Effect, Focus, Mode, Msg, Narrow, SortOrder};
 use diglot::corpus::load_paths;
 use diglot::state::State;
 use std::path::{Path, PathBuf};
 
 fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
     app.prepare();
 }
 
@@ -49,10 +49,10 @@ fn date_jump_edges() {
         ("1999-01-01", "1966-01-05"), // after the last: the last, with a message
     ] {
         ch(&mut app, 'd');
-        assert!(app.date_prompt.is_some(), "d opens the prompt");
+        assert!(matches!(app.mode, Mode::Date(_)), "d opens the prompt");
         typed(&mut app, query);
         key(&mut app, KeyCode::Enter);
-        assert!(app.date_prompt.is_none());
+        assert_eq!(app.mode, Mode::Browse);
         assert_eq!(selected_date(&app), want, "d {query}");
     }
     assert!(app.message.as_deref().unwrap_or("").contains("no article on or after"), "{:?}", app.message);
@@ -93,13 +93,20 @@ fn one_days_paper_and_back() {
     assert_eq!(app.selected().unwrap().title_en, "Page One");
     ch(&mut app, ']');
     assert_eq!(app.selected().unwrap().title_en, "Page Three");
+    // ] on the day's last page goes on to the next day's paper, and says so
     ch(&mut app, ']');
-    assert_eq!(app.selected().unwrap().title_en, "Page Three", "] stops at the day's last page");
+    assert_eq!(app.selected().unwrap().title_en, "Other Day", "] goes on to the next paper");
+    assert_eq!(app.narrow, Some(Narrow::Day(diglot::corpus::Date::parse("1958-08-02").unwrap())));
+    assert!(app.message.as_deref().unwrap_or("").contains("next paper: 1958-08-02"), "{:?}", app.message);
+    // and stops, saying so, at the last day
+    ch(&mut app, ']');
+    assert_eq!(app.selected().unwrap().title_en, "Other Day");
+    assert!(app.message.as_deref().unwrap_or("").contains("last day"), "{:?}", app.message);
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'D');
     assert_eq!(app.narrow, None);
     assert_eq!(app.shown_len(), 3);
-    assert_eq!(app.selected().unwrap().title_en, "Page Three", "the selection stays on its article");
+    assert_eq!(app.selected().unwrap().title_en, "Other Day", "the selection stays on its article");
 }
 
 #[test]
@@ -135,7 +142,7 @@ fn bookmarks_read_marks_and_position_survive_a_restart() {
         let mut app = App::with_loaded((60, 8), load_paths(paths));
         let (st, msg) = State::load(state_dir.path());
         app.attach_state(st, Some(state_dir.path().to_path_buf()), paths, msg);
-        app.update(Msg::LoadDone);
+        app.feed(Msg::LoadDone);
         app.prepare();
         app
     };
@@ -206,8 +213,15 @@ fn citation_goes_to_the_clipboard() {
     use base64::Engine;
     let dir = common::fixture_dir();
     let mut app = app_on(dir.path());
-    ch(&mut app, 'c');
-    let seq = app.outbox.pop().expect("an OSC 52 sequence");
+    let effects = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE))));
+    let text = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Copy { text, .. } => Some(text),
+            _ => None,
+        })
+        .expect("a copy");
+    let seq = diglot::export::osc52(&text, false);
     assert!(seq.contains("\u{1b}]52;c;"), "{seq:?}");
     let b64: String = seq
         .split("52;c;")

@@ -70,7 +70,7 @@ fn seed_article_keys_and_quit() {
         let all = rows.join("\n");
         all.contains("Strengthening Collective")
             && all.contains("加强集体领导")
-            && rows.last().is_some_and(|r| r.contains("1/1") && r.contains("1 articles"))
+            && rows.last().is_some_and(|r| r.contains("1/1") && r.contains("1 article "))
     });
 
     // j on a list of one article changes nothing; Enter opens the reader, v shows English
@@ -81,7 +81,7 @@ fn seed_article_keys_and_quit() {
     tui.wait_status("view en", |s| has_word(s, "en"));
     tui.wait_text("Strengthening Collective Leadership");
     let last = tui.last_row();
-    assert!(last.contains("1/1") && last.contains("1 articles"), "{last:?}");
+    assert!(last.contains("1/1") && last.contains("1 article "), "{last:?}");
 
     // j scrolls the reader
     let before = tui.rows();

@@ -137,7 +137,8 @@ impl App {
         }
     }
 
-    /// Writes the state if it changed; a failure is said in the status bar.
+    /// Writes the state if it changed; a failure is said in the status bar (carries out
+    /// [`super::Effect::SaveState`]).
     pub(super) fn save_state(&mut self) {
         let Some(dir) = &self.state_dir else { return };
         if let Err(e) = self.state.save_if_dirty(dir) {
@@ -151,6 +152,11 @@ impl App {
         self.save_state();
     }
 
+    /// Asks for the state to be saved (the loop carries it out).
+    fn ask_save(&mut self) {
+        self.effects.push(super::Effect::SaveState);
+    }
+
     /// Remembers the article and position shown (saved with the next save: not on every
     /// keystroke).
     pub(super) fn remember_position(&mut self) {
@@ -159,7 +165,7 @@ impl App {
                 article: state::article_key(path),
                 block: self.reader.top.block,
                 offset: self.reader.top.offset,
-                view: self.reader.layout.view,
+                view: self.view,
             };
             if self.state.resume(&self.collection) != Some(&resume) {
                 self.state.set_resume(&self.collection, resume);
@@ -177,11 +183,17 @@ impl App {
         }) else {
             return;
         };
+        // the same view, article and row as when the reader left
+        self.view = r.view;
         self.select(i);
-        self.prepare();
-        if self.reader.layout.view == r.view {
-            self.reader.top = Position { block: r.block, offset: r.offset };
-            self.prepare();
+        self.center_list();
+        self.clamp_list();
+        self.pristine = false;
+        let top = Position { block: r.block, offset: r.offset };
+        if self.reader.article.is_some() {
+            self.reader.top = top;
+        } else if let Some(path) = self.reader.path.clone() {
+            self.pending_top = Some((path, top));
         }
     }
 
@@ -190,7 +202,7 @@ impl App {
         if let Some(path) = self.reader.path.clone() {
             if !self.state.is_read(&path) {
                 self.state.set_read(&path, true);
-                self.save_state();
+                self.ask_save();
             }
         }
     }
@@ -234,9 +246,35 @@ impl App {
     fn toggle_narrow(&mut self, n: Narrow) {
         self.narrow = if self.narrow == Some(n) { None } else { Some(n) };
         self.reshape();
-        if self.narrow.is_some() && self.shown_len() == 0 {
-            self.message = Some(format!("nothing for {}", n.label()));
+        if self.narrow.is_none() {
+            // back to everything: the article stays selected, among its neighbours
+            self.center_list();
+            self.clamp_list();
+        } else if self.shown_len() == 0 {
+            self.message = Some(match n {
+                Narrow::Bookmarks => "no bookmarks yet (b bookmarks an article)".to_string(),
+                Narrow::Day(d) => format!("no articles on {d}"),
+                Narrow::OnThisDay(m, d) => format!("no articles on this day ({m:02}-{d:02})"),
+            });
         }
+    }
+
+    /// `]` on the last article of a day's paper (`D`): on to the next day's paper.
+    pub(super) fn next_day(&mut self) -> bool {
+        let Some(Narrow::Day(d)) = self.narrow else { return false };
+        let next = self.articles.iter().filter_map(|m| m.date).filter(|&x| x > d).min();
+        match next {
+            Some(nd) => {
+                self.narrow = Some(Narrow::Day(nd));
+                self.refilter();
+                self.list = ListState::default();
+                self.clamp_list();
+                self.open_selected();
+                self.message = Some(format!("on to the next paper: {nd}"));
+            }
+            None => self.message = Some(format!("{d} is the last day's paper")),
+        }
+        true
     }
 
     /// Carries out the daily-life actions; returns false for actions that are not these.
@@ -247,14 +285,14 @@ impl App {
                 if let Some(path) = self.selected().map(|m| m.path.clone()) {
                     let read = self.state.toggle_read(&path);
                     self.message = Some(if read { "marked read" } else { "marked unread" }.into());
-                    self.save_state();
+                    self.ask_save();
                 }
             }
             Action::ToggleBookmark => {
                 if let Some(path) = self.selected().map(|m| m.path.clone()) {
                     let on = self.state.toggle_bookmark(&path);
                     self.message = Some(if on { "bookmarked" } else { "bookmark removed" }.into());
-                    self.save_state();
+                    self.ask_save();
                     if self.narrow == Some(Narrow::Bookmarks) {
                         self.reshape();
                     }
@@ -276,10 +314,9 @@ impl App {
             Action::CycleSort => {
                 self.sort = self.sort.next();
                 self.reshape();
-                self.message = Some(format!("sorted by {}", self.sort.label()));
             }
             Action::GotoDate => {
-                self.date_prompt = Some(Prompt::default());
+                self.mode = super::Mode::Date(Prompt::default());
             }
             Action::Cite => {
                 if let Some(m) = self.selected() {
@@ -289,26 +326,28 @@ impl App {
             }
             Action::CopyPair => self.copy_pair(),
             Action::CopyArticle => {
-                self.prepare();
                 if let Some(a) = &self.reader.article {
                     let text = export::markdown(a, &self.reader.beads);
                     self.copy(text, "article (Markdown)");
                 }
             }
-            Action::Pager => self.pager = self.reader.path.clone(),
+            Action::Pager => {
+                if let Some(p) = self.reader.path.clone() {
+                    self.effects.push(super::Effect::Pager(p));
+                }
+            }
             _ => return false,
         }
         true
     }
 
+    /// Asks for a copy; the loop says in the status bar whether it reached a clipboard.
     fn copy(&mut self, text: String, what: &str) {
-        self.outbox.push(export::osc52_env(&text));
-        self.message = Some(format!("copied the {what} to the clipboard"));
+        self.effects.push(super::Effect::Copy { text, what: what.to_string() });
     }
 
     /// `y`: the English and Chinese paragraphs of the bead at the top of the reader.
     fn copy_pair(&mut self) {
-        self.prepare();
         let r = &self.reader;
         let Some(a) = &r.article else { return };
         let block = r.layout.blocks.get(r.layout.block_at(r.top_row()).max(1));
@@ -325,14 +364,14 @@ impl App {
     }
 
     /// Keys while the date prompt is open.
-    pub(super) fn on_date_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+    pub(super) fn on_date_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
-        let Some(p) = &mut self.date_prompt else { return false };
+        let super::Mode::Date(p) = &mut self.mode else { return };
         match k.code {
-            KeyCode::Esc => self.date_prompt = None,
+            KeyCode::Esc => self.mode = super::Mode::Browse,
             KeyCode::Enter => {
                 let text = p.text().to_string();
-                self.date_prompt = None;
+                self.mode = super::Mode::Browse;
                 match parse_date_prefix(&text) {
                     Ok(d) => self.goto_date(d),
                     Err(e) => self.message = Some(e),
@@ -342,7 +381,6 @@ impl App {
                 p.handle_key(k);
             }
         }
-        true
     }
 
     /// Selects the first article on or after `d` (the last one when all are before it).
@@ -353,9 +391,18 @@ impl App {
         }
         let date_of = |i: usize| self.shown(i).and_then(|p| self.articles.get(p)).and_then(|m| m.date);
         let target = match self.sort {
-            SortOrder::DateDesc => (0..n).rev().find(|&i| date_of(i).is_some_and(|x| x >= d)),
+            // newest first: the first page of the first day on or after `d`
+            SortOrder::DateDesc => {
+                let day = (0..n).filter_map(date_of).filter(|&x| x >= d).min();
+                day.and_then(|day| (0..n).find(|&i| date_of(i) == Some(day)))
+            }
             _ => (0..n).find(|&i| date_of(i).is_some_and(|x| x >= d)),
         };
+        match target.and_then(date_of) {
+            Some(x) if x == d => self.message = Some(format!("went to {d}")),
+            Some(x) => self.message = Some(format!("no paper on {d}: landed on {x}, the next day with one")),
+            None => {}
+        }
         let i = match target {
             Some(i) => i,
             None => {
@@ -369,6 +416,8 @@ impl App {
         };
         self.focus = Focus::List;
         self.select(i);
+        self.center_list();
+        self.clamp_list();
     }
 }
 

@@ -72,6 +72,9 @@ fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize
 pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let r = &app.reader;
     let (area, gloss_area) = app.reader_areas();
+    // inside the pane given, always
+    let area = area.intersection(pane);
+    let gloss_area = gloss_area.intersection(pane);
     let w = usize::from(area.width);
     if let Some(err) = &r.error {
         let text = sanitize(err);
@@ -154,14 +157,14 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     if let Some(f) = &app.find {
         // the search prompt, on the reader's last row, as in less
         let y = area.bottom().saturating_sub(1);
-        let info = if f.editing {
+        let info = if app.mode == crate::app::Mode::Find {
             String::new()
         } else if f.rows.is_empty() {
             "  not found".to_string()
         } else {
-            format!("  {}/{} rows  n/N next/prev  Esc/ closes", f.current + 1, f.rows.len())
+            format!("  hit {}/{}  n/N next/prev  Esc closes", f.current + 1, f.rows.len())
         };
-        let line = format!("/{}{}", f.prompt.text(), info);
+        let line = format!("{}{}{}", super::FIND_LABEL, f.prompt.text(), info);
         let style = Style::default().add_modifier(Modifier::REVERSED);
         buf.set_stringn(area.x, y, crate::text::fit(&sanitize(&line), w), w, style);
     }

@@ -1,10 +1,44 @@
-//! The status bar: position `i/N`, the count, the view, loading progress and key hints.
+//! The status bar: position `i/N`, the count, the view, the reading progress, loading progress,
+//! the last message and key hints taken from the key map in force.
 
-use crate::app::{App, Focus};
-use crate::text::fit;
+use crate::app::{App, Focus, Mode};
+use crate::keys::Action;
+use crate::text::{count, fit, sanitize};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+
+/// The first key bound to `a` in the key map in force, as the help names it.
+pub fn key_for(app: &App, a: Action) -> Option<String> {
+    app.keymap.bindings.iter().find(|b| b.action == a).and_then(|b| b.keys.first()).map(|k| k.label())
+}
+
+/// Key hints: `key what` pairs for the actions that still have a key.
+fn hints(app: &App, pairs: &[(Action, &str)]) -> String {
+    let mut out = String::new();
+    for &(a, what) in pairs {
+        if let Some(k) = key_for(app, a) {
+            out.push_str(&format!("{k} {what}  "));
+        }
+    }
+    if !out.is_empty() {
+        out.truncate(out.len() - 1);
+    }
+    out
+}
+
+/// How far through the article the reader is: the last row shown, in percent.
+pub fn reading_progress(app: &App) -> Option<usize> {
+    let r = &app.reader;
+    r.article.as_ref()?;
+    let rows = r.layout.rows.len();
+    if rows == 0 {
+        return None;
+    }
+    let h = usize::from(app.reader_areas().0.height);
+    let bottom = (r.top_row() + h).min(rows);
+    Some(bottom * 100 / rows)
+}
 
 /// The status bar's text (also used by tests).
 pub fn status_text(app: &App) -> (String, String) {
@@ -12,7 +46,12 @@ pub fn status_text(app: &App) -> (String, String) {
     let shown = app.shown_len();
     let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
     let mut left =
-        format!(" {pos}/{shown} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
+        format!(" {pos}/{shown} · {} · {}", count(n, "article"), app.view.effective(app.panes().reader.width).name());
+    if app.focus == Focus::Reader {
+        if let Some(p) = reading_progress(app) {
+            left.push_str(&format!(" · {p}%"));
+        }
+    }
     if app.search.is_some() {
         left.push_str(&format!(" · {shown}/{n} matches"));
     }
@@ -20,7 +59,7 @@ pub fn status_text(app: &App) -> (String, String) {
         left.push_str(&format!(" · {}", nw.label()));
     }
     if app.sort != crate::app::SortOrder::Date {
-        left.push_str(&format!(" · sort {}", app.sort.label()));
+        left.push_str(&format!(" · sorted by {}", app.sort.label()));
     }
     if app.reader.realigned()
         && app.view != crate::layout::View::English
@@ -33,31 +72,43 @@ pub fn status_text(app: &App) -> (String, String) {
         let mb = app.progress.bytes as f64 / 1e6;
         left.push_str(&format!(" · loading {mb:.0} MB ({:.0} MB/s)", mb / secs));
     }
-    if app.summary.errors > 0 {
-        left.push_str(&format!(" · {} errors (diglot check)", app.summary.errors));
-    }
     if let Some(m) = &app.message {
         left.push_str(" · ");
-        left.push_str(&crate::text::sanitize(m));
+        left.push_str(&sanitize(m));
     }
+    // a file that could not be loaded is named (a mistyped path, say)
+    match app.load_errors.as_slice() {
+        [] if app.summary.errors > 0 => {
+            left.push_str(&format!(" · {} (diglot check)", count(app.summary.errors, "error")));
+        }
+        [] => {}
+        [(path, why)] => left.push_str(&format!(" · {}: {}", sanitize(&path.display().to_string()), sanitize(why))),
+        [(path, why), rest @ ..] => left.push_str(&format!(
+            " · {}: {} (and {} more: diglot check)",
+            sanitize(&path.display().to_string()),
+            sanitize(why),
+            rest.len()
+        )),
+    }
+    let log = if app.message.is_some() { hints(app, &[(Action::Messages, "log")]) } else { String::new() };
     let right = match app.focus {
-        Focus::List => "Enter read  v view  ? help  q quit ",
-        Focus::Reader => "h list  [ ] prev/next  v view  ? help ",
+        Focus::List => hints(app, &[(Action::FocusReader, "read"), (Action::CycleView, "view"), (Action::Help, "help"), (Action::Quit, "quit")]),
+        Focus::Reader if app.zoom => hints(app, &[(Action::Zoom, "list"), (Action::NextArticle, "next"), (Action::CycleView, "view"), (Action::Help, "help")]),
+        Focus::Reader => hints(app, &[(Action::FocusList, "list"), (Action::NextArticle, "next"), (Action::CycleView, "view"), (Action::Help, "help")]),
     };
-    (left, right.to_string())
+    let right = match (log.is_empty(), right.is_empty()) {
+        (true, _) => format!("{right} "),
+        (false, true) => format!("{log} "),
+        (false, false) => format!("{log}  {right} "),
+    };
+    (left, right)
 }
 
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
-    if let Some(p) = &app.date_prompt {
-        let line = format!(" go to date (1958, 1958-08, 1958-08-01): {}", crate::text::sanitize(p.text()));
-        buf.set_stringn(
-            area.x,
-            area.y,
-            fit(&line, w),
-            w,
-            app.palette.status.add_modifier(Modifier::REVERSED),
-        );
+    if let Mode::Date(p) = &app.mode {
+        let line = format!("{}{}", super::DATE_LABEL, sanitize(p.text()));
+        buf.set_stringn(area.x, area.y, fit(&line, w), w, app.palette.status.add_modifier(Modifier::REVERSED));
         return;
     }
     let (left, right) = status_text(app);
