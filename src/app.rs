@@ -80,6 +80,9 @@ pub enum Effect {
     Quit,
 }
 
+/// An article read, parsed and aligned, or why it could not be.
+pub type ArticleRead = Result<(Article, Vec<Bead>), String>;
+
 /// Everything that can happen to the app.
 #[derive(Debug)]
 pub enum Msg {
@@ -92,7 +95,7 @@ pub enum Msg {
     /// The search worker has a result.
     SearchReady,
     /// An article asked for with [`Effect::Open`] was read (or could not be).
-    Article(PathBuf, Result<(Article, Vec<Bead>), String>),
+    Article(PathBuf, Box<ArticleRead>),
     /// A message for the status bar (from an effect carried out: a copy, the pager).
     Said(String),
     /// Time passed with nothing else happening (the loop sends it while [`App::wants_tick`]).
@@ -605,7 +608,7 @@ impl App {
                 self.poll_search();
                 self.poll_fulltext();
             }
-            Msg::Article(path, result) => self.on_article(path, result),
+            Msg::Article(path, result) => self.on_article(path, *result),
             Msg::Said(m) => self.message = Some(m),
             Msg::Tick => {
                 // a pause in scrolling: remember where the reader is, and save
@@ -654,7 +657,7 @@ impl App {
             match e {
                 Effect::Open(path) => {
                     let result = read_article(&path);
-                    queue.extend(self.update(Msg::Article(path, result)));
+                    queue.extend(self.update(Msg::Article(path, Box::new(result))));
                 }
                 Effect::SaveState => self.save_state(),
                 Effect::Scan(phrase) => self.start_scan(phrase),
@@ -667,7 +670,8 @@ impl App {
     /// Reads the article the reader waits for, if any (scripted use and tests: the terminal
     /// loop gets it through [`Effect::Open`]).
     pub fn prepare(&mut self) {
-        let want = self.reader.path.clone().filter(|_| self.reader.article.is_none() && self.reader.error.is_none());
+        let want =
+            self.reader.path.clone().filter(|_| self.reader.article.is_none() && self.reader.error.is_none());
         let mut effects = std::mem::take(&mut self.effects);
         if let Some(path) = want {
             effects.push(Effect::Open(path));
@@ -677,7 +681,7 @@ impl App {
     }
 
     /// An article read for the reader arrives.
-    fn on_article(&mut self, path: PathBuf, result: Result<(Article, Vec<Bead>), String>) {
+    fn on_article(&mut self, path: PathBuf, result: ArticleRead) {
         if self.reader.path.as_ref() != Some(&path) || self.reader.article.is_some() {
             return;
         }
@@ -1130,7 +1134,10 @@ impl App {
             }
             let rows = self.list_rows();
             if self.list.selected < self.list.offset || self.list.selected >= self.list.offset + rows {
-                return Err(format!("selection {} not within rows {}..+{rows}", self.list.selected, self.list.offset));
+                return Err(format!(
+                    "selection {} not within rows {}..+{rows}",
+                    self.list.selected, self.list.offset
+                ));
             }
             if self.list.offset > n.saturating_sub(1) {
                 return Err(format!("list top {} past the list of {n}", self.list.offset));
@@ -1235,12 +1242,14 @@ impl App {
             Action::Mouse => {
                 self.mouse = !self.mouse;
                 self.effects.push(Effect::Mouse(self.mouse));
-                self.message = Some(if self.mouse {
-                    "mouse on: the wheel scrolls, a click selects (Shift-drag selects text)"
-                } else {
-                    "mouse off: drag to select text; M turns the mouse back on"
-                }
-                .into());
+                self.message = Some(
+                    if self.mouse {
+                        "mouse on: the wheel scrolls, a click selects (Shift-drag selects text)"
+                    } else {
+                        "mouse off: drag to select text; M turns the mouse back on"
+                    }
+                    .into(),
+                );
             }
             Action::Up => self.step(-1),
             Action::Down => self.step(1),

@@ -7,7 +7,7 @@ mod common;
 
 use common::buffer_text;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use diglot::app::{App, Effect, Focus, Mode, Msg, Narrow, SortOrder};
+use diglot::app::{App, Effect, Focus, Mode, Msg, SortOrder};
 use diglot::corpus::{self, load_paths};
 use diglot::layout::View;
 use diglot::state::State;
@@ -15,7 +15,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
@@ -73,7 +73,9 @@ fn long_article(title: &str, date: &str, page: u32, paras: usize) -> String {
     }
     s.push_str(&format!("<hr /> \n\nOriginal: \n\n### {title}标题\n李明\n{date}\n第{page}版()\n专栏：\n\n"));
     for i in 0..paras {
-        s.push_str(&format!("　　第{i}段，足够长的中文段落，在每一个宽度下都要换成好几行，人民日报湘乡县，再多一些字。\n"));
+        s.push_str(&format!(
+            "　　第{i}段，足够长的中文段落，在每一个宽度下都要换成好几行，人民日报湘乡县，再多一些字。\n"
+        ));
     }
     s
 }
@@ -136,7 +138,7 @@ fn update_asks_for_articles_and_render_reads_nothing() {
     assert!(app.reader.article.is_none(), "drawing read nothing");
     let path = open.unwrap();
     let read = diglot::app::read_article(&path);
-    app.update(Msg::Article(path, read));
+    app.update(Msg::Article(path, Box::new(read)));
     assert!(app.reader.article.is_some());
     assert!(!app.reader.layout.rows.is_empty(), "laid out by update, not by render");
 }
@@ -148,7 +150,11 @@ fn a_paste_reaches_whichever_prompt_is_open() {
     press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
     assert_eq!(app.mode, Mode::FullText);
     app.feed(Msg::Term(Event::Paste("人民 日报".into())));
-    assert_eq!(app.fulltext.as_ref().unwrap().prompt.text(), "人民 日报", "the full-text prompt got the paste");
+    assert_eq!(
+        app.fulltext.as_ref().unwrap().prompt.text(),
+        "人民 日报",
+        "the full-text prompt got the paste"
+    );
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Browse);
     ch(&mut app, 'd');
@@ -196,14 +202,18 @@ fn the_full_text_prompt_shows_what_is_typed() {
         typed(&mut app, "core group");
         let buf = render(&app);
         let line = common::row_text(&buf, 0, 0, w);
-        assert!(line.contains("full text: core group") || line.contains("text: core group"), "{w}x{h}: {line}");
+        assert!(
+            line.contains("full text: core group") || line.contains("text: core group"),
+            "{w}x{h}: {line}"
+        );
     }
 }
 
 /// Issue 12 item 13: with `quit = []` and `help = []`, Ctrl-c still quits.
 #[test]
 fn ctrl_c_always_quits() {
-    let cfg = diglot::config::Config::parse("[keys]\nquit = []\nhelp = []\n", Path::new("c.toml")).expect("accepted");
+    let cfg = diglot::config::Config::parse("[keys]\nquit = []\nhelp = []\n", Path::new("c.toml"))
+        .expect("accepted");
     for mode_key in [None, Some('d'), Some('/')] {
         let mut app = seed_app(80, 24);
         app.configure(&cfg);
@@ -382,7 +392,8 @@ fn words_in_the_status_bar() {
 fn status_shows_progress_and_the_keys_in_force() {
     let dir = long_dir();
     let mut app = dir_app(120, 35, dir.path());
-    let cfg = diglot::config::Config::parse("[keys]\nquit = [\"x\"]\nhelp = [\"F1\"]\n", Path::new("c.toml")).unwrap();
+    let cfg = diglot::config::Config::parse("[keys]\nquit = [\"x\"]\nhelp = [\"F1\"]\n", Path::new("c.toml"))
+        .unwrap();
     app.configure(&cfg);
     let s = status(&app);
     assert!(s.contains("x quit") && s.contains("F1 help"), "{s}");
@@ -471,12 +482,13 @@ fn a_mistyped_path_is_named_and_the_log_keeps_long_messages() {
     assert!(diglot::text::width(&msg) > 60, "{msg}");
     ch(&mut app, 'L');
     assert!(matches!(app.mode, Mode::Log { .. }));
-    let text = buffer_text(&render(&app)).split('\n').map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<String>();
+    let text = buffer_text(&render(&app))
+        .split('\n')
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<String>();
     let want: String = diglot::text::sanitize(&msg).chars().filter(|c| *c != ' ').collect();
     let got: String = text.chars().filter(|c| *c != ' ').collect();
     assert!(got.contains(&want), "the whole message is in the log:\n{text}");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Browse);
 }
-
-fn _unused(_: &Path, _: PathBuf, _: Narrow) {}

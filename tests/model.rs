@@ -181,7 +181,9 @@ fn event(step: &Step) -> Event {
 fn settle(app: &mut App) {
     app.wait_search(Duration::from_secs(2));
     let end = Instant::now() + Duration::from_secs(2);
-    while app.fulltext.as_ref().is_some_and(|f| app.mode != Mode::FullText && f.results.is_none()) && Instant::now() < end {
+    while app.fulltext.as_ref().is_some_and(|f| app.mode != Mode::FullText && f.results.is_none())
+        && Instant::now() < end
+    {
         std::thread::sleep(Duration::from_millis(1));
         app.feed(Msg::SearchReady);
     }
@@ -332,7 +334,9 @@ fn run(app: &mut App, steps: &[Step], full: bool) -> Result<(), TestCaseError> {
                         .strip_prefix("\x1b]52;c;")
                         .and_then(|b| b.strip_suffix('\x07').or_else(|| b.strip_suffix("\x1b\\")));
                     prop_assert!(
-                        body.is_some_and(|b| b.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
+                        body.is_some_and(|b| b
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
                         "a copy writes more than an OSC 52 sequence: {s:?}"
                     );
                 }

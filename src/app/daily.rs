@@ -95,24 +95,15 @@ pub fn parse_date_prefix(s: &str) -> Result<Date, String> {
     Date::parse(&format!("{year:04}-{month:02}-{day:02}")).ok_or_else(bad)
 }
 
-/// Today's date (UTC), from the system clock.
+/// Today's date in the local time zone (`TZ` honoured, else the system's), from the clock.
 pub fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_from_days((secs / 86_400) as i64)
+    today_at(jiff::Timestamp::now(), &jiff::tz::TimeZone::system())
 }
 
-/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    Date { year, month, day }
+/// The date at instant `now` in time zone `tz`.
+pub fn today_at(now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Date {
+    let d = now.to_zoned(tz.clone()).date();
+    Date { year: d.year().max(0) as u16, month: d.month() as u8, day: d.day() as u8 }
 }
 
 impl App {
@@ -436,10 +427,13 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
-        assert_eq!(civil_from_days(-4066).to_string(), "1958-11-14");
-        assert_eq!(civil_from_days(20_454).to_string(), "2026-01-01");
-        assert_eq!(civil_from_days(11_016).to_string(), "2000-02-29");
+    fn today_is_the_local_date() {
+        // 2026-12-01 23:30 UTC is already the 2nd in Beijing, still the 1st in New York
+        let now: jiff::Timestamp = "2026-12-01T23:30:00Z".parse().unwrap();
+        let beijing = jiff::tz::TimeZone::posix("CST-8").unwrap();
+        let new_york = jiff::tz::TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(today_at(now, &beijing).to_string(), "2026-12-02");
+        assert_eq!(today_at(now, &new_york).to_string(), "2026-12-01");
+        assert_eq!(today_at(now, &jiff::tz::TimeZone::UTC).to_string(), "2026-12-01");
     }
 }

@@ -78,11 +78,13 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, scroll: usize) {
     mend_wide_edges(outer, buf);
     let style = Style::default();
     let more = rows > inner_h;
-    let title = if more { " diglot keys — j/k scroll, other keys close " } else { " diglot keys — any key closes " };
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .title_style(style.add_modifier(Modifier::BOLD));
+    let title = if more {
+        " diglot keys — j/k scroll, other keys close "
+    } else {
+        " diglot keys — any key closes "
+    };
+    let mut block =
+        Block::default().borders(Borders::ALL).title(title).title_style(style.add_modifier(Modifier::BOLD));
     if more {
         let end = (scroll + shown).min(rows);
         block = block.title_bottom(format!(" {}-{} of {} ", scroll + 1, end, rows));

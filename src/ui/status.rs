@@ -21,9 +21,7 @@ fn hints(app: &App, pairs: &[(Action, &str)]) -> String {
             out.push_str(&format!("{k} {what}  "));
         }
     }
-    if !out.is_empty() {
-        out.truncate(out.len() - 1);
-    }
+    out.truncate(out.trim_end().len());
     out
 }
 
@@ -45,8 +43,11 @@ pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
     let shown = app.shown_len();
     let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
-    let mut left =
-        format!(" {pos}/{shown} · {} · {}", count(n, "article"), app.view.effective(app.panes().reader.width).name());
+    let mut left = format!(
+        " {pos}/{shown} · {} · {}",
+        count(n, "article"),
+        app.view.effective(app.panes().reader.width).name()
+    );
     if app.focus == Focus::Reader {
         if let Some(p) = reading_progress(app) {
             left.push_str(&format!(" · {p}%"));
@@ -82,7 +83,9 @@ pub fn status_text(app: &App) -> (String, String) {
             left.push_str(&format!(" · {} (diglot check)", count(app.summary.errors, "error")));
         }
         [] => {}
-        [(path, why)] => left.push_str(&format!(" · {}: {}", sanitize(&path.display().to_string()), sanitize(why))),
+        [(path, why)] => {
+            left.push_str(&format!(" · {}: {}", sanitize(&path.display().to_string()), sanitize(why)))
+        }
         [(path, why), rest @ ..] => left.push_str(&format!(
             " · {}: {} (and {} more: diglot check)",
             sanitize(&path.display().to_string()),
@@ -91,10 +94,27 @@ pub fn status_text(app: &App) -> (String, String) {
         )),
     }
     let log = if app.message.is_some() { hints(app, &[(Action::Messages, "log")]) } else { String::new() };
+    // `[ ] prev/next` when both have a key
+    let walk = match (key_for(app, Action::PrevArticle), key_for(app, Action::NextArticle)) {
+        (Some(p), Some(n)) => format!("{p} {n} prev/next  "),
+        _ => String::new(),
+    };
     let right = match app.focus {
-        Focus::List => hints(app, &[(Action::FocusReader, "read"), (Action::CycleView, "view"), (Action::Help, "help"), (Action::Quit, "quit")]),
-        Focus::Reader if app.zoom => hints(app, &[(Action::Zoom, "list"), (Action::NextArticle, "next"), (Action::CycleView, "view"), (Action::Help, "help")]),
-        Focus::Reader => hints(app, &[(Action::FocusList, "list"), (Action::NextArticle, "next"), (Action::CycleView, "view"), (Action::Help, "help")]),
+        Focus::List => hints(
+            app,
+            &[
+                (Action::FocusReader, "read"),
+                (Action::CycleView, "view"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        ),
+        Focus::Reader => {
+            let back = if app.zoom { Action::Zoom } else { Action::FocusList };
+            let back = hints(app, &[(back, "list")]);
+            let rest = hints(app, &[(Action::CycleView, "view"), (Action::Help, "help")]);
+            format!("{back}  {walk}{rest}").trim().to_string()
+        }
     };
     let right = match (log.is_empty(), right.is_empty()) {
         (true, _) => format!("{right} "),
@@ -108,7 +128,13 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
     if let Mode::Date(p) = &app.mode {
         let line = format!("{}{}", super::DATE_LABEL, sanitize(p.text()));
-        buf.set_stringn(area.x, area.y, fit(&line, w), w, app.palette.status.add_modifier(Modifier::REVERSED));
+        buf.set_stringn(
+            area.x,
+            area.y,
+            fit(&line, w),
+            w,
+            app.palette.status.add_modifier(Modifier::REVERSED),
+        );
         return;
     }
     let (left, right) = status_text(app);
