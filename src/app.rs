@@ -308,6 +308,8 @@ pub struct App {
     pub mode: Mode,
     /// The glossary panel is open.
     pub glossary: bool,
+    /// The glossary panel's first line shown.
+    pub gloss_scroll: usize,
     /// Search inside the article shown (`/` in the reader).
     pub find: Option<Find>,
     /// The key map in force.
@@ -445,6 +447,7 @@ impl App {
             zoom: false,
             reader: Reader::default(),
             glossary: false,
+            gloss_scroll: 0,
             find: None,
             keymap: KeyMap::default(),
             progress: Progress { started: Instant::now(), bytes: 0, done: false },
@@ -1193,6 +1196,14 @@ impl App {
                         self.open_selected();
                     }
                     true
+                } else if in_reader && self.reader_areas().1.contains(at) {
+                    // the glossary panel scrolls by itself
+                    self.gloss_scroll = if down {
+                        (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self))
+                    } else {
+                        self.gloss_scroll.saturating_sub(3)
+                    };
+                    true
                 } else if in_reader {
                     // unlocked columns: the wheel scrolls the column under the pointer
                     let left_edge = self.reader_areas().0.x + self.reader.layout.left_width as u16;
@@ -1327,6 +1338,10 @@ impl App {
                 }
             }
             Action::ToggleLock => self.toggle_lock(),
+            Action::GlossaryDown => {
+                self.gloss_scroll = (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self));
+            }
+            Action::GlossaryUp => self.gloss_scroll = self.gloss_scroll.saturating_sub(3),
             Action::Search if self.focus == Focus::Reader => {
                 self.find = Some(Find::default());
                 self.mode = Mode::Find;
@@ -1406,6 +1421,7 @@ impl App {
                 self.effects.push(Effect::Open(p.clone()));
             }
             self.reader = Reader { path, ..Reader::default() };
+            self.gloss_scroll = 0;
             if let Some(f) = &mut self.find {
                 f.key = None;
             }

@@ -81,11 +81,15 @@ pub enum Action {
     Messages,
     /// Turn mouse capture off (the terminal selects text) or on.
     Mouse,
+    /// Scroll the glossary panel down.
+    GlossaryDown,
+    /// Scroll the glossary panel up.
+    GlossaryUp,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::Quit,
         Action::Down,
         Action::Up,
@@ -105,6 +109,8 @@ impl Action {
         Action::PrevBead,
         Action::ToggleLock,
         Action::Glossary,
+        Action::GlossaryDown,
+        Action::GlossaryUp,
         Action::Zoom,
         Action::Search,
         Action::NextHit,
@@ -167,6 +173,8 @@ impl Action {
             Action::Pager => "pager",
             Action::Messages => "messages",
             Action::Mouse => "mouse",
+            Action::GlossaryDown => "glossary_down",
+            Action::GlossaryUp => "glossary_up",
         }
     }
 
@@ -256,6 +264,8 @@ impl Default for KeyMap {
                 b(vec![Key::ch('{')], PrevBead, "previous paragraph pair"),
                 b(vec![Key::ch('s')], ToggleLock, "lock / unlock columns"),
                 b(vec![Key::ch('e')], Glossary, "glossary panel"),
+                b(vec![Key::ch(')')], GlossaryDown, "scroll the glossary down"),
+                b(vec![Key::ch('(')], GlossaryUp, "scroll the glossary up"),
                 b(vec![Key::ch('/')], Search, "search titles, or text"),
                 b(vec![Key::ctrl('f')], FullText, "full-text search"),
                 b(vec![Key::ch('n')], NextHit, "next hit"),

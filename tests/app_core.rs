@@ -492,3 +492,38 @@ fn a_mistyped_path_is_named_and_the_log_keeps_long_messages() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Browse);
 }
+
+/// Issue 11 item 12: the glossary panel says more entries follow, and scrolls to them.
+#[test]
+fn the_glossary_panel_scrolls_and_says_more_follow() {
+    let dir = common::tempdir();
+    let mut text = long_article("Glossed", "1946-05-15", 4, 3);
+    let mut gloss = String::from("**Named Entities**\n\n");
+    for i in 0..18 {
+        gloss.push_str(&format!("词条{i}号\tCíti {i} hào (Entry number {i} of the glossary)\n"));
+    }
+    gloss.push('\n');
+    let at = text.find("<hr />").unwrap();
+    text.insert_str(at, &gloss);
+    common::write_files(dir.path(), &[("g.md", text.as_bytes())]);
+    for (w, h) in [(80, 24), (120, 35)] {
+        let mut app = dir_app(w, h, dir.path());
+        key(&mut app, KeyCode::Enter);
+        ch(&mut app, 'e');
+        assert_eq!(app.reader.article.as_ref().unwrap().glossary.len(), 18);
+        let screen = buffer_text(&render(&app));
+        assert!(
+            screen.contains("more ( )") || screen.contains("more: ( ) scroll"),
+            "{w}x{h}: no sign of the rest:\n{screen}"
+        );
+        assert!(!screen.contains("词条17号"), "{w}x{h}");
+        for _ in 0..40 {
+            ch(&mut app, ')');
+        }
+        let screen = buffer_text(&render(&app));
+        assert!(screen.contains("词条17号"), "{w}x{h}:\n{screen}");
+        assert!(!screen.contains("more ( )") || screen.contains("more: ( ) scroll"), "{w}x{h}");
+        ch(&mut app, '(');
+        assert!(app.gloss_scroll > 0);
+    }
+}

@@ -7,6 +7,7 @@ mod reader;
 mod status;
 
 pub use help::help_scroll;
+pub use reader::glossary_max_scroll;
 pub use status::reading_progress;
 
 use crate::app::App;
