@@ -161,3 +161,24 @@ fn resizing_does_not_crash() {
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&tui);
 }
+
+/// Issue 12 item 6: keys and shrinking resizes arriving together (it panicked with `index
+/// outside of buffer` at src/ui/list.rs:110, exit 101). In a real terminal, each key is sent
+/// with a resize to 30x11 right behind it; diglot stays alive and quits cleanly.
+#[test]
+fn keys_with_shrinking_resizes_do_not_crash() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn(&[dir.path()], 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    for k in 0..12 {
+        tui.send(if k % 4 == 3 { b"\r" } else { b"j" });
+        tui.resize(30, 11);
+        tui.send(b"k");
+        tui.resize(120, 35);
+    }
+    tui.resize(30, 11);
+    tui.wait_for("the 30x11 screen with its status bar", |rows| rows.len() == 11 && rows[10].contains("/3"));
+    tui.send(b"q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}\n{}", tui.screen());
+}
