@@ -2,7 +2,7 @@
 //! Drawing is in [`crate::ui`] and reads the state only.
 
 use crate::align::{self, AlignContext, Bead};
-use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
+use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
 use crate::prompt::Prompt;
@@ -12,7 +12,9 @@ use ratatui::layout::Rect;
 use std::path::PathBuf;
 
 mod daily;
+mod effects;
 pub use daily::{parse_date_prefix, today, Narrow, SortOrder};
+pub use effects::read_article;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -100,6 +102,9 @@ pub enum Msg {
     Said(String),
     /// Time passed with nothing else happening (the loop sends it while [`App::wants_tick`]).
     Tick,
+    /// A signal (its number) that ends the reader: SIGTERM, SIGINT, SIGHUP, SIGQUIT. Quits as
+    /// `q` does, saving the state; the event loop then ends the process as the signal would.
+    Signal(i32),
 }
 
 /// The full-text search (Ctrl-f in the list): a phrase in every article's text.
@@ -226,17 +231,18 @@ impl Reader {
     }
 }
 
-/// Search inside the article: the query, and the rows of the current layout that hold it.
+/// Search inside the article: the query, and where it occurs in the article's text.
 #[derive(Debug, Clone, Default)]
 pub struct Find {
     /// The query being typed or searched.
     pub prompt: Prompt,
-    /// Rows of the reader's layout (or of the split's active column) holding a hit.
-    pub rows: Vec<usize>,
+    /// Every occurrence in the texts the reader shows (or the split's active column), in
+    /// reading order: text positions, the same at every width (see [`Layout::find`]).
+    pub hits: Vec<(layout::TextId, std::ops::Range<usize>)>,
     /// The hit last jumped to.
     pub current: usize,
-    /// The query and layout the rows were computed for.
-    key: Option<(String, u16, View, bool)>,
+    /// The query and view the hits were found for.
+    key: Option<(String, View, bool)>,
     /// Jump to the first hit once the article has been read.
     pub jump: bool,
 }
@@ -366,6 +372,8 @@ pub struct App {
     scrolled_at: Option<Instant>,
     /// Files that could not be loaded, with why (named in the status bar).
     pub load_errors: Vec<(PathBuf, String)>,
+    /// Inside tmux (`$TMUX` set), the tmux program copies go through; `None` outside tmux.
+    pub tmux: Option<String>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
     fulltext_rx: std::sync::mpsc::Receiver<FullTextDone>,
     notify: NotifyFn,
@@ -428,6 +436,7 @@ impl App {
             scrolled_at: None,
             load_errors: Vec::new(),
             mode: Mode::Browse,
+            tmux: std::env::var_os("TMUX").filter(|v| !v.is_empty()).map(|_| "tmux".to_string()),
             fulltext: None,
             opened_hit: false,
             fulltext_tx,
@@ -613,6 +622,8 @@ impl App {
             }
             Msg::Article(path, result) => self.on_article(path, *result),
             Msg::Said(m) => self.message = Some(m),
+            // an ending signal quits as `q` does (the loop then ends as the signal would)
+            Msg::Signal(_) => self.act(Action::Quit),
             Msg::Tick => {
                 // a pause in scrolling: remember where the reader is, and save
                 if self.scrolled_at.is_some_and(|t| t.elapsed() >= SAVE_PAUSE) {
@@ -644,45 +655,6 @@ impl App {
         self.scrolled_at.is_some()
     }
 
-    /// [`App::update`], then carries out at once the effects that need no terminal (reading
-    /// articles, saving, scanning); returns the others (copy, pager, mouse, quit). For the
-    /// terminal loop, scripted use and tests.
-    pub fn feed(&mut self, msg: Msg) -> Vec<Effect> {
-        let effects = self.update(msg);
-        self.perform(effects)
-    }
-
-    /// Carries out the effects that need no terminal; returns the others.
-    pub fn perform(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
-        let mut rest = Vec::new();
-        let mut queue = std::collections::VecDeque::from(effects);
-        while let Some(e) = queue.pop_front() {
-            match e {
-                Effect::Open(path) => {
-                    let result = read_article(&path);
-                    queue.extend(self.update(Msg::Article(path, Box::new(result))));
-                }
-                Effect::SaveState => self.save_state(),
-                Effect::Scan(phrase) => self.start_scan(phrase),
-                other => rest.push(other),
-            }
-        }
-        rest
-    }
-
-    /// Reads the article the reader waits for, if any (scripted use and tests: the terminal
-    /// loop gets it through [`Effect::Open`]).
-    pub fn prepare(&mut self) {
-        let want =
-            self.reader.path.clone().filter(|_| self.reader.article.is_none() && self.reader.error.is_none());
-        let mut effects = std::mem::take(&mut self.effects);
-        if let Some(path) = want {
-            effects.push(Effect::Open(path));
-        }
-        self.perform(effects);
-        self.relayout();
-    }
-
     /// An article read for the reader arrives.
     fn on_article(&mut self, path: PathBuf, result: ArticleRead) {
         if self.reader.path.as_ref() != Some(&path) || self.reader.article.is_some() {
@@ -690,6 +662,10 @@ impl App {
         }
         match result {
             Ok((article, beads)) => {
+                // the list entry (perhaps from a stale index) brought up to date with the file
+                if let Some(m) = self.articles.iter_mut().find(|m| m.path == path) {
+                    m.refresh_from(&article.meta);
+                }
                 self.reader.article = Some(article);
                 self.reader.beads = beads;
             }
@@ -850,38 +826,6 @@ impl App {
         f.results = None;
         self.mode = Mode::Browse;
         self.effects.push(Effect::Scan(f.phrase.clone()));
-    }
-
-    /// Carries out [`Effect::Scan`]: the scan runs on background threads and wakes the loop.
-    fn start_scan(&mut self, phrase: String) {
-        let Some(f) = &mut self.fulltext else { return };
-        if f.phrase != phrase {
-            return;
-        }
-        f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        f.cancel = cancel.clone();
-        let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path.clone()).collect();
-        let tx = self.fulltext_tx.clone();
-        let notify = self.notify.0.clone();
-        std::thread::spawn(move || {
-            use rayon::prelude::*;
-            let Some(finder) = crate::search::Phrase::new(&phrase, true) else { return };
-            let hits: Vec<(PathBuf, crate::search::FullTextHit)> = paths
-                .into_par_iter()
-                .filter_map(|p| {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return None;
-                    }
-                    let bytes = corpus::read_source(&p).ok()?;
-                    let hit = finder.find(&String::from_utf8_lossy(&bytes), 40)?;
-                    Some((p, hit))
-                })
-                .collect();
-            if !cancel.load(std::sync::atomic::Ordering::Relaxed) && tx.send((phrase, hits)).is_ok() {
-                notify();
-            }
-        });
     }
 
     fn poll_fulltext(&mut self) -> bool {
@@ -1330,12 +1274,16 @@ impl App {
                     self.zoom = false;
                     self.message = Some("nothing to read: the list stays".into());
                 }
+                self.remember_position();
+                self.effects.push(Effect::SaveState);
             }
             Action::Glossary => {
                 self.glossary = !self.glossary;
                 if self.glossary && self.reader.article.as_ref().is_some_and(|a| a.glossary.is_empty()) {
                     self.message = Some("this article has no glossary".into());
                 }
+                self.remember_position();
+                self.effects.push(Effect::SaveState);
             }
             Action::ToggleLock => self.toggle_lock(),
             Action::GlossaryDown => {
@@ -1508,25 +1456,15 @@ impl App {
             Some(s) => (&s.zh, true),
             None => (&r.layout, false),
         };
-        let key = (f.prompt.text().to_string(), layout.width, layout.view, split_side);
+        let side = split_side && r.split.as_ref().is_some_and(|s| s.side == Side::En);
+        let key = (f.prompt.text().to_string(), layout.view, side);
         if f.key.as_ref() == Some(&key) {
             return;
         }
-        let needles = f.needles();
-        f.rows = if needles.is_empty() {
-            Vec::new()
-        } else {
-            (0..layout.rows.len())
-                .filter(|&i| {
-                    let row = &layout.rows[i];
-                    !crate::text::find_all_smart(&row.left.text, &needles).is_empty()
-                        || row
-                            .right
-                            .as_ref()
-                            .is_some_and(|c| !crate::text::find_all_smart(&c.text, &needles).is_empty())
-                })
-                .collect()
-        };
+        // the hit jumped to stays current when only the view changed
+        let was = f.hits.get(f.current).cloned();
+        f.hits = layout.find(f.prompt.text().trim());
+        f.current = was.and_then(|w| f.hits.iter().position(|h| *h == w)).unwrap_or(0);
         f.key = Some(key);
     }
 
@@ -1536,7 +1474,7 @@ impl App {
         let h = self.reader_height();
         let r = &mut self.reader;
         let Some(f) = &mut self.find else { return };
-        if f.rows.is_empty() {
+        if f.hits.is_empty() {
             self.message = Some(format!("not found: {}", f.prompt.text()));
             return;
         }
@@ -1544,24 +1482,42 @@ impl App {
             Some(s) => s.side_mut(),
             None => (&r.layout, &mut r.top),
         };
-        // hits are shown two rows below the top, for context
-        let cur = layout.row_of(*top) + 2;
-        let next = match dir {
-            0 => f.rows.iter().position(|&x| x >= cur.saturating_sub(2)),
-            d if d > 0 => f.rows.iter().position(|&x| x > cur),
-            _ => f.rows.iter().rposition(|&x| x < cur),
-        };
-        let (k, wrapped) = match next {
-            Some(k) => (k, false),
-            None if dir >= 0 => (0, true),
-            None => (f.rows.len() - 1, true),
+        let row_of =
+            |k: usize| f.hits.get(k).and_then(|(id, rg)| layout.row_of_text(*id, rg.start)).unwrap_or(0);
+        let (first, last) = (layout.row_of(*top), layout.row_of(*top) + h.max(1));
+        let n = f.hits.len();
+        // From the hit last jumped to while it is on screen (so `n` goes on through hits
+        // that cannot be scrolled to the top, at the end of the article); else from the top.
+        let on_screen = f.current < n && (first..last).contains(&row_of(f.current));
+        let (k, wrapped) = match dir {
+            0 => match (0..n).find(|&k| row_of(k) >= first) {
+                Some(k) => (k, false),
+                None => (0, true),
+            },
+            d if d > 0 => {
+                let next = if on_screen {
+                    Some(f.current + 1).filter(|&k| k < n)
+                } else {
+                    (0..n).find(|&k| row_of(k) >= first)
+                };
+                next.map_or((0, true), |k| (k, false))
+            }
+            _ => {
+                let prev = if on_screen {
+                    f.current.checked_sub(1)
+                } else {
+                    (0..n).rev().find(|&k| row_of(k) < first)
+                };
+                prev.map_or((n - 1, true), |k| (k, false))
+            }
         };
         f.current = k;
         r.anchor = None;
-        let row = f.rows[k].saturating_sub(2);
+        // hits are shown two rows below the top, for context
+        let row = row_of(k).saturating_sub(2);
         let max_top = layout.rows.len().saturating_sub(h);
         *top = layout.position(row.min(max_top));
-        let total = f.rows.len();
+        let total = n;
         self.message = Some(format!("hit {}/{}{}", k + 1, total, if wrapped { " (wrapped)" } else { "" }));
     }
 
@@ -1666,18 +1622,6 @@ fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     let new = cur.saturating_add(delta).clamp(0, max_top as isize) as usize;
     if new != cur as usize || delta == 0 {
         *top = layout.position(new);
-    }
-}
-
-/// Reads, parses and aligns one article.
-pub fn read_article(path: &std::path::Path) -> Result<(Article, Vec<Bead>), String> {
-    let bytes = corpus::read_source(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match corpus::parse_bytes(path, &bytes) {
-        Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
-        }
-        Parsed::NotArticle(why) => Err(format!("{} is no longer an article: {why}", path.display())),
     }
 }
 

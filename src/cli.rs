@@ -130,10 +130,13 @@ pub enum Command {
     Man,
 }
 
-/// Writes the completion script of `shell` for diglot's command line.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+/// Writes the completion script of `shell` for diglot's command line. The script is made in
+/// memory first: the generator panics on a failed write, a full disk must be an error.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "diglot", out);
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "diglot", &mut script);
+    out.write_all(&script)
 }
 
 /// Writes diglot's man page (roff, section 1), generated from the command line definitions.

@@ -1,6 +1,6 @@
 //! The subcommands: plain text (or JSON) on a writer, no escape sequences.
 
-use crate::app::{align_article, read_article};
+use crate::app::align_article;
 use crate::cli::Lang;
 use crate::corpus::{self, Article, ArticleMeta};
 use crate::layout::{self, View};
@@ -176,12 +176,28 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
             None => Err(CmdError::Article(format!("no article {n}: the list has {count}"))),
         };
     }
+    if p.exists() {
+        return Err(CmdError::Article(format!(
+            "{}: not a regular file (a folder, FIFO or device); ARTICLE is an article file or a position in the list",
+            sanitize(article)
+        )));
+    }
     Err(CmdError::Article(format!("no such article file: {}", sanitize(article))))
 }
 
 fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::Bead>), CmdError> {
     let path = resolve(article, paths)?;
-    read_article(&path).map_err(CmdError::Article)
+    let bytes = corpus::read_source(&path)
+        .map_err(|e| CmdError::Article(format!("cannot read {}: {e}", shown(&path))))?;
+    match corpus::parse_bytes(&path, &bytes) {
+        corpus::Parsed::Article(a) => {
+            let beads = align_article(&a);
+            Ok((*a, beads))
+        }
+        corpus::Parsed::NotArticle(why) => {
+            Err(CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(why))))
+        }
+    }
 }
 
 /// `diglot show`: the reading pane as plain text (`lang`, `width`), or the whole article as

@@ -261,14 +261,17 @@ colors! {
     meta: Paint::fg(Color::Cyan),
     /// English text.
     english: Paint::default(),
-    /// Chinese text, in the reader and the list.
-    chinese: Paint::fg(Color::LightGreen),
+    /// Chinese text, in the reader and the list: the terminal's own foreground by default,
+    /// readable on light and dark backgrounds alike.
+    chinese: Paint::default(),
     /// Dates in the list.
     date: Paint::fg(Color::Cyan),
     /// Page numbers in the list.
     page: Paint::fg(Color::Yellow),
     /// Search hits.
     highlight: Paint { fg: Some(Color::Black), bg: Some(Color::Yellow), modifiers: Modifier::empty() },
+    /// The search hit last jumped to (`n`/`N`), set apart from the other hits.
+    current: Paint { fg: Some(Color::Black), bg: Some(Color::LightRed), modifiers: Modifier::BOLD },
     /// Glossary terms in the text (underlined and bold in any case).
     term: Paint::default(),
     /// The bead marker beside the current paragraph pair.
@@ -389,6 +392,9 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "diglot").map(|d| d.config_dir().join(FILE_NAME))
 }
 
+/// A config file larger than this is refused before it is read (the default one is ~4 KB).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 impl Config {
     /// Loads the configuration: from `path` when given (it must exist), else from
     /// [`default_path`] (a missing file there means the defaults).
@@ -400,7 +406,8 @@ impl Config {
                 None => return Ok(Config::default()),
             },
         };
-        match std::fs::read(&path) {
+        // type and size looked at before reading: `/dev/zero` would never end, a FIFO would block
+        match crate::fsutil::read_regular(&path, MAX_CONFIG_BYTES).map_err(io::Error::from) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
                     path: path.clone(),

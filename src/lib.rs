@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod corpus;
 pub mod export;
+pub mod fsutil;
 pub mod keys;
 pub mod layout;
 pub mod prompt;

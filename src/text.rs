@@ -151,6 +151,95 @@ pub fn find_all_smart(hay: &str, needles: &[String]) -> Vec<std::ops::Range<usiz
     find_all(&folded, needles)
 }
 
+/// Markdown emphasis in the English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    /// `*text*` or `_text_`.
+    Italic,
+    /// `**text**`.
+    Bold,
+    /// `***text***`.
+    BoldItalic,
+}
+
+/// Markdown emphasis (`*a*`, `**b**`, `***c***`, `_d_`) taken out of `s`: the text without
+/// the markers and the emphasized ranges in it. A marker opens before a non-space and closes
+/// after one, and only pairs with a marker of the same length; `_` only at word edges
+/// (`snake_case` stays). Unpaired markers (`5 * 3`, a lone `*`) stay as they are.
+pub fn strip_emphasis(s: &str) -> (String, Vec<(std::ops::Range<usize>, Emphasis)>) {
+    if !s.contains(['*', '_']) {
+        return (s.to_string(), Vec::new());
+    }
+    // runs of one marker character: (byte start, length, char)
+    let bytes = s.as_bytes();
+    let mut runs: Vec<(usize, usize, u8)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'*' || b == b'_' {
+            let mut j = i;
+            while j < bytes.len() && bytes[j] == b {
+                j += 1;
+            }
+            runs.push((i, j - i, b));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let before = |at: usize| s[..at].chars().next_back();
+    let after = |at: usize| s[at..].chars().next();
+    let mut open: Vec<(usize, usize, u8)> = Vec::new();
+    // (opening marker, closing marker, emphasis); a marker is (byte offset, length)
+    type Marker = (usize, usize);
+    let mut pairs: Vec<(Marker, Marker, Emphasis)> = Vec::new();
+    for &(at, n, c) in &runs {
+        if n > 3 {
+            continue;
+        }
+        let (prev, next) = (before(at), after(at + n));
+        let word = |ch: Option<char>| ch.is_some_and(|x| x.is_alphanumeric());
+        let can_open = next.is_some_and(|x| !x.is_whitespace()) && (c == b'*' || !word(prev));
+        let can_close = prev.is_some_and(|x| !x.is_whitespace()) && (c == b'*' || !word(next));
+        if can_close {
+            if let Some(k) = open.iter().rposition(|&(_, m, d)| m == n && d == c) {
+                let (oat, _, _) = open[k];
+                open.truncate(k);
+                if oat + n < at {
+                    let e = match n {
+                        1 => Emphasis::Italic,
+                        2 => Emphasis::Bold,
+                        _ => Emphasis::BoldItalic,
+                    };
+                    pairs.push(((oat, n), (at, n), e));
+                }
+                continue;
+            }
+        }
+        if can_open {
+            open.push((at, n, c));
+        }
+    }
+    if pairs.is_empty() {
+        return (s.to_string(), Vec::new());
+    }
+    let mut cut: Vec<(usize, usize)> = pairs.iter().flat_map(|&(o, c, _)| [o, c]).collect();
+    cut.sort_unstable();
+    // new offset of an old one: minus the marker bytes cut before it
+    let shift = |at: usize| at - cut.iter().take_while(|&&(c, _)| c < at).map(|&(_, n)| n).sum::<usize>();
+    let mut out = String::with_capacity(s.len());
+    let mut from = 0;
+    for &(at, n) in &cut {
+        out.push_str(&s[from..at]);
+        from = at + n;
+    }
+    out.push_str(&s[from..]);
+    let mut emph: Vec<(std::ops::Range<usize>, Emphasis)> =
+        pairs.iter().map(|&((o, n), (c, _), e)| (shift(o + n)..shift(c), e)).collect();
+    emph.sort_by_key(|(r, _)| r.start);
+    (out, emph)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

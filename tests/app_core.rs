@@ -527,3 +527,69 @@ fn the_glossary_panel_scrolls_and_says_more_follow() {
         assert!(app.gloss_scroll > 0);
     }
 }
+
+/// Issue 11 item 10 and item 6: the sort order, the hidden list, the glossary panel and the
+/// focused pane come back after a restart with the article; a reader who left from the list
+/// comes back to the list.
+#[test]
+fn sort_hidden_list_glossary_and_focus_survive_a_restart() {
+    let dir = long_dir();
+    let state_dir = common::tempdir();
+    let paths = vec![dir.path().to_path_buf()];
+    let open = || {
+        let mut app = App::with_loaded((100, 30), load_paths(&paths));
+        let (st, msg) = State::load(state_dir.path());
+        app.attach_state(st, Some(state_dir.path().to_path_buf()), &paths, msg);
+        app.feed(Msg::LoadDone);
+        app.prepare();
+        app
+    };
+    let mut app = open();
+    assert_eq!((app.sort, app.zoom, app.glossary, app.focus), (SortOrder::Date, false, false, Focus::List));
+    ch(&mut app, 'S'); // newest first
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'e');
+    ch(&mut app, 'z');
+    let path = app.reader.path.clone();
+    let effects = ch(&mut app, 'q');
+    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+    app.save_now().unwrap();
+    drop(app);
+
+    let mut app = open();
+    assert_eq!(app.sort, SortOrder::DateDesc, "the sort");
+    assert!(app.zoom, "the list hidden");
+    assert!(app.glossary, "the glossary panel");
+    assert_eq!(app.focus, Focus::Reader, "the reader focused");
+    assert_eq!(app.reader.path, path, "the same article");
+    app.check_invariants().unwrap();
+    // back to the list, the panel closed, the default sort: so on the next start
+    ch(&mut app, 'z');
+    ch(&mut app, 'e');
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'S');
+    ch(&mut app, 'S');
+    assert_eq!((app.sort, app.focus), (SortOrder::Date, Focus::List));
+    ch(&mut app, 'q');
+    app.save_now().unwrap();
+    drop(app);
+    let app = open();
+    assert_eq!((app.sort, app.zoom, app.glossary, app.focus), (SortOrder::Date, false, false, Focus::List));
+    assert_eq!(app.reader.path, path, "the same article");
+}
+
+/// Issue 12 item 15: when an article is opened its list entry is brought up to date with
+/// what was read (here the file's title changed after the list was loaded).
+#[test]
+fn opening_an_article_refreshes_its_list_entry() {
+    let dir = long_dir();
+    let mut app = dir_app(100, 30, dir.path());
+    let file = dir.path().join("a/2.md");
+    assert!(app.articles.iter().any(|m| m.path == file && m.title_en == "Second"));
+    std::fs::write(&file, long_article("Renamed", "1958-08-01", 2, 30)).unwrap();
+    ch(&mut app, 'j');
+    assert_eq!(app.reader.path.as_deref(), Some(file.as_path()));
+    let entry = app.articles.iter().find(|m| m.path == file).unwrap();
+    assert_eq!(entry.title_en, "Renamed", "the list entry follows the file read");
+}

@@ -170,7 +170,12 @@ fn no_color_keeps_attributes_only() {
     let bold = Paint::parse("bold red").unwrap().style(true);
     assert_eq!((bold.fg, bold.add_modifier), (None, Modifier::BOLD));
     let colored = c.colors.resolve(false);
-    assert_eq!(colored.chinese.fg, Some(Color::LightGreen));
+    // Chinese text is drawn in the terminal's own foreground: readable on light and dark
+    // backgrounds; colour marks hits, headers and marks.
+    assert_eq!((colored.chinese.fg, colored.chinese.bg), (None, None));
+    assert_eq!(colored.english.fg, None);
+    assert!(colored.highlight.bg.is_some() && colored.meta.fg.is_some() && colored.marker.fg.is_some());
+    assert_ne!(colored.current, colored.highlight, "the current hit is set apart");
 }
 
 #[test]

@@ -221,7 +221,12 @@ fn citation_goes_to_the_clipboard() {
             _ => None,
         })
         .expect("a copy");
-    let seq = diglot::export::osc52(&text, false);
+    app.tmux = None; // outside tmux, whatever runs the tests
+    let (said, seq) = app.copy_now(&text, "citation");
+    let seq = seq.expect("an OSC 52 sequence");
+    assert_eq!(seq, diglot::export::osc52(&text, false));
+    // OSC 52 cannot be confirmed: the status bar says it was sent, not that it was copied
+    assert!(said.contains("OSC 52") && !said.starts_with("copied"), "{said}");
     assert!(seq.contains("\u{1b}]52;c;"), "{seq:?}");
     let b64: String = seq
         .split("52;c;")
@@ -237,4 +242,45 @@ fn citation_goes_to_the_clipboard() {
     );
     assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
     assert!(text.contains("Chinese title: 铁路工人提前完成新桥工程."), "{text}");
+}
+
+/// Presses a copy key and carries out its [`Effect::Copy`] as the terminal loop does: the
+/// status bar gets what [`App::copy_now`] says; returns the OSC 52 sequence to write, if any.
+fn copy_key(app: &mut App, c: char) -> Option<String> {
+    let effects = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+    let (text, what) = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Copy { text, what } => Some((text, what)),
+            _ => None,
+        })
+        .expect("a copy");
+    let (said, seq) = app.copy_now(&text, &what);
+    app.feed(Msg::Said(said));
+    seq
+}
+
+/// Inside tmux (default settings drop a program's OSC 52), `c` pipes the citation to
+/// `tmux load-buffer -w -` and says so; when tmux fails, the status bar says nothing was
+/// copied, never "copied".
+#[cfg(unix)]
+#[test]
+fn citation_in_tmux_goes_to_the_tmux_buffer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("tmux");
+    let script = format!("#!/bin/sh\ncat > {}/buffer\n", bin.path().display());
+    std::fs::write(&fake, script).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut app = app_on(dir.path());
+    app.tmux = Some(fake.display().to_string());
+    assert_eq!(copy_key(&mut app, 'c'), None, "no escape sequence inside tmux");
+    let text = std::fs::read_to_string(bin.path().join("buffer")).unwrap();
+    assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
+    assert_eq!(app.message.as_deref(), Some("copied the citation (tmux buffer and clipboard)"));
+    app.tmux = Some(bin.path().join("missing").display().to_string());
+    assert_eq!(copy_key(&mut app, 'c'), None);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("nothing copied"), "{msg}");
 }

@@ -182,3 +182,38 @@ fn keys_with_shrinking_resizes_do_not_crash() {
     let status = tui.wait_exit();
     assert!(status.success(), "{status:?}\n{}", tui.screen());
 }
+
+/// Issue 12, item 17: a save that fails on quit is said on stderr, with a non-zero exit
+/// status, after the terminal is restored (here the state's lock file is a folder, so every
+/// save fails, even as root).
+#[test]
+fn a_save_that_fails_on_quit_says_why_and_exits_2() {
+    let home = common::tempdir();
+    let mut env = Vec::new();
+    for (var, sub) in [
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ] {
+        let dir = home.path().join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        env.push((std::ffi::OsString::from(var), dir.into_os_string()));
+    }
+    std::fs::create_dir_all(home.path().join("state/diglot").join(diglot::state::LOCK_NAME)).unwrap();
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = Tui::spawn_with(program, &[], &env, 80, 24);
+    tui.wait_status("the seed", |s| s.contains("1 article"));
+    tui.send(b"\r"); // opening it marks it read: a save, which fails
+    tui.wait_status("the failure in the status bar", |s| s.contains("could not save"));
+    tui.send(b"q");
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 2, "{status:?}");
+    assert!(!tui.on_alternate_screen());
+    // after the alternate screen is left: the cursor shown, then the message, nothing else
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    let tail = &raw[raw.rfind("\x1b[?1049l").unwrap() + 8..];
+    let text = tail.replace("\x1b[?25h", "");
+    assert!(text.starts_with("diglot: could not save the reading state: "), "{tail:?}");
+    assert!(text.contains("state.lock") && !text.contains('\x1b'), "{tail:?}");
+}

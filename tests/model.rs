@@ -265,12 +265,20 @@ fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
             }
         }
         if let Some(f) = &app.find {
-            let rows = match &app.reader.split {
-                Some(s) => s.en.rows.len().max(s.zh.rows.len()),
-                None => layout.rows.len(),
+            let layouts: Vec<&diglot::layout::Layout> = match &app.reader.split {
+                Some(s) => vec![&s.en, &s.zh],
+                None => vec![layout],
             };
-            check!(f.rows.iter().all(|&r| r < rows), "search hit rows out of the layout");
-            check!(f.rows.is_empty() || f.current < f.rows.len(), "current hit out of range");
+            // every hit is a range of a text the reader shows, on its character boundaries
+            check!(
+                f.hits.is_empty()
+                    || layouts.iter().any(|l| f
+                        .hits
+                        .iter()
+                        .all(|(id, r)| l.text(*id).is_some_and(|t| t.text.get(r.clone()).is_some()))),
+                "search hits out of the layout's texts"
+            );
+            check!(f.hits.is_empty() || f.current < f.hits.len(), "current hit out of range");
         }
     }
     // the app's own checker agrees

@@ -719,3 +719,160 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// In-article search, terms and emphasis: text positions mapped onto rows
+
+/// The sizes every reader detail is checked at.
+const SIZES: [(u16, u16); 3] = [(60, 20), (80, 24), (120, 35)];
+
+/// Types `/query` Enter in the reader.
+fn find(app: &mut App, query: &str) {
+    ch(app, '/');
+    for c in query.chars() {
+        ch(app, c);
+    }
+    press(app, KeyCode::Enter);
+}
+
+/// The text of the reader's cells drawn with `bg`, row by row, joined (a phrase cut by a line
+/// break reads whole).
+fn cells_with_bg(buf: &Buffer, bg: ratatui::style::Color) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            if c.bg == bg {
+                out.push_str(c.symbol());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn in_article_search_finds_every_occurrence_at_every_size_and_n_wraps() {
+    use ratatui::style::Color;
+    for (w, h) in SIZES {
+        for (query, phrase) in [("核心小组", "核心小组"), ("core group", "coregroup")] {
+            let mut app = seed_app(w, h);
+            press(&mut app, KeyCode::Enter);
+            find(&mut app, query);
+            let n = app.find.as_ref().unwrap().hits.len();
+            assert_eq!(n, 17, "{query} at {w}x{h}");
+            let buf = draw(&mut app);
+            let prompt = row_text(&buf, app.reader_areas().0.bottom() - 1, 0, w);
+            assert!(prompt.contains("hit 1/17"), "{prompt:?}");
+            // n walks through every hit, each drawn in the current hit's colour, whole even
+            // when cut by a line break, then wraps to the first
+            for k in 0..n {
+                let f = app.find.as_ref().unwrap();
+                assert_eq!(f.current, k, "{query} at {w}x{h}");
+                let buf = draw(&mut app);
+                let current = cells_with_bg(&buf, Color::LightRed).replace(' ', "").to_lowercase();
+                assert_eq!(current, phrase, "hit {k} of {query} at {w}x{h}");
+                ch(&mut app, 'n');
+            }
+            assert_eq!(app.find.as_ref().unwrap().current, 0, "n from the last hit wraps");
+            assert!(app.message.as_deref().is_some_and(|m| m.contains("hit 1/17") && m.contains("wrapped")));
+            // N from the first goes to the last
+            ch(&mut app, 'N');
+            assert_eq!(app.find.as_ref().unwrap().current, n - 1);
+            // the same count in every view that shows the language
+            ch(&mut app, 'v');
+            app.prepare();
+            let shown = app.find.as_ref().unwrap().hits.len();
+            assert_eq!(shown, if query.is_ascii() { 17 } else { 0 }, "view en at {w}x{h}");
+        }
+    }
+}
+
+#[test]
+fn other_hits_differ_from_the_current_one() {
+    use ratatui::style::Color;
+    let mut app = seed_app(120, 35);
+    press(&mut app, KeyCode::Enter);
+    find(&mut app, "核心小组");
+    let buf = draw(&mut app);
+    let current = cells_with_bg(&buf, Color::LightRed);
+    let others = cells_with_bg(&buf, Color::Yellow);
+    assert_eq!(current.replace(' ', ""), "核心小组");
+    assert!(others.matches("核心小组").count() >= 1, "{others:?}");
+}
+
+/// An article whose English names a glossary term many times, at shifting offsets, so that
+/// some occurrence is cut by a line break at any width; and Markdown emphasis.
+fn terms_article(dir: &std::path::Path) {
+    let filler = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg"];
+    let mut en = String::new();
+    for k in 0..40 {
+        en.push_str(&format!("{} the May Seventh school ", filler[k % filler.len()]));
+    }
+    let text = format!(
+        "Title: The *Newsweek* Story\nAuthor: Li Ming\nDate: 1966-05-07\nPage: 1\n\n    {en}\n    *Newsweek* said **nothing** of *qing*.\n\n**Named Entities**\n\n五七    Wǔqī (May Seventh)\n\n<hr /> \n\nOriginal: \n\n### 五七\n李明\n1966-05-07\n第1版()\n专栏：\n\n    五七干校。\n    新闻周刊。\n"
+    );
+    std::fs::write(dir.join("1966-05-07_五七.md"), text).unwrap();
+}
+
+#[test]
+fn glossary_terms_cut_by_wrapping_are_underlined_on_both_rows() {
+    use ratatui::style::Modifier;
+    let dir = common::tempdir();
+    terms_article(dir.path());
+    let mut cut_seen = false;
+    for (w, h) in SIZES {
+        let mut app = dir_app(w, h, dir.path());
+        press(&mut app, KeyCode::Enter);
+        ch(&mut app, 'v'); // English alone: more occurrences on screen
+        ch(&mut app, 'e'); // terms are marked while the glossary panel is open
+        let buf = draw(&mut app);
+        let r = app.reader_areas().0;
+        let l = &app.reader.layout;
+        let top = app.reader.top_row();
+        for (id, range) in l.find("May Seventh") {
+            let segs = l.segments(id, range);
+            cut_seen |= segs.len() > 1;
+            for g in segs.iter().filter(|g| g.row >= top && g.row < top + usize::from(r.height)) {
+                let y = r.y + (g.row - top) as u16;
+                for col in g.cols.clone() {
+                    let c = &buf[(r.x + col as u16, y)];
+                    assert!(c.modifier.contains(Modifier::UNDERLINED), "{w}x{h} row {} col {col}", g.row);
+                }
+            }
+        }
+    }
+    assert!(cut_seen, "some occurrence was cut by a line break");
+}
+
+#[test]
+fn markdown_emphasis_is_shown_as_italics_and_bold() {
+    use ratatui::style::Modifier;
+    let dir = common::tempdir();
+    terms_article(dir.path());
+    for (w, h) in SIZES {
+        let mut app = dir_app(w, h, dir.path());
+        press(&mut app, KeyCode::Enter);
+        ch(&mut app, 'v');
+        press(&mut app, KeyCode::End);
+        let buf = draw(&mut app);
+        let r = app.reader_areas().0;
+        let text: String = (r.y..r.bottom()).map(|y| row_text(&buf, y, r.x, r.right()) + "\n").collect();
+        assert!(!text.contains('*'), "{w}x{h}: {text}");
+        assert!(text.contains("Newsweek said nothing of qing."), "{w}x{h}: {text}");
+        let styled = |m: Modifier| -> String {
+            let mut s = String::new();
+            for y in 0..buf.area.height {
+                for x in app.reader_areas().0.x..buf.area.width {
+                    let c = &buf[(x, y)];
+                    if c.modifier.contains(m) && !c.modifier.contains(Modifier::DIM) {
+                        s.push_str(c.symbol());
+                    }
+                }
+            }
+            s
+        };
+        assert!(styled(Modifier::ITALIC).contains("Newsweek"), "{w}x{h}");
+        assert!(styled(Modifier::ITALIC).contains("qing"), "{w}x{h}");
+        assert!(styled(Modifier::BOLD).contains("nothing"), "{w}x{h}");
+    }
+}

@@ -109,7 +109,7 @@ fn search_in_the_article_with_n_and_shift_n() {
     typed(&mut app, "bridge");
     key(&mut app, KeyCode::Enter);
     let f = app.find.as_ref().unwrap();
-    assert!(f.rows.len() >= 2, "hits in title and body: {:?}", f.rows);
+    assert!(f.hits.len() >= 2, "hits in title and body: {:?}", f.hits);
     let first = app.reader.top_row();
     key(&mut app, KeyCode::Char('n'));
     let second = app.reader.top_row();
@@ -140,5 +140,34 @@ fn full_text_search_opens_the_article_at_the_hit() {
     assert_eq!(app.focus, Focus::Reader);
     let f = app.find.as_ref().expect("the phrase is searched in the article");
     assert_eq!(f.prompt.text(), "二十个人");
-    assert!(!f.rows.is_empty());
+    assert!(!f.hits.is_empty());
+}
+
+/// Ctrl-f searches the articles' text, not the file's markup: `Original`, `hr /` and `专栏`
+/// (in every file) match nothing; the snippet of a Chinese title hit is the title alone, not
+/// `### … 第4版() 专栏：…`.
+#[test]
+fn full_text_search_matches_text_not_markup() {
+    let (_dir, mut app) = fixture_app();
+    let search = |app: &mut diglot::app::App, phrase: &str| {
+        press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+        for _ in 0..40 {
+            key(app, KeyCode::Backspace);
+        }
+        typed(app, phrase);
+        key(app, KeyCode::Enter);
+        let start = std::time::Instant::now();
+        while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
+            app.update(Msg::SearchReady);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        app.fulltext.as_ref().unwrap().results.clone().unwrap()
+    };
+    for markup in ["Original", "hr /", "专栏", "第1版()", "Title:"] {
+        assert!(search(&mut app, markup).is_empty(), "{markup} matched markup");
+    }
+    let hits = search(&mut app, "铁路工人");
+    assert_eq!(hits.len(), 1);
+    let snippet = &hits[0].1.snippet;
+    assert!(!snippet.contains("###") && !snippet.contains("第1版") && !snippet.contains("专栏"), "{snippet}");
 }

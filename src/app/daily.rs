@@ -63,6 +63,20 @@ impl SortOrder {
         }
     }
 
+    /// Its name in the state file.
+    pub fn key(self) -> &'static str {
+        match self {
+            SortOrder::Date => "date",
+            SortOrder::DateDesc => "date-desc",
+            SortOrder::Title => "title",
+        }
+    }
+
+    /// The order of that name in the state file (`None` for an empty or unknown name).
+    pub fn from_key(key: &str) -> Option<SortOrder> {
+        [SortOrder::Date, SortOrder::DateDesc, SortOrder::Title].into_iter().find(|s| s.key() == key)
+    }
+
     fn next(self) -> SortOrder {
         match self {
             SortOrder::Date => SortOrder::DateDesc,
@@ -121,6 +135,11 @@ impl App {
     pub fn attach_state(&mut self, st: State, dir: Option<PathBuf>, paths: &[PathBuf], msg: Option<String>) {
         self.collection = state::collection_key(paths);
         self.resume = st.resume(&self.collection).cloned();
+        // the list's order and the glossary panel at once (batches arrive in that order)
+        if let Some(r) = &self.resume {
+            self.sort = SortOrder::from_key(&r.sort).unwrap_or(self.sort);
+            self.glossary = r.glossary;
+        }
         self.state = st;
         self.state_dir = dir;
         if msg.is_some() {
@@ -135,6 +154,15 @@ impl App {
         if let Err(e) = self.state.save_if_dirty(dir) {
             self.message = Some(format!("could not save the reading state: {e}"));
         }
+    }
+
+    /// Remembers the article and position shown and saves now, for the end of a session (and
+    /// on a signal): the failure is given back for the terminal loop to report (a status bar
+    /// that is about to vanish cannot say it). Cheap when nothing changed.
+    pub fn save_now(&mut self) -> std::io::Result<()> {
+        self.remember_position();
+        let Some(dir) = &self.state_dir else { return Ok(()) };
+        self.state.save_if_dirty(dir).map(|_| ())
     }
 
     /// Remembers the article and position shown, and saves.
@@ -157,6 +185,10 @@ impl App {
                 block: self.reader.top.block,
                 offset: self.reader.top.offset,
                 view: self.view,
+                sort: self.sort.key().to_string(),
+                list_hidden: self.zoom,
+                glossary: self.glossary,
+                reader_focused: self.focus == Focus::Reader,
             };
             if self.state.resume(&self.collection) != Some(&resume) {
                 self.state.set_resume(&self.collection, resume);
@@ -174,11 +206,16 @@ impl App {
         }) else {
             return;
         };
-        // the same view, article and row as when the reader left
+        // the same view, article and row as when the reader left, the list hidden and the
+        // reader focused if they were
         self.view = r.view;
         self.select(i);
         self.center_list();
         self.clamp_list();
+        if r.reader_focused || r.list_hidden {
+            self.focus = Focus::Reader;
+        }
+        self.zoom = r.list_hidden;
         self.pristine = false;
         let top = Position { block: r.block, offset: r.offset };
         if self.reader.article.is_some() {
@@ -305,6 +342,8 @@ impl App {
             Action::CycleSort => {
                 self.sort = self.sort.next();
                 self.reshape();
+                self.remember_position();
+                self.ask_save();
             }
             Action::GotoDate => {
                 self.mode = super::Mode::Date(Prompt::default());

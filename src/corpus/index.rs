@@ -11,7 +11,8 @@
 //!   (the parse results of the embedded seeds and of probe texts covering every format
 //!   variant, see [`parser_fingerprint`]): another collection's index or one made by a parser
 //!   that reads files differently is rebuilt;
-//! - each entry is checked against its file's size and modification time (nanoseconds); a
+//! - each entry is checked against its file's size, modification and change times
+//!   (nanoseconds) and inode, as git does; a
 //!   changed file is re-read, added and removed files are picked up, and files modified within
 //!   [`RACY_NS`] of the index's start are re-read next time too (a change in the same clock
 //!   tick would not show in the time stamp).
@@ -30,7 +31,7 @@ use std::path::{Path, PathBuf};
 /// First bytes of an index file.
 pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
 /// Format version: bump whenever [`Entry`] or anything it holds changes shape.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Bytes before the payload: magic, version, reserved, payload length, checksum.
 pub const HEADER_LEN: usize = 32;
 /// Files modified less than this before the index was started are re-read next time.
@@ -178,29 +179,42 @@ enum Kind {
     Skipped(String),
 }
 
-/// A file's size and modification time, which decide whether its entry is still good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// What decides whether a file's entry is still good: its size, modification time, inode
+/// and change time (as git does: an edit that restores the size and the modification time,
+/// `touch -r`, or a file replaced by another one, still changes the inode or the change time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 pub struct Stamp {
     /// Size in bytes.
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch (negative before it).
     pub mtime_ns: i128,
+    /// Status change time, nanoseconds since the Unix epoch (0 where the platform has none).
+    pub ctime_ns: i128,
+    /// The inode number (0 where the platform has none).
+    pub ino: u64,
 }
 
 impl Stamp {
     /// The stamp of a file from its metadata.
     pub fn of(m: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
-        let mtime_ns = {
+        {
             use std::os::unix::fs::MetadataExt;
-            i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())
-        };
+            Stamp {
+                size: m.len(),
+                mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                ino: m.ino(),
+            }
+        }
         #[cfg(not(unix))]
-        let mtime_ns = m.modified().ok().map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => d.as_nanos() as i128,
-            Err(e) => -(e.duration().as_nanos() as i128),
-        });
-        Stamp { size: m.len(), mtime_ns }
+        {
+            let mtime_ns = m.modified().ok().map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => d.as_nanos() as i128,
+                Err(e) => -(e.duration().as_nanos() as i128),
+            });
+            Stamp { size: m.len(), mtime_ns, ctime_ns: 0, ino: 0 }
+        }
     }
 }
 
@@ -455,8 +469,8 @@ impl Index {
         self.roots.iter().map(|r| bytes_path(r)).collect()
     }
 
-    /// Whether an entry can be used for a file whose stamp is now `now`: same size and time,
-    /// and not modified so close to the index's making that a change could hide in the tick.
+    /// Whether an entry can be used for a file whose stamp is now `now`: same size, times and
+    /// inode, and not modified so close to the index's making that a change could hide in the tick.
     pub fn fresh(&self, entry: &Entry, now: Stamp) -> bool {
         entry.stamp == now && entry.stamp.mtime_ns < self.started_ns - RACY_NS
     }
@@ -550,56 +564,7 @@ impl Index {
     }
 }
 
-/// Writes `file` atomically: `fill` writes a temporary file in the same folder, which is
-/// synced to disk and renamed over `file`; the folder is synced too. On any failure the
-/// temporary file is removed and `file` is left as it was.
-pub fn write_atomic(file: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        fill(&mut f)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, file)?;
-        #[cfg(unix)]
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    } else {
-        remove_stale_temps(dir, &name);
-    }
-    result
-}
-
-/// Removes temporary files of `name` left by writers that were killed (older than a minute).
-fn remove_stale_temps(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let n = e.file_name();
-        let n = n.to_string_lossy();
-        if n.starts_with(&prefix) && n.ends_with(".tmp") {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|d| d.as_secs() > 60);
-            if old {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
-}
+pub use crate::fsutil::write_atomic;
 
 /// The user's cache folder for diglot: `$XDG_CACHE_HOME/diglot` (else `~/.cache/diglot` on
 /// Linux, the platform's cache folder elsewhere). `None` when there is no home.
@@ -620,6 +585,95 @@ pub fn index_file(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
         key.push(0);
     }
     cache_dir.join(format!("index-{:016x}.bin", fnv1a(&key)))
+}
+
+/// How the cache folder is kept small: index files unused for `max_age` are removed, and
+/// of the rest only the most recently used, at most `max_files` of them and `max_bytes` in
+/// all (the one in use is always kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    /// Index files unused for longer are removed.
+    pub max_age: std::time::Duration,
+    /// At most this many index files are kept.
+    pub max_files: usize,
+    /// At most this many bytes of index files are kept.
+    pub max_bytes: u64,
+}
+
+impl Default for CachePolicy {
+    /// 30 days, 64 files, 2 GiB (the index of 430,000 articles is ~150 MB).
+    fn default() -> Self {
+        CachePolicy {
+            max_age: std::time::Duration::from_secs(30 * 86_400),
+            max_files: 64,
+            max_bytes: 2 << 30,
+        }
+    }
+}
+
+/// The file in the cache folder that records when each index file was last used (seconds
+/// since the epoch, by file name): what the clean-up goes by, not the file system's access
+/// times (often off, `noatime`) or modification times (an index in use is not rewritten).
+pub const USES_FILE: &str = "uses.json";
+/// The lock file held while the record is updated and the folder cleaned.
+pub const CACHE_LOCK: &str = "cache.lock";
+
+/// Records that the index `file` was used now and cleans its folder (see [`CachePolicy`]);
+/// returns the index files removed.
+pub fn record_use(file: &Path) -> io::Result<Vec<PathBuf>> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    record_use_at(file, now, CachePolicy::default())
+}
+
+/// [`record_use`] at the time `now` (seconds since the epoch), with `policy`.
+pub fn record_use_at(file: &Path, now: u64, policy: CachePolicy) -> io::Result<Vec<PathBuf>> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let _lock = crate::fsutil::Lock::acquire(&dir.join(CACHE_LOCK))?;
+    let uses_path = dir.join(USES_FILE);
+    let mut uses: std::collections::BTreeMap<String, u64> = crate::fsutil::read_regular(&uses_path, 1 << 20)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let current = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    uses.insert(current.clone(), now);
+    // every index file: name, size, last use (never recorded: its modification time)
+    let mut files: Vec<(String, u64, u64)> = Vec::new();
+    for e in fs::read_dir(dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("index-") && name.ends_with(".bin")) {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let last = uses.get(&name).copied().unwrap_or(modified);
+        files.push((name, meta.len(), last));
+    }
+    // the one in use first, then the most recently used
+    files.sort_by(|a, b| (b.0 == current).cmp(&(a.0 == current)).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let mut removed = Vec::new();
+    let (mut kept, mut bytes) = (0usize, 0u64);
+    for (name, size, last) in files {
+        let stale = now.saturating_sub(last) > policy.max_age.as_secs();
+        let over = kept >= policy.max_files || bytes.saturating_add(size) > policy.max_bytes;
+        if name != current && (stale || over) {
+            let path = dir.join(&name);
+            if fs::remove_file(&path).is_ok() || !path.exists() {
+                removed.push(path);
+            }
+            continue;
+        }
+        kept += 1;
+        bytes = bytes.saturating_add(size);
+    }
+    uses.retain(|name, _| dir.join(name).exists());
+    let mut text = serde_json::to_vec_pretty(&uses).map_err(io::Error::other)?;
+    text.push(b'\n');
+    crate::fsutil::write_atomic_bytes(&uses_path, &text)?;
+    Ok(removed)
 }
 
 /// The current time in nanoseconds since the epoch.
@@ -757,7 +811,7 @@ pub fn parser_fingerprint() -> u64 {
         acc.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
         let mut add = |path: &Path, bytes: &[u8]| match super::parse::parse_bytes(path, bytes) {
             super::parse::Parsed::Article(a) => {
-                let e = Entry::article(0, Path::new(""), Stamp { size: 0, mtime_ns: 0 }, &a);
+                let e = Entry::article(0, Path::new(""), Stamp::default(), &a);
                 acc.extend_from_slice(&postcard::to_allocvec(&e).unwrap_or_default());
                 for r in a.en.iter().chain(&a.zh) {
                     acc.extend_from_slice(&(r.start as u64).to_le_bytes());

@@ -11,45 +11,27 @@ use super::index::{self, Cached, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
 use super::parse::{parse_vec, Parsed};
 use super::seeds;
+use crate::fsutil;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Files larger than this are not read (the largest real article is ~30 KB).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-fn too_large() -> io::Error {
-    io::Error::other(format!("file is larger than {} MiB; not read", MAX_FILE_BYTES / (1024 * 1024)))
-}
-
 /// Reads an article's bytes: an embedded seed or a file. Never opens anything for writing,
-/// and never opens what is not a regular file (a FIFO would block).
+/// and never reads what is not a regular file (a FIFO would block, `/dev/zero` never end):
+/// the file is opened without blocking and its type and size taken from the open file
+/// before anything is read.
 pub fn read_source(path: &Path) -> io::Result<Cow<'static, [u8]>> {
     if let Some(bytes) = seeds::get(path) {
         return Ok(Cow::Borrowed(bytes));
     }
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    let mut f = File::open(path)?;
-    read_all(&mut f, meta.len()).map(Cow::Owned)
-}
-
-fn read_all(f: &mut File, size: u64) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    Ok(buf)
+    Ok(Cow::Owned(fsutil::read_regular(path, MAX_FILE_BYTES)?))
 }
 
 /// Opens the files the walk found, for reading only. A file that the walk saw as regular but
@@ -102,6 +84,8 @@ impl Opener {
             return (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
                 size: st.st_size as u64,
                 mtime_ns: i128::from(st.st_mtime) * 1_000_000_000 + i128::from(st.st_mtime_nsec),
+                ctime_ns: i128::from(st.st_ctime) * 1_000_000_000 + i128::from(st.st_ctime_nsec),
+                ino: st.st_ino,
             });
         }
         std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| Stamp::of(&m))
@@ -128,32 +112,21 @@ impl Opener {
 /// open file, instead of `stat` + `open` + `fstat`. Returns the bytes and the file's stamp as
 /// it was when read.
 fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
-    let mut f = opener.open(path)?;
-    let meta = f.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    Ok((read_all(&mut f, meta.len())?, Stamp::of(&meta)))
+    let f = opener.open(path)?;
+    let mut buf = Vec::new();
+    let meta = fsutil::read_opened_into(f, MAX_FILE_BYTES, &mut buf)?;
+    Ok((buf, Stamp::of(&meta)))
 }
 
-/// Reads a file the walk found as a regular file, for a load without the index: `open` and
-/// `read` only (no `stat`: the walk's file type says it is a regular file; a file swapped for
-/// a FIFO or a device since is opened without blocking, and the read is capped).
+/// Reads a file the walk found as a regular file, for a load without the index: `open`,
+/// `fstat` of the open file (no path lookup: a file swapped for a FIFO or a device since, or
+/// one over the size limit, is refused before anything is read), and `read`.
 fn read_found_bytes(opener: &mut Opener, path: &Path) -> io::Result<Vec<u8>> {
     if cfg!(not(unix)) {
         return read_source(path).map(Cow::into_owned);
     }
     let f = opener.open(path)?;
-    // most articles fit: one read, and one more that finds the end
-    let mut buf = Vec::with_capacity(16 * 1024);
-    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    Ok(buf)
+    Ok(fsutil::read_opened(f, MAX_FILE_BYTES)?)
 }
 
 /// What became of one file.
@@ -195,10 +168,14 @@ pub struct LoadSummary {
 
 impl std::fmt::Display for LoadSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::count;
         write!(
             f,
-            "{} articles, {} warnings, {} errors, {} skipped",
-            self.articles, self.warnings, self.errors, self.skipped
+            "{}, {}, {}, {} skipped",
+            count(self.articles, "article"),
+            count(self.warnings, "warning"),
+            count(self.errors, "error"),
+            self.skipped
         )
     }
 }
@@ -269,7 +246,11 @@ fn walk(
     mut file: impl FnMut(usize, PathBuf),
     mut other: impl FnMut(Outcome),
 ) {
+    let redundant = redundant_roots(paths);
     for (k, root) in paths.iter().enumerate() {
+        if redundant[k] {
+            continue;
+        }
         let mut walker = walkdir::WalkDir::new(root).follow_links(true);
         if sorted {
             walker = walker.sort_by_file_name();
@@ -295,6 +276,25 @@ fn walk(
             }
         }
     }
+}
+
+/// Which roots another root covers: the same folder given twice (however it is typed), or a
+/// folder or file inside another folder given. Those are not walked, so each file is listed
+/// once (under the first or the enclosing root, as typed).
+fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
+    let canon: Vec<Option<PathBuf>> = paths.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
+    let dirs: Vec<bool> = canon.iter().map(|c| c.as_ref().is_some_and(|c| c.is_dir())).collect();
+    (0..paths.len())
+        .map(|k| {
+            let Some(me) = &canon[k] else { return false };
+            canon.iter().enumerate().any(|(j, other)| {
+                j != k
+                    && other
+                        .as_ref()
+                        .is_some_and(|o| (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o)))
+            })
+        })
+        .collect()
 }
 
 /// Whether the last component of a path the walk made starts with a dot (checked on the
@@ -480,14 +480,21 @@ impl IndexedLoad {
     }
 
     /// Writes the new index (atomically) if anything changed; returns whether it wrote.
+    /// Either way, records the index's use in the cache folder and removes index files
+    /// unused for long (see [`index::record_use`]).
     pub fn save(&mut self) -> io::Result<bool> {
-        match self.pending.take() {
+        let wrote = match self.pending.take() {
             Some(Pending { file, mut index }) => {
                 index.entries = sort_entries(std::mem::take(&mut index.entries));
                 index.write(&file).map(|()| true)
             }
             None => Ok(false),
+        };
+        if let Some(file) = self.report.file.as_deref().filter(|f| f.exists()) {
+            // the cache's upkeep is best effort: a failure here loses nothing
+            let _ = index::record_use(file);
         }
+        wrote
     }
 }
 

@@ -122,7 +122,11 @@ pub struct GlossEntry {
 
 /// What the list, the search and the subcommands need of an article: small, kept for every
 /// article of a collection. The body stays on disk until the article is opened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+///
+/// As JSON (`list --json`, `search --json`, `show --format json`) the path is a string; a
+/// path that is not valid UTF-8 is written lossily (U+FFFD for what is not) with
+/// `"path_lossy": true` beside it, so the output is always valid JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ArticleMeta {
     /// Where the article came from (file path, or `<embedded>/NAME` for the built-in seeds).
     pub path: PathBuf,
@@ -150,7 +154,58 @@ pub struct ArticleMeta {
     pub size: u64,
 }
 
+impl Serialize for ArticleMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // every field listed: a new one must be serialized here, or the compiler complains
+        let ArticleMeta {
+            path,
+            title_en,
+            title_zh,
+            subtitle_zh,
+            authors_en,
+            authors_zh,
+            date,
+            page,
+            section,
+            column_en,
+            column_zh,
+            size,
+        } = self;
+        let lossy = path.to_str().is_none();
+        let mut st = s.serialize_struct("ArticleMeta", 12 + usize::from(lossy))?;
+        st.serialize_field("path", &path.to_string_lossy())?;
+        if lossy {
+            st.serialize_field("path_lossy", &true)?;
+        } else {
+            st.skip_field("path_lossy")?;
+        }
+        st.serialize_field("title_en", title_en)?;
+        st.serialize_field("title_zh", title_zh)?;
+        st.serialize_field("subtitle_zh", subtitle_zh)?;
+        st.serialize_field("authors_en", authors_en)?;
+        st.serialize_field("authors_zh", authors_zh)?;
+        st.serialize_field("date", date)?;
+        st.serialize_field("page", page)?;
+        st.serialize_field("section", section)?;
+        st.serialize_field("column_en", column_en)?;
+        st.serialize_field("column_zh", column_zh)?;
+        st.serialize_field("size", size)?;
+        st.end()
+    }
+}
+
 impl ArticleMeta {
+    /// Brings a list entry (perhaps from a stale index) up to date with the article just read
+    /// from its file, keeping the entry's path; returns whether anything changed. For the
+    /// reader to call when an article is opened.
+    pub fn refresh_from(&mut self, read: &ArticleMeta) -> bool {
+        let fresh = ArticleMeta { path: self.path.clone(), ..read.clone() };
+        let changed = *self != fresh;
+        *self = fresh;
+        changed
+    }
+
     /// The Chinese title with its subtitle, as one line.
     pub fn title_zh_full(&self) -> String {
         if self.subtitle_zh.is_empty() {

@@ -1,10 +1,13 @@
 //! Phrase search in article texts: a snippet around the first occurrence, and a parallel,
-//! cancellable scan over article files.
+//! cancellable scan over article files. The one full-text search: the TUI's Ctrl-f and
+//! `diglot search --full-text` both call [`scan_files`], which looks in each article's text
+//! (titles, authors, column, paragraphs, glossary), never in the file's markup.
 
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::corpus::{self, Article, ArticleMeta, Parsed};
 use memchr::memmem;
 use rayon::prelude::*;
 
@@ -19,6 +22,9 @@ pub struct FullTextHit {
     pub snippet: String,
     /// The occurrence's byte range in `snippet` (on char boundaries).
     pub hit: Range<usize>,
+    /// Where in the article it was found: `title`, `authors`, `column`, `en`, `zh` (a
+    /// paragraph) or `glossary`; empty for [`find_phrase`] on a plain text.
+    pub field: &'static str,
 }
 
 /// A phrase prepared for searching many texts.
@@ -42,6 +48,65 @@ impl Phrase {
     /// The first occurrence in `text`, with `context_chars` of context either side.
     pub fn find(&self, text: &str, context_chars: usize) -> Option<FullTextHit> {
         self.find_with(text, context_chars, &mut Vec::new())
+    }
+
+    /// The first occurrence in the article's text, looked for field by field: the titles,
+    /// the authors, the column, the English paragraphs, the Chinese ones, the glossary (as
+    /// shown: emphasis markers out); `offset` is in the field.
+    pub fn find_in_article(&self, a: &Article, context_chars: usize) -> Option<FullTextHit> {
+        let mut buf = Vec::new();
+        let m = &a.meta;
+        let mut look = |field: &'static str, text: &str| {
+            let (shown, _) = crate::text::strip_emphasis(text);
+            self.find_with(&shown, context_chars, &mut buf).map(|h| FullTextHit { field, ..h })
+        };
+        let hit = look("title", &m.title_en)
+            .or_else(|| look("title", &m.title_zh_full()))
+            .or_else(|| look("authors", &m.authors_en.join(", ")))
+            .or_else(|| look("authors", &m.authors_zh.join("　")))
+            .or_else(|| look("column", &m.column_en))
+            .or_else(|| look("column", &m.column_zh));
+        if hit.is_some() {
+            return hit;
+        }
+        for i in 0..a.en.len() {
+            if let Some(h) = look("en", a.en_para(i)) {
+                return Some(h);
+            }
+        }
+        for i in 0..a.zh.len() {
+            if let Some(h) = look("zh", a.zh_para(i)) {
+                return Some(h);
+            }
+        }
+        a.glossary.iter().find_map(|g| look("glossary", &format!("{} {}", g.term, g.gloss)))
+    }
+
+    /// Looks for the phrase in one article file's bytes: a quick test on the raw bytes first
+    /// (the phrase's longest piece without spaces must be there; most files are left after
+    /// it), then the file is parsed and its text searched ([`Phrase::find_in_article`]).
+    pub fn search_file(&self, path: &std::path::Path, bytes: &[u8]) -> Option<(ArticleMeta, FullTextHit)> {
+        let needle = self.finder.needle();
+        let piece = needle
+            .split(|b| b.is_ascii_whitespace())
+            .max_by_key(|p| p.len())
+            .filter(|p| !p.is_empty())
+            .unwrap_or(needle);
+        let found = if self.ignore_case {
+            memmem::find(&bytes.to_ascii_lowercase(), piece).is_some()
+        } else {
+            memmem::find(bytes, piece).is_some()
+        };
+        if !found {
+            return None;
+        }
+        match corpus::parse_bytes(path, bytes) {
+            Parsed::Article(a) => {
+                let hit = self.find_in_article(&a, 40)?;
+                Some((a.meta, hit))
+            }
+            Parsed::NotArticle(_) => None,
+        }
     }
 
     /// [`Phrase::find`] with a reusable buffer for the lowercased text.
@@ -90,7 +155,7 @@ fn snippet(text: &str, hit: Range<usize>, context_chars: usize) -> FullTextHit {
     if we < text.len() {
         s.push('…');
     }
-    FullTextHit { offset: hit.start, snippet: s, hit: a..b }
+    FullTextHit { offset: hit.start, snippet: s, hit: a..b, field: "" }
 }
 
 /// Replaces each run of whitespace or control characters with one space.
@@ -118,6 +183,8 @@ pub struct FileHit {
     pub index: usize,
     /// The first occurrence and its snippet.
     pub hit: FullTextHit,
+    /// The article's metadata, as parsed.
+    pub meta: ArticleMeta,
 }
 
 /// The outcome of [`scan_files`].
@@ -129,18 +196,19 @@ pub struct FileScan {
     pub unreadable: Vec<usize>,
 }
 
-/// Reads every file in `paths` (in parallel, on the current rayon pool) and finds `phrase`
-/// in it (see [`find_phrase`]); invalid UTF-8 is replaced by U+FFFD first. Returns `None` if
-/// `cancel` returned true (it is polled before each file).
+/// Reads every article file in `paths` (in parallel, on the current rayon pool; the embedded
+/// seeds too) and finds `phrase` in its text (see [`Phrase::search_file`]: titles, authors,
+/// column, paragraphs, glossary; never the markup), with a snippet of 40 characters either
+/// side. Files that are not articles are misses. Returns `None` if `cancel` returned true
+/// (it is polled before each file).
 pub fn scan_files(
     paths: &[PathBuf],
     phrase: &str,
     smart_case: bool,
-    context_chars: usize,
     cancel: &(dyn Fn() -> bool + Sync),
 ) -> Option<FileScan> {
     enum Outcome {
-        Hit(FileHit),
+        Hit(Box<FileHit>),
         Miss,
         Unreadable(usize),
     }
@@ -151,27 +219,24 @@ pub fn scan_files(
     let outcomes: Option<Vec<Outcome>> = paths
         .par_iter()
         .enumerate()
-        .map_init(Vec::new, |buf, (index, path)| {
+        .map(|(index, path)| {
             if stop.load(Ordering::Relaxed) || cancel() {
                 stop.store(true, Ordering::Relaxed);
                 return None;
             }
-            Some(match std::fs::read(path) {
+            Some(match corpus::read_source(path) {
                 Err(_) => Outcome::Unreadable(index),
-                Ok(bytes) => {
-                    let text = String::from_utf8_lossy(&bytes);
-                    match phrase.find_with(&text, context_chars, buf) {
-                        Some(hit) => Outcome::Hit(FileHit { index, hit }),
-                        None => Outcome::Miss,
-                    }
-                }
+                Ok(bytes) => match phrase.search_file(path, &bytes) {
+                    Some((meta, hit)) => Outcome::Hit(Box::new(FileHit { index, hit, meta })),
+                    None => Outcome::Miss,
+                },
             })
         })
         .collect();
     let mut scan = FileScan::default();
     for o in outcomes? {
         match o {
-            Outcome::Hit(h) => scan.hits.push(h),
+            Outcome::Hit(h) => scan.hits.push(*h),
             Outcome::Unreadable(i) => scan.unreadable.push(i),
             Outcome::Miss => {}
         }
@@ -209,29 +274,49 @@ mod tests {
         assert_eq!(&h.snippet[h.hit.clone()], "red");
     }
 
+    /// An article in the corpus format, with `body` as its English paragraph.
+    fn article(title: &str, body: &str) -> String {
+        format!(
+            "Title: {title}\nAuthor: Li Ming\nDate: 1958-06-05\nPage: 4\n\n    {body}\n\n**Named Entities**\n\n湘乡县    Xiāngxiāng Xiàn (Xiangxiang County)\n\n<hr /> \n\nOriginal: \n\n### 简讯\n李明\n1958-06-05\n第4版()\n专栏：\n\n    简讯正文。\n"
+        )
+    }
+
     #[test]
-    fn scans_files_in_parallel_and_cancels() {
+    fn scans_article_text_not_markup_in_parallel_and_cancels() {
         let dir = std::env::temp_dir().join(format!("diglot-search-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut paths = Vec::new();
         for i in 0..50 {
-            let p = dir.join(format!("{i}.txt"));
-            let body = if i % 7 == 0 { "Brief News\n简讯 eins" } else { "Picture\n图片" };
-            std::fs::write(&p, body).unwrap();
+            let p = dir.join(format!("{i}.md"));
+            let body = if i % 7 == 0 { "Brief News from the *People's* communes." } else { "A picture." };
+            std::fs::write(&p, article(if i % 7 == 0 { "Brief News" } else { "Picture" }, body)).unwrap();
             paths.push(p);
         }
-        std::fs::write(dir.join("bad.txt"), b"\xff\xfe brief news").unwrap();
-        paths.push(dir.join("bad.txt"));
-        paths.push(dir.join("missing.txt"));
-        let scan = scan_files(&paths, "brief news", true, 5, &|| false).unwrap();
+        std::fs::write(dir.join("bad.md"), b"\xff\xfe brief news").unwrap();
+        paths.push(dir.join("bad.md"));
+        paths.push(dir.join("missing.md"));
+        let scan = scan_files(&paths, "brief news", true, &|| false).unwrap();
         let idx: Vec<usize> = scan.hits.iter().map(|h| h.index).collect();
-        assert_eq!(idx, vec![0, 7, 14, 21, 28, 35, 42, 49, 50]);
+        assert_eq!(idx, vec![0, 7, 14, 21, 28, 35, 42, 49], "a file that is no article is a miss");
         assert_eq!(scan.unreadable, vec![51]);
-        assert_eq!(scan.hits[0].hit.snippet, "Brief News 简讯 e…");
-        let scan = scan_files(&paths, "简讯", true, 1, &|| false).unwrap();
+        assert_eq!(scan.hits[0].hit.snippet, "Brief News");
+        assert_eq!((scan.hits[0].hit.field, scan.hits[0].meta.title_en.as_str()), ("title", "Brief News"));
+        // the paragraph, shown as the reader shows it (no emphasis markers)
+        let scan = scan_files(&paths, "People's communes", true, &|| false).unwrap();
         assert_eq!(scan.hits.len(), 8);
+        assert_eq!(scan.hits[0].hit.snippet, "Brief News from the People's communes.");
+        assert_eq!(scan.hits[0].hit.field, "en");
+        // the file's markup matches nothing: every article has these
+        for markup in ["Original", "hr /", "专栏", "Named Entities", "Title:", "第4版()", "###"] {
+            let scan = scan_files(&paths, markup, true, &|| false).unwrap();
+            assert!(scan.hits.is_empty(), "{markup} matched {} files", scan.hits.len());
+        }
+        // Chinese paragraphs and the glossary are text
+        assert_eq!(scan_files(&paths, "简讯正文", true, &|| false).unwrap().hits.len(), 50);
+        let g = scan_files(&paths, "Xiangxiang County", true, &|| false).unwrap();
+        assert_eq!((g.hits.len(), g.hits[0].hit.field), (50, "glossary"));
         let polls = AtomicUsize::new(0);
-        let cancelled = scan_files(&paths, "brief", true, 5, &|| polls.fetch_add(1, Ordering::SeqCst) >= 3);
+        let cancelled = scan_files(&paths, "brief", true, &|| polls.fetch_add(1, Ordering::SeqCst) >= 3);
         assert!(cancelled.is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -4,7 +4,7 @@
 use super::put;
 use crate::app::{App, Side};
 use crate::config::Palette;
-use crate::layout::{Kind, Layout, Row, GUTTER};
+use crate::layout::{Emphasis, Kind, Layout, Row, Segment, TextId, GUTTER};
 use crate::text::{sanitize, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -41,28 +41,62 @@ fn glossary_terms(app: &App) -> Vec<String> {
     terms
 }
 
-/// What to highlight in the text: glossary terms and search hits.
+/// What to mark in the text: glossary terms, search hits (the current one apart), and the
+/// styles to mark them with.
 struct Marks {
     terms: Vec<String>,
-    hits: Vec<String>,
+    hits: Vec<(TextId, std::ops::Range<usize>)>,
+    current: Option<usize>,
     term: Style,
     hit: Style,
+    current_hit: Style,
 }
 
-/// Draws one cell of text at x,y and highlights glossary terms and search hits in it.
-fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, marks: &Marks) {
-    put(buf, x, y, text, max, base);
-    let (term_style, hit_style) = (marks.term, marks.hit);
-    let terms = crate::text::find_all(text, &marks.terms).into_iter().map(|r| (r, term_style));
-    let hits = crate::text::find_all_smart(text, &marks.hits).into_iter().map(|r| (r, hit_style));
-    for (range, style) in terms.chain(hits) {
-        let col = width(&text[..range.start]);
-        if col >= max {
+/// Text positions to style, mapped to the row segments they cover (across line breaks):
+/// emphasis, then glossary terms, then hits, then the current hit, so the later win.
+fn overlays(layout: &Layout, marks: &Marks) -> Vec<(Segment, Style)> {
+    let mut out = Vec::new();
+    for t in &layout.texts {
+        for (r, e) in &t.emphasis {
+            let m = match e {
+                Emphasis::Italic => Modifier::ITALIC,
+                Emphasis::Bold => Modifier::BOLD,
+                Emphasis::BoldItalic => Modifier::BOLD | Modifier::ITALIC,
+            };
+            let s = Style::default().add_modifier(m);
+            out.extend(layout.segments(t.id, r.clone()).into_iter().map(|g| (g, s)));
+        }
+        for r in crate::text::find_all(&t.text, &marks.terms) {
+            out.extend(layout.segments(t.id, r).into_iter().map(|g| (g, marks.term)));
+        }
+    }
+    for (k, (id, r)) in marks.hits.iter().enumerate() {
+        let s = if marks.current == Some(k) { marks.current_hit } else { marks.hit };
+        out.extend(layout.segments(*id, r.clone()).into_iter().map(|g| (g, s)));
+    }
+    out
+}
+
+/// Draws the overlays of rows `top..top + height` of a layout drawn at `area`'s top, its
+/// columns at x `lx` (width `lmax`) and `rx` (width `rmax`).
+fn draw_overlays(buf: &mut Buffer, area: Rect, top: usize, cols: [(u16, usize); 2], ov: &[(Segment, Style)]) {
+    for (g, style) in ov {
+        if g.row < top || g.row >= top + usize::from(area.height) {
             continue;
         }
-        let w = width(&text[range]).min(max - col);
-        buf.set_style(Rect::new(x + col as u16, y, w as u16, 1), style);
+        let (x, max) = cols[usize::from(g.right)];
+        if g.cols.start >= max {
+            continue;
+        }
+        let w = g.cols.end.min(max) - g.cols.start;
+        let y = area.y + (g.row - top) as u16;
+        buf.set_style(Rect::new(x + g.cols.start as u16, y, w as u16, 1), *style);
     }
+}
+
+/// Draws one cell of text at x,y.
+fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style) {
+    put(buf, x, y, text, max, base);
 }
 
 fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize, &Row)> {
@@ -85,16 +119,20 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     }
     let Some(article) = &r.article else { return };
     let pal = &app.palette;
-    let terms = Marks {
+    // without colours (NO_COLOR) a hit still shows, in reverse video, and the current one
+    // also underlined
+    let plain = |s: Style, m: Modifier| if s.fg.is_none() && s.bg.is_none() { s.add_modifier(m) } else { s };
+    let marks = Marks {
         term: pal.term.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
-        // without colours (NO_COLOR) a hit still shows, in reverse video
-        hit: if pal.highlight.fg.is_none() && pal.highlight.bg.is_none() {
-            pal.highlight.add_modifier(Modifier::REVERSED)
-        } else {
-            pal.highlight
-        },
+        hit: plain(pal.highlight, Modifier::REVERSED),
+        current_hit: plain(pal.current, Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
         terms: glossary_terms(app),
-        hits: app.find.as_ref().map(|f| f.needles()).unwrap_or_default(),
+        hits: app.find.as_ref().map(|f| f.hits.clone()).unwrap_or_default(),
+        current: app
+            .find
+            .as_ref()
+            .filter(|f| app.mode != crate::app::Mode::Find && !f.hits.is_empty())
+            .map(|f| f.current),
     };
     let layout = &r.layout;
     let (lw, rw) = (layout.left_width.min(w), layout.right_width);
@@ -106,16 +144,18 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     if let Some(split) = &r.split {
         // unlocked: two single-language layouts, each with its own top
         let active = app.palette.marker;
-        for (k, row) in
-            rows(&split.en, split.en.row_of(split.en_top), area.height).map(|(_, r)| r).enumerate()
-        {
-            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(pal, row.left.kind), &terms);
+        // hits are in the active column only
+        let none = Marks { hits: Vec::new(), current: None, terms: marks.terms.clone(), ..marks };
+        let (en_marks, zh_marks) = if split.side == Side::En { (&marks, &none) } else { (&none, &marks) };
+        let en_top = split.en.row_of(split.en_top);
+        for (k, row) in rows(&split.en, en_top, area.height).map(|(_, r)| r).enumerate() {
+            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(pal, row.left.kind));
         }
-        for (k, row) in
-            rows(&split.zh, split.zh.row_of(split.zh_top), area.height).map(|(_, r)| r).enumerate()
-        {
-            if rx < w {
-                let max = (w - rx).min(rw);
+        draw_overlays(buf, area, en_top, [(area.x, lw), (area.x, 0)], &overlays(&split.en, en_marks));
+        let zh_top = split.zh.row_of(split.zh_top);
+        if rx < w {
+            let max = (w - rx).min(rw);
+            for (k, row) in rows(&split.zh, zh_top, area.height).map(|(_, r)| r).enumerate() {
                 cell(
                     buf,
                     area.x + rx as u16,
@@ -123,9 +163,10 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                     &row.left.text,
                     max,
                     style(pal, row.left.kind),
-                    &terms,
                 );
             }
+            let x = area.x + rx as u16;
+            draw_overlays(buf, area, zh_top, [(x, max), (x, 0)], &overlays(&split.zh, zh_marks));
         }
         if gx < w {
             let g = if split.side == Side::En { " ◂ " } else { " ▸ " };
@@ -139,7 +180,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let current = layout.blocks.get(layout.block_at(top)).filter(|b| b.bead.is_some());
         for (k, (i, row)) in rows(layout, top, area.height).enumerate() {
             let y = area.y + k as u16;
-            cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind), &terms);
+            cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind));
             if let Some(right) = &row.right {
                 if gx < w {
                     let marked = current.is_some_and(|b| i >= b.start && i + 1 < b.start + b.len);
@@ -148,10 +189,13 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                 }
                 if rx < w {
                     let max = (w - rx).min(rw);
-                    cell(buf, area.x + rx as u16, y, &right.text, max, style(pal, right.kind), &terms);
+                    cell(buf, area.x + rx as u16, y, &right.text, max, style(pal, right.kind));
                 }
             }
         }
+        let rmax = if rx < w { (w - rx).min(rw) } else { 0 };
+        let cols = [(area.x, lw), (area.x + rx.min(w) as u16, rmax)];
+        draw_overlays(buf, area, top, cols, &overlays(layout, &marks));
     }
 
     if let Some(f) = &app.find {
@@ -159,10 +203,10 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let y = area.bottom().saturating_sub(1);
         let info = if app.mode == crate::app::Mode::Find {
             String::new()
-        } else if f.rows.is_empty() {
+        } else if f.hits.is_empty() {
             "  not found".to_string()
         } else {
-            format!("  hit {}/{}  n/N next/prev  Esc closes", f.current + 1, f.rows.len())
+            format!("  hit {}/{}  n/N next/prev  Esc closes", f.current + 1, f.hits.len())
         };
         let line = format!("{}{}{}", super::FIND_LABEL, f.prompt.text(), info);
         let style = Style::default().add_modifier(Modifier::REVERSED);
