@@ -217,3 +217,68 @@ fn a_save_that_fails_on_quit_says_why_and_exits_2() {
     assert!(text.starts_with("diglot: could not save the reading state: "), "{tail:?}");
     assert!(text.contains("state.lock") && !text.contains('\x1b'), "{tail:?}");
 }
+
+/// The env of a [`Tui::spawn`]: HOME and the XDG folders in `home`.
+fn home_env(home: &std::path::Path) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let mut env = vec![(std::ffi::OsString::from("HOME"), home.as_os_str().to_owned())];
+    for (var, sub) in
+        [("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")]
+    {
+        let dir = home.join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        env.push((var.into(), dir.into_os_string()));
+    }
+    env
+}
+
+/// Issue 11 item 11, through the real loop: outside tmux `c` writes the OSC 52 sequence to
+/// the terminal and the status bar says it was sent (not "copied": that cannot be known).
+#[test]
+fn copy_outside_tmux_writes_osc52_and_says_so() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn(&[dir.path()], 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    tui.send(b"c");
+    tui.wait_status("the copy said", |s| s.contains("sent the citation"));
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence written");
+    assert!(!tui.last_row().contains("copied"), "{}", tui.last_row());
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}
+
+/// Issue 11 item 11, through the real loop: inside tmux (`TMUX` set) `c` goes to
+/// `tmux load-buffer -w -` (a stand-in tmux first on the PATH), no OSC 52 is written, and the
+/// status bar says where it went.
+#[cfg(unix)]
+#[test]
+fn copy_inside_tmux_goes_through_tmux_load_buffer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let home = common::tempdir();
+    let bin = common::tempdir();
+    let fake = bin.path().join("tmux");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" > {0}/args\ncat > {0}/buffer\n", bin.path().display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut env = home_env(home.path());
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    env.push(("PATH".into(), path.into()));
+    env.push(("TMUX".into(), "/tmp/not-a-tmux-socket,1,0".into()));
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    tui.send(b"c");
+    tui.wait_status("the copy said", |s| s.contains("copied the citation (tmux"));
+    let buffer = std::fs::read_to_string(bin.path().join("buffer")).unwrap();
+    assert!(buffer.contains("People's Daily (人民日报)"), "{buffer}");
+    let args = std::fs::read_to_string(bin.path().join("args")).unwrap();
+    assert!(args.contains("load-buffer"), "{args}");
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert!(!raw.contains("]52;"), "no OSC 52 inside tmux");
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}
