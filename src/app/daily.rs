@@ -147,30 +147,6 @@ impl App {
         }
     }
 
-    /// Writes the state if it changed; a failure is said in the status bar (carries out
-    /// [`super::Effect::SaveState`]).
-    pub(super) fn save_state(&mut self) {
-        let Some(dir) = &self.state_dir else { return };
-        if let Err(e) = self.state.save_if_dirty(dir) {
-            self.message = Some(format!("could not save the reading state: {e}"));
-        }
-    }
-
-    /// Remembers the article and position shown and saves now, for the end of a session (and
-    /// on a signal): the failure is given back for the terminal loop to report (a status bar
-    /// that is about to vanish cannot say it). Cheap when nothing changed.
-    pub fn save_now(&mut self) -> std::io::Result<()> {
-        self.remember_position();
-        let Some(dir) = &self.state_dir else { return Ok(()) };
-        self.state.save_if_dirty(dir).map(|_| ())
-    }
-
-    /// Remembers the article and position shown, and saves.
-    pub fn remember(&mut self) {
-        self.remember_position();
-        self.save_state();
-    }
-
     /// Asks for the state to be saved (the loop carries it out).
     fn ask_save(&mut self) {
         self.effects.push(super::Effect::SaveState);

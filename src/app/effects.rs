@@ -51,6 +51,24 @@ impl App {
         self.relayout();
     }
 
+    /// Writes the state if it changed; a failure is said in the status bar (carries out
+    /// [`super::Effect::SaveState`]).
+    fn save_state(&mut self) {
+        let Some(dir) = &self.state_dir else { return };
+        if let Err(e) = self.state.save_if_dirty(dir) {
+            self.message = Some(format!("could not save the reading state: {e}"));
+        }
+    }
+
+    /// Remembers the article and position shown and saves now, for the end of a session (and
+    /// on a signal): the failure is given back for the terminal loop to report (a status bar
+    /// that is about to vanish cannot say it). Cheap when nothing changed.
+    pub fn save_now(&mut self) -> std::io::Result<()> {
+        self.remember_position();
+        let Some(dir) = &self.state_dir else { return Ok(()) };
+        self.state.save_if_dirty(dir).map(|_| ())
+    }
+
     /// Carries out [`Effect::Copy`]: through tmux's buffer inside tmux ([`App::tmux`]), else an
     /// OSC 52 sequence. Returns what to say in the status bar (what was done, or why nothing
     /// was: never "copied" when nothing was) and the sequence the terminal loop must write.
