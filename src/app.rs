@@ -1161,6 +1161,17 @@ impl App {
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
+                // a search prompt keeps the keyboard and its pane: a click in the other pane
+                // does not take the focus from under it
+                let prompt_on = match self.mode {
+                    Mode::TitleSearch | Mode::FullText => Some(Focus::List),
+                    Mode::Find => Some(Focus::Reader),
+                    _ => None,
+                };
+                let to = if in_list { Focus::List } else { Focus::Reader };
+                if prompt_on.is_some_and(|f| f != to) {
+                    return false;
+                }
                 if in_list {
                     self.focus = Focus::List;
                     let l = self.list_area();

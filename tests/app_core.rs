@@ -593,3 +593,35 @@ fn opening_an_article_refreshes_its_list_entry() {
     let entry = app.articles.iter().find(|m| m.path == file).unwrap();
     assert_eq!(entry.title_en, "Renamed", "the list entry follows the file read");
 }
+
+/// Found by the model test (seed, `/`, resize to 90x22, a click at (37, 0)): a click in the
+/// reader while the title search prompt is open moved the focus to the reader under the
+/// prompt (mode TitleSearch with focus Reader). The prompt keeps its pane; the same for the
+/// in-article search and a click in the list.
+#[test]
+fn a_click_in_the_other_pane_leaves_an_open_prompt_its_pane() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let click = |app: &mut App, column: u16, row: u16| {
+        let m = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        app.feed(Msg::Term(Event::Mouse(m)));
+        app.check_invariants().unwrap_or_else(|e| panic!("after a click at ({column}, {row}): {e}"));
+    };
+    let mut app = seed_app(90, 22);
+    ch(&mut app, '/');
+    assert_eq!((app.mode.clone(), app.focus), (Mode::TitleSearch, Focus::List));
+    let r = app.panes().reader;
+    click(&mut app, r.x + 2, r.y);
+    assert_eq!((app.mode.clone(), app.focus), (Mode::TitleSearch, Focus::List));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, '/');
+    assert_eq!((app.mode.clone(), app.focus), (Mode::Find, Focus::Reader));
+    let l = app.panes().list;
+    click(&mut app, l.x + 1, l.y);
+    assert_eq!((app.mode.clone(), app.focus), (Mode::Find, Focus::Reader));
+}
