@@ -625,3 +625,22 @@ fn a_click_in_the_other_pane_leaves_an_open_prompt_its_pane() {
     click(&mut app, l.x + 1, l.y);
     assert_eq!((app.mode.clone(), app.focus), (Mode::Find, Focus::Reader));
 }
+
+/// A save that fails is said in the status bar and kept in the message log (`L`), as every
+/// message is: the effect runner reports it through the app (here the state folder is a file).
+#[test]
+fn a_failed_save_is_said_and_logged() {
+    let dir = long_dir();
+    let blocker = common::tempdir();
+    let not_a_dir = blocker.path().join("state-is-a-file");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    let paths = vec![dir.path().to_path_buf()];
+    let mut app = App::with_loaded((100, 30), load_paths(&paths));
+    app.attach_state(State::default(), Some(not_a_dir), &paths, None);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    key(&mut app, KeyCode::Enter); // marks it read: a save
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.starts_with("could not save the reading state"), "{said}");
+    assert!(app.log.iter().any(|m| m == &said), "{:?}", app.log);
+}

@@ -30,7 +30,12 @@ impl App {
                     let result = read_article(&path);
                     queue.extend(self.update(Msg::Article(path, Box::new(result))));
                 }
-                Effect::SaveState => self.save_state(),
+                Effect::SaveState => {
+                    // a failure goes to the status bar and the message log, as any message
+                    if let Err(e) = self.save_state() {
+                        queue.extend(self.update(Msg::Said(e)));
+                    }
+                }
                 Effect::Scan(phrase) => self.start_scan(phrase),
                 other => rest.push(other),
             }
@@ -51,13 +56,14 @@ impl App {
         self.relayout();
     }
 
-    /// Writes the state if it changed; a failure is said in the status bar (carries out
-    /// [`super::Effect::SaveState`]).
-    fn save_state(&mut self) {
-        let Some(dir) = &self.state_dir else { return };
-        if let Err(e) = self.state.save_if_dirty(dir) {
-            self.message = Some(format!("could not save the reading state: {e}"));
-        }
+    /// Writes the state if it changed (carries out [`Effect::SaveState`]); the message for
+    /// the status bar when that fails.
+    fn save_state(&mut self) -> Result<(), String> {
+        let Some(dir) = &self.state_dir else { return Ok(()) };
+        self.state
+            .save_if_dirty(dir)
+            .map(|_| ())
+            .map_err(|e| format!("could not save the reading state: {e}"))
     }
 
     /// Remembers the article and position shown and saves now, for the end of a session (and
