@@ -77,11 +77,19 @@ pub enum Action {
     CopyArticle,
     /// Open the article file in `$PAGER`.
     Pager,
+    /// Show the message log (every status message, whole).
+    Messages,
+    /// Turn mouse capture off (the terminal selects text) or on.
+    Mouse,
+    /// Scroll the glossary panel down.
+    GlossaryDown,
+    /// Scroll the glossary panel up.
+    GlossaryUp,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 40] = [
         Action::Quit,
         Action::Down,
         Action::Up,
@@ -101,6 +109,8 @@ impl Action {
         Action::PrevBead,
         Action::ToggleLock,
         Action::Glossary,
+        Action::GlossaryDown,
+        Action::GlossaryUp,
         Action::Zoom,
         Action::Search,
         Action::NextHit,
@@ -117,6 +127,8 @@ impl Action {
         Action::CopyPair,
         Action::CopyArticle,
         Action::Pager,
+        Action::Messages,
+        Action::Mouse,
         Action::Help,
     ];
 
@@ -159,6 +171,10 @@ impl Action {
             Action::CopyPair => "copy_pair",
             Action::CopyArticle => "copy_article",
             Action::Pager => "pager",
+            Action::Messages => "messages",
+            Action::Mouse => "mouse",
+            Action::GlossaryDown => "glossary_down",
+            Action::GlossaryUp => "glossary_up",
         }
     }
 
@@ -248,6 +264,8 @@ impl Default for KeyMap {
                 b(vec![Key::ch('{')], PrevBead, "previous paragraph pair"),
                 b(vec![Key::ch('s')], ToggleLock, "lock / unlock columns"),
                 b(vec![Key::ch('e')], Glossary, "glossary panel"),
+                b(vec![Key::ch(')')], GlossaryDown, "scroll the glossary down"),
+                b(vec![Key::ch('(')], GlossaryUp, "scroll the glossary up"),
                 b(vec![Key::ch('/')], Search, "search titles, or text"),
                 b(vec![Key::ctrl('f')], FullText, "full-text search"),
                 b(vec![Key::ch('n')], NextHit, "next hit"),
@@ -264,6 +282,8 @@ impl Default for KeyMap {
                 b(vec![Key::ch('y')], CopyPair, "copy paragraph pair"),
                 b(vec![Key::ch('Y')], CopyArticle, "copy as Markdown"),
                 b(vec![Key::ch('o')], Pager, "open in $PAGER"),
+                b(vec![Key::ch('L')], Messages, "message log"),
+                b(vec![Key::ch('M')], Mouse, "mouse on / off"),
                 b(vec![Key::ch('?'), Key::plain(K::F(1))], Help, "help"),
                 b(vec![Key::ch('q'), Key::ctrl('c')], Quit, "quit"),
             ],

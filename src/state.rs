@@ -41,7 +41,7 @@ pub const VERSION: u32 = 1;
 const MAX_STATE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Where a collection was left: the article and the reading position in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resume {
     /// The article's key (see [`article_key`]).
     pub article: String,
@@ -51,6 +51,19 @@ pub struct Resume {
     pub offset: usize,
     /// The view the position belongs to.
     pub view: View,
+    /// The list's order, by the reader's name for it (`date`, `date-desc`, `title`); empty for
+    /// the default (a file written before it was kept).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sort: String,
+    /// The list was hidden (the reader full width).
+    #[serde(default)]
+    pub list_hidden: bool,
+    /// The glossary panel was open.
+    #[serde(default)]
+    pub glossary: bool,
+    /// The reader had the keyboard (not the list).
+    #[serde(default)]
+    pub reader_focused: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -440,7 +453,7 @@ mod tests {
         assert!(!s.is_dirty());
         assert!(s.toggle_read(Path::new("/a")));
         assert!(s.is_dirty());
-        let r = Resume { article: "/a".into(), block: 2, offset: 1, view: View::Both };
+        let r = Resume { article: "/a".into(), block: 2, offset: 1, view: View::Both, ..Resume::default() };
         let mut t = State::default();
         t.set_resume("c", r.clone());
         t.dirty = false;

@@ -80,6 +80,15 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
 }
 
+/// `1 article`, `2 articles`: a count and its noun, singular or plural (English `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The longest prefix of `s` that fits in `max` columns, cut on a character boundary.
 pub fn truncate(s: &str, max: usize) -> &str {
     let mut used = 0;

@@ -8,7 +8,7 @@
 //! handler only writes to a pipe), so the loop saves state and restores the terminal by the
 //! same path as `q`.
 
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::corpus;
 use crate::state::{self, State};
@@ -117,6 +117,19 @@ fn enter_terminal(mouse: bool) -> io::Result<()> {
     if mouse {
         ENTERED.fetch_or(MOUSE, Ordering::AcqRel);
         out.execute(EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Turns mouse capture on or off (`M`), keeping [`ENTERED`] true to what the terminal is in.
+fn set_mouse(on: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    if on {
+        ENTERED.fetch_or(MOUSE, Ordering::AcqRel);
+        out.execute(EnableMouseCapture)?;
+    } else {
+        out.execute(DisableMouseCapture)?;
+        ENTERED.fetch_and(!MOUSE, Ordering::AcqRel);
     }
     Ok(())
 }
@@ -328,28 +341,60 @@ fn event_loop(
     }
     drop(tx);
 
-    let mut dirty = true;
+    // The loop: carry out the effects asked for, draw (for the size of the frame being drawn;
+    // drawing does no I/O), wait for a message (or a tick while a scroll waits to be saved) and
+    // whatever else is waiting, and update. Ctrl-z and the stop/continue signals are the
+    // loop's own (see [`control`]); an ending signal quits the app as `q` does.
+    let mut mouse = cfg.mouse;
+    app.mouse = mouse;
+    let mut effects = Vec::new();
     let mut exit = Exit::Quit;
-    loop {
-        if let Some(path) = app.pager.take() {
-            if let Some(e) = run_pager(term, &path, cfg.mouse, &paused, &idle)? {
-                app.message = Some(e);
+    'outer: loop {
+        // effects that need no terminal are done first (they may ask for more)
+        for effect in app.perform(std::mem::take(&mut effects)) {
+            match effect {
+                Effect::Quit => break 'outer,
+                Effect::Copy { text, what } => {
+                    let (said, seq) = app.copy_now(&text, &what);
+                    if let Some(seq) = seq {
+                        let backend = term.backend_mut();
+                        backend.write_all(seq.as_bytes())?;
+                        backend.flush()?;
+                    }
+                    effects.extend(app.update(Msg::Said(said)));
+                }
+                Effect::Pager(path) => {
+                    if let Some(e) = run_pager(term, &path, mouse, &paused, &idle)? {
+                        effects.extend(app.update(Msg::Said(e)));
+                    }
+                }
+                Effect::Mouse(on) => {
+                    mouse = on;
+                    set_mouse(on)?;
+                }
+                // carried out by perform
+                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
             }
-            dirty = true;
         }
-        if !app.outbox.is_empty() {
-            let backend = term.backend_mut();
-            for seq in app.outbox.drain(..) {
-                backend.write_all(seq.as_bytes())?;
+        if !effects.is_empty() {
+            continue;
+        }
+        // lay out for the size of the frame about to be drawn
+        let size = term.size()?;
+        if (size.width, size.height) != app.size {
+            app.resize(size.width, size.height);
+        }
+        term.draw(|f| crate::ui::draw(&app, f))?;
+        let msg = if app.wants_tick() {
+            match rx.recv_timeout(crate::app::SAVE_PAUSE) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
-            backend.flush()?;
-        }
-        if dirty {
-            app.prepare();
-            term.draw(|f| crate::ui::draw(&app, f))?;
-        }
-        let Ok(msg) = rx.recv() else { break };
-        dirty = false;
+        } else {
+            let Ok(m) = rx.recv() else { break };
+            m
+        };
         // and whatever else is waiting before drawing again
         for msg in std::iter::once(msg).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
             match control(msg) {
@@ -357,26 +402,25 @@ fn event_loop(
                     if let Msg::Signal(sig) = msg {
                         exit = Exit::Signal(sig);
                     }
-                    dirty |= app.update(msg);
+                    effects.extend(app.update(msg));
                 }
                 stop_or_cont => {
                     if matches!(stop_or_cont, Control::Suspend) {
-                        suspend(term, cfg.mouse)?;
+                        suspend(term, mouse)?;
                     } else {
-                        resume(term, cfg.mouse)?;
+                        resume(term, mouse)?;
                     }
                     // a resize while stopped was not seen (SIGWINCH goes to the foreground job)
                     let size = term.size()?;
-                    app.update(Msg::Term(Event::Resize(size.width, size.height)));
-                    dirty = true;
+                    effects.extend(app.update(Msg::Term(Event::Resize(size.width, size.height))));
                 }
             }
-            if app.quit {
+            if effects.contains(&Effect::Quit) {
                 break;
             }
         }
-        if app.quit {
-            break;
+        if app.wants_tick() {
+            effects.extend(app.update(Msg::Tick));
         }
     }
     stop.store(true, Ordering::Relaxed);

@@ -310,7 +310,7 @@ fn exit_codes_of_check() {
     std::fs::write(good.join("b.md"), article("Fine Too", "1960-01-03").replace('\n', "\r\n")).unwrap();
     let (out, _, code) = diglot(&[os("check"), good.as_os_str()], home.path(), Duration::from_secs(30));
     assert_eq!(code, Some(0), "{out}");
-    assert_eq!(out.lines().last(), Some("2 articles, 1 warnings, 0 errors, 1 skipped"));
+    assert_eq!(out.lines().last(), Some("2 articles, 1 warning, 0 errors, 1 skipped"));
     // an error: 1
     std::fs::write(good.join("c.md"), article("Bad", "1960-13-01")).unwrap();
     let (out, _, code) = diglot(&[os("check"), good.as_os_str()], home.path(), Duration::from_secs(30));
@@ -493,7 +493,7 @@ fn a_file_without_read_permission() {
     let want = format!("{}:0: error: cannot read", secret.display());
     assert!(text.lines().any(|l| l.starts_with(&want) && l.contains("ermission denied")), "{text}");
     assert!(!text.contains("readable.md"), "the readable file is fine: {text}");
-    assert_eq!(text.lines().last(), Some("1 articles, 0 warnings, 1 errors, 0 skipped"));
+    assert_eq!(text.lines().last(), Some("1 article, 0 warnings, 1 error, 0 skipped"));
 }
 
 /// The huge files load: a 50 MB article and a 10 MB line are articles like any other.
@@ -532,7 +532,7 @@ fn huge_articles_open_in_the_reader() {
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.article.is_some(), "{:?}", app.reader.error);
         assert!(screen.contains("Long"), "{screen}");
-        app.update(Msg::Term(key('G')));
+        app.feed(Msg::Term(key('G')));
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.top_row() > 1000, "G goes to the end");
         assert!(screen.contains('x') || screen.contains('中'), "{screen}");

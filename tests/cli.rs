@@ -183,14 +183,14 @@ fn check_exit_status_is_0_without_errors() {
     c.add("standard.md", fixture!("standard.md"));
     c.add("README.md", b"# notes\n");
     let out = c.run([OsStr::new("check"), c.root.as_os_str()]);
-    assert_eq!(stdout(&out), "1 articles, 0 warnings, 0 errors, 1 skipped\n");
+    assert_eq!(stdout(&out), "1 article, 0 warnings, 0 errors, 1 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 
     // warnings alone do not fail
     c.add("control_chars.md", fixture!("control_chars.md"));
     let out = c.run([OsStr::new("check"), c.root.as_os_str()]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("2 articles, 1 warnings, 0 errors, 1 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("2 articles, 1 warning, 0 errors, 1 skipped"), "{text}");
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
 
@@ -199,13 +199,13 @@ fn check_single_files_and_unreadable_paths() {
     let c = collection();
     let out = c.run(["check", &c.path("missing_date.md"), &c.path("a/standard.md")]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("2 articles, 0 warnings, 1 errors, 0 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("2 articles, 0 warnings, 1 error, 0 skipped"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 
     let gone = c.path("no/such/folder");
     let out = c.run(["check", &gone]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("0 articles, 0 warnings, 1 errors, 0 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("0 articles, 0 warnings, 1 error, 0 skipped"), "{text}");
     assert!(text.lines().next().unwrap().starts_with(&format!("{gone}:")), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
@@ -280,7 +280,7 @@ fn list_without_paths_lists_the_embedded_seed() {
     assert!(f[4].ends_with("000_018d1662e44ecd81.txt"), "{text}");
 
     let out = run_in(dir.path(), ["check"]);
-    assert_eq!(stdout(&out), "1 articles, 0 warnings, 0 errors, 0 skipped\n");
+    assert_eq!(stdout(&out), "1 article, 0 warnings, 0 errors, 0 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 
     let out = run_in(dir.path(), ["show", "1", "--lang", "en"]);

@@ -143,7 +143,7 @@ fn remapped_keys_work_and_show_in_help() {
     // the help overlay lists the keys in force
     let mut app = App::with_loaded((100, 50), corpus::load_paths(&[]));
     app.keymap = c.keys.clone();
-    app.help = true;
+    app.mode = diglot::app::Mode::Help { scroll: 0 };
     app.prepare();
     let mut term = Terminal::new(TestBackend::new(100, 50)).unwrap();
     term.draw(|f| diglot::ui::draw(&app, f)).unwrap();
@@ -156,8 +156,8 @@ fn remapped_keys_work_and_show_in_help() {
     assert!(!screen.iter().any(|l| l.contains("q Ctrl-c")), "the old keys are gone");
 
     // and pressing the new key does what it says
-    app.help = false;
-    app.update(diglot::app::Msg::Term(crossterm::event::Event::Key(press('x'))));
+    app.mode = diglot::app::Mode::Browse;
+    app.feed(diglot::app::Msg::Term(crossterm::event::Event::Key(press('x'))));
     assert!(app.quit);
 }
 

@@ -345,7 +345,7 @@ fn check_screen(app: &mut App, what: &str) {
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
     app.prepare();
 }
 
@@ -432,14 +432,14 @@ fn a_pasted_escape_sequence_in_the_search_prompt_is_shown_safely() {
     let mut app = hostile_app(dir.path(), 100, 30);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('/'));
-    app.update(Msg::Term(Event::Paste("\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}red".to_string())));
+    app.feed(Msg::Term(Event::Paste("\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}red".to_string())));
     check_screen(&mut app, "search prompt with a pasted payload");
     key(&mut app, KeyCode::Enter);
     check_screen(&mut app, "after the search");
     // the list's title search too
     key(&mut app, KeyCode::Char('h'));
     key(&mut app, KeyCode::Char('/'));
-    app.update(Msg::Term(Event::Paste("\x1b]52;c;eA==\x07".to_string())));
+    app.feed(Msg::Term(Event::Paste("\x1b]52;c;eA==\x07".to_string())));
     check_screen(&mut app, "list search with a pasted payload");
 }
 

@@ -6,7 +6,7 @@
 //! nothing drawn over half of a double-width character.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use diglot::app::{App, Focus, Msg};
+use diglot::app::{App, Effect, Focus, Mode, Msg};
 use diglot::corpus;
 use diglot::keys::KeyMap;
 use proptest::prelude::*;
@@ -181,11 +181,13 @@ fn event(step: &Step) -> Event {
 fn settle(app: &mut App) {
     app.wait_search(Duration::from_secs(2));
     let end = Instant::now() + Duration::from_secs(2);
-    while app.fulltext.as_ref().is_some_and(|f| !f.editing && f.results.is_none()) && Instant::now() < end {
+    while app.fulltext.as_ref().is_some_and(|f| app.mode != Mode::FullText && f.results.is_none())
+        && Instant::now() < end
+    {
         std::thread::sleep(Duration::from_millis(1));
-        app.update(Msg::SearchReady);
+        app.feed(Msg::SearchReady);
     }
-    app.update(Msg::SearchReady);
+    app.feed(Msg::SearchReady);
 }
 
 /// Draws through a real `Terminal` over a `TestBackend` of the app's size (`full`), or
@@ -279,16 +281,8 @@ fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
             check!(f.hits.is_empty() || f.current < f.hits.len(), "current hit out of range");
         }
     }
-    for s in &app.outbox {
-        // the only thing diglot writes besides the screen: an OSC 52 copy, base64 inside
-        let body = s
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|b| b.strip_suffix('\x07').or_else(|| b.strip_suffix("\x1b\\")));
-        check!(
-            body.is_some_and(|b| b.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
-            "outbox holds more than an OSC 52 copy: {s:?}"
-        );
-    }
+    // the app's own checker agrees
+    app.check_invariants()?;
     Ok(())
 }
 
@@ -328,19 +322,35 @@ fn run(app: &mut App, steps: &[Step], full: bool) -> Result<(), TestCaseError> {
     invariants(app, false).map_err(|e| TestCaseError::fail(format!("at the start: {e}")))?;
     let mut fulltext_seen = false;
     for (k, step) in steps.iter().enumerate() {
-        app.update(Msg::Term(event(step)));
+        let effects = app.feed(Msg::Term(event(step)));
         settle(app);
         let buf = draw(app, full);
         let ctx = |e: String| TestCaseError::fail(format!("after step {k} {step:?} at {:?}: {e}", app.size));
         screen_ok(&buf).map_err(ctx)?;
         fulltext_seen |= app.fulltext.is_some();
         invariants(app, fulltext_seen).map_err(ctx)?;
-        app.outbox.clear();
-        if let Some(p) = app.pager.take() {
-            prop_assert!(
-                p.is_file() || corpus::seeds::get(&p).is_some(),
-                "the pager was asked to show {p:?}"
-            );
+        for e in effects {
+            match e {
+                Effect::Pager(p) => prop_assert!(
+                    p.is_file() || corpus::seeds::get(&p).is_some(),
+                    "the pager was asked to show {p:?}"
+                ),
+                Effect::Copy { text, .. } => {
+                    // the only thing diglot writes besides the screen: an OSC 52 copy, base64 inside
+                    let s = diglot::export::osc52(&text, false);
+                    let body = s
+                        .strip_prefix("\x1b]52;c;")
+                        .and_then(|b| b.strip_suffix('\x07').or_else(|| b.strip_suffix("\x1b\\")));
+                    prop_assert!(
+                        body.is_some_and(|b| b
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
+                        "a copy writes more than an OSC 52 sequence: {s:?}"
+                    );
+                }
+                Effect::Quit | Effect::Mouse(_) => {}
+                other => prop_assert!(false, "feed left {other:?} undone"),
+            }
         }
         if app.quit {
             break;
@@ -427,7 +437,7 @@ fn every_bound_key_at_every_boundary_size() {
 // Known bugs, found by the runs above (minimal reproductions)
 
 fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
     settle(app);
     draw(app, false);
 }

@@ -10,7 +10,7 @@ use diglot::corpus::load_paths;
 use std::time::Duration;
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
     app.prepare();
 }
 
@@ -88,7 +88,7 @@ fn prompt_editing_keys_and_paste() {
     assert_eq!(app.search.as_ref().unwrap().prompt.text(), "watXr");
     press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     // Chinese input methods often paste
-    app.update(Msg::Term(Event::Paste("水车\n".into())));
+    app.feed(Msg::Term(Event::Paste("水车\n".into())));
     assert_eq!(app.search.as_ref().unwrap().prompt.text(), "水车 ");
     settle(&mut app);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
@@ -103,7 +103,7 @@ fn prompt_editing_keys_and_paste() {
 fn search_in_the_article_with_n_and_shift_n() {
     let (_dir, mut app) = fixture_app();
     // a short screen so that hits are far apart in rows
-    app.update(Msg::Term(Event::Resize(60, 8)));
+    app.feed(Msg::Term(Event::Resize(60, 8)));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "bridge");
@@ -129,7 +129,7 @@ fn full_text_search_opens_the_article_at_the_hit() {
     key(&mut app, KeyCode::Enter);
     let start = std::time::Instant::now();
     while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
-        app.update(Msg::SearchReady);
+        app.feed(Msg::SearchReady);
         std::thread::sleep(Duration::from_millis(5));
     }
     app.prepare();

@@ -17,7 +17,16 @@ fn sample() -> State {
     s.toggle_bookmark(Path::new("/corpus/1960/b.md"));
     s.set_resume(
         &state::collection_key(&[PathBuf::from("/corpus")]),
-        Resume { article: "/corpus/1960/b.md".into(), block: 7, offset: 2, view: View::Interleaved },
+        Resume {
+            article: "/corpus/1960/b.md".into(),
+            block: 7,
+            offset: 2,
+            view: View::Interleaved,
+            sort: "title".into(),
+            list_hidden: true,
+            glossary: true,
+            reader_focused: true,
+        },
     );
     s
 }
@@ -48,6 +57,7 @@ fn round_trip() {
     assert!(back.is_bookmarked(Path::new("/corpus/1960/b.md")));
     let r = back.resume(&state::collection_key(&[PathBuf::from("/corpus")])).unwrap();
     assert_eq!((r.block, r.offset, r.view), (7, 2, View::Interleaved));
+    assert_eq!((r.sort.as_str(), r.list_hidden, r.glossary, r.reader_focused), ("title", true, true, true));
     assert_eq!(back.resume("<embedded>"), None);
     assert_eq!(files(&sub), vec!["state.json", "state.lock"], "no temporary file left");
 }
@@ -248,6 +258,10 @@ fn child_reader() {
             block: i as usize,
             offset: 0,
             view: View::Both,
+            sort: if i % 2 == 0 { "date-desc".into() } else { String::new() },
+            list_hidden: i % 3 == 1,
+            glossary: i % 2 == 1,
+            reader_focused: i % 4 < 2,
         };
         s.set_resume(&format!("collection{id}"), resume);
         pause();
@@ -300,9 +314,12 @@ fn two_readers_lose_nothing() {
                     lost.push(format!("bookmark {}", p.display()));
                 }
             }
-            let r = s.resume(&format!("collection{id}")).map(|r| r.article.clone());
-            if r != Some(reader_article(id, READER_MARKS - 1).to_string_lossy().into_owned()) {
-                lost.push(format!("position of reader {id}: {r:?}"));
+            let r = s.resume(&format!("collection{id}"));
+            let last = READER_MARKS - 1;
+            let want =
+                (reader_article(id, last).to_string_lossy().into_owned(), last % 2 == 1, last % 3 == 1);
+            if r.map(|r| (r.article.clone(), r.glossary, r.list_hidden)) != Some(want.clone()) {
+                lost.push(format!("position of reader {id}: {r:?}, want {want:?}"));
             }
         }
         for k in 0..SHARED {
@@ -339,7 +356,15 @@ mod merge {
     }
 
     fn resume(b: u8) -> Resume {
-        Resume { article: "/nowhere/merge/0.md".into(), block: usize::from(b), offset: 0, view: View::Both }
+        Resume {
+            article: "/nowhere/merge/0.md".into(),
+            block: usize::from(b),
+            offset: 0,
+            view: View::Both,
+            glossary: b.is_multiple_of(2),
+            list_hidden: b.is_multiple_of(3),
+            ..Resume::default()
+        }
     }
 
     fn apply(s: &mut State, ops: &[Op]) {
@@ -499,4 +524,18 @@ fn a_symlinked_state_file_is_written_through() {
     assert!(State::load(&real.join("..").join("state")).0.is_read(Path::new("/more.md")));
     let left: Vec<String> = files(&real).into_iter().filter(|n| n.ends_with(".tmp")).collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 11 item 10: a resume written before sort, hidden list, glossary panel and focus were
+/// kept still loads (their defaults), and a resume with them keeps them through a save.
+#[test]
+fn an_older_resume_loads_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = r#"{"version":1,"read":[],"bookmarks":[],"collections":{"/c":{"article":"/c/a.md","block":3,"offset":1,"view":"chinese"}}}"#;
+    std::fs::write(dir.path().join("state.json"), old).unwrap();
+    let (s, msg) = State::load(dir.path());
+    assert_eq!(msg, None);
+    let r = s.resume("/c").expect("the old resume");
+    assert_eq!((r.block, r.offset, r.view), (3, 1, View::Chinese));
+    assert_eq!((r.sort.as_str(), r.list_hidden, r.glossary, r.reader_focused), ("", false, false, false));
 }

@@ -63,6 +63,20 @@ impl SortOrder {
         }
     }
 
+    /// Its name in the state file.
+    pub fn key(self) -> &'static str {
+        match self {
+            SortOrder::Date => "date",
+            SortOrder::DateDesc => "date-desc",
+            SortOrder::Title => "title",
+        }
+    }
+
+    /// The order of that name in the state file (`None` for an empty or unknown name).
+    pub fn from_key(key: &str) -> Option<SortOrder> {
+        [SortOrder::Date, SortOrder::DateDesc, SortOrder::Title].into_iter().find(|s| s.key() == key)
+    }
+
     fn next(self) -> SortOrder {
         match self {
             SortOrder::Date => SortOrder::DateDesc,
@@ -95,24 +109,15 @@ pub fn parse_date_prefix(s: &str) -> Result<Date, String> {
     Date::parse(&format!("{year:04}-{month:02}-{day:02}")).ok_or_else(bad)
 }
 
-/// Today's date (UTC), from the system clock.
+/// Today's date in the local time zone (`TZ` honoured, else the system's), from the clock.
 pub fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_from_days((secs / 86_400) as i64)
+    today_at(jiff::Timestamp::now(), &jiff::tz::TimeZone::system())
 }
 
-/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    Date { year, month, day }
+/// The date at instant `now` in time zone `tz`.
+pub fn today_at(now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Date {
+    let d = now.to_zoned(tz.clone()).date();
+    Date { year: d.year().max(0) as u16, month: d.month() as u8, day: d.day() as u8 }
 }
 
 impl App {
@@ -130,6 +135,11 @@ impl App {
     pub fn attach_state(&mut self, st: State, dir: Option<PathBuf>, paths: &[PathBuf], msg: Option<String>) {
         self.collection = state::collection_key(paths);
         self.resume = st.resume(&self.collection).cloned();
+        // the list's order and the glossary panel at once (batches arrive in that order)
+        if let Some(r) = &self.resume {
+            self.sort = SortOrder::from_key(&r.sort).unwrap_or(self.sort);
+            self.glossary = r.glossary;
+        }
         self.state = st;
         self.state_dir = dir;
         if msg.is_some() {
@@ -137,27 +147,9 @@ impl App {
         }
     }
 
-    /// Writes the state if it changed; a failure is said in the status bar.
-    pub(super) fn save_state(&mut self) {
-        let Some(dir) = &self.state_dir else { return };
-        if let Err(e) = self.state.save_if_dirty(dir) {
-            self.message = Some(format!("could not save the reading state: {e}"));
-        }
-    }
-
-    /// Remembers the article and position shown and saves now, for the end of a session (and
-    /// on a signal): the failure is given back for the terminal loop to report (a status bar
-    /// that is about to vanish cannot say it). Cheap when nothing changed.
-    pub fn save_now(&mut self) -> std::io::Result<()> {
-        self.remember_position();
-        let Some(dir) = &self.state_dir else { return Ok(()) };
-        self.state.save_if_dirty(dir).map(|_| ())
-    }
-
-    /// Remembers the article and position shown, and saves.
-    pub fn remember(&mut self) {
-        self.remember_position();
-        self.save_state();
+    /// Asks for the state to be saved (the loop carries it out).
+    fn ask_save(&mut self) {
+        self.effects.push(super::Effect::SaveState);
     }
 
     /// Remembers the article and position shown (saved with the next save: not on every
@@ -168,7 +160,11 @@ impl App {
                 article: state::article_key(path),
                 block: self.reader.top.block,
                 offset: self.reader.top.offset,
-                view: self.reader.layout.view,
+                view: self.view,
+                sort: self.sort.key().to_string(),
+                list_hidden: self.zoom,
+                glossary: self.glossary,
+                reader_focused: self.focus == Focus::Reader,
             };
             if self.state.resume(&self.collection) != Some(&resume) {
                 self.state.set_resume(&self.collection, resume);
@@ -186,11 +182,22 @@ impl App {
         }) else {
             return;
         };
+        // the same view, article and row as when the reader left, the list hidden and the
+        // reader focused if they were
+        self.view = r.view;
         self.select(i);
-        self.prepare();
-        if self.reader.layout.view == r.view {
-            self.reader.top = Position { block: r.block, offset: r.offset };
-            self.prepare();
+        self.center_list();
+        self.clamp_list();
+        if r.reader_focused || r.list_hidden {
+            self.focus = Focus::Reader;
+        }
+        self.zoom = r.list_hidden;
+        self.pristine = false;
+        let top = Position { block: r.block, offset: r.offset };
+        if self.reader.article.is_some() {
+            self.reader.top = top;
+        } else if let Some(path) = self.reader.path.clone() {
+            self.pending_top = Some((path, top));
         }
     }
 
@@ -199,7 +206,7 @@ impl App {
         if let Some(path) = self.reader.path.clone() {
             if !self.state.is_read(&path) {
                 self.state.set_read(&path, true);
-                self.save_state();
+                self.ask_save();
             }
         }
     }
@@ -243,9 +250,35 @@ impl App {
     fn toggle_narrow(&mut self, n: Narrow) {
         self.narrow = if self.narrow == Some(n) { None } else { Some(n) };
         self.reshape();
-        if self.narrow.is_some() && self.shown_len() == 0 {
-            self.message = Some(format!("nothing for {}", n.label()));
+        if self.narrow.is_none() {
+            // back to everything: the article stays selected, among its neighbours
+            self.center_list();
+            self.clamp_list();
+        } else if self.shown_len() == 0 {
+            self.message = Some(match n {
+                Narrow::Bookmarks => "no bookmarks yet (b bookmarks an article)".to_string(),
+                Narrow::Day(d) => format!("no articles on {d}"),
+                Narrow::OnThisDay(m, d) => format!("no articles on this day ({m:02}-{d:02})"),
+            });
         }
+    }
+
+    /// `]` on the last article of a day's paper (`D`): on to the next day's paper.
+    pub(super) fn next_day(&mut self) -> bool {
+        let Some(Narrow::Day(d)) = self.narrow else { return false };
+        let next = self.articles.iter().filter_map(|m| m.date).filter(|&x| x > d).min();
+        match next {
+            Some(nd) => {
+                self.narrow = Some(Narrow::Day(nd));
+                self.refilter();
+                self.list = ListState::default();
+                self.clamp_list();
+                self.open_selected();
+                self.message = Some(format!("on to the next paper: {nd}"));
+            }
+            None => self.message = Some(format!("{d} is the last day's paper")),
+        }
+        true
     }
 
     /// Carries out the daily-life actions; returns false for actions that are not these.
@@ -256,14 +289,14 @@ impl App {
                 if let Some(path) = self.selected().map(|m| m.path.clone()) {
                     let read = self.state.toggle_read(&path);
                     self.message = Some(if read { "marked read" } else { "marked unread" }.into());
-                    self.save_state();
+                    self.ask_save();
                 }
             }
             Action::ToggleBookmark => {
                 if let Some(path) = self.selected().map(|m| m.path.clone()) {
                     let on = self.state.toggle_bookmark(&path);
                     self.message = Some(if on { "bookmarked" } else { "bookmark removed" }.into());
-                    self.save_state();
+                    self.ask_save();
                     if self.narrow == Some(Narrow::Bookmarks) {
                         self.reshape();
                     }
@@ -285,10 +318,11 @@ impl App {
             Action::CycleSort => {
                 self.sort = self.sort.next();
                 self.reshape();
-                self.message = Some(format!("sorted by {}", self.sort.label()));
+                self.remember_position();
+                self.ask_save();
             }
             Action::GotoDate => {
-                self.date_prompt = Some(Prompt::default());
+                self.mode = super::Mode::Date(Prompt::default());
             }
             Action::Cite => {
                 if let Some(m) = self.selected() {
@@ -298,37 +332,28 @@ impl App {
             }
             Action::CopyPair => self.copy_pair(),
             Action::CopyArticle => {
-                self.prepare();
                 if let Some(a) = &self.reader.article {
                     let text = export::markdown(a, &self.reader.beads);
                     self.copy(text, "article (Markdown)");
                 }
             }
-            Action::Pager => self.pager = self.reader.path.clone(),
+            Action::Pager => {
+                if let Some(p) = self.reader.path.clone() {
+                    self.effects.push(super::Effect::Pager(p));
+                }
+            }
             _ => return false,
         }
         true
     }
 
-    /// Puts text on the clipboard: through tmux's buffer inside tmux, else OSC 52 (see
-    /// [`export::copy_to_clipboard`]); the status bar says what was done, or why nothing was.
+    /// Asks for a copy; the loop says in the status bar whether it reached a clipboard.
     fn copy(&mut self, text: String, what: &str) {
-        let tmux = self.tmux.as_deref();
-        self.message = Some(match export::copy_to_clipboard(&text, tmux.is_some(), tmux.unwrap_or("tmux")) {
-            Ok(done) => {
-                let report = done.report(what);
-                if let export::Copied::Osc52(seq) = done {
-                    self.outbox.push(seq);
-                }
-                report
-            }
-            Err(e) => e,
-        });
+        self.effects.push(super::Effect::Copy { text, what: what.to_string() });
     }
 
     /// `y`: the English and Chinese paragraphs of the bead at the top of the reader.
     fn copy_pair(&mut self) {
-        self.prepare();
         let r = &self.reader;
         let Some(a) = &r.article else { return };
         let block = r.layout.blocks.get(r.layout.block_at(r.top_row()).max(1));
@@ -345,14 +370,14 @@ impl App {
     }
 
     /// Keys while the date prompt is open.
-    pub(super) fn on_date_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+    pub(super) fn on_date_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
-        let Some(p) = &mut self.date_prompt else { return false };
+        let super::Mode::Date(p) = &mut self.mode else { return };
         match k.code {
-            KeyCode::Esc => self.date_prompt = None,
+            KeyCode::Esc => self.mode = super::Mode::Browse,
             KeyCode::Enter => {
                 let text = p.text().to_string();
-                self.date_prompt = None;
+                self.mode = super::Mode::Browse;
                 match parse_date_prefix(&text) {
                     Ok(d) => self.goto_date(d),
                     Err(e) => self.message = Some(e),
@@ -362,7 +387,6 @@ impl App {
                 p.handle_key(k);
             }
         }
-        true
     }
 
     /// Selects the first article on or after `d` (the last one when all are before it).
@@ -373,9 +397,18 @@ impl App {
         }
         let date_of = |i: usize| self.shown(i).and_then(|p| self.articles.get(p)).and_then(|m| m.date);
         let target = match self.sort {
-            SortOrder::DateDesc => (0..n).rev().find(|&i| date_of(i).is_some_and(|x| x >= d)),
+            // newest first: the first page of the first day on or after `d`
+            SortOrder::DateDesc => {
+                let day = (0..n).filter_map(date_of).filter(|&x| x >= d).min();
+                day.and_then(|day| (0..n).find(|&i| date_of(i) == Some(day)))
+            }
             _ => (0..n).find(|&i| date_of(i).is_some_and(|x| x >= d)),
         };
+        match target.and_then(date_of) {
+            Some(x) if x == d => self.message = Some(format!("went to {d}")),
+            Some(x) => self.message = Some(format!("no paper on {d}: landed on {x}, the next day with one")),
+            None => {}
+        }
         let i = match target {
             Some(i) => i,
             None => {
@@ -389,6 +422,8 @@ impl App {
         };
         self.focus = Focus::List;
         self.select(i);
+        self.center_list();
+        self.clamp_list();
     }
 }
 
@@ -407,10 +442,13 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
-        assert_eq!(civil_from_days(-4066).to_string(), "1958-11-14");
-        assert_eq!(civil_from_days(20_454).to_string(), "2026-01-01");
-        assert_eq!(civil_from_days(11_016).to_string(), "2000-02-29");
+    fn today_is_the_local_date() {
+        // 2026-12-01 23:30 UTC is already the 2nd in Beijing, still the 1st in New York
+        let now: jiff::Timestamp = "2026-12-01T23:30:00Z".parse().unwrap();
+        let beijing = jiff::tz::TimeZone::posix("CST-8").unwrap();
+        let new_york = jiff::tz::TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(today_at(now, &beijing).to_string(), "2026-12-02");
+        assert_eq!(today_at(now, &new_york).to_string(), "2026-12-01");
+        assert_eq!(today_at(now, &jiff::tz::TimeZone::UTC).to_string(), "2026-12-01");
     }
 }

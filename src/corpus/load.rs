@@ -168,10 +168,14 @@ pub struct LoadSummary {
 
 impl std::fmt::Display for LoadSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::count;
         write!(
             f,
-            "{} articles, {} warnings, {} errors, {} skipped",
-            self.articles, self.warnings, self.errors, self.skipped
+            "{}, {}, {}, {} skipped",
+            count(self.articles, "article"),
+            count(self.warnings, "warning"),
+            count(self.errors, "error"),
+            self.skipped
         )
     }
 }

@@ -106,6 +106,9 @@ fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize
 pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let r = &app.reader;
     let (area, gloss_area) = app.reader_areas();
+    // inside the pane given, always
+    let area = area.intersection(pane);
+    let gloss_area = gloss_area.intersection(pane);
     let w = usize::from(area.width);
     if let Some(err) = &r.error {
         let text = sanitize(err);
@@ -125,7 +128,11 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         current_hit: plain(pal.current, Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
         terms: glossary_terms(app),
         hits: app.find.as_ref().map(|f| f.hits.clone()).unwrap_or_default(),
-        current: app.find.as_ref().filter(|f| !f.editing && !f.hits.is_empty()).map(|f| f.current),
+        current: app
+            .find
+            .as_ref()
+            .filter(|f| app.mode != crate::app::Mode::Find && !f.hits.is_empty())
+            .map(|f| f.current),
     };
     let layout = &r.layout;
     let (lw, rw) = (layout.left_width.min(w), layout.right_width);
@@ -194,14 +201,14 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     if let Some(f) = &app.find {
         // the search prompt, on the reader's last row, as in less
         let y = area.bottom().saturating_sub(1);
-        let info = if f.editing {
+        let info = if app.mode == crate::app::Mode::Find {
             String::new()
         } else if f.hits.is_empty() {
             "  not found".to_string()
         } else {
-            format!("  hit {}/{}  n/N next/prev  Esc/ closes", f.current + 1, f.hits.len())
+            format!("  hit {}/{}  n/N next/prev  Esc closes", f.current + 1, f.hits.len())
         };
-        let line = format!("/{}{}", f.prompt.text(), info);
+        let line = format!("{}{}{}", super::FIND_LABEL, f.prompt.text(), info);
         let style = Style::default().add_modifier(Modifier::REVERSED);
         buf.set_stringn(area.x, y, crate::text::fit(&sanitize(&line), w), w, style);
     }
@@ -213,22 +220,71 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             put(buf, x, y, "│", gw, dim);
         }
         let inner = gw.saturating_sub(2);
-        let mut y = gloss_area.y;
-        put(buf, x + 2, y, "Named Entities", inner, Style::default().add_modifier(Modifier::BOLD));
-        y += 1;
-        for g in &article.glossary {
-            for (text, s, indent) in
-                [(&g.term, style(pal, Kind::Chinese), 0u16), (&g.gloss, Style::default(), 2)]
-            {
-                let room = inner.saturating_sub(usize::from(indent)).max(1);
-                for line in crate::layout::wrap(text, room) {
-                    if y >= gloss_area.bottom() {
-                        return;
-                    }
-                    put(buf, x + 2 + indent, y, &line, room, s);
-                    y += 1;
-                }
+        let lines = glossary_lines(article, inner);
+        let body = usize::from(gloss_area.height).saturating_sub(1);
+        let scroll = app.gloss_scroll.min(max_scroll(lines.len(), body));
+        let header =
+            if scroll > 0 { format!("Named Entities ↑{scroll}") } else { "Named Entities".to_string() };
+        put(buf, x + 2, gloss_area.y, &header, inner, Style::default().add_modifier(Modifier::BOLD));
+        let rest = lines.len() - scroll;
+        // when more follow, the last row says so (and how to scroll)
+        let (shown, more) =
+            if rest > body { (body.saturating_sub(1), rest - body.saturating_sub(1)) } else { (rest, 0) };
+        for (k, (line, chinese, indent)) in lines[scroll..scroll + shown].iter().enumerate() {
+            let s = if *chinese { style(pal, Kind::Chinese) } else { Style::default() };
+            let room = inner.saturating_sub(usize::from(*indent)).max(1);
+            put(buf, x + 2 + indent, gloss_area.y + 1 + k as u16, line, room, s);
+        }
+        if more > 0 && body > 0 {
+            let keys = match (
+                super::status::key_for(app, crate::keys::Action::GlossaryUp),
+                super::status::key_for(app, crate::keys::Action::GlossaryDown),
+            ) {
+                (Some(u), Some(d)) => format!(" {u} {d}"),
+                _ => String::new(),
+            };
+            // the long form where it fits
+            let long = format!("↓ {more} more:{keys} scroll");
+            let note = if width(&long) <= inner { long } else { format!("↓ {more} more{keys}") };
+            put(
+                buf,
+                x + 2,
+                gloss_area.bottom() - 1,
+                &note,
+                inner,
+                app.palette.marker.add_modifier(Modifier::BOLD),
+            );
+        }
+    }
+}
+
+/// The glossary panel's lines at this width: each term (Chinese), then its gloss indented.
+fn glossary_lines(article: &crate::corpus::Article, inner: usize) -> Vec<(String, bool, u16)> {
+    let mut out = Vec::new();
+    for g in &article.glossary {
+        for (text, chinese, indent) in [(&g.term, true, 0u16), (&g.gloss, false, 2)] {
+            let room = inner.saturating_sub(usize::from(indent)).max(1);
+            for line in crate::layout::wrap(&sanitize(text), room) {
+                out.push((line, chinese, indent));
             }
         }
+    }
+    out
+}
+
+/// The furthest the panel scrolls: the last line on the last row.
+fn max_scroll(lines: usize, body: usize) -> usize {
+    lines.saturating_sub(body)
+}
+
+/// The furthest the glossary panel can scroll for the app as it is (0 when closed).
+pub fn glossary_max_scroll(app: &App) -> usize {
+    let (_, g) = app.reader_areas();
+    match &app.reader.article {
+        Some(a) if g.width > 0 => {
+            let lines = glossary_lines(a, usize::from(g.width).saturating_sub(2)).len();
+            max_scroll(lines, usize::from(g.height).saturating_sub(1))
+        }
+        _ => 0,
     }
 }

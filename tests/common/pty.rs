@@ -60,7 +60,7 @@ impl Tui {
     }
 
     /// Starts `program ARGS` at `cols`x`rows` with `env` added to the environment (and
-    /// `TERM=xterm-256color`, `LANG=C.UTF-8`, no `NO_COLOR`), in a pseudo-terminal whose
+    /// `TERM=xterm-256color`, `LANG=C.UTF-8`, no `NO_COLOR`, no `TMUX` unless in `env`), in a pseudo-terminal whose
     /// cursor-position requests are answered as a terminal does.
     pub fn spawn_with(
         program: &OsStr,
@@ -80,6 +80,10 @@ impl Tui {
         if let Some((_, home)) = env.iter().find(|(k, _)| k == "HOME") {
             cmd.cwd(home);
         }
+        // never inside the tmux that may run the tests: a copy would go to its real paste
+        // buffer (a test that wants tmux passes TMUX in `env`)
+        cmd.env_remove("TMUX");
+        cmd.env_remove("TMUX_PANE");
         for (k, v) in env {
             cmd.env(k, v);
         }
