@@ -1,8 +1,8 @@
 //! The application state, the [`Msg`]s that change it, and the one [`App::update`].
 //! Drawing is in [`crate::ui`] and reads the state only.
 
-use crate::align::{self, AlignContext, Bead};
-use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
+use crate::align::{self, Bead};
+use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
 use crate::prompt::Prompt;
@@ -1288,27 +1288,12 @@ fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     }
 }
 
-/// Reads, parses and aligns one article.
+/// Reads, parses and aligns one article ([`corpus::read_article`]).
 pub fn read_article(path: &std::path::Path) -> Result<(Article, Vec<Bead>), String> {
-    let bytes = corpus::read_source(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match corpus::parse_bytes(path, &bytes) {
-        Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
-        }
-        Parsed::NotArticle(why) => Err(format!("{} is no longer an article: {why}", path.display())),
-    }
+    corpus::read_article(path).map_err(|e| e.to_string())
 }
 
-/// The alignment of an article's paragraphs (the one place that decides how they pair).
+/// The alignment of an article's paragraphs ([`align::align_article`]).
 pub fn align_article(a: &Article) -> Vec<Bead> {
-    let en = a.en_paras();
-    let zh = a.zh_paras();
-    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
-    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
-    // The dynamic program is quadratic: very long damaged files pair in order instead.
-    if en.len().saturating_mul(zh.len()) > 1_000_000 {
-        return align::align_naive(en.len(), zh.len());
-    }
-    align::align(&en, &zh, &ctx)
+    align::align_article(a)
 }

@@ -1,6 +1,5 @@
 //! The subcommands: plain text (or JSON) on a writer, no escape sequences.
 
-use crate::app::align_article;
 use crate::cli::Lang;
 use crate::corpus::{self, Article, ArticleMeta};
 use crate::layout::{self, View};
@@ -187,17 +186,14 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
 
 fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::Bead>), CmdError> {
     let path = resolve(article, paths)?;
-    let bytes = corpus::read_source(&path)
-        .map_err(|e| CmdError::Article(format!("cannot read {}: {e}", shown(&path))))?;
-    match corpus::parse_bytes(&path, &bytes) {
-        corpus::Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
+    corpus::read_article(&path).map_err(|e| match e {
+        corpus::ReadError::Io { source, .. } => {
+            CmdError::Article(format!("cannot read {}: {source}", shown(&path)))
         }
-        corpus::Parsed::NotArticle(why) => {
-            Err(CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(why))))
+        corpus::ReadError::NotArticle { why, .. } => {
+            CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(&why)))
         }
-    }
+    })
 }
 
 /// `diglot show`: the reading pane as plain text (`lang`, `width`), or the whole article as
@@ -242,8 +238,7 @@ struct JsonBead<'a> {
 
 /// `diglot align`.
 pub fn align(article: &str, paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), CmdError> {
-    let (a, _) = open(article, paths)?;
-    let beads = align_article(&a);
+    let (a, beads) = open(article, paths)?;
     if json {
         let beads: Vec<JsonBead<'_>> = beads
             .iter()

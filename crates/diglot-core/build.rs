@@ -2,7 +2,7 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets this")).join("seeds");
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets this")).join("../../seeds");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = fs::read_dir(&dir)
         .map(|rd| {

@@ -144,6 +144,21 @@ pub fn align_naive(en_len: usize, zh_len: usize) -> Vec<Bead> {
     beads
 }
 
+/// The alignment of an article's paragraphs: the one place that decides how an article's
+/// English and Chinese paragraphs pair (the reader, `diglot show` and `diglot align` all
+/// call it). The headline and the glossary anchor the dynamic program; very long damaged
+/// files, where the quadratic program would take too long, pair in order instead.
+pub fn align_article(a: &crate::corpus::Article) -> Vec<Bead> {
+    let en = a.en_paras();
+    let zh = a.zh_paras();
+    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
+    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
+    if en.len().saturating_mul(zh.len()) > 1_000_000 {
+        return align_naive(en.len(), zh.len());
+    }
+    align(&en, &zh, &ctx)
+}
+
 /// [`align`] with explicit weights (for tuning and experiments).
 pub fn align_with(en: &[&str], zh: &[&str], ctx: &AlignContext<'_>, params: &AlignParams) -> Vec<Bead> {
     let (n, m) = (en.len(), zh.len());

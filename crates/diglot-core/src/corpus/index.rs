@@ -567,9 +567,10 @@ impl Index {
 pub use crate::fsutil::write_atomic;
 
 /// The user's cache folder for diglot: `$XDG_CACHE_HOME/diglot` (else `~/.cache/diglot` on
-/// Linux, the platform's cache folder elsewhere). `None` when there is no home.
+/// Linux, the platform's cache folder elsewhere). `None` when there is no home. See
+/// [`crate::dirs`].
 pub fn default_cache_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "diglot").map(|d| d.cache_dir().to_path_buf())
+    crate::dirs::cache_dir()
 }
 
 /// The canonical form of each root (the index key); `None` if one cannot be resolved.
