@@ -21,6 +21,8 @@
 //! Everything is pure: no I/O, and no input makes it panic. Time and memory are
 //! O(n·m) for up to a few million paragraph pairs, beyond that the search is limited to a
 //! band around the diagonal, so that they grow linearly.
+// The Gale & Church DP: tables sized (n+1)x(m+1) before the loops that index them.
+#![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -123,7 +123,10 @@ pub fn check_template(template: &str) -> Result<(), String> {
 /// A date written out: `13 November 1960`.
 pub fn date_long(meta: &ArticleMeta) -> String {
     meta.date
-        .map(|d| format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year))
+        .map(|d| {
+            let month = MONTHS.get(usize::from(d.month.clamp(1, 12)) - 1).copied().unwrap_or_default();
+            format!("{} {month} {}", d.day, d.year)
+        })
         .unwrap_or_default()
 }
 
@@ -373,15 +376,18 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        let mut last = 0;
-        for (i, c) in fragment.char_indices() {
-            if json_escaped(c) {
-                w.write_all(&fragment.as_bytes()[last..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
-                last = i + c.len_utf8();
+        // the plain runs between escaped characters, written whole
+        for piece in fragment.split_inclusive(json_escaped) {
+            let mut chars = piece.chars();
+            match chars.next_back() {
+                Some(c) if json_escaped(c) => {
+                    w.write_all(chars.as_str().as_bytes())?;
+                    write!(w, "\\u{:04x}", c as u32)?;
+                }
+                _ => w.write_all(piece.as_bytes())?,
             }
         }
-        w.write_all(&fragment.as_bytes()[last..])
+        Ok(())
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_array(w)
