@@ -250,30 +250,45 @@ fn walk(
         if redundant[k] {
             continue;
         }
-        let mut walker = walkdir::WalkDir::new(root).follow_links(true);
+        let mut walker = walk_builder(root);
         if sorted {
-            walker = walker.sort_by_file_name();
+            walker.sort_by_file_name(|a, b| a.cmp(b));
         }
-        let walker = walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
-        for entry in walker {
+        for entry in walker.build() {
             match entry {
-                Ok(e) if e.file_type().is_file() => file(k, e.into_path()),
-                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => file(k, e.into_path()),
+                Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
                 Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
                 Err(err) => {
-                    let path = err.path().unwrap_or(root).to_path_buf();
-                    let why = if err.loop_ancestor().is_some() {
-                        "symbolic link loop; not followed".to_string()
-                    } else {
-                        match err.io_error() {
-                            Some(e) => format!("cannot read: {e}"),
-                            None => format!("cannot read: {err}"),
-                        }
-                    };
-                    other(Outcome::Unreadable(path, why));
+                    let (path, why) = walk_error(&err);
+                    other(Outcome::Unreadable(path.unwrap_or(root).to_path_buf(), why));
                 }
             }
         }
+    }
+}
+
+/// The one folder walker's settings (the loader's walk and the full-text search's parallel
+/// walk): symbolic links followed (loops detected and reported), hidden entries below a
+/// root (`.git`) skipped, no ignore files (a collection is not a source tree).
+pub fn walk_builder(root: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.standard_filters(false).hidden(true).follow_links(true);
+    b
+}
+
+/// The path a walk error is about (if it says) and what went wrong, for a diagnostic.
+fn walk_error(err: &ignore::Error) -> (Option<&Path>, String) {
+    match err {
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        ignore::Error::WithPath { path, err } => (Some(path), walk_error(err).1),
+        ignore::Error::Loop { child, .. } => (Some(child), "symbolic link loop; not followed".to_string()),
+        ignore::Error::Partial(errs) => match errs.first() {
+            Some(e) => walk_error(e),
+            None => (None, format!("cannot read: {err}")),
+        },
+        ignore::Error::Io(e) => (None, format!("cannot read: {e}")),
+        other => (None, format!("cannot read: {other}")),
     }
 }
 
@@ -294,17 +309,6 @@ fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
             })
         })
         .collect()
-}
-
-/// Whether the last component of a path the walk made starts with a dot (checked on the
-/// bytes: `Path::file_name` parses components, which shows at 100,000 files).
-fn is_hidden(path: &Path) -> bool {
-    let b = path.as_os_str().as_encoded_bytes();
-    let name = match b.iter().rposition(|&c| c == b'/' || (cfg!(windows) && c == b'\\')) {
-        Some(i) => &b[i + 1..],
-        None => b,
-    };
-    name.first() == Some(&b'.')
 }
 
 /// Lists the files under `paths` (the embedded seeds when `paths` is empty), in name order.
