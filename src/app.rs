@@ -1,7 +1,7 @@
 //! The application state, the [`Msg`]s that change it, and the one [`App::update`].
 //! Drawing is in [`crate::ui`] and reads the state only.
 
-use crate::align::{self, AlignContext, Bead};
+use crate::align::Bead;
 use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
@@ -1634,17 +1634,4 @@ fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     if new != cur as usize || delta == 0 {
         *top = layout.position(new);
     }
-}
-
-/// The alignment of an article's paragraphs (the one place that decides how they pair).
-pub fn align_article(a: &Article) -> Vec<Bead> {
-    let en = a.en_paras();
-    let zh = a.zh_paras();
-    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
-    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
-    // The dynamic program is quadratic: very long damaged files pair in order instead.
-    if en.len().saturating_mul(zh.len()) > 1_000_000 {
-        return align::align_naive(en.len(), zh.len());
-    }
-    align::align(&en, &zh, &ctx)
 }

@@ -1,6 +1,5 @@
 //! The subcommands: plain text (or JSON) on a writer, no escape sequences.
 
-use crate::app::{align_article, read_article};
 use crate::cli::Lang;
 use crate::corpus::{self, Article, ArticleMeta};
 use crate::layout::{self, View};
@@ -187,17 +186,14 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
 
 fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::Bead>), CmdError> {
     let path = resolve(article, paths)?;
-    let bytes = corpus::read_source(&path)
-        .map_err(|e| CmdError::Article(format!("cannot read {}: {e}", shown(&path))))?;
-    match corpus::parse_bytes(&path, &bytes) {
-        corpus::Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
+    corpus::read_article(&path).map_err(|e| match e {
+        corpus::ReadError::Io { source, .. } => {
+            CmdError::Article(format!("cannot read {}: {source}", shown(&path)))
         }
-        corpus::Parsed::NotArticle(why) => {
-            Err(CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(why))))
+        corpus::ReadError::NotArticle { why, .. } => {
+            CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(&why)))
         }
-    }
+    })
 }
 
 /// `diglot show`: the reading pane as plain text (`lang`, `width`), or the whole article as
@@ -263,8 +259,7 @@ pub fn align(
     sentences: bool,
     out: &mut dyn Write,
 ) -> Result<(), CmdError> {
-    let (a, _) = open(article, paths)?;
-    let beads = align_article(&a);
+    let (a, beads) = open(article, paths)?;
     let en_text =
         |s: &crate::align::sentences::Sentence| a.en_para(s.para).get(s.range.clone()).unwrap_or("");
     let zh_text =
@@ -339,7 +334,7 @@ pub fn check_translation(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool,
         }
     }
     for m in &loaded.articles {
-        let (a, beads) = match read_article(&m.path) {
+        let (a, beads) = match corpus::read_article(&m.path).map_err(|e| e.to_string()) {
             Ok(x) => x,
             Err(e) => {
                 unreadable += 1;

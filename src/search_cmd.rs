@@ -105,11 +105,10 @@ fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     }
     let mut roots = args.paths.iter();
     if let Some(first) = roots.next() {
-        let mut walk = ignore::WalkBuilder::new(first);
+        let mut walk = corpus::load::walk_builder(first);
         for r in roots {
             walk.add(r);
         }
-        walk.standard_filters(false).hidden(true).follow_links(true);
         let found = std::sync::Mutex::new(Vec::new());
         walk.build_parallel().run(|| {
             let found = &found;

@@ -3,7 +3,7 @@
 //! lines, brief-news collections with echoed Chinese headings, and English paragraphs that
 //! carry copied Chinese.
 
-use diglot::app::align_article;
+use diglot::align::align_article;
 use diglot::corpus::{parse_bytes, Article, Parsed};
 use std::path::Path;
 

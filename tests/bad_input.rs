@@ -720,7 +720,7 @@ fn regressions() {
     for bytes in &cases {
         check_parse(bytes).unwrap();
         let Parsed::Article(a) = parse_bytes(Path::new("r.md"), bytes) else { panic!("{bytes:?}") };
-        let beads = diglot::app::align_article(&a);
+        let beads = diglot::align::align_article(&a);
         for view in [View::Both, View::English, View::Chinese, View::Interleaved] {
             for w in 1..=60u16 {
                 let l = layout::layout(&a, &beads, view, w);

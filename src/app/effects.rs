@@ -4,9 +4,9 @@
 //! what `update` returned, and does the rest (pager, mouse, writing an OSC 52 sequence, quit);
 //! scripted use and tests call [`App::feed`].
 
-use super::{align_article, App, Effect, Msg};
+use super::{App, Effect, Msg};
 use crate::align::Bead;
-use crate::corpus::{self, Article, Parsed};
+use crate::corpus::{self, Article};
 use crate::export;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -116,14 +116,7 @@ impl App {
     }
 }
 
-/// Reads, parses and aligns one article.
+/// Reads, parses and aligns one article ([`corpus::read_article`]), the error in words.
 pub fn read_article(path: &std::path::Path) -> Result<(Article, Vec<Bead>), String> {
-    let bytes = corpus::read_source(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match corpus::parse_bytes(path, &bytes) {
-        Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
-        }
-        Parsed::NotArticle(why) => Err(format!("{} is no longer an article: {why}", path.display())),
-    }
+    corpus::read_article(path).map_err(|e| e.to_string())
 }

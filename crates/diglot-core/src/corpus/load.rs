@@ -6,6 +6,9 @@
 //! [`load_stream_indexed`] does the same through the persistent index of
 //! [`super::index`]: unchanged files come from the index without being read, and only new or
 //! changed files are parsed.
+// Indices into vectors sized from the same walk (one slot per file).
+// TODO(layers): replace with get()/iterators.
+#![allow(clippy::indexing_slicing)]
 
 use super::index::{self, Cached, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
@@ -251,30 +254,45 @@ fn walk(
         if redundant[k] {
             continue;
         }
-        let mut walker = walkdir::WalkDir::new(root).follow_links(true);
+        let mut walker = walk_builder(root);
         if sorted {
-            walker = walker.sort_by_file_name();
+            walker.sort_by_file_name(|a, b| a.cmp(b));
         }
-        let walker = walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
-        for entry in walker {
+        for entry in walker.build() {
             match entry {
-                Ok(e) if e.file_type().is_file() => file(k, e.into_path()),
-                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => file(k, e.into_path()),
+                Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
                 Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
                 Err(err) => {
-                    let path = err.path().unwrap_or(root).to_path_buf();
-                    let why = if err.loop_ancestor().is_some() {
-                        "symbolic link loop; not followed".to_string()
-                    } else {
-                        match err.io_error() {
-                            Some(e) => format!("cannot read: {e}"),
-                            None => format!("cannot read: {err}"),
-                        }
-                    };
-                    other(Outcome::Unreadable(path, why));
+                    let (path, why) = walk_error(&err);
+                    other(Outcome::Unreadable(path.unwrap_or(root).to_path_buf(), why));
                 }
             }
         }
+    }
+}
+
+/// The one folder walker's settings (the loader's walk and the full-text search's parallel
+/// walk): symbolic links followed (loops detected and reported), hidden entries below a
+/// root (`.git`) skipped, no ignore files (a collection is not a source tree).
+pub fn walk_builder(root: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.standard_filters(false).hidden(true).follow_links(true);
+    b
+}
+
+/// The path a walk error is about (if it says) and what went wrong, for a diagnostic.
+fn walk_error(err: &ignore::Error) -> (Option<&Path>, String) {
+    match err {
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        ignore::Error::WithPath { path, err } => (Some(path), walk_error(err).1),
+        ignore::Error::Loop { child, .. } => (Some(child), "symbolic link loop; not followed".to_string()),
+        ignore::Error::Partial(errs) => match errs.first() {
+            Some(e) => walk_error(e),
+            None => (None, format!("cannot read: {err}")),
+        },
+        ignore::Error::Io(e) => (None, format!("cannot read: {e}")),
+        other => (None, format!("cannot read: {other}")),
     }
 }
 
@@ -295,17 +313,6 @@ fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
             })
         })
         .collect()
-}
-
-/// Whether the last component of a path the walk made starts with a dot (checked on the
-/// bytes: `Path::file_name` parses components, which shows at 100,000 files).
-fn is_hidden(path: &Path) -> bool {
-    let b = path.as_os_str().as_encoded_bytes();
-    let name = match b.iter().rposition(|&c| c == b'/' || (cfg!(windows) && c == b'\\')) {
-        Some(i) => &b[i + 1..],
-        None => b,
-    };
-    name.first() == Some(&b'.')
 }
 
 /// Lists the files under `paths` (the embedded seeds when `paths` is empty), in name order.
@@ -587,30 +594,9 @@ pub fn load_stream_indexed(
     let batch = batch.max(1);
     let started = index::now_ns();
     let file = index::index_file(cache_dir, &roots);
-    let hs = QuickState::default();
-    let key = |root: u32, rel: &[u8]| {
-        use std::hash::{BuildHasher, Hasher};
-        let mut h = hs.build_hasher();
-        h.write_u32(root);
-        h.write(rel);
-        h.finish()
-    };
-    // The index is read and its table of files made while the folders are walked and every
-    // file's size and time taken.
-    let (old, (found, other)) = rayon::join(
-        || {
-            Index::read(&file, &roots).map(|ix| {
-                // a hash shared by two entries maps to neither: both files are read again
-                let mut map: HashMap<u64, u32, IdState> =
-                    HashMap::with_capacity_and_hasher(ix.entries.len(), IdState::default());
-                for (k, e) in ix.entries.iter().enumerate() {
-                    map.entry(key(e.root, e.rel_bytes())).and_modify(|v| *v = u32::MAX).or_insert(k as u32);
-                }
-                (ix, map)
-            })
-        },
-        || walk_and_stat(paths),
-    );
+    let keys = EntryKeys(QuickState::default());
+
+    let (old, found, other) = read_index_while_walking(&file, &roots, paths, &keys);
     let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
     let total = found.len() + other.len();
     if !other.is_empty() {
@@ -623,13 +609,89 @@ pub fn load_stream_indexed(
             (Index::new(&roots, started), HashMap::default())
         }
     };
+    let plan = match_found_to_entries(paths, &found, &old, map, &keys, &mut report);
+    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
+    if cancel() {
+        return IndexedLoad { report, pending: None };
+    }
+    let entries = std::mem::take(&mut old.entries);
+    let kept = send_unchanged(paths, entries, &plan.reuse, changed, batch, total, sink);
+    let fresh = parse_new_and_changed(paths, &found, &plan.to_read, batch, total, sink, cancel);
+    if cancel() || !changed {
+        return IndexedLoad { report, pending: None };
+    }
+    let mut index = Index::new(&roots, started);
+    index.entries = kept;
+    index.entries.extend(fresh);
+    IndexedLoad { report, pending: Some(Pending { file, index }) }
+}
 
-    // Each file found: its entry, if it has one.
+/// The key of a file in the index's table: a hash of its root and its relative path.
+struct EntryKeys(QuickState);
+
+impl EntryKeys {
+    fn key(&self, root: u32, rel: &[u8]) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = self.0.build_hasher();
+        h.write_u32(root);
+        h.write(rel);
+        h.finish()
+    }
+}
+
+/// The index on disk with its table of entries by key, or why it cannot be used.
+type OldIndex = Result<(Index, HashMap<u64, u32, IdState>), index::IndexError>;
+
+/// Phase 1: reads the index and makes its table of files while the folders are walked and
+/// every file's size and time taken (the two run in parallel).
+fn read_index_while_walking(
+    file: &Path,
+    roots: &[PathBuf],
+    paths: &[PathBuf],
+    keys: &EntryKeys,
+) -> (OldIndex, Vec<Found>, Vec<Outcome>) {
+    let (old, (found, other)) = rayon::join(
+        || {
+            Index::read(file, roots).map(|ix| {
+                // a hash shared by two entries maps to neither: both files are read again
+                let mut map: HashMap<u64, u32, IdState> =
+                    HashMap::with_capacity_and_hasher(ix.entries.len(), IdState::default());
+                for (k, e) in ix.entries.iter().enumerate() {
+                    map.entry(keys.key(e.root, e.rel_bytes()))
+                        .and_modify(|v| *v = u32::MAX)
+                        .or_insert(k as u32);
+                }
+                (ix, map)
+            })
+        },
+        || walk_and_stat(paths),
+    );
+    (old, found, other)
+}
+
+/// What to do with each file found and each entry of the old index.
+struct Plan {
+    /// Per old entry: its file is unchanged, the entry is used as it is.
+    reuse: Vec<bool>,
+    /// Indices into the files found of those to read and parse (new or changed).
+    to_read: Vec<usize>,
+}
+
+/// Phase 2: matches each file found to its entry, if it has one, and decides from its size
+/// and time whether the entry can be used; counts reused, reread, added and removed files.
+fn match_found_to_entries(
+    paths: &[PathBuf],
+    found: &[Found],
+    old: &Index,
+    map: HashMap<u64, u32, IdState>,
+    keys: &EntryKeys,
+    report: &mut IndexReport,
+) -> Plan {
     let matched: Vec<Option<usize>> = found
         .par_iter()
         .map(|f| {
-            let rel = index::path_key(rel_of(&paths[f.root], &f.path));
-            let k = *map.get(&key(f.root as u32, &rel))? as usize;
+            let rel = index::path_key(rel_of(paths.get(f.root)?, &f.path));
+            let k = *map.get(&keys.key(f.root as u32, &rel))? as usize;
             let e = old.entries.get(k)?;
             (e.root as usize == f.root && e.rel_bytes() == &*rel).then_some(k)
         })
@@ -638,12 +700,13 @@ pub fn load_stream_indexed(
     let mut reuse = vec![false; old.entries.len()];
     let mut seen = vec![false; old.entries.len()];
     let mut to_read: Vec<usize> = Vec::new();
-    for (i, m) in matched.into_iter().enumerate() {
-        match m {
-            Some(k) if !seen[k] => {
-                seen[k] = true;
-                match found[i].stamp {
-                    Some(now) if old.fresh(&old.entries[k], now) => reuse[k] = true,
+    for ((i, m), f) in matched.into_iter().enumerate().zip(found) {
+        // `k` came from `old.entries.get(k)` above, and both vectors have its length
+        match m.and_then(|k| Some((old.entries.get(k)?, seen.get_mut(k)?, reuse.get_mut(k)?))) {
+            Some((entry, seen, reuse)) if !*seen => {
+                *seen = true;
+                match f.stamp {
+                    Some(now) if old.fresh(entry, now) => *reuse = true,
                     _ => {
                         report.reread += 1;
                         to_read.push(i);
@@ -658,49 +721,71 @@ pub fn load_stream_indexed(
     }
     report.removed = seen.iter().filter(|&&s| !s).count();
     report.reused = reuse.iter().filter(|&&r| r).count();
-    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
-    if cancel() {
-        return IndexedLoad { report, pending: None };
-    }
+    Plan { reuse, to_read }
+}
 
-    // Unchanged files, from the index, in its (collection) order: a first batch that the list
-    // shows at once, then the rest in one go (each batch costs the app a merge).
-    let entries = std::mem::take(&mut old.entries);
+/// Phase 3: sends the unchanged files, from the index, in its (collection) order: a first
+/// batch that the list shows at once, then the rest in one go (each batch costs the app a
+/// merge). Returns the entries kept for the new index (none when nothing `changed`: no new
+/// index is written then, and every entry is moved rather than copied).
+fn send_unchanged(
+    paths: &[PathBuf],
+    entries: Vec<Entry>,
+    reuse: &[bool],
+    changed: bool,
+    batch: usize,
+    total: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+) -> Vec<Entry> {
     let as_outcome = |c: Cached| match c {
         Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
         Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
     };
+    // an entry whose root is not among the paths cannot be (the index is keyed by the
+    // roots); it is dropped rather than trusted
+    let root_of = |e: &Entry| paths.get(e.root as usize);
     let mut kept: Vec<Entry> = Vec::new();
     let (mut outcomes, sizes): (Vec<Outcome>, Vec<u64>) = if changed {
         let out = entries
             .par_iter()
             .zip(reuse.par_iter())
             .filter(|(_, r)| **r)
-            .map(|(e, _)| (as_outcome(e.to_cached(&paths[e.root as usize])), e.stamp.size))
+            .filter_map(|(e, _)| Some((as_outcome(e.to_cached(root_of(e)?)), e.stamp.size)))
             .unzip();
-        kept = entries.into_iter().zip(&reuse).filter(|(_, r)| **r).map(|(e, _)| e).collect();
+        kept = entries.into_iter().zip(reuse).filter(|(_, r)| **r).map(|(e, _)| e).collect();
         out
     } else {
-        // nothing changed: every entry is used, and moved rather than copied
         entries
             .into_par_iter()
-            .map(|e| {
-                let (size, root) = (e.stamp.size, &paths[e.root as usize]);
-                (as_outcome(e.into_cached(root)), size)
+            .filter_map(|e| {
+                let (size, root) = (e.stamp.size, root_of(&e)?);
+                Some((as_outcome(e.into_cached(root)), size))
             })
             .unzip()
     };
     let first = outcomes.len().min(batch.max(4096));
     let rest = outcomes.split_off(first);
+    let (first_sizes, rest_sizes) = sizes.split_at(first.min(sizes.len()));
     if !outcomes.is_empty() {
-        sink(LoadEvent { outcomes, bytes: sizes[..first].iter().sum(), total });
+        sink(LoadEvent { outcomes, bytes: first_sizes.iter().sum(), total });
     }
     if !rest.is_empty() {
-        sink(LoadEvent { outcomes: rest, bytes: sizes[first..].iter().sum(), total });
+        sink(LoadEvent { outcomes: rest, bytes: rest_sizes.iter().sum(), total });
     }
-    drop(sizes);
+    kept
+}
 
-    // New and changed files, parsed in parallel.
+/// Phase 4: reads and parses the new and changed files in parallel, sending each batch as
+/// it is done; returns their entries for the new index.
+fn parse_new_and_changed(
+    paths: &[PathBuf],
+    found: &[Found],
+    to_read: &[usize],
+    batch: usize,
+    total: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> Vec<Entry> {
     let fresh: Vec<Vec<Entry>> = to_read
         .par_chunks(batch)
         .map(|chunk| {
@@ -710,24 +795,16 @@ pub fn load_stream_indexed(
             }
             let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
             let mut opener = Opener::default();
-            for &i in chunk {
-                let f = &found[i];
-                let rel = rel_of(&paths[f.root], &f.path);
-                let root = f.root as u32;
+            for f in chunk.iter().filter_map(|&i| found.get(i)) {
+                let Some(root_path) = paths.get(f.root) else { continue };
+                let rel = rel_of(root_path, &f.path);
                 match read_found(&mut opener, &f.path) {
                     Err(e) => {
                         ev.outcomes.push(Outcome::Unreadable(f.path.clone(), format!("cannot read: {e}")))
                     }
                     Ok((bytes, stamp)) => {
                         ev.bytes += bytes.len() as u64;
-                        let (o, article) = outcome_of(&f.path, bytes);
-                        let entry = match (&o, article) {
-                            (Outcome::Article(meta, diags), Some(a)) => {
-                                Entry::from_meta(root, rel, stamp, meta, diags, index::Parts::of(&a))
-                            }
-                            (Outcome::Skipped(_, why), _) => Entry::skipped(root, rel, stamp, why),
-                            _ => unreachable!("an article always comes with its text"),
-                        };
+                        let (o, entry) = parse_to_entry(f.root as u32, rel, stamp, &f.path, bytes);
                         entries.push(entry);
                         ev.outcomes.push(o);
                     }
@@ -737,14 +814,22 @@ pub fn load_stream_indexed(
             entries
         })
         .collect();
-    if cancel() || !changed {
-        return IndexedLoad { report, pending: None };
-    }
+    fresh.into_iter().flatten().collect()
+}
 
-    kept.extend(fresh.into_iter().flatten());
-    let mut index = Index::new(&roots, started);
-    index.entries = kept;
-    IndexedLoad { report, pending: Some(Pending { file, index }) }
+/// Parses one file read for the index: what the list is sent, and the file's new entry.
+fn parse_to_entry(root: u32, rel: &Path, stamp: Stamp, path: &Path, bytes: Vec<u8>) -> (Outcome, Entry) {
+    match parse_vec(path, bytes) {
+        Parsed::Article(mut a) => {
+            let meta = std::mem::take(&mut a.meta);
+            let diags = std::mem::take(&mut a.diagnostics);
+            let entry = Entry::from_meta(root, rel, stamp, &meta, &diags, index::Parts::of(&a));
+            (Outcome::Article(Box::new(meta), diags), entry)
+        }
+        Parsed::NotArticle(why) => {
+            (Outcome::Skipped(path.to_path_buf(), why.into()), Entry::skipped(root, rel, stamp, why))
+        }
+    }
 }
 
 /// A file found by [`walk_and_stat`].

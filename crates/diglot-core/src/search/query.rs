@@ -94,13 +94,13 @@ impl Term {
             }
             TermKind::Prefix => {
                 let start = hay.len() - field.trim_start().len();
-                let t = &hay[start..];
-                (t.len() >= needle.len() && eq(&t[..needle.len()])).then(|| (start, start + needle.len()))
+                let t = hay.get(start..start + needle.len())?;
+                eq(t).then(|| (start, start + needle.len()))
             }
             TermKind::Suffix => {
                 let end = field.trim_end().len();
-                let t = &hay[..end];
-                (t.len() >= needle.len() && eq(&t[end - needle.len()..])).then(|| (end - needle.len(), end))
+                let start = end.checked_sub(needle.len())?;
+                eq(hay.get(start..end)?).then_some((start, end))
             }
             TermKind::Equal => {
                 let trimmed = field.trim();
@@ -120,12 +120,13 @@ pub(crate) fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         return None;
     }
     let last_start = hay.len() - needle.len();
-    let check = |s: usize| hay[s..s + needle.len()].eq_ignore_ascii_case(needle);
+    let check = |s: usize| hay.get(s..s + needle.len()).is_some_and(|h| h.eq_ignore_ascii_case(needle));
+    let starts = hay.get(..=last_start).unwrap_or_default();
     if first.is_ascii_alphabetic() {
         let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-        memchr::memchr2_iter(lo, up, &hay[..=last_start]).find(|&s| check(s))
+        memchr::memchr2_iter(lo, up, starts).find(|&s| check(s))
     } else {
-        memchr::memchr_iter(first, &hay[..=last_start]).find(|&s| check(s))
+        memchr::memchr_iter(first, starts).find(|&s| check(s))
     }
 }
 

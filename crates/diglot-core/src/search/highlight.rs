@@ -75,12 +75,12 @@ fn pinyin_ranges(t: &Term, zh: &str, py: &Pinyin) -> Vec<Range<usize>> {
         SkimMatcherV2::default()
             .ignore_case()
             .fuzzy_indices(&py.full, &t.lower)
-            .map(|(_, idx)| idx.into_iter().map(|k| py.map[k] as usize).collect())
+            .map(|(_, idx)| idx.into_iter().filter_map(|k| py.map.get(k).map(|&c| c as usize)).collect())
             .unwrap_or_default()
     } else if let Some((a, b)) = t.find_exact(&py.full, true) {
         let first = py.full[..a].chars().count();
         let n = py.full[a..b].chars().count();
-        (first..first + n).map(|k| py.map[k] as usize).collect()
+        py.map.iter().skip(first).take(n).map(|&c| c as usize).collect()
     } else if let Some((a, b)) = t.find_exact(&py.initials, true) {
         // one initial per title char
         let first = py.initials[..a].chars().count();

@@ -54,12 +54,16 @@ impl SearchWorker {
         let (result_tx, results) = mpsc::channel();
         let generation = Arc::new(AtomicU64::new(0));
         let len = AtomicUsize::new(index.len());
+        // Without threads there is no search at all; the reader cannot go on without one, and
+        // the OS refusing a thread at startup is not something bad input can cause.
+        #[allow(clippy::expect_used)]
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .thread_name(|i| format!("search-{i}"))
             .build()
             .expect("cannot start search threads");
         let gen = Arc::clone(&generation);
+        #[allow(clippy::expect_used)] // as above
         let thread = std::thread::Builder::new()
             .name("search".into())
             .spawn(move || run(index, pool, command_rx, result_tx, gen, notify))

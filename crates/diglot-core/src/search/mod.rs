@@ -21,7 +21,7 @@
 //! Using the worker from a crossterm event loop (the UI blocks on one channel):
 //!
 //! ```no_run
-//! use diglot::search::{SearchIndex, SearchWorker};
+//! use diglot_core::search::{SearchIndex, SearchWorker};
 //! use std::sync::mpsc;
 //! enum Event { Key(char), SearchDone }
 //! let (tx, rx) = mpsc::channel::<Event>();

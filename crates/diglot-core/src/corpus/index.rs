@@ -21,6 +21,9 @@
 //! index (then `fsync` of the folder). A reader sees the old index or the new one, never half.
 //!
 //! The loader side is [`super::load::load_stream_indexed`].
+// The index file's fields are read through a bounds-checked cursor; the remaining
+// indexing is into tables sized from the same header. TODO(layers): replace with get().
+#![allow(clippy::indexing_slicing)]
 
 use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
@@ -567,9 +570,10 @@ impl Index {
 pub use crate::fsutil::write_atomic;
 
 /// The user's cache folder for diglot: `$XDG_CACHE_HOME/diglot` (else `~/.cache/diglot` on
-/// Linux, the platform's cache folder elsewhere). `None` when there is no home.
+/// Linux, the platform's cache folder elsewhere). `None` when there is no home. See
+/// [`crate::dirs`].
 pub fn default_cache_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "diglot").map(|d| d.cache_dir().to_path_buf())
+    crate::dirs::cache_dir()
 }
 
 /// The canonical form of each root (the index key); `None` if one cannot be resolved.

@@ -17,6 +17,9 @@
 //! (see `score_syms`), on bytes when both strings are ASCII. The unit tests and a proptest check equality against the real
 //! matcher on arbitrary strings, including CJK and emoji. Match *positions* (highlights) are
 //! still taken from `SkimMatcherV2::fuzzy_indices` itself.
+// The scorer is the hot loop of every keystroke: its DP rows are sized to the pattern and
+// the title above each loop, and its u32 offsets are bounded by titles capped far below 4 GiB.
+#![allow(clippy::indexing_slicing, clippy::expect_used)]
 
 use std::cmp::max;
 

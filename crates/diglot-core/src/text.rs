@@ -1,5 +1,7 @@
 //! Text that came from files is untrusted: [`sanitize`] makes it safe to put on a terminal.
 //! Display-width helpers measure with unicode-width and never cut inside a character.
+// Byte indices from scanning the same buffer, bounded by the loop conditions.
+#![allow(clippy::indexing_slicing)]
 
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;

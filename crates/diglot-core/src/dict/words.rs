@@ -5,7 +5,7 @@
 //! field is escaped (`\t`, `\n`, `\r`, `\\`). Saving holds a lock on `words.tsv.lock` (so
 //! two diglot processes saving at once both keep their word), reads the list, adds the word
 //! if it is not there yet (a word saved twice is kept once) and writes the file atomically
-//! ([`crate::state::write_atomic`]). Lines that cannot be read (a wrong number of fields,
+//! ([`crate::fsutil::write_atomic_bytes`]). Lines that cannot be read (a wrong number of fields,
 //! invalid UTF-8) are reported and written back as they were: nothing is lost.
 
 use std::fs;
@@ -58,9 +58,9 @@ pub struct WordList {
     pub diagnostics: Vec<String>,
 }
 
-/// The word list's default path: `words.tsv` in [`crate::state::data_dir`].
+/// The word list's default path: `words.tsv` in [`crate::dirs::data_dir`].
 pub fn default_path() -> Option<PathBuf> {
-    crate::state::data_dir().map(|d| d.join(FILE_NAME))
+    crate::dirs::data_dir().map(|d| d.join(FILE_NAME))
 }
 
 /// Escapes a field: `\` `\t` `\n` `\r` become `\\` `\t` `\n` `\r`.
@@ -136,7 +136,7 @@ impl WordList {
                 continue;
             }
             let f: Vec<String> = text.split('\t').map(unescape).collect();
-            if f.len() != FIELDS || f[0].trim().is_empty() {
+            if f.len() != FIELDS || f.first().is_none_or(|w| w.trim().is_empty()) {
                 list.diagnostics.push(format!(
                     "{name}:{n}: expected {FIELDS} tab-separated fields with a word first, found {}; line kept as it is",
                     f.len()

@@ -21,6 +21,8 @@
 //! Everything is pure: no I/O, and no input makes it panic. Time and memory are
 //! O(n·m) for up to a few million paragraph pairs, beyond that the search is limited to a
 //! band around the diagonal, so that they grow linearly.
+// The Gale & Church DP: tables sized (n+1)x(m+1) before the loops that index them.
+#![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -157,6 +159,21 @@ pub fn align_naive(en_len: usize, zh_len: usize) -> Vec<Bead> {
     beads.extend((both..en_len).map(|i| Bead { en: i..i + 1, zh: zh_len..zh_len }));
     beads.extend((both..zh_len).map(|j| Bead { en: en_len..en_len, zh: j..j + 1 }));
     beads
+}
+
+/// The alignment of an article's paragraphs: the one place that decides how an article's
+/// English and Chinese paragraphs pair (the reader, `diglot show` and `diglot align` all
+/// call it). The headline and the glossary anchor the dynamic program; very long damaged
+/// files, where the quadratic program would take too long, pair in order instead.
+pub fn align_article(a: &crate::corpus::Article) -> Vec<Bead> {
+    let en = a.en_paras();
+    let zh = a.zh_paras();
+    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
+    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
+    if en.len().saturating_mul(zh.len()) > 1_000_000 {
+        return align_naive(en.len(), zh.len());
+    }
+    align(&en, &zh, &ctx)
 }
 
 /// [`align`] with explicit weights (for tuning and experiments).

@@ -179,23 +179,9 @@ pub fn collection_key(paths: &[PathBuf]) -> String {
 
 /// The state folder: `$XDG_STATE_HOME/diglot` when that variable holds an absolute path,
 /// else the platform's (`~/.local/state/diglot` on Linux; the local data folder where the
-/// platform has no state folder).
+/// platform has no state folder). See [`crate::dirs`].
 pub fn default_dir() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_STATE_HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
-        return Some(x.join("diglot"));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "diglot")?;
-    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
-}
-
-/// The data folder: `$XDG_DATA_HOME/diglot` (usually `~/.local/share/diglot`), where the
-/// word list is kept.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
-        return Some(x.join("diglot"));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "diglot")?;
-    Some(dirs.data_dir().to_path_buf())
+    crate::dirs::state_dir()
 }
 
 impl State {

@@ -1,6 +1,8 @@
 //! The parser: pure, from a file's bytes to an [`Article`] with diagnostics. It never fails:
 //! whatever could be read of a damaged file is kept, and each problem becomes a diagnostic
 //! with its 1-based line. See docs/FORMAT.md for the grammar.
+// Byte offsets from memchr over the same buffer, lines from the line table built above.
+#![allow(clippy::indexing_slicing)]
 
 use super::model::{Article, ArticleMeta, Date, Diagnostic, GlossEntry};
 use std::ops::Range;
