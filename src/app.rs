@@ -1143,6 +1143,18 @@ impl App {
                 return Err(format!("reader top {top} past {} rows", l.rows.len()));
             }
         }
+        let r = &self.reader;
+        if let Some(m) = r.trust.iter().find(|m| m.bead >= r.beads.len() || m.concerns.is_empty()) {
+            return Err(format!("trust mark {m:?} outside {} beads or without a reason", r.beads.len()));
+        }
+        if !r.trust.is_empty() && r.article.is_some() && r.layout.view != View::Both {
+            let width = usize::from(self.reader_areas().0.width);
+            if r.layout.left_width + usize::from(TRUST_MARGIN) != width
+                && width > usize::from(TRUST_MARGIN) + 8
+            {
+                return Err(format!("no margin for the trust marks: {} of {width}", r.layout.left_width));
+            }
+        }
         let ok = match &self.mode {
             Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Date(_) => true,
             Mode::TitleSearch => self.search.is_some() && self.focus == Focus::List,
