@@ -159,6 +159,10 @@ pub struct ListState {
     pub offset: usize,
 }
 
+/// Columns kept on the right of the single-language and interleaved views of an article with
+/// trust marks, where the marks are drawn.
+pub const TRUST_MARGIN: u16 = 2;
+
 /// The reader's state: the open article, its beads, the laid-out rows and the position.
 #[derive(Debug, Default)]
 pub struct Reader {
@@ -170,6 +174,9 @@ pub struct Reader {
     pub error: Option<String>,
     /// The alignment of its paragraphs.
     pub beads: Vec<Bead>,
+    /// The trust marks of its beads (translations that look wrong), computed when the
+    /// article arrives, as the beads are; in bead order.
+    pub trust: Vec<crate::align::trust::Mark>,
     /// The cached layout for the current view and width.
     pub layout: Layout,
     /// Whether `layout` is up to date.
@@ -228,6 +235,38 @@ impl Reader {
         // with one language missing there is nothing to align
         let both = self.article.as_ref().is_some_and(|a| !a.en.is_empty() && !a.zh.is_empty());
         both && self.beads.iter().any(|b| !b.is_one_to_one())
+    }
+
+    /// The bead a block of the layout shows: its own in views both and interleaved, the one
+    /// holding its paragraph in the single-language views.
+    pub fn block_bead(&self, block: usize) -> Option<usize> {
+        let b = self.layout.blocks.get(block)?;
+        if b.bead.is_some() || block == 0 {
+            return b.bead;
+        }
+        match self.layout.view {
+            View::English => self.beads.iter().position(|x| x.en.contains(&b.en.start)),
+            View::Chinese => self.beads.iter().position(|x| x.zh.contains(&b.zh.start)),
+            _ => None,
+        }
+    }
+
+    /// The trust mark of a bead, when its translation looks wrong.
+    pub fn trust_of(&self, bead: usize) -> Option<&crate::align::trust::Mark> {
+        self.trust.iter().find(|m| m.bead == bead)
+    }
+
+    /// The trust mark to explain: the bead at the top of the pane's, or else the first
+    /// marked bead that starts on the `height` rows shown.
+    pub fn trust_shown(&self, height: usize) -> Option<&crate::align::trust::Mark> {
+        if self.split.is_some() || self.trust.is_empty() {
+            return None;
+        }
+        let top = self.top_row();
+        let first = self.layout.block_at(top);
+        (first..self.layout.blocks.len())
+            .take_while(|&k| k == first || self.layout.blocks[k].start < top + height)
+            .find_map(|k| self.block_bead(k).and_then(|b| self.trust_of(b)))
     }
 }
 
@@ -666,6 +705,9 @@ impl App {
                 if let Some(m) = self.articles.iter_mut().find(|m| m.path == path) {
                     m.refresh_from(&article.meta);
                 }
+                let (en, zh) = (article.en_paras(), article.zh_paras());
+                let params = crate::align::AlignParams::default();
+                self.reader.trust = crate::align::trust::assess(&en, &zh, &beads, &params);
                 self.reader.article = Some(article);
                 self.reader.beads = beads;
             }
@@ -1101,6 +1143,18 @@ impl App {
                 return Err(format!("reader top {top} past {} rows", l.rows.len()));
             }
         }
+        let r = &self.reader;
+        if let Some(m) = r.trust.iter().find(|m| m.bead >= r.beads.len() || m.concerns.is_empty()) {
+            return Err(format!("trust mark {m:?} outside {} beads or without a reason", r.beads.len()));
+        }
+        if !r.trust.is_empty() && r.article.is_some() && r.layout.view != View::Both {
+            let width = usize::from(self.reader_areas().0.width);
+            if r.layout.left_width + usize::from(TRUST_MARGIN) != width
+                && width > usize::from(TRUST_MARGIN) + 8
+            {
+                return Err(format!("no margin for the trust marks: {} of {width}", r.layout.left_width));
+            }
+        }
         let ok = match &self.mode {
             Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Date(_) => true,
             Mode::TitleSearch => self.search.is_some() && self.focus == Focus::List,
@@ -1393,6 +1447,13 @@ impl App {
         let width = self.reader_areas().0.width;
         let Some(article) = &self.reader.article else { return };
         let view = self.view.effective(width);
+        // a flagged article keeps two columns on the right for the trust marks in the views
+        // that have no gutter
+        let width = if view != View::Both && !self.reader.trust.is_empty() && width > TRUST_MARGIN + 8 {
+            width - TRUST_MARGIN
+        } else {
+            width
+        };
         if !self.reader.layout_valid || self.reader.layout.width != width || self.reader.layout.view != view {
             let old = std::mem::take(&mut self.reader.layout);
             let fresh = !self.reader.layout_valid;

@@ -278,6 +278,9 @@ colors! {
     marker: Paint::fg(Color::Yellow),
     /// Error messages.
     error: Paint::fg(Color::Red),
+    /// Trust marks: the `!` beside a paragraph pair whose translation looks wrong (bold in
+    /// any case).
+    warning: Paint::fg(Color::LightRed),
     /// The selected article (reverse video in any case).
     selection: Paint::default(),
     /// The status bar.

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// What the help says besides the keys: the list's marks, the search syntax, the words of
 /// the status bar, and the mouse.
-pub const NOTES: [(&str, &str); 12] = [
+pub const NOTES: [(&str, &str); 13] = [
     ("*", "list mark: bookmarked"),
     ("dim", "list mark: read"),
     ("word", "title search: fuzzy match"),
@@ -20,6 +20,7 @@ pub const NOTES: [(&str, &str); 12] = [
     ("!word", "leave out titles with it"),
     ("a | b", "either"),
     ("realigned", "paragraphs paired other than 1:1"),
+    ("!", "reader mark: translation looks wrong (status bar says why)"),
     ("N%", "how far the reader has read"),
     ("mouse", "wheel scrolls, click selects"),
     ("Shift-drag", "selects text (or M: mouse off)"),

@@ -140,6 +140,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let rx = gx + width(GUTTER);
     let dim = Style::default().add_modifier(Modifier::DIM);
     let mark = app.palette.marker.add_modifier(Modifier::BOLD);
+    let warn = app.palette.warning.add_modifier(Modifier::BOLD);
 
     if let Some(split) = &r.split {
         // unlocked: two single-language layouts, each with its own top
@@ -178,13 +179,29 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let top = r.top_row();
         // the bead at the top is marked in the gutter of both columns
         let current = layout.blocks.get(layout.block_at(top)).filter(|b| b.bead.is_some());
+        // the first row of each block whose bead's translation looks wrong carries a `!`
+        let flagged = |i: usize| {
+            let k = layout.block_at(i);
+            let starts = layout.blocks.get(k).is_some_and(|b| b.start == i);
+            starts && r.block_bead(k).is_some_and(|b| r.trust_of(b).is_some())
+        };
         for (k, (i, row)) in rows(layout, top, area.height).enumerate() {
             let y = area.y + k as u16;
             cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind));
+            if row.right.is_none() && !r.trust.is_empty() && lw + 1 < w && flagged(i) {
+                // views without a gutter: in the margin kept on the right
+                put(buf, area.x + lw as u16 + 1, y, "!", 1, warn);
+            }
             if let Some(right) = &row.right {
                 if gx < w {
                     let marked = current.is_some_and(|b| i >= b.start && i + 1 < b.start + b.len);
-                    let (g, s) = if marked { (" ┃ ", mark) } else { (GUTTER, dim) };
+                    let (g, s) = if flagged(i) {
+                        (" ! ", warn)
+                    } else if marked {
+                        (" ┃ ", mark)
+                    } else {
+                        (GUTTER, dim)
+                    };
                     put(buf, area.x + gx as u16, y, g, w - gx, s);
                 }
                 if rx < w {

@@ -68,6 +68,12 @@ pub fn status_text(app: &App) -> (String, String) {
     {
         left.push_str(" · realigned");
     }
+    // why the paragraph pair at the top (or the first marked one shown) is marked `!`
+    let shown = usize::from(app.reader_areas().0.height);
+    if let Some(m) = app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader) {
+        let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
+        left.push_str(&format!(" · ! {}", why.join("; ")));
+    }
     if !app.progress.done {
         let secs = app.progress.started.elapsed().as_secs_f64().max(0.001);
         let mb = app.progress.bytes as f64 / 1e6;
