@@ -1142,6 +1142,50 @@ impl App {
             if top >= l.rows.len() {
                 return Err(format!("reader top {top} past {} rows", l.rows.len()));
             }
+            if self.reader.top.block >= l.blocks.len().max(1) {
+                return Err(format!("reader top block {} of {}", self.reader.top.block, l.blocks.len()));
+            }
+        }
+        if self.focus == Focus::Reader && self.articles.is_empty() {
+            return Err("the reader has the focus in an empty collection".into());
+        }
+        let p = self.panes();
+        if !p.too_small && p.reader.width == 0 && self.focus == Focus::Reader {
+            return Err("the focused reader is hidden".into());
+        }
+        if self.reader.article.is_some() && !p.too_small {
+            let h = usize::from(p.reader.height).max(1);
+            let top = self.reader.top_row();
+            if top > l.rows.len().saturating_sub(h) {
+                return Err(format!(
+                    "reader scrolled past the end: top {top}, {} rows, height {h}",
+                    l.rows.len()
+                ));
+            }
+            if let Some(s) = &self.reader.split {
+                for (name, l, t) in [("en", &s.en, s.en_top), ("zh", &s.zh, s.zh_top)] {
+                    let row = l.row_of(t);
+                    if row > l.rows.len().saturating_sub(h) {
+                        return Err(format!("{name} column scrolled past the end: {row}"));
+                    }
+                }
+            }
+        }
+        if let Some(f) = &self.find {
+            // every hit is a range of a text the reader shows, on its character boundaries
+            let layouts: Vec<&Layout> = match &self.reader.split {
+                Some(s) => vec![&s.en, &s.zh],
+                None => vec![l],
+            };
+            let in_texts = |l: &&Layout| {
+                f.hits.iter().all(|(id, r)| l.text(*id).is_some_and(|t| t.text.get(r.clone()).is_some()))
+            };
+            if !f.hits.is_empty() && !layouts.iter().any(in_texts) {
+                return Err("in-article hits outside the texts the reader shows".into());
+            }
+            if !f.hits.is_empty() && f.current >= f.hits.len() {
+                return Err(format!("current hit {} of {}", f.current, f.hits.len()));
+            }
         }
         let r = &self.reader;
         if let Some(m) = r.trust.iter().find(|m| m.bead >= r.beads.len() || m.concerns.is_empty()) {

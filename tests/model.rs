@@ -6,7 +6,7 @@
 //! nothing drawn over half of a double-width character.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use diglot::app::{App, Effect, Focus, Mode, Msg};
+use diglot::app::{App, Effect, Mode, Msg};
 use diglot::corpus;
 use diglot::keys::KeyMap;
 use proptest::prelude::*;
@@ -218,72 +218,10 @@ macro_rules! check {
     };
 }
 
-/// Two invariants are known to break (see the `#[ignore]`d tests at the end): with this set,
-/// the random runs do not check them. Set it to `false` once they are fixed.
-const TOLERATE_KNOWN_BUGS: bool = false;
-
-/// The state's invariants.
-fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
-    let n = app.shown_len();
-    let sel = app.list.selected;
-    check!(if n == 0 { sel == 0 } else { sel < n }, "selection {sel} out of range (list of {n})");
-    check!(n == 0 || app.list.offset <= sel, "list offset {} past the selection {sel}", app.list.offset);
-    let panes = app.panes();
-    let la = app.list_area();
-    let prompt_open = app.fulltext.is_some() || app.search.is_some();
-    if !panes.too_small && la.width > 0 && la.height > 0 && n > 0 && !(TOLERATE_KNOWN_BUGS && prompt_open) {
-        let rows = (usize::from(la.height) / app.item_height_for(la.width)).max(1);
-        check!(
-            sel >= app.list.offset && sel < app.list.offset + rows,
-            "selection {sel} not visible: offset {}, {rows} rows",
-            app.list.offset
-        );
-    }
-    if app.focus == Focus::Reader {
-        check!(!app.articles.is_empty(), "the reader has the focus in an empty collection");
-    }
-    check!(
-        app.reader.path.as_ref() == app.selected().map(|m| &m.path) || (TOLERATE_KNOWN_BUGS && fulltext_seen),
-        "the reader shows {:?}, the list selects {:?}",
-        app.reader.path,
-        app.selected().map(|m| &m.path)
-    );
-    if app.reader.article.is_some() && !panes.too_small {
-        let h = usize::from(panes.reader.height).max(1);
-        let layout = &app.reader.layout;
-        let top = app.reader.top_row();
-        check!(
-            top <= layout.rows.len().saturating_sub(h),
-            "reader scrolled past the end: top {top}, {} rows, height {h}",
-            layout.rows.len()
-        );
-        check!(app.reader.top.block < layout.blocks.len().max(1), "top block out of range");
-        if let Some(s) = &app.reader.split {
-            for (name, l, t) in [("en", &s.en, s.en_top), ("zh", &s.zh, s.zh_top)] {
-                let row = l.row_of(t);
-                check!(row <= l.rows.len().saturating_sub(h), "{name} column scrolled past the end: {row}");
-            }
-        }
-        if let Some(f) = &app.find {
-            let layouts: Vec<&diglot::layout::Layout> = match &app.reader.split {
-                Some(s) => vec![&s.en, &s.zh],
-                None => vec![layout],
-            };
-            // every hit is a range of a text the reader shows, on its character boundaries
-            check!(
-                f.hits.is_empty()
-                    || layouts.iter().any(|l| f
-                        .hits
-                        .iter()
-                        .all(|(id, r)| l.text(*id).is_some_and(|t| t.text.get(r.clone()).is_some()))),
-                "search hits out of the layout's texts"
-            );
-            check!(f.hits.is_empty() || f.current < f.hits.len(), "current hit out of range");
-        }
-    }
-    // the app's own checker agrees
-    app.check_invariants()?;
-    Ok(())
+/// The state's invariants: the app's one checker ([`App::check_invariants`]), which the
+/// render tests use too.
+fn invariants(app: &App) -> Result<(), String> {
+    app.check_invariants()
 }
 
 /// What every screen must satisfy.
@@ -319,16 +257,14 @@ fn screen_ok(buf: &Buffer) -> Result<(), String> {
 fn run(app: &mut App, steps: &[Step], full: bool) -> Result<(), TestCaseError> {
     let buf = draw(app, full);
     screen_ok(&buf).map_err(TestCaseError::fail)?;
-    invariants(app, false).map_err(|e| TestCaseError::fail(format!("at the start: {e}")))?;
-    let mut fulltext_seen = false;
+    invariants(app).map_err(|e| TestCaseError::fail(format!("at the start: {e}")))?;
     for (k, step) in steps.iter().enumerate() {
         let effects = app.feed(Msg::Term(event(step)));
         settle(app);
         let buf = draw(app, full);
         let ctx = |e: String| TestCaseError::fail(format!("after step {k} {step:?} at {:?}: {e}", app.size));
         screen_ok(&buf).map_err(ctx)?;
-        fulltext_seen |= app.fulltext.is_some();
-        invariants(app, fulltext_seen).map_err(ctx)?;
+        invariants(app).map_err(ctx)?;
         for e in effects {
             match e {
                 Effect::Pager(p) => prop_assert!(

@@ -654,35 +654,11 @@ fn apply(app: &mut App, op: &Op) {
     app.feed(Msg::Term(ev));
 }
 
+/// The app's one invariant checker ([`App::check_invariants`]), as a test assertion.
 fn check_invariants(app: &App) {
-    let n = app.articles.len();
-    if n == 0 {
-        assert_eq!(app.list.selected, 0);
-        // (the focus may be on the empty reader after a click: see the ignored test above)
-    } else {
-        assert!(app.list.selected < n, "selection {} of {n}", app.list.selected);
-        assert!(app.list.offset <= app.list.selected, "selection above the list's first row");
-        let p = app.panes();
-        if !p.too_small && p.list.height > 0 && p.list.width > 0 {
-            let rows = (usize::from(p.list.height) / App::item_height(p.list.width)).max(1);
-            assert!(app.list.selected < app.list.offset + rows, "selection below the list's last row");
-        }
-        // the reader shows the selected article
-        assert_eq!(app.reader.path.as_ref(), Some(&app.articles[app.list.selected].path));
+    if let Err(e) = app.check_invariants() {
+        panic!("{e}");
     }
-    // the focused pane is on screen (a zoomed list is hidden on purpose: j/k still browse)
-    let p = app.panes();
-    if !p.too_small {
-        if p.reader.width == 0 {
-            assert_eq!(app.focus, Focus::List, "the focused reader is hidden");
-        }
-        if p.list.width == 0 && !app.zoom {
-            assert_eq!(app.focus, Focus::Reader, "the focused list is hidden");
-        }
-    }
-    let rows = app.reader.layout.rows.len();
-    let top = app.reader.top_row();
-    assert!(top == 0 || top < rows, "top row {top} of {rows}");
 }
 
 fn collection(kind: u8) -> (App, Option<tempfile::TempDir>) {
