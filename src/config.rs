@@ -389,10 +389,7 @@ impl std::error::Error for ConfigError {
 /// The default config file's path: `$XDG_CONFIG_HOME/diglot/config.toml` when that variable
 /// holds an absolute path, else the platform's config folder (`~/.config/diglot` on Linux).
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
-        return Some(x.join("diglot").join(FILE_NAME));
-    }
-    directories::ProjectDirs::from("", "", "diglot").map(|d| d.config_dir().join(FILE_NAME))
+    crate::dirs::config_dir().map(|d| d.join(FILE_NAME))
 }
 
 /// A config file larger than this is refused before it is read (the default one is ~4 KB).
@@ -551,7 +548,7 @@ fn parse_list_width(v: &toml::Value) -> Result<ListWidth, String> {
 }
 
 fn expand_path(p: &str, base: &Path) -> PathBuf {
-    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    let home = crate::dirs::home_dir;
     if p == "~" {
         if let Some(h) = home() {
             return h;
