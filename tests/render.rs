@@ -858,3 +858,18 @@ fn markdown_emphasis_is_shown_as_italics_and_bold() {
         assert!(styled(Modifier::BOLD).contains("nothing"), "{w}x{h}");
     }
 }
+
+/// Issue 11 item 14, in the list too: a title with Markdown emphasis (`*Newsweek*`) is listed
+/// without the asterisks, at every size.
+#[test]
+fn emphasis_in_a_title_is_not_listed_as_asterisks() {
+    let dir = common::tempdir();
+    let article = "Title: On *Newsweek* and Its Readers\nAuthor: \nDate: 1955-01-03\nPage: 4\n\n    The magazine *Newsweek* wrote.\n\n<hr /> \n\nOriginal: \n\n### 论新闻周刊\n\n1955-01-03\n第4版()\n专栏：\n\n    新闻周刊写道。\n";
+    common::write_files(dir.path(), &[("a.md", article.as_bytes())]);
+    for (w, h) in [(60, 20), (80, 24), (120, 35)] {
+        let mut app = dir_app(w, h, dir.path());
+        let text = common::buffer_text(&draw(&mut app));
+        assert!(text.contains("On Newsweek"), "{w}x{h}:\n{text}");
+        assert!(!text.contains("*Newsweek"), "{w}x{h}:\n{text}");
+    }
+}

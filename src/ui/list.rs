@@ -123,7 +123,9 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         };
         let date = meta.date_string();
         let page = format!("{:>2}", meta.page_string());
-        let en = sanitize(&meta.title_en);
+        // the list shows emphasis markers as the reader does: not at all (`*Newsweek*`)
+        let (en_plain, _) = crate::text::strip_emphasis(&meta.title_en);
+        let en = sanitize(&en_plain);
         let zh_full = meta.title_zh_full();
         let zh = sanitize(&zh_full);
         let marks = query.as_ref().map(|q| q.highlights(&en, &zh)).unwrap_or_default();
