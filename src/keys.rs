@@ -213,7 +213,7 @@ impl Key {
 
     /// How the help overlay names the key: as the config file writes it.
     pub fn label(&self) -> String {
-        crate::config::key_spec(self)
+        key_spec(self)
     }
 }
 
@@ -299,9 +299,145 @@ impl KeyMap {
     }
 }
 
+const NAMED_KEYS: [(&str, KeyCode); 20] = [
+    ("space", KeyCode::Char(' ')),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("s-tab", KeyCode::BackTab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("del", KeyCode::Delete),
+];
+
+/// Parses a key as written in the config file: one character (`"j"`, `"J"`, `"/"`, `"?"`),
+/// or a name (`Space Up Down Left Right PgUp PgDn Home End Enter Esc Tab S-Tab Backspace Del
+/// Ins F1`..`F12`, any case), after optional `Ctrl-` and/or `Alt-` prefixes (`"Ctrl-d"`,
+/// `"Alt-x"`). Shift is written as the upper-case letter.
+pub fn parse_key(spec: &str) -> Result<Key, String> {
+    let mut rest = spec;
+    let mut mods = KeyModifiers::NONE;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let cut = ["ctrl-", "c-", "control-"]
+            .iter()
+            .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+            .map(|p| (p.len(), KeyModifiers::CONTROL))
+            .or_else(|| {
+                ["alt-", "a-", "m-", "meta-"]
+                    .iter()
+                    .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+                    .map(|p| (p.len(), KeyModifiers::ALT))
+            });
+        match cut {
+            Some((n, m)) => {
+                mods |= m;
+                rest = &rest[n..];
+            }
+            None => break,
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => {
+            // Ctrl with a letter arrives as the lower-case letter
+            if mods.contains(KeyModifiers::CONTROL) {
+                KeyCode::Char(c.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        (None, _) => return Err("empty key".into()),
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            if let Some((_, code)) = NAMED_KEYS.iter().find(|(n, _)| *n == lower) {
+                *code
+            } else if lower == "ins" || lower == "insert" {
+                KeyCode::Insert
+            } else if lower == "delete" {
+                KeyCode::Delete
+            } else if let Some(n) =
+                lower.strip_prefix('f').and_then(|n| n.trim_matches(['(', ')']).parse::<u8>().ok())
+            {
+                if !(1..=24).contains(&n) {
+                    return Err(format!("`{spec}`: function keys go from F1 to F24"));
+                }
+                KeyCode::F(n)
+            } else {
+                return Err(format!(
+                    "unknown key `{spec}`: write one character, or Space, Up, Down, Left, Right, PgUp, \
+                     PgDn, Home, End, Enter, Esc, Tab, S-Tab, Backspace, Del, Ins, F1..F24, with \
+                     optional Ctrl- / Alt- before"
+                ));
+            }
+        }
+    };
+    Ok(Key { code, mods })
+}
+
+/// How a key is written in the config file (parsed back by [`parse_key`]).
+pub fn key_spec(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "Up".into(),
+        KeyCode::Down => "Down".into(),
+        KeyCode::Left => "Left".into(),
+        KeyCode::Right => "Right".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::Insert => "Ins".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    let mut s = String::new();
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        s.push_str("Ctrl-");
+    }
+    if key.mods.contains(KeyModifiers::ALT) {
+        s.push_str("Alt-");
+    }
+    s + &base
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_round_trip_through_their_spec() {
+        for b in KeyMap::default().bindings {
+            for k in b.keys {
+                assert_eq!(parse_key(&key_spec(&k)), Ok(k), "{k:?}");
+            }
+        }
+        assert_eq!(parse_key("C-x"), Ok(Key { code: KeyCode::Char('x'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("Ctrl-D"), Ok(Key { code: KeyCode::Char('d'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("-"), Ok(Key { code: KeyCode::Char('-'), mods: KeyModifiers::NONE }));
+        assert_eq!(parse_key("F(1)"), Ok(Key { code: KeyCode::F(1), mods: KeyModifiers::NONE }));
+        assert!(parse_key("Hyper-x").is_err());
+        assert!(parse_key("").is_err());
+    }
 
     #[test]
     fn every_action_has_a_unique_name_that_round_trips() {
