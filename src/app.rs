@@ -343,7 +343,7 @@ pub struct App {
     /// An article was opened from the search hits (Esc keeps it selected in the full list).
     opened_hit: bool,
     /// The styles to draw with.
-    pub palette: crate::config::Palette,
+    pub palette: crate::ui::palette::Palette,
     /// The list's width setting.
     pub list_width: crate::config::ListWidth,
     /// The citation template.
@@ -419,7 +419,7 @@ impl App {
         let (fulltext_tx, fulltext_rx) = std::sync::mpsc::channel();
         let wake = notify.clone();
         App {
-            palette: crate::config::Colors::default().resolve(false),
+            palette: crate::ui::palette::Colors::default().resolve(false),
             list_width: crate::config::ListWidth::Auto,
             citation: crate::export::DEFAULT_CITATION.to_string(),
             state: crate::state::State::default(),

@@ -125,7 +125,7 @@ impl App {
     pub fn configure(&mut self, cfg: &Config) {
         self.keymap = cfg.keys.clone();
         self.view = cfg.view;
-        self.palette = cfg.colors.resolve(crate::config::no_color_env());
+        self.palette = cfg.colors.resolve(crate::ui::palette::no_color_env());
         self.list_width = cfg.list_width;
         self.citation = cfg.citation.clone();
     }

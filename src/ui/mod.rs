@@ -3,6 +3,7 @@
 
 mod help;
 mod list;
+pub mod palette;
 mod reader;
 mod status;
 

@@ -3,9 +3,9 @@
 
 use super::put;
 use crate::app::{App, Side};
-use crate::config::Palette;
 use crate::layout::{Emphasis, Kind, Layout, Row, Segment, TextId, GUTTER};
 use crate::text::{sanitize, width};
+use crate::ui::palette::Palette;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
