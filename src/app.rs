@@ -11,10 +11,10 @@ use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventK
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
-mod daily;
 mod effects;
-pub use daily::{parse_date_prefix, today, Narrow, SortOrder};
+mod library;
 pub use effects::read_article;
+pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -270,9 +270,9 @@ pub struct Progress {
     pub done: bool,
 }
 
-/// Where the panes are on screen.
+/// Where the list, the reader and the status bar are on screen (ratatui rectangles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Panes {
+pub struct ScreenAreas {
     /// The list (may be empty).
     pub list: Rect,
     /// The reader (may be empty).
@@ -511,11 +511,11 @@ impl App {
     }
 
     /// Where the panes go in a terminal of this size.
-    pub fn panes(&self) -> Panes {
+    pub fn areas(&self) -> ScreenAreas {
         let (w, h) = self.size;
         let full = Rect::new(0, 0, w, h);
         if w < MIN_WIDTH || h < MIN_HEIGHT {
-            return Panes { status: full, too_small: true, ..Panes::default() };
+            return ScreenAreas { status: full, too_small: true, ..ScreenAreas::default() };
         }
         let body = Rect::new(0, 0, w, h - 1);
         let status = Rect::new(0, h - 1, w, 1);
@@ -534,7 +534,7 @@ impl App {
         // one column of the reader's width is the separator
         let rx = if list_w == 0 { 0 } else { list_w + 1 };
         let reader = Rect::new(rx, 0, w.saturating_sub(rx), body.height);
-        Panes { list, reader, status, too_small: false }
+        ScreenAreas { list, reader, status, too_small: false }
     }
 
     /// Rows one list item takes here (full-text results show a snippet under the title).
@@ -557,7 +557,7 @@ impl App {
 
     /// The list's rows for articles (below the search prompt when it is open).
     pub fn list_area(&self) -> Rect {
-        let l = self.panes().list;
+        let l = self.areas().list;
         if (self.search.is_some() || self.fulltext.is_some()) && l.height > 1 {
             Rect::new(l.x, l.y + 1, l.width, l.height - 1)
         } else {
@@ -572,7 +572,7 @@ impl App {
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
     pub fn reader_areas(&self) -> (Rect, Rect) {
-        let mut r = self.panes().reader;
+        let mut r = self.areas().reader;
         // a column of air between the list's separator and the text
         if r.x > 0 && r.width > 1 {
             r = Rect::new(r.x + 1, r.y, r.width - 1, r.height);
@@ -587,7 +587,7 @@ impl App {
     }
 
     fn reader_height(&self) -> usize {
-        usize::from(self.panes().reader.height).max(1)
+        usize::from(self.areas().reader.height).max(1)
     }
 
     /// Handles one message and returns what the world must do for it (read an article, save,
@@ -1117,7 +1117,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
-        let p = self.panes();
+        let p = self.areas();
         let at = ratatui::layout::Position::new(m.column, m.row);
         let in_list = p.list.contains(at);
         let in_reader = p.reader.contains(at);
@@ -1307,7 +1307,7 @@ impl App {
             }
             Action::Search => self.open_search(),
             Action::NextHit => self.jump_hit(1),
-            // bound to keys as each lands (daily-life issue)
+            // bound to keys as each lands (the library actions)
             Action::FullText => self.open_fulltext(),
             Action::ToggleRead
             | Action::ToggleBookmark
@@ -1320,7 +1320,7 @@ impl App {
             | Action::CopyPair
             | Action::CopyArticle
             | Action::Pager => {
-                self.act_daily(a);
+                self.act_library(a);
             }
             Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),

@@ -316,15 +316,15 @@ fn check_screen(app: &mut App, what: &str) {
         }
     }
 
-    let panes = app.panes();
-    if panes.too_small {
+    let areas = app.areas();
+    if areas.too_small {
         return;
     }
     let col = |x: u16, y: u16| screen.cell(y, x).map(|c| c.contents().to_string()).unwrap_or_default();
     // the separator between list and reader
-    if panes.list.width > 0 && panes.reader.width > 0 {
-        for y in panes.list.top()..panes.list.bottom() {
-            assert_eq!(col(panes.list.right(), y), "│", "{what}: list separator off on row {y}\n{}", dump());
+    if areas.list.width > 0 && areas.reader.width > 0 {
+        for y in areas.list.top()..areas.list.bottom() {
+            assert_eq!(col(areas.list.right(), y), "│", "{what}: list separator off on row {y}\n{}", dump());
         }
     }
     // the gutter of view "both", on every row of the reader that shows text

@@ -228,10 +228,10 @@ fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
     let sel = app.list.selected;
     check!(if n == 0 { sel == 0 } else { sel < n }, "selection {sel} out of range (list of {n})");
     check!(n == 0 || app.list.offset <= sel, "list offset {} past the selection {sel}", app.list.offset);
-    let panes = app.panes();
+    let areas = app.areas();
     let la = app.list_area();
     let prompt_open = app.fulltext.is_some() || app.search.is_some();
-    if !panes.too_small && la.width > 0 && la.height > 0 && n > 0 && !(TOLERATE_KNOWN_BUGS && prompt_open) {
+    if !areas.too_small && la.width > 0 && la.height > 0 && n > 0 && !(TOLERATE_KNOWN_BUGS && prompt_open) {
         let rows = (usize::from(la.height) / app.item_height_for(la.width)).max(1);
         check!(
             sel >= app.list.offset && sel < app.list.offset + rows,
@@ -248,8 +248,8 @@ fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
         app.reader.path,
         app.selected().map(|m| &m.path)
     );
-    if app.reader.article.is_some() && !panes.too_small {
-        let h = usize::from(panes.reader.height).max(1);
+    if app.reader.article.is_some() && !areas.too_small {
+        let h = usize::from(areas.reader.height).max(1);
         let layout = &app.reader.layout;
         let top = app.reader.top_row();
         check!(

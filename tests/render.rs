@@ -63,7 +63,7 @@ fn check_screen(app: &App, buf: &Buffer) {
         let row = row_text(buf, y, 0, buf.area.width);
         assert!(!row.chars().any(|c| c.is_control()), "row {y} holds a control character: {row:?}");
     }
-    if !app.panes().too_small {
+    if !app.areas().too_small {
         check_reader(app, buf);
     }
 }
@@ -190,7 +190,7 @@ fn snapshots_200x50() {
 fn snapshot_too_small() {
     for (w, h) in [(10, 3), (1, 1), (19, 24), (80, 3)] {
         let mut app = seed_app(w, h);
-        assert!(app.panes().too_small);
+        assert!(app.areas().too_small);
         let buf = draw(&mut app);
         insta::assert_snapshot!(format!("too_small_{w}x{h}"), buffer_text(&buf));
         // still too small with the reader focused and the help open
@@ -363,7 +363,7 @@ fn reader_rows_never_exceed_the_pane() {
                         draw(&mut app);
                         press(&mut app, KeyCode::PageDown);
                         draw(&mut app);
-                        let r = app.panes().reader;
+                        let r = app.areas().reader;
                         for row in &app.reader.layout.rows {
                             let plain = diglot::layout::plain_row(&app.reader.layout, row);
                             assert!(plain.width() <= usize::from(r.width), "{w}x{h} {view:?}: {plain:?}");
@@ -568,7 +568,7 @@ fn click_on_an_empty_reader_keeps_the_list_focused() {
     let empty = common::tempdir();
     let mut app = dir_app(80, 24, empty.path());
     draw(&mut app);
-    let r = app.panes().reader;
+    let r = app.areas().reader;
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: r.x + 2,
@@ -656,7 +656,7 @@ fn check_invariants(app: &App) {
     } else {
         assert!(app.list.selected < n, "selection {} of {n}", app.list.selected);
         assert!(app.list.offset <= app.list.selected, "selection above the list's first row");
-        let p = app.panes();
+        let p = app.areas();
         if !p.too_small && p.list.height > 0 && p.list.width > 0 {
             let rows = (usize::from(p.list.height) / App::item_height(p.list.width)).max(1);
             assert!(app.list.selected < app.list.offset + rows, "selection below the list's last row");
@@ -665,7 +665,7 @@ fn check_invariants(app: &App) {
         assert_eq!(app.reader.path.as_ref(), Some(&app.articles[app.list.selected].path));
     }
     // the focused pane is on screen (a zoomed list is hidden on purpose: j/k still browse)
-    let p = app.panes();
+    let p = app.areas();
     if !p.too_small {
         if p.reader.width == 0 {
             assert_eq!(app.focus, Focus::List, "the focused reader is hidden");

@@ -1,4 +1,4 @@
-//! A reader's daily life: read marks and bookmarks, resuming where the reader left off,
+//! The reader's library: read marks and bookmarks, resuming where the reader left off,
 //! narrowing the list (bookmarks, one day's paper, on this day), sorting, jumping to a date,
 //! and taking text out (citation, clipboard, pager).
 
@@ -281,8 +281,8 @@ impl App {
         true
     }
 
-    /// Carries out the daily-life actions; returns false for actions that are not these.
-    pub(super) fn act_daily(&mut self, a: crate::keys::Action) -> bool {
+    /// Carries out the library actions (marks, bookmarks, narrowing, sort, dates, export); returns false for actions that are not these.
+    pub(super) fn act_library(&mut self, a: crate::keys::Action) -> bool {
         use crate::keys::Action;
         match a {
             Action::ToggleRead => {
