@@ -351,7 +351,7 @@ fn keymap(
     for (name, specs) in entries {
         let key = format!("keys.{}", name.get_ref());
         let Some(action) = Action::from_name(name.get_ref()) else {
-            let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            let known: Vec<&str> = Action::all().map(|a| a.name()).collect();
             let msg = format!("unknown action `{}`; the actions are {}", name.get_ref(), known.join(", "));
             return Err(err(name.span(), &key, msg));
         };
@@ -364,7 +364,11 @@ fn keymap(
         }
         match map.bindings.iter_mut().find(|b| b.action == action) {
             Some(b) => b.keys = keys,
-            None => map.bindings.push(Binding { keys, action, help: action.name() }),
+            None => map.bindings.push(Binding {
+                keys,
+                action,
+                help: action.def().map_or(action.name(), |d| d.help),
+            }),
         }
         set.push((action, specs.span()));
     }
@@ -475,7 +479,7 @@ pub fn default_config_text() -> String {
         line(&format!("{entry:<42} # {}", b.help));
     }
     let unbound: Vec<Action> =
-        Action::ALL.into_iter().filter(|a| !d.keys.bindings.iter().any(|b| b.action == *a)).collect();
+        Action::all().filter(|a| !d.keys.bindings.iter().any(|b| b.action == *a)).collect();
     if !unbound.is_empty() {
         line("# Actions without a key by default:");
         for a in unbound {

@@ -37,7 +37,7 @@ fn the_default_text_parses_to_the_defaults() {
     let c = parse(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c, Config::default());
     // every action is named in it, bound or commented
-    for a in Action::ALL {
+    for a in Action::all() {
         assert!(text.contains(&format!("{} = [", a.name())), "{}", a.name());
     }
     // and so is every colour key
