@@ -257,3 +257,29 @@ fn show_formats() {
     let (ok, _, _) = diglot(&["--config", "/nonexistent.toml", "completions", "bash"], &[]);
     assert!(ok);
 }
+
+/// The one table of actions: every row is in the help overlay (its keys and its text), in
+/// the default key map, and in the error for an unknown action.
+#[test]
+fn every_action_of_the_table_is_in_the_help_the_key_map_and_the_errors() {
+    let app = App::with_loaded((100, 50), corpus::load_paths(&[]));
+    let help = diglot::ui::help_lines(&app);
+    let (_, _, unknown) = invalid("[keys]\nfly = [\"x\"]\n");
+    assert!(unknown.contains("unknown action `fly`"), "{unknown}");
+    for d in diglot::keys::ACTIONS {
+        let keys: Vec<String> = d.keys.iter().map(|k| k.label()).collect();
+        assert!(
+            help.iter().any(|(k, h)| *h == d.help && *k == keys.join(" ")),
+            "{} ({}) not in the help as {keys:?}",
+            d.name,
+            d.help
+        );
+        let b = app.keymap.bindings.iter().find(|b| b.action == d.action).expect("bound by default");
+        assert_eq!(b.keys, d.keys, "{}", d.name);
+        assert!(
+            unknown.contains(&format!("`{}`", d.name)) || unknown.contains(&format!(" {}", d.name)),
+            "{}",
+            d.name
+        );
+    }
+}

@@ -7,7 +7,7 @@ pub mod palette;
 mod reader;
 mod status;
 
-pub use help::help_scroll;
+pub use help::{help_lines, help_scroll};
 pub use reader::glossary_max_scroll;
 pub use status::reading_progress;
 
