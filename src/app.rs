@@ -1580,7 +1580,7 @@ impl App {
             top.block.saturating_sub(1)
         };
         let max_top = layout.rows.len().saturating_sub(h);
-        let row = layout.blocks[block].start.min(max_top);
+        let row = layout.blocks.get(block).map_or(0, |b| b.start).min(max_top);
         *top = layout.position(row);
     }
 

@@ -183,7 +183,10 @@ impl Config {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
                     path: path.clone(),
-                    line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    line: 1 + e
+                        .as_bytes()
+                        .get(..e.utf8_error().valid_up_to())
+                        .unwrap_or(&[])
                         .iter()
                         .filter(|&&b| b == b'\n')
                         .count(),
@@ -259,7 +262,7 @@ struct Raw {
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+    1 + text.as_bytes().get(..end).unwrap_or(&[]).iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The dotted key being defined at `offset`: the nearest `key =` line at or above it, inside

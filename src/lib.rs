@@ -9,23 +9,40 @@
 //! - [`commands`]: the plain-text subcommands.
 
 #![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod align;
 pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod corpus;
 pub mod define_cmd;
 pub mod dict;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod export;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod fsutil;
 pub mod keys;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod layout;
 pub mod prompt;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod search;
 pub mod search_cmd;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod state;
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+// moving to diglot-core, which enforces these lints itself
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -2,6 +2,8 @@
 //! every widget draws inside its Rect for the size of the frame drawn, and the reader's
 //! details (issue 11) and faults (issue 12) the core owns. Scripted keys through the app,
 //! drawn at 60x20, 80x24 and 120x35.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 

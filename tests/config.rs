@@ -2,6 +2,8 @@
 //! key, unknown keys are errors, remapped keys work and show in the help overlay, NO_COLOR
 //! keeps the selection visible, and the command line's extras (default config, completions,
 //! man page, `show --format`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::App;

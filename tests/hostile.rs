@@ -5,6 +5,8 @@
 //! escape sequences crossterm itself emits, and a terminal emulator (vt100) fed those bytes shows
 //! the screen diglot meant, with the gutter of view "both" in one column on every row. The
 //! subcommands' output is checked for control bytes too.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Msg};

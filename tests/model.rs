@@ -4,6 +4,8 @@
 //! state's invariants hold: selection in range, scroll in range, focus valid, search rows in
 //! range, the reader showing the selected article, and a screen with no control character and
 //! nothing drawn over half of a double-width character.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use diglot::app::{App, Effect, Focus, Mode, Msg};

@@ -228,7 +228,9 @@ impl App {
             return None;
         }
         let mut v: Vec<usize> = match &self.narrow {
-            Some(n) => (0..self.articles.len()).filter(|&i| n.keeps(self, &self.articles[i])).collect(),
+            Some(n) => (0..self.articles.len())
+                .filter(|&i| self.articles.get(i).is_some_and(|m| n.keeps(self, m)))
+                .collect(),
             None => (0..self.articles.len()).collect(),
         };
         match self.sort {
@@ -236,12 +238,12 @@ impl App {
             SortOrder::DateDesc => {
                 // newest day first, but pages in order within a day
                 v.sort_by(|&a, &b| {
-                    let (x, y) = (&self.articles[a], &self.articles[b]);
-                    y.date.cmp(&x.date).then(a.cmp(&b))
+                    let date = |i: usize| self.articles.get(i).map(|m| m.date);
+                    date(b).cmp(&date(a)).then(a.cmp(&b))
                 });
             }
             SortOrder::Title => {
-                v.sort_by_cached_key(|&i| (self.articles[i].title_en.to_lowercase(), i));
+                v.sort_by_cached_key(|&i| (self.articles.get(i).map(|m| m.title_en.to_lowercase()), i));
             }
         }
         Some(v)

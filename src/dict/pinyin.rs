@@ -49,18 +49,18 @@ fn word_readings(dict: &cedict::Dictionary, word: &str) -> Vec<Option<String>> {
     // the longest dictionary matches inside the word, single chars by their usual reading
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
-    while i < chars.len() {
-        let rest: String = chars[i..].iter().collect();
+    while let Some(&c) = chars.get(i) {
+        let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
         let n = dict.longest_prefix(&rest).min(chars.len() - i);
         if n >= 2 {
-            let w: String = chars[i..i + n].iter().collect();
+            let w: String = chars.get(i..i + n).unwrap_or(&[]).iter().collect();
             if let Some(s) = dictionary_reading(dict, &w, n) {
                 out.extend(s.into_iter().map(Some));
                 i += n;
                 continue;
             }
         }
-        out.push(if is_han(chars[i]) { char_reading(chars[i]) } else { None });
+        out.push(if is_han(c) { char_reading(c) } else { None });
         i += 1;
     }
     out

@@ -136,7 +136,7 @@ impl WordList {
                 continue;
             }
             let f: Vec<String> = text.split('\t').map(unescape).collect();
-            if f.len() != FIELDS || f[0].trim().is_empty() {
+            if f.len() != FIELDS || f.first().is_none_or(|w| w.trim().is_empty()) {
                 list.diagnostics.push(format!(
                     "{name}:{n}: expected {FIELDS} tab-separated fields with a word first, found {}; line kept as it is",
                     f.len()

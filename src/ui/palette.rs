@@ -95,8 +95,7 @@ impl Paint {
         let words: Vec<&str> = spec.split_whitespace().collect();
         let mut i = 0;
         let mut fg_set = false;
-        while i < words.len() {
-            let w = words[i];
+        while let Some(&w) = words.get(i) {
             let lw = w.to_ascii_lowercase();
             if let Some((_, m)) = MODIFIER_NAMES.iter().find(|(n, _)| *n == lw) {
                 paint.modifiers |= *m;
