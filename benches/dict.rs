@@ -2,6 +2,8 @@
 //! pinyin of a paragraph, segmentation, HSK counting. Loading happens once, before timing.
 //!
 //! `cargo bench --bench dict -- --warm-up-time 1 --measurement-time 3`
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use diglot::dict::{cedict, hsk, pinyin, segment};

@@ -8,6 +8,8 @@
 //! the Chinese ones joined without are the paragraphs. The paragraphs are split and aligned by
 //! [`diglot::align::sentences::align_bead`], and a gold bead counts when a produced bead holds
 //! exactly its text (spaces aside). Prints the share of gold beads reproduced.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use diglot::align::sentences::align_bead;
 use std::collections::HashSet;

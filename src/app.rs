@@ -11,10 +11,10 @@ use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventK
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
-mod daily;
 mod effects;
-pub use daily::{parse_date_prefix, today, Narrow, SortOrder};
+mod library;
 pub use effects::read_article;
+pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -265,7 +265,7 @@ impl Reader {
         let top = self.top_row();
         let first = self.layout.block_at(top);
         (first..self.layout.blocks.len())
-            .take_while(|&k| k == first || self.layout.blocks[k].start < top + height)
+            .take_while(|&k| k == first || self.layout.blocks.get(k).is_some_and(|b| b.start < top + height))
             .find_map(|k| self.block_bead(k).and_then(|b| self.trust_of(b)))
     }
 }
@@ -309,9 +309,9 @@ pub struct Progress {
     pub done: bool,
 }
 
-/// Where the panes are on screen.
+/// Where the list, the reader and the status bar are on screen (ratatui rectangles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Panes {
+pub struct ScreenAreas {
     /// The list (may be empty).
     pub list: Rect,
     /// The reader (may be empty).
@@ -382,7 +382,7 @@ pub struct App {
     /// An article was opened from the search hits (Esc keeps it selected in the full list).
     opened_hit: bool,
     /// The styles to draw with.
-    pub palette: crate::config::Palette,
+    pub palette: crate::ui::palette::Palette,
     /// The list's width setting.
     pub list_width: crate::config::ListWidth,
     /// The citation template.
@@ -458,7 +458,7 @@ impl App {
         let (fulltext_tx, fulltext_rx) = std::sync::mpsc::channel();
         let wake = notify.clone();
         App {
-            palette: crate::config::Colors::default().resolve(false),
+            palette: crate::ui::palette::Colors::default().resolve(false),
             list_width: crate::config::ListWidth::Auto,
             citation: crate::export::DEFAULT_CITATION.to_string(),
             state: crate::state::State::default(),
@@ -550,11 +550,11 @@ impl App {
     }
 
     /// Where the panes go in a terminal of this size.
-    pub fn panes(&self) -> Panes {
+    pub fn areas(&self) -> ScreenAreas {
         let (w, h) = self.size;
         let full = Rect::new(0, 0, w, h);
         if w < MIN_WIDTH || h < MIN_HEIGHT {
-            return Panes { status: full, too_small: true, ..Panes::default() };
+            return ScreenAreas { status: full, too_small: true, ..ScreenAreas::default() };
         }
         let body = Rect::new(0, 0, w, h - 1);
         let status = Rect::new(0, h - 1, w, 1);
@@ -573,7 +573,7 @@ impl App {
         // one column of the reader's width is the separator
         let rx = if list_w == 0 { 0 } else { list_w + 1 };
         let reader = Rect::new(rx, 0, w.saturating_sub(rx), body.height);
-        Panes { list, reader, status, too_small: false }
+        ScreenAreas { list, reader, status, too_small: false }
     }
 
     /// Rows one list item takes here (full-text results show a snippet under the title).
@@ -596,7 +596,7 @@ impl App {
 
     /// The list's rows for articles (below the search prompt when it is open).
     pub fn list_area(&self) -> Rect {
-        let l = self.panes().list;
+        let l = self.areas().list;
         if (self.search.is_some() || self.fulltext.is_some()) && l.height > 1 {
             Rect::new(l.x, l.y + 1, l.width, l.height - 1)
         } else {
@@ -611,7 +611,7 @@ impl App {
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
     pub fn reader_areas(&self) -> (Rect, Rect) {
-        let mut r = self.panes().reader;
+        let mut r = self.areas().reader;
         // a column of air between the list's separator and the text
         if r.x > 0 && r.width > 1 {
             r = Rect::new(r.x + 1, r.y, r.width - 1, r.height);
@@ -626,7 +626,7 @@ impl App {
     }
 
     fn reader_height(&self) -> usize {
-        usize::from(self.panes().reader.height).max(1)
+        usize::from(self.areas().reader.height).max(1)
     }
 
     /// Handles one message and returns what the world must do for it (read an article, save,
@@ -1149,7 +1149,7 @@ impl App {
         if self.focus == Focus::Reader && self.articles.is_empty() {
             return Err("the reader has the focus in an empty collection".into());
         }
-        let p = self.panes();
+        let p = self.areas();
         if !p.too_small && p.reader.width == 0 && self.focus == Focus::Reader {
             return Err("the focused reader is hidden".into());
         }
@@ -1215,7 +1215,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
-        let p = self.panes();
+        let p = self.areas();
         let at = ratatui::layout::Position::new(m.column, m.row);
         let in_list = p.list.contains(at);
         let in_reader = p.reader.contains(at);
@@ -1405,7 +1405,7 @@ impl App {
             }
             Action::Search => self.open_search(),
             Action::NextHit => self.jump_hit(1),
-            // bound to keys as each lands (daily-life issue)
+            // bound to keys as each lands (the library actions)
             Action::FullText => self.open_fulltext(),
             Action::ToggleRead
             | Action::ToggleBookmark
@@ -1418,7 +1418,7 @@ impl App {
             | Action::CopyPair
             | Action::CopyArticle
             | Action::Pager => {
-                self.act_daily(a);
+                self.act_library(a);
             }
             Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),
@@ -1685,7 +1685,7 @@ impl App {
             top.block.saturating_sub(1)
         };
         let max_top = layout.rows.len().saturating_sub(h);
-        let row = layout.blocks[block].start.min(max_top);
+        let row = layout.blocks.get(block).map_or(0, |b| b.start).min(max_top);
         *top = layout.position(row);
     }
 

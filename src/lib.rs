@@ -12,6 +12,7 @@
 //! - [`define_cmd`]: the `define` and `words` subcommands.
 
 #![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub use diglot_core::{align, corpus, dict, dirs, fsutil, layout, search, state, text};
 

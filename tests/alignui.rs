@@ -1,6 +1,9 @@
 //! The reader's parts of issue 16: trust marks in the gutter (every view), their reasons in
 //! the status bar, drawn at 60x20, 80x24 and 120x35 through the app.
 
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};

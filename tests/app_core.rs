@@ -2,6 +2,8 @@
 //! every widget draws inside its Rect for the size of the frame drawn, and the reader's
 //! details (issue 11) and faults (issue 12) the core owns. Scripted keys through the app,
 //! drawn at 60x20, 80x24 and 120x35.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -614,14 +616,14 @@ fn a_click_in_the_other_pane_leaves_an_open_prompt_its_pane() {
     let mut app = seed_app(90, 22);
     ch(&mut app, '/');
     assert_eq!((app.mode.clone(), app.focus), (Mode::TitleSearch, Focus::List));
-    let r = app.panes().reader;
+    let r = app.areas().reader;
     click(&mut app, r.x + 2, r.y);
     assert_eq!((app.mode.clone(), app.focus), (Mode::TitleSearch, Focus::List));
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
     ch(&mut app, '/');
     assert_eq!((app.mode.clone(), app.focus), (Mode::Find, Focus::Reader));
-    let l = app.panes().list;
+    let l = app.areas().list;
     click(&mut app, l.x + 1, l.y);
     assert_eq!((app.mode.clone(), app.focus), (Mode::Find, Focus::Reader));
 }

@@ -4,6 +4,8 @@
 //! FIFO) is skipped and counted; hidden folders are not walked; nothing blocks; the rest loads
 //! and the reader opens it. Also: the parser's property tests, and regression inputs (where
 //! the fuzzer's minimised crashers go; see `fuzz/README.md`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 

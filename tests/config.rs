@@ -2,6 +2,8 @@
 //! key, unknown keys are errors, remapped keys work and show in the help overlay, NO_COLOR
 //! keeps the selection visible, and the command line's extras (default config, completions,
 //! man page, `show --format`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::App;
@@ -37,7 +39,7 @@ fn the_default_text_parses_to_the_defaults() {
     let c = parse(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c, Config::default());
     // every action is named in it, bound or commented
-    for a in Action::ALL {
+    for a in Action::all() {
         assert!(text.contains(&format!("{} = [", a.name())), "{}", a.name());
     }
     // and so is every colour key
@@ -256,4 +258,30 @@ fn show_formats() {
     // --config is accepted everywhere, and a bad one does not break subcommands that ignore it
     let (ok, _, _) = diglot(&["--config", "/nonexistent.toml", "completions", "bash"], &[]);
     assert!(ok);
+}
+
+/// The one table of actions: every row is in the help overlay (its keys and its text), in
+/// the default key map, and in the error for an unknown action.
+#[test]
+fn every_action_of_the_table_is_in_the_help_the_key_map_and_the_errors() {
+    let app = App::with_loaded((100, 50), corpus::load_paths(&[]));
+    let help = diglot::ui::help_lines(&app);
+    let (_, _, unknown) = invalid("[keys]\nfly = [\"x\"]\n");
+    assert!(unknown.contains("unknown action `fly`"), "{unknown}");
+    for d in diglot::keys::ACTIONS {
+        let keys: Vec<String> = d.keys.iter().map(|k| k.label()).collect();
+        assert!(
+            help.iter().any(|(k, h)| *h == d.help && *k == keys.join(" ")),
+            "{} ({}) not in the help as {keys:?}",
+            d.name,
+            d.help
+        );
+        let b = app.keymap.bindings.iter().find(|b| b.action == d.action).expect("bound by default");
+        assert_eq!(b.keys, d.keys, "{}", d.name);
+        assert!(
+            unknown.contains(&format!("`{}`", d.name)) || unknown.contains(&format!(" {}", d.name)),
+            "{}",
+            d.name
+        );
+    }
 }

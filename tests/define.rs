@@ -1,5 +1,7 @@
 //! `diglot define` and `diglot words`, run as a user would, on an invented fixture article
 //! and a temporary data folder.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -5,6 +5,9 @@
 //! range, the reader showing the selected article, and a screen with no control character and
 //! nothing drawn over half of a double-width character.
 
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use diglot::app::{App, Effect, Mode, Msg};
 use diglot::corpus;

@@ -3,6 +3,8 @@
 //! subcommand) as before, nothing is added or removed; where strace exists, no file of the
 //! collection is even opened for writing; and a read-only collection (files 0444, folders
 //! 0555, read by a user who cannot write them) works.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 

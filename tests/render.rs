@@ -3,6 +3,9 @@
 //! line up, nothing is wider than its pane, the status bar counts, `v` keeps the reading
 //! position, and random keys and sizes never panic or break the state's invariants.
 
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod common;
 
 use common::{buffer_text, overdrawn_cells, rect_str, row_text, straddles};
@@ -63,7 +66,7 @@ fn check_screen(app: &App, buf: &Buffer) {
         let row = row_text(buf, y, 0, buf.area.width);
         assert!(!row.chars().any(|c| c.is_control()), "row {y} holds a control character: {row:?}");
     }
-    if !app.panes().too_small {
+    if !app.areas().too_small {
         check_reader(app, buf);
     }
 }
@@ -196,7 +199,7 @@ fn snapshots_200x50() {
 fn snapshot_too_small() {
     for (w, h) in [(10, 3), (1, 1), (19, 24), (80, 3)] {
         let mut app = seed_app(w, h);
-        assert!(app.panes().too_small);
+        assert!(app.areas().too_small);
         let buf = draw(&mut app);
         insta::assert_snapshot!(format!("too_small_{w}x{h}"), buffer_text(&buf));
         // still too small with the reader focused and the help open
@@ -369,7 +372,7 @@ fn reader_rows_never_exceed_the_pane() {
                         draw(&mut app);
                         press(&mut app, KeyCode::PageDown);
                         draw(&mut app);
-                        let r = app.panes().reader;
+                        let r = app.areas().reader;
                         for row in &app.reader.layout.rows {
                             let plain = diglot::layout::plain_row(&app.reader.layout, row);
                             assert!(plain.width() <= usize::from(r.width), "{w}x{h} {view:?}: {plain:?}");
@@ -574,7 +577,7 @@ fn click_on_an_empty_reader_keeps_the_list_focused() {
     let empty = common::tempdir();
     let mut app = dir_app(80, 24, empty.path());
     draw(&mut app);
-    let r = app.panes().reader;
+    let r = app.areas().reader;
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: r.x + 2,

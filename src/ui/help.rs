@@ -96,7 +96,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, scroll: usize) {
         if r < scroll || r >= scroll + shown {
             continue;
         }
-        let column = &lines[c * rows..((c + 1) * rows).min(lines.len())];
+        let column = lines.get(c * rows..((c + 1) * rows).min(lines.len())).unwrap_or(&[]);
         let key_w = column.iter().map(|(k, _)| width(k)).max().unwrap_or(0).min(kw).min(col_w / 2);
         let cx = x + 1 + (c * (col_w + 1)) as u16;
         let cy = y + 1 + (r - scroll) as u16;

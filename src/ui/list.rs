@@ -15,7 +15,7 @@ fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: St
     let shown = fit(text, max);
     put(buf, x, y, &shown, max, base);
     let hl = base.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let hl = if crate::config::no_color_env() {
+    let hl = if crate::ui::palette::no_color_env() {
         base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     } else {
         hl

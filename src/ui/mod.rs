@@ -3,10 +3,11 @@
 
 mod help;
 mod list;
+pub mod palette;
 mod reader;
 mod status;
 
-pub use help::help_scroll;
+pub use help::{help_lines, help_scroll};
 pub use reader::glossary_max_scroll;
 pub use status::reading_progress;
 
@@ -52,13 +53,13 @@ pub const FIND_LABEL: &str = "/";
 pub fn cursor(app: &App) -> Option<(u16, u16)> {
     use crate::app::Mode;
     let (area, label, prompt) = match &app.mode {
-        Mode::Date(p) => (app.panes().status, DATE_LABEL.to_string(), p),
+        Mode::Date(p) => (app.areas().status, DATE_LABEL.to_string(), p),
         Mode::TitleSearch => {
-            let l = app.panes().list;
+            let l = app.areas().list;
             (l, list::prompt_label(app, l.width), &app.search.as_ref()?.prompt)
         }
         Mode::FullText => {
-            let l = app.panes().list;
+            let l = app.areas().list;
             (l, list::prompt_label(app, l.width), &app.fulltext.as_ref()?.prompt)
         }
         Mode::Find => {
@@ -74,8 +75,8 @@ pub fn cursor(app: &App) -> Option<(u16, u16)> {
 
 /// Draws the whole app into a buffer (the testable core of [`draw`]).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let panes = app.panes();
-    if panes.too_small {
+    let areas = app.areas();
+    if areas.too_small {
         let w = usize::from(area.width);
         let text = ["diglot: window too small", "window too small", "too small", "small", "!"]
             .into_iter()
@@ -85,24 +86,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf.set_string(area.x, area.y, msg, Style::default().add_modifier(Modifier::REVERSED));
         return;
     }
-    if panes.list.width > 0 {
-        list::render(app, panes.list, buf);
-        if panes.reader.width > 0 {
-            let x = panes.list.right();
+    if areas.list.width > 0 {
+        list::render(app, areas.list, buf);
+        if areas.reader.width > 0 {
+            let x = areas.list.right();
             let style = if app.focus == crate::app::Focus::List {
                 Style::default().add_modifier(Modifier::BOLD)
             } else {
                 Style::default().add_modifier(Modifier::DIM)
             };
-            for y in panes.list.top()..panes.list.bottom() {
+            for y in areas.list.top()..areas.list.bottom() {
                 buf.set_string(x, y, "│", style);
             }
         }
     }
-    if panes.reader.width > 0 {
-        reader::render(app, panes.reader, buf);
+    if areas.reader.width > 0 {
+        reader::render(app, areas.reader, buf);
     }
-    status::render(app, panes.status, buf);
+    status::render(app, areas.status, buf);
     match &app.mode {
         crate::app::Mode::Help { scroll } => help::render(app, area, buf, *scroll),
         crate::app::Mode::Log { scroll } => help::render_log(app, area, buf, *scroll),

@@ -3,9 +3,9 @@
 
 use super::put;
 use crate::app::{App, Side};
-use crate::config::Palette;
 use crate::layout::{Emphasis, Kind, Layout, Row, Segment, TextId, GUTTER};
 use crate::text::{sanitize, width};
+use crate::ui::palette::Palette;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -84,7 +84,7 @@ fn draw_overlays(buf: &mut Buffer, area: Rect, top: usize, cols: [(u16, usize); 
         if g.row < top || g.row >= top + usize::from(area.height) {
             continue;
         }
-        let (x, max) = cols[usize::from(g.right)];
+        let Some(&(x, max)) = cols.get(usize::from(g.right)) else { continue };
         if g.cols.start >= max {
             continue;
         }
@@ -247,7 +247,9 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         // when more follow, the last row says so (and how to scroll)
         let (shown, more) =
             if rest > body { (body.saturating_sub(1), rest - body.saturating_sub(1)) } else { (rest, 0) };
-        for (k, (line, chinese, indent)) in lines[scroll..scroll + shown].iter().enumerate() {
+        for (k, (line, chinese, indent)) in
+            lines.get(scroll..scroll + shown).unwrap_or(&[]).iter().enumerate()
+        {
             let s = if *chinese { style(pal, Kind::Chinese) } else { Style::default() };
             let room = inner.saturating_sub(usize::from(*indent)).max(1);
             put(buf, x + 2 + indent, gloss_area.y + 1 + k as u16, line, room, s);

@@ -46,7 +46,7 @@ pub fn status_text(app: &App) -> (String, String) {
     let mut left = format!(
         " {pos}/{shown} · {} · {}",
         count(n, "article"),
-        app.view.effective(app.panes().reader.width).name()
+        app.view.effective(app.areas().reader.width).name()
     );
     if app.focus == Focus::Reader {
         if let Some(p) = reading_progress(app) {

@@ -1,4 +1,4 @@
-//! A reader's daily life: read marks and bookmarks, resuming where the reader left off,
+//! The reader's library: read marks and bookmarks, resuming where the reader left off,
 //! narrowing the list (bookmarks, one day's paper, on this day), sorting, jumping to a date,
 //! and taking text out (citation, clipboard, pager).
 
@@ -125,7 +125,7 @@ impl App {
     pub fn configure(&mut self, cfg: &Config) {
         self.keymap = cfg.keys.clone();
         self.view = cfg.view;
-        self.palette = cfg.colors.resolve(crate::config::no_color_env());
+        self.palette = cfg.colors.resolve(crate::ui::palette::no_color_env());
         self.list_width = cfg.list_width;
         self.citation = cfg.citation.clone();
     }
@@ -228,7 +228,9 @@ impl App {
             return None;
         }
         let mut v: Vec<usize> = match &self.narrow {
-            Some(n) => (0..self.articles.len()).filter(|&i| n.keeps(self, &self.articles[i])).collect(),
+            Some(n) => (0..self.articles.len())
+                .filter(|&i| self.articles.get(i).is_some_and(|m| n.keeps(self, m)))
+                .collect(),
             None => (0..self.articles.len()).collect(),
         };
         match self.sort {
@@ -236,12 +238,12 @@ impl App {
             SortOrder::DateDesc => {
                 // newest day first, but pages in order within a day
                 v.sort_by(|&a, &b| {
-                    let (x, y) = (&self.articles[a], &self.articles[b]);
-                    y.date.cmp(&x.date).then(a.cmp(&b))
+                    let date = |i: usize| self.articles.get(i).map(|m| m.date);
+                    date(b).cmp(&date(a)).then(a.cmp(&b))
                 });
             }
             SortOrder::Title => {
-                v.sort_by_cached_key(|&i| (self.articles[i].title_en.to_lowercase(), i));
+                v.sort_by_cached_key(|&i| (self.articles.get(i).map(|m| m.title_en.to_lowercase()), i));
             }
         }
         Some(v)
@@ -281,8 +283,8 @@ impl App {
         true
     }
 
-    /// Carries out the daily-life actions; returns false for actions that are not these.
-    pub(super) fn act_daily(&mut self, a: crate::keys::Action) -> bool {
+    /// Carries out the library actions (marks, bookmarks, narrowing, sort, dates, export); returns false for actions that are not these.
+    pub(super) fn act_library(&mut self, a: crate::keys::Action) -> bool {
         use crate::keys::Action;
         match a {
             Action::ToggleRead => {
