@@ -473,7 +473,15 @@ pub fn default_config_text() -> String {
     line("# Tab S-Tab Backspace Del Ins F1..F24, after optional Ctrl- and Alt- (\"Ctrl-d\").");
     line("# A key can do one thing only. The help overlay (?) shows the keys in force.");
     line("[keys]");
+    let mut group = None;
     for b in &d.keys.bindings {
+        let g = b.action.def().map(|d| d.group);
+        if g != group {
+            if let Some(g) = g {
+                line(&format!("# {}", g.title()));
+            }
+            group = g;
+        }
         let keys: Vec<String> = b.keys.iter().map(|k| toml_str(&key_spec(k))).collect();
         let entry = format!("{} = [{}]", b.action.name(), keys.join(", "));
         line(&format!("{entry:<42} # {}", b.help));

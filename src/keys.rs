@@ -120,10 +120,50 @@ pub struct ActionDef {
     pub keys: &'static [Key],
     /// What the help overlay and the default config file say it does.
     pub help: &'static str,
+    /// Where the help overlay and the default config file list it.
+    pub group: Group,
 }
 
-const fn def(action: Action, name: &'static str, keys: &'static [Key], help: &'static str) -> ActionDef {
-    ActionDef { action, name, keys, help }
+const fn def(
+    group: Group,
+    action: Action,
+    name: &'static str,
+    keys: &'static [Key],
+    help: &'static str,
+) -> ActionDef {
+    ActionDef { action, name, keys, help, group }
+}
+
+/// The groups of [`ACTIONS`], in help order: the help overlay and the default config file
+/// show each group under its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Moving in the list and the reader.
+    Move,
+    /// The reading pane: focus, views, columns, glossary.
+    Read,
+    /// Searching titles and text.
+    Search,
+    /// Marks, bookmarks, dates and the order of the collection.
+    Collection,
+    /// Copying and opening elsewhere.
+    Out,
+    /// diglot itself.
+    App,
+}
+
+impl Group {
+    /// The group's title in the help overlay and the default config file.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Move => "moving",
+            Group::Read => "reading",
+            Group::Search => "searching",
+            Group::Collection => "the collection",
+            Group::Out => "copying and opening",
+            Group::App => "diglot",
+        }
+    }
 }
 
 /// Every action, in help order, with its name, default keys and help text: the one list the
@@ -131,61 +171,70 @@ const fn def(action: Action, name: &'static str, keys: &'static [Key], help: &'s
 /// the config errors are made from. Adding an action is its variant in [`Action`] and one
 /// line here.
 pub const ACTIONS: &[ActionDef] = &[
-    def(Action::Down, "down", &[Key::ch('j'), Key::plain(KeyCode::Down)], "down"),
-    def(Action::Up, "up", &[Key::ch('k'), Key::plain(KeyCode::Up)], "up"),
-    def(Action::PageDown, "page_down", &[Key::plain(KeyCode::PageDown), Key::ch(' ')], "page down"),
-    def(Action::PageUp, "page_up", &[Key::plain(KeyCode::PageUp)], "page up"),
-    def(Action::HalfDown, "half_page_down", &[Key::ctrl('d')], "half page down"),
-    def(Action::HalfUp, "half_page_up", &[Key::ctrl('u')], "half page up"),
-    def(Action::Top, "top", &[Key::ch('g'), Key::plain(KeyCode::Home)], "top"),
-    def(Action::Bottom, "bottom", &[Key::ch('G'), Key::plain(KeyCode::End)], "bottom"),
+    def(Group::Move, Action::Down, "down", &[Key::ch('j'), Key::plain(KeyCode::Down)], "down"),
+    def(Group::Move, Action::Up, "up", &[Key::ch('k'), Key::plain(KeyCode::Up)], "up"),
     def(
+        Group::Move,
+        Action::PageDown,
+        "page_down",
+        &[Key::plain(KeyCode::PageDown), Key::ch(' ')],
+        "page down",
+    ),
+    def(Group::Move, Action::PageUp, "page_up", &[Key::plain(KeyCode::PageUp)], "page up"),
+    def(Group::Move, Action::HalfDown, "half_page_down", &[Key::ctrl('d')], "half page down"),
+    def(Group::Move, Action::HalfUp, "half_page_up", &[Key::ctrl('u')], "half page up"),
+    def(Group::Move, Action::Top, "top", &[Key::ch('g'), Key::plain(KeyCode::Home)], "top"),
+    def(Group::Move, Action::Bottom, "bottom", &[Key::ch('G'), Key::plain(KeyCode::End)], "bottom"),
+    def(Group::Move, Action::PrevArticle, "previous_article", &[Key::ch('[')], "previous article"),
+    def(Group::Move, Action::NextArticle, "next_article", &[Key::ch(']')], "next article"),
+    def(Group::Move, Action::NextBead, "next_pair", &[Key::ch('}')], "next paragraph pair"),
+    def(Group::Move, Action::PrevBead, "previous_pair", &[Key::ch('{')], "previous paragraph pair"),
+    def(
+        Group::Read,
         Action::FocusReader,
         "focus_reader",
         &[Key::plain(KeyCode::Enter), Key::ch('l'), Key::plain(KeyCode::Right)],
         "read the article",
     ),
     def(
+        Group::Read,
         Action::FocusList,
         "focus_list",
         &[Key::ch('h'), Key::plain(KeyCode::Left), Key::plain(KeyCode::Esc)],
         "back to the list",
     ),
     def(
+        Group::Read,
         Action::ToggleFocus,
         "toggle_focus",
         &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
         "switch pane / column",
     ),
-    def(Action::PrevArticle, "previous_article", &[Key::ch('[')], "previous article"),
-    def(Action::NextArticle, "next_article", &[Key::ch(']')], "next article"),
-    def(Action::CycleView, "cycle_view", &[Key::ch('v')], "cycle the view"),
-    def(Action::NextBead, "next_pair", &[Key::ch('}')], "next paragraph pair"),
-    def(Action::PrevBead, "previous_pair", &[Key::ch('{')], "previous paragraph pair"),
-    def(Action::ToggleLock, "toggle_lock", &[Key::ch('s')], "lock / unlock columns"),
-    def(Action::Glossary, "glossary", &[Key::ch('e')], "glossary panel"),
-    def(Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "scroll the glossary down"),
-    def(Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "scroll the glossary up"),
-    def(Action::Search, "search", &[Key::ch('/')], "search titles, or text"),
-    def(Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
-    def(Action::NextHit, "next_hit", &[Key::ch('n')], "next hit"),
-    def(Action::PrevHit, "previous_hit", &[Key::ch('N')], "previous hit"),
-    def(Action::Zoom, "zoom", &[Key::ch('z')], "hide / show the list"),
-    def(Action::ToggleRead, "toggle_read", &[Key::ch('m')], "mark read / unread"),
-    def(Action::ToggleBookmark, "toggle_bookmark", &[Key::ch('b')], "bookmark"),
-    def(Action::BookmarksOnly, "bookmarks_only", &[Key::ch('B')], "bookmarks only"),
-    def(Action::GotoDate, "goto_date", &[Key::ch('d')], "go to a date"),
-    def(Action::DayOnly, "day_only", &[Key::ch('D')], "this day's paper only"),
-    def(Action::OnThisDay, "on_this_day", &[Key::ch('t')], "on this day, every year"),
-    def(Action::CycleSort, "cycle_sort", &[Key::ch('S')], "cycle sort order"),
-    def(Action::Cite, "cite", &[Key::ch('c')], "copy citation"),
-    def(Action::CopyPair, "copy_pair", &[Key::ch('y')], "copy paragraph pair"),
-    def(Action::CopyArticle, "copy_article", &[Key::ch('Y')], "copy as Markdown"),
-    def(Action::Pager, "pager", &[Key::ch('o')], "open in $PAGER"),
-    def(Action::Messages, "messages", &[Key::ch('L')], "message log"),
-    def(Action::Mouse, "mouse", &[Key::ch('M')], "mouse on / off"),
-    def(Action::Help, "help", &[Key::ch('?'), Key::plain(KeyCode::F(1))], "help"),
-    def(Action::Quit, "quit", &[Key::ch('q'), Key::ctrl('c')], "quit"),
+    def(Group::Read, Action::CycleView, "cycle_view", &[Key::ch('v')], "cycle the view"),
+    def(Group::Read, Action::ToggleLock, "toggle_lock", &[Key::ch('s')], "lock / unlock columns"),
+    def(Group::Read, Action::Glossary, "glossary", &[Key::ch('e')], "glossary panel"),
+    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "scroll the glossary down"),
+    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "scroll the glossary up"),
+    def(Group::Read, Action::Zoom, "zoom", &[Key::ch('z')], "hide / show the list"),
+    def(Group::Search, Action::Search, "search", &[Key::ch('/')], "search titles, or text"),
+    def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
+    def(Group::Search, Action::NextHit, "next_hit", &[Key::ch('n')], "next hit"),
+    def(Group::Search, Action::PrevHit, "previous_hit", &[Key::ch('N')], "previous hit"),
+    def(Group::Collection, Action::ToggleRead, "toggle_read", &[Key::ch('m')], "mark read / unread"),
+    def(Group::Collection, Action::ToggleBookmark, "toggle_bookmark", &[Key::ch('b')], "bookmark"),
+    def(Group::Collection, Action::BookmarksOnly, "bookmarks_only", &[Key::ch('B')], "bookmarks only"),
+    def(Group::Collection, Action::GotoDate, "goto_date", &[Key::ch('d')], "go to a date"),
+    def(Group::Collection, Action::DayOnly, "day_only", &[Key::ch('D')], "this day's paper only"),
+    def(Group::Collection, Action::OnThisDay, "on_this_day", &[Key::ch('t')], "on this day, every year"),
+    def(Group::Collection, Action::CycleSort, "cycle_sort", &[Key::ch('S')], "cycle sort order"),
+    def(Group::Out, Action::Cite, "cite", &[Key::ch('c')], "copy citation"),
+    def(Group::Out, Action::CopyPair, "copy_pair", &[Key::ch('y')], "copy paragraph pair"),
+    def(Group::Out, Action::CopyArticle, "copy_article", &[Key::ch('Y')], "copy as Markdown"),
+    def(Group::Out, Action::Pager, "pager", &[Key::ch('o')], "open in $PAGER"),
+    def(Group::App, Action::Messages, "messages", &[Key::ch('L')], "message log"),
+    def(Group::App, Action::Mouse, "mouse", &[Key::ch('M')], "mouse on / off"),
+    def(Group::App, Action::Help, "help", &[Key::ch('?'), Key::plain(KeyCode::F(1))], "help"),
+    def(Group::App, Action::Quit, "quit", &[Key::ch('q'), Key::ctrl('c')], "quit"),
 ];
 
 /// A key: code and modifiers (shift is folded into the character for letters).

@@ -143,11 +143,12 @@ fn remapped_keys_work_and_show_in_help() {
     assert_eq!(c.keys.action(&press('Y')), Some(Action::CopyPair));
 
     // the help overlay lists the keys in force
-    let mut app = App::with_loaded((100, 50), corpus::load_paths(&[]));
+    // (tall enough for the whole help without scrolling: its groups' titles take rows too)
+    let mut app = App::with_loaded((100, 70), corpus::load_paths(&[]));
     app.keymap = c.keys.clone();
     app.mode = diglot::app::Mode::Help { scroll: 0 };
     app.prepare();
-    let mut term = Terminal::new(TestBackend::new(100, 50)).unwrap();
+    let mut term = Terminal::new(TestBackend::new(100, 70)).unwrap();
     term.draw(|f| diglot::ui::draw(&app, f)).unwrap();
     let buf = term.backend().buffer();
     let screen: Vec<String> = (0..buf.area.height)
@@ -283,5 +284,33 @@ fn every_action_of_the_table_is_in_the_help_the_key_map_and_the_errors() {
             "{}",
             d.name
         );
+    }
+}
+
+/// The help overlay and the default config list the actions under their group's title, each
+/// group once and whole (the one table of actions carries the group).
+#[test]
+fn help_and_default_config_show_each_group_once() {
+    use diglot::keys::ACTIONS;
+    let app = App::with_loaded((100, 40), corpus::load_paths(&[]));
+    let lines = diglot::ui::help_lines(&app);
+    let titles: Vec<&str> = lines.iter().filter(|(_, h)| h.is_empty()).map(|(k, _)| k.as_str()).collect();
+    let mut groups: Vec<&str> = ACTIONS.iter().map(|d| d.group.title()).collect();
+    groups.dedup();
+    let mut want = groups.clone();
+    want.push("notes");
+    assert_eq!(titles, want, "each group's title once, in table order");
+    // every action sits under its own group's title
+    let mut current = "";
+    for (keys, help) in &lines {
+        if help.is_empty() {
+            current = keys;
+        } else if let Some(d) = ACTIONS.iter().find(|d| d.help == *help) {
+            assert_eq!(current, d.group.title(), "{help} under {current}");
+        }
+    }
+    let text = default_config_text();
+    for g in &groups {
+        assert_eq!(text.matches(&format!("\n# {g}\n")).count(), 1, "# {g} once in the default config");
     }
 }

@@ -26,15 +26,29 @@ pub const NOTES: [(&str, &str); 13] = [
     ("Shift-drag", "selects text (or M: mouse off)"),
 ];
 
-/// The help lines: keys, then what they do; then the notes.
+/// The help lines: keys, then what they do, under their group's title (an entry with no
+/// help text: see [`crate::keys::Group`]); then the notes.
 pub fn help_lines(app: &App) -> Vec<(String, &'static str)> {
-    app.keymap
-        .bindings
-        .iter()
-        .filter(|b| !b.keys.is_empty())
-        .map(|b| (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "), b.help))
-        .chain(NOTES.iter().map(|&(k, h)| (k.to_string(), h)))
-        .collect()
+    let mut lines = Vec::new();
+    let mut group = None;
+    for b in app.keymap.bindings.iter().filter(|b| !b.keys.is_empty()) {
+        let g = b.action.def().map(|d| d.group);
+        if g != group {
+            if let Some(g) = g {
+                lines.push((g.title().to_string(), ""));
+            }
+            group = g;
+        }
+        lines.push((b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "), b.help));
+    }
+    lines.push(("notes".to_string(), ""));
+    lines.extend(NOTES.iter().map(|&(k, h)| (k.to_string(), h)));
+    lines
+}
+
+/// A group's title among the help lines.
+fn is_title((_, help): &(String, &str)) -> bool {
+    help.is_empty()
 }
 
 /// How the overlay lays the lines out in `area`: columns, rows per column, a column's width,
@@ -42,7 +56,7 @@ pub fn help_lines(app: &App) -> Vec<(String, &'static str)> {
 fn grid(lines: &[(String, &str)], area: Rect) -> (usize, usize, usize, usize) {
     let inner_h = usize::from(area.height.saturating_sub(2)).max(1);
     let avail = usize::from(area.width.saturating_sub(2)).max(1);
-    let kw = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0).min(14);
+    let kw = lines.iter().filter(|l| !is_title(l)).map(|(k, _)| width(k)).max().unwrap_or(0).min(14);
     let hw = lines.iter().map(|(_, h)| width(h)).max().unwrap_or(0);
     // whole entries only: as many columns as fit, and scrolling for the rest
     let need = kw + 1 + hw;
@@ -97,9 +111,22 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, scroll: usize) {
             continue;
         }
         let column = lines.get(c * rows..((c + 1) * rows).min(lines.len())).unwrap_or(&[]);
-        let key_w = column.iter().map(|(k, _)| width(k)).max().unwrap_or(0).min(kw).min(col_w / 2);
+        let key_w = column
+            .iter()
+            .filter(|l| !is_title(l))
+            .map(|(k, _)| width(k))
+            .max()
+            .unwrap_or(0)
+            .min(kw)
+            .min(col_w / 2);
         let cx = x + 1 + (c * (col_w + 1)) as u16;
         let cy = y + 1 + (r - scroll) as u16;
+        if help.is_empty() {
+            // a group's title, across the column
+            let title = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+            buf.set_stringn(cx, cy, fit(keys, col_w), col_w, title);
+            continue;
+        }
         let text = format!("{} {}", fit(keys, key_w), help);
         buf.set_stringn(cx, cy, fit(&text, col_w), col_w, style);
         buf.set_stringn(cx, cy, fit(keys, key_w), key_w, style.add_modifier(Modifier::BOLD));
