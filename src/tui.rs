@@ -339,6 +339,14 @@ fn event_loop(
             let _ = done.save();
         });
     }
+    // The dictionary loads in the background; the reader is told when it is there.
+    {
+        let tx = std::sync::Mutex::new(tx.clone());
+        crate::dict::cedict::preload_then(move || {
+            let _ = tx.lock().map(|t| t.send(Msg::DictReady));
+        });
+    }
+    app.learn.words_path = crate::dict::words::default_path();
     drop(tx);
 
     // The loop: carry out the effects asked for, draw (for the size of the frame being drawn;
@@ -347,7 +355,8 @@ fn event_loop(
     // loop's own (see [`control`]); an ending signal quits the app as `q` does.
     let mut mouse = cfg.mouse;
     app.mouse = mouse;
-    let mut effects = Vec::new();
+    // the word list is read for the marks of saved words
+    let mut effects = vec![Effect::LoadWords];
     let mut exit = Exit::Quit;
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
@@ -373,7 +382,11 @@ fn event_loop(
                     set_mouse(on)?;
                 }
                 // carried out by perform
-                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
+                Effect::Open(_)
+                | Effect::SaveState
+                | Effect::Scan(_)
+                | Effect::SaveWord(_)
+                | Effect::LoadWords => {}
             }
         }
         if !effects.is_empty() {

@@ -37,6 +37,14 @@ impl App {
                     }
                 }
                 Effect::Scan(phrase) => self.start_scan(phrase),
+                Effect::SaveWord(w) => {
+                    let msg = self.word_list_io(Some(w));
+                    queue.extend(self.update(msg));
+                }
+                Effect::LoadWords => {
+                    let msg = self.word_list_io(None);
+                    queue.extend(self.update(msg));
+                }
                 other => rest.push(other),
             }
         }
