@@ -171,17 +171,20 @@ pub(super) fn same_line(old: &Layout, new: &Layout, top: Position) -> Option<Pos
     let r = old.row_of(top);
     for row in r..(r + 3).min(old.rows.len()) {
         let Some(rw) = old.rows.get(row) else { break };
-        let Some((k, range)) =
-            [Some(&rw.left), rw.right.as_ref()].into_iter().flatten().find_map(|c| c.src.clone())
+        let cells = [(Some(&rw.left), false), (rw.right.as_ref(), true)];
+        let Some((k, range, right)) =
+            cells.into_iter().find_map(|(c, right)| c?.src.clone().map(|(k, r)| (k, r, right)))
         else {
             continue;
         };
         let id = old.texts.get(k)?.id;
         let mut nr = new.row_of_text(id, range.start)?.saturating_sub(row - r);
+        // a line of Chinese comes with the pinyin over it
+        let side =
+            |x: &crate::layout::Row| if right { x.right.as_ref().map(|c| c.kind) } else { Some(x.left.kind) };
         let pinyin_above = nr > 0
-            && new.rows.get(nr - 1).is_some_and(|x| {
-                x.left.kind == Kind::Pinyin || x.right.as_ref().is_some_and(|c| c.kind == Kind::Pinyin)
-            });
+            && matches!(id, TextId::Zh(_))
+            && new.rows.get(nr - 1).is_some_and(|x| side(x) == Some(Kind::Pinyin));
         if pinyin_above && row == r {
             nr -= 1;
         }
@@ -379,7 +382,15 @@ impl App {
             }
             (p + 1..ch.words.len()).find(|&q| shown(q)).map(|q| (q, 0))
         } else if t > 0 {
-            Some((p, t - 1))
+            // the word before, or the dictionary word that covers it (人民 of 人民银行)
+            let toks = ch.words.get(p)?;
+            let mut k = t - 1;
+            while k > 0
+                && toks.get(k - 1).is_some_and(|x| x.span_end >= toks.get(k).map_or(0, |y| y.range.end))
+            {
+                k -= 1;
+            }
+            Some((p, k))
         } else {
             (0..p).rev().find(|&q| shown(q)).map(|q| (q, ch.words.get(q).map_or(0, |w| w.len() - 1)))
         }
@@ -400,13 +411,25 @@ impl App {
                 return None;
             }
             let Some((q, range)) = zh_piece(l, row) else { continue };
+            let here = ch.words.get(p).and_then(|w| w.get(t)).map(|x| x.range.start);
+            if q == p && here.is_some_and(|h| range.contains(&h)) {
+                continue; // the rest of the word itself
+            }
             let text = l.text(TextId::Zh(q))?;
             let byte = text.byte_at_col(range.start, range.end, col)?;
             let toks = ch.words.get(q)?;
-            let on_row = toks
-                .iter()
-                .enumerate()
-                .filter(|(_, x)| x.range.start < range.end && x.range.end > range.start);
+            // a word starting on the row, else one wrapped onto it
+            let starting: Vec<(usize, &Tok)> =
+                toks.iter().enumerate().filter(|(_, x)| range.contains(&x.range.start)).collect();
+            let on_row: Vec<(usize, &Tok)> = if starting.is_empty() {
+                toks.iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.range.start < range.end && x.range.end > range.start)
+                    .collect()
+            } else {
+                starting
+            };
+            let on_row = on_row.into_iter();
             let best =
                 on_row.min_by_key(
                     |(_, x)| {
