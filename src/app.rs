@@ -18,7 +18,7 @@ pub use effects::read_article;
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
-pub use words::{zh_piece, Chinese, Learn, Tok, WordCursor, WordInfo};
+pub use words::{analyse as words_analyse, zh_piece, Chinese, Learn, Tok, WordCursor, WordInfo};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
