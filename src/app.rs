@@ -1323,6 +1323,7 @@ impl App {
                     true
                 } else if in_reader && self.shown_len() > 0 {
                     self.focus = Focus::Reader;
+                    self.click_word(m.column, m.row);
                     true
                 } else {
                     false

@@ -521,3 +521,33 @@ fn the_word_keys_are_rebindable_and_do_not_clash_with_the_others() {
     let e = diglot::config::Config::parse("[keys]\nword_left = [\"l\"]\n", Path::new("/c.toml")).unwrap_err();
     assert!(e.to_string().contains("word_right"), "{e}");
 }
+
+#[test]
+fn a_click_on_a_chinese_word_puts_the_cursor_there() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let tmp = common::tempdir();
+    let mut app = learn_app(80, 24, tmp.path());
+    let click = |app: &mut App, (x, y): (u16, u16)| {
+        let ev = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        };
+        app.feed(Msg::Term(Event::Mouse(ev)));
+        app.check_invariants().unwrap();
+    };
+    // on the second character of 采取行动: the word cursor comes on, on it
+    let at = word_on_screen(&app, "采取行动");
+    click(&mut app, at[1]);
+    assert_eq!(app.mode, Mode::Word);
+    assert_eq!(cursor_word(&app), "采取行动");
+    // on another word: moves there
+    let at = word_on_screen(&app, "职工");
+    click(&mut app, at[0]);
+    assert_eq!(cursor_word(&app), "职工");
+    // on the English: nothing changes
+    let area = app.reader_areas().0;
+    click(&mut app, (area.x + 2, area.y + 8));
+    assert_eq!(cursor_word(&app), "职工");
+}

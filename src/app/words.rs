@@ -268,6 +268,45 @@ impl App {
         self.place_cursor();
     }
 
+    /// A click in the reader: on a Chinese word, the word cursor goes there (and comes on).
+    pub(super) fn click_word(&mut self, x: u16, y: u16) {
+        if !matches!(self.mode, Mode::Browse | Mode::Word) || self.reader.split.is_some() {
+            return;
+        }
+        let Some(at) = self.word_at_screen(x, y) else { return };
+        if self.mode == Mode::Browse {
+            self.mode = Mode::Word;
+            self.learn.cursor = Some(WordCursor::default());
+        }
+        if let Some(c) = &mut self.learn.cursor {
+            c.at = Some(at);
+            c.goal = None;
+        }
+        // the panel may take room from the text: laid out again, the word kept in view
+        self.relayout();
+        self.refresh_word();
+    }
+
+    /// The word drawn at screen cell `x`, `y` of the reader, if a Chinese word is there.
+    fn word_at_screen(&self, x: u16, y: u16) -> Option<(usize, usize)> {
+        let area = self.reader_areas().0;
+        if !area.contains(ratatui::layout::Position::new(x, y)) {
+            return None;
+        }
+        let l = &self.reader.layout;
+        let row = self.reader.top_row() + usize::from(y - area.y);
+        let (p, range) = zh_piece(l, row)?;
+        let x0 = if l.view == View::Both { l.left_width + crate::layout::GUTTER.chars().count() } else { 0 };
+        let col = usize::from(x - area.x).checked_sub(x0)?;
+        let text = l.text(TextId::Zh(p))?;
+        if col >= text.cols(range.start, range.end) {
+            return None;
+        }
+        let byte = text.byte_at_col(range.start, range.end, col)?;
+        let k = self.reader.chinese.as_ref()?.words.get(p)?.iter().position(|t| t.range.contains(&byte))?;
+        Some((p, k))
+    }
+
     /// Leaves the word cursor.
     pub(super) fn leave_words(&mut self) {
         self.learn.cursor = None;
