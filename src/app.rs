@@ -87,6 +87,10 @@ pub enum Effect {
     SaveWord(crate::dict::words::SavedWord),
     /// Read the word list (for the marks of saved words).
     LoadWords,
+    /// Load the dictionary and segmenter on a background thread; [`Msg::DictReady`] comes
+    /// when they are there. Asked for once, at the first use of a learner's feature (see
+    /// [`App::start_effects`]): a reader who never uses one never pays for it.
+    LoadDict,
     /// Leave.
     Quit,
 }
@@ -109,7 +113,8 @@ pub enum Msg {
     Article(PathBuf, Box<ArticleRead>),
     /// A message for the status bar (from an effect carried out: a copy, the pager).
     Said(String),
-    /// The dictionary and segmenter finished loading (see [`crate::dict::cedict::preload_then`]).
+    /// The dictionary and segmenter finished loading (asked for with [`Effect::LoadDict`]; see
+    /// [`crate::dict::cedict::preload_then`]).
     DictReady,
     /// The word list was read (or written, then read): what to say, and its words or why
     /// it could not be read.
@@ -708,6 +713,7 @@ impl App {
                 }
             }
         }
+        self.want_dict_if_used();
         self.analyse_chinese();
         self.relayout();
         if self.focus == Focus::Reader && self.reader.article.is_some() {

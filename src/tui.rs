@@ -339,13 +339,9 @@ fn event_loop(
             let _ = done.save();
         });
     }
-    // The dictionary loads in the background; the reader is told when it is there.
-    {
-        let tx = std::sync::Mutex::new(tx.clone());
-        crate::dict::cedict::preload_then(move || {
-            let _ = tx.lock().map(|t| t.send(Msg::DictReady));
-        });
-    }
+    // The dictionary loads in the background when a learner's feature first asks for it
+    // (Effect::LoadDict, at most once); the reader is told when it is there.
+    let mut dict_tx = Some(tx.clone());
     app.learn.words_path = crate::dict::words::default_path();
     drop(tx);
 
@@ -357,6 +353,8 @@ fn event_loop(
     app.mouse = mouse;
     // the word list is read for the marks of saved words
     let mut effects = vec![Effect::LoadWords];
+    // pinyin rows or HSK colouring on from the start need the dictionary to draw
+    effects.extend(app.start_effects());
     let mut exit = Exit::Quit;
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
@@ -380,6 +378,13 @@ fn event_loop(
                 Effect::Mouse(on) => {
                     mouse = on;
                     set_mouse(on)?;
+                }
+                Effect::LoadDict => {
+                    if let Some(tx) = dict_tx.take() {
+                        crate::dict::cedict::preload_then(move || {
+                            let _ = tx.send(Msg::DictReady);
+                        });
+                    }
                 }
                 // carried out by perform
                 Effect::Open(_)

@@ -551,3 +551,126 @@ fn a_click_on_a_chinese_word_puts_the_cursor_there() {
     click(&mut app, (area.x + 2, area.y + 8));
     assert_eq!(cursor_word(&app), "职工");
 }
+
+fn dict_loads(effects: &[Effect]) -> usize {
+    effects.iter().filter(|e| **e == Effect::LoadDict).count()
+}
+
+/// Two articles with Chinese (the fixture and the dictionary fixture) in a folder, read in
+/// the reader before any learner's feature is used. The dictionary is loaded in this
+/// process (so "not analysed" below is the app's choice, not the dictionary's absence).
+fn historian_app(dir: &Path) -> (App, usize) {
+    std::fs::copy(FIXTURE, dir.join("learn.md")).unwrap();
+    let other = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict_article.md");
+    std::fs::copy(other, dir.join("other.md")).unwrap();
+    diglot::dict::cedict::get();
+    diglot::dict::segment::segmenter();
+    let mut app = App::with_loaded((100, 30), load_paths(&[dir.to_path_buf()]));
+    let mut loads = dict_loads(&app.start_effects());
+    app.prepare();
+    // open the reader, read on, go to the other article and back, scroll
+    for code in [KeyCode::Enter, KeyCode::Char(' '), KeyCode::Tab, KeyCode::Char('j'), KeyCode::Enter] {
+        loads += dict_loads(&key(&mut app, code));
+        assert!(app.reader.chinese.is_none(), "the Chinese analysed after {code:?}");
+    }
+    for c in ['k', 'j', 'v', 'v', 'v', 'v'] {
+        loads += dict_loads(&ch(&mut app, c));
+    }
+    assert!(app.reader.article.as_ref().is_some_and(|a| !a.zh.is_empty()));
+    (app, loads)
+}
+
+#[test]
+fn reading_articles_loads_no_dictionary_and_w_starts_it_once() {
+    let tmp = common::tempdir();
+    let (mut app, loads) = historian_app(tmp.path());
+    assert_eq!(loads, 0, "the dictionary was asked for without a learner's feature");
+    assert!(!app.learn.wanted);
+    assert!(app.reader.chinese.is_none());
+    // no count in the header: nothing of the dictionary was touched
+    let buf = render(&app);
+    let screen: String = (0..buf.area.height).map(|y| row_text(&buf, y, 0, buf.area.width)).collect();
+    assert!(!screen.contains("beyond HSK"), "{screen}");
+    // w: asked for, once; the panel says it is loading until it arrives
+    app.learn.ready = || false;
+    let e = ch(&mut app, 'w');
+    assert_eq!(dict_loads(&e), 1, "{e:?}");
+    assert_eq!(app.mode, Mode::Word);
+    assert!(app.learn.cursor.as_ref().unwrap().at.is_none());
+    let panel = app.reader_panes().2;
+    let buf = render(&app);
+    assert!(row_text(&buf, panel.y + 1, panel.x, panel.right()).contains("loading dictionary…"));
+    // never again: leaving and coming back, pinyin, HSK colouring, another article
+    let mut again = 0;
+    for c in ['w', 'w', 'p', 'H', 'p', 'H'] {
+        again += dict_loads(&ch(&mut app, c));
+    }
+    again += dict_loads(&key(&mut app, KeyCode::Esc));
+    again += dict_loads(&app.feed(Msg::DictReady));
+    assert_eq!(again, 0);
+    // it arrives: analysed, the header's count shown
+    app.learn.ready = diglot::dict::cedict::ready;
+    app.feed(Msg::DictReady);
+    assert!(app.reader.chinese.is_some());
+    let rows = &app.reader.layout.rows;
+    let note = |t: &str| t.contains("beyond HSK");
+    assert!(rows.iter().any(|r| note(&r.left.text) || r.right.as_ref().is_some_and(|c| note(&c.text))));
+}
+
+#[test]
+fn p_h_or_a_click_on_the_chinese_each_start_the_dictionary() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    for first in ['p', 'H'] {
+        let tmp = common::tempdir();
+        let (mut app, _) = historian_app(tmp.path());
+        app.learn.ready = || false;
+        let e = ch(&mut app, first);
+        assert_eq!(dict_loads(&e), 1, "{first}: {e:?}");
+        assert_eq!(dict_loads(&ch(&mut app, 'w')), 0, "{first} then w");
+        app.learn.ready = diglot::dict::cedict::ready;
+        app.feed(Msg::DictReady);
+        if first == 'p' {
+            assert!(app.reader.layout.pinyin, "pinyin rows when the dictionary arrives");
+        }
+    }
+    // a click on a Chinese word before the dictionary is there: asked for, and the cursor goes
+    // on that word when it arrives
+    let tmp = common::tempdir();
+    let mut app = learn_app(80, 24, tmp.path());
+    app.learn.wanted = false;
+    app.reader.chinese = None;
+    app.learn.ready = || false;
+    // the word's place, read from a layout with the dictionary, as the user sees it
+    let at = {
+        let mut seen = learn_app(80, 24, common::tempdir().path());
+        seen.feed(Msg::DictReady);
+        word_on_screen(&seen, "采取行动")[1]
+    };
+    let ev = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: at.0,
+        row: at.1,
+        modifiers: KeyModifiers::NONE,
+    };
+    let e = app.feed(Msg::Term(Event::Mouse(ev)));
+    app.check_invariants().unwrap();
+    assert_eq!(dict_loads(&e), 1, "{e:?}");
+    assert_eq!(app.mode, Mode::Word);
+    app.learn.ready = diglot::dict::cedict::ready;
+    app.feed(Msg::DictReady);
+    app.check_invariants().unwrap();
+    assert_eq!(cursor_word(&app), "采取行动");
+}
+
+#[test]
+fn pinyin_or_hsk_colouring_on_from_the_start_load_the_dictionary_at_start() {
+    let mut app = App::new((80, 24));
+    assert_eq!(dict_loads(&app.start_effects()), 0);
+    let mut app2 = App::new((80, 24));
+    let cfg = diglot::config::Config::parse("hsk_colour = true\n", Path::new("/c.toml")).unwrap();
+    app2.configure(&cfg);
+    assert_eq!(dict_loads(&app2.start_effects()), 1);
+    assert_eq!(dict_loads(&app2.start_effects()), 0, "once");
+    app.learn.pinyin = true; // as remembered in the state
+    assert_eq!(dict_loads(&app.start_effects()), 1);
+}

@@ -6,8 +6,14 @@
 //! loaded ([`Chinese`]): its words (segmenter tokens, each with the longest dictionary word
 //! starting there, as Zhongwen finds it), their HSK levels, each paragraph's pinyin and the
 //! count of words beyond the level. Moving the cursor looks the word up in `update`; drawing
-//! only reads what is here. The dictionary loads on a background thread: until it is there
-//! the panel says so, and [`Msg::DictReady`] brings the rest.
+//! only reads what is here.
+//!
+//! The dictionary (and jieba, and so the analysis) is loaded lazily: nothing of it is touched
+//! until a learner's feature is first used (`w`, a click on a Chinese word, `p`, `H`) or is on
+//! from the start (pinyin remembered, `hsk_colour` in the config); then [`Effect::LoadDict`]
+//! starts it on a background thread, once. Until it is there the panel says so, the pinyin
+//! rows, colours and the header's count are not shown, and [`Msg::DictReady`] brings the rest.
+//! A reader who never uses them keeps the reader's memory (~130 MB less).
 
 use super::{App, Effect, Focus, Mode, Msg};
 use crate::corpus::Article;
@@ -115,6 +121,9 @@ pub struct WordCursor {
     pub at: Option<(usize, usize)>,
     /// The column Up and Down keep to.
     goal: Option<usize>,
+    /// Where a click put the cursor before the dictionary was there: the paragraph and a
+    /// byte of its text; the cursor goes on the word there when it arrives.
+    pending: Option<(usize, usize)>,
     /// What the panel shows; None while the dictionary loads.
     pub info: Option<WordInfo>,
 }
@@ -137,6 +146,9 @@ pub struct Learn {
     /// Whether the dictionary and segmenter are loaded ([`cedict::ready`]); a test may put a
     /// dictionary that never arrives in its place.
     pub ready: fn() -> bool,
+    /// A learner's feature asked for the dictionary ([`Effect::LoadDict`] was given), or it
+    /// arrived: the article's Chinese is analysed once it is [`Learn::ready`].
+    pub wanted: bool,
 }
 
 impl Default for Learn {
@@ -149,6 +161,7 @@ impl Default for Learn {
             saved: HashSet::new(),
             words_path: None,
             ready: cedict::ready,
+            wanted: false,
         }
     }
 }
@@ -210,9 +223,10 @@ impl App {
         }
     }
 
-    /// Analyses the article's Chinese once the dictionary is there (see [`Chinese`]).
+    /// Analyses the article's Chinese once the dictionary is wanted and there (see
+    /// [`Chinese`]); before, reading an article touches nothing of the dictionary.
     pub(super) fn analyse_chinese(&mut self) {
-        if self.reader.chinese.is_some() || !(self.learn.ready)() {
+        if self.reader.chinese.is_some() || !self.learn.wanted || !(self.learn.ready)() {
             return;
         }
         if let Some(a) = &self.reader.article {
@@ -220,8 +234,36 @@ impl App {
         }
     }
 
+    /// A learner's feature is used: the dictionary is asked for (once: [`Effect::LoadDict`])
+    /// and, if it is there already, the article's Chinese analysed at once.
+    pub(super) fn want_dict(&mut self) {
+        if !self.learn.wanted {
+            self.learn.wanted = true;
+            self.effects.push(Effect::LoadDict);
+        }
+        self.analyse_chinese();
+    }
+
+    /// Asks for the dictionary if a learner's feature that needs it is on (the word cursor,
+    /// pinyin rows, HSK colouring); `update` checks after every message.
+    pub(super) fn want_dict_if_used(&mut self) {
+        if !self.learn.wanted && (self.mode == Mode::Word || self.learn.pinyin || self.learn.hsk_colour) {
+            self.want_dict();
+        }
+    }
+
+    /// What the terminal loop carries out before its first frame: the effects asked for while
+    /// configuring, and the dictionary's load when pinyin rows (remembered) or HSK colouring
+    /// (`hsk_colour`) are on from the start, as they need it to draw. Nothing of the
+    /// dictionary otherwise: it loads on the first use of a learner's feature.
+    pub fn start_effects(&mut self) -> Vec<Effect> {
+        self.want_dict_if_used();
+        std::mem::take(&mut self.effects)
+    }
+
     /// The dictionary arrived: the article's Chinese is analysed, the cursor placed.
     pub(super) fn on_dict_ready(&mut self) {
+        self.learn.wanted = true;
         self.analyse_chinese();
         if self.mode == Mode::Word {
             self.relayout();
@@ -264,6 +306,7 @@ impl App {
         }
         self.mode = Mode::Word;
         self.learn.cursor = Some(WordCursor::default());
+        self.want_dict();
         self.relayout();
         self.place_cursor();
     }
@@ -273,22 +316,33 @@ impl App {
         if !matches!(self.mode, Mode::Browse | Mode::Word) || self.reader.split.is_some() {
             return;
         }
-        let Some(at) = self.word_at_screen(x, y) else { return };
+        let Some((p, byte)) = self.zh_at_screen(x, y) else { return };
+        // on the Chinese: the dictionary is wanted (analysed at once if it is there)
+        self.want_dict();
+        let at = match &self.reader.chinese {
+            Some(ch) => match ch.words.get(p).and_then(|w| w.iter().position(|t| t.range.contains(&byte))) {
+                Some(k) => Some((p, k)),
+                None => return, // punctuation or space: no word there
+            },
+            None => None, // loading: the cursor goes there when the dictionary arrives
+        };
         if self.mode == Mode::Browse {
             self.mode = Mode::Word;
             self.learn.cursor = Some(WordCursor::default());
         }
         if let Some(c) = &mut self.learn.cursor {
-            c.at = Some(at);
+            c.at = at;
             c.goal = None;
+            c.pending = if at.is_none() { Some((p, byte)) } else { None };
         }
         // the panel may take room from the text: laid out again, the word kept in view
         self.relayout();
         self.refresh_word();
     }
 
-    /// The word drawn at screen cell `x`, `y` of the reader, if a Chinese word is there.
-    fn word_at_screen(&self, x: u16, y: u16) -> Option<(usize, usize)> {
+    /// The Chinese paragraph and byte of its text drawn at screen cell `x`, `y` of the
+    /// reader, if Chinese text is there (the dictionary is not needed for this).
+    fn zh_at_screen(&self, x: u16, y: u16) -> Option<(usize, usize)> {
         let area = self.reader_areas().0;
         if !area.contains(ratatui::layout::Position::new(x, y)) {
             return None;
@@ -303,8 +357,7 @@ impl App {
             return None;
         }
         let byte = text.byte_at_col(range.start, range.end, col)?;
-        let k = self.reader.chinese.as_ref()?.words.get(p)?.iter().position(|t| t.range.contains(&byte))?;
-        Some((p, k))
+        Some((p, byte))
     }
 
     /// Leaves the word cursor.
@@ -325,7 +378,8 @@ impl App {
         if !(self.learn.ready)() || self.reader.chinese.is_none() {
             return; // the panel says the dictionary is loading
         }
-        match self.first_word_shown() {
+        let pending = self.learn.cursor.as_mut().and_then(|c| c.pending.take());
+        match pending.and_then(|at| self.word_at_byte(at)).or_else(|| self.first_word_shown()) {
             Some(at) => {
                 if let Some(c) = &mut self.learn.cursor {
                     c.at = Some(at);
@@ -337,6 +391,16 @@ impl App {
                 self.message = Some("no Chinese word in this article".into());
             }
         }
+    }
+
+    /// The word of paragraph `p` holding byte `byte` of its text, or the next word after it.
+    fn word_at_byte(&self, (p, byte): (usize, usize)) -> Option<(usize, usize)> {
+        let words = self.reader.chinese.as_ref()?.words.get(p)?;
+        let k = words
+            .iter()
+            .position(|t| t.range.contains(&byte))
+            .or_else(|| words.iter().position(|t| t.range.start > byte))?;
+        Some((p, k))
     }
 
     /// The first word starting on a row shown (or below).
@@ -643,7 +707,9 @@ impl App {
     pub(super) fn toggle_hsk(&mut self) {
         self.learn.hsk_colour = !self.learn.hsk_colour;
         let level = hsk::label(self.learn.hsk_level);
-        self.message = Some(if self.learn.hsk_colour {
+        self.message = Some(if self.learn.hsk_colour && !(self.learn.ready)() {
+            format!("colouring words beyond HSK {level}: loading dictionary…")
+        } else if self.learn.hsk_colour {
             format!("colouring words beyond HSK {level} (hsk_level in the config)")
         } else {
             "HSK colouring off".into()
