@@ -1,5 +1,8 @@
 //! The dictionary: a lookup (goal: ≤ 1 ms), the longest match at a position, word-level
 //! pinyin of a paragraph, segmentation, HSK counting. Loading happens once, before timing.
+//! And the reader's side (issue 17): analysing an article's Chinese when it arrives (once
+//! per article), one word cursor move with its lookup (`update` for the key `l`), and a
+//! frame with the cursor, its panel and pinyin rows drawn at 120x40.
 //!
 //! `cargo bench --bench dict -- --warm-up-time 1 --measurement-time 3`
 // tests, benches and examples may panic: a panic is a failure
@@ -8,6 +11,9 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use diglot::dict::{cedict, hsk, pinyin, segment};
 use std::hint::black_box;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use diglot::app::{App, Msg};
 
 const PARA: &str = "新华社北京二十五日电　毛泽东同志在中共中央召开的会议上指出，我们必须采取行动，\
 发展银行和农业，重庆和长城一带的人民公社正在成长壮大，这是十分重要的。";
@@ -26,5 +32,42 @@ fn dict(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, dict);
+fn key(app: &mut App, c: char) {
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+}
+
+fn reader(c: &mut Criterion) {
+    cedict::get();
+    segment::segmenter();
+    let mut app = App::with_loaded((120, 40), diglot::corpus::load_paths(&[]));
+    app.prepare();
+    app.feed(Msg::DictReady);
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+    let article = app.reader.article.clone().expect("the seed article");
+    let mut g = c.benchmark_group("reader");
+    g.bench_function("analyse_article", |b| b.iter(|| diglot::app::words_analyse(black_box(&article), 4)));
+    key(&mut app, 'w');
+    g.bench_function("cursor_move", |b| {
+        b.iter(|| {
+            let before = app.learn.cursor.clone();
+            key(&mut app, 'l');
+            if app.learn.cursor == before {
+                key(&mut app, 'w');
+                key(&mut app, 'w');
+            }
+        })
+    });
+    key(&mut app, 'p');
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    g.bench_function("frame_cursor_panel_pinyin", |b| {
+        b.iter(|| {
+            buf.reset();
+            diglot::ui::render(black_box(&app), area, &mut buf);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, dict, reader);
 criterion_main!(benches);

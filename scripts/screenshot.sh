@@ -2,7 +2,10 @@
 # Makes assets/screenshot.png, the README's picture: a real capture of the running reader.
 #
 # The release binary runs in a detached tmux session (100x30 by default) on the embedded seed
-# article; Enter focuses the reader; `tmux capture-pane -e -p` gives the screen as text with
+# article; Enter focuses the reader, `w` puts the word cursor on the first Chinese word shown
+# and `l` moves it, so the picture shows the word cursor with its dictionary panel (the
+# screen is captured once the panel shows the word's HSK line, i.e. the dictionary has
+# loaded); `tmux capture-pane -e -p` gives the screen as text with
 # its colours (SGR escapes). A small Python converter lays every terminal cell out on a fixed
 # grid in HTML (a double-width CJK character takes exactly two cells, whatever the fonts'
 # advances), and headless Chromium renders that page to PNG.
@@ -11,7 +14,8 @@
 #   apt-get install -y tmux python3 chromium fonts-noto-cjk fonts-dejavu-core
 # (`--install` runs that apt-get when it is missing something and we are root.)
 #
-# Usage: scripts/screenshot.sh [--install] [OUT.png]      COLS=100 ROWS=30 SCALE=1 KEYS=Enter
+# Usage: scripts/screenshot.sh [--install] [OUT.png]
+#        COLS=100 ROWS=30 SCALE=1 KEYS="Enter w l l" WAIT=HSK (the text to wait for after the keys)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +28,8 @@ out=${1:-assets/screenshot.png}
 cols=${COLS:-100}
 rows=${ROWS:-30}
 scale=${SCALE:-1}
-keys=${KEYS:-Enter}
+keys=${KEYS:-Enter w l l}
+want_after=${WAIT:-HSK}
 
 chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 missing=()
@@ -94,13 +99,14 @@ wait_screen "1/1"
 before=$(capture)
 for k in $keys; do
     tmux -L "$sock" send-keys -t shot "$k"
+    sleep 0.3
 done
 # the focus change redraws the screen
 for _ in $(seq 100); do
     [[ "$(capture)" != "$before" ]] && break
     sleep 0.1
 done
-wait_screen "1/1"
+wait_screen "$want_after"
 capture -e -N >"$work/screen.ansi"
 
 python3 - "$work/screen.ansi" "$work/screen.html" "$cols" "$rows" <<'PY'

@@ -13,10 +13,12 @@ use std::path::PathBuf;
 
 mod effects;
 mod library;
+mod words;
 pub use effects::read_article;
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
+pub use words::{analyse as words_analyse, zh_piece, Chinese, Learn, Tok, WordCursor, WordInfo};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +57,9 @@ pub enum Mode {
         /// First line shown.
         scroll: usize,
     },
+    /// The word cursor in the Chinese, with its dictionary panel (`w`; its state is in
+    /// [`Learn::cursor`]).
+    Word,
 }
 
 /// What the app asks the world to do: [`App::update`] returns these and the terminal loop
@@ -78,6 +83,14 @@ pub enum Effect {
     Pager(PathBuf),
     /// Turn mouse capture on (true) or off.
     Mouse(bool),
+    /// Add a word to the word list, then read the list back ([`Msg::WordList`]).
+    SaveWord(crate::dict::words::SavedWord),
+    /// Read the word list (for the marks of saved words).
+    LoadWords,
+    /// Load the dictionary and segmenter on a background thread; [`Msg::DictReady`] comes
+    /// when they are there. Asked for once, at the first use of a learner's feature (see
+    /// [`App::start_effects`]): a reader who never uses one never pays for it.
+    LoadDict,
     /// Leave.
     Quit,
 }
@@ -100,6 +113,12 @@ pub enum Msg {
     Article(PathBuf, Box<ArticleRead>),
     /// A message for the status bar (from an effect carried out: a copy, the pager).
     Said(String),
+    /// The dictionary and segmenter finished loading (asked for with [`Effect::LoadDict`]; see
+    /// [`crate::dict::cedict::preload_then`]).
+    DictReady,
+    /// The word list was read (or written, then read): what to say, and its words or why
+    /// it could not be read.
+    WordList(Option<String>, Result<Vec<String>, String>),
     /// Time passed with nothing else happening (the loop sends it while [`App::wants_tick`]).
     Tick,
     /// A signal (its number) that ends the reader: SIGTERM, SIGINT, SIGHUP, SIGQUIT. Quits as
@@ -188,6 +207,10 @@ pub struct Reader {
     /// The view, width and top the reader had before a view change or resize, to come back
     /// to the same line; forgotten when the reader scrolls.
     anchor: Option<(View, u16, Position)>,
+    /// The article's Chinese analysed (words, pinyin, HSK), once the dictionary is loaded.
+    pub chinese: Option<Chinese>,
+    /// What `layout` was laid out with beyond the text: pinyin rows, the header note.
+    extras: (bool, bool),
 }
 
 /// Which column of view "both".
@@ -398,6 +421,8 @@ pub struct App {
     pub sort: SortOrder,
     /// Effects asked for since the last [`App::update`] returned.
     effects: Vec<Effect>,
+    /// Reading Chinese: the word cursor, pinyin, HSK, the word list.
+    pub learn: Learn,
     /// Every status message so far, oldest first (the message log).
     pub log: Vec<String>,
     /// Mouse capture is on.
@@ -468,6 +493,7 @@ impl App {
             narrow: None,
             sort: SortOrder::Date,
             effects: Vec::new(),
+            learn: Learn::default(),
             log: Vec::new(),
             mouse: true,
             pristine: true,
@@ -611,11 +637,24 @@ impl App {
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
     pub fn reader_areas(&self) -> (Rect, Rect) {
+        let (text, gloss, _) = self.reader_panes();
+        (text, gloss)
+    }
+
+    /// The reader's text area, the glossary panel and the dictionary panel of the word
+    /// cursor (each empty when closed).
+    pub fn reader_panes(&self) -> (Rect, Rect, Rect) {
         let mut r = self.areas().reader;
         // a column of air between the list's separator and the text
         if r.x > 0 && r.width > 1 {
             r = Rect::new(r.x + 1, r.y, r.width - 1, r.height);
         }
+        let (r, dict) = self.carve_dict(r);
+        let (text, gloss) = self.gloss_split(r);
+        (text, gloss, dict)
+    }
+
+    fn gloss_split(&self, r: Rect) -> (Rect, Rect) {
         let has = self.reader.article.as_ref().is_some_and(|a| !a.glossary.is_empty());
         if !self.glossary || !has || r.width < 40 {
             return (r, Rect::new(r.right(), r.y, 0, r.height));
@@ -626,7 +665,7 @@ impl App {
     }
 
     fn reader_height(&self) -> usize {
-        usize::from(self.areas().reader.height).max(1)
+        usize::from(self.reader_areas().0.height).max(1)
     }
 
     /// Handles one message and returns what the world must do for it (read an article, save,
@@ -661,6 +700,8 @@ impl App {
             }
             Msg::Article(path, result) => self.on_article(path, *result),
             Msg::Said(m) => self.message = Some(m),
+            Msg::DictReady => self.on_dict_ready(),
+            Msg::WordList(said, list) => self.on_word_list(said, list),
             // an ending signal quits as `q` does (the loop then ends as the signal would)
             Msg::Signal(_) => self.act(Action::Quit),
             Msg::Tick => {
@@ -672,6 +713,8 @@ impl App {
                 }
             }
         }
+        self.want_dict_if_used();
+        self.analyse_chinese();
         self.relayout();
         if self.focus == Focus::Reader && self.reader.article.is_some() {
             self.mark_read();
@@ -713,6 +756,7 @@ impl App {
             }
             Err(e) => self.reader.error = Some(e),
         }
+        self.analyse_chinese();
         self.reader.layout_valid = false;
         self.relayout();
         self.jump_when_ready();
@@ -1050,6 +1094,7 @@ impl App {
             Mode::Find => self.on_find_key(k),
             Mode::TitleSearch => self.on_search_key(k),
             Mode::FullText => self.on_fulltext_key(k),
+            Mode::Word => self.on_word_key(k),
             Mode::Browse => self.on_browse_key(k),
         }
     }
@@ -1097,7 +1142,7 @@ impl App {
                     f.prompt.insert(text);
                 }
             }
-            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Word => {}
         }
     }
 
@@ -1154,7 +1199,7 @@ impl App {
             return Err("the focused reader is hidden".into());
         }
         if self.reader.article.is_some() && !p.too_small {
-            let h = usize::from(p.reader.height).max(1);
+            let h = usize::from(self.reader_areas().0.height).max(1);
             let top = self.reader.top_row();
             if top > l.rows.len().saturating_sub(h) {
                 return Err(format!(
@@ -1204,7 +1249,9 @@ impl App {
             Mode::TitleSearch => self.search.is_some() && self.focus == Focus::List,
             Mode::FullText => self.fulltext.is_some() && self.focus == Focus::List,
             Mode::Find => self.find.is_some() && self.focus == Focus::Reader,
+            Mode::Word => self.focus == Focus::Reader,
         };
+        self.check_words()?;
         if !ok {
             return Err(format!("mode {:?} with focus {:?}", self.mode, self.focus));
         }
@@ -1271,6 +1318,7 @@ impl App {
                     return false;
                 }
                 if in_list {
+                    self.leave_words();
                     self.focus = Focus::List;
                     let l = self.list_area();
                     let item = usize::from(m.row.saturating_sub(l.y)) / self.item_height_for(l.width);
@@ -1281,6 +1329,7 @@ impl App {
                     true
                 } else if in_reader && self.shown_len() > 0 {
                     self.focus = Focus::Reader;
+                    self.click_word(m.column, m.row);
                     true
                 } else {
                     false
@@ -1421,6 +1470,16 @@ impl App {
                 self.act_library(a);
             }
             Action::PrevHit => self.jump_hit(-1),
+            Action::WordCursor => self.toggle_words(),
+            Action::Pinyin => self.toggle_pinyin(),
+            Action::HskColour => self.toggle_hsk(),
+            // the word cursor's own keys (see words.rs)
+            Action::WordLeft
+            | Action::WordRight
+            | Action::WordUp
+            | Action::WordDown
+            | Action::SaveWord
+            | Action::WordExit => {}
             Action::NextBead => self.jump_block(1),
             Action::PrevBead => self.jump_block(-1),
         }
@@ -1477,6 +1536,10 @@ impl App {
             if let Some(p) = &path {
                 self.effects.push(Effect::Open(p.clone()));
             }
+            if self.mode == Mode::Word {
+                self.mode = Mode::Browse;
+            }
+            self.learn.cursor = None;
             self.reader = Reader { path, ..Reader::default() };
             self.gloss_scroll = 0;
             if let Some(f) = &mut self.find {
@@ -1498,16 +1561,30 @@ impl App {
         } else {
             width
         };
-        if !self.reader.layout_valid || self.reader.layout.width != width || self.reader.layout.view != view {
+        let chinese = self.reader.chinese.as_ref();
+        let extras = layout::Extras {
+            pinyin: chinese.filter(|_| self.learn.pinyin).map(|c| c.pinyin.as_slice()),
+            zh_note: chinese.map(|c| c.note.as_str()),
+        };
+        let extras_key = (extras.pinyin.is_some(), extras.zh_note.is_some());
+        let same_shape = self.reader.layout.width == width && self.reader.layout.view == view;
+        if !self.reader.layout_valid || !same_shape || self.reader.extras != extras_key {
             let old = std::mem::take(&mut self.reader.layout);
             let fresh = !self.reader.layout_valid;
             // the row at the top, to keep it there (a paragraph's start is not enough)
             let top = self.reader.top;
             let anchor = self.reader.anchor.take();
-            self.reader.layout = layout::layout(article, &self.reader.beads, self.view, width.max(1));
+            self.reader.layout =
+                layout::layout_with(article, &self.reader.beads, self.view, width.max(1), extras);
+            self.reader.extras = extras_key;
             let new = &self.reader.layout;
             self.reader.top = if fresh {
                 Position::default()
+            } else if same_shape {
+                // pinyin on or off: the same line at the top
+                self.reader.anchor = None;
+                words::same_line(&old, new, top)
+                    .unwrap_or_else(|| keep_fraction(new, Position { offset: 0, ..top }, &old, top))
             } else if let Some((_, _, at)) = anchor.filter(|a| a.0 == view && a.1 == width) {
                 // back in the view and width the reader started from: the very same line
                 at
@@ -1528,12 +1605,18 @@ impl App {
         }
         let (lw, rw) = (self.reader.layout.left_width, self.reader.layout.right_width);
         if let Some(split) = &mut self.reader.split {
-            if split.en.width as usize != lw || split.zh.width as usize != rw {
+            if split.en.width as usize != lw
+                || split.zh.width as usize != rw
+                || split.zh.pinyin != extras_key.0
+            {
                 split.en = layout::layout(article, &self.reader.beads, View::English, lw as u16);
-                split.zh = layout::layout(article, &self.reader.beads, View::Chinese, rw as u16);
+                split.zh = layout::layout_with(article, &self.reader.beads, View::Chinese, rw as u16, extras);
             }
         }
         self.scroll_reader(0);
+        if self.mode == Mode::Word {
+            self.keep_word_visible();
+        }
         self.refresh_find();
     }
 
@@ -1653,7 +1736,11 @@ impl App {
         } else if r.layout.view == View::Both {
             let (lw, rw) = (r.layout.left_width as u16, r.layout.right_width as u16);
             let en = layout::layout(article, &r.beads, View::English, lw);
-            let zh = layout::layout(article, &r.beads, View::Chinese, rw);
+            let extras = layout::Extras {
+                pinyin: r.chinese.as_ref().filter(|_| self.learn.pinyin).map(|c| c.pinyin.as_slice()),
+                zh_note: r.chinese.as_ref().map(|c| c.note.as_str()),
+            };
+            let zh = layout::layout_with(article, &r.beads, View::Chinese, rw, extras);
             let en_top = en.translate(r.top, &r.layout);
             let zh_top = zh.translate(r.top, &r.layout);
             r.split = Some(Split { en, zh, en_top, zh_top, side: Side::En });

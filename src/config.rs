@@ -13,6 +13,8 @@
 //! - `paths`: files or folders opened when no PATH is given (`~/` is the home folder; relative
 //!   paths are relative to the config file's folder).
 //! - `citation`: the template of the citation `c` copies (see [`crate::export::citation`]).
+//! - `hsk_level`: the HSK level (1-6, 7 for 7-9) beyond which words are counted in the
+//!   reader's header and coloured; `hsk_colour`: colour them from the start (`H` toggles).
 //! - `[colors]`: one style per part of the screen (see [`Paint`]).
 //! - `[keys]`: `action = ["key", ...]`, replacing that action's default keys (see
 //!   [`crate::keys::parse_key`] for how keys are written; `[]` unbinds the action).
@@ -25,6 +27,9 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// The HSK level beyond which words are counted and coloured by default.
+pub const DEFAULT_HSK_LEVEL: u8 = 4;
 
 /// The name of the config file inside the config folder.
 pub const FILE_NAME: &str = "config.toml";
@@ -78,6 +83,10 @@ pub struct Config {
     pub citation: String,
     /// The key bindings in force.
     pub keys: KeyMap,
+    /// Words above this HSK level (or in none) are counted and coloured (1-6; 7 for 7-9).
+    pub hsk_level: u8,
+    /// Colour the words beyond [`Config::hsk_level`] from the start.
+    pub hsk_colour: bool,
 }
 
 impl Default for Config {
@@ -90,6 +99,8 @@ impl Default for Config {
             colors: Colors::default(),
             citation: crate::export::DEFAULT_CITATION.to_string(),
             keys: KeyMap::default(),
+            hsk_level: DEFAULT_HSK_LEVEL,
+            hsk_colour: false,
         }
     }
 }
@@ -103,6 +114,8 @@ impl PartialEq for Config {
             && self.paths == other.paths
             && self.colors == other.colors
             && self.citation == other.citation
+            && self.hsk_level == other.hsk_level
+            && self.hsk_colour == other.hsk_colour
             && keys(&self.keys) == keys(&other.keys)
     }
 }
@@ -221,6 +234,16 @@ impl Config {
         if let Some(m) = raw.mouse {
             config.mouse = m;
         }
+        if let Some(l) = raw.hsk_level {
+            let max = crate::dict::hsk::MAX_LEVEL;
+            config.hsk_level =
+                u8::try_from(*l.get_ref()).ok().filter(|l| (1..=max).contains(l)).ok_or_else(|| {
+                    err(l.span(), "hsk_level", format!("an HSK level from 1 to {max} (7: 7-9)"))
+                })?;
+        }
+        if let Some(c) = raw.hsk_colour {
+            config.hsk_colour = c;
+        }
         if let Some(paths) = raw.paths {
             let base = origin.parent().unwrap_or(Path::new(""));
             config.paths = paths.iter().map(|p| expand_path(p, base)).collect();
@@ -252,6 +275,8 @@ struct Raw {
     mouse: Option<bool>,
     paths: Option<Vec<String>>,
     citation: Option<Spanned<String>>,
+    hsk_level: Option<Spanned<i64>>,
+    hsk_colour: Option<bool>,
     colors: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     keys: Option<Entries>,
 }
@@ -372,12 +397,14 @@ fn keymap(
         }
         set.push((action, specs.span()));
     }
-    // A key may do one thing only.
+    // A key may do one thing only (the word cursor's keys are a map of their own).
     let mut seen: Vec<(Key, Action)> = Vec::new();
     let mut conflicts: Vec<(usize, std::ops::Range<usize>, ConfigError)> = Vec::new();
     for b in &map.bindings {
         for k in &b.keys {
-            if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+            if let Some((_, other)) =
+                seen.iter().find(|(s, a)| s == k && a.word_mode() == b.action.word_mode())
+            {
                 let at = |a: Action| set.iter().find(|(x, _)| *x == a).map(|(_, s)| s.clone());
                 let (span, mine, theirs) = match (at(b.action), at(*other)) {
                     (Some(s), Some(t)) if t.start > s.start => (t, *other, b.action),
@@ -456,6 +483,11 @@ pub fn default_config_text() -> String {
     line("# [ ... ] is left out when a placeholder inside it is empty; write [[ ]] {{ }} for");
     line("# the characters themselves.");
     line(&format!("citation = {}", toml_str(&d.citation)));
+    line("");
+    line("# Chinese words above this HSK level (1-6; 7 for 7-9), or in no level, are counted in");
+    line("# the reader's header and coloured when HSK colouring is on (H, or hsk_colour = true).");
+    line(&format!("hsk_level = {}", d.hsk_level));
+    line(&format!("hsk_colour = {}", d.hsk_colour));
     line("");
     line("# Colours: \"[bold|dim|italic|underlined|reversed] [colour] [on colour]\". Colours are");
     line("# black red green yellow blue magenta cyan gray dark-gray light-red light-green");

@@ -143,9 +143,9 @@ pub fn vocabulary(a: &crate::corpus::Article, beyond: Option<u8>) -> Vec<Vocab> 
             continue;
         }
         let entries = dict.lookup(&word);
-        let toneless = |s: &str| s.replace(' ', "").to_lowercase();
+        let toneless = |s: &str| s.replace([' ', '\''], "").to_lowercase();
         let matching: Vec<cedict::Entry> =
-            entries.iter().filter(|e| toneless(&e.pinyin) == py).cloned().collect();
+            entries.iter().filter(|e| toneless(&e.pinyin) == toneless(&py)).cloned().collect();
         let entries = if matching.is_empty() { entries } else { matching };
         let n = counts.get(&word).copied().unwrap_or(0);
         out.push(Vocab { word, pinyin: py, hsk: level, count: n, entries });

@@ -85,6 +85,40 @@ pub enum Action {
     GlossaryDown,
     /// Scroll the glossary panel up.
     GlossaryUp,
+    /// Enter (or leave) the word cursor on the Chinese text, with its dictionary panel.
+    WordCursor,
+    /// Word cursor: the previous word.
+    WordLeft,
+    /// Word cursor: the next word.
+    WordRight,
+    /// Word cursor: the word at the same column on the row above.
+    WordUp,
+    /// Word cursor: the word at the same column on the row below.
+    WordDown,
+    /// Word cursor: save the word (with its sentence) to the word list.
+    SaveWord,
+    /// Leave the word cursor.
+    WordExit,
+    /// Show or hide a row of pinyin over the Chinese.
+    Pinyin,
+    /// Colour the Chinese words beyond the HSK level, or stop.
+    HskColour,
+}
+
+impl Action {
+    /// Whether the action is for the word cursor only: its keys are looked up before the
+    /// others while the cursor is on, and may be the same as other actions' keys.
+    pub fn word_mode(self) -> bool {
+        matches!(
+            self,
+            Action::WordLeft
+                | Action::WordRight
+                | Action::WordUp
+                | Action::WordDown
+                | Action::SaveWord
+                | Action::WordExit
+        )
+    }
 }
 
 impl Action {
@@ -148,6 +182,8 @@ pub enum Group {
     Collection,
     /// Copying and opening elsewhere.
     Out,
+    /// Reading Chinese: the word cursor, its dictionary, pinyin, HSK.
+    Words,
     /// diglot itself.
     App,
 }
@@ -161,6 +197,7 @@ impl Group {
             Group::Search => "searching",
             Group::Collection => "the collection",
             Group::Out => "copying and opening",
+            Group::Words => "reading Chinese",
             Group::App => "diglot",
         }
     }
@@ -231,6 +268,39 @@ pub const ACTIONS: &[ActionDef] = &[
     def(Group::Out, Action::CopyPair, "copy_pair", &[Key::ch('y')], "copy paragraph pair"),
     def(Group::Out, Action::CopyArticle, "copy_article", &[Key::ch('Y')], "copy as Markdown"),
     def(Group::Out, Action::Pager, "pager", &[Key::ch('o')], "open in $PAGER"),
+    def(Group::Words, Action::WordCursor, "word_cursor", &[Key::ch('w')], "word cursor and dictionary"),
+    def(
+        Group::Words,
+        Action::WordLeft,
+        "word_left",
+        &[Key::ch('h'), Key::plain(KeyCode::Left)],
+        "word cursor: previous word",
+    ),
+    def(
+        Group::Words,
+        Action::WordRight,
+        "word_right",
+        &[Key::ch('l'), Key::plain(KeyCode::Right)],
+        "word cursor: next word",
+    ),
+    def(
+        Group::Words,
+        Action::WordUp,
+        "word_up",
+        &[Key::ch('k'), Key::plain(KeyCode::Up)],
+        "word cursor: row up",
+    ),
+    def(
+        Group::Words,
+        Action::WordDown,
+        "word_down",
+        &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        "word cursor: row down",
+    ),
+    def(Group::Words, Action::SaveWord, "save_word", &[Key::ch('a')], "word cursor: save the word"),
+    def(Group::Words, Action::WordExit, "word_exit", &[Key::plain(KeyCode::Esc)], "word cursor: leave"),
+    def(Group::Words, Action::Pinyin, "pinyin", &[Key::ch('p')], "pinyin over the Chinese"),
+    def(Group::Words, Action::HskColour, "hsk_colour", &[Key::ch('H')], "colour words beyond the HSK level"),
     def(Group::App, Action::Messages, "messages", &[Key::ch('L')], "message log"),
     def(Group::App, Action::Mouse, "mouse", &[Key::ch('M')], "mouse on / off"),
     def(Group::App, Action::Help, "help", &[Key::ch('?'), Key::plain(KeyCode::F(1))], "help"),
@@ -300,10 +370,18 @@ impl Default for KeyMap {
 }
 
 impl KeyMap {
-    /// The action bound to a key event, if any.
+    /// The action bound to a key event, if any (the word cursor's own actions aside: see
+    /// [`KeyMap::word_action`]).
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
-        self.bindings.iter().find(|b| b.keys.contains(&key)).map(|b| b.action)
+        self.bindings.iter().find(|b| !b.action.word_mode() && b.keys.contains(&key)).map(|b| b.action)
+    }
+
+    /// While the word cursor is on: its own action for the key, else the usual one.
+    pub fn word_action(&self, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        let own = self.bindings.iter().find(|b| b.action.word_mode() && b.keys.contains(&key));
+        own.map(|b| b.action).or_else(|| self.action(ev))
     }
 }
 
@@ -492,6 +570,15 @@ mod tests {
             Action::Mouse,
             Action::GlossaryDown,
             Action::GlossaryUp,
+            Action::WordCursor,
+            Action::WordLeft,
+            Action::WordRight,
+            Action::WordUp,
+            Action::WordDown,
+            Action::SaveWord,
+            Action::WordExit,
+            Action::Pinyin,
+            Action::HskColour,
         ];
         for a in variants {
             match a {
@@ -534,7 +621,16 @@ mod tests {
                 | Action::Messages
                 | Action::Mouse
                 | Action::GlossaryDown
-                | Action::GlossaryUp => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+                | Action::GlossaryUp
+                | Action::WordCursor
+                | Action::WordLeft
+                | Action::WordRight
+                | Action::WordUp
+                | Action::WordDown
+                | Action::SaveWord
+                | Action::WordExit
+                | Action::Pinyin
+                | Action::HskColour => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
             }
         }
         assert_eq!(ACTIONS.len(), variants.len());
@@ -549,11 +645,24 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
+        // the word cursor's keys are a map of their own, looked up first while it is on
         let map = KeyMap::default();
-        let mut keys: Vec<Key> = map.bindings.iter().flat_map(|b| b.keys.clone()).collect();
-        let n = keys.len();
-        keys.sort_by_key(|k| format!("{k:?}"));
-        keys.dedup();
-        assert_eq!(keys.len(), n);
+        for word in [false, true] {
+            let mut keys: Vec<Key> = map
+                .bindings
+                .iter()
+                .filter(|b| b.action.word_mode() == word)
+                .flat_map(|b| b.keys.clone())
+                .collect();
+            let n = keys.len();
+            keys.sort_by_key(|k| format!("{k:?}"));
+            keys.dedup();
+            assert_eq!(keys.len(), n, "word mode: {word}");
+        }
+        let ev = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(map.action(&ev('l')), Some(Action::FocusReader));
+        assert_eq!(map.word_action(&ev('l')), Some(Action::WordRight));
+        assert_eq!(map.word_action(&ev('p')), Some(Action::Pinyin));
+        assert_eq!(map.action(&ev('a')), None);
     }
 }

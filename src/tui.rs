@@ -339,6 +339,10 @@ fn event_loop(
             let _ = done.save();
         });
     }
+    // The dictionary loads in the background when a learner's feature first asks for it
+    // (Effect::LoadDict, at most once); the reader is told when it is there.
+    let mut dict_tx = Some(tx.clone());
+    app.learn.words_path = crate::dict::words::default_path();
     drop(tx);
 
     // The loop: carry out the effects asked for, draw (for the size of the frame being drawn;
@@ -347,7 +351,10 @@ fn event_loop(
     // loop's own (see [`control`]); an ending signal quits the app as `q` does.
     let mut mouse = cfg.mouse;
     app.mouse = mouse;
-    let mut effects = Vec::new();
+    // the word list is read for the marks of saved words
+    let mut effects = vec![Effect::LoadWords];
+    // pinyin rows or HSK colouring on from the start need the dictionary to draw
+    effects.extend(app.start_effects());
     let mut exit = Exit::Quit;
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
@@ -372,8 +379,19 @@ fn event_loop(
                     mouse = on;
                     set_mouse(on)?;
                 }
+                Effect::LoadDict => {
+                    if let Some(tx) = dict_tx.take() {
+                        crate::dict::cedict::preload_then(move || {
+                            let _ = tx.send(Msg::DictReady);
+                        });
+                    }
+                }
                 // carried out by perform
-                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
+                Effect::Open(_)
+                | Effect::SaveState
+                | Effect::Scan(_)
+                | Effect::SaveWord(_)
+                | Effect::LoadWords => {}
             }
         }
         if !effects.is_empty() {

@@ -160,3 +160,18 @@ fn version_credits_cc_cedict() {
     let s = stdout(&o);
     assert!(s.contains("CC-CEDICT") && s.contains("CC BY-SA 4.0"), "{s}");
 }
+
+#[test]
+fn define_article_writes_the_apostrophe_before_a_syllable_starting_with_a_vowel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/words/learn.md");
+    let o = diglot(&["define", "--article", fixture], tmp.path());
+    assert!(o.status.success(), "{o:?}");
+    let s = stdout(&o);
+    let py = |w: &str| {
+        s.lines().find(|l| l.split('\t').next() == Some(w)).map(|l| l.split('\t').nth(1).unwrap().to_string())
+    };
+    assert_eq!(py("公安局").as_deref(), Some("gōng'ānjú"), "{s}");
+    assert_eq!(py("西安").as_deref(), Some("xī'ān"), "{s}");
+    assert_eq!(py("银行").as_deref(), Some("yínháng"), "{s}");
+}

@@ -27,6 +27,7 @@ fn sample() -> State {
             sort: "title".into(),
             list_hidden: true,
             glossary: true,
+            pinyin: true,
             reader_focused: true,
         },
     );
@@ -263,6 +264,7 @@ fn child_reader() {
             sort: if i % 2 == 0 { "date-desc".into() } else { String::new() },
             list_hidden: i % 3 == 1,
             glossary: i % 2 == 1,
+            pinyin: i % 2 == 0,
             reader_focused: i % 4 < 2,
         };
         s.set_resume(&format!("collection{id}"), resume);

@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 impl App {
     /// [`App::update`], then carries out at once the effects that need no terminal (reading
-    /// articles, saving, scanning); returns the others (copy, pager, mouse, quit). For the
-    /// terminal loop, scripted use and tests.
+    /// articles, saving, scanning); returns the others (copy, pager, mouse, the dictionary's
+    /// load, which wakes the loop with [`Msg::DictReady`], quit). For the terminal loop,
+    /// scripted use and tests.
     pub fn feed(&mut self, msg: Msg) -> Vec<Effect> {
         let effects = self.update(msg);
         self.perform(effects)
@@ -37,6 +38,14 @@ impl App {
                     }
                 }
                 Effect::Scan(phrase) => self.start_scan(phrase),
+                Effect::SaveWord(w) => {
+                    let msg = self.word_list_io(Some(w));
+                    queue.extend(self.update(msg));
+                }
+                Effect::LoadWords => {
+                    let msg = self.word_list_io(None);
+                    queue.extend(self.update(msg));
+                }
                 other => rest.push(other),
             }
         }

@@ -128,6 +128,8 @@ impl App {
         self.palette = cfg.colors.resolve(crate::ui::palette::no_color_env());
         self.list_width = cfg.list_width;
         self.citation = cfg.citation.clone();
+        self.learn.hsk_level = cfg.hsk_level;
+        self.learn.hsk_colour = cfg.hsk_colour;
     }
 
     /// Gives the app its remembered state (saved in `dir`) for the collection opened from
@@ -139,6 +141,7 @@ impl App {
         if let Some(r) = &self.resume {
             self.sort = SortOrder::from_key(&r.sort).unwrap_or(self.sort);
             self.glossary = r.glossary;
+            self.learn.pinyin = r.pinyin;
         }
         self.state = st;
         self.state_dir = dir;
@@ -164,6 +167,7 @@ impl App {
                 sort: self.sort.key().to_string(),
                 list_hidden: self.zoom,
                 glossary: self.glossary,
+                pinyin: self.learn.pinyin,
                 reader_focused: self.focus == Focus::Reader,
             };
             if self.state.resume(&self.collection) != Some(&resume) {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// What the help says besides the keys: the list's marks, the search syntax, the words of
 /// the status bar, and the mouse.
-pub const NOTES: [(&str, &str); 13] = [
+pub const NOTES: [(&str, &str); 16] = [
     ("*", "list mark: bookmarked"),
     ("dim", "list mark: read"),
     ("word", "title search: fuzzy match"),
@@ -22,6 +22,9 @@ pub const NOTES: [(&str, &str); 13] = [
     ("realigned", "paragraphs paired other than 1:1"),
     ("!", "reader mark: translation looks wrong (status bar says why)"),
     ("N%", "how far the reader has read"),
+    ("underlined", "reader mark: glossary term (e), bold"),
+    ("green", "reader mark: a saved word (a), underlined"),
+    ("magenta", "reader mark: beyond the HSK level (H)"),
     ("mouse", "wheel scrolls, click selects"),
     ("Shift-drag", "selects text (or M: mouse off)"),
 ];

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the [`App`] state onto a ratatui frame. Only visible rows are
 //! touched. Every string drawn has been sanitized (see [`crate::text::sanitize`]).
 
+mod dict;
 mod help;
 mod list;
 pub mod palette;
@@ -102,6 +103,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if areas.reader.width > 0 {
         reader::render(app, areas.reader, buf);
+        dict::render(app, app.reader_panes().2.intersection(areas.reader), buf);
     }
     status::render(app, areas.status, buf);
     match &app.mode {

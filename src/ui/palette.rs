@@ -226,6 +226,14 @@ colors! {
     /// Trust marks: the `!` beside a paragraph pair whose translation looks wrong (bold in
     /// any case).
     warning: Paint::fg(Color::LightRed),
+    /// Chinese words beyond the HSK level (`H`, `hsk_colour`; bold without colours).
+    hsk: Paint::fg(Color::Magenta),
+    /// Words saved to the word list (`a`), in the text (underlined in any case).
+    saved: Paint::fg(Color::Green),
+    /// The word under the word cursor (`w`; reverse video in any case).
+    word: Paint::default(),
+    /// The pinyin rows over the Chinese (`p`).
+    pinyin: Paint::fg(Color::Cyan),
 }
 
 /// Whether the `NO_COLOR` convention asks for no colours: the variable is set and not empty.

@@ -17,6 +17,7 @@ fn style(pal: &Palette, kind: Kind) -> Style {
         Kind::Note => Style::default().add_modifier(Modifier::DIM | Modifier::ITALIC),
         Kind::Chinese => pal.chinese,
         Kind::English => pal.english,
+        Kind::Pinyin => pal.pinyin,
         Kind::Blank => Style::default(),
     }
 }
@@ -167,7 +168,9 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                 );
             }
             let x = area.x + rx as u16;
-            draw_overlays(buf, area, zh_top, [(x, max), (x, 0)], &overlays(&split.zh, zh_marks));
+            let mut ov = overlays(&split.zh, zh_marks);
+            ov.extend(super::dict::word_overlays(app, &split.zh));
+            draw_overlays(buf, area, zh_top, [(x, max), (x, 0)], &ov);
         }
         if gx < w {
             let g = if split.side == Side::En { " ◂ " } else { " ▸ " };
@@ -212,7 +215,9 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         }
         let rmax = if rx < w { (w - rx).min(rw) } else { 0 };
         let cols = [(area.x, lw), (area.x + rx.min(w) as u16, rmax)];
-        draw_overlays(buf, area, top, cols, &overlays(layout, &marks));
+        let mut ov = overlays(layout, &marks);
+        ov.extend(super::dict::word_overlays(app, layout));
+        draw_overlays(buf, area, top, cols, &ov);
     }
 
     if let Some(f) = &app.find {

@@ -115,6 +115,16 @@ pub fn status_text(app: &App) -> (String, String) {
                 (Action::Quit, "quit"),
             ],
         ),
+        Focus::Reader if app.mode == Mode::Word => hints(
+            app,
+            &[
+                (Action::WordRight, "word"),
+                (Action::WordDown, "row"),
+                (Action::SaveWord, "save"),
+                (Action::Pinyin, "pinyin"),
+                (Action::WordExit, "leave"),
+            ],
+        ),
         Focus::Reader => {
             let back = if app.zoom { Action::Zoom } else { Action::FocusList };
             let back = hints(app, &[(back, "list")]);

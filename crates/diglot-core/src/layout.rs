@@ -15,6 +15,7 @@
 
 use crate::align::Bead;
 use crate::corpus::Article;
+use crate::dict::pinyin::{cell_width, Syllable};
 use crate::text::{sanitize, width};
 pub use crate::text::{strip_emphasis, Emphasis};
 use std::collections::HashMap;
@@ -88,6 +89,8 @@ pub enum Kind {
     Chinese,
     /// A note from diglot itself, such as "(no Chinese text)".
     Note,
+    /// The pinyin over a row of Chinese (see [`Extras::pinyin`]).
+    Pinyin,
 }
 
 /// One cell of a row: text that fits its column, and what it is.
@@ -148,6 +151,52 @@ pub struct Text {
     pub emphasis: Vec<(Range<usize>, Emphasis)>,
     /// The pieces it was wrapped into, in order.
     pub pieces: Vec<Piece>,
+    /// The columns each char is given, when they are not its display width (a Chinese
+    /// paragraph under pinyin: each character as wide as its syllable, see
+    /// [`Extras::pinyin`]); empty otherwise. Its cells' text holds the padding.
+    pub spacing: Vec<u8>,
+}
+
+impl Text {
+    /// The columns of `text[from..to]` as drawn (with [`Text::spacing`] when it has one).
+    pub fn cols(&self, from: usize, to: usize) -> usize {
+        let Some(s) = self.text.get(from..to) else { return 0 };
+        if self.spacing.is_empty() {
+            return width(s);
+        }
+        let first = self.text.get(..from).map_or(0, |p| p.chars().count());
+        self.spacing.iter().skip(first).take(s.chars().count()).map(|&w| usize::from(w)).sum()
+    }
+
+    /// The byte offset of the char drawn at column `col` of the piece starting at byte
+    /// `start` and ending at `end` (the last char when `col` is past the end).
+    pub fn byte_at_col(&self, start: usize, end: usize, col: usize) -> Option<usize> {
+        let piece = self.text.get(start..end)?;
+        let mut c = 0;
+        let mut last = None;
+        for (b, ch) in piece.char_indices() {
+            let w = self.cols(start + b, start + b + ch.len_utf8());
+            if col < c + w {
+                return Some(start + b);
+            }
+            c += w;
+            last = Some(start + b);
+        }
+        last
+    }
+}
+
+/// What a layout shows beyond the article's text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// The pinyin of each Chinese paragraph, one entry per char of its sanitized text
+    /// ([`crate::dict::pinyin::paragraph`]): each Chinese row gets a row of pinyin above it,
+    /// each character the columns its syllable needs ([`cell_width`]), so every syllable
+    /// stays over its character at any width. A paragraph whose entry does not match its
+    /// chars is laid out without.
+    pub pinyin: Option<&'a [Vec<Option<Syllable>>]>,
+    /// A line added to the Chinese header (the count of words beyond an HSK level).
+    pub zh_note: Option<&'a str>,
 }
 
 /// The columns a range of a text covers on one row.
@@ -204,6 +253,8 @@ pub struct Layout {
     pub texts: Vec<Text>,
     /// Where each text is in `texts`.
     pub text_index: HashMap<TextId, usize>,
+    /// Laid out with pinyin rows over the Chinese.
+    pub pinyin: bool,
 }
 
 /// A position in the content that survives resizes and view changes.
@@ -232,11 +283,11 @@ impl Layout {
                 continue;
             }
             let (a, b) = (range.start.max(p.range.start), range.end.min(p.range.end));
-            let (Some(lead), Some(mid)) = (t.text.get(p.range.start..a), t.text.get(a..b)) else {
+            if t.text.get(p.range.start..a).is_none() || t.text.get(a..b).is_none() {
                 continue;
-            };
-            let c = width(lead);
-            out.push(Segment { row: p.row, right: p.right, cols: c..c + width(mid) });
+            }
+            let c = t.cols(p.range.start, a);
+            out.push(Segment { row: p.row, right: p.right, cols: c..c + t.cols(a, b) });
         }
         out
     }
@@ -378,12 +429,119 @@ fn cells(texts: &mut Vec<Text>, id: TextId, raw: &str, w: usize, kind: Kind) -> 
         .into_iter()
         .map(|r| Cell { text: text[r.clone()].to_string(), kind, src: Some((k, r)) })
         .collect();
-    texts.push(Text { id, text, emphasis, pieces: Vec::new() });
+    texts.push(Text { id, text, emphasis, pieces: Vec::new(), spacing: Vec::new() });
     cells
 }
 
+/// Lays out a Chinese paragraph under pinyin: each character given the columns of its
+/// syllable, each row of text under a row of syllables. Falls back to [`cells`] when the
+/// syllables do not match the text's chars.
+fn cells_pinyin(
+    texts: &mut Vec<Text>,
+    id: TextId,
+    raw: &str,
+    w: usize,
+    syl: &[Option<Syllable>],
+) -> Vec<Cell> {
+    let text = sanitize(raw).into_owned();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.len() != syl.len() || !syl.iter().any(Option::is_some) {
+        return cells(texts, id, raw, w, Kind::Chinese);
+    }
+    let w = w.max(1);
+    let spacing: Vec<u8> = chars
+        .iter()
+        .zip(syl)
+        .map(|(&(_, c), s)| {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            let want = s.as_ref().map_or(cw, |s| cell_width(s).min(w).max(cw));
+            want.min(usize::from(u8::MAX)) as u8
+        })
+        .collect();
+    let k = texts.len();
+    let mut out = Vec::new();
+    for r in wrap_spaced(&text, &chars, &spacing, w) {
+        let first = chars.partition_point(|&(b, _)| b < r.start);
+        let (mut py, mut row) = (String::new(), String::new());
+        let mut col = 0;
+        for (j, &(_, c)) in chars.iter().enumerate().skip(first).take_while(|(_, (b, _))| *b < r.end) {
+            let cells = usize::from(spacing.get(j).copied().unwrap_or(0));
+            if let Some(Some(s)) = syl.get(j) {
+                let pw = width(&py);
+                if pw < col {
+                    py.push_str(&" ".repeat(col - pw));
+                }
+                let room = (col + cells).min(w).saturating_sub(width(&py));
+                py.push_str(crate::text::truncate(&s.text, room));
+            }
+            row.push(c);
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            row.push_str(&" ".repeat(cells.saturating_sub(cw)));
+            col += cells;
+        }
+        let row = crate::text::truncate(row.trim_end(), w).to_string();
+        out.push(Cell { text: py, kind: Kind::Pinyin, src: None });
+        out.push(Cell { text: row, kind: Kind::Chinese, src: Some((k, r)) });
+    }
+    texts.push(Text { id, text, emphasis: Vec::new(), pieces: Vec::new(), spacing });
+    out
+}
+
+/// First-fit wrapping of a text whose chars take `spacing` columns each, at the line breaks
+/// UAX #14 allows (between Chinese characters, not before closing punctuation); a run too
+/// long for a line is broken between chars. The byte range of each line, trailing spaces
+/// left out.
+fn wrap_spaced(text: &str, chars: &[(usize, char)], spacing: &[u8], cols: usize) -> Vec<Range<usize>> {
+    let base = text.as_ptr() as usize;
+    let col_of = |from: usize, to: usize| -> usize {
+        let a = chars.partition_point(|&(b, _)| b < from);
+        let z = chars.partition_point(|&(b, _)| b < to);
+        spacing.get(a..z).map_or(0, |s| s.iter().map(|&w| usize::from(w)).sum())
+    };
+    let mut out = Vec::new();
+    let mut line: Option<(usize, usize, usize)> = None; // start, end (no trailing space), width
+    for word in WordSeparator::UnicodeBreakProperties.find_words(text) {
+        let start = (word.word.as_ptr() as usize).wrapping_sub(base);
+        if start > text.len() {
+            continue;
+        }
+        let end = start + word.word.len();
+        let ww = col_of(start, end);
+        let ws = word.whitespace.chars().count();
+        if let Some((s, e, lw)) = line {
+            if lw + ww <= cols {
+                line = Some((s, end, lw + ww + ws));
+                continue;
+            }
+            out.push(s..e);
+        }
+        if ww <= cols {
+            line = Some((start, end, ww + ws));
+            continue;
+        }
+        // a run longer than a line: broken between its chars
+        let (mut s, mut lw) = (start, 0);
+        for &(b, c) in chars.iter().filter(|&&(b, _)| b >= start && b < end) {
+            let cw = col_of(b, b + c.len_utf8());
+            if lw + cw > cols && lw > 0 {
+                out.push(s..b);
+                (s, lw) = (b, 0);
+            }
+            lw += cw;
+        }
+        line = Some((s, end, lw + ws));
+    }
+    if let Some((s, e, _)) = line {
+        out.push(s..e);
+    }
+    if out.is_empty() {
+        out.push(0..0);
+    }
+    out
+}
+
 /// The header lines of one language.
-fn header(texts: &mut Vec<Text>, article: &Article, zh: bool, w: usize) -> Vec<Cell> {
+fn header(texts: &mut Vec<Text>, article: &Article, zh: bool, w: usize, note: Option<&str>) -> Vec<Cell> {
     let m = &article.meta;
     let mut out = Vec::new();
     let mut line = 0;
@@ -408,6 +566,9 @@ fn header(texts: &mut Vec<Text>, article: &Article, zh: bool, w: usize) -> Vec<C
         if !m.column_zh.is_empty() {
             out.extend(cells(&format!("专栏：{}", m.column_zh), w, Kind::Meta));
         }
+        if let Some(n) = note {
+            out.extend(cells(n, w, Kind::Meta));
+        }
     } else {
         let t = if m.title_en.is_empty() { "(no English title)" } else { &m.title_en };
         out.extend(cells(t, w, Kind::Title));
@@ -427,7 +588,14 @@ fn header(texts: &mut Vec<Text>, article: &Article, zh: bool, w: usize) -> Vec<C
 }
 
 /// The paragraphs `range` of one language, wrapped, a blank line between paragraphs.
-fn paras(texts: &mut Vec<Text>, article: &Article, zh: bool, range: Range<usize>, w: usize) -> Vec<Cell> {
+fn paras(
+    texts: &mut Vec<Text>,
+    article: &Article,
+    zh: bool,
+    range: Range<usize>,
+    w: usize,
+    pinyin: Option<&[Vec<Option<Syllable>>]>,
+) -> Vec<Cell> {
     let mut out = Vec::new();
     for i in range {
         if !out.is_empty() {
@@ -438,7 +606,10 @@ fn paras(texts: &mut Vec<Text>, article: &Article, zh: bool, range: Range<usize>
         } else {
             (article.en_para(i), Kind::English, TextId::En(i))
         };
-        out.extend(cells(texts, id, text, w, kind));
+        match pinyin.and_then(|p| p.get(i)).filter(|_| zh) {
+            Some(syl) => out.extend(cells_pinyin(texts, id, text, w, syl)),
+            None => out.extend(cells(texts, id, text, w, kind)),
+        }
     }
     out
 }
@@ -501,6 +672,13 @@ impl Builder {
 /// Lays out an article for a view at `width` columns. `beads` must cover the paragraphs
 /// (see [`crate::align`]); they are used by the views that show both languages.
 pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layout {
+    layout_with(article, beads, view, width, Extras::default())
+}
+
+/// [`layout`] with pinyin rows over the Chinese and a note in the Chinese header (see
+/// [`Extras`]).
+pub fn layout_with(article: &Article, beads: &[Bead], view: View, width: u16, extras: Extras<'_>) -> Layout {
+    let (py, note) = (extras.pinyin, extras.zh_note);
     let view = view.effective(width);
     let w = usize::from(width.max(1));
     let two = view == View::Both;
@@ -514,35 +692,38 @@ pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layo
     let (ne, nz) = (article.en.len(), article.zh.len());
     match view {
         View::Both => {
-            let (l, r) = (header(&mut b.texts, article, false, lw), header(&mut b.texts, article, true, rw));
+            let (l, r) = (
+                header(&mut b.texts, article, false, lw, None),
+                header(&mut b.texts, article, true, rw, note),
+            );
             b.push(l, r, 0..0, 0..0, None);
             for (k, bead) in beads.iter().enumerate() {
-                let l = paras(&mut b.texts, article, false, bead.en.clone(), lw);
-                let r = paras(&mut b.texts, article, true, bead.zh.clone(), rw);
+                let l = paras(&mut b.texts, article, false, bead.en.clone(), lw, None);
+                let r = paras(&mut b.texts, article, true, bead.zh.clone(), rw, py);
                 b.push(l, r, bead.en.clone(), bead.zh.clone(), Some(k));
             }
         }
         View::Interleaved => {
-            let mut h = header(&mut b.texts, article, false, lw);
+            let mut h = header(&mut b.texts, article, false, lw, None);
             h.push(Cell::blank());
-            h.extend(header(&mut b.texts, article, true, lw));
+            h.extend(header(&mut b.texts, article, true, lw, note));
             b.push(h, Vec::new(), 0..0, 0..0, None);
             for (k, bead) in beads.iter().enumerate() {
-                let mut cells = paras(&mut b.texts, article, false, bead.en.clone(), lw);
+                let mut cells = paras(&mut b.texts, article, false, bead.en.clone(), lw, None);
                 if !bead.en.is_empty() && !bead.zh.is_empty() {
                     cells.push(Cell::blank());
                 }
-                cells.extend(paras(&mut b.texts, article, true, bead.zh.clone(), lw));
+                cells.extend(paras(&mut b.texts, article, true, bead.zh.clone(), lw, py));
                 b.push(cells, Vec::new(), bead.en.clone(), bead.zh.clone(), Some(k));
             }
         }
         View::English | View::Chinese => {
             let zh = view == View::Chinese;
-            let h = header(&mut b.texts, article, zh, lw);
+            let h = header(&mut b.texts, article, zh, lw, note.filter(|_| zh));
             b.push(h, Vec::new(), 0..0, 0..0, None);
             let n = if zh { nz } else { ne };
             for i in 0..n {
-                let cells = paras(&mut b.texts, article, zh, i..i + 1, lw);
+                let cells = paras(&mut b.texts, article, zh, i..i + 1, lw, py);
                 // The other language's paragraphs of the bead holding this one, so a position
                 // can be carried to another view.
                 let bead = beads.iter().find(|b| if zh { b.zh.contains(&i) } else { b.en.contains(&i) });
@@ -572,6 +753,7 @@ pub fn layout(article: &Article, beads: &[Bead], view: View, width: u16) -> Layo
         blocks: b.blocks,
         texts: b.texts,
         text_index,
+        pinyin: py.is_some(),
     }
 }
 
@@ -753,6 +935,82 @@ mod tests {
             assert_eq!(e, Emphasis::Italic);
             let covered: String = l.segments(TextId::En(1), r).iter().map(|g| covered(&l, g)).collect();
             assert_eq!(covered.replace(' ', ""), "PekingReview");
+        }
+    }
+
+    #[test]
+    fn pinyin_rows_sit_over_their_characters_at_every_width() {
+        let (a, beads) = seed();
+        let py: Vec<Vec<Option<Syllable>>> =
+            (0..a.zh.len()).map(|i| crate::dict::pinyin::paragraph(&sanitize(a.zh_para(i)))).collect();
+        let extras = Extras { pinyin: Some(&py), zh_note: Some("note") };
+        for view in [View::Both, View::Chinese, View::Interleaved] {
+            for w in [40u16, 60, 80, 120, 200] {
+                let l = layout_with(&a, &beads, view, w, extras);
+                let plain = layout(&a, &beads, view, w);
+                assert!(l.pinyin && !plain.pinyin);
+                let mut checked = 0;
+                for (k, row) in l.rows.iter().enumerate() {
+                    let cells: Vec<(&Cell, usize)> = match &row.right {
+                        Some(r) => vec![(&row.left, l.left_width), (r, l.right_width)],
+                        None => vec![(&row.left, l.left_width)],
+                    };
+                    for (c, max) in &cells {
+                        assert!(width(&c.text) <= *max, "{view:?} {w}: {:?}", c.text);
+                    }
+                    // each Chinese row under pinyin has its syllables above each character
+                    let right = row.right.is_some();
+                    let cell = if right { row.right.as_ref().unwrap() } else { &row.left };
+                    let Some((t, range)) = &cell.src else { continue };
+                    let TextId::Zh(p) = l.texts[*t].id else { continue };
+                    let above = &l.rows[k - 1];
+                    let pc = if right { above.right.as_ref().unwrap() } else { &above.left };
+                    assert_eq!(pc.kind, Kind::Pinyin, "{view:?} {w} row {k}");
+                    let text = &l.texts[*t];
+                    let first = text.text[..range.start].chars().count();
+                    for (j, (b, ch)) in text.text[range.clone()].char_indices().enumerate() {
+                        let Some(syl) = &py[p][first + j] else { continue };
+                        let col = text.cols(range.start, range.start + b);
+                        // the character is drawn at its column, its syllable starts there
+                        let drawn: String = {
+                            let mut c0 = 0;
+                            cell.text
+                                .chars()
+                                .filter(|x| {
+                                    let at = c0;
+                                    c0 += unicode_width::UnicodeWidthChar::width(*x).unwrap_or(0);
+                                    at == col
+                                })
+                                .collect()
+                        };
+                        assert_eq!(drawn.chars().next(), Some(ch), "{view:?} {w} row {k}");
+                        let py_at: String = pc
+                            .text
+                            .chars()
+                            .skip_while({
+                                let mut c0 = 0;
+                                move |x| {
+                                    let skip = c0 < col;
+                                    c0 += unicode_width::UnicodeWidthChar::width(*x).unwrap_or(0);
+                                    skip
+                                }
+                            })
+                            .take(syl.text.chars().count())
+                            .collect();
+                        assert_eq!(py_at, syl.text, "{view:?} {w} row {k} char {ch}");
+                        checked += 1;
+                    }
+                }
+                assert!(checked > 100, "{view:?} {w}: {checked}");
+                // search hits still map onto the text, across the spacing
+                for (id, r) in l.find("核心小组") {
+                    let got: String = l.segments(id, r).iter().map(|g| covered(&l, g)).collect();
+                    assert_eq!(got.replace(' ', ""), "核心小组", "{view:?} {w}");
+                }
+                assert_eq!(l.find("核心小组").len(), plain.find("核心小组").len());
+                // the note is in the Chinese header
+                assert!(l.texts.iter().any(|t| t.text == "note"));
+            }
         }
     }
 

@@ -61,6 +61,9 @@ pub struct Resume {
     /// The glossary panel was open.
     #[serde(default)]
     pub glossary: bool,
+    /// Pinyin was shown over the Chinese (`p`).
+    #[serde(default)]
+    pub pinyin: bool,
     /// The reader had the keyboard (not the list).
     #[serde(default)]
     pub reader_focused: bool,

@@ -56,6 +56,23 @@ pub fn preload() {
     }
 }
 
+/// Whether the dictionary and the segmenter are both loaded: the lookups, segmentation and
+/// pinyin then answer without waiting.
+pub fn ready() -> bool {
+    DICT.get().is_some() && super::segment::loaded()
+}
+
+/// Loads the dictionary and the segmenter on a background thread (waiting for a load already
+/// running) and then calls `done` there: the reader's wake-up when they arrive. Returns at
+/// once; `done` is called soon when they are loaded already.
+pub fn preload_then(done: impl FnOnce() + Send + 'static) {
+    let _ = std::thread::Builder::new().name("dict-load".into()).spawn(move || {
+        get();
+        super::segment::segmenter();
+        done();
+    });
+}
+
 fn to_entry(e: &haoxue_dict::DictEntry<String>) -> Entry {
     let numbered = e.pinyin().to_string();
     Entry {

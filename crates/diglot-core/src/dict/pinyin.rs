@@ -79,9 +79,30 @@ pub fn paragraph(text: &str) -> Vec<Option<Syllable>> {
     out
 }
 
-/// The pinyin of a word in context, syllables joined (`yínháng`): `text`'s chars `range`.
+/// Whether a syllable written after another needs an apostrophe before it: it starts with
+/// a, o or e (any tone), as in gōng'ān 公安 and xī'ān 西安 (without it, gōngān and xīān
+/// could be read otherwise).
+pub fn needs_apostrophe(syllable: &str) -> bool {
+    syllable.chars().next().is_some_and(|c| "aāáǎàoōóǒòeēéěèêAĀÁǍÀOŌÓǑÒEĒÉĚÈ".contains(c))
+}
+
+/// Joins syllables into a word's pinyin (`yínháng`), with an apostrophe before a syllable
+/// starting with a, o or e that follows another (`gōng'ān`).
+pub fn join_syllables<'a>(syllables: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for s in syllables {
+        if !out.is_empty() && needs_apostrophe(s) {
+            out.push('\'');
+        }
+        out.push_str(s);
+    }
+    out
+}
+
+/// The pinyin of a word in context, syllables joined (`yínháng`, `gōng'ān`): `text`'s chars
+/// `range`.
 pub fn joined(syllables: &[Option<Syllable>], range: std::ops::Range<usize>) -> String {
-    syllables.get(range).unwrap_or_default().iter().flatten().map(|s| s.text.as_str()).collect()
+    join_syllables(syllables.get(range).unwrap_or_default().iter().flatten().map(|s| s.text.as_str()))
 }
 
 /// Places the syllables above one laid-out row of a Chinese paragraph: `row` is the row's
@@ -111,11 +132,17 @@ pub fn place_row(
                 Some(p) => col.max(p + usize::from(s.word_start)),
                 None => col,
             };
-            let sw = s.text.width();
+            // run on inside a word: gōng'ān, not gōngān
+            let text = if prev_end == Some(at) && !s.word_start && needs_apostrophe(&s.text) {
+                format!("'{}", s.text)
+            } else {
+                s.text.clone()
+            };
+            let sw = text.width();
             if at + sw > end {
                 break;
             }
-            out.push((at as u16, s.text.clone()));
+            out.push((at as u16, text));
             prev_end = Some(at + sw);
         }
         col += w;
@@ -198,6 +225,19 @@ mod tests {
         assert!(place_row("银行", 3, 4, 4, &p).is_empty());
         // a row beyond the syllables given does not panic
         assert!(place_row("银行", 50, 0, 40, &p).is_empty());
+    }
+
+    #[test]
+    fn an_apostrophe_before_a_syllable_starting_with_a_o_or_e() {
+        assert_eq!(word("公安"), "gōng'ān");
+        assert_eq!(word("西安"), "xī'ān");
+        assert_eq!(word("天安门"), "tiān'ānmén");
+        assert_eq!(word("银行"), "yínháng");
+        assert_eq!(join_syllables(["ēn", "ài"]), "ēn'ài");
+        assert!(!needs_apostrophe("yín") && needs_apostrophe("ǒu") && !needs_apostrophe(""));
+        // packed on a row, inside the word
+        let p = paragraph("公安");
+        assert_eq!(place_row("公安", 0, 0, 80, &p), [(0, "gōng".into()), (4, "'ān".into())]);
     }
 
     #[test]

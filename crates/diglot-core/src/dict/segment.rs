@@ -39,8 +39,14 @@ impl Word<'_> {
 
 /// The segmenter, loaded on first use (a fraction of a second; see [`super::cedict::preload`]).
 pub fn segmenter() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
     JIEBA.get_or_init(Jieba::new)
+}
+
+static JIEBA: OnceLock<Jieba> = OnceLock::new();
+
+/// Whether the segmenter is loaded (so [`words`] will not wait for it).
+pub fn loaded() -> bool {
+    JIEBA.get().is_some()
 }
 
 /// The tokens of `text`, in order, covering it exactly (words, punctuation, spaces).
