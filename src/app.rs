@@ -13,8 +13,10 @@ use std::path::PathBuf;
 
 mod effects;
 mod library;
+mod sentence;
 pub use effects::read_article;
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
+pub use sentence::SentenceCursor;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -188,6 +190,8 @@ pub struct Reader {
     /// The view, width and top the reader had before a view change or resize, to come back
     /// to the same line; forgotten when the reader scrolls.
     anchor: Option<(View, u16, Position)>,
+    /// The sentence cursor, when on (`x`): a reading sub-state (see [`SentenceCursor`]).
+    pub sentence: Option<SentenceCursor>,
 }
 
 /// Which column of view "both".
@@ -1050,6 +1054,7 @@ impl App {
             Mode::Find => self.on_find_key(k),
             Mode::TitleSearch => self.on_search_key(k),
             Mode::FullText => self.on_fulltext_key(k),
+            Mode::Browse if self.reader.sentence.is_some() => self.on_sentence_key(k),
             Mode::Browse => self.on_browse_key(k),
         }
     }
@@ -1211,7 +1216,7 @@ impl App {
         if self.zoom && self.focus == Focus::List && self.mode == Mode::Browse && self.shown_len() > 0 {
             return Err("the hidden list has the focus".into());
         }
-        Ok(())
+        self.check_sentences()
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
@@ -1395,6 +1400,7 @@ impl App {
                 self.effects.push(Effect::SaveState);
             }
             Action::ToggleLock => self.toggle_lock(),
+            Action::SentenceCursor => self.toggle_sentences(),
             Action::GlossaryDown => {
                 self.gloss_scroll = (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self));
             }
@@ -1535,6 +1541,7 @@ impl App {
         }
         self.scroll_reader(0);
         self.refresh_find();
+        self.settle_sentences();
     }
 
     fn on_find_key(&mut self, k: &crossterm::event::KeyEvent) {

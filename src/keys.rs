@@ -85,6 +85,9 @@ pub enum Action {
     GlossaryDown,
     /// Scroll the glossary panel up.
     GlossaryUp,
+    /// The sentence cursor on / off: a sentence and its translation highlighted, moved by
+    /// the glossary keys (`(` `)`) while it is on.
+    SentenceCursor,
 }
 
 impl Action {
@@ -213,8 +216,10 @@ pub const ACTIONS: &[ActionDef] = &[
     def(Group::Read, Action::CycleView, "cycle_view", &[Key::ch('v')], "cycle the view"),
     def(Group::Read, Action::ToggleLock, "toggle_lock", &[Key::ch('s')], "lock / unlock columns"),
     def(Group::Read, Action::Glossary, "glossary", &[Key::ch('e')], "glossary panel"),
-    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "scroll the glossary down"),
-    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "scroll the glossary up"),
+    // the sentence cursor takes the glossary keys while it is on
+    def(Group::Read, Action::SentenceCursor, "sentence_cursor", &[Key::ch('x')], "sentence cursor on / off"),
+    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "next sentence / glossary down"),
+    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "previous sentence / glossary up"),
     def(Group::Read, Action::Zoom, "zoom", &[Key::ch('z')], "hide / show the list"),
     def(Group::Search, Action::Search, "search", &[Key::ch('/')], "search titles, or text"),
     def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
@@ -492,6 +497,7 @@ mod tests {
             Action::Mouse,
             Action::GlossaryDown,
             Action::GlossaryUp,
+            Action::SentenceCursor,
         ];
         for a in variants {
             match a {
@@ -534,7 +540,8 @@ mod tests {
                 | Action::Messages
                 | Action::Mouse
                 | Action::GlossaryDown
-                | Action::GlossaryUp => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+                | Action::GlossaryUp
+                | Action::SentenceCursor => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
             }
         }
         assert_eq!(ACTIONS.len(), variants.len());
