@@ -245,22 +245,23 @@ fn untranslated(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut k = 0;
-    while k < chars.len() {
-        if !is_cjk(chars[k]) {
+    while let Some(&c) = chars.get(k) {
+        if !is_cjk(c) {
             k += 1;
             continue;
         }
         let start = k;
         // A run: ideographs and the Chinese punctuation between them.
-        while k < chars.len() && (is_cjk(chars[k]) || is_zh_punct(chars[k])) {
+        while chars.get(k).is_some_and(|&c| is_cjk(c) || is_zh_punct(c)) {
             k += 1;
         }
-        let run: String = chars[start..k].iter().collect();
-        let after = chars[k..].iter().find(|c| !c.is_whitespace() && !is_zh_punct(**c) && **c != '"');
+        let (run_chars, rest) = chars.get(start..).unwrap_or(&[]).split_at(k - start);
+        let run: String = run_chars.iter().collect();
+        let after = rest.iter().find(|c| !c.is_whitespace() && !is_zh_punct(**c) && **c != '"');
         let glossed = matches!(after, Some('(' | '（' | '[' | '—' | '-' | ':' | '：'));
         // A quoted copy of a whole Chinese sentence, with its translation after it.
-        let sentence = run.ends_with(['。', '！', '？', '”'])
-            || chars[start..k].iter().filter(|&&c| is_cjk(c)).count() > 8;
+        let sentence =
+            run.ends_with(['。', '！', '？', '”']) || run_chars.iter().filter(|&&c| is_cjk(c)).count() > 8;
         if !glossed && !sentence {
             out.push(run.trim_end_matches(is_zh_punct).to_string());
         }

@@ -1,8 +1,4 @@
 //! The title index and its parallel scan.
-// Offsets into the packed title arrays are built in this module and bounded by their
-// lengths (an index holds under u32::MAX items, checked when it is built); the matching
-// loops are hot. TODO(layers): replace with get() where the profile allows.
-#![allow(clippy::indexing_slicing, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -93,6 +89,8 @@ impl SearchIndex {
     ///
     /// `sort_key` orders hits of equal score, ascending (e.g. the article's position in date
     /// order), and orders everything for the empty query.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing, clippy::expect_used)]
     pub fn push(&mut self, title_en: &str, title_zh: &str, sort_key: u64) -> u32 {
         let idx = u32::try_from(self.items.len()).expect("more than u32::MAX items");
         let start = self.text.len();
@@ -147,6 +145,8 @@ impl SearchIndex {
     }
 
     /// Changes an item's sort key. Panics if `idx` is out of range.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     pub fn set_sort_key(&mut self, idx: u32, key: u64) {
         let item = &mut self.items[idx as usize];
         if item.sort_key != key {
@@ -156,16 +156,22 @@ impl SearchIndex {
     }
 
     /// An item's sort key. Panics if `idx` is out of range.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     pub fn sort_key(&self, idx: u32) -> u64 {
         self.items[idx as usize].sort_key
     }
 
     /// An item's English title. Panics if `idx` is out of range.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     pub fn title_en(&self, idx: u32) -> &str {
         self.field_refs(&self.items[idx as usize]).en()
     }
 
     /// An item's Chinese title. Panics if `idx` is out of range.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     pub fn title_zh(&self, idx: u32) -> &str {
         self.field_refs(&self.items[idx as usize]).zh()
     }
@@ -175,6 +181,8 @@ impl SearchIndex {
         q.highlights(self.title_en(idx), self.title_zh(idx))
     }
 
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn order(&self) -> &Order {
         self.order.get_or_init(|| {
             let mut perm: Vec<u32> = (0..self.items.len() as u32).collect();
@@ -198,6 +206,8 @@ impl SearchIndex {
     /// where its scoring stopped (the result keeps that state for its hits).
     ///
     /// The empty query returns every item in sort-key order with score 0.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     pub fn search(&self, q: &Query, prev: Option<&Hits>, cancel: &(dyn Fn() -> bool + Sync)) -> Option<Hits> {
         let n = self.items.len();
         let order = self.order();
@@ -259,6 +269,8 @@ impl SearchIndex {
 
     /// Scores item `i` for `q` from scratch; on a match, appends its entry (with the state of
     /// `tail`, the query's tail term) to `out`.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn eval_into(&self, i: u32, q: &Query, tail: Option<&Term>, s: &mut Scratch, out: &mut Block) {
         let it = &self.items[i as usize];
         let mut total = 0i64;
@@ -289,6 +301,8 @@ impl SearchIndex {
     }
 
     /// The earlier hits of `b`, rescored for `q` according to `plan`.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn rescan(&self, b: &Block, q: &Query, plan: &Plan, tail: Option<&Term>, s: &mut Scratch) -> Block {
         let mut out =
             Block { entries: Vec::with_capacity(b.entries.len()), cells: Vec::with_capacity(b.cells.len()) };
@@ -461,6 +475,8 @@ impl<'a> FieldRefs<'a> {
     fn en(&self) -> &'a str {
         &self.text[self.it.start..self.it.start + self.it.en_len as usize]
     }
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn en_bytes(&self) -> &'a [u8] {
         &self.text.as_bytes()[self.it.start..self.it.start + self.it.en_len as usize]
     }
@@ -468,14 +484,20 @@ impl<'a> FieldRefs<'a> {
         let at = self.it.start + self.it.en_len as usize;
         &self.text[at..at + self.it.zh_len as usize]
     }
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn py(&self) -> &'a [u8] {
         let at = self.it.start + self.it.en_len as usize + self.it.zh_len as usize;
         &self.text.as_bytes()[at..at + self.it.py_len as usize]
     }
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn pyi(&self) -> &'a [u8] {
         let at = self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len) as usize;
         &self.text.as_bytes()[at..at + self.it.pyi_len as usize]
     }
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn lens(&self) -> &'a [u8] {
         let at =
             self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len + self.it.pyi_len) as usize;
@@ -563,6 +585,8 @@ enum TailPlan {
 impl Plan {
     /// How to search `new` within the hits of `old` (which `new` narrows), whose carry is
     /// `carry`; `tail` is `new`'s tail term.
+    // Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+    #[allow(clippy::indexing_slicing)]
     fn new(new: &Query, old: &Query, carry: &Carry, tail: Option<&Term>) -> Plan {
         // Match the sets one to one; the rest are added (new) or removed (old).
         let mut used = vec![false; old.sets.len()];
@@ -672,6 +696,8 @@ const RESCORE: u32 = u32::MAX - 1;
 
 /// Hits in rank order (best score first, then by sort key): a counting sort by score over
 /// the sort-key order when many items match, a sort otherwise.
+// Offsets of packed titles built by `push` and bounded by their lengths (under u32::MAX items); the scan's hot path.
+#[allow(clippy::indexing_slicing)]
 fn rank_hits(blocks: &[Arc<Block>], order: &Order) -> Vec<Hit> {
     let count: usize = blocks.iter().map(|b| b.entries.len()).sum();
     let entries = || blocks.iter().flat_map(|b| b.entries.iter());
