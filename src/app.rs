@@ -11,6 +11,7 @@ use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventK
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
+pub mod drive;
 mod effects;
 mod library;
 mod sentence;
