@@ -11,11 +11,14 @@ use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventK
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
+pub mod drive;
 mod effects;
 mod library;
+mod sentence;
 mod words;
 pub use effects::read_article;
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
+pub use sentence::SentenceCursor;
 use std::sync::Arc;
 use std::time::Instant;
 pub use words::{analyse as words_analyse, zh_piece, Chinese, Learn, Tok, WordCursor, WordInfo};
@@ -211,6 +214,8 @@ pub struct Reader {
     pub chinese: Option<Chinese>,
     /// What `layout` was laid out with beyond the text: pinyin rows, the header note.
     extras: (bool, bool),
+    /// The sentence cursor, when on (`x`): a reading sub-state (see [`SentenceCursor`]).
+    pub sentence: Option<SentenceCursor>,
 }
 
 /// Which column of view "both".
@@ -1095,6 +1100,7 @@ impl App {
             Mode::TitleSearch => self.on_search_key(k),
             Mode::FullText => self.on_fulltext_key(k),
             Mode::Word => self.on_word_key(k),
+            Mode::Browse if self.reader.sentence.is_some() => self.on_sentence_key(k),
             Mode::Browse => self.on_browse_key(k),
         }
     }
@@ -1258,7 +1264,7 @@ impl App {
         if self.zoom && self.focus == Focus::List && self.mode == Mode::Browse && self.shown_len() > 0 {
             return Err("the hidden list has the focus".into());
         }
-        Ok(())
+        self.check_sentences()
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
@@ -1444,6 +1450,7 @@ impl App {
                 self.effects.push(Effect::SaveState);
             }
             Action::ToggleLock => self.toggle_lock(),
+            Action::SentenceCursor => self.toggle_sentences(),
             Action::GlossaryDown => {
                 self.gloss_scroll = (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self));
             }
@@ -1618,6 +1625,7 @@ impl App {
             self.keep_word_visible();
         }
         self.refresh_find();
+        self.settle_sentences();
     }
 
     fn on_find_key(&mut self, k: &crossterm::event::KeyEvent) {

@@ -103,6 +103,9 @@ pub enum Action {
     Pinyin,
     /// Colour the Chinese words beyond the HSK level, or stop.
     HskColour,
+    /// The sentence cursor on / off: a sentence and its translation highlighted, moved by
+    /// the glossary keys (`(` `)`) while it is on.
+    SentenceCursor,
 }
 
 impl Action {
@@ -250,8 +253,10 @@ pub const ACTIONS: &[ActionDef] = &[
     def(Group::Read, Action::CycleView, "cycle_view", &[Key::ch('v')], "cycle the view"),
     def(Group::Read, Action::ToggleLock, "toggle_lock", &[Key::ch('s')], "lock / unlock columns"),
     def(Group::Read, Action::Glossary, "glossary", &[Key::ch('e')], "glossary panel"),
-    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "scroll the glossary down"),
-    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "scroll the glossary up"),
+    // the sentence cursor takes the glossary keys while it is on
+    def(Group::Read, Action::SentenceCursor, "sentence_cursor", &[Key::ch('x')], "sentence cursor on / off"),
+    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "next sentence / glossary down"),
+    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "previous sentence / glossary up"),
     def(Group::Read, Action::Zoom, "zoom", &[Key::ch('z')], "hide / show the list"),
     def(Group::Search, Action::Search, "search", &[Key::ch('/')], "search titles, or text"),
     def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
@@ -579,6 +584,7 @@ mod tests {
             Action::WordExit,
             Action::Pinyin,
             Action::HskColour,
+            Action::SentenceCursor,
         ];
         for a in variants {
             match a {
@@ -630,7 +636,8 @@ mod tests {
                 | Action::SaveWord
                 | Action::WordExit
                 | Action::Pinyin
-                | Action::HskColour => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+                | Action::HskColour
+                | Action::SentenceCursor => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
             }
         }
         assert_eq!(ACTIONS.len(), variants.len());

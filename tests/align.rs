@@ -183,6 +183,26 @@ fn check_translation_lists_doubtful_pairs_with_reasons() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// `check --translation` reads English month names (December, Oct.) as numbers, as the
+/// Chinese 十二月 is: "December 1929" agrees with 一九二九年十二月, while a month misread
+/// (October for 十二月) is still marked.
+#[test]
+fn check_translation_reads_month_names_as_numbers() {
+    let path = fixture_path("trust_months.md");
+    let out = diglot(&["check", "--translation", &path]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{path}:12: warning: numbers differ: English 10, Chinese 12").as_str(),
+            "1 articles, 1 paragraph pairs marked"
+        ],
+        "{text}"
+    );
+}
+
 /// The sentence aligner on the hand-made sentence gold (tests/fixtures/sentence-gold.json,
 /// paragraph pairs of real articles aligned by reading both languages).
 #[test]

@@ -394,11 +394,11 @@ fn words_in_the_status_bar() {
 fn status_shows_progress_and_the_keys_in_force() {
     let dir = long_dir();
     let mut app = dir_app(120, 35, dir.path());
-    let cfg = diglot::config::Config::parse("[keys]\nquit = [\"x\"]\nhelp = [\"F1\"]\n", Path::new("c.toml"))
+    let cfg = diglot::config::Config::parse("[keys]\nquit = [\"Q\"]\nhelp = [\"F1\"]\n", Path::new("c.toml"))
         .unwrap();
     app.configure(&cfg);
     let s = status(&app);
-    assert!(s.contains("x quit") && s.contains("F1 help"), "{s}");
+    assert!(s.contains("Q quit") && s.contains("F1 help"), "{s}");
     assert!(!s.contains("q quit") && !s.contains("? help"), "{s}");
     key(&mut app, KeyCode::Enter);
     let first = diglot::ui::reading_progress(&app).expect("a progress");

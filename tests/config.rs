@@ -124,7 +124,7 @@ fn a_key_bound_to_two_actions_is_an_error() {
     assert_eq!((line, key.as_str()), (3, "keys.next_pair"));
     assert!(msg.contains("`j`") && msg.contains("`down`"), "{msg}");
     // both set: the later line is named
-    let (line, name, msg) = invalid("[keys]\nquit = [\"x\"]\ncite = [\"x\"]\n");
+    let (line, name, msg) = invalid("[keys]\nquit = [\"Q\"]\ncite = [\"Q\"]\n");
     assert_eq!((line, name.as_str()), (3, "keys.cite"), "{msg}");
     // moving j away from down first is fine
     let c = parse("[keys]\ndown = [\"Down\"]\nnext_pair = [\"j\"]\n").unwrap();
@@ -134,9 +134,9 @@ fn a_key_bound_to_two_actions_is_an_error() {
 #[test]
 fn remapped_keys_work_and_show_in_help() {
     let c =
-        parse("[keys]\nquit = [\"x\", \"Ctrl-q\"]\ncopy_pair = [\"Y\"]\ncopy_article = [\"P\"]\nzoom = []\n")
+        parse("[keys]\nquit = [\"Q\", \"Ctrl-q\"]\ncopy_pair = [\"Y\"]\ncopy_article = [\"P\"]\nzoom = []\n")
             .unwrap();
-    assert_eq!(c.keys.action(&press('x')), Some(Action::Quit));
+    assert_eq!(c.keys.action(&press('Q')), Some(Action::Quit));
     assert_eq!(c.keys.action(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Action::Quit));
     assert_eq!(c.keys.action(&press('q')), None, "the default key is replaced");
     assert_eq!(c.keys.action(&press('z')), None, "[] unbinds");
@@ -155,12 +155,12 @@ fn remapped_keys_work_and_show_in_help() {
         .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect())
         .collect();
     let quit_line = screen.iter().find(|l| l.contains(" quit")).expect("a quit line in the help");
-    assert!(quit_line.contains("x Ctrl-q"), "{quit_line}");
+    assert!(quit_line.contains("Q Ctrl-q"), "{quit_line}");
     assert!(!screen.iter().any(|l| l.contains("q Ctrl-c")), "the old keys are gone");
 
     // and pressing the new key does what it says
     app.mode = diglot::app::Mode::Browse;
-    app.feed(diglot::app::Msg::Term(crossterm::event::Event::Key(press('x'))));
+    app.feed(diglot::app::Msg::Term(crossterm::event::Event::Key(press('Q'))));
     assert!(app.quit);
 }
 

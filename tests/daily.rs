@@ -193,7 +193,7 @@ fn corrupt_state_is_set_aside_and_said() {
 #[test]
 fn remapped_keys_drive_the_app() {
     let cfg = diglot::config::Config::parse(
-        "[keys]\nquit = [\"x\"]\ndown = [\"J\", \"Down\"]\n",
+        "[keys]\nquit = [\"Q\"]\ndown = [\"J\", \"Down\"]\n",
         Path::new("/tmp/config.toml"),
     )
     .unwrap();
@@ -206,7 +206,7 @@ fn remapped_keys_drive_the_app() {
     assert_eq!(app.list.selected, 1);
     ch(&mut app, 'q');
     assert!(!app.quit, "q is no longer quit");
-    ch(&mut app, 'x');
+    ch(&mut app, 'Q');
     assert!(app.quit);
 }
 

@@ -100,8 +100,8 @@ fn seed_article_keys_and_quit() {
         let all = rows.join("\n");
         all.contains(first) && all.contains(second)
     });
-    // any key closes the help (x is bound to nothing)
-    tui.send(b"x");
+    // any key closes the help (Q is bound to nothing)
+    tui.send(b"Q");
     tui.wait_for("the help to close", |rows| !rows.join("\n").contains(first));
 
     tui.send(b"q");

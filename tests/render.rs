@@ -602,7 +602,7 @@ fn op() -> impl Strategy<Value = Op> {
     let codes = prop_oneof![
         prop::sample::select(vec![
             'j', 'k', 'g', 'G', 'h', 'l', 'v', 'z', '?', '[', ']', ' ', 'q', 'x', 's', 'e', '/', 'n', 'N',
-            '{', '}', 'a', '湘', '1',
+            '{', '}', '(', ')', 'a', '湘', '1',
         ])
         .prop_map(KeyCode::Char),
         prop::sample::select(vec![

@@ -215,6 +215,13 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         }
         let rmax = if rx < w { (w - rx).min(rw) } else { 0 };
         let cols = [(area.x, lw), (area.x + rx.min(w) as u16, rmax)];
+        // the sentence cursor's sentence and its counterpart, in reverse video (NO_COLOR
+        // too); emphasis, terms and hits are drawn over it
+        if let Some(c) = &r.sentence {
+            let s = Style::default().add_modifier(Modifier::REVERSED);
+            let ov: Vec<(Segment, Style)> = c.segments(layout).into_iter().map(|g| (g, s)).collect();
+            draw_overlays(buf, area, top, cols, &ov);
+        }
         let mut ov = overlays(layout, &marks);
         ov.extend(super::dict::word_overlays(app, layout));
         draw_overlays(buf, area, top, cols, &ov);

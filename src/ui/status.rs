@@ -53,6 +53,10 @@ pub fn status_text(app: &App) -> (String, String) {
             left.push_str(&format!(" · {p}%"));
         }
     }
+    if let Some(c) = &app.reader.sentence {
+        let beads = app.reader.beads.len();
+        left.push_str(&format!(" · sentence {}/{} · ¶ {}/{beads}", c.index + 1, c.count(), c.bead + 1));
+    }
     if app.search.is_some() {
         left.push_str(&format!(" · {shown}/{n} matches"));
     }
@@ -125,6 +129,13 @@ pub fn status_text(app: &App) -> (String, String) {
                 (Action::WordExit, "leave"),
             ],
         ),
+        Focus::Reader if app.reader.sentence.is_some() => {
+            let keys = match (key_for(app, Action::GlossaryUp), key_for(app, Action::GlossaryDown)) {
+                (Some(p), Some(n)) => format!("{p} {n} sentence  "),
+                _ => String::new(),
+            };
+            format!("{keys}Esc leave")
+        }
         Focus::Reader => {
             let back = if app.zoom { Action::Zoom } else { Action::FocusList };
             let back = hints(app, &[(back, "list")]);

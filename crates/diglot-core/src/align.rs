@@ -21,8 +21,6 @@
 //! Everything is pure: no I/O, and no input makes it panic. Time and memory are
 //! O(n·m) for up to a few million paragraph pairs, beyond that the search is limited to a
 //! band around the diagonal, so that they grow linearly.
-// The Gale & Church DP: tables sized (n+1)x(m+1) before the loops that index them.
-#![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -208,6 +206,8 @@ struct Band {
 }
 
 impl Band {
+    // `lo` and `hi` are built with n+1 entries just above the loop over 0..=n.
+    #[allow(clippy::indexing_slicing)]
     fn new(n: usize, m: usize, max_cells: usize) -> Band {
         let full = (n.saturating_add(1)).saturating_mul(m.saturating_add(1)) <= max_cells;
         let mut lo = Vec::with_capacity(n + 1);
@@ -240,7 +240,7 @@ impl Band {
 
     fn index(&self, i: usize, j: usize) -> Option<usize> {
         let (lo, hi) = (*self.lo.get(i)?, *self.hi.get(i)?);
-        (lo <= j && j <= hi).then(|| self.off[i] + (j - lo))
+        (lo <= j && j <= hi).then(|| self.off.get(i).map(|o| o + (j - lo))).flatten()
     }
 
     fn cells(&self) -> usize {
@@ -249,6 +249,9 @@ impl Band {
 }
 
 /// The cheapest bead sequence from (0, 0) to (n, m) inside the band; None if unreachable.
+// The hot loop: `cost` and `back` are sized to the band's cells, and every index comes
+// from `Band::index` (rows 0..=n of the band's n+1).
+#[allow(clippy::indexing_slicing)]
 fn dp(scorer: &Scorer, band: &Band) -> Option<Vec<Bead>> {
     let n = band.lo.len().checked_sub(1)?;
     let m = *band.hi.last()?;
@@ -451,18 +454,17 @@ impl<'p> Scorer<'p> {
         if en.iter().any(|q| q.foreign) {
             return if dj == 0 { 0.0 } else { FORBIDDEN };
         }
-        if di == 0 && dj == 1 && self.drop_zh_title && zh[0].title {
+        if di == 0 && dj == 1 && self.drop_zh_title && zh.first().is_some_and(|q| q.title) {
             return p.title_drop;
         }
         if di + dj == 1 && en.iter().chain(zh).all(|q| q.byline) {
             return p.byline_drop;
         }
         let merge = if di + dj > 2 && en.iter().chain(zh).any(|q| q.byline) { p.byline_merge } else { 0.0 };
-        let x = if di == 2 && en[0].echo {
+        let x = match en {
             // An echoed heading and its translation: one heading.
-            en[1].len / self.ratio
-        } else {
-            en.iter().map(|q| (q.len / self.ratio).max(q.copied)).sum::<f64>()
+            [first, second] if first.echo => second.len / self.ratio,
+            _ => en.iter().map(|q| (q.len / self.ratio).max(q.copied)).sum::<f64>(),
         };
         let y = zh.iter().map(|q| q.len).sum::<f64>();
         let len_cost = length_cost(x, y, p.variance, p.variance_sq).min(p.max_len_cost);
@@ -477,11 +479,16 @@ impl<'p> Scorer<'p> {
             (1, 1) => p.cost_1_1,
             (2, 2) => p.cost_2_2,
             (2, 1)
-                if en[0].echo || (en.iter().chain(zh).all(|q| q.title) && zh[0].ending == Ending::Bare) =>
+                if en.first().is_some_and(|q| q.echo)
+                    || (en.iter().chain(zh).all(|q| q.title)
+                        && zh.first().is_some_and(|q| q.ending == Ending::Bare)) =>
             {
                 p.cost_split_heading
             }
-            (1, 2) if zh.iter().chain(en).all(|q| q.title) && en[0].ending == Ending::Bare => {
+            (1, 2)
+                if zh.iter().chain(en).all(|q| q.title)
+                    && en.first().is_some_and(|q| q.ending == Ending::Bare) =>
+            {
                 p.cost_split_heading
             }
             _ => p.cost_2_1,
@@ -558,11 +565,11 @@ impl Iterator for SortedUnion<'_> {
             (None, Some(&y)) => y,
             (None, None) => return None,
         };
-        while self.a.first() == Some(&v) {
-            self.a = &self.a[1..];
+        while let Some((_, rest)) = self.a.split_first().filter(|(x, _)| **x == v) {
+            self.a = rest;
         }
-        while self.b.first() == Some(&v) {
-            self.b = &self.b[1..];
+        while let Some((_, rest)) = self.b.split_first().filter(|(x, _)| **x == v) {
+            self.b = rest;
         }
         Some(v)
     }
@@ -1098,8 +1105,7 @@ fn numbers_en(text: &str) -> Vec<String> {
     }
     let mut toks = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c.is_ascii_digit() {
             let start = i;
             match read_arabic(&chars, &mut i) {
@@ -1125,8 +1131,8 @@ fn numbers_en(text: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     let mut k = 0;
-    while k < toks.len() {
-        match &toks[k] {
+    while let Some(tok) = toks.get(k) {
+        match tok {
             Tok::Num(d) => {
                 let mut d = *d;
                 if let Some(Tok::Word(w)) = toks.get(k + 1) {
@@ -1241,8 +1247,7 @@ fn numbers_zh(text: &str) -> Vec<String> {
     let numeral = |c: char| zh_digit(c).is_some() || zh_unit(c).is_some();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c.is_ascii_digit() {
             let start = i;
             let d = read_arabic(&chars, &mut i);
@@ -1259,15 +1264,13 @@ fn numbers_zh(text: &str) -> Vec<String> {
             }
         } else if numeral(c) {
             let start = i;
-            while i < chars.len()
-                && (numeral(chars[i])
-                    || (chars[i] == '点'
-                        && i > start
-                        && chars.get(i + 1).is_some_and(|&n| zh_digit(n).is_some())))
-            {
+            while chars.get(i).is_some_and(|&c| {
+                numeral(c)
+                    || (c == '点' && i > start && chars.get(i + 1).is_some_and(|&n| zh_digit(n).is_some()))
+            }) {
                 i += 1;
             }
-            let run = &chars[start..i];
+            let run = chars.get(start..i).unwrap_or(&[]);
             // Two bare digits are mostly dates or idioms (五四, 三五成群), not numbers.
             let bare = run.iter().all(|&c| zh_digit(c).is_some());
             if run.len() < 2 || (bare && run.len() < 3) {
@@ -1275,8 +1278,8 @@ fn numbers_zh(text: &str) -> Vec<String> {
             }
             let value = match run.iter().position(|&c| c == '点') {
                 Some(p) => {
-                    let int = zh_integer(&run[..p]);
-                    let frac = &run[p + 1..];
+                    let int = run.get(..p).and_then(zh_integer);
+                    let frac = run.get(p + 1..).unwrap_or(&[]);
                     let mut mant = int;
                     for &f in frac {
                         mant = mant.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(zh_digit(f)?));

@@ -416,14 +416,32 @@ pub fn wrap_ranges(clean: &str, cols: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// Lays out one text: records it in `texts` and returns its wrapped cells.
-fn cells(texts: &mut Vec<Text>, id: TextId, raw: &str, w: usize, kind: Kind) -> Vec<Cell> {
+/// A text as displayed: sanitized, and in the English the Markdown emphasis markers taken
+/// out (shown as italics and bold instead), with the emphasized ranges.
+fn displayed(id: TextId, raw: &str) -> (String, Vec<(Range<usize>, Emphasis)>) {
     let clean = sanitize(raw);
-    // Markdown emphasis in the English is shown as italics and bold, not asterisks
-    let (text, emphasis) = match id {
+    match id {
         TextId::En(_) | TextId::Header { zh: false, .. } => strip_emphasis(&clean),
         _ => (clean.into_owned(), Vec::new()),
+    }
+}
+
+/// The text of paragraph `id` (`TextId::En` or `TextId::Zh`) exactly as every layout of the
+/// article shows it ([`Text::text`]), whatever the view and width: byte ranges found in it
+/// (sentences) are valid in the layout's texts.
+pub fn paragraph_text(article: &Article, id: TextId) -> Option<String> {
+    let raw = match id {
+        TextId::En(i) if i < article.en.len() => article.en_para(i),
+        TextId::Zh(i) if i < article.zh.len() => article.zh_para(i),
+        _ => return None,
     };
+    Some(displayed(id, raw).0)
+}
+
+/// Lays out one text: records it in `texts` and returns its wrapped cells.
+fn cells(texts: &mut Vec<Text>, id: TextId, raw: &str, w: usize, kind: Kind) -> Vec<Cell> {
+    // Markdown emphasis in the English is shown as italics and bold, not asterisks
+    let (text, emphasis) = displayed(id, raw);
     let k = texts.len();
     let cells = wrap_ranges(&text, w)
         .into_iter()

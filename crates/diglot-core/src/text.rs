@@ -1,7 +1,5 @@
 //! Text that came from files is untrusted: [`sanitize`] makes it safe to put on a terminal.
 //! Display-width helpers measure with unicode-width and never cut inside a character.
-// Byte indices from scanning the same buffer, bounded by the loop conditions.
-#![allow(clippy::indexing_slicing)]
 
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
@@ -176,11 +174,10 @@ pub fn strip_emphasis(s: &str) -> (String, Vec<(std::ops::Range<usize>, Emphasis
     let bytes = s.as_bytes();
     let mut runs: Vec<(usize, usize, u8)> = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         if b == b'*' || b == b'_' {
             let mut j = i;
-            while j < bytes.len() && bytes[j] == b {
+            while bytes.get(j) == Some(&b) {
                 j += 1;
             }
             runs.push((i, j - i, b));
@@ -204,8 +201,8 @@ pub fn strip_emphasis(s: &str) -> (String, Vec<(std::ops::Range<usize>, Emphasis
         let can_open = next.is_some_and(|x| !x.is_whitespace()) && (c == b'*' || !word(prev));
         let can_close = prev.is_some_and(|x| !x.is_whitespace()) && (c == b'*' || !word(next));
         if can_close {
-            if let Some(k) = open.iter().rposition(|&(_, m, d)| m == n && d == c) {
-                let (oat, _, _) = open[k];
+            if let Some((k, &(oat, _, _))) = open.iter().enumerate().rfind(|(_, &(_, m, d))| m == n && d == c)
+            {
                 open.truncate(k);
                 if oat + n < at {
                     let e = match n {

@@ -52,20 +52,20 @@ pub fn split_en(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut k = 0usize;
-    while k < chars.len() {
-        let (_, c) = chars[k];
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    while let Some(c) = at(k) {
         if !matches!(c, '.' | '!' | '?' | '…') {
             k += 1;
             continue;
         }
         // The end of the punctuation run and its closers.
         let mut e = k + 1;
-        while e < chars.len() && (matches!(chars[e].1, '.' | '!' | '?' | '…') || is_closer(chars[e].1)) {
+        while at(e).is_some_and(|c| matches!(c, '.' | '!' | '?' | '…') || is_closer(c)) {
             e += 1;
         }
         // Whitespace after it, then the next sentence's first character.
         let mut w = e;
-        while w < chars.len() && chars[w].1.is_whitespace() {
+        while at(w).is_some_and(char::is_whitespace) {
             w += 1;
         }
         let next = chars.get(w).map(|&(_, c)| c);
@@ -93,10 +93,10 @@ pub fn split_en(text: &str) -> Vec<Range<usize>> {
 fn abbreviation(chars: &[(usize, char)], k: usize) -> bool {
     // The word before the dot (letters and inner dots).
     let mut s = k;
-    while s > 0 && (chars[s - 1].1.is_alphabetic() || chars[s - 1].1 == '.') {
+    while s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphabetic() || c == '.') {
         s -= 1;
     }
-    let word: String = chars[s..k].iter().map(|&(_, c)| c).collect();
+    let word: String = chars.get(s..k).unwrap_or(&[]).iter().map(|&(_, c)| c).collect();
     if word.is_empty() {
         return false;
     }
@@ -110,7 +110,7 @@ fn abbreviation(chars: &[(usize, char)], k: usize) -> bool {
     let lower = word.to_lowercase();
     if lower == "no" || lower == "nos" {
         // "No. 5" is a number; "said no. Then" ends a sentence.
-        let after = chars[k + 1..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+        let after = chars.get(k + 1..).unwrap_or(&[]).iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
         return after.is_some_and(|c| c.is_ascii_digit());
     }
     ABBREVIATIONS.contains(&lower.as_str())
@@ -124,26 +124,23 @@ pub fn split_zh(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut k = 0usize;
-    while k < chars.len() {
-        if !matches!(chars[k].1, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '…') {
+    let stop = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '…');
+    while let Some(&(_, c)) = chars.get(k) {
+        if !stop(c) {
             k += 1;
             continue;
         }
         let mut e = k + 1;
-        while e < chars.len()
-            && (matches!(chars[e].1, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '…')
-                || is_closer(chars[e].1))
-        {
+        while chars.get(e).is_some_and(|&(_, c)| stop(c) || is_closer(c)) {
             e += 1;
         }
-        while e < chars.len() && chars[e].1.is_whitespace() {
+        while chars.get(e).is_some_and(|&(_, c)| c.is_whitespace()) {
             e += 1;
         }
         // An ellipsis inside a sentence (……，) does not end it.
         let ellipsis_then_comma =
-            chars[k].1 == '…' && chars.get(e).is_some_and(|&(_, c)| matches!(c, '，' | '、' | ','));
-        if e < chars.len() && !ellipsis_then_comma {
-            let end = chars[e].0;
+            c == '…' && chars.get(e).is_some_and(|&(_, c)| matches!(c, '，' | '、' | ','));
+        if let Some(&(end, _)) = chars.get(e).filter(|_| !ellipsis_then_comma) {
             out.push(start..end);
             start = end;
         }
@@ -196,8 +193,8 @@ pub fn align_bead(en: &[(usize, &str)], zh: &[(usize, &str)]) -> Vec<SentenceBea
     beads
         .into_iter()
         .map(|b| SentenceBead {
-            en: es[b.en].iter().map(|(s, _)| s.clone()).collect(),
-            zh: zs[b.zh].iter().map(|(s, _)| s.clone()).collect(),
+            en: es.get(b.en).unwrap_or(&[]).iter().map(|(s, _)| s.clone()).collect(),
+            zh: zs.get(b.zh).unwrap_or(&[]).iter().map(|(s, _)| s.clone()).collect(),
         })
         .collect()
 }
@@ -244,6 +241,9 @@ fn cost(en: &[Feat], zh: &[Feat], ratio: f64) -> f64 {
     prior + weight * len - 1.0 * shared as f64 + 0.5 * alone as f64
 }
 
+// The DP's tables are sized (n+1)·(m+1) just above the loops that index them, and every
+// index is i·w+j with i <= n, j <= m: in bounds by construction, and the hot loop.
+#[allow(clippy::indexing_slicing)]
 fn dp(en: &[Feat], zh: &[Feat]) -> Vec<Bead> {
     let (n, m) = (en.len(), zh.len());
     let tot_en: f64 = en.iter().map(|f| f.len).sum();

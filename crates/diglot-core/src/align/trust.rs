@@ -125,8 +125,10 @@ pub fn assess(en: &[&str], zh: &[&str], beads: &[Bead], params: &AlignParams) ->
             if y >= MIN_LENGTH_CHARS && sigmas(x / ratio, y, params) > LENGTH_SIGMAS {
                 concerns.push(Concern::Length { ratio: x / y.max(1.0), expected: ratio });
             }
-            let en_nums: Vec<String> = e.iter().flat_map(|t| numbers_en(t)).collect();
-            let zh_nums: Vec<String> = z.iter().flat_map(|t| numbers_zh(t)).collect();
+            let en_nums: Vec<String> =
+                e.iter().flat_map(|t| numbers_en(t).into_iter().chain(months_en(t))).collect();
+            let zh_nums: Vec<String> =
+                z.iter().flat_map(|t| numbers_zh(t).into_iter().chain(months_zh(t))).collect();
             let only = |a: &[String], b: &[String]| -> Vec<String> {
                 let mut v: Vec<String> = a
                     .iter()
@@ -154,6 +156,60 @@ pub fn assess(en: &[&str], zh: &[&str], beads: &[Bead], params: &AlignParams) ->
         if !concerns.is_empty() {
             out.push(Mark { bead: k, concerns });
         }
+    }
+    out
+}
+
+/// English month names (January..December, and Jan. Feb. ... Sept. with their full stop) as
+/// number keys, so that "December 1929" agrees with 一九二九年十二月. Capitalised only ("may",
+/// "march" are verbs); months below ten give no key, as numbers below ten do not.
+fn months_en(text: &str) -> Vec<String> {
+    const MONTHS: [(&str, &[&str], u128); 12] = [
+        ("January", &["Jan"], 1),
+        ("February", &["Feb"], 2),
+        ("March", &["Mar"], 3),
+        ("April", &["Apr"], 4),
+        ("May", &[], 5),
+        ("June", &["Jun"], 6),
+        ("July", &["Jul"], 7),
+        ("August", &["Aug"], 8),
+        ("September", &["Sep", "Sept"], 9),
+        ("October", &["Oct"], 10),
+        ("November", &["Nov"], 11),
+        ("December", &["Dec"], 12),
+    ];
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+        let word_and_after = rest.get(start..).unwrap_or("");
+        let len = word_and_after.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(word_and_after.len());
+        let (word, after) = word_and_after.split_at(len);
+        // a word glued to letters before it (non-ASCII) is not a month name
+        let month = MONTHS
+            .iter()
+            .find(|(name, abbr, _)| *name == word || (after.starts_with('.') && abbr.contains(&word)));
+        if let Some((_, _, v)) = month {
+            out.extend(super::Dec::int(*v).key());
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Chinese months 十月, 十一月, 十二月 as number keys (十月 is a single numeral, which
+/// [`numbers_zh`] leaves out; 12月 it reads already).
+fn months_zh(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().map(super::fold_width).collect();
+    for (k, _) in chars.iter().enumerate().filter(|(_, &c)| c == '月') {
+        let before = chars.get(..k).unwrap_or(&[]);
+        let value = match before {
+            [.., '十', '二'] => 12,
+            [.., '十', '一'] => 11,
+            [.., '十'] => 10,
+            _ => continue,
+        };
+        out.extend(super::Dec::int(value).key());
     }
     out
 }
@@ -189,22 +245,23 @@ fn untranslated(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut k = 0;
-    while k < chars.len() {
-        if !is_cjk(chars[k]) {
+    while let Some(&c) = chars.get(k) {
+        if !is_cjk(c) {
             k += 1;
             continue;
         }
         let start = k;
         // A run: ideographs and the Chinese punctuation between them.
-        while k < chars.len() && (is_cjk(chars[k]) || is_zh_punct(chars[k])) {
+        while chars.get(k).is_some_and(|&c| is_cjk(c) || is_zh_punct(c)) {
             k += 1;
         }
-        let run: String = chars[start..k].iter().collect();
-        let after = chars[k..].iter().find(|c| !c.is_whitespace() && !is_zh_punct(**c) && **c != '"');
+        let (run_chars, rest) = chars.get(start..).unwrap_or(&[]).split_at(k - start);
+        let run: String = run_chars.iter().collect();
+        let after = rest.iter().find(|c| !c.is_whitespace() && !is_zh_punct(**c) && **c != '"');
         let glossed = matches!(after, Some('(' | '（' | '[' | '—' | '-' | ':' | '：'));
         // A quoted copy of a whole Chinese sentence, with its translation after it.
-        let sentence = run.ends_with(['。', '！', '？', '”'])
-            || chars[start..k].iter().filter(|&&c| is_cjk(c)).count() > 8;
+        let sentence =
+            run.ends_with(['。', '！', '？', '”']) || run_chars.iter().filter(|&&c| is_cjk(c)).count() > 8;
         if !glossed && !sentence {
             out.push(run.trim_end_matches(is_zh_punct).to_string());
         }
@@ -254,6 +311,28 @@ mod tests {
         let en = "In 1985 the county's grain output reached 320 million jin, 45 percent more than the year before.";
         let zh = "一九五八年，全县粮食总产量达到三亿二千万斤，比上年增长百分之四十五。";
         assert_eq!(one(en, zh), [Concern::Numbers { en: vec!["1985".into()], zh: vec!["1958".into()] }]);
+    }
+
+    #[test]
+    fn month_names_are_read_as_numbers() {
+        // "December 1929" is 一九二九年十二月: no disagreement left for "Ten" to pair with.
+        let en = "The Ninth Congress of the Fourth Army, held in December 1929, laid down the \
+                  principles; later the Ten Major Military Principles guided the war.";
+        let zh =
+            "一九二九年十二月召开的红军第四军第九次党的代表大会规定了原则；后来，十大军事原则指导了战争。";
+        assert_eq!(one(en, zh), []);
+        // Abbreviations, and 十月 (one numeral) read as a month too.
+        let en =
+            "The bridge was finished in Oct. 1957 and opened on the fifteenth; work began in Sept. 1956.";
+        let zh = "大桥于一九五六年九月动工，一九五七年十月完工，十五日通车。";
+        assert_eq!(one(en, zh), []);
+        assert_eq!(months_en("in Jan. and Feb., Nov. 3, Dec, December, may, March"), ["n:11", "n:12"]);
+        assert_eq!(months_zh("十月、十一月和十二月，一月"), ["n:10", "n:11", "n:12"]);
+        // A month misread is still marked.
+        let en =
+            "The conference opened in October 1958 and was attended by delegates from twenty-five provinces.";
+        let zh = "会议于一九五八年十二月开幕，二十五个省的代表出席了会议。";
+        assert_eq!(one(en, zh), [Concern::Numbers { en: vec!["10".into()], zh: vec!["12".into()] }]);
     }
 
     #[test]

@@ -1,8 +1,4 @@
 //! The title index and its parallel scan.
-// Offsets into the packed title arrays are built in this module and bounded by their
-// lengths (an index holds under u32::MAX items, checked when it is built); the matching
-// loops are hot. TODO(layers): replace with get() where the profile allows.
-#![allow(clippy::indexing_slicing, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -93,6 +89,8 @@ impl SearchIndex {
     ///
     /// `sort_key` orders hits of equal score, ascending (e.g. the article's position in date
     /// order), and orders everything for the empty query.
+    // An index of more than u32::MAX items, or a title over 4 GiB, cannot be addressed: a bug.
+    #[allow(clippy::expect_used)]
     pub fn push(&mut self, title_en: &str, title_zh: &str, sort_key: u64) -> u32 {
         let idx = u32::try_from(self.items.len()).expect("more than u32::MAX items");
         let start = self.text.len();
@@ -124,8 +122,10 @@ impl SearchIndex {
             zh_ascii: title_zh.is_ascii(),
         });
         if let Some(order) = self.order.get_mut() {
-            let in_order =
-                order.perm.last().is_none_or(|&last| self.items[last as usize].sort_key <= sort_key);
+            let in_order = order
+                .perm
+                .last()
+                .is_none_or(|&last| self.items.get(last as usize).is_some_and(|it| it.sort_key <= sort_key));
             if in_order {
                 order.rank.push(order.perm.len() as u32);
                 order.perm.push(idx);
@@ -146,28 +146,28 @@ impl SearchIndex {
         self.items.is_empty()
     }
 
-    /// Changes an item's sort key. Panics if `idx` is out of range.
+    /// Changes an item's sort key (nothing for an `idx` out of range).
     pub fn set_sort_key(&mut self, idx: u32, key: u64) {
-        let item = &mut self.items[idx as usize];
+        let Some(item) = self.items.get_mut(idx as usize) else { return };
         if item.sort_key != key {
             item.sort_key = key;
             self.order = OnceLock::new();
         }
     }
 
-    /// An item's sort key. Panics if `idx` is out of range.
+    /// An item's sort key (0 for an `idx` out of range).
     pub fn sort_key(&self, idx: u32) -> u64 {
-        self.items[idx as usize].sort_key
+        self.items.get(idx as usize).map_or(0, |it| it.sort_key)
     }
 
-    /// An item's English title. Panics if `idx` is out of range.
+    /// An item's English title (empty for an `idx` out of range).
     pub fn title_en(&self, idx: u32) -> &str {
-        self.field_refs(&self.items[idx as usize]).en()
+        self.items.get(idx as usize).map_or("", |it| self.field_refs(it).en())
     }
 
-    /// An item's Chinese title. Panics if `idx` is out of range.
+    /// An item's Chinese title (empty for an `idx` out of range).
     pub fn title_zh(&self, idx: u32) -> &str {
-        self.field_refs(&self.items[idx as usize]).zh()
+        self.items.get(idx as usize).map_or("", |it| self.field_refs(it).zh())
     }
 
     /// Highlights of `q` in item `idx`'s titles (see [`Query::highlights`]).
@@ -178,10 +178,12 @@ impl SearchIndex {
     fn order(&self) -> &Order {
         self.order.get_or_init(|| {
             let mut perm: Vec<u32> = (0..self.items.len() as u32).collect();
-            perm.par_sort_unstable_by_key(|&i| (self.items[i as usize].sort_key, i));
+            perm.par_sort_unstable_by_key(|&i| (self.items.get(i as usize).map_or(0, |it| it.sort_key), i));
             let mut rank = vec![0u32; perm.len()];
             for (r, &i) in perm.iter().enumerate() {
-                rank[i as usize] = r as u32;
+                if let Some(slot) = rank.get_mut(i as usize) {
+                    *slot = r as u32;
+                }
             }
             Order { perm, rank }
         })
@@ -211,7 +213,7 @@ impl SearchIndex {
         let prev = prev
             .filter(|p| p.searched <= n && q.narrows(&Query::parse(&p.query)))
             .and_then(|p| Some((p, p.carry.as_deref()?)));
-        let tail = q.tail().map(|i| &q.sets[i][0]);
+        let tail = q.tail().and_then(|i| q.sets.get(i)?.first());
         let plan = match prev {
             Some((p, carry)) => Plan::new(q, &Query::parse(&p.query), carry, tail),
             None => Plan::Full,
@@ -260,7 +262,7 @@ impl SearchIndex {
     /// Scores item `i` for `q` from scratch; on a match, appends its entry (with the state of
     /// `tail`, the query's tail term) to `out`.
     fn eval_into(&self, i: u32, q: &Query, tail: Option<&Term>, s: &mut Scratch, out: &mut Block) {
-        let it = &self.items[i as usize];
+        let Some(it) = self.items.get(i as usize) else { return };
         let mut total = 0i64;
         for (k, set) in q.sets.iter().enumerate() {
             if q.tail() == Some(k) {
@@ -299,11 +301,11 @@ impl SearchIndex {
             return out;
         };
         'entries: for e in &b.entries {
-            let it = &self.items[e.idx as usize];
+            let Some(it) = self.items.get(e.idx as usize) else { continue };
             let mut total = e.score - if *drop_tail { e.tail } else { 0 };
             for &k in added {
                 if q.tail() != Some(k) {
-                    match self.eval_set(it, &q.sets[k], s) {
+                    match q.sets.get(k).and_then(|set| self.eval_set(it, set, s)) {
                         Some(x) => total += x,
                         None => continue 'entries,
                     }
@@ -459,27 +461,27 @@ struct FieldRefs<'a> {
 
 impl<'a> FieldRefs<'a> {
     fn en(&self) -> &'a str {
-        &self.text[self.it.start..self.it.start + self.it.en_len as usize]
+        self.text.get(self.it.start..self.it.start + self.it.en_len as usize).unwrap_or("")
     }
     fn en_bytes(&self) -> &'a [u8] {
-        &self.text.as_bytes()[self.it.start..self.it.start + self.it.en_len as usize]
+        self.text.as_bytes().get(self.it.start..self.it.start + self.it.en_len as usize).unwrap_or(&[])
     }
     fn zh(&self) -> &'a str {
         let at = self.it.start + self.it.en_len as usize;
-        &self.text[at..at + self.it.zh_len as usize]
+        self.text.get(at..at + self.it.zh_len as usize).unwrap_or("")
     }
     fn py(&self) -> &'a [u8] {
         let at = self.it.start + self.it.en_len as usize + self.it.zh_len as usize;
-        &self.text.as_bytes()[at..at + self.it.py_len as usize]
+        self.text.as_bytes().get(at..at + self.it.py_len as usize).unwrap_or(&[])
     }
     fn pyi(&self) -> &'a [u8] {
         let at = self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len) as usize;
-        &self.text.as_bytes()[at..at + self.it.pyi_len as usize]
+        self.text.as_bytes().get(at..at + self.it.pyi_len as usize).unwrap_or(&[])
     }
     fn lens(&self) -> &'a [u8] {
         let at =
             self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len + self.it.pyi_len) as usize;
-        &self.text.as_bytes()[at..at + self.it.pyi_len as usize]
+        self.text.as_bytes().get(at..at + self.it.pyi_len as usize).unwrap_or(&[])
     }
 }
 
@@ -568,12 +570,13 @@ impl Plan {
         let mut used = vec![false; old.sets.len()];
         let mut added = Vec::new();
         for (k, set) in new.sets.iter().enumerate() {
-            match (0..old.sets.len()).find(|&o| !used[o] && same_set(&old.sets[o], set)) {
-                Some(o) => used[o] = true,
+            let free = old.sets.iter().zip(&mut used).find(|(o, u)| !**u && same_set(o, set));
+            match free {
+                Some((_, u)) => *u = true,
                 None => added.push(k),
             }
         }
-        let removed: Vec<usize> = (0..old.sets.len()).filter(|&o| !used[o]).collect();
+        let removed: Vec<usize> = used.iter().enumerate().filter(|(_, &u)| !u).map(|(o, _)| o).collect();
         let old_tail = carry.tail.as_ref();
         let is_old_tail = |set: &[Term]| match (set, old_tail) {
             ([t], Some((text, cs))) => {
@@ -589,7 +592,7 @@ impl Plan {
         }
         let drop_tail = match removed.as_slice() {
             [] => false,
-            [o] if is_old_tail(&old.sets[*o]) => true,
+            [o] if old.sets.get(*o).is_some_and(|set| is_old_tail(set)) => true,
             _ => return Plan::Rescore,
         };
         let tail_plan = match (new.tail(), tail, old_tail) {
@@ -606,7 +609,11 @@ impl Plan {
                 }
             }
             (Some(k), Some(_), _) if added.contains(&k) => TailPlan::Fresh,
-            (Some(k), Some(_), Some(_)) if !drop_tail && is_old_tail(&new.sets[k]) => TailPlan::Keep,
+            (Some(k), Some(_), Some(_))
+                if !drop_tail && new.sets.get(k).is_some_and(|set| is_old_tail(set)) =>
+            {
+                TailPlan::Keep
+            }
             _ => TailPlan::None,
         };
         Plan::Delta { added, drop_tail, tail: tail_plan }
@@ -672,6 +679,9 @@ const RESCORE: u32 = u32::MAX - 1;
 
 /// Hits in rank order (best score first, then by sort key): a counting sort by score over
 /// the sort-key order when many items match, a sort otherwise.
+// The counting sort's arrays are sized just above to the ranks and scores they are indexed
+// by (ranks < n, scores within span), on every keystroke's full result.
+#[allow(clippy::indexing_slicing)]
 fn rank_hits(blocks: &[Arc<Block>], order: &Order) -> Vec<Hit> {
     let count: usize = blocks.iter().map(|b| b.entries.len()).sum();
     let entries = || blocks.iter().flat_map(|b| b.entries.iter());

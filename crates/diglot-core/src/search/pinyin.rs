@@ -1,7 +1,4 @@
 //! Toneless pinyin of a Chinese title, for matching `xiangxiang` or `xxx` against 湘乡县.
-// Tables of 128 entries indexed by ASCII bytes masked to 0x7f; units split at offsets
-// found in the same string.
-#![allow(clippy::indexing_slicing)]
 
 use pinyin::ToPinyin;
 
@@ -86,7 +83,10 @@ pub(crate) fn position_table(term: &str) -> Option<Box<[u64; 128]>> {
     }
     let mut t = Box::new([0u64; 128]);
     for (k, b) in term.bytes().enumerate() {
-        t[b as usize] |= 1 << k;
+        // ASCII (checked above): below 128
+        if let Some(slot) = t.get_mut(usize::from(b)) {
+            *slot |= 1 << k;
+        }
     }
     Some(t)
 }
@@ -111,16 +111,22 @@ pub(crate) fn syllable_match(
     for (&initial, &len) in initials.iter().zip(lens) {
         let unit_start = at;
         at += len as usize;
-        let mut cand = reach & table[(initial & 0x7f) as usize];
+        let mut cand = reach & table.get(usize::from(initial & 0x7f)).copied().unwrap_or(0);
         if cand == 0 {
             continue;
         }
-        let unit = &full[unit_start..at];
+        let unit = full.get(unit_start..at).unwrap_or(&[]);
         let mut add = 0u64;
         while cand != 0 {
             let k = cand.trailing_zeros() as usize;
             cand &= cand - 1;
-            let l = term[k..].iter().zip(unit).take_while(|(a, b)| **a == b.to_ascii_lowercase()).count();
+            let l = term
+                .get(k..)
+                .unwrap_or(&[])
+                .iter()
+                .zip(unit)
+                .take_while(|(a, b)| **a == b.to_ascii_lowercase())
+                .count();
             add |= ((1u64 << l) - 1) << (k + 1);
         }
         reach |= add;

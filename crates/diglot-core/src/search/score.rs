@@ -17,9 +17,6 @@
 //! (see `score_syms`), on bytes when both strings are ASCII. The unit tests and a proptest check equality against the real
 //! matcher on arbitrary strings, including CJK and emoji. Match *positions* (highlights) are
 //! still taken from `SkimMatcherV2::fuzzy_indices` itself.
-// The scorer is the hot loop of every keystroke: its DP rows are sized to the pattern and
-// the title above each loop, and its u32 offsets are bounded by titles capped far below 4 GiB.
-#![allow(clippy::indexing_slicing, clippy::expect_used)]
 
 use std::cmp::max;
 
@@ -66,6 +63,8 @@ const fn in_place_bonus(prev: CharType, cur: CharType) -> i32 {
     }
 }
 
+// Built at compile time: indices run over the table's own 128 entries.
+#[allow(clippy::indexing_slicing)]
 const BYTE_TYPES: [CharType; 128] = {
     let mut t = [CharType::Lower; 128];
     let mut i = 0;
@@ -100,6 +99,8 @@ struct BytePat {
 impl Sym for u8 {
     type Pat = BytePat;
     #[inline(always)]
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing)]
     fn ty(self) -> CharType {
         BYTE_TYPES[(self & 0x7f) as usize]
     }
@@ -184,6 +185,8 @@ impl Pattern {
     /// [`Pattern::score_ascii`], keeping the last two rows of the DP for
     /// [`Pattern::extend_ascii`]: on a match, they are appended to `out`; returns the score
     /// and their offset.
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing, clippy::expect_used)]
     pub(crate) fn score_ascii_kept(
         &self,
         choice: &[u8],
@@ -231,6 +234,8 @@ impl Pattern {
     /// [`Pattern::score_ascii_kept`] or this function for a pattern with the same first `m`
     /// bytes and the same case rule: equal to [`Pattern::score_ascii`], but only the new
     /// bytes' rows are computed. Keeps the new state like [`Pattern::score_ascii_kept`].
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing)]
     pub(crate) fn extend_ascii(
         &self,
         choice: &[u8],
@@ -279,6 +284,8 @@ impl Pattern {
     }
 
     #[inline]
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing)]
     fn score_ascii_with(&self, choice: &[u8], s: &mut Scratch, keep: bool) -> Option<i64> {
         if self.chars.is_empty() {
             return Some(0);
@@ -360,6 +367,8 @@ struct Scan<'a, S: Sym> {
 
 impl<S: Sym> Occurrences for Scan<'_, S> {
     #[inline]
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing)]
     fn for_each(&self, i: usize, from: usize, mut f: impl FnMut(usize)) {
         let p = self.pattern[i];
         for (j, &c) in self.choice.iter().enumerate().skip(from) {
@@ -371,6 +380,8 @@ impl<S: Sym> Occurrences for Scan<'_, S> {
 }
 
 /// `in_place_bonus` for every pair of char types, indexed `[prev as usize][cur as usize]`.
+// Built at compile time: indices run over the table's own 6x6 size.
+#[allow(clippy::indexing_slicing)]
 const BONUS_TABLE: [[i8; 6]; 6] = {
     const TYPES: [CharType; 6] = [
         CharType::Empty,
@@ -395,6 +406,8 @@ const BONUS_TABLE: [[i8; 6]; 6] = {
 
 /// In-place bonus of `choice[j]` (skim's `B[j + 1]`).
 #[inline(always)]
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn bonus_at<S: Sym>(choice: &[S], j: usize) -> i32 {
     if j == 0 {
         i32::from(BONUS_TABLE[CharType::Empty as usize][choice[0].ty() as usize])
@@ -416,6 +429,8 @@ fn byte_match_score(c: u8, p: BytePat) -> i32 {
 /// Sets bit `j` of `row` (one bit per choice byte) for every `j >= from` at which `p`
 /// matches `choice`, clears the others; returns the first such `j`. Eight bytes at a time
 /// (SWAR).
+// SWAR over the title's bytes: chunk and row indices bounded by `choice.len()` and the row's size.
+#[allow(clippy::indexing_slicing)]
 #[inline]
 fn fill_bits(choice: &[u8], p: BytePat, from: usize, row: &mut [u64]) -> Option<usize> {
     const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -461,6 +476,8 @@ struct Bits<'a> {
 
 impl Occurrences for Bits<'_> {
     #[inline]
+    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+    #[allow(clippy::indexing_slicing)]
     fn for_each(&self, i: usize, from: usize, mut f: impl FnMut(usize)) {
         let row = &self.bits[i * self.words..(i + 1) * self.words];
         let mut w = from / 64;
@@ -498,6 +515,8 @@ pub fn score(choice: &str, pattern: &str, case_sensitive: bool, s: &mut Scratch)
 
 /// First-match indices of skim's `cheap_matches` (greedy subsequence), into `first`.
 #[inline]
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn first_matches<S: Sym>(choice: &[S], pattern: &[S::Pat], first: &mut Vec<usize>) -> bool {
     first.clear();
     let mut pi = 0;
@@ -558,6 +577,8 @@ struct Row {
 /// The in-place bonus skim carries between consecutive matches is, in a fresh matcher,
 /// always `max(B[col], 4)` of the current column (its per-cell `bonus` is only ever 0 or that
 /// value), hence the formula above.
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn score_syms<S: Sym, O: Occurrences>(
     choice: &[S],
     pattern: &[S::Pat],
@@ -589,6 +610,8 @@ fn match_score<S: Sym>(c: S, p: S::Pat) -> i32 {
 
 /// Rows `from..` of [`score_syms`]'s DP, given `s.first` for every row and, in `s.rows`
 /// (and `s.cells`), rows `from - 2` and `from - 1` (those that exist); returns the score.
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn dp_rows<S: Sym, O: Occurrences>(
     choice: &[S],
     pattern: &[S::Pat],
@@ -653,6 +676,8 @@ fn dp_rows<S: Sym, O: Occurrences>(
 const KEPT_HEADER: usize = 3;
 
 /// Appends the state of a finished DP of `len` rows in `s` to `out`; returns its offset.
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing, clippy::expect_used)]
 fn keep_rows(s: &Scratch, len: usize, out: &mut Vec<Cell>) -> u32 {
     let at = u32::try_from(out.len()).expect("more than 4G cells");
     let empty = Row { start: 0, end: 0, base: NEG_INFINITY };
@@ -669,6 +694,8 @@ fn keep_rows(s: &Scratch, len: usize, out: &mut Vec<Cell>) -> u32 {
 }
 
 /// The cells of a kept state at `at` in `cells` (header and rows).
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn kept_cells(cells: &[Cell], at: u32) -> &[Cell] {
     let at = at as usize;
     let n = KEPT_HEADER + cells[at + 1].col as usize + cells[at + 2].col as usize;
@@ -676,6 +703,8 @@ fn kept_cells(cells: &[Cell], at: u32) -> &[Cell] {
 }
 
 /// Copies the kept state at `at` in `from` to the end of `to`; returns its new offset.
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing, clippy::expect_used)]
 pub(crate) fn copy_kept(from: &[Cell], at: u32, to: &mut Vec<Cell>) -> u32 {
     let new = u32::try_from(to.len()).expect("more than 4G cells");
     to.extend_from_slice(kept_cells(from, at));
@@ -683,6 +712,8 @@ pub(crate) fn copy_kept(from: &[Cell], at: u32, to: &mut Vec<Cell>) -> u32 {
 }
 
 /// (M, P) of a computed row at column `col` (which is after the row's first column).
+// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
+#[allow(clippy::indexing_slicing)]
 fn row_cell(cells: &[Cell], row: Row, col: u32) -> (i32, i32) {
     let mut running = row.base;
     let mut m = NEG_INFINITY;
