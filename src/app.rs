@@ -305,6 +305,8 @@ pub struct Progress {
     pub started: Instant,
     /// Bytes read so far.
     pub bytes: u64,
+    /// Everything the index knows is listed; the files are being checked (a warm open).
+    pub listed: bool,
     /// Whether it has finished.
     pub done: bool,
 }
@@ -498,7 +500,7 @@ impl App {
             gloss_scroll: 0,
             find: None,
             keymap: KeyMap::default(),
-            progress: Progress { started: Instant::now(), bytes: 0, done: false },
+            progress: Progress { started: Instant::now(), bytes: 0, listed: false, done: false },
             size,
             quit: false,
             message: None,
@@ -636,25 +638,8 @@ impl App {
         let before = self.message.clone();
         match msg {
             Msg::Term(ev) => self.on_event(ev),
-            Msg::Loaded(ev) => {
-                self.progress.bytes += ev.bytes;
-                let mut batch = Loaded::default();
-                batch.absorb(ev);
-                self.note_errors(&batch.diagnostics);
-                self.summary.articles += batch.summary.articles;
-                self.summary.warnings += batch.summary.warnings;
-                self.summary.errors += batch.summary.errors;
-                self.summary.skipped += batch.summary.skipped;
-                self.pending.extend(batch.articles);
-                if self.pending.len() >= 4096.max(self.articles.len() / 4) {
-                    self.merge_pending();
-                }
-            }
-            Msg::LoadDone => {
-                self.merge_pending();
-                self.progress.done = true;
-                self.apply_resume();
-            }
+            Msg::Loaded(ev) => self.on_loaded(ev),
+            Msg::LoadDone => self.on_load_done(),
             Msg::SearchReady => {
                 self.poll_search();
                 self.poll_fulltext();
@@ -753,13 +738,20 @@ impl App {
             return;
         }
         let keep = self.selected().map(|m| m.path.clone());
+        self.merge_keeping(keep);
+    }
+
+    /// Moves loaded articles into the sorted list and selects the article at `keep` (by
+    /// identity, not row: on the same screen row when the rows above it changed).
+    fn merge_keeping(&mut self, keep: Option<PathBuf>) {
+        let (row_before, offset_before) = (self.list.selected, self.list.offset);
         let mut batch = std::mem::take(&mut self.pending);
         batch.sort_by(corpus::load::order);
         let titles =
             batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
         let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
-        let mut merged = Vec::with_capacity(self.id_pos.len() + batch.len());
+        let mut merged = Vec::with_capacity(old.len() + batch.len());
         let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
         loop {
             let take_a = match (a.peek(), b.peek()) {
@@ -771,7 +763,9 @@ impl App {
             merged.extend(if take_a { a.next() } else { b.next() });
         }
         (self.articles, self.ids) = merged.into_iter().unzip();
-        self.id_pos = vec![0; self.ids.len()];
+        // ids of articles taken back (changed or gone files) stay unused: `u32::MAX`
+        let ids = self.ids.iter().max().map_or(0, |&m| m as usize + 1);
+        self.id_pos = vec![u32::MAX; ids.max(self.id_pos.len())];
         for (pos, &id) in self.ids.iter().enumerate() {
             if let Some(slot) = self.id_pos.get_mut(id as usize) {
                 *slot = pos as u32;
@@ -781,7 +775,11 @@ impl App {
         match keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path))) {
             // a fresh open keeps the first article selected while batches arrive
             Some(_) if self.pristine && self.list.selected == 0 => {}
-            Some(i) => self.list.selected = i,
+            Some(i) => {
+                self.list.selected = i;
+                // the selection stays on its screen row when rows came or went above it
+                self.list.offset = (offset_before + i).saturating_sub(row_before);
+            }
             None if self.filter.is_none() && self.search.is_none() => {}
             None => self.list.selected = 0,
         }
@@ -807,7 +805,7 @@ impl App {
             Some(h) => Some(
                 h.hits
                     .iter()
-                    .filter_map(|hit| self.id_pos.get(hit.idx as usize))
+                    .filter_map(|hit| self.id_pos.get(hit.idx as usize).filter(|&&p| p != u32::MAX))
                     .map(|&p| p as usize)
                     .collect(),
             ),

@@ -233,6 +233,20 @@ pub struct Entry {
     kind: Kind,
 }
 
+/// What one file counts for in a load's summary (see [`Entry::counted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counted {
+    /// An article, with so many warnings and errors.
+    Article {
+        /// Warnings.
+        warnings: u32,
+        /// Errors.
+        errors: u32,
+    },
+    /// A file skipped, with the reason.
+    Skipped(Box<str>),
+}
+
 /// The outcome of one file, as the index gives it back.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -329,6 +343,18 @@ impl Entry {
     /// Whether the entry is an article (not a skipped file).
     pub fn is_article(&self) -> bool {
         matches!(self.kind, Kind::Article { .. })
+    }
+
+    /// What the entry counts for in a load's summary: an article with its warnings and
+    /// errors, or a skipped file with its reason.
+    pub fn counted(&self) -> Counted {
+        match &self.kind {
+            Kind::Article { diagnostics, .. } => {
+                let errors = diagnostics.iter().filter(|d| d.error).count();
+                Counted::Article { warnings: (diagnostics.len() - errors) as u32, errors: errors as u32 }
+            }
+            Kind::Skipped(why) => Counted::Skipped(why.clone().into_boxed_str()),
+        }
     }
 
     /// The start of the collection order: skipped files last, then date and page (unknown
@@ -862,13 +888,15 @@ fn path_bytes(p: &Path) -> Vec<u8> {
     p.to_string_lossy().into_owned().into_bytes()
 }
 
+/// A path as the index stores it (bytes) back into a path.
 #[cfg(unix)]
-fn bytes_path(b: &[u8]) -> PathBuf {
+pub fn bytes_path(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
+/// A path as the index stores it (bytes) back into a path.
 #[cfg(not(unix))]
-fn bytes_path(b: &[u8]) -> PathBuf {
+pub fn bytes_path(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }

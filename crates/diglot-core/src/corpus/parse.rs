@@ -19,17 +19,38 @@ pub enum Parsed {
 
 const BOM: &str = "\u{feff}";
 
+/// How many first bytes of a file decide whether it is an article (see [`not_article`]).
+pub const HEAD_BYTES: usize = 4096;
+
 /// Quick test on a file's first bytes: does it set out to be an article? True when, after an
 /// optional byte-order mark and blank lines, the first line starts with `Title:`.
 pub fn looks_like_article(head: &[u8]) -> bool {
     classify(head).is_ok()
 }
 
+/// Why a file is not an article, judged from its name and its first [`HEAD_BYTES`] bytes
+/// (more are not looked at), or `None` when it sets out to be one. The reasons are few and
+/// fixed, so that a summary can count files by reason: `empty file`, `blank file`, `binary
+/// file`, `JavaScript file` (the archive's `rmrb-js/*.js` month files, `const ARTICLES =
+/// [...]`), a README ([`README`]), `does not start with `Title:``.
+pub fn not_article(path: &Path, head: &[u8]) -> Option<&'static str> {
+    let why = classify(head).err()?;
+    let readme = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("readme")));
+    Some(if readme && why == NO_TITLE { README } else { why })
+}
+
+const NO_TITLE: &str = "does not start with `Title:`";
+/// The reason given for a README (by its name) that is not an article.
+pub const README: &str = "README (does not start with `Title:`)";
+
 fn classify(head: &[u8]) -> Result<(), &'static str> {
     if head.is_empty() {
         return Err("empty file");
     }
-    let probe = &head[..head.len().min(4096)];
+    let probe = head.get(..HEAD_BYTES).unwrap_or(head);
     let text = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
     let first = text.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
     match first {
@@ -37,13 +58,22 @@ fn classify(head: &[u8]) -> Result<(), &'static str> {
         Some(l) if l.starts_with(b"Title:") => Ok(()),
         _ if probe.contains(&0) => Err("binary file"),
         None => Err("blank file"),
-        Some(_) => Err("does not start with `Title:`"),
+        Some(l) if is_javascript(l) => Err("JavaScript file"),
+        Some(_) => Err(NO_TITLE),
     }
+}
+
+/// A first line as JavaScript files start (`const ARTICLES = [`, `var x =`, `//`, `/*`,
+/// `export`, `"use strict"`).
+fn is_javascript(line: &[u8]) -> bool {
+    const STARTS: [&[u8]; 8] =
+        [b"const ", b"let ", b"var ", b"export ", b"//", b"/*", b"\"use strict\"", b"'use strict'"];
+    STARTS.iter().any(|s| line.starts_with(s))
 }
 
 /// Parses a file's bytes. Invalid UTF-8 is replaced (U+FFFD) and reported.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
-    if let Err(why) = classify(bytes) {
+    if let Some(why) = not_article(path, bytes) {
         return Parsed::NotArticle(why);
     }
     parse_checked(path, bytes.to_vec())
@@ -52,7 +82,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
 /// [`parse_bytes`] on bytes the caller owns: the article keeps them as its text without a
 /// copy (the loader's path: one allocation a file).
 pub fn parse_vec(path: &Path, bytes: Vec<u8>) -> Parsed {
-    if let Err(why) = classify(&bytes) {
+    if let Some(why) = not_article(path, &bytes) {
         return Parsed::NotArticle(why);
     }
     parse_checked(path, bytes)
