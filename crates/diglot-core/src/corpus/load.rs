@@ -6,9 +6,6 @@
 //! [`load_stream_indexed`] does the same through the persistent index of
 //! [`super::index`]: unchanged files come from the index without being read, and only new or
 //! changed files are parsed.
-// Indices into vectors sized from the same walk (one slot per file).
-// TODO(layers): replace with get()/iterators.
-#![allow(clippy::indexing_slicing)]
 
 use super::index::{self, Cached, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
@@ -61,8 +58,8 @@ impl Opener {
         // which showed at 100,000 files; a path the walk made has no trailing `/` or `.`
         let b = path.as_os_str().as_bytes();
         let (parent, name) = match b.iter().rposition(|&c| c == b'/') {
-            Some(0) => (&b[..1], &b[1..]),
-            Some(i) => (&b[..i], &b[i + 1..]),
+            Some(0) => (&b"/"[..], b.get(1..).unwrap_or_default()),
+            Some(i) => (b.get(..i).unwrap_or_default(), b.get(i + 1..).unwrap_or_default()),
             None => (&b"."[..], b),
         };
         if name.is_empty() || name == b"." || name == b".." {
@@ -363,10 +360,7 @@ fn walk(
     mut other: impl FnMut(Outcome),
 ) {
     let redundant = redundant_roots(paths);
-    for (k, root) in paths.iter().enumerate() {
-        if redundant[k] {
-            continue;
-        }
+    for ((k, root), _) in paths.iter().enumerate().zip(&redundant).filter(|(_, &r)| !r) {
         let mut walker = walk_builder(root);
         if sorted {
             walker.sort_by_file_name(|a, b| a.cmp(b));
@@ -415,14 +409,16 @@ fn walk_error(err: &ignore::Error) -> (Option<&Path>, String) {
 fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
     let canon: Vec<Option<PathBuf>> = paths.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
     let dirs: Vec<bool> = canon.iter().map(|c| c.as_ref().is_some_and(|c| c.is_dir())).collect();
-    (0..paths.len())
-        .map(|k| {
-            let Some(me) = &canon[k] else { return false };
-            canon.iter().enumerate().any(|(j, other)| {
+    canon
+        .iter()
+        .enumerate()
+        .map(|(k, me)| {
+            let Some(me) = me else { return false };
+            canon.iter().zip(&dirs).enumerate().any(|(j, (other, &dir))| {
                 j != k
                     && other
                         .as_ref()
-                        .is_some_and(|o| (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o)))
+                        .is_some_and(|o| (o == me && j < k) || (dir && o != me && me.starts_with(o)))
             })
         })
         .collect()
@@ -683,13 +679,14 @@ struct QuickHash(u64);
 impl std::hash::Hasher for QuickHash {
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let (words, rest) = bytes.as_chunks::<8>();
+        for &c in words {
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(c)).wrapping_mul(K);
         }
         let mut last = [0u8; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        for (l, &b) in last.iter_mut().zip(rest) {
+            *l = b;
+        }
         self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
     }
     fn write_u32(&mut self, n: u32) {

@@ -1,8 +1,6 @@
 //! The parser: pure, from a file's bytes to an [`Article`] with diagnostics. It never fails:
 //! whatever could be read of a damaged file is kept, and each problem becomes a diagnostic
 //! with its 1-based line. See docs/FORMAT.md for the grammar.
-// Byte offsets from memchr over the same buffer, lines from the line table built above.
-#![allow(clippy::indexing_slicing)]
 
 use super::model::{Article, ArticleMeta, Date, Diagnostic, GlossEntry};
 use std::ops::Range;
@@ -95,7 +93,7 @@ fn parse_checked(path: &Path, bytes: Vec<u8>) -> Parsed {
         Ok(s) => s,
         Err(bytes) => {
             let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
-            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..valid]).count();
+            let line = 1 + memchr::memchr_iter(b'\n', bytes.get(..valid).unwrap_or_default()).count();
             diags.push(Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})"));
             String::from_utf8_lossy(&bytes).into_owned()
         }
@@ -156,13 +154,13 @@ impl<'t> Cursor<'t> {
         let mut crlf = false;
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {
-            let cr = nl > start && bytes[nl - 1] == b'\r';
+            let cr = nl > start && bytes.get(nl - 1) == Some(&b'\r');
             crlf |= cr;
             lines.push(Line { start, end: nl - usize::from(cr) });
             start = nl + 1;
         }
         if start < bytes.len() {
-            let end = bytes.len() - usize::from(bytes[bytes.len() - 1] == b'\r');
+            let end = bytes.len() - usize::from(bytes.last() == Some(&b'\r'));
             lines.push(Line { start, end });
         }
         Cursor { text, lines, crlf }
@@ -176,22 +174,22 @@ impl<'t> Cursor<'t> {
 
     /// Byte range of the trimmed line.
     fn trimmed_range(&self, i: usize) -> Range<usize> {
-        let l = self.lines[i];
+        let Some(&l) = self.lines.get(i) else { return 0..0 };
         let raw = &self.text[l.start..l.end];
         // The usual indents (spaces, U+3000) and line ends (ASCII, a CJK ideograph or
         // punctuation) are recognised on the bytes; the rest is decoded.
         let b = raw.as_bytes();
         let mut k = 0;
         loop {
-            match b[k..] {
+            match b.get(k..).unwrap_or_default() {
                 [b' ', ..] => k += 1,
                 [0xe3, 0x80, 0x80, ..] => k += 3,
                 _ => break,
             }
         }
-        let t = match b[k..] {
+        let t = match b.get(k..).unwrap_or_default() {
             [] => "",
-            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(&c) => &raw[k..],
+            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(c) => &raw[k..],
             _ => raw[k..].trim_start_matches(is_ws),
         };
         let start = l.start + (raw.len() - t.len());
@@ -260,12 +258,12 @@ fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
     // the whole text, and the lines are looked at only when it finds something.
     let bad = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\r')) | (c == 0x7f);
     let c0 = if b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n'))) {
-        cur.lines.iter().position(|l| b[l.start..l.end].iter().any(|&c| bad(c)))
+        cur.lines.iter().position(|l| b.get(l.start..l.end).unwrap_or_default().iter().any(|&c| bad(c)))
     } else {
         None
     };
     let high = memchr::memchr2_iter(0xc2, 0xe2, b)
-        .find(|&k| match b[k] {
+        .find(|&k| match b.get(k).copied().unwrap_or_default() {
             0xc2 => matches!(b.get(k + 1), Some(0x80..=0x9f)),
             _ => matches!(
                 (b.get(k + 1), b.get(k + 2)),
