@@ -747,17 +747,23 @@ pub fn load_stream_indexed(
     let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
     let keys = EntryKeys(QuickState::default());
 
-    // phase 1: the index, its entries sent at once
+    // phase 1: the index, its entries sent at once (or, without one, every file parsed)
     let (known, old_started) = match Index::read(&file, &roots) {
         Ok(old) => {
             let known = known_of(&old.entries);
             let started_ns = old.started_ns;
             send_listed(paths, old.entries, sink);
-            (known, Some(started_ns))
+            (known, started_ns)
         }
         Err(e) => {
             report.rebuilt = Some(e.to_string());
-            (Vec::new(), None)
+            let (fresh, files) = parse_while_walking(paths, batch, sink, cancel);
+            report.added = files;
+            if cancel() {
+                return IndexedLoad { report, pending: None };
+            }
+            let pending = Pending { file, roots, started, reused: Vec::new(), fresh };
+            return IndexedLoad { report, pending: Some(pending) };
         }
     };
     if cancel() {
@@ -770,15 +776,13 @@ pub fn load_stream_indexed(
         sink(LoadEvent { outcomes: other, total, ..LoadEvent::default() });
     }
     // phase 3: each file matched to its entry; files gone taken back
-    let fresh_since = old_started.map_or(i128::MIN, |s| s - index::RACY_NS);
+    let fresh_since = old_started - index::RACY_NS;
     let plan = match_found_to_entries(paths, &found, &known, &keys, fresh_since, &mut report);
     send_removed(paths, &known, &plan.reuse, &plan.seen, total, sink);
     // phase 4: new and changed files parsed, each changed one replacing its old outcome
     let fresh = parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
-    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
-    if old_started.is_some() {
-        sink(LoadEvent { total, checked: Some(Box::new(report.clone())), ..LoadEvent::default() });
-    }
+    let changed = report.reread + report.added + report.removed > 0;
+    sink(LoadEvent { total, checked: Some(Box::new(report.clone())), ..LoadEvent::default() });
     if cancel() || !changed {
         return IndexedLoad { report, pending: None };
     }
@@ -964,29 +968,100 @@ fn parse_new_and_changed(
                     ev.retracted.count(&k.counted);
                     ev.retracted.bytes += k.stamp.size;
                 }
-                let rel = rel_of(root_path, &f.path);
-                match read_found(&mut opener, &f.path) {
-                    Err(e) => {
-                        ev.outcomes.push(Outcome::Unreadable(f.path.clone(), format!("cannot read: {e}")))
-                    }
-                    Ok((FileRead::NotArticle(why, n), stamp)) => {
-                        ev.bytes += n as u64;
-                        entries.push(Entry::skipped(f.root as u32, rel, stamp, why));
-                        ev.outcomes.push(Outcome::Skipped(f.path.clone(), why.into()));
-                    }
-                    Ok((FileRead::Article(bytes), stamp)) => {
-                        ev.bytes += bytes.len() as u64;
-                        let (o, entry) = parse_to_entry(f.root as u32, rel, stamp, &f.path, bytes);
-                        entries.push(entry);
-                        ev.outcomes.push(o);
-                    }
-                }
+                entries.extend(read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev));
             }
             sink(ev);
             entries
         })
         .collect();
     fresh.into_iter().flatten().collect()
+}
+
+/// Reads and parses one file for the index: its outcome goes into `ev`, its new entry is
+/// returned (none for a file that cannot be read: it is read again next time).
+fn read_to_entry(
+    opener: &mut Opener,
+    root: usize,
+    root_path: &Path,
+    path: &Path,
+    ev: &mut LoadEvent,
+) -> Option<Entry> {
+    let rel = rel_of(root_path, path);
+    match read_found(opener, path) {
+        Err(e) => {
+            ev.outcomes.push(Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")));
+            None
+        }
+        Ok((FileRead::NotArticle(why, n), stamp)) => {
+            ev.bytes += n as u64;
+            ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
+            Some(Entry::skipped(root as u32, rel, stamp, why))
+        }
+        Ok((FileRead::Article(bytes), stamp)) => {
+            ev.bytes += bytes.len() as u64;
+            let (o, entry) = parse_to_entry(root as u32, rel, stamp, path, bytes);
+            ev.outcomes.push(o);
+            Some(entry)
+        }
+    }
+}
+
+/// Cold (no index to use): the files are read and parsed while the folders are walked, as
+/// [`load_stream`] does, each batch sent as soon as it is done (small ones first, so that
+/// the first screen comes at once); returns their entries for the new index and how many
+/// files there were.
+fn parse_while_walking(
+    paths: &[PathBuf],
+    batch: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> (Vec<Entry>, usize) {
+    let entries = std::sync::Mutex::new(Vec::new());
+    let total = AtomicUsize::new(0);
+    let run = |chunk: Vec<(usize, PathBuf)>| {
+        if cancel() {
+            return;
+        }
+        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), ..LoadEvent::default() };
+        let mut mine = Vec::with_capacity(chunk.len());
+        let mut opener = Opener::default();
+        for (root, path) in &chunk {
+            let Some(root_path) = paths.get(*root) else { continue };
+            mine.extend(read_to_entry(&mut opener, *root, root_path, path, &mut ev));
+        }
+        ev.total = total.load(Ordering::Acquire);
+        sink(ev);
+        entries.lock().unwrap_or_else(|e| e.into_inner()).extend(mine);
+    };
+    let mut files = 0;
+    rayon::in_place_scope(|s| {
+        let mut size = batch.min(32);
+        let mut chunk = Vec::with_capacity(size);
+        let mut other = Vec::new();
+        walk(
+            paths,
+            false,
+            |root, p| {
+                files += 1;
+                chunk.push((root, p));
+                if chunk.len() >= size {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
+                    size = (size * 2).min(batch);
+                    let run = &run;
+                    s.spawn(move |_| run(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        total.store(files + other.len(), Ordering::Release);
+        if !other.is_empty() {
+            sink(LoadEvent { outcomes: other, total: files, ..LoadEvent::default() });
+        }
+        if !chunk.is_empty() {
+            run(chunk);
+        }
+    });
+    (entries.into_inner().unwrap_or_else(|e| e.into_inner()), files)
 }
 
 /// Parses one file read for the index: what the list is sent, and the file's new entry.
