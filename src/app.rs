@@ -745,24 +745,32 @@ impl App {
     /// identity, not row: on the same screen row when the rows above it changed).
     fn merge_keeping(&mut self, keep: Option<PathBuf>) {
         let (row_before, offset_before) = (self.list.selected, self.list.offset);
+        use rayon::prelude::*;
         let mut batch = std::mem::take(&mut self.pending);
-        batch.sort_by(corpus::load::order);
+        // on both cores: a warm open sends the whole index (already in order) in one batch
+        batch.par_sort_by(corpus::load::order);
         let titles =
-            batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
+            batch.par_iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
-        let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
-        let mut merged = Vec::with_capacity(old.len() + batch.len());
-        let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
-        loop {
-            let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            merged.extend(if take_a { a.next() } else { b.next() });
+        if self.articles.is_empty() {
+            // the first batch: nothing to merge with, nothing copied
+            self.articles = batch;
+            self.ids = new_ids.collect();
+        } else {
+            let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
+            let mut merged = Vec::with_capacity(old.len() + batch.len());
+            let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
+            loop {
+                let take_a = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                merged.extend(if take_a { a.next() } else { b.next() });
+            }
+            (self.articles, self.ids) = merged.into_iter().unzip();
         }
-        (self.articles, self.ids) = merged.into_iter().unzip();
         // ids of articles taken back (changed or gone files) stay unused: `u32::MAX`
         let ids = self.ids.iter().max().map_or(0, |&m| m as usize + 1);
         self.id_pos = vec![u32::MAX; ids.max(self.id_pos.len())];

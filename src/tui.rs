@@ -436,17 +436,20 @@ fn event_loop(
 /// Frame times, for measuring (`DIGLOT_FRAME_LOG=FILE`): from a message's arrival to the end
 /// of the frame drawn after it (updates and drawing: what a key waits for), with what the
 /// loader was doing (`loading`, `checking` the files of a warm open, `idle`). Written to FILE
-/// on exit, one frame a line: `microseconds phase`.
+/// on exit, one frame a line: `microseconds phase articles drawn_at_ms` (the articles listed
+/// and when the frame was done, since the loop started).
 struct FrameLog {
     file: Option<PathBuf>,
+    start: std::time::Instant,
     since: Option<std::time::Instant>,
-    frames: Vec<(u128, &'static str)>,
+    frames: Vec<(u128, &'static str, usize, u128)>,
 }
 
 impl FrameLog {
     fn from_env() -> FrameLog {
         let file = std::env::var_os("DIGLOT_FRAME_LOG").filter(|f| !f.is_empty()).map(PathBuf::from);
-        FrameLog { file, since: Some(std::time::Instant::now()), frames: Vec::new() }
+        let now = std::time::Instant::now();
+        FrameLog { file, start: now, since: Some(now), frames: Vec::new() }
     }
 
     fn start(&mut self) {
@@ -462,12 +465,18 @@ impl FrameLog {
             (false, true) => "checking",
             (false, false) => "loading",
         };
-        self.frames.push((t.elapsed().as_micros(), phase));
+        self.frames.push((
+            t.elapsed().as_micros(),
+            phase,
+            app.articles.len(),
+            self.start.elapsed().as_millis(),
+        ));
     }
 
     fn write(&self) {
         let Some(file) = &self.file else { return };
-        let text: String = self.frames.iter().map(|(us, phase)| format!("{us} {phase}\n")).collect();
+        let text: String =
+            self.frames.iter().map(|(us, phase, n, at)| format!("{us} {phase} {n} {at}\n")).collect();
         // a measuring aid: a log that cannot be written is not worth failing the exit for
         let _ = std::fs::write(file, text);
     }

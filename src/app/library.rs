@@ -131,7 +131,8 @@ impl App {
         self.progress.bytes += ev.bytes;
         let checked = ev.checked.take();
         let listed = ev.listed;
-        let update = !ev.removed.is_empty() || self.progress.listed;
+        // the check's batches change the list in place; its report alone changes nothing
+        let update = !ev.removed.is_empty() || (self.progress.listed && !ev.outcomes.is_empty());
         let keep = self.selected().map(|m| m.path.clone());
         if !ev.removed.is_empty() {
             self.take_back(&std::mem::take(&mut ev.removed), &ev.retracted);
@@ -141,7 +142,11 @@ impl App {
         self.note_errors(&batch.diagnostics);
         batch.summary.bytes = 0;
         self.summary.add(&batch.summary);
-        self.pending.extend(batch.articles);
+        if self.pending.is_empty() {
+            self.pending = batch.articles;
+        } else {
+            self.pending.extend(batch.articles);
+        }
         if listed {
             self.merge_pending();
             self.progress.listed = true;

@@ -309,6 +309,7 @@ impl Loaded {
             self.skipped.retain(|(p, _)| !gone.contains(p.as_path()));
             self.summary.sub(&event.retracted);
         }
+        self.articles.reserve(event.outcomes.len());
         for o in event.outcomes {
             match o {
                 Outcome::Article(meta, diags) => {
