@@ -752,10 +752,20 @@ impl App {
         let titles =
             batch.par_iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
+        let mut changed_from = 0;
         if self.articles.is_empty() {
             // the first batch: nothing to merge with, nothing copied
             self.articles = batch;
             self.ids = new_ids.collect();
+        } else if batch.len() <= 64 {
+            // a few rows (the check's changes): each put in its place, no pass over the list
+            changed_from = usize::MAX;
+            for (m, id) in batch.into_iter().zip(new_ids) {
+                let at = self.articles.partition_point(|x| corpus::load::order(x, &m).is_le());
+                self.articles.insert(at, m);
+                self.ids.insert(at, id);
+                changed_from = changed_from.min(at);
+            }
         } else {
             let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
             let mut merged = Vec::with_capacity(old.len() + batch.len());
@@ -773,14 +783,23 @@ impl App {
         }
         // ids of articles taken back (changed or gone files) stay unused: `u32::MAX`
         let ids = self.ids.iter().max().map_or(0, |&m| m as usize + 1);
-        self.id_pos = vec![u32::MAX; ids.max(self.id_pos.len())];
-        for (pos, &id) in self.ids.iter().enumerate() {
+        self.id_pos.resize(ids.max(self.id_pos.len()), u32::MAX);
+        for (pos, &id) in self.ids.iter().enumerate().skip(changed_from) {
             if let Some(slot) = self.id_pos.get_mut(id as usize) {
                 *slot = pos as u32;
             }
         }
         self.refilter();
-        match keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path))) {
+        // the kept article is looked for near its old row first (a few rows came or went)
+        let near = |i: &usize| i.abs_diff(row_before) <= 256;
+        let find = |path: &std::path::Path| {
+            let rows = 0..self.shown_len();
+            rows.clone()
+                .filter(near)
+                .find(|&i| self.selected_path_is(i, path))
+                .or_else(|| rows.filter(|i| !near(i)).find(|&i| self.selected_path_is(i, path)))
+        };
+        match keep.and_then(|path| find(&path)) {
             // a fresh open keeps the first article selected while batches arrive
             Some(_) if self.pristine && self.list.selected == 0 => {}
             Some(i) => {

@@ -186,19 +186,31 @@ impl App {
         let gone: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
         self.summary.sub(counted);
         self.pending.retain(|m| !gone.contains(m.path.as_path()));
-        let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
-        let (kept, dropped): (Vec<_>, Vec<_>) = old.partition(|(m, _)| !gone.contains(m.path.as_path()));
-        (self.articles, self.ids) = kept.into_iter().unzip();
-        for (_, id) in dropped {
-            if let Some(slot) = self.id_pos.get_mut(id as usize) {
+        // in place, without copying the list: a few files changed at 430,000 articles
+        let keep: Vec<bool> = self.articles.iter().map(|m| !gone.contains(m.path.as_path())).collect();
+        let Some(first) = keep.iter().position(|k| !k) else { return self.reopen_if(&gone) };
+        let mut k = keep.iter();
+        self.articles.retain(|_| k.next().copied().unwrap_or(true));
+        let mut k = keep.iter();
+        let id_pos = &mut self.id_pos;
+        self.ids.retain(|&id| {
+            let kept = k.next().copied().unwrap_or(true);
+            if let Some(slot) = id_pos.get_mut(id as usize).filter(|_| !kept) {
                 *slot = u32::MAX;
             }
-        }
-        for (pos, &id) in self.ids.iter().enumerate() {
+            kept
+        });
+        // the positions from the first row taken back on moved up
+        for (pos, &id) in self.ids.iter().enumerate().skip(first) {
             if let Some(slot) = self.id_pos.get_mut(id as usize) {
                 *slot = pos as u32;
             }
         }
+        self.reopen_if(&gone);
+    }
+
+    /// The article in the reader, if its file changed, read again at the same place.
+    fn reopen_if(&mut self, gone: &std::collections::HashSet<&std::path::Path>) {
         if let Some(path) = self.reader.path.clone().filter(|p| gone.contains(p.as_path())) {
             if self.reader.article.is_some() || self.reader.error.is_some() {
                 let top = self.reader.top;
