@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Writes `DIR/rmrb/YYYY.MM/YYYY-MM-DD_<Chinese title>.md` (plus a `DIR/README.md` that is not
-//! an article), deterministic for a seed and a count: the same arguments give the same bytes.
+//! an article; with `--archive` also `DIR/rmrb-js/YYYY.MM.js`, the archive's month files of
+//! JavaScript, see [`write_js_months`]), deterministic for a seed and a count: the same arguments give the same bytes.
 //! Sizes run from ~200-byte picture captions to ~30 KB speeches, mean about 3 KB. English and
 //! Chinese bodies have unequal paragraph counts (merged and split paragraphs, untranslated
 //! headlines). Every header variant of FORMAT.md occurs: `Page:`/`Edition:`, `Author:` with and
@@ -842,6 +843,58 @@ pub fn generate(dir: &Path, count: usize, seed: u64, damaged_rate: f64) -> io::R
     Ok(total)
 }
 
+/// The rest of the real archive's shape beside `dir/rmrb/`: `dir/rmrb-js/YYYY.MM.js`, one
+/// JavaScript file per month folder holding that month's articles
+/// (`const ARTICLES = [ {"path": …, "title": …, "content": …}, … ];`, 2-5 MB each at the
+/// archive's density), as the archive's web viewer loads them. Returns the files written and
+/// their bytes. Deterministic: folders and files in name order.
+#[allow(dead_code)] // the benches include this file for `generate` only
+pub fn write_js_months(dir: &Path) -> io::Result<(usize, u64)> {
+    let rmrb = dir.join("rmrb");
+    let js = dir.join("rmrb-js");
+    std::fs::create_dir_all(&js)?;
+    let mut months: Vec<PathBuf> =
+        std::fs::read_dir(&rmrb)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    months.sort();
+    let written: Vec<io::Result<u64>> = months
+        .par_iter()
+        .map(|month| {
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(month)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            files.sort();
+            let mut out = String::from("const ARTICLES = [\n");
+            for (k, f) in files.iter().enumerate() {
+                let bytes = std::fs::read(f)?;
+                let content = String::from_utf8_lossy(&bytes);
+                let title = content
+                    .lines()
+                    .find_map(|l| l.trim_start_matches('\u{feff}').strip_prefix("Title:"))
+                    .unwrap_or("")
+                    .trim();
+                let rel = f.strip_prefix(dir).unwrap_or(f).to_string_lossy().into_owned();
+                let entry = serde_json::json!({ "path": rel, "title": title, "content": content });
+                if k > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str("  ");
+                out.push_str(&entry.to_string());
+            }
+            out.push_str("\n];\n");
+            let name = format!("{}.js", month.file_name().unwrap_or_default().to_string_lossy());
+            std::fs::write(js.join(name), &out)?;
+            Ok(out.len() as u64)
+        })
+        .collect();
+    let mut bytes = 0;
+    for w in &written {
+        match w {
+            Ok(n) => bytes += n,
+            Err(e) => return Err(io::Error::new(e.kind(), e.to_string())),
+        }
+    }
+    Ok((written.len(), bytes))
+}
+
 #[derive(clap::Parser)]
 #[command(about = "Write a synthetic People's Daily corpus (deterministic for a seed)")]
 struct Args {
@@ -856,9 +909,14 @@ struct Args {
     /// Share of damaged files (CRLF, BOM, truncated, no Chinese part, bad header, ...).
     #[arg(long, default_value_t = 0.0002)]
     damaged: f64,
-    /// Remove OUT/rmrb first if it exists.
+    /// Remove OUT/rmrb (and OUT/rmrb-js) first if it exists.
     #[arg(long)]
     force: bool,
+    /// The whole archive's shape: also OUT/rmrb-js/YYYY.MM.js, one JavaScript file per month
+    /// (`const ARTICLES = [...]`, what the archive's web viewer loads; not articles), beside
+    /// OUT/rmrb/ and OUT/README.md.
+    #[arg(long)]
+    archive: bool,
 }
 
 #[allow(dead_code)]
@@ -871,9 +929,13 @@ fn main() -> std::process::ExitCode {
             eprintln!("gen_corpus: {} exists (use --force to replace it)", rmrb.display());
             return std::process::ExitCode::from(2);
         }
-        if let Err(e) = std::fs::remove_dir_all(&rmrb) {
-            eprintln!("gen_corpus: cannot remove {}: {e}", rmrb.display());
-            return std::process::ExitCode::from(2);
+        for old in [rmrb.clone(), args.out.join("rmrb-js")] {
+            if let Err(e) = std::fs::remove_dir_all(&old) {
+                if old.exists() {
+                    eprintln!("gen_corpus: cannot remove {}: {e}", old.display());
+                    return std::process::ExitCode::from(2);
+                }
+            }
         }
     }
     let t = std::time::Instant::now();
@@ -889,6 +951,15 @@ fn main() -> std::process::ExitCode {
                 st.damaged,
                 t.elapsed().as_secs_f64()
             );
+            if args.archive {
+                match write_js_months(&args.out) {
+                    Ok((n, bytes)) => println!("{n} month files in rmrb-js/, {bytes} bytes"),
+                    Err(e) => {
+                        eprintln!("gen_corpus: {e}");
+                        return std::process::ExitCode::from(2);
+                    }
+                }
+            }
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

@@ -1,22 +1,31 @@
 #!/bin/bash
-# usage: tui_measure.sh BIN DIR EXPECTED_COUNT CACHE_DIR
-# Prints: first_frame_s  count_shown_s  idle_cpu_ms_in_5s  peak_rss_kB
+# usage: tui-measure.sh BIN DIR EXPECTED_COUNT CACHE_DIR
+# Starts diglot on DIR in a detached tmux (200x50), HOME and the XDG folders in CACHE_DIR's
+# parent (CACHE_DIR is XDG_CACHE_HOME: the index lives there), and polls the screen.
+# Prints: first_frame_s (the status bar is up), shown_s (" N articles" on screen and no
+# "loading": the whole list shown; a warm open may still be checking the files), done_s
+# (nothing loading or checking), idle CPU over 5 s, VmRSS after SETTLE (default 5) s idle,
+# and the peak RSS (/usr/bin/time -v). FRAME_LOG=FILE passes DIGLOT_FRAME_LOG=FILE.
 BIN=$1; DIR=$2; N=$3; CACHE=$4
 S=scale
+HOMEDIR=$(dirname "$CACHE")
 OUT=$(mktemp)
-tmux -L $S kill-session -t m 2>/dev/null
+tmux -L $S kill-session -t scale-m 2>/dev/null
+ENV="HOME=$HOMEDIR XDG_CACHE_HOME=$CACHE XDG_STATE_HOME=$HOMEDIR/state XDG_CONFIG_HOME=$HOMEDIR/config XDG_DATA_HOME=$HOMEDIR/data"
+[ -n "$FRAME_LOG" ] && ENV="$ENV DIGLOT_FRAME_LOG=$FRAME_LOG"
 t0=$(date +%s.%N)
-tmux -L $S new-session -d -s m -x 200 -y 50 "env XDG_CACHE_HOME=$CACHE /usr/bin/time -v -o $OUT $BIN $DIR"
-first=""; shown=""
-for i in $(seq 1 3000); do
-  scr=$(tmux -L $S capture-pane -p -t m 2>/dev/null)
+tmux -L $S new-session -d -s scale-m -x 200 -y 50 "env $ENV /usr/bin/time -v -o $OUT $BIN $DIR"
+first=""; shown=""; done_=""
+for i in $(seq 1 6000); do
+  scr=$(tmux -L $S capture-pane -p -t scale-m 2>/dev/null)
   now=$(date +%s.%N)
   if [ -z "$first" ] && echo "$scr" | grep -q "articles"; then first=$(echo "$now - $t0" | bc); fi
-  if echo "$scr" | grep -q " $N articles" && ! echo "$scr" | grep -q "loading"; then shown=$(echo "$now - $t0" | bc); break; fi
+  if [ -z "$shown" ] && echo "$scr" | grep -q " $N articles" && ! echo "$scr" | grep -q "loading"; then shown=$(echo "$now - $t0" | bc); fi
+  if [ -n "$shown" ] && ! echo "$scr" | grep -q "checking"; then done_=$(echo "$now - $t0" | bc); break; fi
   sleep 0.01
 done
 sleep ${SETTLE:-5}
-TPID=$(tmux -L $S list-panes -t m -F '#{pane_pid}')
+TPID=$(tmux -L $S list-panes -t scale-m -F '#{pane_pid}')
 PID=$(pgrep -P $TPID diglot | head -1)
 [ -z "$PID" ] && PID=$(pgrep -P $(pgrep -P $TPID | head -1) | head -1)
 cpu_ns() { cat /proc/$PID/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d", s}'; }
@@ -24,9 +33,10 @@ a=$(cpu_ns)
 sleep 5
 b=$(cpu_ns)
 idle_ms=$(echo "scale=2; ($b - $a) / 1000000" | bc)
-tmux -L $S send-keys -t m q
+vmrss=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+tmux -L $S send-keys -t scale-m q
 for i in $(seq 1 200); do [ -s $OUT ] && grep -q "Maximum resident" $OUT && break; sleep 0.05; done
 rss=$(grep "Maximum resident" $OUT | awk '{print $NF}')
-tmux -L $S kill-session -t m 2>/dev/null
+tmux -L $S kill-session -t scale-m 2>/dev/null
 rm -f $OUT
-echo "first_frame=${first}s shown=${shown}s idle_cpu=${idle_ms}ms/5s peak_rss=${rss}kB pid=$PID"
+echo "first_frame=${first}s shown=${shown}s done=${done_}s idle_cpu=${idle_ms}ms/5s idle_rss=${vmrss}kB peak_rss=${rss}kB pid=$PID"

@@ -333,6 +333,8 @@ pub struct Progress {
     pub started: Instant,
     /// Bytes read so far.
     pub bytes: u64,
+    /// Everything the index knows is listed; the files are being checked (a warm open).
+    pub listed: bool,
     /// Whether it has finished.
     pub done: bool,
 }
@@ -529,7 +531,7 @@ impl App {
             gloss_scroll: 0,
             find: None,
             keymap: KeyMap::default(),
-            progress: Progress { started: Instant::now(), bytes: 0, done: false },
+            progress: Progress { started: Instant::now(), bytes: 0, listed: false, done: false },
             size,
             quit: false,
             message: None,
@@ -680,25 +682,8 @@ impl App {
         let before = self.message.clone();
         match msg {
             Msg::Term(ev) => self.on_event(ev),
-            Msg::Loaded(ev) => {
-                self.progress.bytes += ev.bytes;
-                let mut batch = Loaded::default();
-                batch.absorb(ev);
-                self.note_errors(&batch.diagnostics);
-                self.summary.articles += batch.summary.articles;
-                self.summary.warnings += batch.summary.warnings;
-                self.summary.errors += batch.summary.errors;
-                self.summary.skipped += batch.summary.skipped;
-                self.pending.extend(batch.articles);
-                if self.pending.len() >= 4096.max(self.articles.len() / 4) {
-                    self.merge_pending();
-                }
-            }
-            Msg::LoadDone => {
-                self.merge_pending();
-                self.progress.done = true;
-                self.apply_resume();
-            }
+            Msg::Loaded(ev) => self.on_loaded(ev),
+            Msg::LoadDone => self.on_load_done(),
             Msg::SearchReady => {
                 self.poll_search();
                 self.poll_fulltext();
@@ -802,35 +787,75 @@ impl App {
             return;
         }
         let keep = self.selected().map(|m| m.path.clone());
+        self.merge_keeping(keep);
+    }
+
+    /// Moves loaded articles into the sorted list and selects the article at `keep` (by
+    /// identity, not row: on the same screen row when the rows above it changed).
+    fn merge_keeping(&mut self, keep: Option<PathBuf>) {
+        let (row_before, offset_before) = (self.list.selected, self.list.offset);
+        use rayon::prelude::*;
         let mut batch = std::mem::take(&mut self.pending);
-        batch.sort_by(corpus::load::order);
+        // on both cores: a warm open sends the whole index (already in order) in one batch
+        batch.par_sort_by(corpus::load::order);
         let titles =
-            batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
+            batch.par_iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
         let new_ids = self.worker.push_batch(titles);
-        let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
-        let mut merged = Vec::with_capacity(self.id_pos.len() + batch.len());
-        let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
-        loop {
-            let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            merged.extend(if take_a { a.next() } else { b.next() });
+        let mut changed_from = 0;
+        if self.articles.is_empty() {
+            // the first batch: nothing to merge with, nothing copied
+            self.articles = batch;
+            self.ids = new_ids.collect();
+        } else if batch.len() <= 64 {
+            // a few rows (the check's changes): each put in its place, no pass over the list
+            changed_from = usize::MAX;
+            for (m, id) in batch.into_iter().zip(new_ids) {
+                let at = self.articles.partition_point(|x| corpus::load::order(x, &m).is_le());
+                self.articles.insert(at, m);
+                self.ids.insert(at, id);
+                changed_from = changed_from.min(at);
+            }
+        } else {
+            let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
+            let mut merged = Vec::with_capacity(old.len() + batch.len());
+            let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
+            loop {
+                let take_a = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                merged.extend(if take_a { a.next() } else { b.next() });
+            }
+            (self.articles, self.ids) = merged.into_iter().unzip();
         }
-        (self.articles, self.ids) = merged.into_iter().unzip();
-        self.id_pos = vec![0; self.ids.len()];
-        for (pos, &id) in self.ids.iter().enumerate() {
+        // ids of articles taken back (changed or gone files) stay unused: `u32::MAX`
+        let ids = self.ids.iter().max().map_or(0, |&m| m as usize + 1);
+        self.id_pos.resize(ids.max(self.id_pos.len()), u32::MAX);
+        for (pos, &id) in self.ids.iter().enumerate().skip(changed_from) {
             if let Some(slot) = self.id_pos.get_mut(id as usize) {
                 *slot = pos as u32;
             }
         }
         self.refilter();
-        match keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path))) {
+        // the kept article is looked for near its old row first (a few rows came or went)
+        let near = |i: &usize| i.abs_diff(row_before) <= 256;
+        let find = |path: &std::path::Path| {
+            let rows = 0..self.shown_len();
+            rows.clone()
+                .filter(near)
+                .find(|&i| self.selected_path_is(i, path))
+                .or_else(|| rows.filter(|i| !near(i)).find(|&i| self.selected_path_is(i, path)))
+        };
+        match keep.and_then(|path| find(&path)) {
             // a fresh open keeps the first article selected while batches arrive
             Some(_) if self.pristine && self.list.selected == 0 => {}
-            Some(i) => self.list.selected = i,
+            Some(i) => {
+                self.list.selected = i;
+                // the selection stays on its screen row when rows came or went above it
+                self.list.offset = (offset_before + i).saturating_sub(row_before);
+            }
             None if self.filter.is_none() && self.search.is_none() => {}
             None => self.list.selected = 0,
         }
@@ -856,7 +881,7 @@ impl App {
             Some(h) => Some(
                 h.hits
                     .iter()
-                    .filter_map(|hit| self.id_pos.get(hit.idx as usize))
+                    .filter_map(|hit| self.id_pos.get(hit.idx as usize).filter(|&&p| p != u32::MAX))
                     .map(|&p| p as usize)
                     .collect(),
             ),

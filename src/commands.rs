@@ -112,7 +112,21 @@ fn load_with_progress(paths: &[PathBuf], keep_articles: bool) -> corpus::Loaded 
     let (mut loaded, bar) = state.into_inner().unwrap_or_else(|e| e.into_inner());
     bar.finish();
     loaded.sort();
+    if keep_articles {
+        // `check` says it in its last line
+        say_skipped(&loaded.summary);
+    }
     loaded
+}
+
+/// Says once on standard error what was skipped as not an article, by reason (`skipped 301
+/// files that are not articles: 300 JavaScript files, 1 README`): a clone of the archive
+/// holds `rmrb-js/` and a README beside the articles. Stdout is untouched.
+pub fn say_skipped(summary: &corpus::LoadSummary) {
+    if let Some(line) = summary.skipped_line() {
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "diglot: {}", sanitize(&line));
+    }
 }
 
 /// `diglot check`: returns whether any error was found.

@@ -58,6 +58,7 @@ fn load_indexed(paths: &[PathBuf]) -> corpus::Loaded {
     let _ = idx.save();
     let mut loaded = loaded.into_inner().unwrap_or_else(|e| e.into_inner());
     loaded.sort();
+    crate::commands::say_skipped(&loaded.summary);
     loaded
 }
 

@@ -356,6 +356,7 @@ fn event_loop(
     // pinyin rows or HSK colouring on from the start need the dictionary to draw
     effects.extend(app.start_effects());
     let mut exit = Exit::Quit;
+    let mut frames = FrameLog::from_env();
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
         for effect in app.perform(std::mem::take(&mut effects)) {
@@ -403,6 +404,7 @@ fn event_loop(
             app.resize(size.width, size.height);
         }
         term.draw(|f| crate::ui::draw(&app, f))?;
+        frames.end(&app);
         let msg = if app.wants_tick() {
             match rx.recv_timeout(crate::app::SAVE_PAUSE) {
                 Ok(m) => m,
@@ -413,6 +415,7 @@ fn event_loop(
             let Ok(m) = rx.recv() else { break };
             m
         };
+        frames.start();
         // and whatever else is waiting before drawing again
         for msg in std::iter::once(msg).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
             match control(msg) {
@@ -442,9 +445,59 @@ fn event_loop(
         }
     }
     stop.store(true, Ordering::Relaxed);
+    frames.write();
     // a save that fails on quit is said on stderr with a non-zero exit (diglot::main)
     app.save_now().map_err(|e| io::Error::other(format!("could not save the reading state: {e}")))?;
     Ok(exit)
+}
+
+/// Frame times, for measuring (`DIGLOT_FRAME_LOG=FILE`): from a message's arrival to the end
+/// of the frame drawn after it (updates and drawing: what a key waits for), with what the
+/// loader was doing (`loading`, `checking` the files of a warm open, `idle`). Written to FILE
+/// on exit, one frame a line: `microseconds phase articles drawn_at_ms` (the articles listed
+/// and when the frame was done, since the loop started).
+struct FrameLog {
+    file: Option<PathBuf>,
+    start: std::time::Instant,
+    since: Option<std::time::Instant>,
+    frames: Vec<(u128, &'static str, usize, u128)>,
+}
+
+impl FrameLog {
+    fn from_env() -> FrameLog {
+        let file = std::env::var_os("DIGLOT_FRAME_LOG").filter(|f| !f.is_empty()).map(PathBuf::from);
+        let now = std::time::Instant::now();
+        FrameLog { file, start: now, since: Some(now), frames: Vec::new() }
+    }
+
+    fn start(&mut self) {
+        if self.file.is_some() && self.since.is_none() {
+            self.since = Some(std::time::Instant::now());
+        }
+    }
+
+    fn end(&mut self, app: &App) {
+        let Some(t) = self.since.take().filter(|_| self.file.is_some()) else { return };
+        let phase = match (app.progress.done, app.progress.listed) {
+            (true, _) => "idle",
+            (false, true) => "checking",
+            (false, false) => "loading",
+        };
+        self.frames.push((
+            t.elapsed().as_micros(),
+            phase,
+            app.articles.len(),
+            self.start.elapsed().as_millis(),
+        ));
+    }
+
+    fn write(&self) {
+        let Some(file) = &self.file else { return };
+        let text: String =
+            self.frames.iter().map(|(us, phase, n, at)| format!("{us} {phase} {n} {at}\n")).collect();
+        // a measuring aid: a log that cannot be written is not worth failing the exit for
+        let _ = std::fs::write(file, text);
+    }
 }
 
 /// Suspends the TUI, shows the article in `$PAGER` (default `less`), and comes back.

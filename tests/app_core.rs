@@ -295,6 +295,7 @@ fn batches_arriving_keep_the_first_article_selected() {
             outcomes: vec![corpus::Outcome::Article(Box::new(m.clone()), Vec::new())],
             bytes: 1,
             total: 4,
+            ..corpus::LoadEvent::default()
         };
         app.feed(Msg::Loaded(ev));
         app.merge_pending();

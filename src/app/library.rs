@@ -4,7 +4,7 @@
 
 use super::{App, Focus, ListState};
 use crate::config::Config;
-use crate::corpus::{ArticleMeta, Date};
+use crate::corpus::{self, ArticleMeta, Date};
 use crate::export;
 use crate::layout::Position;
 use crate::prompt::Prompt;
@@ -121,6 +121,122 @@ pub fn today_at(now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Date {
 }
 
 impl App {
+    /// A batch of the collection arrives from the loader: counted, its damaged files noted,
+    /// its articles merged into the list (in bunches: each merge costs a pass over the list).
+    /// On a warm open the first batch is the whole index ([`corpus::LoadEvent::listed`]): it
+    /// is shown at once and the reader put back where it was; the check of the files that
+    /// follows sends changed files (replaced in place: the selection stays on its article),
+    /// files gone and new files, then its report, which the status bar gives.
+    pub(super) fn on_loaded(&mut self, mut ev: corpus::LoadEvent) {
+        self.progress.bytes += ev.bytes;
+        let checked = ev.checked.take();
+        let listed = ev.listed;
+        // the check's batches change the list in place; its report alone changes nothing
+        let update = !ev.removed.is_empty() || (self.progress.listed && !ev.outcomes.is_empty());
+        let keep = self.selected().map(|m| m.path.clone());
+        if !ev.removed.is_empty() {
+            self.take_back(&std::mem::take(&mut ev.removed), &ev.retracted);
+        }
+        let mut batch = corpus::Loaded::default();
+        batch.absorb(ev);
+        self.note_errors(&batch.diagnostics);
+        batch.summary.bytes = 0;
+        self.summary.add(&batch.summary);
+        if self.pending.is_empty() {
+            self.pending = batch.articles;
+        } else {
+            self.pending.extend(batch.articles);
+        }
+        if listed {
+            self.merge_pending();
+            self.progress.listed = true;
+            self.apply_resume();
+            // from now on the list changes only in place
+            self.pristine = false;
+        } else if update {
+            self.merge_keeping(keep);
+        } else if self.pending.len() >= 4096.max(self.articles.len() / 4) {
+            self.merge_pending();
+        }
+        if let Some(r) = checked {
+            let files = r.reused + r.reread + r.added;
+            let mut said: Vec<String> = Vec::new();
+            if r.reread > 0 {
+                said.push(format!("{} changed", r.reread));
+            }
+            if r.added > 0 {
+                said.push(format!("{} new", r.added));
+            }
+            if r.removed > 0 {
+                said.push(format!("{} removed", r.removed));
+            }
+            let found = if said.is_empty() { "no change".to_string() } else { said.join(", ") };
+            let mut line = format!("checked {}: {found}", crate::text::count(files, "file"));
+            if let Some(skipped) = self.summary.skipped_line() {
+                line.push_str(&format!(" · {skipped}"));
+            }
+            self.message = Some(line);
+        }
+    }
+
+    /// Takes files back from the list (gone, or changed: their new outcome follows): their
+    /// articles leave the list and the counts; their search ids are retired. The article in
+    /// the reader, if changed, is read again at the same place.
+    fn take_back(&mut self, paths: &[PathBuf], counted: &corpus::LoadSummary) {
+        let gone: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+        self.summary.sub(counted);
+        self.pending.retain(|m| !gone.contains(m.path.as_path()));
+        // in place, without copying the list: a few files changed at 430,000 articles
+        let keep: Vec<bool> = self.articles.iter().map(|m| !gone.contains(m.path.as_path())).collect();
+        let Some(first) = keep.iter().position(|k| !k) else { return self.reopen_if(&gone) };
+        let mut k = keep.iter();
+        self.articles.retain(|_| k.next().copied().unwrap_or(true));
+        let mut k = keep.iter();
+        let id_pos = &mut self.id_pos;
+        self.ids.retain(|&id| {
+            let kept = k.next().copied().unwrap_or(true);
+            if let Some(slot) = id_pos.get_mut(id as usize).filter(|_| !kept) {
+                *slot = u32::MAX;
+            }
+            kept
+        });
+        // the positions from the first row taken back on moved up
+        for (pos, &id) in self.ids.iter().enumerate().skip(first) {
+            if let Some(slot) = self.id_pos.get_mut(id as usize) {
+                *slot = pos as u32;
+            }
+        }
+        self.reopen_if(&gone);
+    }
+
+    /// The article in the reader, if its file changed, read again at the same place.
+    fn reopen_if(&mut self, gone: &std::collections::HashSet<&std::path::Path>) {
+        if let Some(path) = self.reader.path.clone().filter(|p| gone.contains(p.as_path())) {
+            if self.reader.article.is_some() || self.reader.error.is_some() {
+                let top = self.reader.top;
+                self.reader = super::Reader { path: Some(path.clone()), ..super::Reader::default() };
+                self.pending_top = Some((path.clone(), top));
+                self.effects.push(super::Effect::Open(path));
+            }
+        }
+    }
+
+    /// The loader is done: the last batch merged, the reader put back where it was, and what
+    /// was skipped as not an article said once (a clone of the archive holds `rmrb-js/` and a
+    /// README beside the articles; the message log keeps it). A warm open said it with the
+    /// check's report already.
+    pub(super) fn on_load_done(&mut self) {
+        self.merge_pending();
+        self.progress.done = true;
+        if self.progress.listed {
+            return;
+        }
+        self.apply_resume();
+        if let Some(line) = self.summary.skipped_line() {
+            self.message = Some(line);
+        }
+    }
+
     /// Applies the configuration: keys, view, colours, list width, citation template.
     pub fn configure(&mut self, cfg: &Config) {
         self.keymap = cfg.keys.clone();

@@ -78,7 +78,9 @@ pub fn status_text(app: &App) -> (String, String) {
         let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
         left.push_str(&format!(" · ! {}", why.join("; ")));
     }
-    if !app.progress.done {
+    if !app.progress.done && app.progress.listed {
+        left.push_str(" · checking the files");
+    } else if !app.progress.done {
         let secs = app.progress.started.elapsed().as_secs_f64().max(0.001);
         let mb = app.progress.bytes as f64 / 1e6;
         left.push_str(&format!(" · loading {mb:.0} MB ({:.0} MB/s)", mb / secs));

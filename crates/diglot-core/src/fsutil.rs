@@ -227,6 +227,67 @@ pub fn read_opened_into(f: File, limit: u64, buf: &mut Vec<u8>) -> Result<fs::Me
     Ok(meta)
 }
 
+/// What [`read_opened_judged`] read.
+#[derive(Debug)]
+pub enum Judged {
+    /// The head passed: the whole file was read into the buffer.
+    Whole(fs::Metadata),
+    /// The head did not pass: only the head is in the buffer (the rest was never read).
+    Head(fs::Metadata),
+}
+
+/// [`read_opened_into`], judging the file from its first `head` bytes before the rest is read:
+/// when `keep(first bytes)` says no, reading stops there (a 5 MB file that is not wanted
+/// costs one read of `head` bytes). The first read asks for `head` bytes, so a file no longer
+/// than that costs the same system calls as [`read_opened_into`].
+pub fn read_opened_judged(
+    f: File,
+    limit: u64,
+    head: usize,
+    buf: &mut Vec<u8>,
+    keep: impl FnOnce(&[u8]) -> bool,
+) -> Result<Judged, ReadError> {
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge { size: meta.len(), limit });
+    }
+    let start = buf.len();
+    let want = usize::try_from(meta.len()).unwrap_or(0);
+    buf.reserve(want.min(limit as usize).saturating_add(1));
+    // the head: up to `head` bytes (fewer at the end of the file)
+    let mut f = f;
+    let mut got = 0usize;
+    let mut chunk = [0u8; 8192];
+    let head = head.min(chunk.len());
+    while got < head {
+        let slice = chunk.get_mut(got..head).unwrap_or_default();
+        match f.read(slice) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    buf.extend_from_slice(chunk.get(..got).unwrap_or_default());
+    let first = buf.get(start..).unwrap_or_default();
+    if !keep(first) {
+        return Ok(Judged::Head(meta));
+    }
+    if got == head {
+        let rest = (limit + 1).saturating_sub(got as u64);
+        f.take(rest).read_to_end(buf)?;
+    }
+    if (buf.len() - start) as u64 > limit {
+        let size = (buf.len() - start) as u64;
+        buf.truncate(start);
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    Ok(Judged::Whole(meta))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,9 +21,6 @@
 //! index (then `fsync` of the folder). A reader sees the old index or the new one, never half.
 //!
 //! The loader side is [`super::load::load_stream_indexed`].
-// The index file's fields are read through a bounds-checked cursor; the remaining
-// indexing is into tables sized from the same header. TODO(layers): replace with get().
-#![allow(clippy::indexing_slicing)]
 
 use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
@@ -127,9 +124,9 @@ fn find_line(text: &[u8], what: &[u8], from: usize, to: usize) -> Option<usize> 
     let finder = memchr::memmem::Finder::new(what);
     let mut at = from;
     while at < to {
-        let hit = at + finder.find(&text[at..to])?;
-        let line = memchr::memrchr(b'\n', &text[..hit]).map_or(0, |i| i + 1);
-        if line >= from && is_indent(&text[line..hit]) {
+        let hit = at + finder.find(text.get(at..to)?)?;
+        let line = memchr::memrchr(b'\n', text.get(..hit)?).map_or(0, |i| i + 1);
+        if line >= from && text.get(line..hit).is_some_and(is_indent) {
             return Some(line);
         }
         at = hit + 1;
@@ -233,6 +230,20 @@ pub struct Entry {
     kind: Kind,
 }
 
+/// What one file counts for in a load's summary (see [`Entry::counted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counted {
+    /// An article, with so many warnings and errors.
+    Article {
+        /// Warnings.
+        warnings: u32,
+        /// Errors.
+        errors: u32,
+    },
+    /// A file skipped, with the reason.
+    Skipped(Box<str>),
+}
+
 /// The outcome of one file, as the index gives it back.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -331,6 +342,18 @@ impl Entry {
         matches!(self.kind, Kind::Article { .. })
     }
 
+    /// What the entry counts for in a load's summary: an article with its warnings and
+    /// errors, or a skipped file with its reason.
+    pub fn counted(&self) -> Counted {
+        match &self.kind {
+            Kind::Article { diagnostics, .. } => {
+                let errors = diagnostics.iter().filter(|d| d.error).count();
+                Counted::Article { warnings: (diagnostics.len() - errors) as u32, errors: errors as u32 }
+            }
+            Kind::Skipped(why) => Counted::Skipped(why.clone().into_boxed_str()),
+        }
+    }
+
     /// The start of the collection order: skipped files last, then date and page (unknown
     /// last). Ties are broken by path.
     pub fn order_key(&self) -> (bool, bool, u32, bool, u32) {
@@ -360,7 +383,7 @@ impl Entry {
             // root + '/' + rel, as `Path::join` makes it, in one allocation
             use std::os::unix::ffi::{OsStrExt, OsStringExt};
             let r = root.as_os_str().as_bytes();
-            if self.rel[0] != b'/' {
+            if self.rel.first() != Some(&b'/') {
                 let mut v = Vec::with_capacity(r.len() + 1 + self.rel.len());
                 v.extend_from_slice(r);
                 if !r.is_empty() && !r.ends_with(b"/") {
@@ -494,27 +517,29 @@ impl Index {
     /// Decodes and checks an index: magic, version, length, checksum, then that it was made
     /// for `roots` (canonical) by this parser.
     pub fn decode(bytes: &[u8], roots: &[PathBuf]) -> Result<Index, IndexError> {
-        if bytes.len() < HEADER_LEN {
-            return Err(if MAGIC.starts_with(&bytes[..bytes.len().min(8)]) {
+        let (Some(header), Some(payload)) = (bytes.get(..HEADER_LEN), bytes.get(HEADER_LEN..)) else {
+            return Err(if MAGIC.starts_with(bytes.get(..8).unwrap_or(bytes)) {
                 IndexError::Length
             } else {
                 IndexError::BadMagic
             });
-        }
-        if bytes[..8] != MAGIC {
+        };
+        if header.get(..8) != Some(&MAGIC[..]) {
             return Err(IndexError::BadMagic);
         }
-        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        let long = |at: usize| u64::from(word(at)) | (u64::from(word(at + 4)) << 32);
-        let version = word(8);
+        // the header is HEADER_LEN bytes: every field is there
+        let long = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(header.get(at..at + 8).unwrap_or(&[0; 8]));
+            u64::from_le_bytes(b)
+        };
+        let version = long(8) as u32;
         if version != VERSION {
             return Err(IndexError::Version(version));
         }
-        let len = long(16);
-        if (bytes.len() - HEADER_LEN) as u64 != len {
+        if payload.len() as u64 != long(16) {
             return Err(IndexError::Length);
         }
-        let payload = &bytes[HEADER_LEN..];
         if checksum(payload) != long(24) {
             return Err(IndexError::Checksum);
         }
@@ -722,11 +747,12 @@ impl Checksum {
 
     fn update(&mut self, data: &[u8]) {
         debug_assert!(self.len.is_multiple_of(8), "only the last piece may be ragged");
-        let mut chunks = data.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let (words, _) = data.as_chunks::<8>();
+        for &c in words {
+            let w = u64::from_le_bytes(c);
             self.h = (self.h ^ w).wrapping_mul(Self::K).rotate_left(29);
         }
+        let chunks = data.chunks_exact(8);
         for &b in chunks.remainder() {
             self.h = (self.h ^ u64::from(b)).wrapping_mul(Self::K).rotate_left(29);
         }
@@ -776,8 +802,9 @@ impl postcard::ser_flavors::Flavor for ToFile<'_> {
     fn try_extend(&mut self, mut data: &[u8]) -> postcard::Result<()> {
         while !data.is_empty() {
             let n = data.len().min(Self::PIECE - self.buf.len());
-            self.buf.extend_from_slice(&data[..n]);
-            data = &data[n..];
+            let (now, later) = data.split_at(n);
+            self.buf.extend_from_slice(now);
+            data = later;
             if self.buf.len() == Self::PIECE {
                 self.flush_piece();
             }
@@ -862,13 +889,15 @@ fn path_bytes(p: &Path) -> Vec<u8> {
     p.to_string_lossy().into_owned().into_bytes()
 }
 
+/// A path as the index stores it (bytes) back into a path.
 #[cfg(unix)]
-fn bytes_path(b: &[u8]) -> PathBuf {
+pub fn bytes_path(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
+/// A path as the index stores it (bytes) back into a path.
 #[cfg(not(unix))]
-fn bytes_path(b: &[u8]) -> PathBuf {
+pub fn bytes_path(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }

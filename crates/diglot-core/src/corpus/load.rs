@@ -6,13 +6,10 @@
 //! [`load_stream_indexed`] does the same through the persistent index of
 //! [`super::index`]: unchanged files come from the index without being read, and only new or
 //! changed files are parsed.
-// Indices into vectors sized from the same walk (one slot per file).
-// TODO(layers): replace with get()/iterators.
-#![allow(clippy::indexing_slicing)]
 
 use super::index::{self, Cached, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
-use super::parse::{parse_vec, Parsed};
+use super::parse::{not_article, parse_vec, Parsed, HEAD_BYTES};
 use super::seeds;
 use crate::fsutil;
 use rayon::prelude::*;
@@ -61,8 +58,8 @@ impl Opener {
         // which showed at 100,000 files; a path the walk made has no trailing `/` or `.`
         let b = path.as_os_str().as_bytes();
         let (parent, name) = match b.iter().rposition(|&c| c == b'/') {
-            Some(0) => (&b[..1], &b[1..]),
-            Some(i) => (&b[..i], &b[i + 1..]),
+            Some(0) => (&b"/"[..], b.get(1..).unwrap_or_default()),
+            Some(i) => (b.get(..i).unwrap_or_default(), b.get(i + 1..).unwrap_or_default()),
             None => (&b"."[..], b),
         };
         if name.is_empty() || name == b"." || name == b".." {
@@ -111,25 +108,46 @@ impl Opener {
     }
 }
 
-/// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
-/// open file, instead of `stat` + `open` + `fstat`. Returns the bytes and the file's stamp as
-/// it was when read.
-fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
-    let f = opener.open(path)?;
-    let mut buf = Vec::new();
-    let meta = fsutil::read_opened_into(f, MAX_FILE_BYTES, &mut buf)?;
-    Ok((buf, Stamp::of(&meta)))
+/// A file read by [`read_found`]: an article's bytes, or why it is not one.
+#[derive(Debug)]
+enum FileRead {
+    /// The file sets out to be an article: all its bytes.
+    Article(Vec<u8>),
+    /// Not an article, judged from the first bytes (how many were read): the rest was not read.
+    NotArticle(&'static str, usize),
 }
 
-/// Reads a file the walk found as a regular file, for a load without the index: `open`,
-/// `fstat` of the open file (no path lookup: a file swapped for a FIFO or a device since, or
-/// one over the size limit, is refused before anything is read), and `read`.
-fn read_found_bytes(opener: &mut Opener, path: &Path) -> io::Result<Vec<u8>> {
-    if cfg!(not(unix)) {
-        return read_source(path).map(Cow::into_owned);
-    }
+/// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
+/// open file (a file swapped for a FIFO or a device since, or one over the size limit, is
+/// refused before anything is read), then its first [`HEAD_BYTES`]: a file that is not an
+/// article (the archive's 2-5 MB `rmrb-js/*.js` month files, a README) is judged from them and
+/// the rest never read. Returns what was read and the file's stamp as it was when read.
+fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(FileRead, Stamp)> {
     let f = opener.open(path)?;
-    Ok(fsutil::read_opened(f, MAX_FILE_BYTES)?)
+    let mut buf = Vec::new();
+    let judged = fsutil::read_opened_judged(f, MAX_FILE_BYTES, HEAD_BYTES, &mut buf, |head| {
+        not_article(path, head).is_none()
+    })?;
+    Ok(match judged {
+        fsutil::Judged::Whole(meta) => (FileRead::Article(buf), Stamp::of(&meta)),
+        fsutil::Judged::Head(meta) => {
+            let why = not_article(path, &buf).unwrap_or("does not start with `Title:`");
+            (FileRead::NotArticle(why, buf.len()), Stamp::of(&meta))
+        }
+    })
+}
+
+/// Reads `path` (an embedded seed or a file) if it sets out to be an article, judged from its
+/// first bytes as the loader does (see [`read_found`]); `None` for a file that is not one,
+/// whose rest is not read.
+pub fn read_if_article(path: &Path) -> io::Result<Option<Cow<'static, [u8]>>> {
+    if let Some(bytes) = seeds::get(path) {
+        return Ok(Some(Cow::Borrowed(bytes)));
+    }
+    Ok(match read_found(&mut Opener::default(), path)?.0 {
+        FileRead::Article(bytes) => Some(Cow::Owned(bytes)),
+        FileRead::NotArticle(..) => None,
+    })
 }
 
 /// What became of one file.
@@ -152,6 +170,18 @@ pub struct LoadEvent {
     pub bytes: u64,
     /// How many files there are in all, once the walk has finished (0 until then).
     pub total: usize,
+    /// Files whose earlier outcome this batch takes back (from the check of a warm open, see
+    /// [`load_stream_indexed`]): files gone, and changed files whose new outcome is in
+    /// `outcomes`. A list drops what it holds of these paths, then adds the outcomes.
+    pub removed: Vec<PathBuf>,
+    /// What the `removed` files counted for, to be taken off the counts (boxed: most batches
+    /// take nothing back, and a batch travels through channels).
+    pub retracted: Box<LoadSummary>,
+    /// Everything the index knows has been sent: the list is whole as far as it knows, the
+    /// check of the files (sizes and times) follows in the background.
+    pub listed: bool,
+    /// The check is done (the last batch of a load through the index): what it found.
+    pub checked: Option<Box<IndexReport>>,
 }
 
 /// Counts for the last line of `check`.
@@ -165,8 +195,80 @@ pub struct LoadSummary {
     pub errors: usize,
     /// Files that are not articles.
     pub skipped: usize,
+    /// Files that are not articles, by reason (`JavaScript file`, `README`...).
+    pub skipped_by: std::collections::BTreeMap<Cow<'static, str>, usize>,
     /// Bytes read.
     pub bytes: u64,
+}
+
+impl LoadSummary {
+    /// Takes another summary's counts (files taken back) off these.
+    pub fn sub(&mut self, other: &LoadSummary) {
+        self.articles = self.articles.saturating_sub(other.articles);
+        self.warnings = self.warnings.saturating_sub(other.warnings);
+        self.errors = self.errors.saturating_sub(other.errors);
+        self.skipped = self.skipped.saturating_sub(other.skipped);
+        self.bytes = self.bytes.saturating_sub(other.bytes);
+        for (why, n) in &other.skipped_by {
+            if let Some(have) = self.skipped_by.get_mut(why) {
+                *have = have.saturating_sub(*n);
+                if *have == 0 {
+                    self.skipped_by.remove(why);
+                }
+            }
+        }
+    }
+
+    /// Counts one file of the index (see [`index::Entry::counted`]).
+    fn count(&mut self, c: &index::Counted) {
+        match c {
+            index::Counted::Article { warnings, errors } => {
+                self.articles += 1;
+                self.warnings += *warnings as usize;
+                self.errors += *errors as usize;
+            }
+            index::Counted::Skipped(why) => {
+                self.skipped += 1;
+                *self.skipped_by.entry(Cow::Owned(why.to_string())).or_default() += 1;
+            }
+        }
+    }
+
+    /// Adds another summary's counts (a batch's) to these.
+    pub fn add(&mut self, other: &LoadSummary) {
+        self.articles += other.articles;
+        self.warnings += other.warnings;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+        for (why, n) in &other.skipped_by {
+            *self.skipped_by.entry(why.clone()).or_default() += n;
+        }
+        self.bytes += other.bytes;
+    }
+
+    /// What was skipped, in one line, by reason (most first), for the status bar and the
+    /// commands' standard error: `skipped 301 files that are not articles: 300 JavaScript
+    /// files, 1 README`. `None` when nothing was.
+    pub fn skipped_line(&self) -> Option<String> {
+        if self.skipped == 0 {
+            return None;
+        }
+        let mut by: Vec<(&str, usize)> = self.skipped_by.iter().map(|(w, n)| (w.as_ref(), *n)).collect();
+        by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let parts: Vec<String> = by
+            .iter()
+            .map(|&(why, n)| match why {
+                super::parse::README => format!("{n} README{}", if n == 1 { "" } else { "s" }),
+                "not a regular file" => format!("{n} not regular (FIFO, device, socket)"),
+                "does not start with `Title:`" => format!("{n} without `Title:`"),
+                w if w.ends_with(" file") => crate::text::count(n, w),
+                w => format!("{n} ({w})"),
+            })
+            .collect();
+        let what =
+            if self.skipped == 1 { "file that is not an article" } else { "files that are not articles" };
+        Some(format!("skipped {} {what}: {}", self.skipped, parts.join(", ")))
+    }
 }
 
 impl std::fmt::Display for LoadSummary {
@@ -200,6 +302,14 @@ impl Loaded {
     /// Adds one batch of outcomes (unsorted; call [`Loaded::sort`] at the end).
     pub fn absorb(&mut self, event: LoadEvent) {
         self.summary.bytes += event.bytes;
+        if !event.removed.is_empty() {
+            let gone: std::collections::HashSet<&Path> = event.removed.iter().map(PathBuf::as_path).collect();
+            self.articles.retain(|m| !gone.contains(m.path.as_path()));
+            self.diagnostics.retain(|(p, _)| !gone.contains(p.as_path()));
+            self.skipped.retain(|(p, _)| !gone.contains(p.as_path()));
+            self.summary.sub(&event.retracted);
+        }
+        self.articles.reserve(event.outcomes.len());
         for o in event.outcomes {
             match o {
                 Outcome::Article(meta, diags) => {
@@ -215,6 +325,7 @@ impl Loaded {
                 }
                 Outcome::Skipped(p, why) => {
                     self.summary.skipped += 1;
+                    *self.summary.skipped_by.entry(why.clone()).or_default() += 1;
                     self.skipped.push((p, why));
                 }
                 Outcome::Unreadable(p, why) => {
@@ -250,10 +361,7 @@ fn walk(
     mut other: impl FnMut(Outcome),
 ) {
     let redundant = redundant_roots(paths);
-    for (k, root) in paths.iter().enumerate() {
-        if redundant[k] {
-            continue;
-        }
+    for ((k, root), _) in paths.iter().enumerate().zip(&redundant).filter(|(_, &r)| !r) {
         let mut walker = walk_builder(root);
         if sorted {
             walker.sort_by_file_name(|a, b| a.cmp(b));
@@ -302,14 +410,16 @@ fn walk_error(err: &ignore::Error) -> (Option<&Path>, String) {
 fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
     let canon: Vec<Option<PathBuf>> = paths.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
     let dirs: Vec<bool> = canon.iter().map(|c| c.as_ref().is_some_and(|c| c.is_dir())).collect();
-    (0..paths.len())
-        .map(|k| {
-            let Some(me) = &canon[k] else { return false };
-            canon.iter().enumerate().any(|(j, other)| {
+    canon
+        .iter()
+        .enumerate()
+        .map(|(k, me)| {
+            let Some(me) = me else { return false };
+            canon.iter().zip(&dirs).enumerate().any(|(j, (other, &dir))| {
                 j != k
                     && other
                         .as_ref()
-                        .is_some_and(|o| (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o)))
+                        .is_some_and(|o| (o == me && j < k) || (dir && o != me && me.starts_with(o)))
             })
         })
         .collect()
@@ -352,11 +462,13 @@ pub fn load_file(path: &Path) -> (Outcome, u64) {
     }
 }
 
-/// Reads and parses a file found by the walk.
+/// Reads and parses a file found by the walk (a file that is not an article is judged from
+/// its first bytes, see [`read_found`]).
 fn load_found(opener: &mut Opener, path: &Path) -> (Outcome, u64) {
-    match read_found_bytes(opener, path) {
+    match read_found(opener, path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
-        Ok(bytes) => {
+        Ok((FileRead::NotArticle(why, n), _)) => (Outcome::Skipped(path.to_path_buf(), why.into()), n as u64),
+        Ok((FileRead::Article(bytes), _)) => {
             let n = bytes.len() as u64;
             (outcome_of(path, bytes).0, n)
         }
@@ -378,7 +490,8 @@ pub fn load_stream(
         let total = files.len();
         files.par_chunks(batch).for_each(|chunk| {
             if !cancel() {
-                let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+                let mut ev =
+                    LoadEvent { outcomes: Vec::with_capacity(chunk.len()), total, ..LoadEvent::default() };
                 for p in chunk {
                     let (o, n) = load_file(p);
                     ev.outcomes.push(o);
@@ -394,7 +507,7 @@ pub fn load_stream(
         if cancel() {
             return;
         }
-        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total: 0 };
+        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), ..LoadEvent::default() };
         let mut opener = Opener::default();
         for p in &chunk {
             let (o, n) = load_found(&mut opener, p);
@@ -427,7 +540,7 @@ pub fn load_stream(
         );
         total.store(found + other.len(), Ordering::Release);
         if !other.is_empty() {
-            sink(LoadEvent { outcomes: other, bytes: 0, total: total.load(Ordering::Acquire) });
+            sink(LoadEvent { outcomes: other, total: total.load(Ordering::Acquire), ..LoadEvent::default() });
         }
         if !chunk.is_empty() {
             run(chunk);
@@ -473,11 +586,42 @@ pub struct IndexedLoad {
     pending: Option<Pending>,
 }
 
-/// A new index to write: entries not yet in order (sorting waits until the list is shown).
+/// A new index to write: the fresh entries (not yet in order: sorting waits until the list is
+/// shown) and which entries of the old index still hold. Those went to the list; they are
+/// read back from the index file when it is saved, so that a warm open never holds the old
+/// index and the list at once.
 #[derive(Debug)]
 struct Pending {
     file: PathBuf,
-    index: Index,
+    roots: Vec<PathBuf>,
+    started: i128,
+    reused: Vec<Known>,
+    fresh: Vec<Entry>,
+}
+
+impl Pending {
+    /// The new index: the old entries that still hold (same root, path and stamp as the check
+    /// saw; read back from the file, which another diglot may have rewritten since: its
+    /// entries are as good when their stamps are the same), and the fresh ones.
+    fn into_index(self) -> Index {
+        let Pending { file, roots, started, reused, fresh } = self;
+        let mut index = Index::new(&roots, started);
+        if !reused.is_empty() {
+            let want: HashMap<(u32, &[u8]), Stamp> =
+                reused.iter().map(|k| ((k.root, &*k.rel), k.stamp)).collect();
+            // an index that cannot be read back costs the next start a re-read of those files
+            if let Ok(old) = Index::read(&file, &roots) {
+                index.entries = old
+                    .entries
+                    .into_iter()
+                    .filter(|e| want.get(&(e.root, e.rel_bytes())) == Some(&e.stamp))
+                    .collect();
+            }
+        }
+        index.entries.extend(fresh);
+        index.entries = sort_entries(std::mem::take(&mut index.entries));
+        index
+    }
 }
 
 impl IndexedLoad {
@@ -491,9 +635,9 @@ impl IndexedLoad {
     /// unused for long (see [`index::record_use`]).
     pub fn save(&mut self) -> io::Result<bool> {
         let wrote = match self.pending.take() {
-            Some(Pending { file, mut index }) => {
-                index.entries = sort_entries(std::mem::take(&mut index.entries));
-                index.write(&file).map(|()| true)
+            Some(p) => {
+                let file = p.file.clone();
+                p.into_index().write(&file).map(|()| true)
             }
             None => Ok(false),
         };
@@ -536,13 +680,14 @@ struct QuickHash(u64);
 impl std::hash::Hasher for QuickHash {
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let (words, rest) = bytes.as_chunks::<8>();
+        for &c in words {
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(c)).wrapping_mul(K);
         }
         let mut last = [0u8; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        for (l, &b) in last.iter_mut().zip(rest) {
+            *l = b;
+        }
         self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
     }
     fn write_u32(&mut self, n: u32) {
@@ -571,11 +716,17 @@ impl std::hash::BuildHasher for QuickState {
 }
 
 /// Loads `paths` like [`load_stream`], through the index kept in `cache_dir` (see
-/// [`super::index`]): the index is read while the folders are walked, every file found is
-/// checked against its entry (size and modification time), unchanged files are sent from the
-/// index first (in the collection order, without reading them), then new and changed files
-/// are parsed in parallel. Removed files are dropped. A missing, damaged or foreign index is
-/// rebuilt. The embedded seeds (no PATH) and `cache_dir: None` load without an index.
+/// [`super::index`]).
+///
+/// **Warm** (a valid index for these roots): everything the index holds is sent at once, in
+/// the collection order, in one batch marked [`LoadEvent::listed`], without touching a file;
+/// then the files are checked in the background: the folders are walked and every file's
+/// size, times and inode compared with its entry. Changed files are parsed again and sent
+/// with their paths in [`LoadEvent::removed`] (the list replaces them in place), files gone
+/// are sent as removed, new files are parsed and sent; a last batch carries the report
+/// ([`LoadEvent::checked`]). **Cold** (no index, or one that is damaged, foreign or made by
+/// another parser): every file is read and parsed, and the index rebuilt. The embedded seeds
+/// (no PATH) and `cache_dir: None` load without an index.
 pub fn load_stream_indexed(
     paths: &[PathBuf],
     batch: usize,
@@ -594,36 +745,67 @@ pub fn load_stream_indexed(
     let batch = batch.max(1);
     let started = index::now_ns();
     let file = index::index_file(cache_dir, &roots);
+    let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
     let keys = EntryKeys(QuickState::default());
 
-    let (old, found, other) = read_index_while_walking(&file, &roots, paths, &keys);
-    let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
-    let total = found.len() + other.len();
-    if !other.is_empty() {
-        sink(LoadEvent { outcomes: other, bytes: 0, total });
-    }
-    let (mut old, map) = match old {
-        Ok(x) => x,
+    // phase 1: the index, its entries sent at once (or, without one, every file parsed)
+    let (known, old_started) = match Index::read(&file, &roots) {
+        Ok(old) => {
+            let known = known_of(&old.entries);
+            let started_ns = old.started_ns;
+            send_listed(paths, old.entries, sink);
+            (known, started_ns)
+        }
         Err(e) => {
             report.rebuilt = Some(e.to_string());
-            (Index::new(&roots, started), HashMap::default())
+            let (fresh, files) = parse_while_walking(paths, batch, sink, cancel);
+            report.added = files;
+            if cancel() {
+                return IndexedLoad { report, pending: None };
+            }
+            let pending = Pending { file, roots, started, reused: Vec::new(), fresh };
+            return IndexedLoad { report, pending: Some(pending) };
         }
     };
-    let plan = match_found_to_entries(paths, &found, &old, map, &keys, &mut report);
-    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
     if cancel() {
         return IndexedLoad { report, pending: None };
     }
-    let entries = std::mem::take(&mut old.entries);
-    let kept = send_unchanged(paths, entries, &plan.reuse, changed, batch, total, sink);
-    let fresh = parse_new_and_changed(paths, &found, &plan.to_read, batch, total, sink, cancel);
+    // phase 2: the walk, each file's size and times
+    let (found, other) = walk_and_stat(paths);
+    let total = found.len() + other.len();
+    if !other.is_empty() {
+        sink(LoadEvent { outcomes: other, total, ..LoadEvent::default() });
+    }
+    // phase 3: each file matched to its entry; files gone taken back
+    let fresh_since = old_started - index::RACY_NS;
+    let plan = match_found_to_entries(paths, &found, &known, &keys, fresh_since, &mut report);
+    send_removed(paths, &known, &plan.reuse, &plan.seen, total, sink);
+    // phase 4: new and changed files parsed, each changed one replacing its old outcome
+    let fresh = parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
+    let changed = report.reread + report.added + report.removed > 0;
+    sink(LoadEvent { total, checked: Some(Box::new(report.clone())), ..LoadEvent::default() });
     if cancel() || !changed {
         return IndexedLoad { report, pending: None };
     }
-    let mut index = Index::new(&roots, started);
-    index.entries = kept;
-    index.entries.extend(fresh);
-    IndexedLoad { report, pending: Some(Pending { file, index }) }
+    let reused: Vec<Known> = known.into_iter().zip(&plan.reuse).filter(|(_, &r)| r).map(|(k, _)| k).collect();
+    IndexedLoad { report, pending: Some(Pending { file, roots, started, reused, fresh }) }
+}
+
+/// What the check needs of an index entry once the entry itself has gone to the list: where
+/// the file is, its stamp, and what it counted for.
+#[derive(Debug)]
+struct Known {
+    root: u32,
+    rel: Box<[u8]>,
+    stamp: Stamp,
+    counted: index::Counted,
+}
+
+fn known_of(entries: &[Entry]) -> Vec<Known> {
+    entries
+        .par_iter()
+        .map(|e| Known { root: e.root, rel: e.rel_bytes().into(), stamp: e.stamp, counted: e.counted() })
+        .collect()
 }
 
 /// The key of a file in the index's table: a hash of its root and its relative path.
@@ -639,148 +821,131 @@ impl EntryKeys {
     }
 }
 
-/// The index on disk with its table of entries by key, or why it cannot be used.
-type OldIndex = Result<(Index, HashMap<u64, u32, IdState>), index::IndexError>;
-
-/// Phase 1: reads the index and makes its table of files while the folders are walked and
-/// every file's size and time taken (the two run in parallel).
-fn read_index_while_walking(
-    file: &Path,
-    roots: &[PathBuf],
-    paths: &[PathBuf],
-    keys: &EntryKeys,
-) -> (OldIndex, Vec<Found>, Vec<Outcome>) {
-    let (old, (found, other)) = rayon::join(
-        || {
-            Index::read(file, roots).map(|ix| {
-                // a hash shared by two entries maps to neither: both files are read again
-                let mut map: HashMap<u64, u32, IdState> =
-                    HashMap::with_capacity_and_hasher(ix.entries.len(), IdState::default());
-                for (k, e) in ix.entries.iter().enumerate() {
-                    map.entry(keys.key(e.root, e.rel_bytes()))
-                        .and_modify(|v| *v = u32::MAX)
-                        .or_insert(k as u32);
-                }
-                (ix, map)
-            })
-        },
-        || walk_and_stat(paths),
-    );
-    (old, found, other)
+/// Phase 1: every entry of the index as the outcome loading its file would give, in the
+/// index's (collection) order, in one batch marked `listed`: the list shows them at once.
+/// The entries are moved, not copied.
+fn send_listed(paths: &[PathBuf], entries: Vec<Entry>, sink: &(dyn Fn(LoadEvent) + Sync)) {
+    let total = entries.len();
+    // an entry whose root is not among the paths cannot be (the index is keyed by the
+    // roots); it is dropped rather than trusted
+    let (outcomes, sizes): (Vec<Outcome>, Vec<u64>) = entries
+        .into_par_iter()
+        .filter_map(|e| {
+            let (size, root) = (e.stamp.size, paths.get(e.root as usize)?);
+            let outcome = match e.into_cached(root) {
+                Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
+                Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
+            };
+            Some((outcome, size))
+        })
+        .unzip();
+    sink(LoadEvent { outcomes, bytes: sizes.iter().sum(), total, listed: true, ..LoadEvent::default() });
 }
 
 /// What to do with each file found and each entry of the old index.
 struct Plan {
     /// Per old entry: its file is unchanged, the entry is used as it is.
     reuse: Vec<bool>,
-    /// Indices into the files found of those to read and parse (new or changed).
-    to_read: Vec<usize>,
+    /// Per old entry: its file was found (changed or not).
+    seen: Vec<bool>,
+    /// The files found to read and parse (new or changed): index into the files found, and
+    /// the old entry of a changed one.
+    to_read: Vec<(usize, Option<usize>)>,
 }
 
-/// Phase 2: matches each file found to its entry, if it has one, and decides from its size
-/// and time whether the entry can be used; counts reused, reread, added and removed files.
+/// Phase 3: matches each file found to its entry, if it has one, and decides from its size
+/// and times whether the entry still holds (`fresh_since`: entries of files modified after it
+/// are not trusted, see [`index::RACY_NS`]); counts reused, reread, added and removed files.
 fn match_found_to_entries(
     paths: &[PathBuf],
     found: &[Found],
-    old: &Index,
-    map: HashMap<u64, u32, IdState>,
+    known: &[Known],
     keys: &EntryKeys,
+    fresh_since: i128,
     report: &mut IndexReport,
 ) -> Plan {
+    // a hash shared by two entries maps to neither: both files are read again
+    let mut map: HashMap<u64, u32, IdState> =
+        HashMap::with_capacity_and_hasher(known.len(), IdState::default());
+    for (k, e) in known.iter().enumerate() {
+        map.entry(keys.key(e.root, &e.rel)).and_modify(|v| *v = u32::MAX).or_insert(k as u32);
+    }
     let matched: Vec<Option<usize>> = found
         .par_iter()
         .map(|f| {
             let rel = index::path_key(rel_of(paths.get(f.root)?, &f.path));
             let k = *map.get(&keys.key(f.root as u32, &rel))? as usize;
-            let e = old.entries.get(k)?;
-            (e.root as usize == f.root && e.rel_bytes() == &*rel).then_some(k)
+            let e = known.get(k)?;
+            (e.root as usize == f.root && *e.rel == *rel).then_some(k)
         })
         .collect();
     drop(map);
-    let mut reuse = vec![false; old.entries.len()];
-    let mut seen = vec![false; old.entries.len()];
-    let mut to_read: Vec<usize> = Vec::new();
+    let mut reuse = vec![false; known.len()];
+    let mut seen = vec![false; known.len()];
+    let mut to_read: Vec<(usize, Option<usize>)> = Vec::new();
     for ((i, m), f) in matched.into_iter().enumerate().zip(found) {
-        // `k` came from `old.entries.get(k)` above, and both vectors have its length
-        match m.and_then(|k| Some((old.entries.get(k)?, seen.get_mut(k)?, reuse.get_mut(k)?))) {
-            Some((entry, seen, reuse)) if !*seen => {
+        // `k` came from `known.get(k)` above, and the three vectors have its length
+        match m.and_then(|k| Some((k, known.get(k)?, seen.get_mut(k)?, reuse.get_mut(k)?))) {
+            Some((k, entry, seen, reuse)) if !*seen => {
                 *seen = true;
                 match f.stamp {
-                    Some(now) if old.fresh(entry, now) => *reuse = true,
+                    Some(now) if entry.stamp == now && now.mtime_ns < fresh_since => *reuse = true,
                     _ => {
                         report.reread += 1;
-                        to_read.push(i);
+                        to_read.push((i, Some(k)));
                     }
                 }
             }
             _ => {
                 report.added += 1;
-                to_read.push(i);
+                to_read.push((i, None));
             }
         }
     }
     report.removed = seen.iter().filter(|&&s| !s).count();
     report.reused = reuse.iter().filter(|&&r| r).count();
-    Plan { reuse, to_read }
+    Plan { reuse, seen, to_read }
 }
 
-/// Phase 3: sends the unchanged files, from the index, in its (collection) order: a first
-/// batch that the list shows at once, then the rest in one go (each batch costs the app a
-/// merge). Returns the entries kept for the new index (none when nothing `changed`: no new
-/// index is written then, and every entry is moved rather than copied).
-fn send_unchanged(
+/// Phase 3, for the list: the files of entries not found any more, taken back in one batch.
+fn send_removed(
     paths: &[PathBuf],
-    entries: Vec<Entry>,
+    known: &[Known],
     reuse: &[bool],
-    changed: bool,
-    batch: usize,
+    seen: &[bool],
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
-) -> Vec<Entry> {
-    let as_outcome = |c: Cached| match c {
-        Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
-        Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
-    };
-    // an entry whose root is not among the paths cannot be (the index is keyed by the
-    // roots); it is dropped rather than trusted
-    let root_of = |e: &Entry| paths.get(e.root as usize);
-    let mut kept: Vec<Entry> = Vec::new();
-    let (mut outcomes, sizes): (Vec<Outcome>, Vec<u64>) = if changed {
-        let out = entries
-            .par_iter()
-            .zip(reuse.par_iter())
-            .filter(|(_, r)| **r)
-            .filter_map(|(e, _)| Some((as_outcome(e.to_cached(root_of(e)?)), e.stamp.size)))
-            .unzip();
-        kept = entries.into_iter().zip(reuse).filter(|(_, r)| **r).map(|(e, _)| e).collect();
-        out
-    } else {
-        entries
-            .into_par_iter()
-            .filter_map(|e| {
-                let (size, root) = (e.stamp.size, root_of(&e)?);
-                Some((as_outcome(e.into_cached(root)), size))
-            })
-            .unzip()
-    };
-    let first = outcomes.len().min(batch.max(4096));
-    let rest = outcomes.split_off(first);
-    let (first_sizes, rest_sizes) = sizes.split_at(first.min(sizes.len()));
-    if !outcomes.is_empty() {
-        sink(LoadEvent { outcomes, bytes: first_sizes.iter().sum(), total });
+) {
+    let mut ev = LoadEvent { total, ..LoadEvent::default() };
+    for ((k, _), _) in known.iter().zip(seen).zip(reuse).filter(|((_, s), _)| !**s) {
+        let Some(root) = paths.get(k.root as usize) else { continue };
+        ev.removed.push(join_rel(root, &k.rel));
+        ev.retracted.count(&k.counted);
+        ev.retracted.bytes += k.stamp.size;
     }
-    if !rest.is_empty() {
-        sink(LoadEvent { outcomes: rest, bytes: rest_sizes.iter().sum(), total });
+    if !ev.removed.is_empty() {
+        sink(ev);
     }
-    kept
+}
+
+/// `root`/`rel` as the walk makes it (and [`Entry::path_under`]).
+fn join_rel(root: &Path, rel: &[u8]) -> PathBuf {
+    if rel.is_empty() {
+        return root.to_path_buf();
+    }
+    root.join(index::bytes_path(rel))
 }
 
 /// Phase 4: reads and parses the new and changed files in parallel, sending each batch as
-/// it is done; returns their entries for the new index.
+/// it is done (a changed file's path in the batch's `removed`, with what its old entry
+/// counted for, so that the list replaces it in place); returns their entries for the new
+/// index.
+#[allow(clippy::too_many_arguments)]
 fn parse_new_and_changed(
     paths: &[PathBuf],
     found: &[Found],
-    to_read: &[usize],
+    to_read: &[(usize, Option<usize>)],
+    known: &[Known],
     batch: usize,
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
@@ -793,28 +958,111 @@ fn parse_new_and_changed(
             if cancel() {
                 return entries;
             }
-            let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+            let mut ev =
+                LoadEvent { outcomes: Vec::with_capacity(chunk.len()), total, ..LoadEvent::default() };
             let mut opener = Opener::default();
-            for f in chunk.iter().filter_map(|&i| found.get(i)) {
+            for &(i, old) in chunk {
+                let Some(f) = found.get(i) else { continue };
                 let Some(root_path) = paths.get(f.root) else { continue };
-                let rel = rel_of(root_path, &f.path);
-                match read_found(&mut opener, &f.path) {
-                    Err(e) => {
-                        ev.outcomes.push(Outcome::Unreadable(f.path.clone(), format!("cannot read: {e}")))
-                    }
-                    Ok((bytes, stamp)) => {
-                        ev.bytes += bytes.len() as u64;
-                        let (o, entry) = parse_to_entry(f.root as u32, rel, stamp, &f.path, bytes);
-                        entries.push(entry);
-                        ev.outcomes.push(o);
-                    }
+                if let Some(k) = old.and_then(|k| known.get(k)) {
+                    ev.removed.push(f.path.clone());
+                    ev.retracted.count(&k.counted);
+                    ev.retracted.bytes += k.stamp.size;
                 }
+                entries.extend(read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev));
             }
             sink(ev);
             entries
         })
         .collect();
     fresh.into_iter().flatten().collect()
+}
+
+/// Reads and parses one file for the index: its outcome goes into `ev`, its new entry is
+/// returned (none for a file that cannot be read: it is read again next time).
+fn read_to_entry(
+    opener: &mut Opener,
+    root: usize,
+    root_path: &Path,
+    path: &Path,
+    ev: &mut LoadEvent,
+) -> Option<Entry> {
+    let rel = rel_of(root_path, path);
+    match read_found(opener, path) {
+        Err(e) => {
+            ev.outcomes.push(Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")));
+            None
+        }
+        Ok((FileRead::NotArticle(why, n), stamp)) => {
+            ev.bytes += n as u64;
+            ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
+            Some(Entry::skipped(root as u32, rel, stamp, why))
+        }
+        Ok((FileRead::Article(bytes), stamp)) => {
+            ev.bytes += bytes.len() as u64;
+            let (o, entry) = parse_to_entry(root as u32, rel, stamp, path, bytes);
+            ev.outcomes.push(o);
+            Some(entry)
+        }
+    }
+}
+
+/// Cold (no index to use): the files are read and parsed while the folders are walked, as
+/// [`load_stream`] does, each batch sent as soon as it is done (small ones first, so that
+/// the first screen comes at once); returns their entries for the new index and how many
+/// files there were.
+fn parse_while_walking(
+    paths: &[PathBuf],
+    batch: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> (Vec<Entry>, usize) {
+    let entries = std::sync::Mutex::new(Vec::new());
+    let total = AtomicUsize::new(0);
+    let run = |chunk: Vec<(usize, PathBuf)>| {
+        if cancel() {
+            return;
+        }
+        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), ..LoadEvent::default() };
+        let mut mine = Vec::with_capacity(chunk.len());
+        let mut opener = Opener::default();
+        for (root, path) in &chunk {
+            let Some(root_path) = paths.get(*root) else { continue };
+            mine.extend(read_to_entry(&mut opener, *root, root_path, path, &mut ev));
+        }
+        ev.total = total.load(Ordering::Acquire);
+        sink(ev);
+        entries.lock().unwrap_or_else(|e| e.into_inner()).extend(mine);
+    };
+    let mut files = 0;
+    rayon::in_place_scope(|s| {
+        let mut size = batch.min(32);
+        let mut chunk = Vec::with_capacity(size);
+        let mut other = Vec::new();
+        walk(
+            paths,
+            false,
+            |root, p| {
+                files += 1;
+                chunk.push((root, p));
+                if chunk.len() >= size {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
+                    size = (size * 2).min(batch);
+                    let run = &run;
+                    s.spawn(move |_| run(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        total.store(files + other.len(), Ordering::Release);
+        if !other.is_empty() {
+            sink(LoadEvent { outcomes: other, total: files, ..LoadEvent::default() });
+        }
+        if !chunk.is_empty() {
+            run(chunk);
+        }
+    });
+    (entries.into_inner().unwrap_or_else(|e| e.into_inner()), files)
 }
 
 /// Parses one file read for the index: what the list is sent, and the file's new entry.
@@ -924,18 +1172,25 @@ mod tests {
             std::fs::write(f, format!("file {k}")).unwrap();
         }
         let mut opener = Opener::default();
+        let bytes_of = |opener: &mut Opener, f: &Path| match read_found(opener, f) {
+            Ok((FileRead::Article(b), _)) => Ok(b),
+            Ok((FileRead::NotArticle(why, _), _)) => Ok(why.as_bytes().to_vec()),
+            Err(e) => Err(e),
+        };
         for (k, f) in files.iter().enumerate() {
-            assert_eq!(read_found_bytes(&mut opener, f).unwrap(), format!("file {k}").into_bytes());
-            let (bytes, stamp) = read_found(&mut opener, f).unwrap();
-            assert_eq!((bytes.len() as u64, stamp.size), (6, 6));
+            assert_eq!(bytes_of(&mut opener, f).unwrap(), b"does not start with `Title:`");
+            std::fs::write(f, format!("Title: {k}")).unwrap();
+            assert_eq!(bytes_of(&mut opener, f).unwrap(), format!("Title: {k}").into_bytes());
+            let (_, stamp) = read_found(&mut opener, f).unwrap();
+            assert_eq!(stamp.size, 8);
             assert_eq!(opener.stamp(f), Some(Stamp::of(&std::fs::metadata(f).unwrap())));
         }
         // a missing file in a known folder, and a missing folder: the error of `open`
         for missing in [a.join("nope.md"), dir.path().join("gone").join("x.md")] {
-            let e = read_found_bytes(&mut opener, &missing).unwrap_err();
+            let e = bytes_of(&mut opener, &missing).unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound, "{missing:?}");
         }
-        assert_eq!(read_found_bytes(&mut opener, &files[1]).unwrap(), b"file 1");
+        assert_eq!(bytes_of(&mut opener, &files[1]).unwrap(), b"Title: 1");
         assert_eq!(opener.stamp(&a), None, "a folder has no stamp");
         assert_eq!(opener.stamp(&a.join("nope.md")), None);
     }

@@ -1,8 +1,6 @@
 //! The parser: pure, from a file's bytes to an [`Article`] with diagnostics. It never fails:
 //! whatever could be read of a damaged file is kept, and each problem becomes a diagnostic
 //! with its 1-based line. See docs/FORMAT.md for the grammar.
-// Byte offsets from memchr over the same buffer, lines from the line table built above.
-#![allow(clippy::indexing_slicing)]
 
 use super::model::{Article, ArticleMeta, Date, Diagnostic, GlossEntry};
 use std::ops::Range;
@@ -19,17 +17,38 @@ pub enum Parsed {
 
 const BOM: &str = "\u{feff}";
 
+/// How many first bytes of a file decide whether it is an article (see [`not_article`]).
+pub const HEAD_BYTES: usize = 4096;
+
 /// Quick test on a file's first bytes: does it set out to be an article? True when, after an
 /// optional byte-order mark and blank lines, the first line starts with `Title:`.
 pub fn looks_like_article(head: &[u8]) -> bool {
     classify(head).is_ok()
 }
 
+/// Why a file is not an article, judged from its name and its first [`HEAD_BYTES`] bytes
+/// (more are not looked at), or `None` when it sets out to be one. The reasons are few and
+/// fixed, so that a summary can count files by reason: `empty file`, `blank file`, `binary
+/// file`, `JavaScript file` (the archive's `rmrb-js/*.js` month files, `const ARTICLES =
+/// [...]`), a README ([`README`]), `does not start with `Title:``.
+pub fn not_article(path: &Path, head: &[u8]) -> Option<&'static str> {
+    let why = classify(head).err()?;
+    let readme = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("readme")));
+    Some(if readme && why == NO_TITLE { README } else { why })
+}
+
+const NO_TITLE: &str = "does not start with `Title:`";
+/// The reason given for a README (by its name) that is not an article.
+pub const README: &str = "README (does not start with `Title:`)";
+
 fn classify(head: &[u8]) -> Result<(), &'static str> {
     if head.is_empty() {
         return Err("empty file");
     }
-    let probe = &head[..head.len().min(4096)];
+    let probe = head.get(..HEAD_BYTES).unwrap_or(head);
     let text = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
     let first = text.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
     match first {
@@ -37,13 +56,22 @@ fn classify(head: &[u8]) -> Result<(), &'static str> {
         Some(l) if l.starts_with(b"Title:") => Ok(()),
         _ if probe.contains(&0) => Err("binary file"),
         None => Err("blank file"),
-        Some(_) => Err("does not start with `Title:`"),
+        Some(l) if is_javascript(l) => Err("JavaScript file"),
+        Some(_) => Err(NO_TITLE),
     }
+}
+
+/// A first line as JavaScript files start (`const ARTICLES = [`, `var x =`, `//`, `/*`,
+/// `export`, `"use strict"`).
+fn is_javascript(line: &[u8]) -> bool {
+    const STARTS: [&[u8]; 8] =
+        [b"const ", b"let ", b"var ", b"export ", b"//", b"/*", b"\"use strict\"", b"'use strict'"];
+    STARTS.iter().any(|s| line.starts_with(s))
 }
 
 /// Parses a file's bytes. Invalid UTF-8 is replaced (U+FFFD) and reported.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
-    if let Err(why) = classify(bytes) {
+    if let Some(why) = not_article(path, bytes) {
         return Parsed::NotArticle(why);
     }
     parse_checked(path, bytes.to_vec())
@@ -52,7 +80,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
 /// [`parse_bytes`] on bytes the caller owns: the article keeps them as its text without a
 /// copy (the loader's path: one allocation a file).
 pub fn parse_vec(path: &Path, bytes: Vec<u8>) -> Parsed {
-    if let Err(why) = classify(&bytes) {
+    if let Some(why) = not_article(path, &bytes) {
         return Parsed::NotArticle(why);
     }
     parse_checked(path, bytes)
@@ -65,7 +93,7 @@ fn parse_checked(path: &Path, bytes: Vec<u8>) -> Parsed {
         Ok(s) => s,
         Err(bytes) => {
             let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
-            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..valid]).count();
+            let line = 1 + memchr::memchr_iter(b'\n', bytes.get(..valid).unwrap_or_default()).count();
             diags.push(Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})"));
             String::from_utf8_lossy(&bytes).into_owned()
         }
@@ -126,13 +154,13 @@ impl<'t> Cursor<'t> {
         let mut crlf = false;
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {
-            let cr = nl > start && bytes[nl - 1] == b'\r';
+            let cr = nl > start && bytes.get(nl - 1) == Some(&b'\r');
             crlf |= cr;
             lines.push(Line { start, end: nl - usize::from(cr) });
             start = nl + 1;
         }
         if start < bytes.len() {
-            let end = bytes.len() - usize::from(bytes[bytes.len() - 1] == b'\r');
+            let end = bytes.len() - usize::from(bytes.last() == Some(&b'\r'));
             lines.push(Line { start, end });
         }
         Cursor { text, lines, crlf }
@@ -146,22 +174,22 @@ impl<'t> Cursor<'t> {
 
     /// Byte range of the trimmed line.
     fn trimmed_range(&self, i: usize) -> Range<usize> {
-        let l = self.lines[i];
+        let Some(&l) = self.lines.get(i) else { return 0..0 };
         let raw = &self.text[l.start..l.end];
         // The usual indents (spaces, U+3000) and line ends (ASCII, a CJK ideograph or
         // punctuation) are recognised on the bytes; the rest is decoded.
         let b = raw.as_bytes();
         let mut k = 0;
         loop {
-            match b[k..] {
+            match b.get(k..).unwrap_or_default() {
                 [b' ', ..] => k += 1,
                 [0xe3, 0x80, 0x80, ..] => k += 3,
                 _ => break,
             }
         }
-        let t = match b[k..] {
+        let t = match b.get(k..).unwrap_or_default() {
             [] => "",
-            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(&c) => &raw[k..],
+            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(c) => &raw[k..],
             _ => raw[k..].trim_start_matches(is_ws),
         };
         let start = l.start + (raw.len() - t.len());
@@ -230,12 +258,12 @@ fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
     // the whole text, and the lines are looked at only when it finds something.
     let bad = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\r')) | (c == 0x7f);
     let c0 = if b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n'))) {
-        cur.lines.iter().position(|l| b[l.start..l.end].iter().any(|&c| bad(c)))
+        cur.lines.iter().position(|l| b.get(l.start..l.end).unwrap_or_default().iter().any(|&c| bad(c)))
     } else {
         None
     };
     let high = memchr::memchr2_iter(0xc2, 0xe2, b)
-        .find(|&k| match b[k] {
+        .find(|&k| match b.get(k).copied().unwrap_or_default() {
             0xc2 => matches!(b.get(k + 1), Some(0x80..=0x9f)),
             _ => matches!(
                 (b.get(k + 1), b.get(k + 2)),

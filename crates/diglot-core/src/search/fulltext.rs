@@ -224,9 +224,11 @@ pub fn scan_files(
                 stop.store(true, Ordering::Relaxed);
                 return None;
             }
-            Some(match corpus::read_source(path) {
+            // a file that is not an article (a 5 MB `rmrb-js/*.js`) is judged from its head
+            Some(match corpus::load::read_if_article(path) {
                 Err(_) => Outcome::Unreadable(index),
-                Ok(bytes) => match phrase.search_file(path, &bytes) {
+                Ok(None) => Outcome::Miss,
+                Ok(Some(bytes)) => match phrase.search_file(path, &bytes) {
                     Some((meta, hit)) => Outcome::Hit(Box::new(FileHit { index, hit, meta })),
                     None => Outcome::Miss,
                 },
