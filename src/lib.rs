@@ -6,6 +6,7 @@
 //! - [`layout`]: wrapping an article into rows for a view and a width (pure).
 //! - [`app`], [`keys`], [`ui`], [`tui`]: the terminal reader.
 //! - [`commands`]: the plain-text subcommands.
+//! - [`fts`], [`fts_cmd`]: the full-text index, its query language, concordance and timelines.
 
 #![warn(missing_docs)]
 
@@ -16,6 +17,8 @@ pub mod commands;
 pub mod config;
 pub mod corpus;
 pub mod export;
+pub mod fts;
+pub mod fts_cmd;
 pub mod keys;
 pub mod layout;
 pub mod prompt;

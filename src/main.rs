@@ -59,9 +59,21 @@ fn main() -> ExitCode {
                 Ok(0)
             }
             Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
-            Some(Command::Search { query, paths, limit, json, full_text }) => {
+            Some(Command::Search { query, paths, limit, json, full_text: true, relevance, counts }) => {
+                let o = diglot::fts_cmd::SearchOpts { query, paths, limit, json, relevance, counts };
+                diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
+            }
+            Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
                 let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
                 diglot::search_cmd::search(&args, &mut out).map(|()| 0)
+            }
+            Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),
+            Some(Command::Kwic { query, paths, width, sort, limit, json }) => {
+                let o = diglot::fts_cmd::KwicOpts { query, paths, width, sort, limit, json };
+                diglot::fts_cmd::kwic(&o, &mut out).map(|()| 0)
+            }
+            Some(Command::Freq { terms, paths, by, per, csv }) => {
+                diglot::fts_cmd::freq(&terms, &paths, by, per, csv, &mut out).map(|()| 0)
             }
             Some(Command::Align { article, paths, json }) => {
                 commands::align(&article, &paths, json, &mut out).map(|()| 0)
