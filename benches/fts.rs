@@ -17,7 +17,16 @@ use std::time::Duration;
 #[allow(dead_code)]
 mod generate;
 
-const QUERIES: &[&str] = &["人民公社", "公社", "生产", "commune", "\"people's commune\"", "人民公社 date:1958", "合作社 NEAR/10 公社", "人民 -公社"];
+const QUERIES: &[&str] = &[
+    "人民公社",
+    "公社",
+    "生产",
+    "commune",
+    "\"people's commune\"",
+    "人民公社 date:1958",
+    "合作社 NEAR/10 公社",
+    "人民 -公社",
+];
 
 fn bench(c: &mut Criterion) {
     let (_tmp, dir) = match std::env::var("DIGLOT_FTS_DIR") {
@@ -31,7 +40,8 @@ fn bench(c: &mut Criterion) {
         }
     };
     let cache = diglot::corpus::index::default_cache_dir().expect("cache dir");
-    let (ix, _) = FtsIndex::open_updated(std::slice::from_ref(&dir), Some(&cache), &|_, _| {}, &|| false).expect("index");
+    let (ix, _) = FtsIndex::open_updated(std::slice::from_ref(&dir), Some(&cache), &|_, _| {}, &|| false)
+        .expect("index");
     let mut g = c.benchmark_group("fts_query");
     g.measurement_time(Duration::from_secs(5)).sample_size(20);
     for q in QUERIES {
@@ -66,8 +76,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("人民公社", |b| {
         b.iter(|| {
             black_box(
-                diglot::fts_cmd::freq_rows(&ix, "人民公社", diglot::fts_cmd::By::Year, diglot::fts_cmd::Per::Articles)
-                    .map(|r| r.len()),
+                diglot::fts_cmd::freq_rows(
+                    &ix,
+                    "人民公社",
+                    diglot::fts_cmd::By::Year,
+                    diglot::fts_cmd::Per::Articles,
+                )
+                .map(|r| r.len()),
             )
         })
     });

@@ -52,7 +52,8 @@ pub fn open_index(paths: &[PathBuf]) -> Result<FtsIndex, CmdError> {
 pub fn index(paths: &[PathBuf], out: &mut dyn Write) -> Result<(), CmdError> {
     let start = std::time::Instant::now();
     let cache = crate::corpus::index::default_cache_dir();
-    let (ix, r) = FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false).map_err(fts_err)?;
+    let (ix, r) =
+        FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false).map_err(fts_err)?;
     clear_progress();
     if let Some(why) = r.rebuilt.as_deref().filter(|w| !w.is_empty() && !w.starts_with("no full-text")) {
         writeln!(out, "rebuilt the index: {}", sanitize(why))?;
@@ -99,12 +100,25 @@ fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit>
                 .map(|l| {
                     let left = tail(&l.left, 30);
                     let right = crate::text::truncate(&l.right, 30);
-                    format!("{}{left}{}{right}{}", if left.len() < l.left.len() { "…" } else { "" }, l.hit, if right.len() < l.right.len() { "…" } else { "" })
+                    format!(
+                        "{}{left}{}{right}{}",
+                        if left.len() < l.left.len() { "…" } else { "" },
+                        l.hit,
+                        if right.len() < l.right.len() { "…" } else { "" }
+                    )
                 })
                 .unwrap_or_default();
             (a.meta, snip)
         }
-        None => (ArticleMeta { path: info.path, title_en: info.title_en, title_zh: info.title_zh, ..ArticleMeta::default() }, String::new()),
+        None => (
+            ArticleMeta {
+                path: info.path,
+                title_en: info.title_en,
+                title_zh: info.title_zh,
+                ..ArticleMeta::default()
+            },
+            String::new(),
+        ),
     };
     Some(TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) })
 }
@@ -146,7 +160,8 @@ pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let r = ix.search(&q, order, &|| false).map_err(fts_err)?.unwrap_or_default();
     if o.counts {
         if o.json {
-            let v = serde_json::json!({ "articles": r.hits.len(), "by_year": r.by_year, "by_page": r.by_page });
+            let v =
+                serde_json::json!({ "articles": r.hits.len(), "by_year": r.by_year, "by_page": r.by_page });
             crate::export::write_json(&mut *out, &v, true)?;
             writeln!(out)?;
         } else {
@@ -274,7 +289,9 @@ pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     }
     let mut lines = lines_of(&r.hits);
     match o.sort {
-        KwicSort::Left => lines.sort_by_cached_key(|l| l.left.to_lowercase().chars().rev().collect::<String>()),
+        KwicSort::Left => {
+            lines.sort_by_cached_key(|l| l.left.to_lowercase().chars().rev().collect::<String>())
+        }
         _ => lines.sort_by_cached_key(|l| l.right.to_lowercase()),
     }
     for l in lines.iter().take(limit) {
@@ -355,14 +372,29 @@ pub fn freq_rows(ix: &FtsIndex, terms: &str, by: By, per: Per) -> Result<Vec<Fre
                 Per::Articles => 100.0 * arts as f64 / ta.max(1) as f64,
                 Per::MillionChars => 1e6 * occ as f64 / tc.max(1) as f64,
             };
-            rows.push(FreqRow { period: label(k), term: t.clone(), occurrences: occ, articles: arts, total_articles: ta, total_chars: tc, per: v });
+            rows.push(FreqRow {
+                period: label(k),
+                term: t.clone(),
+                occurrences: occ,
+                articles: arts,
+                total_articles: ta,
+                total_chars: tc,
+                per: v,
+            });
         }
     }
     Ok(rows)
 }
 
 /// `diglot freq`.
-pub fn freq(terms: &str, paths: &[PathBuf], by: By, per: Per, csv: bool, out: &mut dyn Write) -> Result<(), CmdError> {
+pub fn freq(
+    terms: &str,
+    paths: &[PathBuf],
+    by: By,
+    per: Per,
+    csv: bool,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
     let ix = open_index(paths)?;
     let rows = freq_rows(&ix, terms, by, per)?;
     let per_name = match per {
@@ -373,12 +405,24 @@ pub fn freq(terms: &str, paths: &[PathBuf], by: By, per: Per, csv: bool, out: &m
         writeln!(out, "period,term,occurrences,articles,total_articles,total_chars,{per_name}")?;
         for r in &rows {
             let term = format!("\"{}\"", sanitize(&r.term).replace('"', "\"\""));
-            writeln!(out, "{},{term},{},{},{},{},{:.4}", r.period, r.occurrences, r.articles, r.total_articles, r.total_chars, r.per)?;
+            writeln!(
+                out,
+                "{},{term},{},{},{},{},{:.4}",
+                r.period, r.occurrences, r.articles, r.total_articles, r.total_chars, r.per
+            )?;
         }
     } else {
         writeln!(out, "period\tterm\toccurrences\tarticles\t{per_name}")?;
         for r in &rows {
-            writeln!(out, "{}\t{}\t{}\t{}\t{:.4}", r.period, sanitize(&r.term), r.occurrences, r.articles, r.per)?;
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{:.4}",
+                r.period,
+                sanitize(&r.term),
+                r.occurrences,
+                r.articles,
+                r.per
+            )?;
         }
     }
     Ok(())

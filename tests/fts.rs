@@ -144,7 +144,17 @@ fn index_agrees_with_the_scan_on_fixture_articles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let (ix, _) = build(&root, &tmp.path().join("cache"));
     let mut found = 0;
-    for q in ["commune", "人民", "湘乡县", "\"work groups\"", "China's", "的", "作业组 OR 公社", "１９６０", "1960"] {
+    for q in [
+        "commune",
+        "人民",
+        "湘乡县",
+        "\"work groups\"",
+        "China's",
+        "的",
+        "作业组 OR 公社",
+        "１９６０",
+        "1960",
+    ] {
         let i = canon(by_index(&ix, q));
         let s = by_scan(&root, q);
         assert_eq!(i, s, "query {q}");
@@ -217,7 +227,9 @@ fn kwic_hits_stand_in_one_column_with_cjk_widths() {
         let a = fts::search::read_article(&ix.info(h).unwrap().path).unwrap();
         lines.extend(fts::kwic_lines(&a, &q.positive_phrases()));
     }
-    assert!(lines.iter().any(|l| l.hit == "公社") && lines.iter().any(|l| l.hit.eq_ignore_ascii_case("commune")));
+    assert!(
+        lines.iter().any(|l| l.hit == "公社") && lines.iter().any(|l| l.hit.eq_ignore_ascii_case("commune"))
+    );
     let mut cols = std::collections::BTreeSet::new();
     for l in &lines {
         let row = diglot::fts_cmd::format_kwic(l, 20);
@@ -243,7 +255,13 @@ fn freq_counts_occurrences_and_articles_per_year() {
     std::fs::write(root.join("c.md"), art("1959-05-02", "人民公社")).unwrap();
     std::fs::write(root.join("d.md"), art("1960-05-02", "没有")).unwrap();
     let (ix, _) = build(&root, &tmp.path().join("cache"));
-    let rows = diglot::fts_cmd::freq_rows(&ix, "人民公社, 合作社", diglot::fts_cmd::By::Year, diglot::fts_cmd::Per::Articles).unwrap();
+    let rows = diglot::fts_cmd::freq_rows(
+        &ix,
+        "人民公社, 合作社",
+        diglot::fts_cmd::By::Year,
+        diglot::fts_cmd::Per::Articles,
+    )
+    .unwrap();
     let get = |p: &str, t: &str| rows.iter().find(|r| r.period == p && r.term == t).unwrap();
     let r = get("1958", "人民公社");
     assert_eq!((r.occurrences, r.articles, r.total_articles), (2, 1, 2));
@@ -251,7 +269,13 @@ fn freq_counts_occurrences_and_articles_per_year() {
     assert_eq!((get("1958", "合作社").occurrences, get("1959", "人民公社").occurrences), (1, 1));
     assert_eq!(get("1960", "人民公社").occurrences, 0);
     assert_eq!(rows.len(), 6);
-    let m = diglot::fts_cmd::freq_rows(&ix, "人民公社", diglot::fts_cmd::By::Month, diglot::fts_cmd::Per::MillionChars).unwrap();
+    let m = diglot::fts_cmd::freq_rows(
+        &ix,
+        "人民公社",
+        diglot::fts_cmd::By::Month,
+        diglot::fts_cmd::Per::MillionChars,
+    )
+    .unwrap();
     let jan = m.iter().find(|r| r.period == "1958-01").unwrap();
     assert_eq!(jan.occurrences, 2);
     assert!((jan.per - 2e6 / jan.total_chars as f64).abs() < 1e-6);

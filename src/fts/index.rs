@@ -279,7 +279,8 @@ impl FtsIndex {
             r.rebuilt = Some(String::new());
             return Ok((ix, r));
         }
-        let cache_dir = cache_dir.ok_or_else(|| FtsError::Other("no cache folder (no home directory)".into()))?;
+        let cache_dir =
+            cache_dir.ok_or_else(|| FtsError::Other("no cache folder (no home directory)".into()))?;
         let (mut ix, rebuilt) = match FtsIndex::open(paths, cache_dir) {
             Ok(ix) => (ix, None),
             Err(e) => {
@@ -365,7 +366,10 @@ impl FtsIndex {
             .par_iter()
             .filter_map(|p| {
                 let stamp = if seeds {
-                    corpus::index::Stamp { size: corpus::seeds::get(p).map_or(0, |b| b.len() as u64), mtime_ns: 0 }
+                    corpus::index::Stamp {
+                        size: corpus::seeds::get(p).map_or(0, |b| b.len() as u64),
+                        mtime_ns: 0,
+                    }
                 } else {
                     corpus::index::Stamp::of(&std::fs::metadata(p).ok()?)
                 };
@@ -381,11 +385,12 @@ impl FtsIndex {
         if removed.is_empty() && todo.is_empty() {
             return Ok(report);
         }
-        let mut writer: IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(2, 256_000_000) {
-            Ok(w) => w,
-            Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
-            Err(e) => return Err(e.into()),
-        };
+        let mut writer: IndexWriter<TantivyDocument> =
+            match self.index.writer_with_num_threads(2, 256_000_000) {
+                Ok(w) => w,
+                Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
+                Err(e) => return Err(e.into()),
+            };
         for k in &removed {
             writer.delete_term(Term::from_field_text(self.fields.path, k));
         }

@@ -30,7 +30,9 @@ pub fn simplified(s: &str) -> String {
     if !s.chars().any(tokens::is_han) {
         return s.to_string();
     }
-    match T2S.get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()) {
+    match T2S
+        .get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok())
+    {
         Some(cc) => cc.convert(s),
         None => s.to_string(),
     }

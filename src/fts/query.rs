@@ -141,7 +141,10 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             i += 1;
         } else {
             let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '（' | '）' | '"' | '“') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | '（' | '）' | '"' | '“')
+            {
                 if chars[i] == ':' {
                     break;
                 }
@@ -158,7 +161,10 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                         i = j;
                     } else {
                         let vs = i;
-                        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '（' | '）') {
+                        while i < chars.len()
+                            && !chars[i].is_whitespace()
+                            && !matches!(chars[i], '(' | ')' | '（' | '）')
+                        {
                             i += 1;
                         }
                         if vs == i {
@@ -169,7 +175,10 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     continue;
                 }
                 // not a field: the colon is part of the word (`3:0`)
-                while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '（' | '）' | '"' | '“') {
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')' | '（' | '）' | '"' | '“')
+                {
                     i += 1;
                 }
             }
@@ -183,7 +192,9 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     match n.parse::<u32>() {
                         Ok(n) if n <= MAX_NEAR => Tok::Near(n),
                         Ok(_) => return Err(err(start + 5, format!("NEAR/n: n can be at most {MAX_NEAR}"))),
-                        Err(_) => return Err(err(start + 5, "NEAR/ needs a number of words, e.g. NEAR/5".into())),
+                        Err(_) => {
+                            return Err(err(start + 5, "NEAR/ needs a number of words, e.g. NEAR/5".into()))
+                        }
                     }
                 }
                 "NEAR" => return Err(err(start, "NEAR needs a distance, e.g. NEAR/5".into())),
@@ -327,7 +338,9 @@ impl Parser<'_> {
                         col: vcol + 1,
                         msg: format!("page: wants a number or a range like 1..4, not `{v}`"),
                     }),
-                    _ => parse_date_range(&v).map(Node::Date).map_err(|(off, msg)| QueryError { col: vcol + 1 + off, msg }),
+                    _ => parse_date_range(&v)
+                        .map(Node::Date)
+                        .map_err(|(off, msg)| QueryError { col: vcol + 1 + off, msg }),
                 }
             }
             Tok::Or | Tok::And => self.err(col, "a term was expected before this operator"),
@@ -457,26 +470,41 @@ mod tests {
     #[test]
     fn and_or_not_near_fields() {
         let b = Field::Body;
-        assert_eq!(p("人民公社 commune").unwrap(), Node::And(vec![phrase(b, "人民公社"), phrase(b, "commune")]));
+        assert_eq!(
+            p("人民公社 commune").unwrap(),
+            Node::And(vec![phrase(b, "人民公社"), phrase(b, "commune")])
+        );
         assert_eq!(
             p("a OR \"b c\" -d").unwrap(),
-            Node::Or(vec![phrase(b, "a"), Node::And(vec![phrase(b, "b c"), Node::Not(Box::new(phrase(b, "d")))])])
+            Node::Or(vec![
+                phrase(b, "a"),
+                Node::And(vec![phrase(b, "b c"), Node::Not(Box::new(phrase(b, "d")))])
+            ])
         );
         assert_eq!(
             p("(a OR b) NOT c").unwrap(),
-            Node::And(vec![Node::Or(vec![phrase(b, "a"), phrase(b, "b")]), Node::Not(Box::new(phrase(b, "c")))])
+            Node::And(vec![
+                Node::Or(vec![phrase(b, "a"), phrase(b, "b")]),
+                Node::Not(Box::new(phrase(b, "c")))
+            ])
         );
         let Node::Near(x, y, 5) = p("公社 NEAR/5 合作社").unwrap() else { panic!("not NEAR") };
         assert_eq!((x.text.as_str(), y.text.as_str()), ("公社", "合作社"));
         assert_eq!(p("title:\"Hu Sheng\"").unwrap(), phrase(Field::Title, "Hu Sheng"));
         assert_eq!(p("author:吴冷西").unwrap(), phrase(Field::Author, "吴冷西"));
         assert_eq!(p("x page:1..4").unwrap(), Node::And(vec![phrase(b, "x"), Node::Page(1, 4)]));
-        assert_eq!(p("x date:1958").unwrap(), Node::And(vec![phrase(b, "x"), Node::Date(DateRange { from: 19580101, to: 19581231 })]));
+        assert_eq!(
+            p("x date:1958").unwrap(),
+            Node::And(vec![phrase(b, "x"), Node::Date(DateRange { from: 19580101, to: 19581231 })])
+        );
         assert_eq!(
             p("x date:1958-08..1959-03").unwrap(),
             Node::And(vec![phrase(b, "x"), Node::Date(DateRange { from: 19580801, to: 19590331 })])
         );
-        assert_eq!(p("x date:..1957").unwrap(), Node::And(vec![phrase(b, "x"), Node::Date(DateRange { from: 0, to: 19571231 })]));
+        assert_eq!(
+            p("x date:..1957").unwrap(),
+            Node::And(vec![phrase(b, "x"), Node::Date(DateRange { from: 0, to: 19571231 })])
+        );
         // not a field: the colon stays in the word
         assert_eq!(p("3:0").unwrap(), phrase(b, "3:0"));
         assert_eq!(p("1958-08").unwrap(), phrase(b, "1958-08"));
@@ -484,7 +512,10 @@ mod tests {
 
     #[test]
     fn traditional_finds_simplified_too() {
-        assert_eq!(p("戰爭").unwrap(), Node::Or(vec![phrase(Field::Body, "戰爭"), phrase(Field::Body, "战爭")]));
+        assert_eq!(
+            p("戰爭").unwrap(),
+            Node::Or(vec![phrase(Field::Body, "戰爭"), phrase(Field::Body, "战爭")])
+        );
         assert_eq!(p("战争").unwrap(), phrase(Field::Body, "战争"));
     }
 

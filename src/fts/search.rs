@@ -67,10 +67,19 @@ pub struct HitInfo {
 type DocCounts = Vec<(DocId, u32)>;
 
 /// One phrase's matches in a segment: documents and the start positions of the occurrences.
-fn phrase_positions(seg: &SegmentReader, field: tantivy::schema::Field, p: &Phrase, with_positions: bool) -> tantivy::Result<Vec<(DocId, u32, Vec<u32>)>> {
+fn phrase_positions(
+    seg: &SegmentReader,
+    field: tantivy::schema::Field,
+    p: &Phrase,
+    with_positions: bool,
+) -> tantivy::Result<Vec<(DocId, u32, Vec<u32>)>> {
     let terms = phrase_terms(&p.units);
     let inv = seg.inverted_index(field)?;
-    let opt = if terms.len() == 1 && !with_positions { IndexRecordOption::WithFreqs } else { IndexRecordOption::WithFreqsAndPositions };
+    let opt = if terms.len() == 1 && !with_positions {
+        IndexRecordOption::WithFreqs
+    } else {
+        IndexRecordOption::WithFreqsAndPositions
+    };
     let mut posts: Vec<(u32, SegmentPostings)> = Vec::with_capacity(terms.len());
     for (off, t) in &terms {
         match inv.read_postings(&Term::from_field_text(field, t), opt)? {
@@ -171,9 +180,10 @@ impl SegCtx<'_> {
             return Ok(None);
         }
         Ok(Some(match n {
-            Node::Phrase(p) => {
-                phrase_positions(self.seg, self.field(p.field), p, false)?.into_iter().map(|(d, c, _)| (d, c)).collect()
-            }
+            Node::Phrase(p) => phrase_positions(self.seg, self.field(p.field), p, false)?
+                .into_iter()
+                .map(|(d, c, _)| (d, c))
+                .collect(),
             Node::Near(a, b, dist) => {
                 let pa = phrase_positions(self.seg, self.field(a.field), a, true)?;
                 let pb = phrase_positions(self.seg, self.field(b.field), b, true)?;
@@ -188,7 +198,8 @@ impl SegCtx<'_> {
                         let sb = &pb[j].2;
                         let near = |x: u32| {
                             sb.iter().any(|&y| {
-                                let gap = if x <= y { y.saturating_sub(x + la) } else { x.saturating_sub(y + lb) };
+                                let gap =
+                                    if x <= y { y.saturating_sub(x + la) } else { x.saturating_sub(y + lb) };
                                 gap <= *dist
                             })
                         };
@@ -268,7 +279,12 @@ fn intersect(a: &DocCounts, b: &DocCounts) -> DocCounts {
 impl FtsIndex {
     /// The articles matching `q`, in `order`, with counts by year and page. `None` when
     /// cancelled.
-    pub fn search(&self, q: &Node, order: Order, cancel: &dyn Fn() -> bool) -> Result<Option<Results>, super::FtsError> {
+    pub fn search(
+        &self,
+        q: &Node,
+        order: Order,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Results>, super::FtsError> {
         let searcher = self.reader.searcher();
         let mut hits = Vec::new();
         let mut len_sum = 0u64;
@@ -276,7 +292,13 @@ impl FtsIndex {
         let mut lens = Vec::new();
         for (si, seg) in searcher.segment_readers().iter().enumerate() {
             let ff = seg.fast_fields();
-            let ctx = SegCtx { seg, ix: self, date: ff.u64("date")?, page: ff.u64("page")?, article: ff.u64("article")? };
+            let ctx = SegCtx {
+                seg,
+                ix: self,
+                date: ff.u64("date")?,
+                page: ff.u64("page")?,
+                article: ff.u64("article")?,
+            };
             let Some(docs) = ctx.eval(q, cancel)? else { return Ok(None) };
             let chars = ff.u64("chars")?;
             n_docs += u64::from(seg.num_docs());
@@ -306,7 +328,9 @@ impl FtsIndex {
         }
         match order {
             Order::Date => hits.sort_by_key(|h| (h.date == 0, h.date, h.page == 0, h.page, h.addr)),
-            Order::Relevance => hits.sort_by(|a, b| b.score.total_cmp(&a.score).then((a.date, a.page, a.addr).cmp(&(b.date, b.page, b.addr)))),
+            Order::Relevance => hits.sort_by(|a, b| {
+                b.score.total_cmp(&a.score).then((a.date, a.page, a.addr).cmp(&(b.date, b.page, b.addr)))
+            }),
         }
         let mut r = Results { hits, ..Results::default() };
         for h in &r.hits {
@@ -360,7 +384,8 @@ impl FtsIndex {
 pub fn scan_article(a: &Article, q: &Node) -> Option<u32> {
     let segs = segments(a);
     let seg_units: Vec<(SegmentKind, Vec<Unit>)> = segs.iter().map(|(k, _, t)| (*k, units(t))).collect();
-    let date = a.meta.date.map_or(0, |d| u32::from(d.year) * 10000 + u32::from(d.month) * 100 + u32::from(d.day));
+    let date =
+        a.meta.date.map_or(0, |d| u32::from(d.year) * 10000 + u32::from(d.month) * 100 + u32::from(d.day));
     let page = a.meta.page.unwrap_or(0);
     fn in_field(k: SegmentKind, f: Field) -> bool {
         match f {
@@ -372,7 +397,11 @@ pub fn scan_article(a: &Article, q: &Node) -> Option<u32> {
     fn eval(n: &Node, s: &[(SegmentKind, Vec<Unit>)], date: u32, page: u32) -> Option<u32> {
         match n {
             Node::Phrase(p) => {
-                let c: usize = s.iter().filter(|(k, _)| in_field(*k, p.field)).map(|(_, u)| find_in(u, &p.units).len()).sum();
+                let c: usize = s
+                    .iter()
+                    .filter(|(k, _)| in_field(*k, p.field))
+                    .map(|(_, u)| find_in(u, &p.units).len())
+                    .sum();
                 (c > 0).then_some(c as u32)
             }
             Node::Near(a, b, dist) => {
@@ -381,7 +410,11 @@ pub fn scan_article(a: &Article, q: &Node) -> Option<u32> {
                     let rb = find_in(u, &b.units);
                     for ra in find_in(u, &a.units) {
                         let near = rb.iter().any(|r| {
-                            let gap = if ra.start <= r.start { r.start.saturating_sub(ra.end) } else { ra.start.saturating_sub(r.end) };
+                            let gap = if ra.start <= r.start {
+                                r.start.saturating_sub(ra.end)
+                            } else {
+                                ra.start.saturating_sub(r.end)
+                            };
                             gap <= *dist as usize
                         });
                         c += u32::from(near);
@@ -453,7 +486,9 @@ pub fn kwic_lines(a: &Article, phrases: &[&Phrase]) -> Vec<KwicLine> {
                 Field::Author => kind == SegmentKind::Author,
             };
             if ok {
-                found.extend(find_in(&u, &p.units).into_iter().map(|r| u[r.start].range.start..u[r.end - 1].range.end));
+                found.extend(
+                    find_in(&u, &p.units).into_iter().map(|r| u[r.start].range.start..u[r.end - 1].range.end),
+                );
             }
         }
         found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
@@ -469,7 +504,11 @@ pub fn kwic_lines(a: &Article, phrases: &[&Phrase]) -> Vec<KwicLine> {
                 left: one_line(&text[..r.start]),
                 hit: one_line(&text[r.clone()]),
                 right: one_line(&text[r.end..]),
-                title: if a.meta.title_en.is_empty() { a.meta.title_zh_full() } else { a.meta.title_en.clone() },
+                title: if a.meta.title_en.is_empty() {
+                    a.meta.title_zh_full()
+                } else {
+                    a.meta.title_en.clone()
+                },
                 path: a.meta.path.clone(),
                 segment: kind,
                 paragraph: para,

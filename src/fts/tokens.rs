@@ -198,7 +198,10 @@ mod tests {
 
     #[test]
     fn words_are_case_folded_and_possessives_dropped() {
-        assert_eq!(norms("China's People’s COMMUNES, well-known."), ["china", "people", "communes", "well", "known"]);
+        assert_eq!(
+            norms("China's People’s COMMUNES, well-known."),
+            ["china", "people", "communes", "well", "known"]
+        );
         assert_eq!(norms("don't ＡＢ１９５８"), ["don", "t", "ab1958"]);
         assert_eq!(norms("1958年人民"), ["1958", "年", "人", "民"]);
     }
@@ -215,10 +218,11 @@ mod tests {
     fn index_terms_have_positions() {
         let mut v = Vec::new();
         index_terms("人民公社 is", |p, t| v.push((p, t.to_string())));
-        let want: Vec<(u32, String)> = [(0, "人"), (0, "人民"), (1, "民"), (1, "民公"), (2, "公"), (2, "公社"), (3, "社"), (4, "is")]
-            .iter()
-            .map(|&(p, t)| (p, t.to_string()))
-            .collect();
+        let want: Vec<(u32, String)> =
+            [(0, "人"), (0, "人民"), (1, "民"), (1, "民公"), (2, "公"), (2, "公社"), (3, "社"), (4, "is")]
+                .iter()
+                .map(|&(p, t)| (p, t.to_string()))
+                .collect();
         // each bigram is reported when its second character is read
         let mut got = v.clone();
         got.sort();
@@ -232,7 +236,10 @@ mod tests {
         let t = phrase_terms(&units("人民公社"));
         assert_eq!(t, [(0, "人民".to_string()), (1, "民公".to_string()), (2, "公社".to_string())]);
         let t = phrase_terms(&units("5年 的 people's"));
-        assert_eq!(t, [(0, "5".to_string()), (1, "年".to_string()), (2, "的".to_string()), (3, "people".to_string())]);
+        assert_eq!(
+            t,
+            [(0, "5".to_string()), (1, "年".to_string()), (2, "的".to_string()), (3, "people".to_string())]
+        );
         let t = phrase_terms(&units("人民，公社"));
         assert_eq!(t, [(0, "人民".to_string()), (2, "公社".to_string())]);
     }
