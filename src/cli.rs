@@ -88,11 +88,16 @@ pub enum Command {
     /// Fuzzy-search titles (English, Chinese, pinyin; fzf syntax), best first:
     /// `score<TAB>date<TAB>English title<TAB>Chinese title<TAB>path`.
     ///
-    /// With --full-text, a phrase in the articles' text instead:
-    /// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    /// With --full-text, a phrase in the articles' text instead (a scan of the files, as the
+    /// reader's Ctrl-f): `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    ///
+    /// With --query QUERY, the full-text index (see `diglot index`) and its query language;
+    /// every positional argument is then a PATH. Same columns as --full-text.
     Search {
         /// The query: space-separated terms, all must match; 'exact ^prefix suffix$ !not.
-        query: String,
+        /// With --query, the first PATH.
+        #[arg(required_unless_present = "index_query")]
+        query: Option<String>,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
         /// At most this many results.
@@ -101,16 +106,19 @@ pub enum Command {
         /// A JSON array instead.
         #[arg(long)]
         json: bool,
-        /// Search the full-text index (see `diglot index`) with the query language: words and
-        /// "phrases" in either language, OR, NOT or -, NEAR/n, ( ), title:, author:, page:N[..M],
-        /// date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
-        #[arg(long)]
+        /// Search the full text for a phrase (smart case) instead of titles.
+        #[arg(long, conflicts_with = "index_query")]
         full_text: bool,
-        /// With --full-text: order by relevance (BM25) instead of by date.
-        #[arg(long, requires = "full_text")]
+        /// Search the full-text index with the query language: words and "phrases" in either
+        /// language, OR, NOT or -, NEAR/n, ( ), title:, author:, page:N[..M],
+        /// date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
+        #[arg(long = "query", id = "index_query", value_name = "QUERY")]
+        index_query: Option<String>,
+        /// With --query: order by relevance (BM25) instead of by date.
+        #[arg(long, requires = "index_query")]
         relevance: bool,
-        /// With --full-text: print the number of articles by year and by page instead.
-        #[arg(long, requires = "full_text")]
+        /// With --query: print the number of articles by year and by page instead.
+        #[arg(long, requires = "index_query")]
         counts: bool,
     },
     /// Build or update the full-text index of PATHs (in the cache folder): only changed,
@@ -122,7 +130,7 @@ pub enum Command {
     /// A concordance (keyword in context): one line per occurrence of the query's words and
     /// phrases, `date  page  left context HIT right context  title`, the hits in one column.
     Kwic {
-        /// The query (the language of `search --full-text`).
+        /// The query (the language of `search --query`).
         query: String,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,

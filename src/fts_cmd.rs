@@ -1,4 +1,4 @@
-//! `diglot index`, `diglot search --full-text`, `diglot kwic` and `diglot freq`: the full-text
+//! `diglot index`, `diglot search --query`, `diglot kwic` and `diglot freq`: the full-text
 //! index ([`crate::fts`]) as plain text, CSV or JSON.
 
 use crate::commands::CmdError;
@@ -135,7 +135,7 @@ fn tail(s: &str, cols: usize) -> &str {
     s
 }
 
-/// Options of `search --full-text`.
+/// Options of `search --query`.
 #[derive(Debug, Clone)]
 pub struct SearchOpts {
     /// The query.
@@ -152,7 +152,7 @@ pub struct SearchOpts {
     pub counts: bool,
 }
 
-/// `diglot search --full-text` on the index.
+/// `diglot search --query`: the index and its query language.
 pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
     let ix = open_index(&o.paths)?;

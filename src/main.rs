@@ -4,6 +4,7 @@ use clap::Parser;
 use diglot::cli::{Cli, Command};
 use diglot::commands::{self, CmdError};
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// mimalloc (without transparent huge pages, which doubled the peak RSS of a small collection):
@@ -59,11 +60,14 @@ fn main() -> ExitCode {
                 Ok(0)
             }
             Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
-            Some(Command::Search { query, paths, limit, json, full_text: true, relevance, counts }) => {
-                let o = diglot::fts_cmd::SearchOpts { query, paths, limit, json, relevance, counts };
+            Some(Command::Search { query, paths, limit, json, index_query: Some(q), relevance, counts, .. }) => {
+                // With --query every positional argument is a path.
+                let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
+                let o = diglot::fts_cmd::SearchOpts { query: q, paths, limit, json, relevance, counts };
                 diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
             }
             Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
+                let query = query.unwrap_or_default();
                 let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
                 diglot::search_cmd::search(&args, &mut out).map(|()| 0)
             }

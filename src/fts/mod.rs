@@ -1,6 +1,6 @@
 //! Full-text search of the whole archive: a positional index in the cache folder, one query
 //! language, a concordance and timelines. Free of terminal types: the CLI (`diglot index`,
-//! `search --full-text`, `kwic`, `freq`) and the reader use the same calls.
+//! `search --query`, `kwic`, `freq`) and the reader use the same calls.
 //!
 //! - [`tokens`]: the one tokenization (units, index terms, the reference scan);
 //! - [`query`]: the query language and its errors;
