@@ -22,27 +22,27 @@ fn main() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result =
-        match cli.command {
-            None => {
-                drop(out);
-                let cfg = match diglot::config::Config::load(cli.config.as_deref()) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("diglot: {e}");
-                        return ExitCode::from(2);
-                    }
-                };
-                let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
-                return match diglot::tui::run(paths, cfg) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("diglot: {e}");
-                        ExitCode::from(2)
-                    }
-                };
-            }
-            Some(Command::Check { paths, verbose }) => commands::check(&paths, verbose, &mut out).map(
+    let result = match cli.command {
+        None => {
+            drop(out);
+            let cfg = match diglot::config::Config::load(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("diglot: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
+            return match diglot::tui::run(paths, cfg) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("diglot: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Some(Command::Check { paths, verbose }) => {
+            commands::check(&paths, verbose, &mut out).map(
                 |errors| {
                     if errors {
                         commands::EXIT_ERRORS
@@ -50,39 +50,42 @@ fn main() -> ExitCode {
                         0
                     }
                 },
-            ),
-            Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
-            Some(Command::Show { article, paths, lang, width, format }) => {
-                commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
-            }
-            Some(Command::Completions { shell }) => {
-                diglot::cli::completions(shell, &mut out);
-                Ok(0)
-            }
-            Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
-            Some(Command::Search { query, paths, limit, json, index_query: Some(q), relevance, counts, .. }) => {
-                // With --query every positional argument is a path.
-                let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
-                let o = diglot::fts_cmd::SearchOpts { query: q, paths, limit, json, relevance, counts };
-                diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
-            }
-            Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
-                let query = query.unwrap_or_default();
-                let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
-                diglot::search_cmd::search(&args, &mut out).map(|()| 0)
-            }
-            Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),
-            Some(Command::Kwic { query, paths, width, sort, limit, json }) => {
-                let o = diglot::fts_cmd::KwicOpts { query, paths, width, sort, limit, json };
-                diglot::fts_cmd::kwic(&o, &mut out).map(|()| 0)
-            }
-            Some(Command::Freq { terms, paths, by, per, csv }) => {
-                diglot::fts_cmd::freq(&terms, &paths, by, per, csv, &mut out).map(|()| 0)
-            }
-            Some(Command::Align { article, paths, json }) => {
-                commands::align(&article, &paths, json, &mut out).map(|()| 0)
-            }
-        };
+            )
+        }
+        Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
+        Some(Command::Show { article, paths, lang, width, format }) => {
+            commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
+        }
+        Some(Command::Completions { shell }) => {
+            diglot::cli::completions(shell, &mut out);
+            Ok(0)
+        }
+        Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
+        Some(Command::Search {
+            query, paths, limit, json, index_query: Some(q), relevance, counts, ..
+        }) => {
+            // With --query every positional argument is a path.
+            let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
+            let o = diglot::fts_cmd::SearchOpts { query: q, paths, limit, json, relevance, counts };
+            diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
+        }
+        Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
+            let query = query.unwrap_or_default();
+            let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
+            diglot::search_cmd::search(&args, &mut out).map(|()| 0)
+        }
+        Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),
+        Some(Command::Kwic { query, paths, width, sort, limit, json }) => {
+            let o = diglot::fts_cmd::KwicOpts { query, paths, width, sort, limit, json };
+            diglot::fts_cmd::kwic(&o, &mut out).map(|()| 0)
+        }
+        Some(Command::Freq { terms, paths, by, per, csv }) => {
+            diglot::fts_cmd::freq(&terms, &paths, by, per, csv, &mut out).map(|()| 0)
+        }
+        Some(Command::Align { article, paths, json }) => {
+            commands::align(&article, &paths, json, &mut out).map(|()| 0)
+        }
+    };
     let flushed = out.flush();
     match (result, flushed) {
         (Err(CmdError::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {

@@ -38,7 +38,7 @@ fn zh_para(r: &mut Rng) -> String {
 fn en_para(r: &mut Rng) -> String {
     let n = 3 + r.next() % 20;
     let words: Vec<&str> = (0..n).map(|_| r.pick(EN)).collect();
-    words.join(if r.next() % 3 == 0 { ", " } else { " " })
+    words.join(if r.next().is_multiple_of(3) { ", " } else { " " })
 }
 
 fn article(r: &mut Rng, i: usize) -> String {
@@ -197,7 +197,7 @@ fn a_damaged_index_is_rebuilt() {
     let dir = ix.dir().unwrap().to_path_buf();
     drop(ix);
     std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
-    assert!(FtsIndex::open(&[root.clone()], &cache).is_err());
+    assert!(FtsIndex::open(std::slice::from_ref(&root), &cache).is_err());
     let (ix, rep) = build(&root, &cache);
     assert!(rep.rebuilt.is_some());
     assert_eq!(rep.indexed, 11);

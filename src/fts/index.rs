@@ -421,7 +421,7 @@ impl FtsIndex {
                 }
             }
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if d % 256 == 0 || d == total {
+            if d.is_multiple_of(256) || d == total {
                 progress(d, total);
             }
         });
