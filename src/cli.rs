@@ -115,10 +115,10 @@ pub enum Command {
         #[arg(long = "query", id = "index_query", value_name = "QUERY")]
         index_query: Option<String>,
         /// With --query: order by relevance (BM25) instead of by date.
-        #[arg(long, requires = "index_query")]
+        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
         relevance: bool,
         /// With --query: print the number of articles by year and by page instead.
-        #[arg(long, requires = "index_query")]
+        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
         counts: bool,
     },
     /// Build or update the full-text index of PATHs (in the cache folder): only changed,

@@ -287,3 +287,48 @@ fn freq_counts_occurrences_and_articles_per_year() {
     assert_eq!(jan.occurrences, 2);
     assert!((jan.per - 2e6 / jan.total_chars as f64).abs() < 1e-6);
 }
+
+/// Runs the diglot binary with its cache in `cache`.
+fn diglot(cache: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_diglot"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .env("HOME", cache)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run diglot")
+}
+
+#[test]
+fn search_query_uses_the_index_and_full_text_stays_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 40, 11);
+    let r = root.to_str().unwrap();
+    // --query: every positional argument is a path; the articles are those of the scan
+    for q in ["人民公社", "\"people's commune\" -大跃进", "title:commune OR 合作 NEAR/3 的"] {
+        let o = diglot(&cache, &["search", "--query", q, r]);
+        assert!(o.status.success(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
+        let got: std::collections::BTreeSet<PathBuf> = String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| std::fs::canonicalize(l.split('\t').nth(3).unwrap()).unwrap())
+            .collect();
+        let want: std::collections::BTreeSet<PathBuf> = by_scan(&root, q).into_keys().collect();
+        assert_eq!(got, want, "query {q}");
+    }
+    // --full-text is the reader's Ctrl-f scan: a substring of a word is found ...
+    let o = diglot(&cache, &["search", "--full-text", "ommun", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
+    // ... which the index, matching words, does not find
+    let o = diglot(&cache, &["search", "--query", "ommun", r]);
+    assert!(o.status.success() && o.stdout.is_empty());
+    // a query that does not parse: a failure, the message and a caret under the problem
+    let o = diglot(&cache, &["search", "--query", "人民 \"公社", r]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("never closed") && err.contains('^'), "{err}");
+    // --relevance and --counts need --query
+    assert!(!diglot(&cache, &["search", "--full-text", "x", r, "--counts"]).status.success());
+}
