@@ -1,16 +1,18 @@
 #!/bin/bash
-# usage: run.sh N  (corpus size label c10k/c100k, count)
+# The figures of issue 15 (docs/BENCHMARKS.md): usage: scripts/fts-measure.sh NAME COUNT [RUNS]
+# e.g. scripts/fts-measure.sh c10k 10000 3; corpora, caches and HOME under $BENCH (/tmp/fts-bench).
 set -u
-cd /work/wt/fts
+cd "$(dirname "$0")/.."
+BENCH=${BENCH:-/tmp/fts-bench}
 B=$PWD/target/release/diglot; G=$PWD/target/release/examples/gen_corpus
 name=$1; count=$2; runs=${3:-5}
-D=/tmp/fts-bench/$name; DIR=$D/rmrb
-export HOME=/tmp/fts-bench/home XDG_CACHE_HOME=/tmp/fts-bench/cache XDG_STATE_HOME=/tmp/fts-bench/state XDG_CONFIG_HOME=/tmp/fts-bench/config
+D=$BENCH/$name; DIR=$D/rmrb
+export HOME=$BENCH/home XDG_CACHE_HOME=$BENCH/cache XDG_STATE_HOME=$BENCH/state XDG_CONFIG_HOME=$BENCH/config
 mkdir -p $HOME
 [ -d $DIR ] || nice $G --count $count --seed 1 --damaged 0 $D >/dev/null
 echo "== $name folder bytes: $(du -sb $DIR | cut -f1)"
 rg -c -F Title: $DIR >/dev/null   # warm the page cache
-nice hyperfine -N --runs $runs --prepare "rm -rf $XDG_CACHE_HOME/diglot" "$B check $DIR" "$B index $DIR" --export-json /tmp/fts-bench/$name-build.json 2>&1 | grep -vE "^\s*$"
+nice hyperfine -N --runs $runs --prepare "rm -rf $XDG_CACHE_HOME/diglot" "$B check $DIR" "$B index $DIR" --export-json $BENCH/$name-build.json 2>&1 | grep -vE "^\s*$"
 rm -rf $XDG_CACHE_HOME/diglot
 echo "== peak memory (index from nothing)"
 nice /usr/bin/time -v $B index $DIR 2>&1 | grep -E "indexed|Maximum resident|Elapsed"
