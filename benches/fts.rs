@@ -7,6 +7,8 @@
 //! Each query is parsed and run as the reader would (all hits, by date; `kwic_first_screen`
 //! also reads the first 40 occurrences' articles; `freq` one term by year).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use diglot::fts::{self, FtsIndex, Order};
 use std::hint::black_box;
@@ -75,14 +77,12 @@ fn bench(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(5)).sample_size(10);
     g.bench_function("人民公社", |b| {
         b.iter(|| {
+            let q = fts::parse("人民公社").expect("query");
             black_box(
-                diglot::fts_cmd::freq_rows(
-                    &ix,
-                    "人民公社",
-                    diglot::fts_cmd::By::Year,
-                    diglot::fts_cmd::Per::Articles,
-                )
-                .map(|r| r.len()),
+                fts::freq_rows(&ix, &[("人民公社", &q)], fts::Period::Year, fts::Norm::Articles, &|| {
+                    false
+                })
+                .map(|r| r.map(|r| r.len())),
             )
         })
     });

@@ -3,6 +3,8 @@
 //! 10k/100k/430k articles are in docs/BENCHMARKS.md (hyperfine).
 //!
 //! `cargo bench --bench load -- --warm-up-time 1 --measurement-time 3`
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus.rs"]

@@ -5,6 +5,8 @@
 //! opening an article (read, parse, align, lay out: once per article, not per frame).
 //!
 //! `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus.rs"]

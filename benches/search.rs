@@ -12,6 +12,8 @@
 //! `keystroke/1000000: median over 17 keystrokes …` (`DIGLOT_BENCH_KEYSTROKES=1`: only
 //! that). `DIGLOT_BENCH_CPU=1`: CPU time per keystroke on one thread instead (robust on a
 //! busy machine; `DIGLOT_BENCH_REPS`, `DIGLOT_BENCH_ONLY=query`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{criterion_group, BenchmarkId, Criterion};
 use diglot::search::{Hits, Pinyin, Query, SearchIndex};

@@ -18,6 +18,8 @@
 //! control characters, empty.
 //!
 //! The benchmarks include this file as a module (`generate`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use rayon::prelude::*;
 use std::fmt::Write as _;

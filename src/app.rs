@@ -1,8 +1,8 @@
 //! The application state, the [`Msg`]s that change it, and the one [`App::update`].
 //! Drawing is in [`crate::ui`] and reads the state only.
 
-use crate::align::{self, AlignContext, Bead};
-use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded, Parsed};
+use crate::align::Bead;
+use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
 use crate::prompt::Prompt;
@@ -11,8 +11,10 @@ use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventK
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
-mod daily;
-pub use daily::{parse_date_prefix, today, Narrow, SortOrder};
+mod effects;
+mod library;
+pub use effects::read_article;
+pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -26,6 +28,63 @@ pub enum Focus {
     Reader,
 }
 
+/// Which part of the app has the keyboard: one at a time. Every key is routed by this one
+/// value (see [`App::update`]); the data of a search stays in its own field after its prompt
+/// closes (the list stays narrowed), but only the mode says who gets the keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Browsing or reading: the focused pane ([`App::focus`], the list or the reader) gets the
+    /// keys through the key map.
+    #[default]
+    Browse,
+    /// The help overlay, scrolled down by this many lines.
+    Help {
+        /// First line shown.
+        scroll: usize,
+    },
+    /// The date prompt (`d`).
+    Date(Prompt),
+    /// The title search prompt (its text is in [`App::search`]).
+    TitleSearch,
+    /// The full-text search prompt (its text is in [`App::fulltext`]).
+    FullText,
+    /// The in-article search prompt (its text is in [`App::find`]).
+    Find,
+    /// The message log, scrolled down by this many lines.
+    Log {
+        /// First line shown.
+        scroll: usize,
+    },
+}
+
+/// What the app asks the world to do: [`App::update`] returns these and the terminal loop
+/// carries them out, so that neither `update` nor drawing does any I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read, parse and align this article; the answer comes back as [`Msg::Article`].
+    Open(PathBuf),
+    /// Write the reading state (marks, bookmarks, position) if it changed.
+    SaveState,
+    /// Scan every article for this phrase (full-text search); the answer wakes the loop.
+    Scan(String),
+    /// Put the text on the clipboard; `what` names it in the status bar.
+    Copy {
+        /// The text.
+        text: String,
+        /// What it is ("citation").
+        what: String,
+    },
+    /// Show this article file in `$PAGER`.
+    Pager(PathBuf),
+    /// Turn mouse capture on (true) or off.
+    Mouse(bool),
+    /// Leave.
+    Quit,
+}
+
+/// An article read, parsed and aligned, or why it could not be.
+pub type ArticleRead = Result<(Article, Vec<Bead>), String>;
+
 /// Everything that can happen to the app.
 #[derive(Debug)]
 pub enum Msg {
@@ -37,6 +96,15 @@ pub enum Msg {
     LoadDone,
     /// The search worker has a result.
     SearchReady,
+    /// An article asked for with [`Effect::Open`] was read (or could not be).
+    Article(PathBuf, Box<ArticleRead>),
+    /// A message for the status bar (from an effect carried out: a copy, the pager).
+    Said(String),
+    /// Time passed with nothing else happening (the loop sends it while [`App::wants_tick`]).
+    Tick,
+    /// A signal (its number) that ends the reader: SIGTERM, SIGINT, SIGHUP, SIGQUIT. Quits as
+    /// `q` does, saving the state; the event loop then ends the process as the signal would.
+    Signal(i32),
 }
 
 /// The full-text search (Ctrl-f in the list): a phrase in every article's text.
@@ -44,8 +112,6 @@ pub enum Msg {
 pub struct FullText {
     /// The phrase being typed.
     pub prompt: Prompt,
-    /// Still typing.
-    pub editing: bool,
     /// The list as it was before, restored by Esc.
     pub saved: ListState,
     /// The phrase of the scan running or done.
@@ -64,8 +130,6 @@ type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
 pub struct TitleSearch {
     /// The query being typed.
     pub prompt: Prompt,
-    /// Still typing (the prompt has the keyboard).
-    pub editing: bool,
     /// The list as it was before, restored by Esc.
     pub saved: ListState,
     /// The newest result (rank order), for the query it names.
@@ -95,6 +159,10 @@ pub struct ListState {
     pub offset: usize,
 }
 
+/// Columns kept on the right of the single-language and interleaved views of an article with
+/// trust marks, where the marks are drawn.
+pub const TRUST_MARGIN: u16 = 2;
+
 /// The reader's state: the open article, its beads, the laid-out rows and the position.
 #[derive(Debug, Default)]
 pub struct Reader {
@@ -106,6 +174,9 @@ pub struct Reader {
     pub error: Option<String>,
     /// The alignment of its paragraphs.
     pub beads: Vec<Bead>,
+    /// The trust marks of its beads (translations that look wrong), computed when the
+    /// article arrives, as the beads are; in bead order.
+    pub trust: Vec<crate::align::trust::Mark>,
     /// The cached layout for the current view and width.
     pub layout: Layout,
     /// Whether `layout` is up to date.
@@ -114,6 +185,9 @@ pub struct Reader {
     pub top: Position,
     /// The two columns scrolling independently (view "both" unlocked with `s`).
     pub split: Option<Split>,
+    /// The view, width and top the reader had before a view change or resize, to come back
+    /// to the same line; forgotten when the reader scrolls.
+    anchor: Option<(View, u16, Position)>,
 }
 
 /// Which column of view "both".
@@ -162,21 +236,54 @@ impl Reader {
         let both = self.article.as_ref().is_some_and(|a| !a.en.is_empty() && !a.zh.is_empty());
         both && self.beads.iter().any(|b| !b.is_one_to_one())
     }
+
+    /// The bead a block of the layout shows: its own in views both and interleaved, the one
+    /// holding its paragraph in the single-language views.
+    pub fn block_bead(&self, block: usize) -> Option<usize> {
+        let b = self.layout.blocks.get(block)?;
+        if b.bead.is_some() || block == 0 {
+            return b.bead;
+        }
+        match self.layout.view {
+            View::English => self.beads.iter().position(|x| x.en.contains(&b.en.start)),
+            View::Chinese => self.beads.iter().position(|x| x.zh.contains(&b.zh.start)),
+            _ => None,
+        }
+    }
+
+    /// The trust mark of a bead, when its translation looks wrong.
+    pub fn trust_of(&self, bead: usize) -> Option<&crate::align::trust::Mark> {
+        self.trust.iter().find(|m| m.bead == bead)
+    }
+
+    /// The trust mark to explain: the bead at the top of the pane's, or else the first
+    /// marked bead that starts on the `height` rows shown.
+    pub fn trust_shown(&self, height: usize) -> Option<&crate::align::trust::Mark> {
+        if self.split.is_some() || self.trust.is_empty() {
+            return None;
+        }
+        let top = self.top_row();
+        let first = self.layout.block_at(top);
+        (first..self.layout.blocks.len())
+            .take_while(|&k| k == first || self.layout.blocks.get(k).is_some_and(|b| b.start < top + height))
+            .find_map(|k| self.block_bead(k).and_then(|b| self.trust_of(b)))
+    }
 }
 
-/// Search inside the article: the query, and the rows of the current layout that hold it.
+/// Search inside the article: the query, and where it occurs in the article's text.
 #[derive(Debug, Clone, Default)]
 pub struct Find {
     /// The query being typed or searched.
     pub prompt: Prompt,
-    /// Still typing (the prompt has the keyboard).
-    pub editing: bool,
-    /// Rows of the reader's layout (or of the split's active column) holding a hit.
-    pub rows: Vec<usize>,
+    /// Every occurrence in the texts the reader shows (or the split's active column), in
+    /// reading order: text positions, the same at every width (see [`Layout::find`]).
+    pub hits: Vec<(layout::TextId, std::ops::Range<usize>)>,
     /// The hit last jumped to.
     pub current: usize,
-    /// The query and layout the rows were computed for.
-    key: Option<(String, u16, View, bool)>,
+    /// The query and view the hits were found for.
+    key: Option<(String, View, bool)>,
+    /// Jump to the first hit once the article has been read.
+    pub jump: bool,
 }
 
 impl Find {
@@ -202,9 +309,9 @@ pub struct Progress {
     pub done: bool,
 }
 
-/// Where the panes are on screen.
+/// Where the list, the reader and the status bar are on screen (ratatui rectangles).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Panes {
+pub struct ScreenAreas {
     /// The list (may be empty).
     pub list: Rect,
     /// The reader (may be empty).
@@ -214,6 +321,9 @@ pub struct Panes {
     /// Too small for anything but a notice.
     pub too_small: bool,
 }
+
+/// How long the reader must stop scrolling before the position is saved.
+pub const SAVE_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 20;
@@ -239,10 +349,12 @@ pub struct App {
     pub zoom: bool,
     /// The reading pane.
     pub reader: Reader,
-    /// The help overlay is open.
-    pub help: bool,
+    /// Who has the keyboard.
+    pub mode: Mode,
     /// The glossary panel is open.
     pub glossary: bool,
+    /// The glossary panel's first line shown.
+    pub gloss_scroll: usize,
     /// Search inside the article shown (`/` in the reader).
     pub find: Option<Find>,
     /// The key map in force.
@@ -267,8 +379,10 @@ pub struct App {
     worker: Worker,
     /// The full-text search, when open.
     pub fulltext: Option<FullText>,
+    /// An article was opened from the search hits (Esc keeps it selected in the full list).
+    opened_hit: bool,
     /// The styles to draw with.
-    pub palette: crate::config::Palette,
+    pub palette: crate::ui::palette::Palette,
     /// The list's width setting.
     pub list_width: crate::config::ListWidth,
     /// The citation template.
@@ -282,12 +396,23 @@ pub struct App {
     pub narrow: Option<Narrow>,
     /// The list's order.
     pub sort: SortOrder,
-    /// The date prompt (`d`), when open.
-    pub date_prompt: Option<Prompt>,
-    /// Terminal sequences to write (OSC 52 clipboard copies), drained by the front end.
-    pub outbox: Vec<String>,
-    /// An article file to show in `$PAGER`, taken by the front end.
-    pub pager: Option<PathBuf>,
+    /// Effects asked for since the last [`App::update`] returned.
+    effects: Vec<Effect>,
+    /// Every status message so far, oldest first (the message log).
+    pub log: Vec<String>,
+    /// Mouse capture is on.
+    pub mouse: bool,
+    /// The selection has not been moved by the reader nor by a resume: batches arriving
+    /// keep the first article selected.
+    pristine: bool,
+    /// The position to restore when the article of that path arrives (resume).
+    pending_top: Option<(PathBuf, Position)>,
+    /// The reader scrolled since the position was last remembered.
+    scrolled_at: Option<Instant>,
+    /// Files that could not be loaded, with why (named in the status bar).
+    pub load_errors: Vec<(PathBuf, String)>,
+    /// Inside tmux (`$TMUX` set), the tmux program copies go through; `None` outside tmux.
+    pub tmux: Option<String>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
     fulltext_rx: std::sync::mpsc::Receiver<FullTextDone>,
     notify: NotifyFn,
@@ -333,7 +458,7 @@ impl App {
         let (fulltext_tx, fulltext_rx) = std::sync::mpsc::channel();
         let wake = notify.clone();
         App {
-            palette: crate::config::Colors::default().resolve(false),
+            palette: crate::ui::palette::Colors::default().resolve(false),
             list_width: crate::config::ListWidth::Auto,
             citation: crate::export::DEFAULT_CITATION.to_string(),
             state: crate::state::State::default(),
@@ -342,10 +467,17 @@ impl App {
             resume: None,
             narrow: None,
             sort: SortOrder::Date,
-            date_prompt: None,
-            outbox: Vec::new(),
-            pager: None,
+            effects: Vec::new(),
+            log: Vec::new(),
+            mouse: true,
+            pristine: true,
+            pending_top: None,
+            scrolled_at: None,
+            load_errors: Vec::new(),
+            mode: Mode::Browse,
+            tmux: std::env::var_os("TMUX").filter(|v| !v.is_empty()).map(|_| "tmux".to_string()),
             fulltext: None,
+            opened_hit: false,
             fulltext_tx,
             fulltext_rx,
             notify: NotifyFn(wake),
@@ -362,8 +494,8 @@ impl App {
             view: View::Both,
             zoom: false,
             reader: Reader::default(),
-            help: false,
             glossary: false,
+            gloss_scroll: 0,
             find: None,
             keymap: KeyMap::default(),
             progress: Progress { started: Instant::now(), bytes: 0, done: false },
@@ -380,6 +512,7 @@ impl App {
         app.progress.bytes = app.summary.bytes;
         app.progress.done = true;
         app.pending = loaded.articles;
+        app.note_errors(&loaded.diagnostics);
         app.merge_pending();
         app
     }
@@ -417,11 +550,11 @@ impl App {
     }
 
     /// Where the panes go in a terminal of this size.
-    pub fn panes(&self) -> Panes {
+    pub fn areas(&self) -> ScreenAreas {
         let (w, h) = self.size;
         let full = Rect::new(0, 0, w, h);
         if w < MIN_WIDTH || h < MIN_HEIGHT {
-            return Panes { status: full, too_small: true, ..Panes::default() };
+            return ScreenAreas { status: full, too_small: true, ..ScreenAreas::default() };
         }
         let body = Rect::new(0, 0, w, h - 1);
         let status = Rect::new(0, h - 1, w, 1);
@@ -440,7 +573,7 @@ impl App {
         // one column of the reader's width is the separator
         let rx = if list_w == 0 { 0 } else { list_w + 1 };
         let reader = Rect::new(rx, 0, w.saturating_sub(rx), body.height);
-        Panes { list, reader, status, too_small: false }
+        ScreenAreas { list, reader, status, too_small: false }
     }
 
     /// Rows one list item takes here (full-text results show a snippet under the title).
@@ -463,7 +596,7 @@ impl App {
 
     /// The list's rows for articles (below the search prompt when it is open).
     pub fn list_area(&self) -> Rect {
-        let l = self.panes().list;
+        let l = self.areas().list;
         if (self.search.is_some() || self.fulltext.is_some()) && l.height > 1 {
             Rect::new(l.x, l.y + 1, l.width, l.height - 1)
         } else {
@@ -478,7 +611,7 @@ impl App {
 
     /// The reader's text area and the glossary panel (empty when closed or no glossary).
     pub fn reader_areas(&self) -> (Rect, Rect) {
-        let mut r = self.panes().reader;
+        let mut r = self.areas().reader;
         // a column of air between the list's separator and the text
         if r.x > 0 && r.width > 1 {
             r = Rect::new(r.x + 1, r.y, r.width - 1, r.height);
@@ -493,17 +626,21 @@ impl App {
     }
 
     fn reader_height(&self) -> usize {
-        usize::from(self.panes().reader.height).max(1)
+        usize::from(self.areas().reader.height).max(1)
     }
 
-    /// Handles one message; returns whether anything visible changed.
-    pub fn update(&mut self, msg: Msg) -> bool {
+    /// Handles one message and returns what the world must do for it (read an article, save,
+    /// copy...). No I/O happens here: the terminal loop (or [`App::feed`]) carries the
+    /// effects out. The reader's layout is brought up to date, so drawing is a pure function.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let before = self.message.clone();
         match msg {
             Msg::Term(ev) => self.on_event(ev),
             Msg::Loaded(ev) => {
                 self.progress.bytes += ev.bytes;
                 let mut batch = Loaded::default();
                 batch.absorb(ev);
+                self.note_errors(&batch.diagnostics);
                 self.summary.articles += batch.summary.articles;
                 self.summary.warnings += batch.summary.warnings;
                 self.summary.errors += batch.summary.errors;
@@ -512,17 +649,100 @@ impl App {
                 if self.pending.len() >= 4096.max(self.articles.len() / 4) {
                     self.merge_pending();
                 }
-                true
             }
             Msg::LoadDone => {
                 self.merge_pending();
                 self.progress.done = true;
                 self.apply_resume();
-                true
             }
             Msg::SearchReady => {
-                let a = self.poll_search();
-                self.poll_fulltext() || a
+                self.poll_search();
+                self.poll_fulltext();
+            }
+            Msg::Article(path, result) => self.on_article(path, *result),
+            Msg::Said(m) => self.message = Some(m),
+            // an ending signal quits as `q` does (the loop then ends as the signal would)
+            Msg::Signal(_) => self.act(Action::Quit),
+            Msg::Tick => {
+                // a pause in scrolling: remember where the reader is, and save
+                if self.scrolled_at.is_some_and(|t| t.elapsed() >= SAVE_PAUSE) {
+                    self.scrolled_at = None;
+                    self.remember_position();
+                    self.effects.push(Effect::SaveState);
+                }
+            }
+        }
+        self.relayout();
+        if self.focus == Focus::Reader && self.reader.article.is_some() {
+            self.mark_read();
+        }
+        if self.message != before {
+            if let Some(m) = &self.message {
+                self.log.push(m.clone());
+                if self.log.len() > 500 {
+                    self.log.remove(0);
+                }
+            }
+        }
+        let mut effects = std::mem::take(&mut self.effects);
+        effects.dedup();
+        effects
+    }
+
+    /// Whether the loop should send [`Msg::Tick`] after a pause (a scroll not yet saved).
+    pub fn wants_tick(&self) -> bool {
+        self.scrolled_at.is_some()
+    }
+
+    /// An article read for the reader arrives.
+    fn on_article(&mut self, path: PathBuf, result: ArticleRead) {
+        if self.reader.path.as_ref() != Some(&path) || self.reader.article.is_some() {
+            return;
+        }
+        match result {
+            Ok((article, beads)) => {
+                // the list entry (perhaps from a stale index) brought up to date with the file
+                if let Some(m) = self.articles.iter_mut().find(|m| m.path == path) {
+                    m.refresh_from(&article.meta);
+                }
+                let (en, zh) = (article.en_paras(), article.zh_paras());
+                let params = crate::align::AlignParams::default();
+                self.reader.trust = crate::align::trust::assess(&en, &zh, &beads, &params);
+                self.reader.article = Some(article);
+                self.reader.beads = beads;
+            }
+            Err(e) => self.reader.error = Some(e),
+        }
+        self.reader.layout_valid = false;
+        self.relayout();
+        self.jump_when_ready();
+        if let Some((p, top)) = self.pending_top.take() {
+            if p == path {
+                self.reader.top = top;
+                self.relayout();
+            } else {
+                self.pending_top = Some((p, top));
+            }
+        }
+    }
+
+    /// The search asked for from full-text results jumps to its first hit once the article
+    /// is there.
+    fn jump_when_ready(&mut self) {
+        if self.reader.article.is_some() && self.find.as_ref().is_some_and(|f| f.jump) {
+            if let Some(f) = &mut self.find {
+                f.jump = false;
+            }
+            self.relayout();
+            self.jump_hit(0);
+        }
+    }
+
+    /// Remembers the files that could not be loaded (named in the status bar).
+    fn note_errors(&mut self, diags: &[(PathBuf, corpus::Diagnostic)]) {
+        for (path, d) in diags {
+            if d.severity == corpus::Severity::Error && d.line == 0 && self.load_errors.len() < 1000 {
+                self.load_errors.push((path.clone(), d.message.clone()));
             }
         }
     }
@@ -559,6 +779,8 @@ impl App {
         }
         self.refilter();
         match keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path))) {
+            // a fresh open keeps the first article selected while batches arrive
+            Some(_) if self.pristine && self.list.selected == 0 => {}
             Some(i) => self.list.selected = i,
             None if self.filter.is_none() && self.search.is_none() => {}
             None => self.list.selected = 0,
@@ -609,51 +831,43 @@ impl App {
         };
         let mut prompt = Prompt::default();
         prompt.insert(&text);
-        self.fulltext = Some(FullText { prompt, editing: true, saved, ..FullText::default() });
+        self.fulltext = Some(FullText { prompt, saved, ..FullText::default() });
+        self.mode = Mode::FullText;
         self.focus = Focus::List;
+        self.zoom = false;
         self.restore_list(saved);
     }
 
     /// The list as it was before a search: narrowing and sort order kept, the selection
     /// back, the reader on it.
     fn restore_list(&mut self, saved: ListState) {
+        // an article opened from the hits stays selected, among its neighbours by date
+        let opened = self.reader.path.clone().filter(|_| self.opened_hit);
+        self.opened_hit = false;
         self.refilter();
         self.list = saved;
+        if let Some(i) = opened.and_then(|p| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &p))) {
+            self.list.selected = i;
+            self.center_list();
+        }
         self.clamp_list();
         self.open_selected();
+    }
+
+    /// Puts the selection in the middle of the list's rows (its neighbours above and below).
+    fn center_list(&mut self) {
+        let rows = self.list_rows();
+        self.list.offset = self.list.selected.saturating_sub(rows / 2);
     }
 
     /// Scans every article for the phrase typed, on background threads.
     fn start_fulltext(&mut self) {
         let Some(f) = &mut self.fulltext else { return };
         f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        f.cancel = cancel.clone();
         f.phrase = f.prompt.text().to_string();
         f.results = None;
-        f.editing = false;
-        let phrase = f.phrase.clone();
-        let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path.clone()).collect();
-        let tx = self.fulltext_tx.clone();
-        let notify = self.notify.0.clone();
-        std::thread::spawn(move || {
-            use rayon::prelude::*;
-            let Some(finder) = crate::search::Phrase::new(&phrase, true) else { return };
-            let hits: Vec<(PathBuf, crate::search::FullTextHit)> = paths
-                .into_par_iter()
-                .filter_map(|p| {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return None;
-                    }
-                    let bytes = corpus::read_source(&p).ok()?;
-                    let hit = finder.find(&String::from_utf8_lossy(&bytes), 40)?;
-                    Some((p, hit))
-                })
-                .collect();
-            if !cancel.load(std::sync::atomic::Ordering::Relaxed) && tx.send((phrase, hits)).is_ok() {
-                notify();
-            }
-        });
+        self.mode = Mode::Browse;
+        self.effects.push(Effect::Scan(f.phrase.clone()));
     }
 
     fn poll_fulltext(&mut self) -> bool {
@@ -674,13 +888,16 @@ impl App {
     }
 
     fn close_fulltext(&mut self) {
+        if self.mode == Mode::FullText {
+            self.mode = Mode::Browse;
+        }
         if let Some(f) = self.fulltext.take() {
             f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             self.restore_list(f.saved);
         }
     }
 
-    fn on_fulltext_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+    fn on_fulltext_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
         match k.code {
             KeyCode::Esc => self.close_fulltext(),
@@ -697,7 +914,6 @@ impl App {
                 }
             }
         }
-        true
     }
 
     /// Takes the worker's newest result, if it is for the query typed.
@@ -734,30 +950,34 @@ impl App {
         let mut prompt = Prompt::default();
         prompt.insert(&text);
         let generation = self.worker.submit(&text);
-        self.search = Some(TitleSearch { prompt, editing: true, saved, hits, generation });
+        self.search = Some(TitleSearch { prompt, saved, hits, generation });
+        self.mode = Mode::TitleSearch;
         self.focus = Focus::List;
+        self.zoom = false;
         // the prompt takes a row of the list
         self.clamp_list();
     }
 
     /// Esc: closes the search and restores the full list and the selection it had.
     fn close_search(&mut self) {
+        if self.mode == Mode::TitleSearch {
+            self.mode = Mode::Browse;
+        }
         if let Some(s) = self.search.take() {
             self.restore_list(s.saved);
         }
     }
 
-    fn on_search_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+    fn on_search_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::{KeyCode, KeyModifiers};
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
             KeyCode::Esc => self.close_search(),
             KeyCode::Enter => {
-                if let Some(s) = &mut self.search {
-                    s.editing = false;
-                }
+                self.mode = Mode::Browse;
                 if self.shown_len() > 0 {
                     self.focus = Focus::Reader;
+                    self.opened_hit = true;
                 }
             }
             KeyCode::Up => self.step(-1),
@@ -767,7 +987,7 @@ impl App {
             KeyCode::PageUp => self.step(-(self.list_rows() as isize)),
             KeyCode::PageDown => self.step(self.list_rows() as isize),
             _ => {
-                let Some(s) = &mut self.search else { return false };
+                let Some(s) = &mut self.search else { return };
                 let before = s.prompt.text().to_string();
                 s.prompt.handle_key(k);
                 if s.prompt.text() != before {
@@ -775,82 +995,227 @@ impl App {
                 }
             }
         }
-        true
     }
 
-    fn on_event(&mut self, ev: Event) -> bool {
+    fn on_event(&mut self, ev: Event) {
         match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => {
-                if self.help {
-                    self.help = false;
-                    return true;
-                }
-                if self.date_prompt.is_some() {
-                    return self.on_date_key(&k);
-                }
-                if self.find.as_ref().is_some_and(|f| f.editing) {
-                    return self.on_find_key(&k);
-                }
-                if self.search.as_ref().is_some_and(|s| s.editing) {
-                    return self.on_search_key(&k);
-                }
-                if self.fulltext.as_ref().is_some_and(|f| f.editing) {
-                    return self.on_fulltext_key(&k);
-                }
-                if k.code == crossterm::event::KeyCode::Esc
-                    && self.fulltext.is_some()
-                    && self.focus == Focus::List
-                {
-                    self.close_fulltext();
-                    return true;
-                }
-                if k.code == crossterm::event::KeyCode::Esc
-                    && self.search.is_some()
-                    && self.focus == Focus::List
-                {
-                    self.close_search();
-                    return true;
-                }
-                if k.code == crossterm::event::KeyCode::Esc
-                    && self.find.is_some()
-                    && self.focus == Focus::Reader
-                {
-                    self.find = None;
-                    return true;
-                }
-                match self.keymap.action(&k) {
-                    Some(a) => {
-                        self.message = None;
-                        self.act(a);
-                        true
-                    }
-                    None => false,
-                }
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(&k),
+            Event::Paste(text) => self.on_paste(&text),
+            Event::Mouse(m) => {
+                self.on_mouse(m);
             }
-            Event::Paste(text) => {
-                if let Some(f) = self.find.as_mut().filter(|f| f.editing) {
-                    f.prompt.insert(&text);
-                    true
-                } else if let Some(s) = self.search.as_mut().filter(|s| s.editing) {
-                    s.prompt.insert(&text);
-                    s.generation = self.worker.submit(s.prompt.text());
-                    true
-                } else {
-                    false
-                }
-            }
-            Event::Mouse(m) => self.on_mouse(m),
-            Event::Resize(w, h) => {
-                self.size = (w, h);
-                self.clamp_list();
-                true
-            }
-            _ => false,
+            Event::Resize(w, h) => self.resize(w, h),
+            _ => {}
         }
     }
 
+    /// The terminal has a new size: everything is laid out again for it.
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.clamp_list();
+        self.relayout();
+    }
+
+    /// One key, routed by the mode.
+    fn on_key(&mut self, k: &crossterm::event::KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        self.pristine = false;
+        // Ctrl-c always quits, whatever the key map says and whichever prompt is open
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit_now();
+            return;
+        }
+        let screen = Rect::new(0, 0, self.size.0, self.size.1);
+        let most = crate::ui::help_scroll(self, screen, usize::MAX);
+        let log_len = self.log.len();
+        match &mut self.mode {
+            Mode::Help { scroll } => match self.keymap.action(k) {
+                Some(Action::Down) => *scroll = (*scroll + 1).min(most),
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown | Action::HalfDown) => *scroll = (*scroll + 10).min(most),
+                Some(Action::PageUp | Action::HalfUp) => *scroll = scroll.saturating_sub(10),
+                Some(Action::Top) => *scroll = 0,
+                Some(Action::Bottom) => *scroll = most,
+                // any other key closes the help
+                _ => self.mode = Mode::Browse,
+            },
+            Mode::Log { scroll } => match self.keymap.action(k) {
+                Some(Action::Down) => *scroll = (*scroll + 1).min(log_len),
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown | Action::HalfDown) => *scroll = (*scroll + 10).min(log_len),
+                Some(Action::PageUp | Action::HalfUp) => *scroll = scroll.saturating_sub(10),
+                _ => self.mode = Mode::Browse,
+            },
+            Mode::Date(_) => self.on_date_key(k),
+            Mode::Find => self.on_find_key(k),
+            Mode::TitleSearch => self.on_search_key(k),
+            Mode::FullText => self.on_fulltext_key(k),
+            Mode::Browse => self.on_browse_key(k),
+        }
+    }
+
+    /// Keys while browsing or reading: Esc closes what is open, else the key map.
+    fn on_browse_key(&mut self, k: &crossterm::event::KeyEvent) {
+        use crossterm::event::KeyCode;
+        if k.code == KeyCode::Esc {
+            if self.focus == Focus::Reader && self.find.is_some() {
+                self.find = None;
+                return;
+            }
+            if self.focus == Focus::List && self.fulltext.is_some() {
+                self.close_fulltext();
+                return;
+            }
+            if self.focus == Focus::List && self.search.is_some() {
+                self.close_search();
+                return;
+            }
+        }
+        if let Some(a) = self.keymap.action(k) {
+            self.message = None;
+            self.act(a);
+        }
+    }
+
+    /// A paste goes to whichever prompt is open.
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Date(p) => p.insert(text),
+            Mode::Find => {
+                if let Some(f) = &mut self.find {
+                    f.prompt.insert(text);
+                }
+            }
+            Mode::TitleSearch => {
+                if let Some(s) = &mut self.search {
+                    s.prompt.insert(text);
+                    s.generation = self.worker.submit(s.prompt.text());
+                }
+            }
+            Mode::FullText => {
+                if let Some(f) = &mut self.fulltext {
+                    f.prompt.insert(text);
+                }
+            }
+            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } => {}
+        }
+    }
+
+    fn quit_now(&mut self) {
+        self.remember_position();
+        self.effects.push(Effect::SaveState);
+        self.effects.push(Effect::Quit);
+        self.quit = true;
+    }
+
+    /// Checks the state's invariants: the selection within the list shown, the list's top
+    /// within its layout, the reader on the selected article, the mode consistent with what
+    /// is open. Render and model tests call it after every step.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let n = self.shown_len();
+        if n == 0 {
+            if self.list.selected != 0 || self.list.offset != 0 {
+                return Err(format!("empty list but {:?}", self.list));
+            }
+        } else {
+            if self.list.selected >= n {
+                return Err(format!("selection {} outside a list of {n}", self.list.selected));
+            }
+            let rows = self.list_rows();
+            if self.list.selected < self.list.offset || self.list.selected >= self.list.offset + rows {
+                return Err(format!(
+                    "selection {} not within rows {}..+{rows}",
+                    self.list.selected, self.list.offset
+                ));
+            }
+            if self.list.offset > n.saturating_sub(1) {
+                return Err(format!("list top {} past the list of {n}", self.list.offset));
+            }
+            let want = self.selected().map(|m| &m.path);
+            if want != self.reader.path.as_ref() {
+                return Err(format!("reader on {:?}, selection on {want:?}", self.reader.path));
+            }
+        }
+        let l = &self.reader.layout;
+        if self.reader.article.is_some() && !l.rows.is_empty() {
+            let top = self.reader.top_row();
+            if top >= l.rows.len() {
+                return Err(format!("reader top {top} past {} rows", l.rows.len()));
+            }
+            if self.reader.top.block >= l.blocks.len().max(1) {
+                return Err(format!("reader top block {} of {}", self.reader.top.block, l.blocks.len()));
+            }
+        }
+        if self.focus == Focus::Reader && self.articles.is_empty() {
+            return Err("the reader has the focus in an empty collection".into());
+        }
+        let p = self.areas();
+        if !p.too_small && p.reader.width == 0 && self.focus == Focus::Reader {
+            return Err("the focused reader is hidden".into());
+        }
+        if self.reader.article.is_some() && !p.too_small {
+            let h = usize::from(p.reader.height).max(1);
+            let top = self.reader.top_row();
+            if top > l.rows.len().saturating_sub(h) {
+                return Err(format!(
+                    "reader scrolled past the end: top {top}, {} rows, height {h}",
+                    l.rows.len()
+                ));
+            }
+            if let Some(s) = &self.reader.split {
+                for (name, l, t) in [("en", &s.en, s.en_top), ("zh", &s.zh, s.zh_top)] {
+                    let row = l.row_of(t);
+                    if row > l.rows.len().saturating_sub(h) {
+                        return Err(format!("{name} column scrolled past the end: {row}"));
+                    }
+                }
+            }
+        }
+        if let Some(f) = &self.find {
+            // every hit is a range of a text the reader shows, on its character boundaries
+            let layouts: Vec<&Layout> = match &self.reader.split {
+                Some(s) => vec![&s.en, &s.zh],
+                None => vec![l],
+            };
+            let in_texts = |l: &&Layout| {
+                f.hits.iter().all(|(id, r)| l.text(*id).is_some_and(|t| t.text.get(r.clone()).is_some()))
+            };
+            if !f.hits.is_empty() && !layouts.iter().any(in_texts) {
+                return Err("in-article hits outside the texts the reader shows".into());
+            }
+            if !f.hits.is_empty() && f.current >= f.hits.len() {
+                return Err(format!("current hit {} of {}", f.current, f.hits.len()));
+            }
+        }
+        let r = &self.reader;
+        if let Some(m) = r.trust.iter().find(|m| m.bead >= r.beads.len() || m.concerns.is_empty()) {
+            return Err(format!("trust mark {m:?} outside {} beads or without a reason", r.beads.len()));
+        }
+        if !r.trust.is_empty() && r.article.is_some() && r.layout.view != View::Both {
+            let width = usize::from(self.reader_areas().0.width);
+            if r.layout.left_width + usize::from(TRUST_MARGIN) != width
+                && width > usize::from(TRUST_MARGIN) + 8
+            {
+                return Err(format!("no margin for the trust marks: {} of {width}", r.layout.left_width));
+            }
+        }
+        let ok = match &self.mode {
+            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Date(_) => true,
+            Mode::TitleSearch => self.search.is_some() && self.focus == Focus::List,
+            Mode::FullText => self.fulltext.is_some() && self.focus == Focus::List,
+            Mode::Find => self.find.is_some() && self.focus == Focus::Reader,
+        };
+        if !ok {
+            return Err(format!("mode {:?} with focus {:?}", self.mode, self.focus));
+        }
+        if self.zoom && self.focus == Focus::List && self.mode == Mode::Browse && self.shown_len() > 0 {
+            return Err("the hidden list has the focus".into());
+        }
+        Ok(())
+    }
+
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
-        let p = self.panes();
+        let p = self.areas();
         let at = ratatui::layout::Position::new(m.column, m.row);
         let in_list = p.list.contains(at);
         let in_reader = p.reader.contains(at);
@@ -873,6 +1238,14 @@ impl App {
                         self.open_selected();
                     }
                     true
+                } else if in_reader && self.reader_areas().1.contains(at) {
+                    // the glossary panel scrolls by itself
+                    self.gloss_scroll = if down {
+                        (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self))
+                    } else {
+                        self.gloss_scroll.saturating_sub(3)
+                    };
+                    true
                 } else if in_reader {
                     // unlocked columns: the wheel scrolls the column under the pointer
                     let left_edge = self.reader_areas().0.x + self.reader.layout.left_width as u16;
@@ -886,6 +1259,17 @@ impl App {
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
+                // a search prompt keeps the keyboard and its pane: a click in the other pane
+                // does not take the focus from under it
+                let prompt_on = match self.mode {
+                    Mode::TitleSearch | Mode::FullText => Some(Focus::List),
+                    Mode::Find => Some(Focus::Reader),
+                    _ => None,
+                };
+                let to = if in_list { Focus::List } else { Focus::Reader };
+                if prompt_on.is_some_and(|f| f != to) {
+                    return false;
+                }
                 if in_list {
                     self.focus = Focus::List;
                     let l = self.list_area();
@@ -913,11 +1297,24 @@ impl App {
             Focus::Reader => app.reader_height().saturating_sub(1).max(1),
         };
         match a {
-            Action::Quit => {
-                self.remember();
-                self.quit = true;
+            Action::Quit => self.quit_now(),
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Messages => {
+                // the newest at the bottom, in view
+                self.mode = Mode::Log { scroll: self.log.len().saturating_sub(5) };
             }
-            Action::Help => self.help = !self.help,
+            Action::Mouse => {
+                self.mouse = !self.mouse;
+                self.effects.push(Effect::Mouse(self.mouse));
+                self.message = Some(
+                    if self.mouse {
+                        "mouse on: the wheel scrolls, a click selects (Shift-drag selects text)"
+                    } else {
+                        "mouse off: drag to select text; M turns the mouse back on"
+                    }
+                    .into(),
+                );
+            }
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
             Action::PageUp => self.step(-(page(self) as isize)),
@@ -929,24 +1326,27 @@ impl App {
             Action::FocusReader => {
                 if self.shown_len() > 0 {
                     self.focus = Focus::Reader;
+                    self.opened_hit |= self.search.is_some() || self.fulltext.is_some();
                     // from full-text results: find the phrase in the article and go to it
                     if let Some(phrase) =
                         self.fulltext.as_ref().filter(|f| f.results.is_some()).map(|f| f.phrase.clone())
                     {
                         let mut prompt = Prompt::default();
                         prompt.insert(&phrase);
-                        self.find = Some(Find { prompt, ..Find::default() });
-                        self.prepare();
-                        self.jump_hit(0);
+                        self.find = Some(Find { prompt, jump: true, ..Find::default() });
+                        self.jump_when_ready();
                     }
                 }
             }
+            // the hidden list (`z`) never takes the focus
+            Action::FocusList if self.zoom => {}
             Action::FocusList => self.focus = Focus::List,
             Action::ToggleFocus if self.focus == Focus::Reader && self.reader.split.is_some() => {
                 if let Some(s) = &mut self.reader.split {
                     s.side = if s.side == Side::En { Side::Zh } else { Side::En };
                 }
             }
+            Action::ToggleFocus if self.zoom => {}
             Action::ToggleFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.shown_len() > 0 => Focus::Reader,
@@ -961,6 +1361,8 @@ impl App {
             Action::NextArticle => {
                 if self.list.selected + 1 < self.shown_len() {
                     self.select(self.list.selected + 1);
+                } else if !self.next_day() {
+                    self.message = Some("this is the last article".into());
                 }
             }
             Action::CycleView => {
@@ -973,20 +1375,37 @@ impl App {
                 }
                 self.set_view(next);
             }
-            Action::Zoom => self.zoom = !self.zoom,
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                if self.zoom && self.shown_len() > 0 {
+                    self.focus = Focus::Reader;
+                } else if self.zoom {
+                    self.zoom = false;
+                    self.message = Some("nothing to read: the list stays".into());
+                }
+                self.remember_position();
+                self.effects.push(Effect::SaveState);
+            }
             Action::Glossary => {
                 self.glossary = !self.glossary;
                 if self.glossary && self.reader.article.as_ref().is_some_and(|a| a.glossary.is_empty()) {
                     self.message = Some("this article has no glossary".into());
                 }
+                self.remember_position();
+                self.effects.push(Effect::SaveState);
             }
             Action::ToggleLock => self.toggle_lock(),
+            Action::GlossaryDown => {
+                self.gloss_scroll = (self.gloss_scroll + 3).min(crate::ui::glossary_max_scroll(self));
+            }
+            Action::GlossaryUp => self.gloss_scroll = self.gloss_scroll.saturating_sub(3),
             Action::Search if self.focus == Focus::Reader => {
-                self.find = Some(Find { editing: true, ..Find::default() });
+                self.find = Some(Find::default());
+                self.mode = Mode::Find;
             }
             Action::Search => self.open_search(),
             Action::NextHit => self.jump_hit(1),
-            // bound to keys as each lands (daily-life issue)
+            // bound to keys as each lands (the library actions)
             Action::FullText => self.open_fulltext(),
             Action::ToggleRead
             | Action::ToggleBookmark
@@ -999,7 +1418,7 @@ impl App {
             | Action::CopyPair
             | Action::CopyArticle
             | Action::Pager => {
-                self.act_daily(a);
+                self.act_library(a);
             }
             Action::PrevHit => self.jump_hit(-1),
             Action::NextBead => self.jump_block(1),
@@ -1046,50 +1465,61 @@ impl App {
         self.list.offset = self.list.offset.min(n.saturating_sub(rows));
     }
 
-    /// Points the reader at the selected article; it is read when next drawn.
+    /// Points the reader at the selected article and asks for it to be read.
     fn open_selected(&mut self) {
         let path = self.selected().map(|m| m.path.clone());
         if path != self.reader.path {
-            if self.reader.path.is_some() && !self.collection.is_empty() {
+            if self.reader.path.is_some() && !self.collection.is_empty() && self.reader.article.is_some() {
+                // the place in the article left is saved as the next one opens
                 self.remember_position();
+                self.effects.push(Effect::SaveState);
+            }
+            if let Some(p) = &path {
+                self.effects.push(Effect::Open(p.clone()));
             }
             self.reader = Reader { path, ..Reader::default() };
+            self.gloss_scroll = 0;
             if let Some(f) = &mut self.find {
                 f.key = None;
             }
         }
     }
 
-    /// Reads, parses and aligns the selected article if not done yet, and lays it out for
-    /// the reader's current width. Called before drawing.
-    pub fn prepare(&mut self) {
-        let Some(path) = self.reader.path.clone() else { return };
-        if self.reader.article.is_none() && self.reader.error.is_none() {
-            match read_article(&path) {
-                Ok((article, beads)) => {
-                    self.reader.article = Some(article);
-                    self.reader.beads = beads;
-                }
-                Err(e) => self.reader.error = Some(e),
-            }
-            self.reader.layout_valid = false;
-        }
-        if self.focus == Focus::Reader && self.reader.article.is_some() {
-            self.mark_read();
-        }
+    /// Lays the article out for the reader's current width and view (pure: the article was
+    /// read before, through [`Effect::Open`]). [`App::update`] ends with it.
+    fn relayout(&mut self) {
         let width = self.reader_areas().0.width;
         let Some(article) = &self.reader.article else { return };
         let view = self.view.effective(width);
+        // a flagged article keeps two columns on the right for the trust marks in the views
+        // that have no gutter
+        let width = if view != View::Both && !self.reader.trust.is_empty() && width > TRUST_MARGIN + 8 {
+            width - TRUST_MARGIN
+        } else {
+            width
+        };
         if !self.reader.layout_valid || self.reader.layout.width != width || self.reader.layout.view != view {
             let old = std::mem::take(&mut self.reader.layout);
             let fresh = !self.reader.layout_valid;
+            // the row at the top, to keep it there (a paragraph's start is not enough)
+            let top = self.reader.top;
+            let anchor = self.reader.anchor.take();
             self.reader.layout = layout::layout(article, &self.reader.beads, self.view, width.max(1));
+            let new = &self.reader.layout;
             self.reader.top = if fresh {
                 Position::default()
-            } else if old.view != view {
-                self.reader.layout.translate(self.reader.top, &old)
+            } else if let Some((_, _, at)) = anchor.filter(|a| a.0 == view && a.1 == width) {
+                // back in the view and width the reader started from: the very same line
+                at
             } else {
-                self.reader.top
+                // keep the anchor (the line before any view change) for coming back to it
+                self.reader.anchor = anchor.or(Some((old.view, old.width, top)));
+                let start = if old.view != view {
+                    new.translate(Position { offset: 0, ..top }, &old)
+                } else {
+                    Position { offset: 0, ..top }
+                };
+                keep_fraction(new, start, &old, top)
             };
             self.reader.layout_valid = true;
         }
@@ -1107,17 +1537,23 @@ impl App {
         self.refresh_find();
     }
 
-    fn on_find_key(&mut self, k: &crossterm::event::KeyEvent) -> bool {
+    fn on_find_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
-        let Some(f) = &mut self.find else { return false };
+        let Some(f) = &mut self.find else {
+            self.mode = Mode::Browse;
+            return;
+        };
         match k.code {
-            KeyCode::Esc => self.find = None,
+            KeyCode::Esc => {
+                self.find = None;
+                self.mode = Mode::Browse;
+            }
             KeyCode::Enter => {
-                f.editing = false;
+                self.mode = Mode::Browse;
                 if f.prompt.text().trim().is_empty() {
                     self.find = None;
                 } else {
-                    self.prepare();
+                    self.relayout();
                     self.jump_hit(0);
                 }
             }
@@ -1125,7 +1561,6 @@ impl App {
                 f.prompt.handle_key(k);
             }
         }
-        true
     }
 
     /// Recomputes the rows holding the query when the query or the layout changed.
@@ -1137,25 +1572,15 @@ impl App {
             Some(s) => (&s.zh, true),
             None => (&r.layout, false),
         };
-        let key = (f.prompt.text().to_string(), layout.width, layout.view, split_side);
+        let side = split_side && r.split.as_ref().is_some_and(|s| s.side == Side::En);
+        let key = (f.prompt.text().to_string(), layout.view, side);
         if f.key.as_ref() == Some(&key) {
             return;
         }
-        let needles = f.needles();
-        f.rows = if needles.is_empty() {
-            Vec::new()
-        } else {
-            (0..layout.rows.len())
-                .filter(|&i| {
-                    let row = &layout.rows[i];
-                    !crate::text::find_all_smart(&row.left.text, &needles).is_empty()
-                        || row
-                            .right
-                            .as_ref()
-                            .is_some_and(|c| !crate::text::find_all_smart(&c.text, &needles).is_empty())
-                })
-                .collect()
-        };
+        // the hit jumped to stays current when only the view changed
+        let was = f.hits.get(f.current).cloned();
+        f.hits = layout.find(f.prompt.text().trim());
+        f.current = was.and_then(|w| f.hits.iter().position(|h| *h == w)).unwrap_or(0);
         f.key = Some(key);
     }
 
@@ -1165,7 +1590,7 @@ impl App {
         let h = self.reader_height();
         let r = &mut self.reader;
         let Some(f) = &mut self.find else { return };
-        if f.rows.is_empty() {
+        if f.hits.is_empty() {
             self.message = Some(format!("not found: {}", f.prompt.text()));
             return;
         }
@@ -1173,30 +1598,49 @@ impl App {
             Some(s) => s.side_mut(),
             None => (&r.layout, &mut r.top),
         };
-        // hits are shown two rows below the top, for context
-        let cur = layout.row_of(*top) + 2;
-        let next = match dir {
-            0 => f.rows.iter().position(|&x| x >= cur.saturating_sub(2)),
-            d if d > 0 => f.rows.iter().position(|&x| x > cur),
-            _ => f.rows.iter().rposition(|&x| x < cur),
-        };
-        let (k, wrapped) = match next {
-            Some(k) => (k, false),
-            None if dir >= 0 => (0, true),
-            None => (f.rows.len() - 1, true),
+        let row_of =
+            |k: usize| f.hits.get(k).and_then(|(id, rg)| layout.row_of_text(*id, rg.start)).unwrap_or(0);
+        let (first, last) = (layout.row_of(*top), layout.row_of(*top) + h.max(1));
+        let n = f.hits.len();
+        // From the hit last jumped to while it is on screen (so `n` goes on through hits
+        // that cannot be scrolled to the top, at the end of the article); else from the top.
+        let on_screen = f.current < n && (first..last).contains(&row_of(f.current));
+        let (k, wrapped) = match dir {
+            0 => match (0..n).find(|&k| row_of(k) >= first) {
+                Some(k) => (k, false),
+                None => (0, true),
+            },
+            d if d > 0 => {
+                let next = if on_screen {
+                    Some(f.current + 1).filter(|&k| k < n)
+                } else {
+                    (0..n).find(|&k| row_of(k) >= first)
+                };
+                next.map_or((0, true), |k| (k, false))
+            }
+            _ => {
+                let prev = if on_screen {
+                    f.current.checked_sub(1)
+                } else {
+                    (0..n).rev().find(|&k| row_of(k) < first)
+                };
+                prev.map_or((n - 1, true), |k| (k, false))
+            }
         };
         f.current = k;
-        let row = f.rows[k].saturating_sub(2);
+        r.anchor = None;
+        // hits are shown two rows below the top, for context
+        let row = row_of(k).saturating_sub(2);
         let max_top = layout.rows.len().saturating_sub(h);
         *top = layout.position(row.min(max_top));
-        let total = f.rows.len();
+        let total = n;
         self.message = Some(format!("hit {}/{}{}", k + 1, total, if wrapped { " (wrapped)" } else { "" }));
     }
 
     /// `s`: unlock the columns of view "both", or lock them again on the bead holding the
     /// paragraph at the top of the column that was scrolling.
     fn toggle_lock(&mut self) {
-        self.prepare();
+        self.relayout();
         let r = &mut self.reader;
         let Some(article) = &r.article else { return };
         if let Some(split) = r.split.take() {
@@ -1232,6 +1676,7 @@ impl App {
         if n == 0 {
             return;
         }
+        r.anchor = None;
         let block = if dir > 0 {
             (top.block + 1).min(n - 1)
         } else if top.offset > 0 {
@@ -1240,18 +1685,22 @@ impl App {
             top.block.saturating_sub(1)
         };
         let max_top = layout.rows.len().saturating_sub(h);
-        let row = layout.blocks[block].start.min(max_top);
+        let row = layout.blocks.get(block).map_or(0, |b| b.start).min(max_top);
         *top = layout.position(row);
     }
 
     /// Changes the view, keeping the paragraph at the top in place.
     pub fn set_view(&mut self, view: View) {
         self.view = view;
-        self.prepare();
+        self.relayout();
     }
 
     fn scroll_reader(&mut self, delta: isize) {
         let h = self.reader_height();
+        if delta != 0 {
+            self.reader.anchor = None;
+            self.scrolled_at = Some(Instant::now());
+        }
         let r = &mut self.reader;
         match &mut r.split {
             Some(s) if delta != 0 => {
@@ -1268,6 +1717,20 @@ impl App {
     }
 }
 
+/// The place in a new layout of the line at `top` of the old one: the same fraction of the way
+/// through its paragraph (`start`, the paragraph's first row in the new layout), so that the
+/// line being read stays at the top after a resize or a view change.
+fn keep_fraction(new: &Layout, start: Position, old: &Layout, top: Position) -> Position {
+    match (old.blocks.get(top.block), new.blocks.get(start.block)) {
+        (Some(ob), Some(nb)) if ob.len > 0 && nb.len > 0 => {
+            let off = top.offset.min(ob.len - 1);
+            let noff = (off * nb.len + ob.len / 2) / ob.len;
+            Position { block: start.block, offset: noff.min(nb.len - 1) }
+        }
+        _ => start,
+    }
+}
+
 /// Moves `top` by `delta` rows within `layout`, never past the last page.
 fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     let max_top = layout.rows.len().saturating_sub(height);
@@ -1276,29 +1739,4 @@ fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     if new != cur as usize || delta == 0 {
         *top = layout.position(new);
     }
-}
-
-/// Reads, parses and aligns one article.
-pub fn read_article(path: &std::path::Path) -> Result<(Article, Vec<Bead>), String> {
-    let bytes = corpus::read_source(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match corpus::parse_bytes(path, &bytes) {
-        Parsed::Article(a) => {
-            let beads = align_article(&a);
-            Ok((*a, beads))
-        }
-        Parsed::NotArticle(why) => Err(format!("{} is no longer an article: {why}", path.display())),
-    }
-}
-
-/// The alignment of an article's paragraphs (the one place that decides how they pair).
-pub fn align_article(a: &Article) -> Vec<Bead> {
-    let en = a.en_paras();
-    let zh = a.zh_paras();
-    let gloss: Vec<(&str, &str)> = a.glossary.iter().map(|g| (g.term.as_str(), g.gloss.as_str())).collect();
-    let ctx = AlignContext { title_en: &a.meta.title_en, title_zh: &a.meta.title_zh, glossary: &gloss };
-    // The dynamic program is quadratic: very long damaged files pair in order instead.
-    if en.len().saturating_mul(zh.len()) > 1_000_000 {
-        return align::align_naive(en.len(), zh.len());
-    }
-    align::align(&en, &zh, &ctx)
 }

@@ -3,12 +3,20 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// What `diglot --version` prints: the version and the credits of the data built in.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nDictionary: CC-CEDICT (https://cc-cedict.org), © MDBG, licensed CC BY-SA 4.0 \
+         (https://creativecommons.org/licenses/by-sa/4.0/).\nHSK levels: the hsk crate (HSK 3.0 \
+         examination syllabus, 2025). Word segmentation: jieba-rs."
+);
+
 /// diglot: read bilingual (English / Chinese) newspaper articles side by side.
 ///
 /// With no subcommand, opens the reader on PATHs (files or folders, walked recursively), or
 /// on the seed articles built into diglot when no PATH is given.
 #[derive(Debug, Parser)]
-#[command(name = "diglot", version, about, long_about = None)]
+#[command(name = "diglot", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// Article files or folders to open (default: the config's `paths`, else the embedded
     /// seed articles).
@@ -60,6 +68,11 @@ pub enum Command {
         /// Also list the files skipped as not articles.
         #[arg(long, short)]
         verbose: bool,
+        /// Check the translations instead: list the paragraph pairs whose translation looks
+        /// wrong (length far off, Hangul or untranslated Chinese in the English, numbers
+        /// that differ), as `path:line: warning: reason`.
+        #[arg(long)]
+        translation: bool,
     },
     /// One article per line: `date<TAB>page<TAB>English title<TAB>Chinese title<TAB>path`.
     List {
@@ -175,6 +188,38 @@ pub enum Command {
         /// JSON: `{"beads": [{"en": [...], "zh": [...]}, ...]}`.
         #[arg(long)]
         json: bool,
+        /// Also align the sentences of each bead: JSON beads get
+        /// `"sentences": [{"en": [...], "zh": [...]}, ...]`, whose texts in order are exactly
+        /// the bead's paragraphs; the text output lists them under each bead.
+        #[arg(long)]
+        sentences: bool,
+    },
+    /// Dictionary entries (CC-CEDICT): simplified, traditional, pinyin, senses, HSK level.
+    ///
+    /// `diglot define 银行`; with --article, the article's vocabulary instead:
+    /// `word<TAB>pinyin<TAB>HSK<TAB>count<TAB>senses`, in order of first appearance.
+    /// Exit status 1 when a word is not in the dictionary.
+    Define {
+        /// The words to look up (simplified Chinese); with --article, the files or
+        /// folders that a list position refers to (default: the embedded seeds).
+        #[arg(required_unless_present = "article")]
+        args: Vec<String>,
+        /// List the words of this article (a file, or the 1-based position in `list`).
+        #[arg(long, value_name = "ARTICLE")]
+        article: Option<String>,
+        /// With --article: only words above this HSK level (1-6; 7 is the band 7-9) or in none.
+        #[arg(long, value_name = "LEVEL", requires = "article", value_parser = clap::value_parser!(u8).range(1..=7))]
+        beyond: Option<u8>,
+        /// JSON instead: an array of entries (with --article, of words).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The saved word list (`$XDG_DATA_HOME/diglot/words.tsv`) as TSV:
+    /// word, pinyin, senses, sentence, English, citation.
+    Words {
+        /// Anki-importable instead: `front<TAB>back<TAB>tags`, with Anki's header lines.
+        #[arg(long)]
+        anki: bool,
     },
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     ///
@@ -191,10 +236,13 @@ pub enum Command {
     Man,
 }
 
-/// Writes the completion script of `shell` for diglot's command line.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+/// Writes the completion script of `shell` for diglot's command line. The script is made in
+/// memory first: the generator panics on a failed write, a full disk must be an error.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "diglot", out);
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "diglot", &mut script);
+    out.write_all(&script)
 }
 
 /// Writes diglot's man page (roff, section 1), generated from the command line definitions.

@@ -1,6 +1,5 @@
 //! The subcommands: plain text (or JSON) on a writer, no escape sequences.
 
-use crate::app::{align_article, read_article};
 use crate::cli::Lang;
 use crate::corpus::{self, Article, ArticleMeta};
 use crate::layout::{self, View};
@@ -176,12 +175,25 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
             None => Err(CmdError::Article(format!("no article {n}: the list has {count}"))),
         };
     }
+    if p.exists() {
+        return Err(CmdError::Article(format!(
+            "{}: not a regular file (a folder, FIFO or device); ARTICLE is an article file or a position in the list",
+            sanitize(article)
+        )));
+    }
     Err(CmdError::Article(format!("no such article file: {}", sanitize(article))))
 }
 
 fn open(article: &str, paths: &[PathBuf]) -> Result<(Article, Vec<crate::align::Bead>), CmdError> {
     let path = resolve(article, paths)?;
-    read_article(&path).map_err(CmdError::Article)
+    corpus::read_article(&path).map_err(|e| match e {
+        corpus::ReadError::Io { source, .. } => {
+            CmdError::Article(format!("cannot read {}: {source}", shown(&path)))
+        }
+        corpus::ReadError::NotArticle { why, .. } => {
+            CmdError::Article(format!("{} is not an article: {}", shown(&path), sanitize(&why)))
+        }
+    })
 }
 
 /// `diglot show`: the reading pane as plain text (`lang`, `width`), or the whole article as
@@ -222,18 +234,51 @@ pub fn show(
 struct JsonBead<'a> {
     en: Vec<&'a str>,
     zh: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sentences: Option<Vec<JsonSentences<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonSentences<'a> {
+    en: Vec<&'a str>,
+    zh: Vec<&'a str>,
+}
+
+/// The sentence beads of paragraph bead `b` of `a`.
+fn bead_sentences(a: &Article, b: &crate::align::Bead) -> Vec<crate::align::sentences::SentenceBead> {
+    let en: Vec<(usize, &str)> = b.en.clone().map(|i| (i, a.en_para(i))).collect();
+    let zh: Vec<(usize, &str)> = b.zh.clone().map(|i| (i, a.zh_para(i))).collect();
+    crate::align::sentences::align_bead(&en, &zh)
 }
 
 /// `diglot align`.
-pub fn align(article: &str, paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), CmdError> {
-    let (a, _) = open(article, paths)?;
-    let beads = align_article(&a);
+pub fn align(
+    article: &str,
+    paths: &[PathBuf],
+    json: bool,
+    sentences: bool,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
+    let (a, beads) = open(article, paths)?;
+    let en_text =
+        |s: &crate::align::sentences::Sentence| a.en_para(s.para).get(s.range.clone()).unwrap_or("");
+    let zh_text =
+        |s: &crate::align::sentences::Sentence| a.zh_para(s.para).get(s.range.clone()).unwrap_or("");
     if json {
         let beads: Vec<JsonBead<'_>> = beads
             .iter()
             .map(|b| JsonBead {
                 en: b.en.clone().map(|i| a.en_para(i)).collect(),
                 zh: b.zh.clone().map(|i| a.zh_para(i)).collect(),
+                sentences: sentences.then(|| {
+                    bead_sentences(&a, b)
+                        .iter()
+                        .map(|s| JsonSentences {
+                            en: s.en.iter().map(en_text).collect(),
+                            zh: s.zh.iter().map(zh_text).collect(),
+                        })
+                        .collect()
+                }),
             })
             .collect();
         crate::export::write_json(&mut *out, &serde_json::json!({ "beads": beads }), false)?;
@@ -255,7 +300,70 @@ pub fn align(article: &str, paths: &[PathBuf], json: bool, out: &mut dyn Write) 
                 en_head,
                 zh_head
             )?;
+            if sentences {
+                for s in bead_sentences(&a, b) {
+                    let side = |v: Vec<&str>| head(v.concat().trim());
+                    writeln!(
+                        out,
+                        "\t{}-{}\t{}\t{}",
+                        s.en.len(),
+                        s.zh.len(),
+                        side(s.en.iter().map(en_text).collect()),
+                        side(s.zh.iter().map(zh_text).collect())
+                    )?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// `diglot check --translation`: each marked bead of each article as
+/// `path:line: warning: reason` (the line of the bead's first paragraph), then a summary.
+/// Returns whether any article could not be read.
+pub fn check_translation(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool, CmdError> {
+    let loaded = load_with_progress(paths, true);
+    let (mut marked, mut unreadable) = (0usize, 0usize);
+    // Files and paths that could not be read at all (damaged articles are still checked).
+    let articles: std::collections::HashSet<&Path> =
+        loaded.articles.iter().map(|m| m.path.as_path()).collect();
+    for (path, d) in loaded.diagnostics.iter().filter(|(p, _)| !articles.contains(p.as_path())) {
+        if d.severity == corpus::Severity::Error {
+            unreadable += 1;
+            writeln!(out, "{}:{}: {}: {}", shown(path), d.line, d.severity, sanitize(&d.message))?;
+        }
+    }
+    for m in &loaded.articles {
+        let (a, beads) = match corpus::read_article(&m.path).map_err(|e| e.to_string()) {
+            Ok(x) => x,
+            Err(e) => {
+                unreadable += 1;
+                writeln!(out, "{}:1: error: {}", shown(&m.path), sanitize(&e))?;
+                continue;
+            }
+        };
+        let en = a.en_paras();
+        let zh = a.zh_paras();
+        for mark in crate::align::trust::assess(&en, &zh, &beads, &crate::align::AlignParams::default()) {
+            let Some(b) = beads.get(mark.bead) else { continue };
+            let line =
+                b.en.clone()
+                    .next()
+                    .and_then(|i| a.en_lines.get(i))
+                    .or_else(|| b.zh.clone().next().and_then(|j| a.zh_lines.get(j)))
+                    .copied()
+                    .unwrap_or(1);
+            marked += 1;
+            for c in &mark.concerns {
+                writeln!(out, "{}:{line}: warning: {}", shown(&m.path), sanitize(&c.to_string()))?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{} articles, {marked} paragraph pairs marked{}",
+        loaded.articles.len(),
+        if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+    )?;
+    Ok(unreadable > 0)
 }

@@ -3,8 +3,9 @@
 
 use crate::commands::CmdError;
 use crate::corpus::ArticleMeta;
+use crate::fts::timeline::{self, Norm, Period};
 use crate::fts::{self, FtsError, FtsIndex, Hit, KwicLine, Node, Order};
-use crate::text::{sanitize, width};
+use crate::text::sanitize;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
@@ -95,19 +96,8 @@ fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit>
     let info = ix.info(h).ok()?;
     let (meta, snippet) = match fts::search::read_article(&info.path) {
         Some(a) => {
-            let snip = fts::kwic_lines(&a, &q.positive_phrases())
-                .first()
-                .map(|l| {
-                    let left = tail(&l.left, 30);
-                    let right = crate::text::truncate(&l.right, 30);
-                    format!(
-                        "{}{left}{}{right}{}",
-                        if left.len() < l.left.len() { "…" } else { "" },
-                        l.hit,
-                        if right.len() < l.right.len() { "…" } else { "" }
-                    )
-                })
-                .unwrap_or_default();
+            let snip =
+                fts::kwic_lines(&a, &q.positive_phrases()).first().map(|l| l.snippet(30)).unwrap_or_default();
             (a.meta, snip)
         }
         None => (
@@ -121,18 +111,6 @@ fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit>
         ),
     };
     Some(TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) })
-}
-
-/// The longest suffix of `s` that fits in `cols` columns.
-fn tail(s: &str, cols: usize) -> &str {
-    let mut used = 0;
-    for (i, c) in s.char_indices().rev() {
-        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used > cols {
-            return &s[i + c.len_utf8()..];
-        }
-    }
-    s
 }
 
 /// Options of `search --query`.
@@ -175,7 +153,7 @@ pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
         }
         return Ok(());
     }
-    let shown = &r.hits[..r.hits.len().min(o.limit.unwrap_or(usize::MAX))];
+    let shown = r.hits.get(..r.hits.len().min(o.limit.unwrap_or(usize::MAX))).unwrap_or_default();
     let rows: Vec<TextHit> = shown.par_iter().filter_map(|h| hit_row(&ix, h, &q, o.relevance)).collect();
     if o.json {
         crate::export::write_json(&mut *out, &rows, true)?;
@@ -225,25 +203,6 @@ pub struct KwicOpts {
     pub json: bool,
 }
 
-/// One aligned concordance line: `date  page  left|hit|right  title`; the left context is
-/// padded to `w` columns (CJK counted double) so that every hit starts in the same column.
-pub fn format_kwic(l: &KwicLine, w: usize) -> String {
-    let left = tail(&l.left, w);
-    let pad = w.saturating_sub(width(left));
-    let right = crate::text::truncate(&l.right, w);
-    let rpad = w.saturating_sub(width(right));
-    let page = if l.page == 0 { "?".to_string() } else { l.page.to_string() };
-    format!(
-        "{}  {:>3}  {}{left} {} {right}{}  {}",
-        l.date,
-        page,
-        " ".repeat(pad),
-        l.hit,
-        " ".repeat(rpad),
-        crate::text::truncate(&sanitize(&l.title), 50)
-    )
-}
-
 /// `diglot kwic`.
 pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
@@ -269,7 +228,7 @@ pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
             crate::export::write_json(&mut *out, l, false)?;
             writeln!(out)
         } else {
-            writeln!(out, "{}", format_kwic(l, o.width))
+            writeln!(out, "{}", l.aligned(o.width))
         }
     };
     let mut n = 0;
@@ -309,6 +268,15 @@ pub enum By {
     Month,
 }
 
+impl From<By> for Period {
+    fn from(b: By) -> Period {
+        match b {
+            By::Year => Period::Year,
+            By::Month => Period::Month,
+        }
+    }
+}
+
 /// Normalisation of `freq`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Per {
@@ -318,72 +286,13 @@ pub enum Per {
     MillionChars,
 }
 
-/// One row of a timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FreqRow {
-    /// `YYYY` or `YYYY-MM`.
-    pub period: String,
-    /// The term (a query) as given.
-    pub term: String,
-    /// Occurrences in the period.
-    pub occurrences: u64,
-    /// Articles holding it.
-    pub articles: u64,
-    /// Articles in the period (the whole index).
-    pub total_articles: u64,
-    /// Characters in the period.
-    pub total_chars: u64,
-    /// The normalised value (see [`Per`]).
-    pub per: f64,
-}
-
-/// The timeline of each term (a query; comma-separated in `terms`), one row per period of the
-/// index and term, zeros included.
-pub fn freq_rows(ix: &FtsIndex, terms: &str, by: By, per: Per) -> Result<Vec<FreqRow>, CmdError> {
-    let key = |d: u32| match by {
-        By::Year => d / 10000,
-        By::Month => d / 100,
-    };
-    let totals = ix.totals(&key).map_err(fts_err)?;
-    let label = |k: u32| match by {
-        By::Year => format!("{k:04}"),
-        By::Month => format!("{:04}-{:02}", k / 100, k % 100),
-    };
-    let mut series = Vec::new();
-    for t in terms.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let q = parse_query(t)?;
-        let r = ix.search(&q, Order::Date, &|| false).map_err(fts_err)?.unwrap_or_default();
-        let mut m: std::collections::BTreeMap<u32, (u64, u64)> = Default::default();
-        for h in r.hits.iter().filter(|h| h.date != 0) {
-            let e = m.entry(key(h.date)).or_default();
-            e.0 += u64::from(h.count);
-            e.1 += 1;
-        }
-        series.push((t.to_string(), m));
-    }
-    if series.is_empty() {
-        return Err(CmdError::Article("freq: no term given (e.g. 人民公社,合作社)".into()));
-    }
-    let mut rows = Vec::new();
-    for (&k, &(ta, tc)) in &totals {
-        for (t, m) in &series {
-            let (occ, arts) = m.get(&k).copied().unwrap_or((0, 0));
-            let v = match per {
-                Per::Articles => 100.0 * arts as f64 / ta.max(1) as f64,
-                Per::MillionChars => 1e6 * occ as f64 / tc.max(1) as f64,
-            };
-            rows.push(FreqRow {
-                period: label(k),
-                term: t.clone(),
-                occurrences: occ,
-                articles: arts,
-                total_articles: ta,
-                total_chars: tc,
-                per: v,
-            });
+impl From<Per> for Norm {
+    fn from(p: Per) -> Norm {
+        match p {
+            Per::Articles => Norm::Articles,
+            Per::MillionChars => Norm::MillionChars,
         }
     }
-    Ok(rows)
 }
 
 /// `diglot freq`.
@@ -395,8 +304,16 @@ pub fn freq(
     csv: bool,
     out: &mut dyn Write,
 ) -> Result<(), CmdError> {
+    let list = timeline::split_terms(terms);
+    if list.is_empty() {
+        return Err(CmdError::Article("freq: no term given (e.g. 人民公社,合作社)".into()));
+    }
+    let queries = list.iter().map(|t| parse_query(t)).collect::<Result<Vec<Node>, CmdError>>()?;
     let ix = open_index(paths)?;
-    let rows = freq_rows(&ix, terms, by, per)?;
+    let pairs: Vec<(&str, &Node)> = list.iter().copied().zip(&queries).collect();
+    let rows = timeline::freq_rows(&ix, &pairs, by.into(), per.into(), &|| false)
+        .map_err(fts_err)?
+        .unwrap_or_default();
     let per_name = match per {
         Per::Articles => "percent_of_articles",
         Per::MillionChars => "per_million_chars",

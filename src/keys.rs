@@ -77,96 +77,165 @@ pub enum Action {
     CopyArticle,
     /// Open the article file in `$PAGER`.
     Pager,
+    /// Show the message log (every status message, whole).
+    Messages,
+    /// Turn mouse capture off (the terminal selects text) or on.
+    Mouse,
+    /// Scroll the glossary panel down.
+    GlossaryDown,
+    /// Scroll the glossary panel up.
+    GlossaryUp,
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 36] = [
-        Action::Quit,
-        Action::Down,
-        Action::Up,
-        Action::PageDown,
-        Action::PageUp,
-        Action::HalfDown,
-        Action::HalfUp,
-        Action::Top,
-        Action::Bottom,
-        Action::FocusReader,
-        Action::FocusList,
-        Action::ToggleFocus,
-        Action::PrevArticle,
-        Action::NextArticle,
-        Action::CycleView,
-        Action::NextBead,
-        Action::PrevBead,
-        Action::ToggleLock,
-        Action::Glossary,
-        Action::Zoom,
-        Action::Search,
-        Action::NextHit,
-        Action::PrevHit,
-        Action::FullText,
-        Action::ToggleRead,
-        Action::ToggleBookmark,
-        Action::BookmarksOnly,
-        Action::GotoDate,
-        Action::DayOnly,
-        Action::OnThisDay,
-        Action::CycleSort,
-        Action::Cite,
-        Action::CopyPair,
-        Action::CopyArticle,
-        Action::Pager,
-        Action::Help,
-    ];
+    pub fn all() -> impl Iterator<Item = Action> {
+        ACTIONS.iter().map(|d| d.action)
+    }
+
+    /// The action's row in [`ACTIONS`].
+    pub fn def(self) -> Option<&'static ActionDef> {
+        ACTIONS.iter().find(|d| d.action == self)
+    }
 
     /// The action's name in the config file (`[keys]` section).
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::HalfUp => "half_page_up",
-            Action::HalfDown => "half_page_down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::FocusReader => "focus_reader",
-            Action::FocusList => "focus_list",
-            Action::ToggleFocus => "toggle_focus",
-            Action::PrevArticle => "previous_article",
-            Action::NextArticle => "next_article",
-            Action::CycleView => "cycle_view",
-            Action::Zoom => "zoom",
-            Action::ToggleLock => "toggle_lock",
-            Action::NextBead => "next_pair",
-            Action::PrevBead => "previous_pair",
-            Action::Glossary => "glossary",
-            Action::Search => "search",
-            Action::NextHit => "next_hit",
-            Action::PrevHit => "previous_hit",
-            Action::FullText => "full_text_search",
-            Action::ToggleRead => "toggle_read",
-            Action::ToggleBookmark => "toggle_bookmark",
-            Action::BookmarksOnly => "bookmarks_only",
-            Action::GotoDate => "goto_date",
-            Action::DayOnly => "day_only",
-            Action::OnThisDay => "on_this_day",
-            Action::CycleSort => "cycle_sort",
-            Action::Cite => "cite",
-            Action::CopyPair => "copy_pair",
-            Action::CopyArticle => "copy_article",
-            Action::Pager => "pager",
-        }
+        self.def().map_or("", |d| d.name)
     }
 
     /// The action of a config name.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        ACTIONS.iter().find(|d| d.name == name).map(|d| d.action)
     }
 }
+
+/// One action as the config file, the help overlay and the error messages know it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionDef {
+    /// The action.
+    pub action: Action,
+    /// Its name in the config file's `[keys]` table.
+    pub name: &'static str,
+    /// Its keys by default.
+    pub keys: &'static [Key],
+    /// What the help overlay and the default config file say it does.
+    pub help: &'static str,
+    /// Where the help overlay and the default config file list it.
+    pub group: Group,
+}
+
+const fn def(
+    group: Group,
+    action: Action,
+    name: &'static str,
+    keys: &'static [Key],
+    help: &'static str,
+) -> ActionDef {
+    ActionDef { action, name, keys, help, group }
+}
+
+/// The groups of [`ACTIONS`], in help order: the help overlay and the default config file
+/// show each group under its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Moving in the list and the reader.
+    Move,
+    /// The reading pane: focus, views, columns, glossary.
+    Read,
+    /// Searching titles and text.
+    Search,
+    /// Marks, bookmarks, dates and the order of the collection.
+    Collection,
+    /// Copying and opening elsewhere.
+    Out,
+    /// diglot itself.
+    App,
+}
+
+impl Group {
+    /// The group's title in the help overlay and the default config file.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Move => "moving",
+            Group::Read => "reading",
+            Group::Search => "searching",
+            Group::Collection => "the collection",
+            Group::Out => "copying and opening",
+            Group::App => "diglot",
+        }
+    }
+}
+
+/// Every action, in help order, with its name, default keys and help text: the one list the
+/// default key map, the help overlay, the default config file (`--print-default-config`) and
+/// the config errors are made from. Adding an action is its variant in [`Action`] and one
+/// line here.
+pub const ACTIONS: &[ActionDef] = &[
+    def(Group::Move, Action::Down, "down", &[Key::ch('j'), Key::plain(KeyCode::Down)], "down"),
+    def(Group::Move, Action::Up, "up", &[Key::ch('k'), Key::plain(KeyCode::Up)], "up"),
+    def(
+        Group::Move,
+        Action::PageDown,
+        "page_down",
+        &[Key::plain(KeyCode::PageDown), Key::ch(' ')],
+        "page down",
+    ),
+    def(Group::Move, Action::PageUp, "page_up", &[Key::plain(KeyCode::PageUp)], "page up"),
+    def(Group::Move, Action::HalfDown, "half_page_down", &[Key::ctrl('d')], "half page down"),
+    def(Group::Move, Action::HalfUp, "half_page_up", &[Key::ctrl('u')], "half page up"),
+    def(Group::Move, Action::Top, "top", &[Key::ch('g'), Key::plain(KeyCode::Home)], "top"),
+    def(Group::Move, Action::Bottom, "bottom", &[Key::ch('G'), Key::plain(KeyCode::End)], "bottom"),
+    def(Group::Move, Action::PrevArticle, "previous_article", &[Key::ch('[')], "previous article"),
+    def(Group::Move, Action::NextArticle, "next_article", &[Key::ch(']')], "next article"),
+    def(Group::Move, Action::NextBead, "next_pair", &[Key::ch('}')], "next paragraph pair"),
+    def(Group::Move, Action::PrevBead, "previous_pair", &[Key::ch('{')], "previous paragraph pair"),
+    def(
+        Group::Read,
+        Action::FocusReader,
+        "focus_reader",
+        &[Key::plain(KeyCode::Enter), Key::ch('l'), Key::plain(KeyCode::Right)],
+        "read the article",
+    ),
+    def(
+        Group::Read,
+        Action::FocusList,
+        "focus_list",
+        &[Key::ch('h'), Key::plain(KeyCode::Left), Key::plain(KeyCode::Esc)],
+        "back to the list",
+    ),
+    def(
+        Group::Read,
+        Action::ToggleFocus,
+        "toggle_focus",
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+        "switch pane / column",
+    ),
+    def(Group::Read, Action::CycleView, "cycle_view", &[Key::ch('v')], "cycle the view"),
+    def(Group::Read, Action::ToggleLock, "toggle_lock", &[Key::ch('s')], "lock / unlock columns"),
+    def(Group::Read, Action::Glossary, "glossary", &[Key::ch('e')], "glossary panel"),
+    def(Group::Read, Action::GlossaryDown, "glossary_down", &[Key::ch(')')], "scroll the glossary down"),
+    def(Group::Read, Action::GlossaryUp, "glossary_up", &[Key::ch('(')], "scroll the glossary up"),
+    def(Group::Read, Action::Zoom, "zoom", &[Key::ch('z')], "hide / show the list"),
+    def(Group::Search, Action::Search, "search", &[Key::ch('/')], "search titles, or text"),
+    def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
+    def(Group::Search, Action::NextHit, "next_hit", &[Key::ch('n')], "next hit"),
+    def(Group::Search, Action::PrevHit, "previous_hit", &[Key::ch('N')], "previous hit"),
+    def(Group::Collection, Action::ToggleRead, "toggle_read", &[Key::ch('m')], "mark read / unread"),
+    def(Group::Collection, Action::ToggleBookmark, "toggle_bookmark", &[Key::ch('b')], "bookmark"),
+    def(Group::Collection, Action::BookmarksOnly, "bookmarks_only", &[Key::ch('B')], "bookmarks only"),
+    def(Group::Collection, Action::GotoDate, "goto_date", &[Key::ch('d')], "go to a date"),
+    def(Group::Collection, Action::DayOnly, "day_only", &[Key::ch('D')], "this day's paper only"),
+    def(Group::Collection, Action::OnThisDay, "on_this_day", &[Key::ch('t')], "on this day, every year"),
+    def(Group::Collection, Action::CycleSort, "cycle_sort", &[Key::ch('S')], "cycle sort order"),
+    def(Group::Out, Action::Cite, "cite", &[Key::ch('c')], "copy citation"),
+    def(Group::Out, Action::CopyPair, "copy_pair", &[Key::ch('y')], "copy paragraph pair"),
+    def(Group::Out, Action::CopyArticle, "copy_article", &[Key::ch('Y')], "copy as Markdown"),
+    def(Group::Out, Action::Pager, "pager", &[Key::ch('o')], "open in $PAGER"),
+    def(Group::App, Action::Messages, "messages", &[Key::ch('L')], "message log"),
+    def(Group::App, Action::Mouse, "mouse", &[Key::ch('M')], "mouse on / off"),
+    def(Group::App, Action::Help, "help", &[Key::ch('?'), Key::plain(KeyCode::F(1))], "help"),
+    def(Group::App, Action::Quit, "quit", &[Key::ch('q'), Key::ctrl('c')], "quit"),
+];
 
 /// A key: code and modifiers (shift is folded into the character for letters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,7 +266,7 @@ impl Key {
 
     /// How the help overlay names the key: as the config file writes it.
     pub fn label(&self) -> String {
-        crate::config::key_spec(self)
+        key_spec(self)
     }
 }
 
@@ -221,52 +290,11 @@ pub struct KeyMap {
 
 impl Default for KeyMap {
     fn default() -> Self {
-        use Action::*;
-        use KeyCode as K;
-        let b = |keys: Vec<Key>, action, help| Binding { keys, action, help };
         KeyMap {
-            bindings: vec![
-                b(vec![Key::ch('j'), Key::plain(K::Down)], Down, "down"),
-                b(vec![Key::ch('k'), Key::plain(K::Up)], Up, "up"),
-                b(vec![Key::plain(K::PageDown), Key::ch(' ')], PageDown, "page down"),
-                b(vec![Key::plain(K::PageUp)], PageUp, "page up"),
-                b(vec![Key::ctrl('d')], HalfDown, "half page down"),
-                b(vec![Key::ctrl('u')], HalfUp, "half page up"),
-                b(vec![Key::ch('g'), Key::plain(K::Home)], Top, "top"),
-                b(vec![Key::ch('G'), Key::plain(K::End)], Bottom, "bottom"),
-                b(
-                    vec![Key::plain(K::Enter), Key::ch('l'), Key::plain(K::Right)],
-                    FocusReader,
-                    "read the article",
-                ),
-                b(vec![Key::ch('h'), Key::plain(K::Left), Key::plain(K::Esc)], FocusList, "back to the list"),
-                b(vec![Key::plain(K::Tab), Key::plain(K::BackTab)], ToggleFocus, "switch pane / column"),
-                b(vec![Key::ch('[')], PrevArticle, "previous article"),
-                b(vec![Key::ch(']')], NextArticle, "next article"),
-                b(vec![Key::ch('v')], CycleView, "cycle the view"),
-                b(vec![Key::ch('}')], NextBead, "next paragraph pair"),
-                b(vec![Key::ch('{')], PrevBead, "previous paragraph pair"),
-                b(vec![Key::ch('s')], ToggleLock, "lock / unlock columns"),
-                b(vec![Key::ch('e')], Glossary, "glossary panel"),
-                b(vec![Key::ch('/')], Search, "search titles, or text"),
-                b(vec![Key::ctrl('f')], FullText, "full-text search"),
-                b(vec![Key::ch('n')], NextHit, "next hit"),
-                b(vec![Key::ch('N')], PrevHit, "previous hit"),
-                b(vec![Key::ch('z')], Zoom, "hide / show the list"),
-                b(vec![Key::ch('m')], ToggleRead, "mark read / unread"),
-                b(vec![Key::ch('b')], ToggleBookmark, "bookmark"),
-                b(vec![Key::ch('B')], BookmarksOnly, "bookmarks only"),
-                b(vec![Key::ch('d')], GotoDate, "go to a date"),
-                b(vec![Key::ch('D')], DayOnly, "this day's paper only"),
-                b(vec![Key::ch('t')], OnThisDay, "on this day, every year"),
-                b(vec![Key::ch('S')], CycleSort, "cycle sort order"),
-                b(vec![Key::ch('c')], Cite, "copy citation"),
-                b(vec![Key::ch('y')], CopyPair, "copy paragraph pair"),
-                b(vec![Key::ch('Y')], CopyArticle, "copy as Markdown"),
-                b(vec![Key::ch('o')], Pager, "open in $PAGER"),
-                b(vec![Key::ch('?'), Key::plain(K::F(1))], Help, "help"),
-                b(vec![Key::ch('q'), Key::ctrl('c')], Quit, "quit"),
-            ],
+            bindings: ACTIONS
+                .iter()
+                .map(|d| Binding { keys: d.keys.to_vec(), action: d.action, help: d.help })
+                .collect(),
         }
     }
 }
@@ -279,19 +307,244 @@ impl KeyMap {
     }
 }
 
+const NAMED_KEYS: [(&str, KeyCode); 20] = [
+    ("space", KeyCode::Char(' ')),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("s-tab", KeyCode::BackTab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("del", KeyCode::Delete),
+];
+
+/// Parses a key as written in the config file: one character (`"j"`, `"J"`, `"/"`, `"?"`),
+/// or a name (`Space Up Down Left Right PgUp PgDn Home End Enter Esc Tab S-Tab Backspace Del
+/// Ins F1`..`F12`, any case), after optional `Ctrl-` and/or `Alt-` prefixes (`"Ctrl-d"`,
+/// `"Alt-x"`). Shift is written as the upper-case letter.
+pub fn parse_key(spec: &str) -> Result<Key, String> {
+    let mut rest = spec;
+    let mut mods = KeyModifiers::NONE;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let cut = ["ctrl-", "c-", "control-"]
+            .iter()
+            .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+            .map(|p| (p.len(), KeyModifiers::CONTROL))
+            .or_else(|| {
+                ["alt-", "a-", "m-", "meta-"]
+                    .iter()
+                    .find(|p| lower.starts_with(**p) && rest.len() > p.len())
+                    .map(|p| (p.len(), KeyModifiers::ALT))
+            });
+        match cut {
+            Some((n, m)) => {
+                mods |= m;
+                rest = &rest[n..];
+            }
+            None => break,
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => {
+            // Ctrl with a letter arrives as the lower-case letter
+            if mods.contains(KeyModifiers::CONTROL) {
+                KeyCode::Char(c.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        (None, _) => return Err("empty key".into()),
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            if let Some((_, code)) = NAMED_KEYS.iter().find(|(n, _)| *n == lower) {
+                *code
+            } else if lower == "ins" || lower == "insert" {
+                KeyCode::Insert
+            } else if lower == "delete" {
+                KeyCode::Delete
+            } else if let Some(n) =
+                lower.strip_prefix('f').and_then(|n| n.trim_matches(['(', ')']).parse::<u8>().ok())
+            {
+                if !(1..=24).contains(&n) {
+                    return Err(format!("`{spec}`: function keys go from F1 to F24"));
+                }
+                KeyCode::F(n)
+            } else {
+                return Err(format!(
+                    "unknown key `{spec}`: write one character, or Space, Up, Down, Left, Right, PgUp, \
+                     PgDn, Home, End, Enter, Esc, Tab, S-Tab, Backspace, Del, Ins, F1..F24, with \
+                     optional Ctrl- / Alt- before"
+                ));
+            }
+        }
+    };
+    Ok(Key { code, mods })
+}
+
+/// How a key is written in the config file (parsed back by [`parse_key`]).
+pub fn key_spec(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "Up".into(),
+        KeyCode::Down => "Down".into(),
+        KeyCode::Left => "Left".into(),
+        KeyCode::Right => "Right".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::Insert => "Ins".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    let mut s = String::new();
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        s.push_str("Ctrl-");
+    }
+    if key.mods.contains(KeyModifiers::ALT) {
+        s.push_str("Alt-");
+    }
+    s + &base
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_action_has_a_unique_name_that_round_trips() {
-        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-        for a in Action::ALL {
+    fn keys_round_trip_through_their_spec() {
+        for b in KeyMap::default().bindings {
+            for k in b.keys {
+                assert_eq!(parse_key(&key_spec(&k)), Ok(k), "{k:?}");
+            }
+        }
+        assert_eq!(parse_key("C-x"), Ok(Key { code: KeyCode::Char('x'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("Ctrl-D"), Ok(Key { code: KeyCode::Char('d'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(parse_key("-"), Ok(Key { code: KeyCode::Char('-'), mods: KeyModifiers::NONE }));
+        assert_eq!(parse_key("F(1)"), Ok(Key { code: KeyCode::F(1), mods: KeyModifiers::NONE }));
+        assert!(parse_key("Hyper-x").is_err());
+        assert!(parse_key("").is_err());
+    }
+
+    #[test]
+    fn every_action_has_one_row_and_a_unique_name_that_round_trips() {
+        // an exhaustive match: a new variant without its row in ACTIONS fails to compile here
+        // or fails the assertion below
+        let variants = [
+            Action::Quit,
+            Action::Help,
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::HalfUp,
+            Action::HalfDown,
+            Action::Top,
+            Action::Bottom,
+            Action::FocusReader,
+            Action::FocusList,
+            Action::ToggleFocus,
+            Action::PrevArticle,
+            Action::NextArticle,
+            Action::CycleView,
+            Action::Zoom,
+            Action::ToggleLock,
+            Action::NextBead,
+            Action::PrevBead,
+            Action::Glossary,
+            Action::Search,
+            Action::NextHit,
+            Action::PrevHit,
+            Action::FullText,
+            Action::ToggleRead,
+            Action::ToggleBookmark,
+            Action::BookmarksOnly,
+            Action::GotoDate,
+            Action::DayOnly,
+            Action::OnThisDay,
+            Action::CycleSort,
+            Action::Cite,
+            Action::CopyPair,
+            Action::CopyArticle,
+            Action::Pager,
+            Action::Messages,
+            Action::Mouse,
+            Action::GlossaryDown,
+            Action::GlossaryUp,
+        ];
+        for a in variants {
+            match a {
+                Action::Quit
+                | Action::Help
+                | Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::HalfUp
+                | Action::HalfDown
+                | Action::Top
+                | Action::Bottom
+                | Action::FocusReader
+                | Action::FocusList
+                | Action::ToggleFocus
+                | Action::PrevArticle
+                | Action::NextArticle
+                | Action::CycleView
+                | Action::Zoom
+                | Action::ToggleLock
+                | Action::NextBead
+                | Action::PrevBead
+                | Action::Glossary
+                | Action::Search
+                | Action::NextHit
+                | Action::PrevHit
+                | Action::FullText
+                | Action::ToggleRead
+                | Action::ToggleBookmark
+                | Action::BookmarksOnly
+                | Action::GotoDate
+                | Action::DayOnly
+                | Action::OnThisDay
+                | Action::CycleSort
+                | Action::Cite
+                | Action::CopyPair
+                | Action::CopyArticle
+                | Action::Pager
+                | Action::Messages
+                | Action::Mouse
+                | Action::GlossaryDown
+                | Action::GlossaryUp => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+            }
+        }
+        assert_eq!(ACTIONS.len(), variants.len());
+        let mut names: Vec<&str> = Action::all().map(|a| a.name()).collect();
+        for a in Action::all() {
             assert_eq!(Action::from_name(a.name()), Some(a));
         }
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), Action::ALL.len());
+        assert_eq!(names.len(), ACTIONS.len());
     }
 
     #[test]

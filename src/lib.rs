@@ -1,30 +1,38 @@
 //! diglot: a terminal reader for bilingual newspaper articles, English and Chinese side by
-//! side. The library holds everything; the binary is a thin CLI over it.
+//! side. The pure work lives in the `diglot-core` crate (re-exported here under the same
+//! module names, so `diglot::corpus::…` and `crate::corpus::…` keep working); this crate is
+//! the terminal reader, the CLI and the configuration. The binary is a thin CLI over it.
 //!
-//! - [`corpus`]: the article model, the pure parser, the parallel loader.
-//! - [`align`]: paragraph alignment of the two languages (pure).
-//! - [`layout`]: wrapping an article into rows for a view and a width (pure).
-//! - [`app`], [`keys`], [`ui`], [`tui`]: the terminal reader.
-//! - [`commands`]: the plain-text subcommands.
-//! - [`fts`], [`fts_cmd`]: the full-text index, its query language, concordance and timelines.
+//! - [`corpus`], [`align`], [`search`], [`fts`], [`layout`], [`text`], [`export`], [`state`],
+//!   [`fsutil`], [`dirs`]: from `diglot-core` (no terminal types).
+//! - [`app`], [`keys`], [`ui`], [`tui`], [`prompt`], [`config`]: the terminal reader.
+//! - [`clipboard`]: putting exported text on the clipboard (tmux buffer, OSC 52).
+//! - [`commands`], [`search_cmd`], [`fts_cmd`]: the plain-text subcommands (`fts_cmd`:
+//!   index, search --query, kwic, freq).
+//! - [`dict`]: help with reading Chinese: segmentation, CC-CEDICT, pinyin, HSK, the word list.
+//! - [`define_cmd`]: the `define` and `words` subcommands.
 
 #![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-pub mod align;
+pub use diglot_core::{align, corpus, dict, dirs, fsutil, fts, layout, search, state, text};
+
+/// Taking text out of diglot: the core's [`diglot_core::export`] (citation, Markdown, JSON)
+/// and this crate's [`crate::clipboard`] (tmux buffer, OSC 52), under the one old path.
+pub mod export {
+    pub use crate::clipboard::*;
+    pub use diglot_core::export::*;
+}
+
 pub mod app;
 pub mod cli;
+pub mod clipboard;
 pub mod commands;
 pub mod config;
-pub mod corpus;
-pub mod export;
-pub mod fts;
+pub mod define_cmd;
 pub mod fts_cmd;
 pub mod keys;
-pub mod layout;
 pub mod prompt;
-pub mod search;
 pub mod search_cmd;
-pub mod state;
-pub mod text;
 pub mod tui;
 pub mod ui;

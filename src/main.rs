@@ -13,12 +13,37 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The exit status after writing something whole to stdout: 0, also for a closed pipe
+/// (`| head`); 2 with a message when it could not be written (a full disk, `/dev/full`).
+fn written(what: &str, result: io::Result<()>) -> ExitCode {
+    match result.and_then(|()| io::stdout().flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("diglot: cannot write {what}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let what = if e.kind() == ErrorKind::DisplayHelp { "the help" } else { "the version" };
+                    written(what, e.print())
+                }
+                // usage errors go to stderr with status 2
+                _ => e.exit(),
+            };
+        }
+    };
     if cli.print_default_config {
-        // a closed pipe (`| head`) is not an error
-        let _ = io::stdout().write_all(diglot::config::default_config_text().as_bytes());
-        return ExitCode::SUCCESS;
+        let text = diglot::config::default_config_text();
+        return written("the default configuration", io::stdout().lock().write_all(text.as_bytes()));
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -34,31 +59,36 @@ fn main() -> ExitCode {
             };
             let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
             return match diglot::tui::run(paths, cfg) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(diglot::tui::Exit::Quit) => ExitCode::SUCCESS,
+                Ok(diglot::tui::Exit::Signal(sig)) => diglot::tui::exit_for_signal(sig),
                 Err(e) => {
                     eprintln!("diglot: {e}");
                     ExitCode::from(2)
                 }
             };
         }
-        Some(Command::Check { paths, verbose }) => {
-            commands::check(&paths, verbose, &mut out).map(
-                |errors| {
-                    if errors {
-                        commands::EXIT_ERRORS
-                    } else {
-                        0
-                    }
-                },
-            )
+        Some(Command::Check { paths, translation: true, .. }) => {
+            commands::check_translation(&paths, &mut out)
+                .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
+        }
+        Some(Command::Check { paths, verbose, translation: false }) => {
+            commands::check(&paths, verbose, &mut out)
+                .map(|errors| if errors { commands::EXIT_ERRORS } else { 0 })
         }
         Some(Command::List { paths, json }) => commands::list(&paths, json, &mut out).map(|()| 0),
         Some(Command::Show { article, paths, lang, width, format }) => {
             commands::show(&article, &paths, lang, width, format, &mut out).map(|()| 0)
         }
+        Some(Command::Define { args, article: Some(article), beyond, json }) => {
+            let paths: Vec<std::path::PathBuf> = args.into_iter().map(Into::into).collect();
+            diglot::define_cmd::define_article(&article, &paths, beyond, json, &mut out)
+        }
+        Some(Command::Define { args, article: None, json, .. }) => {
+            diglot::define_cmd::define(&args, json, &mut out)
+        }
+        Some(Command::Words { anki }) => diglot::define_cmd::words_cmd(anki, &mut out),
         Some(Command::Completions { shell }) => {
-            diglot::cli::completions(shell, &mut out);
-            Ok(0)
+            diglot::cli::completions(shell, &mut out).map(|()| 0).map_err(CmdError::Io)
         }
         Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
         Some(Command::Search {
@@ -82,8 +112,8 @@ fn main() -> ExitCode {
         Some(Command::Freq { terms, paths, by, per, csv }) => {
             diglot::fts_cmd::freq(&terms, &paths, by, per, csv, &mut out).map(|()| 0)
         }
-        Some(Command::Align { article, paths, json }) => {
-            commands::align(&article, &paths, json, &mut out).map(|()| 0)
+        Some(Command::Align { article, paths, json, sentences }) => {
+            commands::align(&article, &paths, json, sentences, &mut out).map(|()| 0)
         }
     };
     let flushed = out.flush();
@@ -92,8 +122,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         (Ok(code), Ok(())) => ExitCode::from(code as u8),
-        (Ok(_), Err(e)) => {
-            eprintln!("diglot: {e}");
+        (Ok(_), Err(e)) | (Err(CmdError::Io(e)), _) => {
+            eprintln!("diglot: cannot write the output: {e}");
             ExitCode::from(2)
         }
         (Err(e), _) => {

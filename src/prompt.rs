@@ -65,10 +65,10 @@ impl Prompt {
     pub fn delete_word(&mut self) {
         let chars: Vec<char> = self.text.chars().collect();
         let mut k = self.cursor;
-        while k > 0 && chars[k - 1] == ' ' {
+        while k > 0 && chars.get(k - 1) == Some(&' ') {
             k -= 1;
         }
-        while k > 0 && chars[k - 1] != ' ' {
+        while k > 0 && chars.get(k - 1).is_some_and(|c| *c != ' ') {
             k -= 1;
         }
         let (a, b) = (self.byte_at(k), self.byte_at(self.cursor));

@@ -2,8 +2,8 @@
 //! or JSON for scripts.
 
 use crate::commands::CmdError;
-use crate::corpus::{self, ArticleMeta, Parsed};
-use crate::search::{FullTextHit, Phrase, Query, SearchIndex};
+use crate::corpus::{self, ArticleMeta};
+use crate::search::{FullTextHit, Query, SearchIndex};
 use crate::text::sanitize;
 use serde::Serialize;
 use std::io::Write;
@@ -36,6 +36,9 @@ struct TextHit<'a> {
     #[serde(flatten)]
     meta: &'a ArticleMeta,
     snippet: String,
+    /// Where the phrase was found: title, authors, column, en, zh or glossary.
+    field: &'static str,
+    /// Byte offset of the occurrence in that field's text.
     offset: usize,
 }
 
@@ -91,77 +94,49 @@ pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// Reads each file once: the phrase is looked for in the raw bytes first (memchr's SIMD
-/// search; a lower-case phrase against an ASCII-lower-cased copy), and only the files that
-/// hold it are decoded, snippeted and parsed (for their titles).
+/// The phrase in the articles' text, through the one full-text search the TUI uses too
+/// ([`crate::search::scan_files`]): the seeds when no path is given, else every file under
+/// the paths (walked as ripgrep does: hidden entries skipped, links followed, loops
+/// detected; no ignore files, the collection is not a source tree).
 fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
-    let Some(phrase) = Phrase::new(&args.query, true) else { return Ok(()) };
-    let ignore_case = !args.query.bytes().any(|b| b.is_ascii_uppercase());
-    let needle = if ignore_case { args.query.to_ascii_lowercase() } else { args.query.clone() };
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    let check =
-        |p: &std::path::Path, bytes: &[u8], low: &mut Vec<u8>| -> Option<(ArticleMeta, FullTextHit)> {
-            let found = if ignore_case {
-                low.clear();
-                low.extend(bytes.iter().map(u8::to_ascii_lowercase));
-                finder.find(low).is_some()
-            } else {
-                finder.find(bytes).is_some()
-            };
-            if !found {
-                return None;
-            }
-            let hit = phrase.find(&String::from_utf8_lossy(bytes), 40)?;
-            match corpus::parse_bytes(p, bytes) {
-                Parsed::Article(a) => Some((a.meta, hit)),
-                Parsed::NotArticle(_) => None,
-            }
-        };
-    let hits = std::sync::Mutex::new(Vec::new());
+    let mut paths: Vec<PathBuf> = Vec::new();
     if args.paths.is_empty() {
-        let mut low = Vec::new();
-        for p in corpus::seeds::paths() {
-            if let Some(h) = corpus::seeds::get(&p).and_then(|b| check(&p, b, &mut low)) {
-                hits.lock().unwrap_or_else(|e| e.into_inner()).push(h);
-            }
-        }
+        paths = corpus::seeds::paths();
     }
-    // Walk and search in parallel, as ripgrep does (hidden entries skipped, links followed,
-    // loops detected; no ignore files: the collection is not a source tree).
     let mut roots = args.paths.iter();
     if let Some(first) = roots.next() {
-        let mut walk = ignore::WalkBuilder::new(first);
+        let mut walk = corpus::load::walk_builder(first);
         for r in roots {
             walk.add(r);
         }
-        walk.standard_filters(false).hidden(true).follow_links(true);
+        let found = std::sync::Mutex::new(Vec::new());
         walk.build_parallel().run(|| {
-            let (finder_hits, check) = (&hits, &check);
-            let mut buf = Vec::new();
-            let mut low = Vec::new();
+            let found = &found;
             Box::new(move |entry| {
-                let Ok(e) = entry else { return ignore::WalkState::Continue };
-                if e.file_type().is_some_and(|t| t.is_file()) {
-                    buf.clear();
-                    let read = std::fs::File::open(e.path())
-                        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
-                    if read.is_ok() {
-                        if let Some(h) = check(e.path(), &buf, &mut low) {
-                            finder_hits.lock().unwrap_or_else(|e| e.into_inner()).push(h);
-                        }
+                if let Ok(e) = entry {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        found.lock().unwrap_or_else(|e| e.into_inner()).push(e.into_path());
                     }
                 }
                 ignore::WalkState::Continue
             })
         });
+        paths.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
-    let mut hits = hits.into_inner().unwrap_or_else(|e| e.into_inner());
+    let scan = crate::search::scan_files(&paths, &args.query, true, &|| false).unwrap_or_default();
+    let hits: Vec<(ArticleMeta, FullTextHit)> = scan.hits.into_iter().map(|h| (h.meta, h.hit)).collect();
+    let mut hits = hits;
     hits.sort_by(|a, b| corpus::load::order(&a.0, &b.0));
     hits.truncate(args.limit.unwrap_or(usize::MAX));
     if args.json {
         let v: Vec<TextHit<'_>> = hits
             .iter()
-            .map(|(meta, h)| TextHit { meta, snippet: sanitize(&h.snippet).into_owned(), offset: h.offset })
+            .map(|(meta, h)| TextHit {
+                meta,
+                snippet: sanitize(&h.snippet).into_owned(),
+                field: h.field,
+                offset: h.offset,
+            })
             .collect();
         crate::export::write_json(&mut *out, &v, true)?;
         writeln!(out)?;

@@ -1,45 +1,152 @@
-//! The terminal front end: raw mode and the alternate screen (restored on exit, on error and
-//! on panic), an input thread, the loader in the background, and a loop that blocks until
-//! something happens and redraws only on change (no CPU while idle). It also writes the
-//! app's clipboard copies (OSC 52) and suspends itself for `$PAGER`.
+//! The terminal front end: raw mode and the alternate screen (restored on exit, on error, on
+//! panic and on the signals that end a program), an input thread, the loader in the background,
+//! and a loop that blocks until something happens and redraws only on change (no CPU while
+//! idle). It also writes the app's clipboard copies (OSC 52), suspends itself for `$PAGER`, and
+//! on Ctrl-z / SIGTSTP stops as less and vim do.
+//!
+//! Signals are turned into messages by a thread ([`signal_hook::iterator::Signals`]: the raw
+//! handler only writes to a pipe), so the loop saves state and restores the terminal by the
+//! same path as `q`.
 
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::corpus;
 use crate::state::{self, State};
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
+    KeyEventKind, KeyModifiers,
 };
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::ExecutableCommand;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{self, Stdout, Write};
+use std::io::{self, IsTerminal, Stdout, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Puts the terminal back as it was. Safe to call more than once.
-pub fn restore_terminal() {
-    let mut out = io::stdout();
-    let _ = out.execute(DisableMouseCapture);
-    let _ = out.execute(DisableBracketedPaste);
-    let _ = out.execute(LeaveAlternateScreen);
-    let _ = out.execute(crossterm::cursor::Show);
-    let _ = disable_raw_mode();
+/// How the reader ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// A signal ended it (SIGTERM, SIGINT, SIGHUP or SIGQUIT): the terminal is restored and the
+    /// state saved; [`exit_for_signal`] ends the process as the signal would have.
+    Signal(i32),
 }
 
+/// The signals that end the reader: each restores the terminal and saves, then ends the
+/// process with the signal's usual status.
+#[cfg(unix)]
+const ENDING: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+];
+#[cfg(unix)]
+const SIGTSTP: i32 = signal_hook::consts::SIGTSTP;
+#[cfg(unix)]
+const SIGCONT: i32 = signal_hook::consts::SIGCONT;
+
+/// Ends the process after [`Exit::Signal`] as the signal itself would have (the parent sees it
+/// killed by the signal, which a shell loop needs to stop on Ctrl-c), with the terminal already
+/// restored. SIGQUIT exits with status 131 instead: re-raised, it would dump core.
+pub fn exit_for_signal(sig: i32) -> std::process::ExitCode {
+    #[cfg(unix)]
+    if sig != signal_hook::consts::SIGQUIT {
+        let _ = io::stdout().flush();
+        let _ = io::stderr().flush();
+        let _ = signal_hook::low_level::emulate_default_handler(sig);
+    }
+    std::process::ExitCode::from(128u8.wrapping_add(sig as u8))
+}
+
+// What the terminal has been put into (bits of `ENTERED`), so that restoring undoes exactly
+// that, and nothing on a terminal that was never set up.
+const RAW: u8 = 1;
+const ALTERNATE: u8 = 2;
+const PASTE: u8 = 4;
+const MOUSE: u8 = 8;
+/// ratatui hides the cursor on the alternate screen.
+const CURSOR: u8 = 16;
+static ENTERED: AtomicU8 = AtomicU8::new(0);
+
+/// Puts the terminal back as it was: leaves whatever [`enter_terminal`] entered. Safe to call
+/// more than once, and from the panic hook.
+pub fn restore_terminal() {
+    let was = ENTERED.swap(0, Ordering::AcqRel);
+    let mut out = io::stdout();
+    if was & MOUSE != 0 {
+        let _ = out.execute(DisableMouseCapture);
+    }
+    if was & PASTE != 0 {
+        let _ = out.execute(DisableBracketedPaste);
+    }
+    if was & ALTERNATE != 0 {
+        let _ = out.execute(LeaveAlternateScreen);
+    }
+    if was & CURSOR != 0 {
+        let _ = out.execute(crossterm::cursor::Show);
+    }
+    if was & RAW != 0 {
+        let _ = disable_raw_mode();
+    }
+}
+
+/// Restores the terminal when dropped: on every way out of [`run`], errors included.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Each mode is marked entered before it is asked for, so that a failure half way is undone.
 fn enter_terminal(mouse: bool) -> io::Result<()> {
+    ENTERED.fetch_or(RAW, Ordering::AcqRel);
     enable_raw_mode()?;
     let mut out = io::stdout();
+    ENTERED.fetch_or(ALTERNATE | CURSOR, Ordering::AcqRel);
     out.execute(EnterAlternateScreen)?;
+    ENTERED.fetch_or(PASTE, Ordering::AcqRel);
     out.execute(EnableBracketedPaste)?;
     if mouse {
+        ENTERED.fetch_or(MOUSE, Ordering::AcqRel);
         out.execute(EnableMouseCapture)?;
     }
     Ok(())
+}
+
+/// Turns mouse capture on or off (`M`), keeping [`ENTERED`] true to what the terminal is in.
+fn set_mouse(on: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    if on {
+        ENTERED.fetch_or(MOUSE, Ordering::AcqRel);
+        out.execute(EnableMouseCapture)?;
+    } else {
+        out.execute(DisableMouseCapture)?;
+        ENTERED.fetch_and(!MOUSE, Ordering::AcqRel);
+    }
+    Ok(())
+}
+
+/// The reader draws on a terminal and reads keys from it: refuse, before touching anything,
+/// when standard input or output is a file or a pipe (crossterm would wait for an answer to its
+/// cursor-position request that never comes).
+pub fn check_terminal() -> io::Result<()> {
+    let which = match (io::stdin().is_terminal(), io::stdout().is_terminal()) {
+        (true, true) => return Ok(()),
+        (true, false) => "standard output is not a terminal",
+        (false, true) => "standard input is not a terminal",
+        (false, false) => "standard input and output are not terminals",
+    };
+    Err(io::Error::other(format!(
+        "the reader needs a terminal ({which}); `diglot list` and `diglot show` write to files and pipes"
+    )))
 }
 
 fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
@@ -54,12 +161,106 @@ fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>>
     Ok(term)
 }
 
-/// Runs the reader on `paths` (the embedded seeds when empty) until the user quits.
-pub fn run(paths: Vec<PathBuf>, cfg: Config) -> io::Result<()> {
+/// Runs the reader on `paths` (the embedded seeds when empty) until the user quits or a signal
+/// ends it. The terminal is restored on every way out.
+pub fn run(paths: Vec<PathBuf>, cfg: Config) -> io::Result<Exit> {
+    check_terminal()?;
+    // before raw mode, so that a signal during setup is not lost: it waits in the pipe
+    #[cfg(unix)]
+    let signals = signal_hook::iterator::Signals::new(ENDING.iter().chain(&[SIGTSTP, SIGCONT]))?;
+    let _restore = Restore;
     let mut term = setup_terminal(cfg.mouse)?;
+    #[cfg(unix)]
+    let result = event_loop(&mut term, paths, &cfg, signals);
+    #[cfg(not(unix))]
     let result = event_loop(&mut term, paths, &cfg);
     restore_terminal();
     result
+}
+
+/// How long the loop has to save and restore after an ending signal before the signal thread
+/// restores the terminal and ends the process itself (a second such signal does it at once).
+#[cfg(unix)]
+const GRACE: Duration = Duration::from_secs(5);
+
+/// The signal thread: each signal becomes a [`Msg::Signal`] for the loop. Should the loop not
+/// end after an ending signal (it is stuck), a second one or [`GRACE`] ends the process here.
+#[cfg(unix)]
+fn spawn_signals(mut signals: signal_hook::iterator::Signals, tx: mpsc::Sender<Msg>) {
+    fn force(sig: i32) -> ! {
+        restore_terminal();
+        let _ = exit_for_signal(sig);
+        std::process::exit(128 + sig);
+    }
+    std::thread::spawn(move || {
+        let mut ending = false;
+        for sig in signals.forever() {
+            if ENDING.contains(&sig) {
+                if ending {
+                    force(sig);
+                }
+                ending = true;
+                std::thread::spawn(move || {
+                    std::thread::sleep(GRACE);
+                    force(sig);
+                });
+            }
+            if tx.send(Msg::Signal(sig)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// What the loop does itself (not the app) with a message.
+enum Control {
+    /// Restore the terminal and stop until continued (Ctrl-z, SIGTSTP).
+    Suspend,
+    /// Continued after a stop: enter raw mode and the rest again, and redraw everything.
+    Resume,
+    /// Everything else: for the app. A signal that ends the reader quits it as `q` does.
+    App(Msg),
+}
+
+fn control(msg: Msg) -> Control {
+    match msg {
+        // in raw mode the terminal sends Ctrl-z as a key instead of stopping the process
+        Msg::Term(Event::Key(k))
+            if k.kind != KeyEventKind::Release
+                && k.code == KeyCode::Char('z')
+                && k.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Control::Suspend
+        }
+        #[cfg(unix)]
+        Msg::Signal(SIGTSTP) => Control::Suspend,
+        #[cfg(unix)]
+        Msg::Signal(SIGCONT) => Control::Resume,
+        msg => Control::App(msg),
+    }
+}
+
+/// Stops as less and vim do: the terminal restored, then stopped until SIGCONT (`fg`).
+fn suspend(term: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io::Result<()> {
+    restore_terminal();
+    #[cfg(unix)]
+    {
+        // SIGTSTP's default action: the shell sees the job stopped (by SIGSTOP: SIGTSTP
+        // itself is caught here)
+        let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+    }
+    resume(term, mouse)
+}
+
+/// After a stop, by us or by anyone: the shell may have put the terminal back to line mode and
+/// the main screen, so every mode is entered again and the whole screen redrawn.
+fn resume(term: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io::Result<()> {
+    if ENTERED.fetch_and(!RAW, Ordering::AcqRel) & RAW != 0 {
+        // crossterm would think raw mode still on and do nothing
+        let _ = disable_raw_mode();
+    }
+    enter_terminal(mouse)?;
+    term.clear()
 }
 
 /// The input thread: reads terminal events, except while paused (when `$PAGER` owns the
@@ -92,7 +293,8 @@ fn event_loop(
     term: &mut Terminal<CrosstermBackend<Stdout>>,
     paths: Vec<PathBuf>,
     cfg: &Config,
-) -> io::Result<()> {
+    #[cfg(unix)] signals: signal_hook::iterator::Signals,
+) -> io::Result<Exit> {
     let size = term.size()?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let notify_tx = std::sync::Mutex::new(tx.clone());
@@ -114,6 +316,8 @@ fn event_loop(
     let paused = Arc::new(AtomicBool::new(false));
     let idle = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), paused.clone(), idle.clone());
+    #[cfg(unix)]
+    spawn_signals(signals, tx.clone());
     // Loading, in parallel, streamed into the app as batches.
     {
         let tx = tx.clone();
@@ -137,37 +341,92 @@ fn event_loop(
     }
     drop(tx);
 
-    let mut dirty = true;
-    loop {
-        if let Some(path) = app.pager.take() {
-            if let Some(e) = run_pager(term, &path, cfg.mouse, &paused, &idle)? {
-                app.message = Some(e);
+    // The loop: carry out the effects asked for, draw (for the size of the frame being drawn;
+    // drawing does no I/O), wait for a message (or a tick while a scroll waits to be saved) and
+    // whatever else is waiting, and update. Ctrl-z and the stop/continue signals are the
+    // loop's own (see [`control`]); an ending signal quits the app as `q` does.
+    let mut mouse = cfg.mouse;
+    app.mouse = mouse;
+    let mut effects = Vec::new();
+    let mut exit = Exit::Quit;
+    'outer: loop {
+        // effects that need no terminal are done first (they may ask for more)
+        for effect in app.perform(std::mem::take(&mut effects)) {
+            match effect {
+                Effect::Quit => break 'outer,
+                Effect::Copy { text, what } => {
+                    let (said, seq) = app.copy_now(&text, &what);
+                    if let Some(seq) = seq {
+                        let backend = term.backend_mut();
+                        backend.write_all(seq.as_bytes())?;
+                        backend.flush()?;
+                    }
+                    effects.extend(app.update(Msg::Said(said)));
+                }
+                Effect::Pager(path) => {
+                    if let Some(e) = run_pager(term, &path, mouse, &paused, &idle)? {
+                        effects.extend(app.update(Msg::Said(e)));
+                    }
+                }
+                Effect::Mouse(on) => {
+                    mouse = on;
+                    set_mouse(on)?;
+                }
+                // carried out by perform
+                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
             }
-            dirty = true;
         }
-        if !app.outbox.is_empty() {
-            let backend = term.backend_mut();
-            for seq in app.outbox.drain(..) {
-                backend.write_all(seq.as_bytes())?;
+        if !effects.is_empty() {
+            continue;
+        }
+        // lay out for the size of the frame about to be drawn
+        let size = term.size()?;
+        if (size.width, size.height) != app.size {
+            app.resize(size.width, size.height);
+        }
+        term.draw(|f| crate::ui::draw(&app, f))?;
+        let msg = if app.wants_tick() {
+            match rx.recv_timeout(crate::app::SAVE_PAUSE) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
-            backend.flush()?;
+        } else {
+            let Ok(m) = rx.recv() else { break };
+            m
+        };
+        // and whatever else is waiting before drawing again
+        for msg in std::iter::once(msg).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+            match control(msg) {
+                Control::App(msg) => {
+                    if let Msg::Signal(sig) = msg {
+                        exit = Exit::Signal(sig);
+                    }
+                    effects.extend(app.update(msg));
+                }
+                stop_or_cont => {
+                    if matches!(stop_or_cont, Control::Suspend) {
+                        suspend(term, mouse)?;
+                    } else {
+                        resume(term, mouse)?;
+                    }
+                    // a resize while stopped was not seen (SIGWINCH goes to the foreground job)
+                    let size = term.size()?;
+                    effects.extend(app.update(Msg::Term(Event::Resize(size.width, size.height))));
+                }
+            }
+            if effects.contains(&Effect::Quit) {
+                break;
+            }
         }
-        if dirty {
-            app.prepare();
-            term.draw(|f| crate::ui::draw(&app, f))?;
-        }
-        let Ok(msg) = rx.recv() else { break };
-        dirty = app.update(msg);
-        // Drain whatever else is waiting before drawing again.
-        while let Ok(msg) = rx.try_recv() {
-            dirty |= app.update(msg);
-        }
-        if app.quit {
-            break;
+        if app.wants_tick() {
+            effects.extend(app.update(Msg::Tick));
         }
     }
     stop.store(true, Ordering::Relaxed);
-    Ok(())
+    // a save that fails on quit is said on stderr with a non-zero exit (diglot::main)
+    app.save_now().map_err(|e| io::Error::other(format!("could not save the reading state: {e}")))?;
+    Ok(exit)
 }
 
 /// Suspends the TUI, shows the article in `$PAGER` (default `less`), and comes back.

@@ -4,6 +4,8 @@
 //! FIFO) is skipped and counted; hidden folders are not walked; nothing blocks; the rest loads
 //! and the reader opens it. Also: the parser's property tests, and regression inputs (where
 //! the fuzzer's minimised crashers go; see `fuzz/README.md`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -310,7 +312,7 @@ fn exit_codes_of_check() {
     std::fs::write(good.join("b.md"), article("Fine Too", "1960-01-03").replace('\n', "\r\n")).unwrap();
     let (out, _, code) = diglot(&[os("check"), good.as_os_str()], home.path(), Duration::from_secs(30));
     assert_eq!(code, Some(0), "{out}");
-    assert_eq!(out.lines().last(), Some("2 articles, 1 warnings, 0 errors, 1 skipped"));
+    assert_eq!(out.lines().last(), Some("2 articles, 1 warning, 0 errors, 1 skipped"));
     // an error: 1
     std::fs::write(good.join("c.md"), article("Bad", "1960-13-01")).unwrap();
     let (out, _, code) = diglot(&[os("check"), good.as_os_str()], home.path(), Duration::from_secs(30));
@@ -493,7 +495,7 @@ fn a_file_without_read_permission() {
     let want = format!("{}:0: error: cannot read", secret.display());
     assert!(text.lines().any(|l| l.starts_with(&want) && l.contains("ermission denied")), "{text}");
     assert!(!text.contains("readable.md"), "the readable file is fine: {text}");
-    assert_eq!(text.lines().last(), Some("1 articles, 0 warnings, 1 errors, 0 skipped"));
+    assert_eq!(text.lines().last(), Some("1 article, 0 warnings, 1 error, 0 skipped"));
 }
 
 /// The huge files load: a 50 MB article and a 10 MB line are articles like any other.
@@ -532,7 +534,7 @@ fn huge_articles_open_in_the_reader() {
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.article.is_some(), "{:?}", app.reader.error);
         assert!(screen.contains("Long"), "{screen}");
-        app.update(Msg::Term(key('G')));
+        app.feed(Msg::Term(key('G')));
         let screen = screen_text(&render(&mut app));
         assert!(app.reader.top_row() > 1000, "G goes to the end");
         assert!(screen.contains('x') || screen.contains('中'), "{screen}");
@@ -720,7 +722,7 @@ fn regressions() {
     for bytes in &cases {
         check_parse(bytes).unwrap();
         let Parsed::Article(a) = parse_bytes(Path::new("r.md"), bytes) else { panic!("{bytes:?}") };
-        let beads = diglot::app::align_article(&a);
+        let beads = diglot::align::align_article(&a);
         for view in [View::Both, View::English, View::Chinese, View::Interleaved] {
             for w in 1..=60u16 {
                 let l = layout::layout(&a, &beads, view, w);
@@ -735,4 +737,45 @@ fn regressions() {
             }
         }
     }
+}
+
+/// Issue 12, item 9: a file over the 256 MiB limit is refused from its size (`fstat` of the
+/// opened file), before any of it is read: the peak memory of `check` on a 300 MB (sparse)
+/// article stays small, and the message names the file and the limit.
+#[cfg(target_os = "linux")]
+#[test]
+#[allow(unsafe_code)] // wait4: the peak memory of this one child
+#[allow(clippy::zombie_processes)] // reaped by wait4
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    use std::io::Write;
+    let home = common::tempdir();
+    let dir = home.path().join("big");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("small.md"), article("Small", "1960-01-02")).unwrap();
+    let mut f = std::fs::File::create(dir.join("huge.md")).unwrap();
+    f.write_all(article("Huge", "1960-01-03").as_bytes()).unwrap();
+    f.set_len(300 << 20).unwrap(); // sparse: no disk used
+    drop(f);
+    for sub in ["check", "list"] {
+        let child = Command::new(env!("CARGO_BIN_EXE_diglot"))
+            .args([std::ffi::OsStr::new(sub), dir.as_os_str()])
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is a valid value; wait4 fills it for this child only.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+        assert_eq!(pid, child.id() as libc::pid_t);
+        let peak_mb = usage.ru_maxrss / 1024; // KiB on Linux
+        assert!(peak_mb < 128, "{sub}: peak RSS {peak_mb} MB: the file was read before being refused");
+    }
+    let (out, _, code) = diglot(&["check".as_ref(), dir.as_os_str()], home.path(), Duration::from_secs(30));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("huge.md") && out.contains("larger than 256 MiB"), "{out}");
 }

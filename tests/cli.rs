@@ -1,6 +1,8 @@
 //! The `diglot` binary's subcommands, run on a temporary collection built from the invented
 //! fixtures in tests/fixtures/ (plus a README, an empty file, a binary file and a `.git`
 //! folder that must not be walked). Expected values are derived from the fixtures by hand.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::ffi::OsStr;
 use std::fs;
@@ -183,14 +185,14 @@ fn check_exit_status_is_0_without_errors() {
     c.add("standard.md", fixture!("standard.md"));
     c.add("README.md", b"# notes\n");
     let out = c.run([OsStr::new("check"), c.root.as_os_str()]);
-    assert_eq!(stdout(&out), "1 articles, 0 warnings, 0 errors, 1 skipped\n");
+    assert_eq!(stdout(&out), "1 article, 0 warnings, 0 errors, 1 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 
     // warnings alone do not fail
     c.add("control_chars.md", fixture!("control_chars.md"));
     let out = c.run([OsStr::new("check"), c.root.as_os_str()]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("2 articles, 1 warnings, 0 errors, 1 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("2 articles, 1 warning, 0 errors, 1 skipped"), "{text}");
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
 
@@ -199,13 +201,13 @@ fn check_single_files_and_unreadable_paths() {
     let c = collection();
     let out = c.run(["check", &c.path("missing_date.md"), &c.path("a/standard.md")]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("2 articles, 0 warnings, 1 errors, 0 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("2 articles, 0 warnings, 1 error, 0 skipped"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 
     let gone = c.path("no/such/folder");
     let out = c.run(["check", &gone]);
     let text = stdout(&out);
-    assert_eq!(text.lines().last(), Some("0 articles, 0 warnings, 1 errors, 0 skipped"), "{text}");
+    assert_eq!(text.lines().last(), Some("0 articles, 0 warnings, 1 error, 0 skipped"), "{text}");
     assert!(text.lines().next().unwrap().starts_with(&format!("{gone}:")), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
@@ -280,7 +282,7 @@ fn list_without_paths_lists_the_embedded_seed() {
     assert!(f[4].ends_with("000_018d1662e44ecd81.txt"), "{text}");
 
     let out = run_in(dir.path(), ["check"]);
-    assert_eq!(stdout(&out), "1 articles, 0 warnings, 0 errors, 0 skipped\n");
+    assert_eq!(stdout(&out), "1 article, 0 warnings, 0 errors, 0 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 
     let out = run_in(dir.path(), ["show", "1", "--lang", "en"]);
@@ -534,13 +536,15 @@ fn version_and_help() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), ["--version"]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out).trim(), concat!("diglot ", env!("CARGO_PKG_VERSION")));
+    let version = stdout(&out);
+    assert_eq!(version.lines().next(), Some(concat!("diglot ", env!("CARGO_PKG_VERSION"))));
+    assert!(version.contains("CC-CEDICT") && version.contains("CC BY-SA 4.0"), "{version}");
 
     let out = run_in(dir.path(), ["--help"]);
     assert!(out.status.success());
     let help = stdout(&out);
     assert!(help.contains("Usage:"), "{help}");
-    for sub in ["check", "list", "show", "align"] {
+    for sub in ["check", "list", "show", "align", "define", "words"] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing from --help:\n{help}");
     }
 
@@ -602,4 +606,201 @@ fn closed_stdout_is_not_an_error_for_json() {
     assert_eq!(first.trim(), "[");
     assert!(out.stderr.is_empty(), "stderr: {}", stderr(&out));
     assert!(out.status.success(), "{:?}", out.status);
+}
+
+// --- faults (issue 12) ----------------------------------------------------------------------
+
+/// Runs diglot in the collection's folder with the XDG folders and HOME inside it, stdout to
+/// `stdout`, giving up (and failing) after 20 s: nothing may block.
+fn run_to(c: &Collection, args: &[&OsStr], stdout: Stdio) -> Output {
+    let home = c.tmp.path().join("home");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diglot"))
+        .args(args)
+        .current_dir(c.tmp.path())
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run diglot");
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("diglot {args:?} did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn os(args: &[&str]) -> Vec<&'static OsStr> {
+    args.iter().map(|a| OsStr::new(Box::leak(a.to_string().into_boxed_str()))).collect()
+}
+
+/// Item 8: output that cannot be written (a full disk) is an error, exit 2 with a message,
+/// never a panic and never a success.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_disk_exits_2_with_a_message() {
+    let c = collection();
+    let root = c.root.display().to_string();
+    for args in [
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["completions", "powershell"],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["--print-default-config"],
+        vec!["man"],
+        vec!["list", &root],
+        vec!["list", "--json", &root],
+    ] {
+        let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = run_to(&c, &os(&args), Stdio::from(full));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot write") && err.contains("No space"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// Item 7: a config that is not a regular file or is too large is refused before it is read.
+#[cfg(unix)]
+#[test]
+fn config_that_is_not_a_regular_file_or_too_large_is_refused() {
+    let c = Collection::new();
+    let fifo = c.tmp.path().join("fifo.toml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let big = c.tmp.path().join("big.toml");
+    fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
+    for (config, want) in [
+        ("/dev/zero", "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        (c.tmp.path().to_str().unwrap(), "not a regular file"),
+        (big.to_str().unwrap(), "larger than 1 MiB"),
+    ] {
+        let out = run_to(&c, &os(&["--config", config]), Stdio::piped());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+        assert!(err.contains(want) && err.contains(config), "{config}: {err}");
+    }
+}
+
+/// Item 17: `show` says what is wrong with what it was given.
+#[cfg(unix)]
+#[test]
+fn show_names_what_is_not_an_article_file() {
+    let c = collection();
+    let fifo = c.root.join("fifo.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let folder = c.root.join("a");
+    for (what, want) in [
+        (folder.to_str().unwrap(), "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+    ] {
+        let out = run_to(&c, &os(&["show", what]), Stdio::piped());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains(want) && err.contains(what), "{what}: {err}");
+        assert!(!err.contains("no such"), "{what}: {err}");
+    }
+    let readme = c.path("README.md");
+    let out = run_to(&c, &os(&["show", &readme]), Stdio::piped());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not an article") && err.contains("README.md"), "{err}");
+    assert!(!err.contains("no longer"), "{err}");
+}
+
+/// Item 17: the same folder twice, typed two ways, or a folder and one inside it: each
+/// article listed once.
+#[test]
+fn overlapping_paths_list_each_article_once() {
+    let c = collection();
+    let once = run_to(&c, &os(&["list", &c.path("")]), Stdio::piped());
+    assert!(once.status.success());
+    let once = stdout(&once);
+    assert_eq!(once.lines().count(), LIST.len());
+    let dotted = format!("{}/a/../b/..", c.root.display());
+    for args in [
+        vec!["list".to_string(), c.path(""), c.path("")],
+        vec!["list".to_string(), c.path(""), dotted],
+        vec!["list".to_string(), c.path("b"), c.path("")],
+        vec!["list".to_string(), c.path(""), c.path("a"), c.path("a/standard.md")],
+    ] {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run_to(&c, &os(&a), Stdio::piped());
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(stdout(&out).lines().count(), LIST.len(), "{args:?}:\n{}", stdout(&out));
+    }
+}
+
+/// Item 14: a file name that is not UTF-8 gives valid JSON everywhere, the path written
+/// lossily and flagged.
+#[cfg(target_os = "linux")]
+#[test]
+fn json_output_is_valid_for_file_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let c = Collection::new();
+    let name = OsStr::from_bytes(b"bad\xff\xfename.md");
+    fs::write(c.root.join(name), fixture!("standard.md")).unwrap();
+    let root = c.path("");
+    let checks: Vec<(Vec<&OsStr>, bool)> = vec![
+        (os(&["list", "--json", &root]), true),
+        (os(&["search", "--json", "Irrigation", &root]), true),
+        (os(&["search", "--full-text", "--json", "Qingfeng", &root]), true),
+        // ARTICLE is text: the file by its position in the list
+        (os(&["show", "--format", "json", "1", &root]), false),
+    ];
+    for (args, array) in checks {
+        let out = run_to(&c, &args, Stdio::piped());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        let item = if array { v.as_array().unwrap().first().cloned().unwrap() } else { v };
+        let meta = if item.get("path").is_some() { item } else { item["meta"].clone() };
+        assert_eq!(meta["path_lossy"], true, "{args:?}: {meta}");
+        assert!(meta["path"].as_str().unwrap().ends_with("bad\u{fffd}\u{fffd}name.md"), "{meta}");
+    }
+    // a good name has no flag
+    let good = c.add("good.md", fixture!("standard.md"));
+    let out = run_to(&c, &os(&["list", "--json", good.to_str().unwrap()]), Stdio::piped());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v[0].get("path_lossy").is_none(), "{v}");
+}
+
+/// `diglot search --full-text` is the reader's full-text search: the article text, never the
+/// markup every file has, with clean snippets and the field found in.
+#[test]
+fn full_text_search_matches_text_not_markup() {
+    let c = Collection::new();
+    let article = |title: &str, zh: &str, body: &str| {
+        format!(
+            "Title: {title}\nAuthor: Li Ming\nDate: 1955-01-03\nPage: 4\n\n    {body}\n\n<hr /> \n\nOriginal: \n\n### {zh}\n李明\n1955-01-03\n第4版()\n专栏：\n\n    {zh}正文。\n"
+        )
+    };
+    c.add("a.md", article("Railway Bridge", "铁路桥", "The *new* bridge is long.").as_bytes());
+    c.add("b.md", article("Water Wheel", "水车", "A wheel saves labour.").as_bytes());
+    let root = c.root.display().to_string();
+    for markup in ["Original", "hr /", "专栏", "第4版", "Title:"] {
+        let o = c.run(["search", "--full-text", markup, &root]);
+        assert!(o.status.success());
+        assert_eq!(stdout(&o), "", "{markup} matched the markup");
+    }
+    let o = c.run(["search", "--full-text", "--json", "铁路桥", &root]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hits = v.as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["snippet"], "铁路桥");
+    assert_eq!(hits[0]["field"], "title");
+    // emphasis markers are not text: the phrase is found as the reader shows it
+    let o = c.run(["search", "--full-text", "the new bridge", &root]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.trim_end().ends_with("The new bridge is long."), "{out}");
 }

@@ -2,6 +2,8 @@
 //! key, unknown keys are errors, remapped keys work and show in the help overlay, NO_COLOR
 //! keeps the selection visible, and the command line's extras (default config, completions,
 //! man page, `show --format`).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::App;
@@ -37,7 +39,7 @@ fn the_default_text_parses_to_the_defaults() {
     let c = parse(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c, Config::default());
     // every action is named in it, bound or commented
-    for a in Action::ALL {
+    for a in Action::all() {
         assert!(text.contains(&format!("{} = [", a.name())), "{}", a.name());
     }
     // and so is every colour key
@@ -141,11 +143,12 @@ fn remapped_keys_work_and_show_in_help() {
     assert_eq!(c.keys.action(&press('Y')), Some(Action::CopyPair));
 
     // the help overlay lists the keys in force
-    let mut app = App::with_loaded((100, 50), corpus::load_paths(&[]));
+    // (tall enough for the whole help without scrolling: its groups' titles take rows too)
+    let mut app = App::with_loaded((100, 70), corpus::load_paths(&[]));
     app.keymap = c.keys.clone();
-    app.help = true;
+    app.mode = diglot::app::Mode::Help { scroll: 0 };
     app.prepare();
-    let mut term = Terminal::new(TestBackend::new(100, 50)).unwrap();
+    let mut term = Terminal::new(TestBackend::new(100, 70)).unwrap();
     term.draw(|f| diglot::ui::draw(&app, f)).unwrap();
     let buf = term.backend().buffer();
     let screen: Vec<String> = (0..buf.area.height)
@@ -156,8 +159,8 @@ fn remapped_keys_work_and_show_in_help() {
     assert!(!screen.iter().any(|l| l.contains("q Ctrl-c")), "the old keys are gone");
 
     // and pressing the new key does what it says
-    app.help = false;
-    app.update(diglot::app::Msg::Term(crossterm::event::Event::Key(press('x'))));
+    app.mode = diglot::app::Mode::Browse;
+    app.feed(diglot::app::Msg::Term(crossterm::event::Event::Key(press('x'))));
     assert!(app.quit);
 }
 
@@ -170,7 +173,12 @@ fn no_color_keeps_attributes_only() {
     let bold = Paint::parse("bold red").unwrap().style(true);
     assert_eq!((bold.fg, bold.add_modifier), (None, Modifier::BOLD));
     let colored = c.colors.resolve(false);
-    assert_eq!(colored.chinese.fg, Some(Color::LightGreen));
+    // Chinese text is drawn in the terminal's own foreground: readable on light and dark
+    // backgrounds; colour marks hits, headers and marks.
+    assert_eq!((colored.chinese.fg, colored.chinese.bg), (None, None));
+    assert_eq!(colored.english.fg, None);
+    assert!(colored.highlight.bg.is_some() && colored.meta.fg.is_some() && colored.marker.fg.is_some());
+    assert_ne!(colored.current, colored.highlight, "the current hit is set apart");
 }
 
 #[test]
@@ -251,4 +259,58 @@ fn show_formats() {
     // --config is accepted everywhere, and a bad one does not break subcommands that ignore it
     let (ok, _, _) = diglot(&["--config", "/nonexistent.toml", "completions", "bash"], &[]);
     assert!(ok);
+}
+
+/// The one table of actions: every row is in the help overlay (its keys and its text), in
+/// the default key map, and in the error for an unknown action.
+#[test]
+fn every_action_of_the_table_is_in_the_help_the_key_map_and_the_errors() {
+    let app = App::with_loaded((100, 50), corpus::load_paths(&[]));
+    let help = diglot::ui::help_lines(&app);
+    let (_, _, unknown) = invalid("[keys]\nfly = [\"x\"]\n");
+    assert!(unknown.contains("unknown action `fly`"), "{unknown}");
+    for d in diglot::keys::ACTIONS {
+        let keys: Vec<String> = d.keys.iter().map(|k| k.label()).collect();
+        assert!(
+            help.iter().any(|(k, h)| *h == d.help && *k == keys.join(" ")),
+            "{} ({}) not in the help as {keys:?}",
+            d.name,
+            d.help
+        );
+        let b = app.keymap.bindings.iter().find(|b| b.action == d.action).expect("bound by default");
+        assert_eq!(b.keys, d.keys, "{}", d.name);
+        assert!(
+            unknown.contains(&format!("`{}`", d.name)) || unknown.contains(&format!(" {}", d.name)),
+            "{}",
+            d.name
+        );
+    }
+}
+
+/// The help overlay and the default config list the actions under their group's title, each
+/// group once and whole (the one table of actions carries the group).
+#[test]
+fn help_and_default_config_show_each_group_once() {
+    use diglot::keys::ACTIONS;
+    let app = App::with_loaded((100, 40), corpus::load_paths(&[]));
+    let lines = diglot::ui::help_lines(&app);
+    let titles: Vec<&str> = lines.iter().filter(|(_, h)| h.is_empty()).map(|(k, _)| k.as_str()).collect();
+    let mut groups: Vec<&str> = ACTIONS.iter().map(|d| d.group.title()).collect();
+    groups.dedup();
+    let mut want = groups.clone();
+    want.push("notes");
+    assert_eq!(titles, want, "each group's title once, in table order");
+    // every action sits under its own group's title
+    let mut current = "";
+    for (keys, help) in &lines {
+        if help.is_empty() {
+            current = keys;
+        } else if let Some(d) = ACTIONS.iter().find(|d| d.help == *help) {
+            assert_eq!(current, d.group.title(), "{help} under {current}");
+        }
+    }
+    let text = default_config_text();
+    for g in &groups {
+        assert_eq!(text.matches(&format!("\n# {g}\n")).count(), 1, "# {g} once in the default config");
+    }
 }

@@ -1,17 +1,19 @@
 //! A reader's daily life, driven headless through the real app: date jumps and their edges,
 //! narrowing by day and by bookmarks, sorting, remembered state across restarts, remapped
 //! keys, and citations sent to the clipboard.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use diglot::app::{App, Focus, Msg, Narrow, SortOrder};
+use diglot::app::{App, Effect, Focus, Mode, Msg, Narrow, SortOrder};
 use diglot::corpus::load_paths;
 use diglot::state::State;
 use std::path::{Path, PathBuf};
 
 fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
     app.prepare();
 }
 
@@ -49,10 +51,10 @@ fn date_jump_edges() {
         ("1999-01-01", "1966-01-05"), // after the last: the last, with a message
     ] {
         ch(&mut app, 'd');
-        assert!(app.date_prompt.is_some(), "d opens the prompt");
+        assert!(matches!(app.mode, Mode::Date(_)), "d opens the prompt");
         typed(&mut app, query);
         key(&mut app, KeyCode::Enter);
-        assert!(app.date_prompt.is_none());
+        assert_eq!(app.mode, Mode::Browse);
         assert_eq!(selected_date(&app), want, "d {query}");
     }
     assert!(app.message.as_deref().unwrap_or("").contains("no article on or after"), "{:?}", app.message);
@@ -93,13 +95,20 @@ fn one_days_paper_and_back() {
     assert_eq!(app.selected().unwrap().title_en, "Page One");
     ch(&mut app, ']');
     assert_eq!(app.selected().unwrap().title_en, "Page Three");
+    // ] on the day's last page goes on to the next day's paper, and says so
     ch(&mut app, ']');
-    assert_eq!(app.selected().unwrap().title_en, "Page Three", "] stops at the day's last page");
+    assert_eq!(app.selected().unwrap().title_en, "Other Day", "] goes on to the next paper");
+    assert_eq!(app.narrow, Some(Narrow::Day(diglot::corpus::Date::parse("1958-08-02").unwrap())));
+    assert!(app.message.as_deref().unwrap_or("").contains("next paper: 1958-08-02"), "{:?}", app.message);
+    // and stops, saying so, at the last day
+    ch(&mut app, ']');
+    assert_eq!(app.selected().unwrap().title_en, "Other Day");
+    assert!(app.message.as_deref().unwrap_or("").contains("last day"), "{:?}", app.message);
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'D');
     assert_eq!(app.narrow, None);
     assert_eq!(app.shown_len(), 3);
-    assert_eq!(app.selected().unwrap().title_en, "Page Three", "the selection stays on its article");
+    assert_eq!(app.selected().unwrap().title_en, "Other Day", "the selection stays on its article");
 }
 
 #[test]
@@ -135,7 +144,7 @@ fn bookmarks_read_marks_and_position_survive_a_restart() {
         let mut app = App::with_loaded((60, 8), load_paths(paths));
         let (st, msg) = State::load(state_dir.path());
         app.attach_state(st, Some(state_dir.path().to_path_buf()), paths, msg);
-        app.update(Msg::LoadDone);
+        app.feed(Msg::LoadDone);
         app.prepare();
         app
     };
@@ -206,8 +215,20 @@ fn citation_goes_to_the_clipboard() {
     use base64::Engine;
     let dir = common::fixture_dir();
     let mut app = app_on(dir.path());
-    ch(&mut app, 'c');
-    let seq = app.outbox.pop().expect("an OSC 52 sequence");
+    let effects = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE))));
+    let text = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Copy { text, .. } => Some(text),
+            _ => None,
+        })
+        .expect("a copy");
+    app.tmux = None; // outside tmux, whatever runs the tests
+    let (said, seq) = app.copy_now(&text, "citation");
+    let seq = seq.expect("an OSC 52 sequence");
+    assert_eq!(seq, diglot::export::osc52(&text, false));
+    // OSC 52 cannot be confirmed: the status bar says it was sent, not that it was copied
+    assert!(said.contains("OSC 52") && !said.starts_with("copied"), "{said}");
     assert!(seq.contains("\u{1b}]52;c;"), "{seq:?}");
     let b64: String = seq
         .split("52;c;")
@@ -223,4 +244,45 @@ fn citation_goes_to_the_clipboard() {
     );
     assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
     assert!(text.contains("Chinese title: 铁路工人提前完成新桥工程."), "{text}");
+}
+
+/// Presses a copy key and carries out its [`Effect::Copy`] as the terminal loop does: the
+/// status bar gets what [`App::copy_now`] says; returns the OSC 52 sequence to write, if any.
+fn copy_key(app: &mut App, c: char) -> Option<String> {
+    let effects = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+    let (text, what) = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Copy { text, what } => Some((text, what)),
+            _ => None,
+        })
+        .expect("a copy");
+    let (said, seq) = app.copy_now(&text, &what);
+    app.feed(Msg::Said(said));
+    seq
+}
+
+/// Inside tmux (default settings drop a program's OSC 52), `c` pipes the citation to
+/// `tmux load-buffer -w -` and says so; when tmux fails, the status bar says nothing was
+/// copied, never "copied".
+#[cfg(unix)]
+#[test]
+fn citation_in_tmux_goes_to_the_tmux_buffer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("tmux");
+    let script = format!("#!/bin/sh\ncat > {}/buffer\n", bin.path().display());
+    std::fs::write(&fake, script).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut app = app_on(dir.path());
+    app.tmux = Some(fake.display().to_string());
+    assert_eq!(copy_key(&mut app, 'c'), None, "no escape sequence inside tmux");
+    let text = std::fs::read_to_string(bin.path().join("buffer")).unwrap();
+    assert!(text.contains("People's Daily (人民日报), 3 January 1955, p. 1."), "{text}");
+    assert_eq!(app.message.as_deref(), Some("copied the citation (tmux buffer and clipboard)"));
+    app.tmux = Some(bin.path().join("missing").display().to_string());
+    assert_eq!(copy_key(&mut app, 'c'), None);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("nothing copied"), "{msg}");
 }

@@ -2,6 +2,8 @@
 //! emulator, driven with keys and resizes as a person would. Every wait polls the parsed
 //! screen until a condition holds or a generous deadline passes (slow CI machines), so no
 //! fixed sleep decides a result.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -70,7 +72,7 @@ fn seed_article_keys_and_quit() {
         let all = rows.join("\n");
         all.contains("Strengthening Collective")
             && all.contains("加强集体领导")
-            && rows.last().is_some_and(|r| r.contains("1/1") && r.contains("1 articles"))
+            && rows.last().is_some_and(|r| r.contains("1/1") && r.contains("1 article "))
     });
 
     // j on a list of one article changes nothing; Enter opens the reader, v shows English
@@ -81,7 +83,7 @@ fn seed_article_keys_and_quit() {
     tui.wait_status("view en", |s| has_word(s, "en"));
     tui.wait_text("Strengthening Collective Leadership");
     let last = tui.last_row();
-    assert!(last.contains("1/1") && last.contains("1 articles"), "{last:?}");
+    assert!(last.contains("1/1") && last.contains("1 article "), "{last:?}");
 
     // j scrolls the reader
     let before = tui.rows();
@@ -160,4 +162,125 @@ fn resizing_does_not_crash() {
     let status = tui.wait_exit();
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&tui);
+}
+
+/// Issue 12 item 6: keys and shrinking resizes arriving together (it panicked with `index
+/// outside of buffer` at src/ui/list.rs:110, exit 101). In a real terminal, each key is sent
+/// with a resize to 30x11 right behind it; diglot stays alive and quits cleanly.
+#[test]
+fn keys_with_shrinking_resizes_do_not_crash() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn(&[dir.path()], 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    for k in 0..12 {
+        tui.send(if k % 4 == 3 { b"\r" } else { b"j" });
+        tui.resize(30, 11);
+        tui.send(b"k");
+        tui.resize(120, 35);
+    }
+    tui.resize(30, 11);
+    tui.wait_for("the 30x11 screen with its status bar", |rows| rows.len() == 11 && rows[10].contains("/3"));
+    tui.send(b"q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}\n{}", tui.screen());
+}
+
+/// Issue 12, item 17: a save that fails on quit is said on stderr, with a non-zero exit
+/// status, after the terminal is restored (here the state's lock file is a folder, so every
+/// save fails, even as root).
+#[test]
+fn a_save_that_fails_on_quit_says_why_and_exits_2() {
+    let home = common::tempdir();
+    let mut env = Vec::new();
+    for (var, sub) in [
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ] {
+        let dir = home.path().join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        env.push((std::ffi::OsString::from(var), dir.into_os_string()));
+    }
+    std::fs::create_dir_all(home.path().join("state/diglot").join(diglot::state::LOCK_NAME)).unwrap();
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = Tui::spawn_with(program, &[], &env, 80, 24);
+    tui.wait_status("the seed", |s| s.contains("1 article"));
+    tui.send(b"\r"); // opening it marks it read: a save, which fails
+    tui.wait_status("the failure in the status bar", |s| s.contains("could not save"));
+    tui.send(b"q");
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 2, "{status:?}");
+    assert!(!tui.on_alternate_screen());
+    // after the alternate screen is left: the cursor shown, then the message, nothing else
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    let tail = &raw[raw.rfind("\x1b[?1049l").unwrap() + 8..];
+    let text = tail.replace("\x1b[?25h", "");
+    assert!(text.starts_with("diglot: could not save the reading state: "), "{tail:?}");
+    assert!(text.contains("state.lock") && !text.contains('\x1b'), "{tail:?}");
+}
+
+/// The env of a [`Tui::spawn`]: HOME and the XDG folders in `home`.
+fn home_env(home: &std::path::Path) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let mut env = vec![(std::ffi::OsString::from("HOME"), home.as_os_str().to_owned())];
+    for (var, sub) in
+        [("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")]
+    {
+        let dir = home.join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        env.push((var.into(), dir.into_os_string()));
+    }
+    env
+}
+
+/// Issue 11 item 11, through the real loop: outside tmux `c` writes the OSC 52 sequence to
+/// the terminal and the status bar says it was sent (not "copied": that cannot be known).
+#[test]
+fn copy_outside_tmux_writes_osc52_and_says_so() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn(&[dir.path()], 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    tui.send(b"c");
+    tui.wait_status("the copy said", |s| s.contains("sent the citation"));
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence written");
+    assert!(!tui.last_row().contains("copied"), "{}", tui.last_row());
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}
+
+/// Issue 11 item 11, through the real loop: inside tmux (`TMUX` set) `c` goes to
+/// `tmux load-buffer -w -` (a stand-in tmux first on the PATH), no OSC 52 is written, and the
+/// status bar says where it went.
+#[cfg(unix)]
+#[test]
+fn copy_inside_tmux_goes_through_tmux_load_buffer() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let home = common::tempdir();
+    let bin = common::tempdir();
+    let fake = bin.path().join("tmux");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" > {0}/args\ncat > {0}/buffer\n", bin.path().display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut env = home_env(home.path());
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    env.push(("PATH".into(), path.into()));
+    env.push(("TMUX".into(), "/tmp/not-a-tmux-socket,1,0".into()));
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 120, 35);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    tui.send(b"c");
+    tui.wait_status("the copy said", |s| s.contains("copied the citation (tmux"));
+    let buffer = std::fs::read_to_string(bin.path().join("buffer")).unwrap();
+    assert!(buffer.contains("People's Daily (人民日报)"), "{buffer}");
+    let args = std::fs::read_to_string(bin.path().join("args")).unwrap();
+    assert!(args.contains("load-buffer"), "{args}");
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert!(!raw.contains("]52;"), "no OSC 52 inside tmux");
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
 }

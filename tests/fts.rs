@@ -1,6 +1,8 @@
 //! The full-text index against the reference scan, incremental updates, a damaged index,
 //! concordance columns and timeline counts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use diglot::corpus::{self, Parsed};
 use diglot::fts::{self, FtsIndex, Order};
 use std::collections::BTreeMap;
@@ -234,7 +236,7 @@ fn kwic_hits_stand_in_one_column_with_cjk_widths() {
     // may also occur in the contexts, so a row offers every column where it stands
     let mut common: Option<std::collections::BTreeSet<usize>> = None;
     for l in &lines {
-        let row = diglot::fts_cmd::format_kwic(l, 20);
+        let row = l.aligned(20);
         let needle = format!(" {} ", l.hit);
         let cols: std::collections::BTreeSet<usize> =
             row.match_indices(&needle).map(|(at, _)| diglot::text::width(&row[..at])).collect();
@@ -247,6 +249,14 @@ fn kwic_hits_stand_in_one_column_with_cjk_widths() {
     }
     // dates ascend
     assert!(lines.windows(2).all(|w| w[0].date <= w[1].date));
+}
+
+/// The timeline of comma-separated `terms`.
+fn freq(ix: &FtsIndex, terms: &str, by: fts::Period, per: fts::Norm) -> Vec<fts::FreqRow> {
+    let list = fts::timeline::split_terms(terms);
+    let qs: Vec<fts::Node> = list.iter().map(|t| fts::parse(t).unwrap()).collect();
+    let pairs: Vec<(&str, &fts::Node)> = list.iter().copied().zip(&qs).collect();
+    fts::freq_rows(ix, &pairs, by, per, &|| false).unwrap().unwrap()
 }
 
 #[test]
@@ -262,13 +272,7 @@ fn freq_counts_occurrences_and_articles_per_year() {
     std::fs::write(root.join("c.md"), art("1959-05-02", "人民公社")).unwrap();
     std::fs::write(root.join("d.md"), art("1960-05-02", "没有")).unwrap();
     let (ix, _) = build(&root, &tmp.path().join("cache"));
-    let rows = diglot::fts_cmd::freq_rows(
-        &ix,
-        "人民公社, 合作社",
-        diglot::fts_cmd::By::Year,
-        diglot::fts_cmd::Per::Articles,
-    )
-    .unwrap();
+    let rows = freq(&ix, "人民公社, 合作社", fts::Period::Year, fts::Norm::Articles);
     let get = |p: &str, t: &str| rows.iter().find(|r| r.period == p && r.term == t).unwrap();
     let r = get("1958", "人民公社");
     assert_eq!((r.occurrences, r.articles, r.total_articles), (2, 1, 2));
@@ -276,13 +280,7 @@ fn freq_counts_occurrences_and_articles_per_year() {
     assert_eq!((get("1958", "合作社").occurrences, get("1959", "人民公社").occurrences), (1, 1));
     assert_eq!(get("1960", "人民公社").occurrences, 0);
     assert_eq!(rows.len(), 6);
-    let m = diglot::fts_cmd::freq_rows(
-        &ix,
-        "人民公社",
-        diglot::fts_cmd::By::Month,
-        diglot::fts_cmd::Per::MillionChars,
-    )
-    .unwrap();
+    let m = freq(&ix, "人民公社", fts::Period::Month, fts::Norm::MillionChars);
     let jan = m.iter().find(|r| r.period == "1958-01").unwrap();
     assert_eq!(jan.occurrences, 2);
     assert!((jan.per - 2e6 / jan.total_chars as f64).abs() < 1e-6);

@@ -5,6 +5,8 @@
 //! escape sequences crossterm itself emits, and a terminal emulator (vt100) fed those bytes shows
 //! the screen diglot meant, with the gutter of view "both" in one column on every row. The
 //! subcommands' output is checked for control bytes too.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Msg};
@@ -316,15 +318,15 @@ fn check_screen(app: &mut App, what: &str) {
         }
     }
 
-    let panes = app.panes();
-    if panes.too_small {
+    let areas = app.areas();
+    if areas.too_small {
         return;
     }
     let col = |x: u16, y: u16| screen.cell(y, x).map(|c| c.contents().to_string()).unwrap_or_default();
     // the separator between list and reader
-    if panes.list.width > 0 && panes.reader.width > 0 {
-        for y in panes.list.top()..panes.list.bottom() {
-            assert_eq!(col(panes.list.right(), y), "│", "{what}: list separator off on row {y}\n{}", dump());
+    if areas.list.width > 0 && areas.reader.width > 0 {
+        for y in areas.list.top()..areas.list.bottom() {
+            assert_eq!(col(areas.list.right(), y), "│", "{what}: list separator off on row {y}\n{}", dump());
         }
     }
     // the gutter of view "both", on every row of the reader that shows text
@@ -345,7 +347,7 @@ fn check_screen(app: &mut App, what: &str) {
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
     app.prepare();
 }
 
@@ -432,14 +434,14 @@ fn a_pasted_escape_sequence_in_the_search_prompt_is_shown_safely() {
     let mut app = hostile_app(dir.path(), 100, 30);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('/'));
-    app.update(Msg::Term(Event::Paste("\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}red".to_string())));
+    app.feed(Msg::Term(Event::Paste("\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}red".to_string())));
     check_screen(&mut app, "search prompt with a pasted payload");
     key(&mut app, KeyCode::Enter);
     check_screen(&mut app, "after the search");
     // the list's title search too
     key(&mut app, KeyCode::Char('h'));
     key(&mut app, KeyCode::Char('/'));
-    app.update(Msg::Term(Event::Paste("\x1b]52;c;eA==\x07".to_string())));
+    app.feed(Msg::Term(Event::Paste("\x1b]52;c;eA==\x07".to_string())));
     check_screen(&mut app, "list search with a pasted payload");
 }
 

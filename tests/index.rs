@@ -1,6 +1,8 @@
 //! The persistent index: round trip, changed / added / removed files, damaged and foreign
 //! index files, atomic writes. Everything happens in temporary folders; the cache folder is
 //! passed explicitly (no environment variables).
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use diglot::corpus::index::{self, Index, Parts, HEADER_LEN};
 use diglot::corpus::load::{load_paths, load_stream_indexed, IndexReport, Loaded};
@@ -302,7 +304,11 @@ fn a_failed_write_leaves_the_old_index() {
     });
     assert!(err.is_err());
     assert_eq!(fs::read(&file).unwrap(), before, "the old index is intact");
-    let names: Vec<_> = fs::read_dir(&f.cache).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(&f.cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("index-") || n.ends_with(".tmp"))
+        .collect();
     assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
 }
 
@@ -391,4 +397,120 @@ fn paths_follow_the_roots_as_given() {
     assert_eq!(r.reused, 1);
     assert_eq!(a.articles, b.articles);
     assert_eq!(b.articles[0].path, one);
+}
+
+/// Issue 12, item 15: an article edited with its size and modification time restored (`touch
+/// -r`, an editor or a sync tool that keeps times) is read again: the change time differs, as
+/// does the inode of a file replaced by another.
+#[cfg(unix)]
+#[test]
+fn an_edit_that_restores_size_and_time_is_read_again() {
+    let f = Fixture::new();
+    f.load();
+    let rel = "rmrb/1958.08/1958-08-06_5.md";
+    let p = f.path(rel);
+    let before = fs::metadata(&p).unwrap();
+    let old = fs::read_to_string(&p).unwrap();
+    let new = old.replace("Title 5", "Title Y");
+    assert_eq!(old.len(), new.len());
+    std::thread::sleep(Duration::from_millis(20)); // a change time the clock can tell apart
+    fs::write(&p, &new).unwrap();
+    set_mtime(&p, before.modified().unwrap());
+    let after = fs::metadata(&p).unwrap();
+    assert_eq!((after.len(), after.modified().unwrap()), (before.len(), before.modified().unwrap()));
+    let (loaded, r, _) = f.load();
+    assert_eq!((r.reused, r.reread), (21, 1));
+    assert!(loaded.articles.iter().any(|m| m.title_en == "Title Y"));
+
+    // replaced by another file (a new inode) with the same size and times
+    let q = f.path("rmrb/1958.08/1958-08-07_6.md");
+    let meta = fs::metadata(&q).unwrap();
+    let text = fs::read_to_string(&q).unwrap().replace("Title 6", "Title Z");
+    let tmp = f.path("rmrb/1958.08/new.tmp-not-md");
+    fs::write(&tmp, &text).unwrap();
+    set_mtime(&tmp, meta.modified().unwrap());
+    fs::rename(&tmp, &q).unwrap();
+    let (loaded, r, _) = f.load();
+    assert_eq!(r.reread, 1, "{r:?}");
+    assert!(loaded.articles.iter().any(|m| m.title_en == "Title Z"));
+}
+
+/// Issue 12, item 15: the reader can bring a list entry from a stale index up to date with
+/// what it read when the article was opened.
+#[test]
+fn a_list_entry_is_refreshed_from_the_article_read() {
+    let f = Fixture::new();
+    let (loaded, _, _) = f.load();
+    let mut entry = loaded.articles.iter().find(|m| m.title_en == "Title 5").unwrap().clone();
+    let mut read = entry.clone();
+    read.path = PathBuf::from("elsewhere.md");
+    assert!(!entry.refresh_from(&read), "nothing changed");
+    read.title_en = "Title Y".into();
+    let path = entry.path.clone();
+    assert!(entry.refresh_from(&read));
+    assert_eq!((entry.title_en.as_str(), &entry.path), ("Title Y", &path));
+}
+
+/// Issue 12, item 16: index files unused for 30 days are removed, and the folder is kept
+/// under its cap of files and bytes (the least recently used go first; the one in use stays).
+/// Last use is recorded by diglot, not read from access times.
+#[test]
+fn the_cache_folder_is_cleaned_by_last_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("diglot");
+    fs::create_dir_all(&cache).unwrap();
+    let day = 86_400u64;
+    let now = 1_900_000_000u64;
+    let policy = index::CachePolicy { max_files: 5, max_bytes: 1 << 20, ..index::CachePolicy::default() };
+    let name = |k: u32| cache.join(format!("index-{k:016x}.bin"));
+    // eight collections last used k days ago (k = 0..8), and one 40 days ago, as recorded
+    let mut uses = std::collections::BTreeMap::new();
+    for k in (0..8u32).chain([40]) {
+        fs::write(name(k), vec![0u8; 1000]).unwrap();
+        uses.insert(format!("index-{k:016x}.bin"), now - u64::from(k) * day);
+    }
+    fs::write(cache.join(index::USES_FILE), serde_json::to_vec(&uses).unwrap()).unwrap();
+    fs::write(cache.join("state-of-something-else.json"), b"{}").unwrap();
+    // today, collection 3 again: the 40-day-old one goes (age), then the least recently used
+    // beyond five files (7, 6, 5, 4 days ago)
+    let removed = index::record_use_at(&name(3), now, policy).unwrap();
+    let mut left: Vec<String> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("index-"))
+        .collect();
+    left.sort();
+    let want: Vec<String> = [0u32, 1, 2, 3].iter().map(|k| format!("index-{k:016x}.bin")).collect();
+    // five kept: 3 (now), 0 (now), 1, 2 and 4 (days ago)
+    let mut want = want;
+    want.push(format!("index-{:016x}.bin", 4));
+    want.sort();
+    assert_eq!(left, want, "removed {removed:?}");
+    assert_eq!(removed.len(), 4);
+    assert!(cache.join("state-of-something-else.json").exists(), "only index files are touched");
+    // the byte cap: 1 MiB over five files of 1000 bytes is fine; a large one in use stays,
+    // and pushes out the others
+    fs::write(name(99), vec![0u8; 1 << 20]).unwrap();
+    index::record_use_at(&name(99), now + 1, policy).unwrap();
+    let left = fs::read_dir(&cache)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("index-"));
+    assert_eq!(left.count(), 1, "only the index in use is left");
+    assert!(name(99).exists());
+    // 31 days of not using anything else: a run on another collection removes it
+    fs::write(name(7), vec![0u8; 10]).unwrap();
+    let removed = index::record_use_at(&name(7), now + 31 * day, policy).unwrap();
+    assert_eq!(removed, vec![name(99)]);
+}
+
+/// Issue 12, item 16: runs on eight single files leave their indexes recorded, and each load
+/// records its use (so the clean-up goes by real use).
+#[test]
+fn each_load_records_the_use_of_its_index() {
+    let f = Fixture::new();
+    f.load();
+    let uses: std::collections::BTreeMap<String, u64> =
+        serde_json::from_slice(&fs::read(f.cache.join(index::USES_FILE)).unwrap()).unwrap();
+    let name = f.index_file().file_name().unwrap().to_string_lossy().into_owned();
+    assert!(uses.contains_key(&name), "{uses:?}");
 }

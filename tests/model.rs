@@ -5,8 +5,11 @@
 //! range, the reader showing the selected article, and a screen with no control character and
 //! nothing drawn over half of a double-width character.
 
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use diglot::app::{App, Focus, Msg};
+use diglot::app::{App, Effect, Mode, Msg};
 use diglot::corpus;
 use diglot::keys::KeyMap;
 use proptest::prelude::*;
@@ -181,11 +184,13 @@ fn event(step: &Step) -> Event {
 fn settle(app: &mut App) {
     app.wait_search(Duration::from_secs(2));
     let end = Instant::now() + Duration::from_secs(2);
-    while app.fulltext.as_ref().is_some_and(|f| !f.editing && f.results.is_none()) && Instant::now() < end {
+    while app.fulltext.as_ref().is_some_and(|f| app.mode != Mode::FullText && f.results.is_none())
+        && Instant::now() < end
+    {
         std::thread::sleep(Duration::from_millis(1));
-        app.update(Msg::SearchReady);
+        app.feed(Msg::SearchReady);
     }
-    app.update(Msg::SearchReady);
+    app.feed(Msg::SearchReady);
 }
 
 /// Draws through a real `Terminal` over a `TestBackend` of the app's size (`full`), or
@@ -216,72 +221,10 @@ macro_rules! check {
     };
 }
 
-/// Two invariants are known to break (see the `#[ignore]`d tests at the end): with this set,
-/// the random runs do not check them. Set it to `false` once they are fixed.
-const TOLERATE_KNOWN_BUGS: bool = false;
-
-/// The state's invariants.
-fn invariants(app: &App, fulltext_seen: bool) -> Result<(), String> {
-    let n = app.shown_len();
-    let sel = app.list.selected;
-    check!(if n == 0 { sel == 0 } else { sel < n }, "selection {sel} out of range (list of {n})");
-    check!(n == 0 || app.list.offset <= sel, "list offset {} past the selection {sel}", app.list.offset);
-    let panes = app.panes();
-    let la = app.list_area();
-    let prompt_open = app.fulltext.is_some() || app.search.is_some();
-    if !panes.too_small && la.width > 0 && la.height > 0 && n > 0 && !(TOLERATE_KNOWN_BUGS && prompt_open) {
-        let rows = (usize::from(la.height) / app.item_height_for(la.width)).max(1);
-        check!(
-            sel >= app.list.offset && sel < app.list.offset + rows,
-            "selection {sel} not visible: offset {}, {rows} rows",
-            app.list.offset
-        );
-    }
-    if app.focus == Focus::Reader {
-        check!(!app.articles.is_empty(), "the reader has the focus in an empty collection");
-    }
-    check!(
-        app.reader.path.as_ref() == app.selected().map(|m| &m.path) || (TOLERATE_KNOWN_BUGS && fulltext_seen),
-        "the reader shows {:?}, the list selects {:?}",
-        app.reader.path,
-        app.selected().map(|m| &m.path)
-    );
-    if app.reader.article.is_some() && !panes.too_small {
-        let h = usize::from(panes.reader.height).max(1);
-        let layout = &app.reader.layout;
-        let top = app.reader.top_row();
-        check!(
-            top <= layout.rows.len().saturating_sub(h),
-            "reader scrolled past the end: top {top}, {} rows, height {h}",
-            layout.rows.len()
-        );
-        check!(app.reader.top.block < layout.blocks.len().max(1), "top block out of range");
-        if let Some(s) = &app.reader.split {
-            for (name, l, t) in [("en", &s.en, s.en_top), ("zh", &s.zh, s.zh_top)] {
-                let row = l.row_of(t);
-                check!(row <= l.rows.len().saturating_sub(h), "{name} column scrolled past the end: {row}");
-            }
-        }
-        if let Some(f) = &app.find {
-            let rows = match &app.reader.split {
-                Some(s) => s.en.rows.len().max(s.zh.rows.len()),
-                None => layout.rows.len(),
-            };
-            check!(f.rows.iter().all(|&r| r < rows), "search hit rows out of the layout");
-            check!(f.rows.is_empty() || f.current < f.rows.len(), "current hit out of range");
-        }
-    }
-    for s in &app.outbox {
-        // the only thing diglot writes besides the screen: an OSC 52 copy, base64 inside
-        let body = s
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|b| b.strip_suffix('\x07').or_else(|| b.strip_suffix("\x1b\\")));
-        check!(
-            body.is_some_and(|b| b.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
-            "outbox holds more than an OSC 52 copy: {s:?}"
-        );
-    }
-    Ok(())
+/// The state's invariants: the app's one checker ([`App::check_invariants`]), which the
+/// render tests use too.
+fn invariants(app: &App) -> Result<(), String> {
+    app.check_invariants()
 }
 
 /// What every screen must satisfy.
@@ -317,22 +260,36 @@ fn screen_ok(buf: &Buffer) -> Result<(), String> {
 fn run(app: &mut App, steps: &[Step], full: bool) -> Result<(), TestCaseError> {
     let buf = draw(app, full);
     screen_ok(&buf).map_err(TestCaseError::fail)?;
-    invariants(app, false).map_err(|e| TestCaseError::fail(format!("at the start: {e}")))?;
-    let mut fulltext_seen = false;
+    invariants(app).map_err(|e| TestCaseError::fail(format!("at the start: {e}")))?;
     for (k, step) in steps.iter().enumerate() {
-        app.update(Msg::Term(event(step)));
+        let effects = app.feed(Msg::Term(event(step)));
         settle(app);
         let buf = draw(app, full);
         let ctx = |e: String| TestCaseError::fail(format!("after step {k} {step:?} at {:?}: {e}", app.size));
         screen_ok(&buf).map_err(ctx)?;
-        fulltext_seen |= app.fulltext.is_some();
-        invariants(app, fulltext_seen).map_err(ctx)?;
-        app.outbox.clear();
-        if let Some(p) = app.pager.take() {
-            prop_assert!(
-                p.is_file() || corpus::seeds::get(&p).is_some(),
-                "the pager was asked to show {p:?}"
-            );
+        invariants(app).map_err(ctx)?;
+        for e in effects {
+            match e {
+                Effect::Pager(p) => prop_assert!(
+                    p.is_file() || corpus::seeds::get(&p).is_some(),
+                    "the pager was asked to show {p:?}"
+                ),
+                Effect::Copy { text, .. } => {
+                    // the only thing diglot writes besides the screen: an OSC 52 copy, base64 inside
+                    let s = diglot::export::osc52(&text, false);
+                    let body = s
+                        .strip_prefix("\x1b]52;c;")
+                        .and_then(|b| b.strip_suffix('\x07').or_else(|| b.strip_suffix("\x1b\\")));
+                    prop_assert!(
+                        body.is_some_and(|b| b
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))),
+                        "a copy writes more than an OSC 52 sequence: {s:?}"
+                    );
+                }
+                Effect::Quit | Effect::Mouse(_) => {}
+                other => prop_assert!(false, "feed left {other:?} undone"),
+            }
         }
         if app.quit {
             break;
@@ -419,7 +376,7 @@ fn every_bound_key_at_every_boundary_size() {
 // Known bugs, found by the runs above (minimal reproductions)
 
 fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
     settle(app);
     draw(app, false);
 }

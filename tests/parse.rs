@@ -3,6 +3,8 @@
 //!
 //! The fixtures are byte-exact (see tests/fixtures/.gitattributes): CRLF, BOM, invalid UTF-8
 //! and control characters are in the files themselves.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use diglot::corpus::{looks_like_article, parse, parse_bytes, Article, Date, Parsed, Severity};
 use proptest::prelude::*;

@@ -1,6 +1,8 @@
 //! The search prompts driven by keys through the real app: the title search narrows on every
 //! keystroke and Esc restores the list; the prompt's editing keys; pinyin; bracketed paste;
 //! search inside an article with n/N; the full-text search opening an article at its hit.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -10,7 +12,7 @@ use diglot::corpus::load_paths;
 use std::time::Duration;
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.update(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
     app.prepare();
 }
 
@@ -88,7 +90,7 @@ fn prompt_editing_keys_and_paste() {
     assert_eq!(app.search.as_ref().unwrap().prompt.text(), "watXr");
     press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     // Chinese input methods often paste
-    app.update(Msg::Term(Event::Paste("水车\n".into())));
+    app.feed(Msg::Term(Event::Paste("水车\n".into())));
     assert_eq!(app.search.as_ref().unwrap().prompt.text(), "水车 ");
     settle(&mut app);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
@@ -103,13 +105,13 @@ fn prompt_editing_keys_and_paste() {
 fn search_in_the_article_with_n_and_shift_n() {
     let (_dir, mut app) = fixture_app();
     // a short screen so that hits are far apart in rows
-    app.update(Msg::Term(Event::Resize(60, 8)));
+    app.feed(Msg::Term(Event::Resize(60, 8)));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "bridge");
     key(&mut app, KeyCode::Enter);
     let f = app.find.as_ref().unwrap();
-    assert!(f.rows.len() >= 2, "hits in title and body: {:?}", f.rows);
+    assert!(f.hits.len() >= 2, "hits in title and body: {:?}", f.hits);
     let first = app.reader.top_row();
     key(&mut app, KeyCode::Char('n'));
     let second = app.reader.top_row();
@@ -129,7 +131,7 @@ fn full_text_search_opens_the_article_at_the_hit() {
     key(&mut app, KeyCode::Enter);
     let start = std::time::Instant::now();
     while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
-        app.update(Msg::SearchReady);
+        app.feed(Msg::SearchReady);
         std::thread::sleep(Duration::from_millis(5));
     }
     app.prepare();
@@ -140,5 +142,34 @@ fn full_text_search_opens_the_article_at_the_hit() {
     assert_eq!(app.focus, Focus::Reader);
     let f = app.find.as_ref().expect("the phrase is searched in the article");
     assert_eq!(f.prompt.text(), "二十个人");
-    assert!(!f.rows.is_empty());
+    assert!(!f.hits.is_empty());
+}
+
+/// Ctrl-f searches the articles' text, not the file's markup: `Original`, `hr /` and `专栏`
+/// (in every file) match nothing; the snippet of a Chinese title hit is the title alone, not
+/// `### … 第4版() 专栏：…`.
+#[test]
+fn full_text_search_matches_text_not_markup() {
+    let (_dir, mut app) = fixture_app();
+    let search = |app: &mut diglot::app::App, phrase: &str| {
+        press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+        for _ in 0..40 {
+            key(app, KeyCode::Backspace);
+        }
+        typed(app, phrase);
+        key(app, KeyCode::Enter);
+        let start = std::time::Instant::now();
+        while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
+            app.update(Msg::SearchReady);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        app.fulltext.as_ref().unwrap().results.clone().unwrap()
+    };
+    for markup in ["Original", "hr /", "专栏", "第1版()", "Title:"] {
+        assert!(search(&mut app, markup).is_empty(), "{markup} matched markup");
+    }
+    let hits = search(&mut app, "铁路工人");
+    assert_eq!(hits.len(), 1);
+    let snippet = &hits[0].1.snippet;
+    assert!(!snippet.contains("###") && !snippet.contains("第1版") && !snippet.contains("专栏"), "{snippet}");
 }

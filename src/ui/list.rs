@@ -2,7 +2,7 @@
 //! the title search open, its prompt on top and the matched characters highlighted.
 
 use super::put;
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, Mode};
 
 use crate::text::{fit, sanitize, width};
 use ratatui::buffer::Buffer;
@@ -15,7 +15,7 @@ fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: St
     let shown = fit(text, max);
     put(buf, x, y, &shown, max, base);
     let hl = base.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let hl = if crate::config::no_color_env() {
+    let hl = if crate::ui::palette::no_color_env() {
         base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     } else {
         hl
@@ -34,37 +34,58 @@ fn put_marked(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: St
     }
 }
 
-/// The search prompt line: `/query` (or `full text: phrase`) and the count.
+/// The label before a list prompt's text: `/` for the title search, `full text: ` (or
+/// `text: ` when narrow) for the full-text search.
+pub(super) fn prompt_label(app: &App, width: u16) -> String {
+    if app.fulltext.is_some() {
+        if width >= 40 { "full text: " } else { "text: " }.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// The search prompt line: `/query` (or `full text: phrase`) and the count. While typing,
+/// the text comes first: the count (or "Enter searches") gets what room is left.
 fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
-    if let Some(f) = &app.fulltext {
+    let label = prompt_label(app, area.width);
+    let (text, count, editing) = if let Some(f) = &app.fulltext {
+        let editing = app.mode == Mode::FullText;
         let count = match &f.results {
-            _ if f.editing => "Enter searches".to_string(),
+            _ if editing => "Enter searches".to_string(),
             None => "searching…".to_string(),
-            Some(r) => format!("{} articles", r.len()),
+            Some(r) => crate::text::count(r.len(), "article"),
         };
-        let style = if f.editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-        let left = w.saturating_sub(width(&count) + 1);
-        let text = format!("full text: {}", sanitize(f.prompt.text()));
-        put(buf, area.x, area.y, &fit(&text, left), left, style);
-        put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
-        return;
-    }
-    let Some(s) = &app.search else { return };
-    let count = if s.pending() {
-        format!("…/{}", app.articles.len())
+        (f.prompt.text(), count, editing)
+    } else if let Some(s) = &app.search {
+        let count = if s.pending() {
+            format!("…/{}", app.articles.len())
+        } else {
+            format!("{}/{}", app.shown_len(), app.articles.len())
+        };
+        (s.prompt.text(), count, app.mode == Mode::TitleSearch)
     } else {
-        format!("{}/{}", app.shown_len(), app.articles.len())
+        return;
     };
-    let style = if s.editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-    let left = w.saturating_sub(width(&count) + 1);
-    put(buf, area.x, area.y, &fit(&format!("/{}", sanitize(s.prompt.text())), left), left, style);
-    put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
+    let line = format!("{label}{}", sanitize(text));
+    let style = if editing { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
+    // the count only where it leaves room for what is typed and a few more characters
+    let room = w.saturating_sub(width(&count) + 1);
+    let (left, count) = if room >= width(&line) + 4 { (room, Some(count)) } else { (w, None) };
+    put(buf, area.x, area.y, &fit(&line, left), left, style);
+    if let Some(count) = count {
+        put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
+    }
 }
 
 pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     prompt_line(app, pane, buf);
-    let area = app.list_area();
+    // the rows below the prompt, inside the pane given
+    let area = if (app.search.is_some() || app.fulltext.is_some()) && pane.height > 1 {
+        Rect::new(pane.x, pane.y + 1, pane.width, pane.height - 1)
+    } else {
+        pane
+    };
     let w = usize::from(area.width);
     if app.shown_len() == 0 {
         let msg = if app.search.is_some() || app.fulltext.as_ref().is_some_and(|f| f.results.is_some()) {
@@ -80,6 +101,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let query = app.search.as_ref().filter(|s| s.hits.is_some()).map(|s| s.query());
     let ih = app.item_height_for(area.width);
     let rows = usize::from(area.height) / ih;
+    // never below the pane: an item that does not fit whole is not drawn
     for k in 0..rows {
         let i = app.list.offset + k;
         let Some(meta) = app.shown(i).and_then(|p| app.articles.get(p)) else { break };
@@ -101,7 +123,9 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         };
         let date = meta.date_string();
         let page = format!("{:>2}", meta.page_string());
-        let en = sanitize(&meta.title_en);
+        // the list shows emphasis markers as the reader does: not at all (`*Newsweek*`)
+        let (en_plain, _) = crate::text::strip_emphasis(&meta.title_en);
+        let en = sanitize(&en_plain);
         let zh_full = meta.title_zh_full();
         let zh = sanitize(&zh_full);
         let marks = query.as_ref().map(|q| q.highlights(&en, &zh)).unwrap_or_default();

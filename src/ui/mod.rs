@@ -3,8 +3,13 @@
 
 mod help;
 mod list;
+pub mod palette;
 mod reader;
 mod status;
+
+pub use help::{help_lines, help_scroll};
+pub use reader::glossary_max_scroll;
+pub use status::reading_progress;
 
 use crate::app::App;
 use ratatui::buffer::Buffer;
@@ -12,42 +17,66 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::Frame;
 
-/// Draws the whole screen. Call [`App::prepare`] first so the reader's layout is ready.
+/// Draws the whole screen. The app is laid out for its own size; should the frame be another
+/// size (a resize not yet seen by the app), it is drawn for its own size and cut to the frame,
+/// so that nothing is ever written outside the buffer.
 pub fn draw(app: &App, frame: &mut Frame<'_>) {
-    render(app, frame.area(), frame.buffer_mut());
-    if let Some(pos) = cursor(app) {
+    let area = frame.area();
+    let own = Rect::new(0, 0, app.size.0, app.size.1);
+    if area == own {
+        render(app, area, frame.buffer_mut());
+    } else {
+        let mut scratch = Buffer::empty(own);
+        render(app, own, &mut scratch);
+        let buf = frame.buffer_mut();
+        let both = area.intersection(own);
+        for y in both.top()..both.bottom() {
+            for x in both.left()..both.right() {
+                if let (Some(from), Some(to)) = (scratch.cell((x, y)), buf.cell_mut((x, y))) {
+                    *to = from.clone();
+                }
+            }
+        }
+    }
+    if let Some(pos) = cursor(app).filter(|&(x, y)| x < area.right() && y < area.bottom()) {
         frame.set_cursor_position(pos);
     }
 }
 
-/// Where the terminal cursor goes: in a prompt being edited, else hidden.
+/// The label before the date prompt's text.
+pub const DATE_LABEL: &str = " go to date (1958, 1958-08, 1958-08-01): ";
+/// The label before the in-article search's text.
+pub const FIND_LABEL: &str = "/";
+
+/// Where the terminal cursor goes: in the prompt that has the keyboard (after its label,
+/// measured in display columns), else hidden.
 pub fn cursor(app: &App) -> Option<(u16, u16)> {
-    if let Some(p) = &app.date_prompt {
-        let s = app.panes().status;
-        let x = s.x as usize + 41 + p.cursor_column();
-        return (x < s.right() as usize).then_some((x as u16, s.y));
-    }
-    let list_prompt = app
-        .search
-        .as_ref()
-        .filter(|s| s.editing)
-        .map(|s| (1, &s.prompt))
-        .or_else(|| app.fulltext.as_ref().filter(|f| f.editing).map(|f| (11, &f.prompt)));
-    if let Some((at, prompt)) = list_prompt {
-        let l = app.panes().list;
-        let x = l.x as usize + at + prompt.cursor_column();
-        return (x < l.right() as usize && l.height > 0).then_some((x as u16, l.y));
-    }
-    let f = app.find.as_ref().filter(|f| f.editing)?;
-    let (area, _) = app.reader_areas();
-    let x = area.x as usize + 1 + f.prompt.cursor_column();
-    (x < area.right() as usize && area.height > 0).then(|| (x as u16, area.bottom() - 1))
+    use crate::app::Mode;
+    let (area, label, prompt) = match &app.mode {
+        Mode::Date(p) => (app.areas().status, DATE_LABEL.to_string(), p),
+        Mode::TitleSearch => {
+            let l = app.areas().list;
+            (l, list::prompt_label(app, l.width), &app.search.as_ref()?.prompt)
+        }
+        Mode::FullText => {
+            let l = app.areas().list;
+            (l, list::prompt_label(app, l.width), &app.fulltext.as_ref()?.prompt)
+        }
+        Mode::Find => {
+            let (a, _) = app.reader_areas();
+            let row = Rect::new(a.x, a.bottom().saturating_sub(1), a.width, a.height.min(1));
+            (row, FIND_LABEL.to_string(), &app.find.as_ref()?.prompt)
+        }
+        _ => return None,
+    };
+    let x = area.x as usize + crate::text::width(&label) + prompt.cursor_column();
+    (x < area.right() as usize && area.height > 0).then_some((x as u16, area.y))
 }
 
 /// Draws the whole app into a buffer (the testable core of [`draw`]).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let panes = app.panes();
-    if panes.too_small {
+    let areas = app.areas();
+    if areas.too_small {
         let w = usize::from(area.width);
         let text = ["diglot: window too small", "window too small", "too small", "small", "!"]
             .into_iter()
@@ -57,26 +86,28 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf.set_string(area.x, area.y, msg, Style::default().add_modifier(Modifier::REVERSED));
         return;
     }
-    if panes.list.width > 0 {
-        list::render(app, panes.list, buf);
-        if panes.reader.width > 0 {
-            let x = panes.list.right();
+    if areas.list.width > 0 {
+        list::render(app, areas.list, buf);
+        if areas.reader.width > 0 {
+            let x = areas.list.right();
             let style = if app.focus == crate::app::Focus::List {
                 Style::default().add_modifier(Modifier::BOLD)
             } else {
                 Style::default().add_modifier(Modifier::DIM)
             };
-            for y in panes.list.top()..panes.list.bottom() {
+            for y in areas.list.top()..areas.list.bottom() {
                 buf.set_string(x, y, "│", style);
             }
         }
     }
-    if panes.reader.width > 0 {
-        reader::render(app, panes.reader, buf);
+    if areas.reader.width > 0 {
+        reader::render(app, areas.reader, buf);
     }
-    status::render(app, panes.status, buf);
-    if app.help {
-        help::render(app, area, buf);
+    status::render(app, areas.status, buf);
+    match &app.mode {
+        crate::app::Mode::Help { scroll } => help::render(app, area, buf, *scroll),
+        crate::app::Mode::Log { scroll } => help::render_log(app, area, buf, *scroll),
+        _ => {}
     }
 }
 

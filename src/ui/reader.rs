@@ -3,9 +3,9 @@
 
 use super::put;
 use crate::app::{App, Side};
-use crate::config::Palette;
-use crate::layout::{Kind, Layout, Row, GUTTER};
+use crate::layout::{Emphasis, Kind, Layout, Row, Segment, TextId, GUTTER};
 use crate::text::{sanitize, width};
+use crate::ui::palette::Palette;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -41,28 +41,62 @@ fn glossary_terms(app: &App) -> Vec<String> {
     terms
 }
 
-/// What to highlight in the text: glossary terms and search hits.
+/// What to mark in the text: glossary terms, search hits (the current one apart), and the
+/// styles to mark them with.
 struct Marks {
     terms: Vec<String>,
-    hits: Vec<String>,
+    hits: Vec<(TextId, std::ops::Range<usize>)>,
+    current: Option<usize>,
     term: Style,
     hit: Style,
+    current_hit: Style,
 }
 
-/// Draws one cell of text at x,y and highlights glossary terms and search hits in it.
-fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style, marks: &Marks) {
-    put(buf, x, y, text, max, base);
-    let (term_style, hit_style) = (marks.term, marks.hit);
-    let terms = crate::text::find_all(text, &marks.terms).into_iter().map(|r| (r, term_style));
-    let hits = crate::text::find_all_smart(text, &marks.hits).into_iter().map(|r| (r, hit_style));
-    for (range, style) in terms.chain(hits) {
-        let col = width(&text[..range.start]);
-        if col >= max {
+/// Text positions to style, mapped to the row segments they cover (across line breaks):
+/// emphasis, then glossary terms, then hits, then the current hit, so the later win.
+fn overlays(layout: &Layout, marks: &Marks) -> Vec<(Segment, Style)> {
+    let mut out = Vec::new();
+    for t in &layout.texts {
+        for (r, e) in &t.emphasis {
+            let m = match e {
+                Emphasis::Italic => Modifier::ITALIC,
+                Emphasis::Bold => Modifier::BOLD,
+                Emphasis::BoldItalic => Modifier::BOLD | Modifier::ITALIC,
+            };
+            let s = Style::default().add_modifier(m);
+            out.extend(layout.segments(t.id, r.clone()).into_iter().map(|g| (g, s)));
+        }
+        for r in crate::text::find_all(&t.text, &marks.terms) {
+            out.extend(layout.segments(t.id, r).into_iter().map(|g| (g, marks.term)));
+        }
+    }
+    for (k, (id, r)) in marks.hits.iter().enumerate() {
+        let s = if marks.current == Some(k) { marks.current_hit } else { marks.hit };
+        out.extend(layout.segments(*id, r.clone()).into_iter().map(|g| (g, s)));
+    }
+    out
+}
+
+/// Draws the overlays of rows `top..top + height` of a layout drawn at `area`'s top, its
+/// columns at x `lx` (width `lmax`) and `rx` (width `rmax`).
+fn draw_overlays(buf: &mut Buffer, area: Rect, top: usize, cols: [(u16, usize); 2], ov: &[(Segment, Style)]) {
+    for (g, style) in ov {
+        if g.row < top || g.row >= top + usize::from(area.height) {
             continue;
         }
-        let w = width(&text[range]).min(max - col);
-        buf.set_style(Rect::new(x + col as u16, y, w as u16, 1), style);
+        let Some(&(x, max)) = cols.get(usize::from(g.right)) else { continue };
+        if g.cols.start >= max {
+            continue;
+        }
+        let w = g.cols.end.min(max) - g.cols.start;
+        let y = area.y + (g.row - top) as u16;
+        buf.set_style(Rect::new(x + g.cols.start as u16, y, w as u16, 1), *style);
     }
+}
+
+/// Draws one cell of text at x,y.
+fn cell(buf: &mut Buffer, x: u16, y: u16, text: &str, max: usize, base: Style) {
+    put(buf, x, y, text, max, base);
 }
 
 fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize, &Row)> {
@@ -72,6 +106,9 @@ fn rows(layout: &Layout, top: usize, height: u16) -> impl Iterator<Item = (usize
 pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let r = &app.reader;
     let (area, gloss_area) = app.reader_areas();
+    // inside the pane given, always
+    let area = area.intersection(pane);
+    let gloss_area = gloss_area.intersection(pane);
     let w = usize::from(area.width);
     if let Some(err) = &r.error {
         let text = sanitize(err);
@@ -82,16 +119,20 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     }
     let Some(article) = &r.article else { return };
     let pal = &app.palette;
-    let terms = Marks {
+    // without colours (NO_COLOR) a hit still shows, in reverse video, and the current one
+    // also underlined
+    let plain = |s: Style, m: Modifier| if s.fg.is_none() && s.bg.is_none() { s.add_modifier(m) } else { s };
+    let marks = Marks {
         term: pal.term.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
-        // without colours (NO_COLOR) a hit still shows, in reverse video
-        hit: if pal.highlight.fg.is_none() && pal.highlight.bg.is_none() {
-            pal.highlight.add_modifier(Modifier::REVERSED)
-        } else {
-            pal.highlight
-        },
+        hit: plain(pal.highlight, Modifier::REVERSED),
+        current_hit: plain(pal.current, Modifier::REVERSED | Modifier::UNDERLINED | Modifier::BOLD),
         terms: glossary_terms(app),
-        hits: app.find.as_ref().map(|f| f.needles()).unwrap_or_default(),
+        hits: app.find.as_ref().map(|f| f.hits.clone()).unwrap_or_default(),
+        current: app
+            .find
+            .as_ref()
+            .filter(|f| app.mode != crate::app::Mode::Find && !f.hits.is_empty())
+            .map(|f| f.current),
     };
     let layout = &r.layout;
     let (lw, rw) = (layout.left_width.min(w), layout.right_width);
@@ -99,20 +140,23 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     let rx = gx + width(GUTTER);
     let dim = Style::default().add_modifier(Modifier::DIM);
     let mark = app.palette.marker.add_modifier(Modifier::BOLD);
+    let warn = app.palette.warning.add_modifier(Modifier::BOLD);
 
     if let Some(split) = &r.split {
         // unlocked: two single-language layouts, each with its own top
         let active = app.palette.marker;
-        for (k, row) in
-            rows(&split.en, split.en.row_of(split.en_top), area.height).map(|(_, r)| r).enumerate()
-        {
-            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(pal, row.left.kind), &terms);
+        // hits are in the active column only
+        let none = Marks { hits: Vec::new(), current: None, terms: marks.terms.clone(), ..marks };
+        let (en_marks, zh_marks) = if split.side == Side::En { (&marks, &none) } else { (&none, &marks) };
+        let en_top = split.en.row_of(split.en_top);
+        for (k, row) in rows(&split.en, en_top, area.height).map(|(_, r)| r).enumerate() {
+            cell(buf, area.x, area.y + k as u16, &row.left.text, lw, style(pal, row.left.kind));
         }
-        for (k, row) in
-            rows(&split.zh, split.zh.row_of(split.zh_top), area.height).map(|(_, r)| r).enumerate()
-        {
-            if rx < w {
-                let max = (w - rx).min(rw);
+        draw_overlays(buf, area, en_top, [(area.x, lw), (area.x, 0)], &overlays(&split.en, en_marks));
+        let zh_top = split.zh.row_of(split.zh_top);
+        if rx < w {
+            let max = (w - rx).min(rw);
+            for (k, row) in rows(&split.zh, zh_top, area.height).map(|(_, r)| r).enumerate() {
                 cell(
                     buf,
                     area.x + rx as u16,
@@ -120,9 +164,10 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
                     &row.left.text,
                     max,
                     style(pal, row.left.kind),
-                    &terms,
                 );
             }
+            let x = area.x + rx as u16;
+            draw_overlays(buf, area, zh_top, [(x, max), (x, 0)], &overlays(&split.zh, zh_marks));
         }
         if gx < w {
             let g = if split.side == Side::En { " ◂ " } else { " ▸ " };
@@ -134,34 +179,53 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let top = r.top_row();
         // the bead at the top is marked in the gutter of both columns
         let current = layout.blocks.get(layout.block_at(top)).filter(|b| b.bead.is_some());
+        // the first row of each block whose bead's translation looks wrong carries a `!`
+        let flagged = |i: usize| {
+            let k = layout.block_at(i);
+            let starts = layout.blocks.get(k).is_some_and(|b| b.start == i);
+            starts && r.block_bead(k).is_some_and(|b| r.trust_of(b).is_some())
+        };
         for (k, (i, row)) in rows(layout, top, area.height).enumerate() {
             let y = area.y + k as u16;
-            cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind), &terms);
+            cell(buf, area.x, y, &row.left.text, lw, style(pal, row.left.kind));
+            if row.right.is_none() && !r.trust.is_empty() && lw + 1 < w && flagged(i) {
+                // views without a gutter: in the margin kept on the right
+                put(buf, area.x + lw as u16 + 1, y, "!", 1, warn);
+            }
             if let Some(right) = &row.right {
                 if gx < w {
                     let marked = current.is_some_and(|b| i >= b.start && i + 1 < b.start + b.len);
-                    let (g, s) = if marked { (" ┃ ", mark) } else { (GUTTER, dim) };
+                    let (g, s) = if flagged(i) {
+                        (" ! ", warn)
+                    } else if marked {
+                        (" ┃ ", mark)
+                    } else {
+                        (GUTTER, dim)
+                    };
                     put(buf, area.x + gx as u16, y, g, w - gx, s);
                 }
                 if rx < w {
                     let max = (w - rx).min(rw);
-                    cell(buf, area.x + rx as u16, y, &right.text, max, style(pal, right.kind), &terms);
+                    cell(buf, area.x + rx as u16, y, &right.text, max, style(pal, right.kind));
                 }
             }
         }
+        let rmax = if rx < w { (w - rx).min(rw) } else { 0 };
+        let cols = [(area.x, lw), (area.x + rx.min(w) as u16, rmax)];
+        draw_overlays(buf, area, top, cols, &overlays(layout, &marks));
     }
 
     if let Some(f) = &app.find {
         // the search prompt, on the reader's last row, as in less
         let y = area.bottom().saturating_sub(1);
-        let info = if f.editing {
+        let info = if app.mode == crate::app::Mode::Find {
             String::new()
-        } else if f.rows.is_empty() {
+        } else if f.hits.is_empty() {
             "  not found".to_string()
         } else {
-            format!("  {}/{} rows  n/N next/prev  Esc/ closes", f.current + 1, f.rows.len())
+            format!("  hit {}/{}  n/N next/prev  Esc closes", f.current + 1, f.hits.len())
         };
-        let line = format!("/{}{}", f.prompt.text(), info);
+        let line = format!("{}{}{}", super::FIND_LABEL, f.prompt.text(), info);
         let style = Style::default().add_modifier(Modifier::REVERSED);
         buf.set_stringn(area.x, y, crate::text::fit(&sanitize(&line), w), w, style);
     }
@@ -173,22 +237,73 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             put(buf, x, y, "│", gw, dim);
         }
         let inner = gw.saturating_sub(2);
-        let mut y = gloss_area.y;
-        put(buf, x + 2, y, "Named Entities", inner, Style::default().add_modifier(Modifier::BOLD));
-        y += 1;
-        for g in &article.glossary {
-            for (text, s, indent) in
-                [(&g.term, style(pal, Kind::Chinese), 0u16), (&g.gloss, Style::default(), 2)]
-            {
-                let room = inner.saturating_sub(usize::from(indent)).max(1);
-                for line in crate::layout::wrap(text, room) {
-                    if y >= gloss_area.bottom() {
-                        return;
-                    }
-                    put(buf, x + 2 + indent, y, &line, room, s);
-                    y += 1;
-                }
+        let lines = glossary_lines(article, inner);
+        let body = usize::from(gloss_area.height).saturating_sub(1);
+        let scroll = app.gloss_scroll.min(max_scroll(lines.len(), body));
+        let header =
+            if scroll > 0 { format!("Named Entities ↑{scroll}") } else { "Named Entities".to_string() };
+        put(buf, x + 2, gloss_area.y, &header, inner, Style::default().add_modifier(Modifier::BOLD));
+        let rest = lines.len() - scroll;
+        // when more follow, the last row says so (and how to scroll)
+        let (shown, more) =
+            if rest > body { (body.saturating_sub(1), rest - body.saturating_sub(1)) } else { (rest, 0) };
+        for (k, (line, chinese, indent)) in
+            lines.get(scroll..scroll + shown).unwrap_or(&[]).iter().enumerate()
+        {
+            let s = if *chinese { style(pal, Kind::Chinese) } else { Style::default() };
+            let room = inner.saturating_sub(usize::from(*indent)).max(1);
+            put(buf, x + 2 + indent, gloss_area.y + 1 + k as u16, line, room, s);
+        }
+        if more > 0 && body > 0 {
+            let keys = match (
+                super::status::key_for(app, crate::keys::Action::GlossaryUp),
+                super::status::key_for(app, crate::keys::Action::GlossaryDown),
+            ) {
+                (Some(u), Some(d)) => format!(" {u} {d}"),
+                _ => String::new(),
+            };
+            // the long form where it fits
+            let long = format!("↓ {more} more:{keys} scroll");
+            let note = if width(&long) <= inner { long } else { format!("↓ {more} more{keys}") };
+            put(
+                buf,
+                x + 2,
+                gloss_area.bottom() - 1,
+                &note,
+                inner,
+                app.palette.marker.add_modifier(Modifier::BOLD),
+            );
+        }
+    }
+}
+
+/// The glossary panel's lines at this width: each term (Chinese), then its gloss indented.
+fn glossary_lines(article: &crate::corpus::Article, inner: usize) -> Vec<(String, bool, u16)> {
+    let mut out = Vec::new();
+    for g in &article.glossary {
+        for (text, chinese, indent) in [(&g.term, true, 0u16), (&g.gloss, false, 2)] {
+            let room = inner.saturating_sub(usize::from(indent)).max(1);
+            for line in crate::layout::wrap(&sanitize(text), room) {
+                out.push((line, chinese, indent));
             }
         }
+    }
+    out
+}
+
+/// The furthest the panel scrolls: the last line on the last row.
+fn max_scroll(lines: usize, body: usize) -> usize {
+    lines.saturating_sub(body)
+}
+
+/// The furthest the glossary panel can scroll for the app as it is (0 when closed).
+pub fn glossary_max_scroll(app: &App) -> usize {
+    let (_, g) = app.reader_areas();
+    match &app.reader.article {
+        Some(a) if g.width > 0 => {
+            let lines = glossary_lines(a, usize::from(g.width).saturating_sub(2)).len();
+            max_scroll(lines, usize::from(g.height).saturating_sub(1))
+        }
+        _ => 0,
     }
 }

@@ -1,18 +1,58 @@
-//! The status bar: position `i/N`, the count, the view, loading progress and key hints.
+//! The status bar: position `i/N`, the count, the view, the reading progress, loading progress,
+//! the last message and key hints taken from the key map in force.
 
-use crate::app::{App, Focus};
-use crate::text::fit;
+use crate::app::{App, Focus, Mode};
+use crate::keys::Action;
+use crate::text::{count, fit, sanitize};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+
+/// The first key bound to `a` in the key map in force, as the help names it.
+pub fn key_for(app: &App, a: Action) -> Option<String> {
+    app.keymap.bindings.iter().find(|b| b.action == a).and_then(|b| b.keys.first()).map(|k| k.label())
+}
+
+/// Key hints: `key what` pairs for the actions that still have a key.
+fn hints(app: &App, pairs: &[(Action, &str)]) -> String {
+    let mut out = String::new();
+    for &(a, what) in pairs {
+        if let Some(k) = key_for(app, a) {
+            out.push_str(&format!("{k} {what}  "));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// How far through the article the reader is: the last row shown, in percent.
+pub fn reading_progress(app: &App) -> Option<usize> {
+    let r = &app.reader;
+    r.article.as_ref()?;
+    let rows = r.layout.rows.len();
+    if rows == 0 {
+        return None;
+    }
+    let h = usize::from(app.reader_areas().0.height);
+    let bottom = (r.top_row() + h).min(rows);
+    Some(bottom * 100 / rows)
+}
 
 /// The status bar's text (also used by tests).
 pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
     let shown = app.shown_len();
     let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
-    let mut left =
-        format!(" {pos}/{shown} · {n} articles · {}", app.view.effective(app.panes().reader.width).name());
+    let mut left = format!(
+        " {pos}/{shown} · {} · {}",
+        count(n, "article"),
+        app.view.effective(app.areas().reader.width).name()
+    );
+    if app.focus == Focus::Reader {
+        if let Some(p) = reading_progress(app) {
+            left.push_str(&format!(" · {p}%"));
+        }
+    }
     if app.search.is_some() {
         left.push_str(&format!(" · {shown}/{n} matches"));
     }
@@ -20,7 +60,7 @@ pub fn status_text(app: &App) -> (String, String) {
         left.push_str(&format!(" · {}", nw.label()));
     }
     if app.sort != crate::app::SortOrder::Date {
-        left.push_str(&format!(" · sort {}", app.sort.label()));
+        left.push_str(&format!(" · sorted by {}", app.sort.label()));
     }
     if app.reader.realigned()
         && app.view != crate::layout::View::English
@@ -28,29 +68,72 @@ pub fn status_text(app: &App) -> (String, String) {
     {
         left.push_str(" · realigned");
     }
+    // why the paragraph pair at the top (or the first marked one shown) is marked `!`
+    let shown = usize::from(app.reader_areas().0.height);
+    if let Some(m) = app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader) {
+        let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
+        left.push_str(&format!(" · ! {}", why.join("; ")));
+    }
     if !app.progress.done {
         let secs = app.progress.started.elapsed().as_secs_f64().max(0.001);
         let mb = app.progress.bytes as f64 / 1e6;
         left.push_str(&format!(" · loading {mb:.0} MB ({:.0} MB/s)", mb / secs));
     }
-    if app.summary.errors > 0 {
-        left.push_str(&format!(" · {} errors (diglot check)", app.summary.errors));
-    }
     if let Some(m) = &app.message {
         left.push_str(" · ");
-        left.push_str(&crate::text::sanitize(m));
+        left.push_str(&sanitize(m));
     }
-    let right = match app.focus {
-        Focus::List => "Enter read  v view  ? help  q quit ",
-        Focus::Reader => "h list  [ ] prev/next  v view  ? help ",
+    // a file that could not be loaded is named (a mistyped path, say)
+    match app.load_errors.as_slice() {
+        [] if app.summary.errors > 0 => {
+            left.push_str(&format!(" · {} (diglot check)", count(app.summary.errors, "error")));
+        }
+        [] => {}
+        [(path, why)] => {
+            left.push_str(&format!(" · {}: {}", sanitize(&path.display().to_string()), sanitize(why)))
+        }
+        [(path, why), rest @ ..] => left.push_str(&format!(
+            " · {}: {} (and {} more: diglot check)",
+            sanitize(&path.display().to_string()),
+            sanitize(why),
+            rest.len()
+        )),
+    }
+    let log = if app.message.is_some() { hints(app, &[(Action::Messages, "log")]) } else { String::new() };
+    // `[ ] prev/next` when both have a key
+    let walk = match (key_for(app, Action::PrevArticle), key_for(app, Action::NextArticle)) {
+        (Some(p), Some(n)) => format!("{p} {n} prev/next  "),
+        _ => String::new(),
     };
-    (left, right.to_string())
+    let right = match app.focus {
+        Focus::List => hints(
+            app,
+            &[
+                (Action::FocusReader, "read"),
+                (Action::CycleView, "view"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        ),
+        Focus::Reader => {
+            let back = if app.zoom { Action::Zoom } else { Action::FocusList };
+            let back = hints(app, &[(back, "list")]);
+            let rest = hints(app, &[(Action::CycleView, "view"), (Action::Help, "help")]);
+            format!("{back}  {walk}{rest}").trim().to_string()
+        }
+    };
+    let right = match (log.is_empty(), right.is_empty()) {
+        (true, _) => format!("{right} "),
+        (false, true) => format!("{log} "),
+        (false, false) => format!("{log}  {right} "),
+    };
+    (left, right)
 }
 
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
-    if let Some(p) = &app.date_prompt {
-        let line = format!(" go to date (1958, 1958-08, 1958-08-01): {}", crate::text::sanitize(p.text()));
+    if let Mode::Date(p) = &app.mode {
+        let line = format!("{}{}", super::DATE_LABEL, sanitize(p.text()));
         buf.set_stringn(
             area.x,
             area.y,

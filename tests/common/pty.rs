@@ -60,7 +60,7 @@ impl Tui {
     }
 
     /// Starts `program ARGS` at `cols`x`rows` with `env` added to the environment (and
-    /// `TERM=xterm-256color`, `LANG=C.UTF-8`, no `NO_COLOR`), in a pseudo-terminal whose
+    /// `TERM=xterm-256color`, `LANG=C.UTF-8`, no `NO_COLOR`, no `TMUX` unless in `env`), in a pseudo-terminal whose
     /// cursor-position requests are answered as a terminal does.
     pub fn spawn_with(
         program: &OsStr,
@@ -80,6 +80,10 @@ impl Tui {
         if let Some((_, home)) = env.iter().find(|(k, _)| k == "HOME") {
             cmd.cwd(home);
         }
+        // never inside the tmux that may run the tests: a copy would go to its real paste
+        // buffer (a test that wants tmux passes TMUX in `env`)
+        cmd.env_remove("TMUX");
+        cmd.env_remove("TMUX_PANE");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -218,6 +222,42 @@ impl Tui {
     /// Whether the emulated terminal shows the alternate screen.
     pub fn on_alternate_screen(&self) -> bool {
         self.shared.lock().unwrap().parser.screen().alternate_screen()
+    }
+
+    /// Whether the program hid the cursor (and has not shown it again).
+    pub fn cursor_hidden(&self) -> bool {
+        self.shared.lock().unwrap().parser.screen().hide_cursor()
+    }
+
+    /// Whether the program asked for mouse reports (any protocol) and has not turned them off.
+    pub fn mouse_captured(&self) -> bool {
+        self.shared.lock().unwrap().parser.screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
+    /// Whether the program turned bracketed paste on and has not turned it off.
+    pub fn bracketed_paste(&self) -> bool {
+        self.shared.lock().unwrap().parser.screen().bracketed_paste()
+    }
+
+    /// The process id, to send signals to.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child's process id")
+    }
+
+    /// The status, if the process has ended.
+    pub fn exited(&mut self) -> Option<portable_pty::ExitStatus> {
+        self.child.try_wait().expect("wait for diglot")
+    }
+
+    /// The terminal's device (`/dev/pts/N`), whose modes (termios) can be read.
+    #[cfg(unix)]
+    pub fn tty_path(&self) -> std::path::PathBuf {
+        self.master.tty_name().expect("the pty's name")
+    }
+
+    /// The temporary home of [`Tui::spawn`] (its XDG folders are `config`, `state`, ...).
+    pub fn home(&self) -> &Path {
+        self.cwd_home.as_ref().expect("started with Tui::spawn").path()
     }
 
     /// Everything the program wrote so far.

@@ -1,0 +1,874 @@
+//! The persistent index of a collection: one file in the user's cache folder
+//! (`$XDG_CACHE_HOME/diglot/`, else `~/.cache/diglot/`) holding what the list needs of every
+//! file — titles, dates, pages, authors, diagnostics, the path, size and modification time,
+//! and where each part of the file starts — so that re-opening a collection reads one file
+//! instead of every article.
+//!
+//! The index is never trusted blindly:
+//! - the file starts with a magic number, a format version, the payload's length and a
+//!   checksum; a truncated, damaged or foreign file is ignored (and rebuilt by the loader);
+//! - it records the canonical root paths it was built for and a fingerprint of the parser
+//!   (the parse results of the embedded seeds and of probe texts covering every format
+//!   variant, see [`parser_fingerprint`]): another collection's index or one made by a parser
+//!   that reads files differently is rebuilt;
+//! - each entry is checked against its file's size, modification and change times
+//!   (nanoseconds) and inode, as git does; a
+//!   changed file is re-read, added and removed files are picked up, and files modified within
+//!   [`RACY_NS`] of the index's start are re-read next time too (a change in the same clock
+//!   tick would not show in the time stamp).
+//!
+//! Writing is atomic: a temporary file in the same folder, `fsync`, then `rename` over the old
+//! index (then `fsync` of the folder). A reader sees the old index or the new one, never half.
+//!
+//! The loader side is [`super::load::load_stream_indexed`].
+// The index file's fields are read through a bounds-checked cursor; the remaining
+// indexing is into tables sized from the same header. TODO(layers): replace with get().
+#![allow(clippy::indexing_slicing)]
+
+use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// First bytes of an index file.
+pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
+/// Format version: bump whenever [`Entry`] or anything it holds changes shape.
+pub const VERSION: u32 = 2;
+/// Bytes before the payload: magic, version, reserved, payload length, checksum.
+pub const HEADER_LEN: usize = 32;
+/// Files modified less than this before the index was started are re-read next time.
+pub const RACY_NS: i128 = 2_000_000_000;
+
+/// Why an index file was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// There is no index yet.
+    #[error("no index yet")]
+    Missing,
+    /// The file could not be read.
+    #[error("cannot read the index: {0}")]
+    Io(#[from] io::Error),
+    /// Not an index file (wrong magic number).
+    #[error("not an index file")]
+    BadMagic,
+    /// Written by another version of diglot.
+    #[error("index format version {0}, expected {VERSION}")]
+    Version(u32),
+    /// Shorter or longer than its header says.
+    #[error("index is truncated or has trailing bytes")]
+    Length,
+    /// The payload does not match its checksum.
+    #[error("index checksum mismatch")]
+    Checksum,
+    /// The payload does not decode.
+    #[error("index does not decode: {0}")]
+    Corrupt(String),
+    /// Made for other folders, or by a parser that reads files differently.
+    #[error("index was made for {0}")]
+    Foreign(&'static str),
+}
+
+/// Byte offsets where each part of an article's text starts; [`Parts::NONE`] when absent.
+/// Offsets are into the decoded text, which is the file's bytes when they are valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parts {
+    /// The `Title:` line.
+    pub header: u32,
+    /// The first English paragraph.
+    pub en_body: u32,
+    /// The `**Named Entities**` line.
+    pub glossary: u32,
+    /// The `<hr />` separator.
+    pub separator: u32,
+    /// The `### <Chinese title>` line.
+    pub zh_header: u32,
+    /// The first Chinese paragraph.
+    pub zh_body: u32,
+    /// The length of the text.
+    pub end: u32,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        let n = Parts::NONE;
+        Parts { header: n, en_body: n, glossary: n, separator: n, zh_header: n, zh_body: n, end: 0 }
+    }
+}
+
+impl Parts {
+    /// Marks a part the file does not have.
+    pub const NONE: u32 = u32::MAX;
+
+    /// Finds the parts of a parsed article (a few `memmem` searches, not a pass over lines).
+    pub fn of(a: &Article) -> Parts {
+        let text = a.text.as_bytes();
+        let off = |i: usize| u32::try_from(i).unwrap_or(Parts::NONE);
+        let header = find_line(text, b"Title:", 0, text.len());
+        let from = header.unwrap_or(0);
+        let separator = find_line(text, b"<hr", from, text.len());
+        let glossary = find_line(text, b"**Named Entities**", from, separator.unwrap_or(text.len()));
+        let zh_header = separator.and_then(|s| find_line(text, b"###", s, text.len()));
+        Parts {
+            header: header.map_or(Parts::NONE, off),
+            en_body: a.en.first().map_or(Parts::NONE, |r| off(r.start)),
+            glossary: glossary.map_or(Parts::NONE, off),
+            separator: separator.map_or(Parts::NONE, off),
+            zh_header: zh_header.map_or(Parts::NONE, off),
+            zh_body: a.zh.first().map_or(Parts::NONE, |r| off(r.start)),
+            end: off(text.len()),
+        }
+    }
+}
+
+/// The start of the first line in `text[from..to]` that begins with `what` after white space
+/// (spaces, tabs, U+3000, a byte-order mark).
+fn find_line(text: &[u8], what: &[u8], from: usize, to: usize) -> Option<usize> {
+    let finder = memchr::memmem::Finder::new(what);
+    let mut at = from;
+    while at < to {
+        let hit = at + finder.find(&text[at..to])?;
+        let line = memchr::memrchr(b'\n', &text[..hit]).map_or(0, |i| i + 1);
+        if line >= from && is_indent(&text[line..hit]) {
+            return Some(line);
+        }
+        at = hit + 1;
+    }
+    None
+}
+
+fn is_indent(mut b: &[u8]) -> bool {
+    loop {
+        b = match b {
+            [] => return true,
+            [b' ' | b'\t' | b'\r', rest @ ..] => rest,
+            [0xE3, 0x80, 0x80, rest @ ..] | [0xEF, 0xBB, 0xBF, rest @ ..] => rest,
+            _ => return false,
+        }
+    }
+}
+
+/// A diagnostic as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct IxDiag {
+    line: u32,
+    error: bool,
+    message: String,
+}
+
+/// What the list needs of an article (its [`ArticleMeta`] without path and size, which come
+/// from the entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct IxMeta {
+    title_en: String,
+    title_zh: String,
+    subtitle_zh: String,
+    authors_en: Vec<String>,
+    authors_zh: Vec<String>,
+    /// `YYYYMMDD`, 0 when unknown.
+    date: u32,
+    page: Option<u32>,
+    section: String,
+    column_en: String,
+    column_zh: String,
+}
+
+/// What a file was when it was indexed.
+// Nearly every entry is an article: boxing it would cost an allocation per entry.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Kind {
+    Article { meta: IxMeta, diagnostics: Vec<IxDiag>, parts: Parts },
+    Skipped(String),
+}
+
+/// What decides whether a file's entry is still good: its size, modification time, inode
+/// and change time (as git does: an edit that restores the size and the modification time,
+/// `touch -r`, or a file replaced by another one, still changes the inode or the change time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (negative before it).
+    pub mtime_ns: i128,
+    /// Status change time, nanoseconds since the Unix epoch (0 where the platform has none).
+    pub ctime_ns: i128,
+    /// The inode number (0 where the platform has none).
+    pub ino: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file from its metadata.
+    pub fn of(m: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stamp {
+                size: m.len(),
+                mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                ino: m.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let mtime_ns = m.modified().ok().map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => d.as_nanos() as i128,
+                Err(e) => -(e.duration().as_nanos() as i128),
+            });
+            Stamp { size: m.len(), mtime_ns, ctime_ns: 0, ino: 0 }
+        }
+    }
+}
+
+/// One file of the collection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Which root (index into [`Index::roots`]) the file is under.
+    pub root: u32,
+    /// The path relative to its root (empty when the root is the file), as bytes.
+    rel: Vec<u8>,
+    /// Size and modification time when it was read.
+    pub stamp: Stamp,
+    kind: Kind,
+}
+
+/// The outcome of one file, as the index gives it back.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cached {
+    /// An article: its metadata, diagnostics and parts.
+    Article(ArticleMeta, Vec<Diagnostic>, Parts),
+    /// Not an article, with the reason.
+    Skipped(PathBuf, String),
+}
+
+impl Entry {
+    /// An entry for an article just parsed from `root`/`rel`.
+    pub fn article(root: u32, rel: &Path, stamp: Stamp, a: &Article) -> Entry {
+        Entry::from_meta(root, rel, stamp, &a.meta, &a.diagnostics, Parts::of(a))
+    }
+
+    /// An entry for an article from its parts.
+    pub fn from_meta(
+        root: u32,
+        rel: &Path,
+        stamp: Stamp,
+        meta: &ArticleMeta,
+        diags: &[Diagnostic],
+        parts: Parts,
+    ) -> Entry {
+        // Every field is listed: a new field in ArticleMeta must be stored here (and VERSION
+        // bumped), or the compiler complains.
+        let ArticleMeta {
+            path: _,
+            title_en,
+            title_zh,
+            subtitle_zh,
+            authors_en,
+            authors_zh,
+            date,
+            page,
+            section,
+            column_en,
+            column_zh,
+            size: _,
+        } = meta;
+        let meta = IxMeta {
+            title_en: title_en.clone(),
+            title_zh: title_zh.clone(),
+            subtitle_zh: subtitle_zh.clone(),
+            authors_en: authors_en.clone(),
+            authors_zh: authors_zh.clone(),
+            date: date
+                .map_or(0, |d| u32::from(d.year) * 10_000 + u32::from(d.month) * 100 + u32::from(d.day)),
+            page: *page,
+            section: section.clone(),
+            column_en: column_en.clone(),
+            column_zh: column_zh.clone(),
+        };
+        let diagnostics = diags
+            .iter()
+            .map(|d| IxDiag {
+                line: u32::try_from(d.line).unwrap_or(u32::MAX),
+                error: d.severity == Severity::Error,
+                message: d.message.clone(),
+            })
+            .collect();
+        Entry { root, rel: path_bytes(rel), stamp, kind: Kind::Article { meta, diagnostics, parts } }
+    }
+
+    /// An entry for a file that is not an article.
+    pub fn skipped(root: u32, rel: &Path, stamp: Stamp, why: &str) -> Entry {
+        Entry { root, rel: path_bytes(rel), stamp, kind: Kind::Skipped(why.to_string()) }
+    }
+
+    /// The path relative to its root.
+    pub fn rel(&self) -> PathBuf {
+        bytes_path(&self.rel)
+    }
+
+    /// The path relative to its root, borrowed where the platform allows.
+    pub fn rel_path(&self) -> std::borrow::Cow<'_, Path> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            std::borrow::Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(&self.rel)))
+        }
+        #[cfg(not(unix))]
+        {
+            std::borrow::Cow::Owned(bytes_path(&self.rel))
+        }
+    }
+
+    /// The path relative to its root, as stored (bytes).
+    pub fn rel_bytes(&self) -> &[u8] {
+        &self.rel
+    }
+
+    /// Whether the entry is an article (not a skipped file).
+    pub fn is_article(&self) -> bool {
+        matches!(self.kind, Kind::Article { .. })
+    }
+
+    /// The start of the collection order: skipped files last, then date and page (unknown
+    /// last). Ties are broken by path.
+    pub fn order_key(&self) -> (bool, bool, u32, bool, u32) {
+        match &self.kind {
+            Kind::Article { meta, .. } => {
+                (false, meta.date == 0, meta.date, meta.page.is_none(), meta.page.unwrap_or(0))
+            }
+            Kind::Skipped(_) => (true, true, 0, true, 0),
+        }
+    }
+
+    /// Where each part of the file starts (articles only).
+    pub fn parts(&self) -> Option<Parts> {
+        match &self.kind {
+            Kind::Article { parts, .. } => Some(*parts),
+            Kind::Skipped(_) => None,
+        }
+    }
+
+    /// The file's path under `root` (the root as the user gave it).
+    pub fn path_under(&self, root: &Path) -> PathBuf {
+        if self.rel.is_empty() {
+            return root.to_path_buf();
+        }
+        #[cfg(unix)]
+        {
+            // root + '/' + rel, as `Path::join` makes it, in one allocation
+            use std::os::unix::ffi::{OsStrExt, OsStringExt};
+            let r = root.as_os_str().as_bytes();
+            if self.rel[0] != b'/' {
+                let mut v = Vec::with_capacity(r.len() + 1 + self.rel.len());
+                v.extend_from_slice(r);
+                if !r.is_empty() && !r.ends_with(b"/") {
+                    v.push(b'/');
+                }
+                v.extend_from_slice(&self.rel);
+                return PathBuf::from(std::ffi::OsString::from_vec(v));
+            }
+        }
+        root.join(bytes_path(&self.rel))
+    }
+
+    /// Turns the entry back into what loading the file would give, with its path under
+    /// `root` (the root as the user gave it).
+    pub fn to_cached(&self, root: &Path) -> Cached {
+        self.clone().into_cached(root)
+    }
+
+    /// Like [`Entry::to_cached`], without copying.
+    pub fn into_cached(self, root: &Path) -> Cached {
+        let path = self.path_under(root);
+        match self.kind {
+            Kind::Skipped(why) => Cached::Skipped(path, why),
+            Kind::Article { meta: m, diagnostics, parts } => {
+                let date = (m.date != 0)
+                    .then_some(Date {
+                        year: (m.date / 10_000) as u16,
+                        month: (m.date / 100 % 100) as u8,
+                        day: (m.date % 100) as u8,
+                    })
+                    .filter(|d| (1..=12).contains(&d.month) && d.day >= 1 && d.day <= d.days_in_month());
+                let meta = ArticleMeta {
+                    path,
+                    title_en: m.title_en,
+                    title_zh: m.title_zh,
+                    subtitle_zh: m.subtitle_zh,
+                    authors_en: m.authors_en,
+                    authors_zh: m.authors_zh,
+                    date,
+                    page: m.page,
+                    section: m.section,
+                    column_en: m.column_en,
+                    column_zh: m.column_zh,
+                    size: self.stamp.size,
+                };
+                let diags = diagnostics
+                    .into_iter()
+                    .map(|d| Diagnostic {
+                        line: d.line as usize,
+                        severity: if d.error { Severity::Error } else { Severity::Warning },
+                        message: d.message,
+                    })
+                    .collect();
+                Cached::Article(meta, diags, parts)
+            }
+        }
+    }
+}
+
+/// A collection's index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// The parser's fingerprint when the index was made ([`parser_fingerprint`]).
+    pub fingerprint: u64,
+    /// The canonical root paths (the key of the index), as bytes.
+    roots: Vec<Vec<u8>>,
+    /// When the load that made the index started (ns since the epoch): files modified after
+    /// `started_ns - RACY_NS` are re-read next time.
+    pub started_ns: i128,
+    /// Every file: articles in the collection order, then skipped files.
+    #[serde(deserialize_with = "entries_with_capacity")]
+    pub entries: Vec<Entry>,
+}
+
+/// Decodes the entries into a vector allocated once (serde's default grows it from a few
+/// thousand, copying 100,000 entries several times over).
+fn entries_with_capacity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<Entry>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a sequence of index entries")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Entry>, A::Error> {
+            // the checksum has passed, but a length is still capped
+            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 22));
+            while let Some(e) = seq.next_element()? {
+                v.push(e);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Entries)
+}
+
+impl Index {
+    /// An empty index for these canonical roots.
+    pub fn new(roots: &[PathBuf], started_ns: i128) -> Index {
+        Index {
+            fingerprint: parser_fingerprint(),
+            roots: roots.iter().map(|r| path_bytes(r)).collect(),
+            started_ns,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The canonical roots it was made for.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.iter().map(|r| bytes_path(r)).collect()
+    }
+
+    /// Whether an entry can be used for a file whose stamp is now `now`: same size, times and
+    /// inode, and not modified so close to the index's making that a change could hide in the tick.
+    pub fn fresh(&self, entry: &Entry, now: Stamp) -> bool {
+        entry.stamp == now && entry.stamp.mtime_ns < self.started_ns - RACY_NS
+    }
+
+    /// The index as bytes: header, then the payload.
+    pub fn encode(&self) -> Vec<u8> {
+        let payload = postcard::to_allocvec(self).unwrap_or_default();
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&checksum(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Decodes and checks an index: magic, version, length, checksum, then that it was made
+    /// for `roots` (canonical) by this parser.
+    pub fn decode(bytes: &[u8], roots: &[PathBuf]) -> Result<Index, IndexError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(if MAGIC.starts_with(&bytes[..bytes.len().min(8)]) {
+                IndexError::Length
+            } else {
+                IndexError::BadMagic
+            });
+        }
+        if bytes[..8] != MAGIC {
+            return Err(IndexError::BadMagic);
+        }
+        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let long = |at: usize| u64::from(word(at)) | (u64::from(word(at + 4)) << 32);
+        let version = word(8);
+        if version != VERSION {
+            return Err(IndexError::Version(version));
+        }
+        let len = long(16);
+        if (bytes.len() - HEADER_LEN) as u64 != len {
+            return Err(IndexError::Length);
+        }
+        let payload = &bytes[HEADER_LEN..];
+        if checksum(payload) != long(24) {
+            return Err(IndexError::Checksum);
+        }
+        let index: Index = postcard::from_bytes(payload).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        if index.entries.iter().any(|e| e.root as usize >= index.roots.len()) {
+            return Err(IndexError::Corrupt("entry under an unknown root".into()));
+        }
+        let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
+        if index.roots != want {
+            return Err(IndexError::Foreign("other folders"));
+        }
+        if index.fingerprint != parser_fingerprint() {
+            return Err(IndexError::Foreign("another version of the parser"));
+        }
+        Ok(index)
+    }
+
+    /// Reads and checks the index at `file` (see [`Index::decode`]).
+    pub fn read(file: &Path, roots: &[PathBuf]) -> Result<Index, IndexError> {
+        let bytes = match fs::read(file) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(IndexError::Missing),
+            Err(e) => return Err(IndexError::Io(e)),
+        };
+        Index::decode(&bytes, roots)
+    }
+
+    /// Writes the index to `file` atomically (see [`write_atomic`]).
+    pub fn write(&self, file: &Path) -> io::Result<()> {
+        write_atomic(file, |f| {
+            use std::io::{Seek, SeekFrom};
+            f.write_all(&[0u8; HEADER_LEN])?;
+            let flavor = ToFile {
+                out: io::BufWriter::new(&mut *f),
+                buf: Vec::new(),
+                sum: Checksum::default(),
+                err: None,
+            };
+            let (len, sum) = postcard::serialize_with_flavor(self, flavor)
+                .map_err(|e| io::Error::other(format!("cannot write the index: {e}")))?;
+            let mut header = Vec::with_capacity(HEADER_LEN);
+            header.extend_from_slice(&MAGIC);
+            header.extend_from_slice(&VERSION.to_le_bytes());
+            header.extend_from_slice(&0u32.to_le_bytes());
+            header.extend_from_slice(&len.to_le_bytes());
+            header.extend_from_slice(&sum.to_le_bytes());
+            f.seek(SeekFrom::Start(0))?;
+            f.write_all(&header)
+        })
+    }
+}
+
+pub use crate::fsutil::write_atomic;
+
+/// The user's cache folder for diglot: `$XDG_CACHE_HOME/diglot` (else `~/.cache/diglot` on
+/// Linux, the platform's cache folder elsewhere). `None` when there is no home. See
+/// [`crate::dirs`].
+pub fn default_cache_dir() -> Option<PathBuf> {
+    crate::dirs::cache_dir()
+}
+
+/// The canonical form of each root (the index key); `None` if one cannot be resolved.
+pub fn canonical_roots(paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    paths.iter().map(|p| fs::canonicalize(p).ok()).collect()
+}
+
+/// The index file for a collection with these canonical roots, inside `cache_dir`.
+pub fn index_file(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
+    let mut key = Vec::new();
+    for r in roots {
+        key.extend_from_slice(&path_bytes(r));
+        key.push(0);
+    }
+    cache_dir.join(format!("index-{:016x}.bin", fnv1a(&key)))
+}
+
+/// How the cache folder is kept small: index files unused for `max_age` are removed, and
+/// of the rest only the most recently used, at most `max_files` of them and `max_bytes` in
+/// all (the one in use is always kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    /// Index files unused for longer are removed.
+    pub max_age: std::time::Duration,
+    /// At most this many index files are kept.
+    pub max_files: usize,
+    /// At most this many bytes of index files are kept.
+    pub max_bytes: u64,
+}
+
+impl Default for CachePolicy {
+    /// 30 days, 64 files, 2 GiB (the index of 430,000 articles is ~150 MB).
+    fn default() -> Self {
+        CachePolicy {
+            max_age: std::time::Duration::from_secs(30 * 86_400),
+            max_files: 64,
+            max_bytes: 2 << 30,
+        }
+    }
+}
+
+/// The file in the cache folder that records when each index file was last used (seconds
+/// since the epoch, by file name): what the clean-up goes by, not the file system's access
+/// times (often off, `noatime`) or modification times (an index in use is not rewritten).
+pub const USES_FILE: &str = "uses.json";
+/// The lock file held while the record is updated and the folder cleaned.
+pub const CACHE_LOCK: &str = "cache.lock";
+
+/// Records that the index `file` was used now and cleans its folder (see [`CachePolicy`]);
+/// returns the index files removed.
+pub fn record_use(file: &Path) -> io::Result<Vec<PathBuf>> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    record_use_at(file, now, CachePolicy::default())
+}
+
+/// [`record_use`] at the time `now` (seconds since the epoch), with `policy`.
+pub fn record_use_at(file: &Path, now: u64, policy: CachePolicy) -> io::Result<Vec<PathBuf>> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let _lock = crate::fsutil::Lock::acquire(&dir.join(CACHE_LOCK))?;
+    let uses_path = dir.join(USES_FILE);
+    let mut uses: std::collections::BTreeMap<String, u64> = crate::fsutil::read_regular(&uses_path, 1 << 20)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let current = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    uses.insert(current.clone(), now);
+    // every index file: name, size, last use (never recorded: its modification time)
+    let mut files: Vec<(String, u64, u64)> = Vec::new();
+    for e in fs::read_dir(dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("index-") && name.ends_with(".bin")) {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let last = uses.get(&name).copied().unwrap_or(modified);
+        files.push((name, meta.len(), last));
+    }
+    // the one in use first, then the most recently used
+    files.sort_by(|a, b| (b.0 == current).cmp(&(a.0 == current)).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let mut removed = Vec::new();
+    let (mut kept, mut bytes) = (0usize, 0u64);
+    for (name, size, last) in files {
+        let stale = now.saturating_sub(last) > policy.max_age.as_secs();
+        let over = kept >= policy.max_files || bytes.saturating_add(size) > policy.max_bytes;
+        if name != current && (stale || over) {
+            let path = dir.join(&name);
+            if fs::remove_file(&path).is_ok() || !path.exists() {
+                removed.push(path);
+            }
+            continue;
+        }
+        kept += 1;
+        bytes = bytes.saturating_add(size);
+    }
+    uses.retain(|name, _| dir.join(name).exists());
+    let mut text = serde_json::to_vec_pretty(&uses).map_err(io::Error::other)?;
+    text.push(b'\n');
+    crate::fsutil::write_atomic_bytes(&uses_path, &text)?;
+    Ok(removed)
+}
+
+/// The current time in nanoseconds since the epoch.
+pub fn now_ns() -> i128 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A fast checksum of the payload: eight bytes at a time, each step a bijection of the state,
+/// so any single changed word changes the result; the length is folded in at the end.
+pub fn checksum(data: &[u8]) -> u64 {
+    let mut c = Checksum::default();
+    c.update(data);
+    c.finish()
+}
+
+/// [`checksum`] computed piece by piece (pieces a multiple of eight bytes, but the last).
+#[derive(Clone, Copy)]
+struct Checksum {
+    h: u64,
+    len: u64,
+}
+
+impl Default for Checksum {
+    fn default() -> Self {
+        Checksum { h: 0x243F_6A88_85A3_08D3, len: 0 }
+    }
+}
+
+impl Checksum {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    fn update(&mut self, data: &[u8]) {
+        debug_assert!(self.len.is_multiple_of(8), "only the last piece may be ragged");
+        let mut chunks = data.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.h = (self.h ^ w).wrapping_mul(Self::K).rotate_left(29);
+        }
+        for &b in chunks.remainder() {
+            self.h = (self.h ^ u64::from(b)).wrapping_mul(Self::K).rotate_left(29);
+        }
+        self.len += data.len() as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        let h = (self.h ^ self.len).wrapping_mul(Self::K).rotate_left(29);
+        h ^ (h >> 32)
+    }
+}
+
+/// A postcard flavor that streams the payload to a file, checksumming it on the way, so that
+/// writing a large index needs no copy of it in memory.
+struct ToFile<'f> {
+    out: io::BufWriter<&'f mut File>,
+    buf: Vec<u8>,
+    sum: Checksum,
+    err: Option<io::Error>,
+}
+
+impl ToFile<'_> {
+    const PIECE: usize = 1 << 16;
+
+    fn flush_piece(&mut self) {
+        self.sum.update(&self.buf);
+        if self.err.is_none() {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.err = Some(e);
+            }
+        }
+        self.buf.clear();
+    }
+}
+
+impl postcard::ser_flavors::Flavor for ToFile<'_> {
+    type Output = (u64, u64);
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.buf.push(data);
+        if self.buf.len() == Self::PIECE {
+            self.flush_piece();
+        }
+        Ok(())
+    }
+
+    fn try_extend(&mut self, mut data: &[u8]) -> postcard::Result<()> {
+        while !data.is_empty() {
+            let n = data.len().min(Self::PIECE - self.buf.len());
+            self.buf.extend_from_slice(&data[..n]);
+            data = &data[n..];
+            if self.buf.len() == Self::PIECE {
+                self.flush_piece();
+            }
+        }
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<(u64, u64)> {
+        self.flush_piece();
+        match (self.err.take(), self.out.flush()) {
+            (None, Ok(())) => Ok((self.sum.len, self.sum.finish())),
+            _ => Err(postcard::Error::SerializeBufferFull),
+        }
+    }
+}
+
+/// Texts covering every format variant, parsed to fingerprint the parser.
+const PROBES: &[&str] = &[
+    "Title: A\nAuthor: B, C\nDate: 1955-01-03\nPage: 1\nColumn: D\n\n    Body one.\n\n    Body two.\n\n\n<hr /> \n\nOriginal: \n\n\n### 甲  乙\n张安泉  汪良璧\n1955-01-03\n第1版(国际专页（政治）)\n专栏：丙\n\n    正文一。\n    正文二。\n",
+    "Title: Brief News\n\nAuthor: \nDate: 1946-05-17\nEdition: 2\n\u{3000}\u{3000}Brief\n\t[Xinhua] text\n\n**Named Entities**\n\n新华社\tXinhua\n济宁  Jining\n人物\tPeople\n\n<hr /> \n\nOriginal: \n\n### 简讯\u{3000}副\n英韬\u{3000}苗地\n1946-05-17\n第２版()\n专栏：\n\n\u{3000}\u{3000}简讯\n                                        （新华社）\n",
+    "\u{feff}Title: X\r\nAuthor:\r\nDate: 1960-13-40\r\nPage: A3\r\n\r\nbody \u{1b}[31m\r\n",
+    "Title: Y\nDate: 1989-05-31\n\nNo separator here.\nOriginal: \n### 标题\n正文\n",
+    "Title: Z\nAuthor:\nDate: 1989-05-31\nEdition: 4\n\nx\n<hr /> \n\nnot original\n",
+    "Title: W\nAuthor:\nDate: 1968-05-01\nEdition: 4\n\nx\n<hr /> \n\nOriginal: \n\n### 甲\n\n1968-05-02\n第5版()\n专栏：\n",
+];
+
+/// A hash of what the parser makes of the embedded seeds and of probe texts covering every
+/// format variant (headers, glossaries, damaged files). An index made by a parser that reads
+/// any of them differently is rebuilt.
+pub fn parser_fingerprint() -> u64 {
+    static FP: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FP.get_or_init(|| {
+        let mut acc = Vec::new();
+        acc.extend_from_slice(&VERSION.to_le_bytes());
+        acc.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut add = |path: &Path, bytes: &[u8]| match super::parse::parse_bytes(path, bytes) {
+            super::parse::Parsed::Article(a) => {
+                let e = Entry::article(0, Path::new(""), Stamp::default(), &a);
+                acc.extend_from_slice(&postcard::to_allocvec(&e).unwrap_or_default());
+                for r in a.en.iter().chain(&a.zh) {
+                    acc.extend_from_slice(&(r.start as u64).to_le_bytes());
+                    acc.extend_from_slice(&(r.end as u64).to_le_bytes());
+                }
+            }
+            super::parse::Parsed::NotArticle(why) => acc.extend_from_slice(why.as_bytes()),
+        };
+        for p in super::seeds::paths() {
+            if let Some(bytes) = super::seeds::get(&p) {
+                add(&p, bytes);
+            }
+        }
+        for (k, t) in PROBES.iter().enumerate() {
+            add(Path::new(&format!("probe{k}")), t.as_bytes());
+        }
+        add(Path::new("invalid"), b"Title: V\nDate: 1958-08-01\n\n\xff\xfe bad\n");
+        add(Path::new("readme"), b"# README\n");
+        fnv1a(&acc)
+    })
+}
+
+/// A path as the index stores it (bytes), borrowed where the platform allows.
+pub fn path_key(p: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(p.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(path_bytes(p))
+    }
+}
+
+#[cfg(unix)]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    p.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(p: &Path) -> Vec<u8> {
+    p.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(unix)]
+fn bytes_path(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn bytes_path(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}

@@ -1,0 +1,955 @@
+//! Loading a collection: each PATH is a file or a folder walked recursively (hidden entries
+//! skipped, symlink loops detected). Files are recognised by content and parsed in parallel
+//! while the folders are still being walked; results stream out in batches so a UI can show
+//! them as they arrive.
+//!
+//! [`load_stream_indexed`] does the same through the persistent index of
+//! [`super::index`]: unchanged files come from the index without being read, and only new or
+//! changed files are parsed.
+// Indices into vectors sized from the same walk (one slot per file).
+// TODO(layers): replace with get()/iterators.
+#![allow(clippy::indexing_slicing)]
+
+use super::index::{self, Cached, Entry, Index, Stamp};
+use super::model::{Article, ArticleMeta, Diagnostic, Severity};
+use super::parse::{parse_vec, Parsed};
+use super::seeds;
+use crate::fsutil;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Files larger than this are not read (the largest real article is ~30 KB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads an article's bytes: an embedded seed or a file. Never opens anything for writing,
+/// and never reads what is not a regular file (a FIFO would block, `/dev/zero` never end):
+/// the file is opened without blocking and its type and size taken from the open file
+/// before anything is read.
+pub fn read_source(path: &Path) -> io::Result<Cow<'static, [u8]>> {
+    if let Some(bytes) = seeds::get(path) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    Ok(Cow::Owned(fsutil::read_regular(path, MAX_FILE_BYTES)?))
+}
+
+/// Opens the files the walk found, for reading only. A file that the walk saw as regular but
+/// was swapped for a FIFO or a terminal since is opened without blocking or becoming the
+/// controlling terminal (`O_NONBLOCK | O_NOCTTY`), and refused after `fstat`.
+///
+/// On Unix each file is opened relative to its folder, which is opened once for a run of
+/// files in it (`openat`): a full path costs the kernel one lookup per component, and at
+/// 100,000 files those lookups were a tenth of the load's CPU time.
+#[derive(Default)]
+struct Opener {
+    #[cfg(unix)]
+    dir: Option<(PathBuf, rustix::fd::OwnedFd)>,
+}
+
+impl Opener {
+    /// The folder of `path` opened (kept while the next paths are in the same folder) and the
+    /// file's name, or `None` when that folder cannot be opened.
+    #[cfg(unix)]
+    fn dir_of<'p>(&mut self, path: &'p Path) -> Option<(&rustix::fd::OwnedFd, &'p std::ffi::OsStr)> {
+        use rustix::fs::{Mode, OFlags};
+        use std::os::unix::ffi::OsStrExt;
+        // split at the last `/` on the bytes: `Path::parent` and `file_name` parse components,
+        // which showed at 100,000 files; a path the walk made has no trailing `/` or `.`
+        let b = path.as_os_str().as_bytes();
+        let (parent, name) = match b.iter().rposition(|&c| c == b'/') {
+            Some(0) => (&b[..1], &b[1..]),
+            Some(i) => (&b[..i], &b[i + 1..]),
+            None => (&b"."[..], b),
+        };
+        if name.is_empty() || name == b"." || name == b".." {
+            return None;
+        }
+        let (parent, name) =
+            (Path::new(std::ffi::OsStr::from_bytes(parent)), std::ffi::OsStr::from_bytes(name));
+        if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str() != parent.as_os_str()) {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            self.dir =
+                rustix::fs::open(parent, flags, Mode::empty()).ok().map(|fd| (parent.to_path_buf(), fd));
+        }
+        self.dir.as_ref().map(|(_, fd)| (fd, name))
+    }
+
+    /// The stamp of a regular file (symlinks followed), `None` for anything else or an error.
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some((dir, name)) = self.dir_of(path) {
+            use rustix::fs::{AtFlags, FileType};
+            let st = rustix::fs::statat(dir, name, AtFlags::empty()).ok()?;
+            return (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
+                size: st.st_size as u64,
+                mtime_ns: i128::from(st.st_mtime) * 1_000_000_000 + i128::from(st.st_mtime_nsec),
+                ctime_ns: i128::from(st.st_ctime) * 1_000_000_000 + i128::from(st.st_ctime_nsec),
+                ino: st.st_ino,
+            });
+        }
+        std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| Stamp::of(&m))
+    }
+
+    fn open(&mut self, path: &Path) -> io::Result<File> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+            if let Some((dir, name)) = self.dir_of(path) {
+                return Ok(File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?));
+            }
+            // no folder to open the file from (unreadable folder...): the full path, which
+            // gives the error a user expects
+            Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
+        }
+        #[cfg(not(unix))]
+        File::open(path)
+    }
+}
+
+/// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
+/// open file, instead of `stat` + `open` + `fstat`. Returns the bytes and the file's stamp as
+/// it was when read.
+fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(Vec<u8>, Stamp)> {
+    let f = opener.open(path)?;
+    let mut buf = Vec::new();
+    let meta = fsutil::read_opened_into(f, MAX_FILE_BYTES, &mut buf)?;
+    Ok((buf, Stamp::of(&meta)))
+}
+
+/// Reads a file the walk found as a regular file, for a load without the index: `open`,
+/// `fstat` of the open file (no path lookup: a file swapped for a FIFO or a device since, or
+/// one over the size limit, is refused before anything is read), and `read`.
+fn read_found_bytes(opener: &mut Opener, path: &Path) -> io::Result<Vec<u8>> {
+    if cfg!(not(unix)) {
+        return read_source(path).map(Cow::into_owned);
+    }
+    let f = opener.open(path)?;
+    Ok(fsutil::read_opened(f, MAX_FILE_BYTES)?)
+}
+
+/// What became of one file.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// An article: its metadata and what was wrong with it.
+    Article(Box<ArticleMeta>, Vec<Diagnostic>),
+    /// Not an article (empty, binary, README, FIFO...): skipped, with the reason.
+    Skipped(PathBuf, Cow<'static, str>),
+    /// Could not be read at all.
+    Unreadable(PathBuf, String),
+}
+
+/// One batch of results as they stream in, with the bytes read so far in the batch.
+#[derive(Debug, Default)]
+pub struct LoadEvent {
+    /// The outcomes of this batch, in no particular order.
+    pub outcomes: Vec<Outcome>,
+    /// Bytes read in this batch (for a batch from the index: the sizes of its files).
+    pub bytes: u64,
+    /// How many files there are in all, once the walk has finished (0 until then).
+    pub total: usize,
+}
+
+/// Counts for the last line of `check`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LoadSummary {
+    /// Articles recognised (damaged ones included).
+    pub articles: usize,
+    /// Warnings over all articles.
+    pub warnings: usize,
+    /// Errors over all articles, unreadable files included.
+    pub errors: usize,
+    /// Files that are not articles.
+    pub skipped: usize,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl std::fmt::Display for LoadSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::count;
+        write!(
+            f,
+            "{}, {}, {}, {} skipped",
+            count(self.articles, "article"),
+            count(self.warnings, "warning"),
+            count(self.errors, "error"),
+            self.skipped
+        )
+    }
+}
+
+/// A whole collection, loaded and sorted (date, then page, then path).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The articles' metadata, sorted.
+    pub articles: Vec<ArticleMeta>,
+    /// Every diagnostic, with its file: articles' and unreadable files'.
+    pub diagnostics: Vec<(PathBuf, Diagnostic)>,
+    /// Files skipped as not articles, with the reason.
+    pub skipped: Vec<(PathBuf, Cow<'static, str>)>,
+    /// The counts.
+    pub summary: LoadSummary,
+}
+
+impl Loaded {
+    /// Adds one batch of outcomes (unsorted; call [`Loaded::sort`] at the end).
+    pub fn absorb(&mut self, event: LoadEvent) {
+        self.summary.bytes += event.bytes;
+        for o in event.outcomes {
+            match o {
+                Outcome::Article(meta, diags) => {
+                    self.summary.articles += 1;
+                    for d in diags {
+                        match d.severity {
+                            Severity::Warning => self.summary.warnings += 1,
+                            Severity::Error => self.summary.errors += 1,
+                        }
+                        self.diagnostics.push((meta.path.clone(), d));
+                    }
+                    self.articles.push(*meta);
+                }
+                Outcome::Skipped(p, why) => {
+                    self.summary.skipped += 1;
+                    self.skipped.push((p, why));
+                }
+                Outcome::Unreadable(p, why) => {
+                    self.summary.errors += 1;
+                    self.diagnostics.push((p, Diagnostic::error(0, why)));
+                }
+            }
+        }
+    }
+
+    /// Sorts articles by date, page, path and diagnostics by path and line.
+    pub fn sort(&mut self) {
+        self.articles.par_sort_by(order);
+        self.diagnostics.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.line.cmp(&b.1.line)));
+        self.skipped.sort();
+    }
+}
+
+/// The collection order: date (unknown last), then page (unknown last), then path.
+pub fn order(a: &ArticleMeta, b: &ArticleMeta) -> std::cmp::Ordering {
+    let key = |m: &ArticleMeta| (m.date.is_none(), m.date, m.page.is_none(), m.page);
+    key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
+}
+
+/// Walks `paths`, calling `file(root, path)` for each regular file (symlinks followed) and
+/// `other` for what is not one or cannot be read. Hidden entries (`.git`) below a root are
+/// not walked. `sorted`: each folder's entries in name order (else in the order the file
+/// system gives them, which is faster).
+fn walk(
+    paths: &[PathBuf],
+    sorted: bool,
+    mut file: impl FnMut(usize, PathBuf),
+    mut other: impl FnMut(Outcome),
+) {
+    let redundant = redundant_roots(paths);
+    for (k, root) in paths.iter().enumerate() {
+        if redundant[k] {
+            continue;
+        }
+        let mut walker = walk_builder(root);
+        if sorted {
+            walker.sort_by_file_name(|a, b| a.cmp(b));
+        }
+        for entry in walker.build() {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => file(k, e.into_path()),
+                Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
+                Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
+                Err(err) => {
+                    let (path, why) = walk_error(&err);
+                    other(Outcome::Unreadable(path.unwrap_or(root).to_path_buf(), why));
+                }
+            }
+        }
+    }
+}
+
+/// The one folder walker's settings (the loader's walk and the full-text search's parallel
+/// walk): symbolic links followed (loops detected and reported), hidden entries below a
+/// root (`.git`) skipped, no ignore files (a collection is not a source tree).
+pub fn walk_builder(root: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.standard_filters(false).hidden(true).follow_links(true);
+    b
+}
+
+/// The path a walk error is about (if it says) and what went wrong, for a diagnostic.
+fn walk_error(err: &ignore::Error) -> (Option<&Path>, String) {
+    match err {
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        ignore::Error::WithPath { path, err } => (Some(path), walk_error(err).1),
+        ignore::Error::Loop { child, .. } => (Some(child), "symbolic link loop; not followed".to_string()),
+        ignore::Error::Partial(errs) => match errs.first() {
+            Some(e) => walk_error(e),
+            None => (None, format!("cannot read: {err}")),
+        },
+        ignore::Error::Io(e) => (None, format!("cannot read: {e}")),
+        other => (None, format!("cannot read: {other}")),
+    }
+}
+
+/// Which roots another root covers: the same folder given twice (however it is typed), or a
+/// folder or file inside another folder given. Those are not walked, so each file is listed
+/// once (under the first or the enclosing root, as typed).
+fn redundant_roots(paths: &[PathBuf]) -> Vec<bool> {
+    let canon: Vec<Option<PathBuf>> = paths.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
+    let dirs: Vec<bool> = canon.iter().map(|c| c.as_ref().is_some_and(|c| c.is_dir())).collect();
+    (0..paths.len())
+        .map(|k| {
+            let Some(me) = &canon[k] else { return false };
+            canon.iter().enumerate().any(|(j, other)| {
+                j != k
+                    && other
+                        .as_ref()
+                        .is_some_and(|o| (o == me && j < k) || (dirs[j] && o != me && me.starts_with(o)))
+            })
+        })
+        .collect()
+}
+
+/// Lists the files under `paths` (the embedded seeds when `paths` is empty), in name order.
+/// Hidden files and folders (`.git`) are not walked; symlinks are followed, loops reported.
+/// Non-regular files (FIFOs, sockets, devices) are returned as skipped without being opened.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
+    if paths.is_empty() {
+        return (seeds::paths(), Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut other = Vec::new();
+    walk(paths, true, |_, p| files.push(p), |o| other.push(o));
+    (files, other)
+}
+
+/// What parsing gave: the outcome and, for the index, the parsed article.
+fn outcome_of(path: &Path, bytes: Vec<u8>) -> (Outcome, Option<Box<Article>>) {
+    match parse_vec(path, bytes) {
+        Parsed::Article(mut a) => {
+            let meta = std::mem::take(&mut a.meta);
+            let diags = std::mem::take(&mut a.diagnostics);
+            let keep = Outcome::Article(Box::new(meta), diags);
+            (keep, Some(a))
+        }
+        Parsed::NotArticle(why) => (Outcome::Skipped(path.to_path_buf(), why.into()), None),
+    }
+}
+
+/// Reads and parses one file.
+pub fn load_file(path: &Path) -> (Outcome, u64) {
+    match read_source(path) {
+        Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
+        Ok(bytes) => {
+            let n = bytes.len() as u64;
+            (outcome_of(path, bytes.into_owned()).0, n)
+        }
+    }
+}
+
+/// Reads and parses a file found by the walk.
+fn load_found(opener: &mut Opener, path: &Path) -> (Outcome, u64) {
+    match read_found_bytes(opener, path) {
+        Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
+        Ok(bytes) => {
+            let n = bytes.len() as u64;
+            (outcome_of(path, bytes).0, n)
+        }
+    }
+}
+
+/// Loads `paths` in parallel, calling `sink` with each batch as it completes (from worker
+/// threads). `cancel` is polled between batches. Files are parsed while the folders are
+/// still being walked.
+pub fn load_stream(
+    paths: &[PathBuf],
+    batch: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) {
+    let batch = batch.max(1);
+    if paths.is_empty() {
+        let files = seeds::paths();
+        let total = files.len();
+        files.par_chunks(batch).for_each(|chunk| {
+            if !cancel() {
+                let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+                for p in chunk {
+                    let (o, n) = load_file(p);
+                    ev.outcomes.push(o);
+                    ev.bytes += n;
+                }
+                sink(ev);
+            }
+        });
+        return;
+    }
+    let total = AtomicUsize::new(0);
+    let run = |chunk: Vec<PathBuf>| {
+        if cancel() {
+            return;
+        }
+        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total: 0 };
+        let mut opener = Opener::default();
+        for p in &chunk {
+            let (o, n) = load_found(&mut opener, p);
+            ev.outcomes.push(o);
+            ev.bytes += n;
+        }
+        ev.total = total.load(Ordering::Acquire);
+        sink(ev);
+    };
+    rayon::in_place_scope(|s| {
+        // Small batches first so that the first results come at once, then `batch`.
+        let mut size = batch.min(32);
+        let mut chunk = Vec::with_capacity(size);
+        let mut found = 0;
+        let mut other = Vec::new();
+        walk(
+            paths,
+            false,
+            |_, p| {
+                found += 1;
+                chunk.push(p);
+                if chunk.len() >= size {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
+                    size = (size * 2).min(batch);
+                    let run = &run;
+                    s.spawn(move |_| run(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        total.store(found + other.len(), Ordering::Release);
+        if !other.is_empty() {
+            sink(LoadEvent { outcomes: other, bytes: 0, total: total.load(Ordering::Acquire) });
+        }
+        if !chunk.is_empty() {
+            run(chunk);
+        }
+    });
+}
+
+/// Loads everything under `paths` (the embedded seeds when empty), sorted.
+pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let loaded = std::sync::Mutex::new(Loaded::default());
+    load_stream(paths, 256, &|ev| loaded.lock().unwrap_or_else(|e| e.into_inner()).absorb(ev), &|| false);
+    let mut loaded = loaded.into_inner().unwrap_or_else(|e| e.into_inner());
+    loaded.sort();
+    loaded
+}
+
+// --- through the persistent index -------------------------------------------------------------
+
+/// What [`load_stream_indexed`] did with the index.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IndexReport {
+    /// The index file (`None` when no index is used: embedded seeds, no cache folder, or a
+    /// PATH that cannot be resolved).
+    pub file: Option<PathBuf>,
+    /// Why the index file on disk was not used (missing, damaged, foreign...), if it was not.
+    pub rebuilt: Option<String>,
+    /// Files whose entry was used without reading them.
+    pub reused: usize,
+    /// Files read again because they changed (size or time) since they were indexed.
+    pub reread: usize,
+    /// Files not in the index, read.
+    pub added: usize,
+    /// Entries whose file is gone.
+    pub removed: usize,
+}
+
+/// The result of [`load_stream_indexed`]: what happened, and the new index to save (call
+/// [`IndexedLoad::save`] once the collection is shown: writing it can wait).
+#[derive(Debug, Default)]
+pub struct IndexedLoad {
+    /// What was done.
+    pub report: IndexReport,
+    pending: Option<Pending>,
+}
+
+/// A new index to write: entries not yet in order (sorting waits until the list is shown).
+#[derive(Debug)]
+struct Pending {
+    file: PathBuf,
+    index: Index,
+}
+
+impl IndexedLoad {
+    /// Whether there is a new index to write.
+    pub fn needs_save(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Writes the new index (atomically) if anything changed; returns whether it wrote.
+    /// Either way, records the index's use in the cache folder and removes index files
+    /// unused for long (see [`index::record_use`]).
+    pub fn save(&mut self) -> io::Result<bool> {
+        let wrote = match self.pending.take() {
+            Some(Pending { file, mut index }) => {
+                index.entries = sort_entries(std::mem::take(&mut index.entries));
+                index.write(&file).map(|()| true)
+            }
+            None => Ok(false),
+        };
+        if let Some(file) = self.report.file.as_deref().filter(|f| f.exists()) {
+            // the cache's upkeep is best effort: a failure here loses nothing
+            let _ = index::record_use(file);
+        }
+        wrote
+    }
+}
+
+/// The relative path of a file under its root, as the index stores it. The walk makes every
+/// path as `root.join(...)`, so on Unix this is a byte prefix (`Path::strip_prefix` compares
+/// components, which shows at 100,000 files).
+fn rel_of<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    #[cfg(unix)]
+    {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let (r, p) = (root.as_os_str().as_bytes(), path.as_os_str().as_bytes());
+        if let Some(rest) = p.strip_prefix(r) {
+            if rest.is_empty() {
+                return Path::new("");
+            }
+            if let Some(rel) = rest.strip_prefix(b"/") {
+                return Path::new(OsStr::from_bytes(rel));
+            }
+            if r.ends_with(b"/") {
+                return Path::new(OsStr::from_bytes(rest));
+            }
+        }
+    }
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+/// A quick hasher for the file table (word at a time, seeded per process).
+#[derive(Clone, Copy)]
+struct QuickHash(u64);
+
+impl std::hash::Hasher for QuickHash {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct QuickState(u64);
+
+impl Default for QuickState {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        QuickState(std::collections::hash_map::RandomState::new().build_hasher().finish())
+    }
+}
+
+impl std::hash::BuildHasher for QuickState {
+    type Hasher = QuickHash;
+    fn build_hasher(&self) -> QuickHash {
+        QuickHash(self.0)
+    }
+}
+
+/// Loads `paths` like [`load_stream`], through the index kept in `cache_dir` (see
+/// [`super::index`]): the index is read while the folders are walked, every file found is
+/// checked against its entry (size and modification time), unchanged files are sent from the
+/// index first (in the collection order, without reading them), then new and changed files
+/// are parsed in parallel. Removed files are dropped. A missing, damaged or foreign index is
+/// rebuilt. The embedded seeds (no PATH) and `cache_dir: None` load without an index.
+pub fn load_stream_indexed(
+    paths: &[PathBuf],
+    batch: usize,
+    cache_dir: Option<&Path>,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> IndexedLoad {
+    let (Some(cache_dir), false) = (cache_dir, paths.is_empty()) else {
+        load_stream(paths, batch, sink, cancel);
+        return IndexedLoad::default();
+    };
+    let Some(roots) = index::canonical_roots(paths) else {
+        load_stream(paths, batch, sink, cancel);
+        return IndexedLoad::default();
+    };
+    let batch = batch.max(1);
+    let started = index::now_ns();
+    let file = index::index_file(cache_dir, &roots);
+    let keys = EntryKeys(QuickState::default());
+
+    let (old, found, other) = read_index_while_walking(&file, &roots, paths, &keys);
+    let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
+    let total = found.len() + other.len();
+    if !other.is_empty() {
+        sink(LoadEvent { outcomes: other, bytes: 0, total });
+    }
+    let (mut old, map) = match old {
+        Ok(x) => x,
+        Err(e) => {
+            report.rebuilt = Some(e.to_string());
+            (Index::new(&roots, started), HashMap::default())
+        }
+    };
+    let plan = match_found_to_entries(paths, &found, &old, map, &keys, &mut report);
+    let changed = report.rebuilt.is_some() || report.reread + report.added + report.removed > 0;
+    if cancel() {
+        return IndexedLoad { report, pending: None };
+    }
+    let entries = std::mem::take(&mut old.entries);
+    let kept = send_unchanged(paths, entries, &plan.reuse, changed, batch, total, sink);
+    let fresh = parse_new_and_changed(paths, &found, &plan.to_read, batch, total, sink, cancel);
+    if cancel() || !changed {
+        return IndexedLoad { report, pending: None };
+    }
+    let mut index = Index::new(&roots, started);
+    index.entries = kept;
+    index.entries.extend(fresh);
+    IndexedLoad { report, pending: Some(Pending { file, index }) }
+}
+
+/// The key of a file in the index's table: a hash of its root and its relative path.
+struct EntryKeys(QuickState);
+
+impl EntryKeys {
+    fn key(&self, root: u32, rel: &[u8]) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = self.0.build_hasher();
+        h.write_u32(root);
+        h.write(rel);
+        h.finish()
+    }
+}
+
+/// The index on disk with its table of entries by key, or why it cannot be used.
+type OldIndex = Result<(Index, HashMap<u64, u32, IdState>), index::IndexError>;
+
+/// Phase 1: reads the index and makes its table of files while the folders are walked and
+/// every file's size and time taken (the two run in parallel).
+fn read_index_while_walking(
+    file: &Path,
+    roots: &[PathBuf],
+    paths: &[PathBuf],
+    keys: &EntryKeys,
+) -> (OldIndex, Vec<Found>, Vec<Outcome>) {
+    let (old, (found, other)) = rayon::join(
+        || {
+            Index::read(file, roots).map(|ix| {
+                // a hash shared by two entries maps to neither: both files are read again
+                let mut map: HashMap<u64, u32, IdState> =
+                    HashMap::with_capacity_and_hasher(ix.entries.len(), IdState::default());
+                for (k, e) in ix.entries.iter().enumerate() {
+                    map.entry(keys.key(e.root, e.rel_bytes()))
+                        .and_modify(|v| *v = u32::MAX)
+                        .or_insert(k as u32);
+                }
+                (ix, map)
+            })
+        },
+        || walk_and_stat(paths),
+    );
+    (old, found, other)
+}
+
+/// What to do with each file found and each entry of the old index.
+struct Plan {
+    /// Per old entry: its file is unchanged, the entry is used as it is.
+    reuse: Vec<bool>,
+    /// Indices into the files found of those to read and parse (new or changed).
+    to_read: Vec<usize>,
+}
+
+/// Phase 2: matches each file found to its entry, if it has one, and decides from its size
+/// and time whether the entry can be used; counts reused, reread, added and removed files.
+fn match_found_to_entries(
+    paths: &[PathBuf],
+    found: &[Found],
+    old: &Index,
+    map: HashMap<u64, u32, IdState>,
+    keys: &EntryKeys,
+    report: &mut IndexReport,
+) -> Plan {
+    let matched: Vec<Option<usize>> = found
+        .par_iter()
+        .map(|f| {
+            let rel = index::path_key(rel_of(paths.get(f.root)?, &f.path));
+            let k = *map.get(&keys.key(f.root as u32, &rel))? as usize;
+            let e = old.entries.get(k)?;
+            (e.root as usize == f.root && e.rel_bytes() == &*rel).then_some(k)
+        })
+        .collect();
+    drop(map);
+    let mut reuse = vec![false; old.entries.len()];
+    let mut seen = vec![false; old.entries.len()];
+    let mut to_read: Vec<usize> = Vec::new();
+    for ((i, m), f) in matched.into_iter().enumerate().zip(found) {
+        // `k` came from `old.entries.get(k)` above, and both vectors have its length
+        match m.and_then(|k| Some((old.entries.get(k)?, seen.get_mut(k)?, reuse.get_mut(k)?))) {
+            Some((entry, seen, reuse)) if !*seen => {
+                *seen = true;
+                match f.stamp {
+                    Some(now) if old.fresh(entry, now) => *reuse = true,
+                    _ => {
+                        report.reread += 1;
+                        to_read.push(i);
+                    }
+                }
+            }
+            _ => {
+                report.added += 1;
+                to_read.push(i);
+            }
+        }
+    }
+    report.removed = seen.iter().filter(|&&s| !s).count();
+    report.reused = reuse.iter().filter(|&&r| r).count();
+    Plan { reuse, to_read }
+}
+
+/// Phase 3: sends the unchanged files, from the index, in its (collection) order: a first
+/// batch that the list shows at once, then the rest in one go (each batch costs the app a
+/// merge). Returns the entries kept for the new index (none when nothing `changed`: no new
+/// index is written then, and every entry is moved rather than copied).
+fn send_unchanged(
+    paths: &[PathBuf],
+    entries: Vec<Entry>,
+    reuse: &[bool],
+    changed: bool,
+    batch: usize,
+    total: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+) -> Vec<Entry> {
+    let as_outcome = |c: Cached| match c {
+        Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
+        Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
+    };
+    // an entry whose root is not among the paths cannot be (the index is keyed by the
+    // roots); it is dropped rather than trusted
+    let root_of = |e: &Entry| paths.get(e.root as usize);
+    let mut kept: Vec<Entry> = Vec::new();
+    let (mut outcomes, sizes): (Vec<Outcome>, Vec<u64>) = if changed {
+        let out = entries
+            .par_iter()
+            .zip(reuse.par_iter())
+            .filter(|(_, r)| **r)
+            .filter_map(|(e, _)| Some((as_outcome(e.to_cached(root_of(e)?)), e.stamp.size)))
+            .unzip();
+        kept = entries.into_iter().zip(reuse).filter(|(_, r)| **r).map(|(e, _)| e).collect();
+        out
+    } else {
+        entries
+            .into_par_iter()
+            .filter_map(|e| {
+                let (size, root) = (e.stamp.size, root_of(&e)?);
+                Some((as_outcome(e.into_cached(root)), size))
+            })
+            .unzip()
+    };
+    let first = outcomes.len().min(batch.max(4096));
+    let rest = outcomes.split_off(first);
+    let (first_sizes, rest_sizes) = sizes.split_at(first.min(sizes.len()));
+    if !outcomes.is_empty() {
+        sink(LoadEvent { outcomes, bytes: first_sizes.iter().sum(), total });
+    }
+    if !rest.is_empty() {
+        sink(LoadEvent { outcomes: rest, bytes: rest_sizes.iter().sum(), total });
+    }
+    kept
+}
+
+/// Phase 4: reads and parses the new and changed files in parallel, sending each batch as
+/// it is done; returns their entries for the new index.
+fn parse_new_and_changed(
+    paths: &[PathBuf],
+    found: &[Found],
+    to_read: &[usize],
+    batch: usize,
+    total: usize,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> Vec<Entry> {
+    let fresh: Vec<Vec<Entry>> = to_read
+        .par_chunks(batch)
+        .map(|chunk| {
+            let mut entries = Vec::with_capacity(chunk.len());
+            if cancel() {
+                return entries;
+            }
+            let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), bytes: 0, total };
+            let mut opener = Opener::default();
+            for f in chunk.iter().filter_map(|&i| found.get(i)) {
+                let Some(root_path) = paths.get(f.root) else { continue };
+                let rel = rel_of(root_path, &f.path);
+                match read_found(&mut opener, &f.path) {
+                    Err(e) => {
+                        ev.outcomes.push(Outcome::Unreadable(f.path.clone(), format!("cannot read: {e}")))
+                    }
+                    Ok((bytes, stamp)) => {
+                        ev.bytes += bytes.len() as u64;
+                        let (o, entry) = parse_to_entry(f.root as u32, rel, stamp, &f.path, bytes);
+                        entries.push(entry);
+                        ev.outcomes.push(o);
+                    }
+                }
+            }
+            sink(ev);
+            entries
+        })
+        .collect();
+    fresh.into_iter().flatten().collect()
+}
+
+/// Parses one file read for the index: what the list is sent, and the file's new entry.
+fn parse_to_entry(root: u32, rel: &Path, stamp: Stamp, path: &Path, bytes: Vec<u8>) -> (Outcome, Entry) {
+    match parse_vec(path, bytes) {
+        Parsed::Article(mut a) => {
+            let meta = std::mem::take(&mut a.meta);
+            let diags = std::mem::take(&mut a.diagnostics);
+            let entry = Entry::from_meta(root, rel, stamp, &meta, &diags, index::Parts::of(&a));
+            (Outcome::Article(Box::new(meta), diags), entry)
+        }
+        Parsed::NotArticle(why) => {
+            (Outcome::Skipped(path.to_path_buf(), why.into()), Entry::skipped(root, rel, stamp, why))
+        }
+    }
+}
+
+/// A file found by [`walk_and_stat`].
+struct Found {
+    root: usize,
+    path: PathBuf,
+    /// Size and time, `None` if `stat` failed (the file is then read, and reported).
+    stamp: Option<Stamp>,
+}
+
+/// Walks `paths` and takes the stamp of every file found, in parallel with the walk.
+fn walk_and_stat(paths: &[PathBuf]) -> (Vec<Found>, Vec<Outcome>) {
+    const CHUNK: usize = 256;
+    let found = std::sync::Mutex::new(Vec::new());
+    let mut other = Vec::new();
+    let stat = |chunk: Vec<(usize, PathBuf)>| {
+        let mut opener = Opener::default();
+        let v: Vec<Found> = chunk
+            .into_iter()
+            .map(|(root, path)| {
+                let stamp = opener.stamp(&path);
+                Found { root, path, stamp }
+            })
+            .collect();
+        found.lock().unwrap_or_else(|e| e.into_inner()).extend(v);
+    };
+    rayon::in_place_scope(|s| {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        walk(
+            paths,
+            false,
+            |root, p| {
+                chunk.push((root, p));
+                if chunk.len() >= CHUNK {
+                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let stat = &stat;
+                    s.spawn(move |_| stat(c));
+                }
+            },
+            |o| other.push(o),
+        );
+        stat(chunk);
+    });
+    (found.into_inner().unwrap_or_else(|e| e.into_inner()), other)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+struct IdHash(u64);
+
+impl std::hash::Hasher for IdHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdState = std::hash::BuildHasherDefault<IdHash>;
+
+/// Entries in the collection order (articles by date, page, path; then skipped files), so
+/// that the next load sends them already sorted. Sorted in place (no copy of the entries) on
+/// one thread: this runs while the list is being shown.
+fn sort_entries(mut entries: Vec<Entry>) -> Vec<Entry> {
+    entries.sort_unstable_by(|a, b| {
+        a.order_key()
+            .cmp(&b.order_key())
+            .then_with(|| a.root.cmp(&b.root))
+            .then_with(|| a.rel_path().cmp(&b.rel_path()))
+    });
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opener_reads_files_of_several_folders_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let files = [a.join("1.md"), b.join("2.md"), b.join("3.md"), a.join("4.md"), dir.path().join("5.md")];
+        for (k, f) in files.iter().enumerate() {
+            std::fs::write(f, format!("file {k}")).unwrap();
+        }
+        let mut opener = Opener::default();
+        for (k, f) in files.iter().enumerate() {
+            assert_eq!(read_found_bytes(&mut opener, f).unwrap(), format!("file {k}").into_bytes());
+            let (bytes, stamp) = read_found(&mut opener, f).unwrap();
+            assert_eq!((bytes.len() as u64, stamp.size), (6, 6));
+            assert_eq!(opener.stamp(f), Some(Stamp::of(&std::fs::metadata(f).unwrap())));
+        }
+        // a missing file in a known folder, and a missing folder: the error of `open`
+        for missing in [a.join("nope.md"), dir.path().join("gone").join("x.md")] {
+            let e = read_found_bytes(&mut opener, &missing).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotFound, "{missing:?}");
+        }
+        assert_eq!(read_found_bytes(&mut opener, &files[1]).unwrap(), b"file 1");
+        assert_eq!(opener.stamp(&a), None, "a folder has no stamp");
+        assert_eq!(opener.stamp(&a.join("nope.md")), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_met_by_the_opener_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.md");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let e = read_found(&mut Opener::default(), &fifo).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
+}

@@ -1,0 +1,652 @@
+//! The parser: pure, from a file's bytes to an [`Article`] with diagnostics. It never fails:
+//! whatever could be read of a damaged file is kept, and each problem becomes a diagnostic
+//! with its 1-based line. See docs/FORMAT.md for the grammar.
+// Byte offsets from memchr over the same buffer, lines from the line table built above.
+#![allow(clippy::indexing_slicing)]
+
+use super::model::{Article, ArticleMeta, Date, Diagnostic, GlossEntry};
+use std::ops::Range;
+use std::path::Path;
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// An article (possibly with diagnostics).
+    Article(Box<Article>),
+    /// Not an article at all (empty, binary, a README...): skipped, with the reason.
+    NotArticle(&'static str),
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Quick test on a file's first bytes: does it set out to be an article? True when, after an
+/// optional byte-order mark and blank lines, the first line starts with `Title:`.
+pub fn looks_like_article(head: &[u8]) -> bool {
+    classify(head).is_ok()
+}
+
+fn classify(head: &[u8]) -> Result<(), &'static str> {
+    if head.is_empty() {
+        return Err("empty file");
+    }
+    let probe = &head[..head.len().min(4096)];
+    let text = probe.strip_prefix(BOM.as_bytes()).unwrap_or(probe);
+    let first = text.split(|&b| b == b'\n').map(|l| l.trim_ascii()).find(|l| !l.is_empty());
+    match first {
+        // A damaged article (a stray NUL, say) is still an article: it starts as one.
+        Some(l) if l.starts_with(b"Title:") => Ok(()),
+        _ if probe.contains(&0) => Err("binary file"),
+        None => Err("blank file"),
+        Some(_) => Err("does not start with `Title:`"),
+    }
+}
+
+/// Parses a file's bytes. Invalid UTF-8 is replaced (U+FFFD) and reported.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Parsed {
+    if let Err(why) = classify(bytes) {
+        return Parsed::NotArticle(why);
+    }
+    parse_checked(path, bytes.to_vec())
+}
+
+/// [`parse_bytes`] on bytes the caller owns: the article keeps them as its text without a
+/// copy (the loader's path: one allocation a file).
+pub fn parse_vec(path: &Path, bytes: Vec<u8>) -> Parsed {
+    if let Err(why) = classify(&bytes) {
+        return Parsed::NotArticle(why);
+    }
+    parse_checked(path, bytes)
+}
+
+fn parse_checked(path: &Path, bytes: Vec<u8>) -> Parsed {
+    let size = bytes.len() as u64;
+    let mut diags = Vec::new();
+    let text = match into_string(bytes) {
+        Ok(s) => s,
+        Err(bytes) => {
+            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
+            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..valid]).count();
+            diags.push(Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})"));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    let mut article = parse_text(path, text, size);
+    diags.append(&mut article.diagnostics);
+    diags.sort_by_key(|d| d.line);
+    article.diagnostics = diags;
+    Parsed::Article(Box::new(article))
+}
+
+/// The bytes as a `String` if they are UTF-8, checked with SIMD (simdutf8, several times
+/// faster than `str::from_utf8` on Chinese text, which is most of the parser's input) and
+/// without a second pass or a copy.
+#[allow(unsafe_code)]
+fn into_string(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return Err(bytes);
+    }
+    // SAFETY: simdutf8 has just checked that `bytes` is valid UTF-8, and they are not
+    // changed in between.
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
+}
+
+/// Parses text that is known to be UTF-8. Files that are not articles still parse (as an
+/// article with errors); use [`parse_bytes`] to tell them apart.
+pub fn parse(path: &Path, text: &str) -> Article {
+    parse_text(path, text.to_owned(), text.len() as u64)
+}
+
+/// A line of the file: byte range without the line terminator (`\n`, `\r\n`).
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+fn is_ws(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// `s` without surrounding white space (as [`is_ws`]).
+fn trim_ws(s: &str) -> &str {
+    s.trim_matches(is_ws)
+}
+
+struct Cursor<'t> {
+    text: &'t str,
+    lines: Vec<Line>,
+    /// Some line ends with `\r\n`.
+    crlf: bool,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut lines = Vec::with_capacity(bytes.len() / 48 + 4);
+        let mut crlf = false;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            let cr = nl > start && bytes[nl - 1] == b'\r';
+            crlf |= cr;
+            lines.push(Line { start, end: nl - usize::from(cr) });
+            start = nl + 1;
+        }
+        if start < bytes.len() {
+            let end = bytes.len() - usize::from(bytes[bytes.len() - 1] == b'\r');
+            lines.push(Line { start, end });
+        }
+        Cursor { text, lines, crlf }
+    }
+
+    /// The line without surrounding white space (spaces, tabs, U+3000, BOM).
+    fn trimmed(&self, i: usize) -> &'t str {
+        let r = self.trimmed_range(i);
+        &self.text[r]
+    }
+
+    /// Byte range of the trimmed line.
+    fn trimmed_range(&self, i: usize) -> Range<usize> {
+        let l = self.lines[i];
+        let raw = &self.text[l.start..l.end];
+        // The usual indents (spaces, U+3000) and line ends (ASCII, a CJK ideograph or
+        // punctuation) are recognised on the bytes; the rest is decoded.
+        let b = raw.as_bytes();
+        let mut k = 0;
+        loop {
+            match b[k..] {
+                [b' ', ..] => k += 1,
+                [0xe3, 0x80, 0x80, ..] => k += 3,
+                _ => break,
+            }
+        }
+        let t = match b[k..] {
+            [] => "",
+            [c, ..] if c.is_ascii_graphic() || (0xe4..=0xe9).contains(&c) => &raw[k..],
+            _ => raw[k..].trim_start_matches(is_ws),
+        };
+        let start = l.start + (raw.len() - t.len());
+        let plain_end = match t.as_bytes() {
+            [.., c] if c.is_ascii_graphic() => true,
+            // U+3001..U+303F, CJK punctuation (U+3000 itself is white space)
+            [.., 0xe3, 0x80, c] => *c != 0x80,
+            // the lead byte of a three-byte character from U+4000 to U+9FFF: CJK ideographs
+            [.., lead, _, _] => (0xe4..=0xe9).contains(lead),
+            _ => false,
+        };
+        start..start + if plain_end { t.len() } else { t.trim_end_matches(is_ws).len() }
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        self.trimmed(i).is_empty()
+    }
+}
+
+fn header_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    line.strip_prefix(key).and_then(|rest| rest.strip_prefix(':')).map(trim_ws)
+}
+
+/// Splits names separated by two or more spaces or by U+3000.
+fn split_wide(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in s.split('\u{3000}') {
+        for name in part.split("  ") {
+            let name = trim_ws(name);
+            if !name.is_empty() {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `第7版(国际专页（政治）)` -> (Some(7), "国际专页（政治）"). The page is `None` when the
+/// number does not fit.
+fn parse_edition(line: &str) -> Option<(Option<u32>, &str)> {
+    let rest = line.strip_prefix('第')?;
+    let digits_end = rest.find(|c: char| !(c.is_ascii_digit() || ('０'..='９').contains(&c)))?;
+    let after = rest[digits_end..].strip_prefix('版')?;
+    let page = rest[..digits_end].chars().try_fold(0u32, |n, c| {
+        let d = if c.is_ascii_digit() { c as u32 - '0' as u32 } else { c as u32 - '０' as u32 };
+        n.checked_mul(10)?.checked_add(d)
+    });
+    let page = page.filter(|_| digits_end > 0);
+    let after = trim_ws(after);
+    let section =
+        after.strip_prefix(['(', '（']).map(|s| s.strip_suffix([')', '）']).unwrap_or(s)).unwrap_or(after);
+    Some((page, trim_ws(section)))
+}
+
+/// The line (0-based) of the first control character (C0 but tab and carriage return; DEL;
+/// C1) or bidirectional override/isolate (U+202A..U+202E, U+2066..U+2069).
+///
+/// Works on the bytes, in two passes the compiler and memchr vectorise: the text is tested for
+/// a byte below 0x20 (but newline, tab, carriage return) or DEL, and memchr finds the lead
+/// bytes of C1 (0xC2) and of the bidi controls (0xE2); only then are lines or those places
+/// looked at closely. The chars-and-`is_control` scan
+/// it replaces was a third of the parser's time.
+fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
+    let b = cur.text.as_bytes();
+    // `|` and `&`, not `||` and `&&`: no early exit, so the loop is vectorised; one pass over
+    // the whole text, and the lines are looked at only when it finds something.
+    let bad = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\r')) | (c == 0x7f);
+    let c0 = if b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n'))) {
+        cur.lines.iter().position(|l| b[l.start..l.end].iter().any(|&c| bad(c)))
+    } else {
+        None
+    };
+    let high = memchr::memchr2_iter(0xc2, 0xe2, b)
+        .find(|&k| match b[k] {
+            0xc2 => matches!(b.get(k + 1), Some(0x80..=0x9f)),
+            _ => matches!(
+                (b.get(k + 1), b.get(k + 2)),
+                (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+            ),
+        })
+        .map(|k| cur.lines.partition_point(|l| l.end < k));
+    match (c0, high) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn parse_text(path: &Path, text: String, size: u64) -> Article {
+    let mut meta = ArticleMeta { path: path.to_path_buf(), size, ..ArticleMeta::default() };
+    let mut diags = Vec::new();
+    // most files have a few dozen paragraphs: no regrowing for them
+    let mut en = Vec::with_capacity(32);
+    let mut en_lines = Vec::with_capacity(32);
+    let mut zh = Vec::with_capacity(32);
+    let mut zh_lines = Vec::with_capacity(32);
+    let mut glossary = Vec::new();
+    let last;
+    {
+        let cur = Cursor::new(&text);
+        let n = cur.lines.len();
+        last = n;
+        if text.starts_with(BOM) {
+            diags.push(Diagnostic::warning(1, "starts with a UTF-8 byte-order mark (ignored)"));
+        }
+        if cur.crlf {
+            diags.push(Diagnostic::warning(1, "CRLF line endings (read as plain newlines)"));
+        }
+        if let Some(i) = first_control_line(&cur) {
+            diags.push(Diagnostic::warning(
+                i + 1,
+                "control characters or escape sequences in the text (shown as placeholders)",
+            ));
+        }
+
+        // --- English header ---------------------------------------------------------------
+        let mut i = 0;
+        while i < n && cur.blank(i) {
+            i += 1;
+        }
+        let (mut seen_title, mut seen_author, mut seen_date, mut seen_page, mut seen_col) =
+            (false, false, false, false, false);
+        let mut date_en = None;
+        let mut page_en = None;
+        while i < n {
+            let line = cur.trimmed(i);
+            if line.is_empty() {
+                i += 1;
+                continue;
+            }
+            if let (false, Some(v)) = (seen_title, header_value(line, "Title")) {
+                seen_title = true;
+                if v.is_empty() {
+                    diags.push(Diagnostic::error(i + 1, "empty `Title:`"));
+                }
+                meta.title_en = v.to_string();
+            } else if let (false, Some(v)) = (seen_author, header_value(line, "Author")) {
+                seen_author = true;
+                meta.authors_en =
+                    v.split([',', '，']).map(trim_ws).filter(|a| !a.is_empty()).map(str::to_string).collect();
+            } else if let (false, Some(v)) = (seen_date, header_value(line, "Date")) {
+                seen_date = true;
+                date_en = Date::parse(v);
+                if date_en.is_none() {
+                    diags.push(Diagnostic::error(i + 1, date_problem("date", v)));
+                }
+            } else if let (false, Some(v)) =
+                (seen_page, header_value(line, "Page").or_else(|| header_value(line, "Edition")))
+            {
+                seen_page = true;
+                page_en = v.parse::<u32>().ok();
+                if page_en.is_none() {
+                    diags.push(Diagnostic::error(i + 1, format!("page is not a number: `{}`", clip(v))));
+                }
+            } else if let (false, Some(v)) = (seen_col, header_value(line, "Column")) {
+                seen_col = true;
+                meta.column_en = v.to_string();
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        if !seen_date {
+            diags.push(Diagnostic::error(i.min(n).max(1), "no `Date:` line in the header"));
+        }
+        if !seen_page {
+            diags.push(Diagnostic::warning(i.min(n).max(1), "no `Page:` or `Edition:` line in the header"));
+        }
+
+        // --- English body and glossary ------------------------------------------------------
+        let mut in_glossary = false;
+        let mut hr = None;
+        let mut original = None;
+        while i < n {
+            let range = cur.trimmed_range(i);
+            let line = &text[range.clone()];
+            if line.starts_with("<hr") {
+                hr = Some(i);
+                break;
+            }
+            if line == "Original:" {
+                original = Some(i);
+                break;
+            }
+            if line.starts_with("**Named Entities**") {
+                in_glossary = true;
+            } else if !line.is_empty() {
+                if in_glossary {
+                    glossary.push(parse_gloss(line));
+                } else {
+                    en.push(range);
+                    en_lines.push(i + 1);
+                }
+            }
+            i += 1;
+        }
+        if hr.is_none() {
+            diags.push(Diagnostic::error(
+                (i + 1).min(n.max(1)),
+                if original.is_some() {
+                    "no `<hr />` separator before `Original:`"
+                } else {
+                    "no `<hr />` separator: the file has no Chinese part"
+                },
+            ));
+        }
+        if let Some(h) = hr {
+            i = h + 1;
+            while i < n && cur.blank(i) {
+                i += 1;
+            }
+            if i < n && cur.trimmed(i) == "Original:" {
+                original = Some(i);
+            } else {
+                diags.push(Diagnostic::error((i + 1).min(n.max(1)), "no `Original:` line after `<hr />`"));
+            }
+        }
+        if let Some(o) = original {
+            i = o + 1;
+        }
+
+        // --- Chinese header -----------------------------------------------------------------
+        let mut date_zh = None;
+        let mut page_zh = None;
+        if hr.is_some() || original.is_some() {
+            while i < n && cur.blank(i) {
+                i += 1;
+            }
+            if i < n {
+                if let Some(title) = cur.trimmed(i).strip_prefix("###") {
+                    let title = trim_ws(title);
+                    let (main, sub) = split_title(title);
+                    meta.title_zh = main.to_string();
+                    meta.subtitle_zh = sub.to_string();
+                    if title.is_empty() {
+                        diags.push(Diagnostic::error(i + 1, "empty Chinese title (`###`)"));
+                    }
+                    let title_line = i;
+                    i += 1;
+                    let (mut got_date, mut got_ed, mut got_author) = (false, false, false);
+                    let mut body_start = i;
+                    while i < n && i <= title_line + 8 {
+                        let line = cur.trimmed(i);
+                        if line.is_empty() {
+                            i += 1;
+                            continue;
+                        }
+                        if !got_date && looks_like_date(line) {
+                            got_date = true;
+                            date_zh = Date::parse(line);
+                            if date_zh.is_none() {
+                                diags.push(Diagnostic::error(i + 1, date_problem("Chinese date", line)));
+                            }
+                        } else if let (false, Some((p, s))) = (got_ed, parse_edition(line)) {
+                            got_ed = true;
+                            page_zh = p;
+                            meta.section = s.to_string();
+                        } else if let Some(col) = line.strip_prefix("专栏") {
+                            meta.column_zh = trim_ws(col.trim_start_matches([':', '：'])).to_string();
+                            body_start = i + 1;
+                            break;
+                        } else if !got_date && !got_ed && !got_author && i <= title_line + 2 {
+                            got_author = true;
+                            meta.authors_zh = split_wide(line);
+                        } else {
+                            break;
+                        }
+                        i += 1;
+                        body_start = i;
+                    }
+                    if !got_date && !got_ed {
+                        diags.push(Diagnostic::warning(
+                            title_line + 2,
+                            "no date or `第N版` line under the Chinese title",
+                        ));
+                        if got_author {
+                            // Without a header the "author" was most likely the first paragraph.
+                            meta.authors_zh.clear();
+                            body_start = title_line + 1;
+                        }
+                    }
+                    i = body_start;
+                } else {
+                    diags.push(Diagnostic::error(
+                        i + 1,
+                        "expected the Chinese title (`### ...`) after `Original:`",
+                    ));
+                }
+            }
+            while i < n {
+                let range = cur.trimmed_range(i);
+                if !range.is_empty() {
+                    zh.push(range);
+                    zh_lines.push(i + 1);
+                }
+                i += 1;
+            }
+        }
+
+        // --- Cross-checks -------------------------------------------------------------------
+        meta.date = date_en.or(date_zh);
+        meta.page = page_en.or(page_zh);
+        if let (Some(a), Some(b)) = (date_en, date_zh) {
+            if a != b {
+                diags.push(Diagnostic::warning(
+                    0,
+                    format!("the English date {a} differs from the Chinese date {b}"),
+                ));
+            }
+        }
+        if let (Some(a), Some(b)) = (page_en, page_zh) {
+            if a != b {
+                diags.push(Diagnostic::warning(
+                    0,
+                    format!("the English page {a} differs from the Chinese page {b}"),
+                ));
+            }
+        }
+        if en.is_empty() {
+            diags.push(Diagnostic::warning(0, "no English paragraphs"));
+        }
+        if zh.is_empty() && (hr.is_some() || original.is_some()) {
+            diags.push(Diagnostic::warning(0, "no Chinese paragraphs"));
+        }
+    }
+    // a diagnostic about what is missing at the end points at the last line
+    for d in &mut diags {
+        d.line = d.line.min(last);
+    }
+    diags.sort_by_key(|d| d.line);
+    Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics: diags }
+}
+
+/// What is wrong with a date that did not parse: its shape, or a day that does not exist.
+fn date_problem(what: &str, v: &str) -> String {
+    if looks_like_date(v) {
+        format!("impossible {what} `{}` (no such day)", clip(v))
+    } else {
+        format!("malformed {what} `{}` (expected YYYY-MM-DD)", clip(v))
+    }
+}
+
+/// `NNNN-NN-NN`, valid or not: the shape of the Chinese date line.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(k, &c)| if k == 4 || k == 7 { c == b'-' } else { c.is_ascii_digit() })
+}
+
+/// A glossary line: term, then a tab or 2+ spaces (or U+3000), then the gloss.
+fn parse_gloss(line: &str) -> GlossEntry {
+    let split = line
+        .char_indices()
+        .find(|&(k, c)| c == '\t' || c == '\u{3000}' || (c == ' ' && line[k + 1..].starts_with(' ')));
+    match split {
+        Some((k, _)) => {
+            GlossEntry { term: trim_ws(&line[..k]).to_string(), gloss: trim_ws(&line[k..]).to_string() }
+        }
+        None => match line.split_once(' ') {
+            Some((t, g)) if !t.is_ascii() => {
+                GlossEntry { term: trim_ws(t).to_string(), gloss: trim_ws(g).to_string() }
+            }
+            _ => GlossEntry { term: line.to_string(), gloss: String::new() },
+        },
+    }
+}
+
+/// `加强集体领导  湘乡县...` -> ("加强集体领导", "湘乡县...").
+fn split_title(title: &str) -> (&str, &str) {
+    let cut =
+        title.char_indices().find(|&(k, c)| c == '\u{3000}' || (c == ' ' && title[k + 1..].starts_with(' ')));
+    match cut {
+        Some((k, _)) => (trim_ws(&title[..k]), trim_ws(&title[k..])),
+        None => (title, ""),
+    }
+}
+
+/// A value quoted in a diagnostic: at most 40 characters.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    crate::text::sanitize(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The character-level definition that `first_control_line` implements on bytes.
+    fn first_control_line_by_chars(text: &str) -> Option<usize> {
+        let cur = Cursor::new(text);
+        (0..cur.lines.len()).find(|&i| {
+            let l = cur.lines[i];
+            text[l.start..l.end].chars().any(|c| {
+                (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+        })
+    }
+
+    #[test]
+    fn control_characters_are_found_on_their_line() {
+        let cases: &[(&str, Option<usize>)] = &[
+            ("plain\n“quoted” — and … ok\n中文。", None),
+            ("tab\there\r\nand CRLF\r\n", None),
+            ("a\nb\x07c\n", Some(1)),
+            ("a\nb\nc\x7f", Some(2)),
+            ("a\u{85}b", Some(0)),
+            ("ok\u{a0}nbsp\nx\u{9f}", Some(1)),
+            ("a\nb\nrtl \u{202e}override", Some(2)),
+            ("isolate \u{2066}x\u{2069}", Some(0)),
+            ("\u{2065}\u{2070}\u{202f}\u{2029} not controls", None),
+            ("\x1b[31mred", Some(0)),
+            ("\u{3000}\u{3000}全角\n\x00", Some(1)),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(first_control_line(&Cursor::new(text)), want, "{text:?}");
+            assert_eq!(first_control_line_by_chars(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn crlf_is_seen_only_before_a_newline() {
+        assert!(Cursor::new("a\r\nb").crlf);
+        assert!(!Cursor::new("a\rb\n").crlf);
+        assert!(!Cursor::new("a\nb\r").crlf);
+        let cur = Cursor::new("a\r\nb\r");
+        assert_eq!(cur.lines.len(), 2);
+        assert_eq!(cur.trimmed(0), "a");
+        assert_eq!(cur.trimmed(1), "b");
+    }
+
+    #[test]
+    fn editions_parse_without_allocating_and_without_overflow() {
+        assert_eq!(parse_edition("第7版(国际专页（政治）)"), Some((Some(7), "国际专页（政治）")));
+        assert_eq!(parse_edition("第１２版（ 副刊 ）"), Some((Some(12), "副刊")));
+        assert_eq!(parse_edition("第3版()"), Some((Some(3), "")));
+        assert_eq!(parse_edition("第99999999999版"), Some((None, "")));
+        assert_eq!(parse_edition("第版"), Some((None, "")));
+        assert_eq!(parse_edition("第3"), None);
+        assert_eq!(parse_edition("第3页"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn byte_scan_agrees_with_the_char_scan(
+            parts in proptest::collection::vec(prop_oneof![
+                "[a-z “”—…]{0,12}",
+                "[\u{0}-\u{1f}\u{7f}-\u{a0}]",
+                "[\u{2020}-\u{2030}\u{2060}-\u{2070}]",
+                "[\u{3000}中文。\u{feff}]{0,4}",
+                Just("\r\n".to_string()),
+                Just("\n".to_string()),
+            ], 0..24)
+        ) {
+            let text = parts.concat();
+            prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+        }
+
+        #[test]
+        fn trimming_on_bytes_agrees_with_trim_matches(
+            parts in proptest::collection::vec(prop_oneof![
+                "[ \t\u{3000}\u{3001}\u{3002}\u{303f}\u{feff}\u{a0}\u{85}\u{2003}]",
+                "[a-z.中文。é😀\u{4000}\u{9fff}\u{a000}\u{3fff}]{0,3}",
+                Just("\r".to_string()),
+            ], 0..12)
+        ) {
+            let line = parts.concat();
+            let cur = Cursor::new(&line);
+            for i in 0..cur.lines.len() {
+                let l = cur.lines[i];
+                prop_assert_eq!(cur.trimmed(i), line[l.start..l.end].trim_matches(is_ws));
+            }
+        }
+
+        #[test]
+        fn owned_and_borrowed_parses_agree(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut text = b"Title: T\nDate: 1960-01-01\n\n".to_vec();
+            text.extend_from_slice(&bytes);
+            let p = Path::new("x.md");
+            let a = format!("{:?}", parse_bytes(p, &text));
+            let b = format!("{:?}", parse_vec(p, text));
+            prop_assert_eq!(a, b);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Files written and read safely, in one place (no terminal types): the atomic write used by
+//! the state file and the index, the lock that serialises writers of one file across
+//! processes, and the capped read of a regular file (size and type from `fstat` on the opened
+//! file, before any byte is read).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Temporary files of [`write_atomic`] older than this were left by a writer that died (a
+/// younger one may be another process's write in progress).
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// Follows `path` while it is a symbolic link (at most 40 links, as the kernel does), so that
+/// a write goes to the link's target instead of replacing the link. A dangling link gives its
+/// target; a path that is not a link is returned as it is.
+pub fn resolve_link(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&p) {
+                Ok(target) if target.is_absolute() => p = target,
+                Ok(target) => p = p.parent().unwrap_or(Path::new("")).join(target),
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    p
+}
+
+/// The name temporary files of `file` start with: `.<name>.`; they end with `.tmp`.
+fn temp_prefix(file: &Path) -> String {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    format!(".{name}.")
+}
+
+/// A fresh temporary file name for `file`, in its folder: `.<name>.<pid>.<ns>.tmp`.
+pub fn temp_path(file: &Path) -> PathBuf {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    file.with_file_name(format!("{}{}.{nanos}.tmp", temp_prefix(file), std::process::id()))
+}
+
+/// Writes `file` atomically: `fill` writes a temporary file in the same folder (created if
+/// needed), which is synced to disk and renamed over `file`; the folder is synced too. Readers
+/// see the old content or the new, never a part. A symbolic link at `file` is followed: its
+/// target is replaced, the link stays. On failure the temporary file is removed and `file` is
+/// left as it was; on success stale temporary files of `file` are removed.
+pub fn write_atomic(file: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let file = resolve_link(file);
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let tmp = temp_path(&file);
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        fill(&mut f)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, &file)?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    } else {
+        remove_stale_temps(&file);
+    }
+    result
+}
+
+/// [`write_atomic`] of a byte string.
+pub fn write_atomic_bytes(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic(file, |f| f.write_all(bytes))
+}
+
+/// Removes temporary files of `file` (see [`temp_path`]) older than [`STALE_TEMP_AGE`].
+pub fn remove_stale_temps(file: &Path) {
+    let prefix = temp_prefix(file);
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if !(n.starts_with(&prefix) && n.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Syncs a folder so that a rename in it is durable (not possible, nor needed, everywhere).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// An exclusive lock on a lock file, held until dropped (`flock`: released by the kernel if
+/// the process dies, so a crash never leaves it stuck). Where `flock` is not available it
+/// is a no-op.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Takes the lock on `path` (created if needed, with its folder), waiting for another
+    /// holder to release it. The lock file is never removed (removing it would let two
+    /// processes hold "the" lock on two different files).
+    pub fn acquire(path: &Path) -> io::Result<Lock> {
+        Lock::take(path).map_err(|e| io::Error::new(e.kind(), format!("lock file {}: {e}", path.display())))
+    }
+
+    fn take(path: &Path) -> io::Result<Lock> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)?;
+        }
+        let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+        #[cfg(unix)]
+        loop {
+            match rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive) {
+                Ok(()) => break,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(Lock { _file: file })
+    }
+}
+
+/// Why [`read_regular`] did not read a file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening or reading failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// A folder, FIFO, device or socket.
+    #[error("not a regular file")]
+    NotRegular,
+    /// Larger than the limit.
+    #[error("file is larger than {} ({size} bytes); not read", human(*limit))]
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl From<ReadError> for io::Error {
+    fn from(e: ReadError) -> io::Error {
+        match e {
+            ReadError::Io(e) => e,
+            other => io::Error::other(other.to_string()),
+        }
+    }
+}
+
+/// A size limit for messages: `1 MiB`, `256 MiB`, else bytes.
+fn human(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Opens `path` for reading without blocking on a FIFO or becoming the controlling terminal
+/// (`O_NONBLOCK | O_NOCTTY` where the platform has them).
+pub fn open_read(path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
+    }
+    #[cfg(not(unix))]
+    File::open(path)
+}
+
+/// Reads a regular file of at most `limit` bytes: opened without blocking, then type and size
+/// from `fstat` on the opened file before anything is read, and the read itself capped (a
+/// file that grows meanwhile is refused too). Folders, FIFOs and devices are refused.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let f = open_read(path)?;
+    read_opened(f, limit)
+}
+
+/// [`read_regular`] of a file already opened.
+pub fn read_opened(f: File, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    read_opened_into(f, limit, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_regular`] of a file already opened, appended to `buf` (a buffer reused over many
+/// files); gives the file's metadata as it was when read.
+pub fn read_opened_into(f: File, limit: u64, buf: &mut Vec<u8>) -> Result<fs::Metadata, ReadError> {
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge { size: meta.len(), limit });
+    }
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    let start = buf.len();
+    f.take(limit + 1).read_to_end(buf)?;
+    if (buf.len() - start) as u64 > limit {
+        let size = (buf.len() - start) as u64;
+        buf.truncate(start);
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    Ok(meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_through_a_symlink_replaces_the_target_not_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::create_dir(&real).unwrap();
+        fs::write(real.join("f"), b"old").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("real/f", dir.path().join("link")).unwrap();
+            write_atomic_bytes(&dir.path().join("link"), b"new").unwrap();
+            assert!(fs::symlink_metadata(dir.path().join("link")).unwrap().file_type().is_symlink());
+            assert_eq!(fs::read(real.join("f")).unwrap(), b"new");
+        }
+    }
+
+    #[test]
+    fn read_regular_refuses_folders_and_large_files_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(read_regular(dir.path(), 10), Err(ReadError::NotRegular)));
+        let f = dir.path().join("f");
+        fs::write(&f, b"0123456789a").unwrap();
+        assert!(matches!(read_regular(&f, 10), Err(ReadError::TooLarge { size: 11, limit: 10 })));
+        assert_eq!(read_regular(&f, 11).unwrap(), b"0123456789a");
+        #[cfg(unix)]
+        assert!(matches!(read_regular(Path::new("/dev/zero"), 10), Err(ReadError::NotRegular)));
+    }
+
+    #[test]
+    fn stale_temps_go_young_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.bin");
+        let young = temp_path(&file);
+        fs::write(&young, b"in progress").unwrap();
+        let old = dir.path().join(".x.bin.1.2.tmp");
+        fs::write(&old, b"left").unwrap();
+        let f = File::options().write(true).open(&old).unwrap();
+        f.set_modified(std::time::SystemTime::now() - STALE_TEMP_AGE - Duration::from_secs(5)).unwrap();
+        drop(f);
+        write_atomic_bytes(&file, b"x").unwrap();
+        assert!(young.exists());
+        assert!(!old.exists());
+    }
+}

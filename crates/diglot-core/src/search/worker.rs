@@ -1,0 +1,207 @@
+//! A background search thread that owns the index, so the UI thread never waits for
+//! matching (nor for a lock).
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::index::{Hits, SearchIndex};
+use super::query::Query;
+
+/// A finished search, as delivered by [`SearchWorker::try_recv`].
+#[derive(Clone, Debug)]
+pub struct SearchResult {
+    /// The value [`SearchWorker::submit`] returned for this query.
+    pub generation: u64,
+    /// The query string, the hits in rank order and how many items were searched.
+    pub hits: Arc<Hits>,
+}
+
+enum Command {
+    Push(Vec<(String, String, u64)>),
+    SetSortKey(u32, u64),
+    Query(u64, String),
+}
+
+/// Runs searches on its own thread (matching itself on a rayon pool of its own), always for
+/// the newest query: submitting a query cancels the one in progress. A query that narrows
+/// the previous one (typing on) is searched within the previous hits. Items can be added
+/// while it runs; the current query's result is then brought up to date (only the new items
+/// are matched), and delivered again with a larger `searched`.
+///
+/// Every delivered result is announced by calling the `notify` closure given to
+/// [`SearchWorker::new`] (from the worker thread), e.g. to send a message into the UI's
+/// event channel so the event loop can block on one channel.
+pub struct SearchWorker {
+    commands: Option<Sender<Command>>,
+    results: Receiver<SearchResult>,
+    generation: Arc<AtomicU64>,
+    len: AtomicUsize,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SearchWorker {
+    /// Starts the worker with `index` (possibly empty) and one matching thread per core.
+    pub fn new(index: SearchIndex, notify: impl Fn() + Send + 'static) -> Self {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::with_threads(index, threads, notify)
+    }
+
+    /// Starts the worker with `threads` matching threads.
+    pub fn with_threads(index: SearchIndex, threads: usize, notify: impl Fn() + Send + 'static) -> Self {
+        let (commands, command_rx) = mpsc::channel();
+        let (result_tx, results) = mpsc::channel();
+        let generation = Arc::new(AtomicU64::new(0));
+        let len = AtomicUsize::new(index.len());
+        // Without threads there is no search at all; the reader cannot go on without one, and
+        // the OS refusing a thread at startup is not something bad input can cause.
+        #[allow(clippy::expect_used)]
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("search-{i}"))
+            .build()
+            .expect("cannot start search threads");
+        let gen = Arc::clone(&generation);
+        #[allow(clippy::expect_used)] // as above
+        let thread = std::thread::Builder::new()
+            .name("search".into())
+            .spawn(move || run(index, pool, command_rx, result_tx, gen, notify))
+            .expect("cannot start the search thread");
+        SearchWorker { commands: Some(commands), results, generation, len, thread: Some(thread) }
+    }
+
+    fn send(&self, c: Command) {
+        if let Some(tx) = &self.commands {
+            // The worker only stops when dropped; a send error means it panicked.
+            let _ = tx.send(c);
+        }
+    }
+
+    /// Adds an item (see [`SearchIndex::push`]); returns its index.
+    pub fn push(&self, title_en: String, title_zh: String, sort_key: u64) -> u32 {
+        self.push_batch(vec![(title_en, title_zh, sort_key)]).start
+    }
+
+    /// Adds items `(title_en, title_zh, sort_key)`; returns their indices.
+    pub fn push_batch(&self, items: Vec<(String, String, u64)>) -> std::ops::Range<u32> {
+        let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
+        let end = start + items.len() as u32;
+        self.send(Command::Push(items));
+        start..end
+    }
+
+    /// Number of items added so far (including ones the worker has not indexed yet).
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::SeqCst)
+    }
+
+    /// True if no item was added.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Changes an item's sort key; the current result is re-ranked and delivered again.
+    pub fn set_sort_key(&self, idx: u32, key: u64) {
+        self.send(Command::SetSortKey(idx, key));
+    }
+
+    /// Searches for `query` (fzf syntax, see [`Query`]), cancelling the search in progress.
+    /// Returns the generation its result will carry.
+    pub fn submit(&self, query: &str) -> u64 {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.send(Command::Query(generation, query.to_string()));
+        generation
+    }
+
+    /// The newest delivered result, if any arrived since the last call (older ones are
+    /// dropped). Never blocks.
+    pub fn try_recv(&self) -> Option<SearchResult> {
+        let mut newest = None;
+        while let Ok(r) = self.results.try_recv() {
+            newest = Some(r);
+        }
+        newest
+    }
+}
+
+impl Drop for SearchWorker {
+    fn drop(&mut self) {
+        // Cancel the search in progress and close the channel: the thread exits.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.commands = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(
+    mut index: SearchIndex,
+    pool: rayon::ThreadPool,
+    commands: Receiver<Command>,
+    results: Sender<SearchResult>,
+    generation: Arc<AtomicU64>,
+    notify: impl Fn(),
+) {
+    let mut current: Option<(u64, Query)> = None;
+    let mut last: Option<Arc<Hits>> = None;
+    let mut reordered = false;
+    let mut dirty = false;
+    loop {
+        // Block when idle; otherwise take whatever is queued, then search once.
+        let first = if dirty {
+            match commands.try_recv() {
+                Ok(c) => Some(c),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match commands.recv() {
+                Ok(c) => Some(c),
+                Err(_) => return,
+            }
+        };
+        for c in first.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
+            match c {
+                Command::Push(items) => {
+                    for (en, zh, key) in items {
+                        index.push(&en, &zh, key);
+                    }
+                }
+                Command::SetSortKey(idx, key) => {
+                    if (idx as usize) < index.len() {
+                        index.set_sort_key(idx, key);
+                        reordered = true;
+                    }
+                }
+                Command::Query(g, s) => current = Some((g, Query::parse(&s))),
+            }
+            dirty = true;
+        }
+        if !dirty {
+            continue;
+        }
+        dirty = false;
+        let Some((gen, q)) = &current else { continue };
+        let up_to_date =
+            last.as_ref().filter(|l| !reordered && l.query == q.as_str() && l.searched == index.len());
+        let hits = match up_to_date {
+            Some(l) => Arc::clone(l),
+            None => {
+                let cancel = || generation.load(Ordering::SeqCst) != *gen;
+                match pool.install(|| index.search(q, last.as_deref(), &cancel)) {
+                    Some(h) => Arc::new(h),
+                    // Superseded: the newer query is (or will shortly be) in the channel.
+                    None => continue,
+                }
+            }
+        };
+        reordered = false;
+        last = Some(Arc::clone(&hits));
+        if results.send(SearchResult { generation: *gen, hits }).is_err() {
+            return;
+        }
+        notify();
+    }
+}

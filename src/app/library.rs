@@ -1,0 +1,456 @@
+//! The reader's library: read marks and bookmarks, resuming where the reader left off,
+//! narrowing the list (bookmarks, one day's paper, on this day), sorting, jumping to a date,
+//! and taking text out (citation, clipboard, pager).
+
+use super::{App, Focus, ListState};
+use crate::config::Config;
+use crate::corpus::{ArticleMeta, Date};
+use crate::export;
+use crate::layout::Position;
+use crate::prompt::Prompt;
+use crate::state::{self, Resume, State};
+use std::path::PathBuf;
+
+/// What the list is narrowed to (besides searches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Narrow {
+    /// Bookmarked articles only.
+    Bookmarks,
+    /// One day's paper, in page order.
+    Day(Date),
+    /// Articles printed on this month and day, in any year.
+    OnThisDay(u8, u8),
+}
+
+impl Narrow {
+    /// For the status bar.
+    pub fn label(&self) -> String {
+        match self {
+            Narrow::Bookmarks => "bookmarks".to_string(),
+            Narrow::Day(d) => format!("day {d}"),
+            Narrow::OnThisDay(m, d) => format!("on this day {m:02}-{d:02}"),
+        }
+    }
+
+    fn keeps(&self, app: &App, m: &ArticleMeta) -> bool {
+        match *self {
+            Narrow::Bookmarks => app.state.is_bookmarked(&m.path),
+            Narrow::Day(d) => m.date == Some(d),
+            Narrow::OnThisDay(mo, da) => m.date.is_some_and(|d| d.month == mo && d.day == da),
+        }
+    }
+}
+
+/// The list's order (searches keep their ranking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Oldest first, by page within a day.
+    #[default]
+    Date,
+    /// Newest first, by page within a day.
+    DateDesc,
+    /// By English title.
+    Title,
+}
+
+impl SortOrder {
+    /// For the status bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortOrder::Date => "date↑",
+            SortOrder::DateDesc => "date↓",
+            SortOrder::Title => "title",
+        }
+    }
+
+    /// Its name in the state file.
+    pub fn key(self) -> &'static str {
+        match self {
+            SortOrder::Date => "date",
+            SortOrder::DateDesc => "date-desc",
+            SortOrder::Title => "title",
+        }
+    }
+
+    /// The order of that name in the state file (`None` for an empty or unknown name).
+    pub fn from_key(key: &str) -> Option<SortOrder> {
+        [SortOrder::Date, SortOrder::DateDesc, SortOrder::Title].into_iter().find(|s| s.key() == key)
+    }
+
+    fn next(self) -> SortOrder {
+        match self {
+            SortOrder::Date => SortOrder::DateDesc,
+            SortOrder::DateDesc => SortOrder::Title,
+            SortOrder::Title => SortOrder::Date,
+        }
+    }
+}
+
+/// Parses `1958`, `1958-08` or `1958-08-01` into the first day it names.
+pub fn parse_date_prefix(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| -> Option<u32> {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+    };
+    let bad = || format!("not a date: `{}` (try 1958, 1958-08 or 1958-08-01)", crate::text::sanitize(s));
+    let year = parts.first().and_then(|p| num(p, 4)).ok_or_else(bad)?;
+    let month = match parts.get(1) {
+        Some(p) => num(p, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad)?,
+        None => 1,
+    };
+    let day = match parts.get(2) {
+        Some(p) => num(p, 2).ok_or_else(bad)?,
+        None => 1,
+    };
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    Date::parse(&format!("{year:04}-{month:02}-{day:02}")).ok_or_else(bad)
+}
+
+/// Today's date in the local time zone (`TZ` honoured, else the system's), from the clock.
+pub fn today() -> Date {
+    today_at(jiff::Timestamp::now(), &jiff::tz::TimeZone::system())
+}
+
+/// The date at instant `now` in time zone `tz`.
+pub fn today_at(now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Date {
+    let d = now.to_zoned(tz.clone()).date();
+    Date { year: d.year().max(0) as u16, month: d.month() as u8, day: d.day() as u8 }
+}
+
+impl App {
+    /// Applies the configuration: keys, view, colours, list width, citation template.
+    pub fn configure(&mut self, cfg: &Config) {
+        self.keymap = cfg.keys.clone();
+        self.view = cfg.view;
+        self.palette = cfg.colors.resolve(crate::ui::palette::no_color_env());
+        self.list_width = cfg.list_width;
+        self.citation = cfg.citation.clone();
+    }
+
+    /// Gives the app its remembered state (saved in `dir`) for the collection opened from
+    /// `paths`; the reading position is restored once the collection has loaded.
+    pub fn attach_state(&mut self, st: State, dir: Option<PathBuf>, paths: &[PathBuf], msg: Option<String>) {
+        self.collection = state::collection_key(paths);
+        self.resume = st.resume(&self.collection).cloned();
+        // the list's order and the glossary panel at once (batches arrive in that order)
+        if let Some(r) = &self.resume {
+            self.sort = SortOrder::from_key(&r.sort).unwrap_or(self.sort);
+            self.glossary = r.glossary;
+        }
+        self.state = st;
+        self.state_dir = dir;
+        if msg.is_some() {
+            self.message = msg;
+        }
+    }
+
+    /// Asks for the state to be saved (the loop carries it out).
+    fn ask_save(&mut self) {
+        self.effects.push(super::Effect::SaveState);
+    }
+
+    /// Remembers the article and position shown (saved with the next save: not on every
+    /// keystroke).
+    pub(super) fn remember_position(&mut self) {
+        if let Some(path) = &self.reader.path {
+            let resume = Resume {
+                article: state::article_key(path),
+                block: self.reader.top.block,
+                offset: self.reader.top.offset,
+                view: self.view,
+                sort: self.sort.key().to_string(),
+                list_hidden: self.zoom,
+                glossary: self.glossary,
+                reader_focused: self.focus == Focus::Reader,
+            };
+            if self.state.resume(&self.collection) != Some(&resume) {
+                self.state.set_resume(&self.collection, resume);
+            }
+        }
+    }
+
+    /// Once loaded: select the article the reader left off at, at the same position.
+    pub(super) fn apply_resume(&mut self) {
+        let Some(r) = self.resume.take() else { return };
+        let Some(i) = (0..self.shown_len()).find(|&i| {
+            self.shown(i)
+                .and_then(|p| self.articles.get(p))
+                .is_some_and(|m| state::article_key(&m.path) == r.article)
+        }) else {
+            return;
+        };
+        // the same view, article and row as when the reader left, the list hidden and the
+        // reader focused if they were
+        self.view = r.view;
+        self.select(i);
+        self.center_list();
+        self.clamp_list();
+        if r.reader_focused || r.list_hidden {
+            self.focus = Focus::Reader;
+        }
+        self.zoom = r.list_hidden;
+        self.pristine = false;
+        let top = Position { block: r.block, offset: r.offset };
+        if self.reader.article.is_some() {
+            self.reader.top = top;
+        } else if let Some(path) = self.reader.path.clone() {
+            self.pending_top = Some((path, top));
+        }
+    }
+
+    /// Marks the article in the reader read (opening it does).
+    pub(super) fn mark_read(&mut self) {
+        if let Some(path) = self.reader.path.clone() {
+            if !self.state.is_read(&path) {
+                self.state.set_read(&path, true);
+                self.ask_save();
+            }
+        }
+    }
+
+    /// Recomputes the list after a narrowing or sorting change, keeping the selection.
+    fn reshape(&mut self) {
+        let keep = self.selected().map(|m| m.path.clone());
+        self.refilter();
+        let at = keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path)));
+        self.list = ListState { selected: at.unwrap_or(0), offset: self.list.offset };
+        self.clamp_list();
+        self.open_selected();
+    }
+
+    /// The positions shown when no search is open: narrowed, then sorted. `None` when that is
+    /// every article in the collection order.
+    pub(super) fn narrowed(&self) -> Option<Vec<usize>> {
+        if self.narrow.is_none() && self.sort == SortOrder::Date {
+            return None;
+        }
+        let mut v: Vec<usize> = match &self.narrow {
+            Some(n) => (0..self.articles.len())
+                .filter(|&i| self.articles.get(i).is_some_and(|m| n.keeps(self, m)))
+                .collect(),
+            None => (0..self.articles.len()).collect(),
+        };
+        match self.sort {
+            SortOrder::Date => {}
+            SortOrder::DateDesc => {
+                // newest day first, but pages in order within a day
+                v.sort_by(|&a, &b| {
+                    let date = |i: usize| self.articles.get(i).map(|m| m.date);
+                    date(b).cmp(&date(a)).then(a.cmp(&b))
+                });
+            }
+            SortOrder::Title => {
+                v.sort_by_cached_key(|&i| (self.articles.get(i).map(|m| m.title_en.to_lowercase()), i));
+            }
+        }
+        Some(v)
+    }
+
+    fn toggle_narrow(&mut self, n: Narrow) {
+        self.narrow = if self.narrow == Some(n) { None } else { Some(n) };
+        self.reshape();
+        if self.narrow.is_none() {
+            // back to everything: the article stays selected, among its neighbours
+            self.center_list();
+            self.clamp_list();
+        } else if self.shown_len() == 0 {
+            self.message = Some(match n {
+                Narrow::Bookmarks => "no bookmarks yet (b bookmarks an article)".to_string(),
+                Narrow::Day(d) => format!("no articles on {d}"),
+                Narrow::OnThisDay(m, d) => format!("no articles on this day ({m:02}-{d:02})"),
+            });
+        }
+    }
+
+    /// `]` on the last article of a day's paper (`D`): on to the next day's paper.
+    pub(super) fn next_day(&mut self) -> bool {
+        let Some(Narrow::Day(d)) = self.narrow else { return false };
+        let next = self.articles.iter().filter_map(|m| m.date).filter(|&x| x > d).min();
+        match next {
+            Some(nd) => {
+                self.narrow = Some(Narrow::Day(nd));
+                self.refilter();
+                self.list = ListState::default();
+                self.clamp_list();
+                self.open_selected();
+                self.message = Some(format!("on to the next paper: {nd}"));
+            }
+            None => self.message = Some(format!("{d} is the last day's paper")),
+        }
+        true
+    }
+
+    /// Carries out the library actions (marks, bookmarks, narrowing, sort, dates, export); returns false for actions that are not these.
+    pub(super) fn act_library(&mut self, a: crate::keys::Action) -> bool {
+        use crate::keys::Action;
+        match a {
+            Action::ToggleRead => {
+                if let Some(path) = self.selected().map(|m| m.path.clone()) {
+                    let read = self.state.toggle_read(&path);
+                    self.message = Some(if read { "marked read" } else { "marked unread" }.into());
+                    self.ask_save();
+                }
+            }
+            Action::ToggleBookmark => {
+                if let Some(path) = self.selected().map(|m| m.path.clone()) {
+                    let on = self.state.toggle_bookmark(&path);
+                    self.message = Some(if on { "bookmarked" } else { "bookmark removed" }.into());
+                    self.ask_save();
+                    if self.narrow == Some(Narrow::Bookmarks) {
+                        self.reshape();
+                    }
+                }
+            }
+            Action::BookmarksOnly => self.toggle_narrow(Narrow::Bookmarks),
+            Action::DayOnly => match (self.narrow, self.selected().and_then(|m| m.date)) {
+                (Some(Narrow::Day(_)), _) => self.toggle_narrow(self.narrow.unwrap_or(Narrow::Bookmarks)),
+                (_, Some(d)) => self.toggle_narrow(Narrow::Day(d)),
+                (_, None) => self.message = Some("this article has no date".into()),
+            },
+            Action::OnThisDay => {
+                let t = today();
+                match self.narrow {
+                    Some(n @ Narrow::OnThisDay(..)) => self.toggle_narrow(n),
+                    _ => self.toggle_narrow(Narrow::OnThisDay(t.month, t.day)),
+                }
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.reshape();
+                self.remember_position();
+                self.ask_save();
+            }
+            Action::GotoDate => {
+                self.mode = super::Mode::Date(Prompt::default());
+            }
+            Action::Cite => {
+                if let Some(m) = self.selected() {
+                    let text = export::citation(&self.citation, m);
+                    self.copy(text, "citation");
+                }
+            }
+            Action::CopyPair => self.copy_pair(),
+            Action::CopyArticle => {
+                if let Some(a) = &self.reader.article {
+                    let text = export::markdown(a, &self.reader.beads);
+                    self.copy(text, "article (Markdown)");
+                }
+            }
+            Action::Pager => {
+                if let Some(p) = self.reader.path.clone() {
+                    self.effects.push(super::Effect::Pager(p));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Asks for a copy; the loop says in the status bar whether it reached a clipboard.
+    fn copy(&mut self, text: String, what: &str) {
+        self.effects.push(super::Effect::Copy { text, what: what.to_string() });
+    }
+
+    /// `y`: the English and Chinese paragraphs of the bead at the top of the reader.
+    fn copy_pair(&mut self) {
+        let r = &self.reader;
+        let Some(a) = &r.article else { return };
+        let block = r.layout.blocks.get(r.layout.block_at(r.top_row()).max(1));
+        let bead = block.and_then(|b| {
+            r.beads.iter().find(|bd| {
+                (!b.en.is_empty() && bd.en.contains(&b.en.start))
+                    || (!b.zh.is_empty() && bd.zh.contains(&b.zh.start))
+            })
+        });
+        if let Some(bead) = bead {
+            let text = export::pair(a, bead);
+            self.copy(text, "paragraph pair");
+        }
+    }
+
+    /// Keys while the date prompt is open.
+    pub(super) fn on_date_key(&mut self, k: &crossterm::event::KeyEvent) {
+        use crossterm::event::KeyCode;
+        let super::Mode::Date(p) = &mut self.mode else { return };
+        match k.code {
+            KeyCode::Esc => self.mode = super::Mode::Browse,
+            KeyCode::Enter => {
+                let text = p.text().to_string();
+                self.mode = super::Mode::Browse;
+                match parse_date_prefix(&text) {
+                    Ok(d) => self.goto_date(d),
+                    Err(e) => self.message = Some(e),
+                }
+            }
+            _ => {
+                p.handle_key(k);
+            }
+        }
+    }
+
+    /// Selects the first article on or after `d` (the last one when all are before it).
+    pub fn goto_date(&mut self, d: Date) {
+        let n = self.shown_len();
+        if n == 0 {
+            return;
+        }
+        let date_of = |i: usize| self.shown(i).and_then(|p| self.articles.get(p)).and_then(|m| m.date);
+        let target = match self.sort {
+            // newest first: the first page of the first day on or after `d`
+            SortOrder::DateDesc => {
+                let day = (0..n).filter_map(date_of).filter(|&x| x >= d).min();
+                day.and_then(|day| (0..n).find(|&i| date_of(i) == Some(day)))
+            }
+            _ => (0..n).find(|&i| date_of(i).is_some_and(|x| x >= d)),
+        };
+        match target.and_then(date_of) {
+            Some(x) if x == d => self.message = Some(format!("went to {d}")),
+            Some(x) => self.message = Some(format!("no paper on {d}: landed on {x}, the next day with one")),
+            None => {}
+        }
+        let i = match target {
+            Some(i) => i,
+            None => {
+                self.message = Some(format!("no article on or after {d}; the last one is selected"));
+                if self.sort == SortOrder::DateDesc {
+                    0
+                } else {
+                    n - 1
+                }
+            }
+        };
+        self.focus = Focus::List;
+        self.select(i);
+        self.center_list();
+        self.clamp_list();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_prefixes() {
+        assert_eq!(parse_date_prefix("1958").unwrap().to_string(), "1958-01-01");
+        assert_eq!(parse_date_prefix(" 1958-08 ").unwrap().to_string(), "1958-08-01");
+        assert_eq!(parse_date_prefix("1958-08-31").unwrap().to_string(), "1958-08-31");
+        for bad in ["", "58", "1958-13", "1958-02-30", "1958-8", "1958-08-01-02", "abcd"] {
+            assert!(parse_date_prefix(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn today_is_the_local_date() {
+        // 2026-12-01 23:30 UTC is already the 2nd in Beijing, still the 1st in New York
+        let now: jiff::Timestamp = "2026-12-01T23:30:00Z".parse().unwrap();
+        let beijing = jiff::tz::TimeZone::posix("CST-8").unwrap();
+        let new_york = jiff::tz::TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(today_at(now, &beijing).to_string(), "2026-12-02");
+        assert_eq!(today_at(now, &new_york).to_string(), "2026-12-01");
+        assert_eq!(today_at(now, &jiff::tz::TimeZone::UTC).to_string(), "2026-12-01");
+    }
+}
