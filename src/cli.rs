@@ -113,7 +113,7 @@ pub enum Command {
         query: Option<String>,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
-        /// At most this many results.
+        /// At most this many results (with --query: 100 unless given).
         #[arg(long, short = 'n')]
         limit: Option<usize>,
         /// A JSON array instead.

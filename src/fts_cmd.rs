@@ -130,6 +130,9 @@ pub struct SearchOpts {
     pub counts: bool,
 }
 
+/// Rows `search --query` prints without `--limit`.
+pub const DEFAULT_ROWS: usize = 100;
+
 /// `diglot search --query`: the index and its query language.
 pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
@@ -153,7 +156,15 @@ pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
         }
         return Ok(());
     }
-    let shown = r.hits.get(..r.hits.len().min(o.limit.unwrap_or(usize::MAX))).unwrap_or_default();
+    // a page of rows: each is read from its file (titles, snippet), so not every hit
+    let n = r.hits.len().min(o.limit.unwrap_or(DEFAULT_ROWS));
+    let shown = r.hits.get(..n).unwrap_or_default();
+    if n < r.hits.len() && o.limit.is_none() {
+        eprintln!(
+            "diglot: {} articles; the first {n} shown (--limit N for more, --counts for counts by year and page)",
+            r.hits.len()
+        );
+    }
     let rows: Vec<TextHit> = shown.par_iter().filter_map(|h| hit_row(&ix, h, &q, o.relevance)).collect();
     if o.json {
         crate::export::write_json(&mut *out, &rows, true)?;

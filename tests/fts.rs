@@ -77,15 +77,16 @@ fn by_index(ix: &FtsIndex, q: &str) -> BTreeMap<PathBuf, u32> {
     r.hits.iter().map(|h| (ix.info(h).unwrap().path, h.count)).collect()
 }
 
-/// path -> occurrences, by reading every file.
+/// path -> occurrences, by reading every file under `root`.
 fn by_scan(root: &Path, q: &str) -> BTreeMap<PathBuf, u32> {
     let node = fts::parse(q).unwrap();
     let mut out = BTreeMap::new();
-    for e in std::fs::read_dir(root).unwrap().flatten() {
+    // every file under the root, as the index walks it (the fixtures have subfolders)
+    for e in walkdir::WalkDir::new(root).into_iter().flatten().filter(|e| e.file_type().is_file()) {
         let bytes = std::fs::read(e.path()).unwrap();
         if let Parsed::Article(a) = corpus::parse_vec(&e.path(), bytes) {
             if let Some(c) = fts::scan_article(&a, &node) {
-                out.insert(std::fs::canonicalize(e.path()).unwrap_or(e.path()), c);
+                out.insert(std::fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().to_path_buf()), c);
             }
         }
     }
@@ -329,4 +330,26 @@ fn search_query_uses_the_index_and_full_text_stays_the_scan() {
     assert!(err.contains("never closed") && err.contains('^'), "{err}");
     // --relevance and --counts need --query
     assert!(!diglot(&cache, &["search", "--full-text", "x", r, "--counts"]).status.success());
+}
+
+#[test]
+fn search_query_prints_a_page_of_rows_unless_asked_for_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 130, 5);
+    let r = root.to_str().unwrap();
+    let all = by_scan(&root, "的").len();
+    assert!(all > diglot::fts_cmd::DEFAULT_ROWS, "the corpus must hold more hits than a page: {all}");
+    let rows = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).lines().count();
+    // without --limit: the first page, and a note on stderr with the whole count
+    let o = diglot(&cache, &["search", "--query", "的", r]);
+    assert!(o.status.success());
+    assert_eq!(rows(&o), diglot::fts_cmd::DEFAULT_ROWS);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("{all} articles")) && err.contains("--limit"), "{err}");
+    // with --limit: that many, no note
+    let o = diglot(&cache, &["search", "--query", "的", r, "--limit", "1000"]);
+    assert_eq!(rows(&o), all);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }

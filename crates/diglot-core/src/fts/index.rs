@@ -14,7 +14,7 @@
 //!
 //! The seed articles (no path given) get an index in memory.
 
-use super::tokens::{char_count, index_terms};
+use super::tokens::{char_count, join_segments, TermTokenizer, TOKENIZER};
 use crate::corpus::{self, Article, Parsed};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -22,13 +22,11 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Version of the index's content: bump when the tokenization or the fields change.
-pub const FTS_VERSION: u32 = 2;
-/// Positions between two segments (paragraphs, titles): more than any NEAR/n distance.
-pub const SEGMENT_GAP: u32 = super::query::MAX_NEAR + 2;
+pub const FTS_VERSION: u32 = 3;
+pub use super::tokens::SEGMENT_GAP;
 
 /// Why the index could not be used or written.
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +82,7 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positional = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("raw")
+            .set_tokenizer(TOKENIZER)
             .set_fieldnorms(false)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
@@ -143,29 +141,6 @@ pub enum SegmentKind {
     Glossary,
 }
 
-/// Appends the terms of `texts` (segments) to a pre-tokenized value, segments apart.
-fn pretokenize<'a>(texts: impl Iterator<Item = &'a str>) -> PreTokenizedString {
-    let mut tokens = Vec::new();
-    let mut base: u32 = 0;
-    for t in texts {
-        let mut last = None;
-        index_terms(t, |p, term| {
-            last = Some(p);
-            tokens.push(Token {
-                offset_from: 0,
-                offset_to: 0,
-                position: (base + p) as usize,
-                text: term.to_string(),
-                position_length: 1,
-            });
-        });
-        if let Some(p) = last {
-            base += p + 1 + SEGMENT_GAP;
-        }
-    }
-    PreTokenizedString { text: String::new(), tokens }
-}
-
 fn date_num(a: &corpus::ArticleMeta) -> u64 {
     a.date.map_or(0, |d| u64::from(d.year) * 10000 + u64::from(d.month) * 100 + u64::from(d.day))
 }
@@ -182,15 +157,14 @@ fn article_doc(f: &Fields, path: &str, stamp: corpus::index::Stamp, a: &Article)
     d.add_u64(f.chars, segs.iter().map(|s| char_count(&s.2)).sum());
     d.add_text(f.title_en, &a.meta.title_en);
     d.add_text(f.title_zh, a.meta.title_zh_full());
-    d.add_pre_tokenized_text(f.body, pretokenize(segs.iter().map(|s| s.2.as_str())));
-    d.add_pre_tokenized_text(
-        f.title,
-        pretokenize(segs.iter().filter(|s| s.0 == SegmentKind::Title).map(|s| s.2.as_str())),
-    );
-    d.add_pre_tokenized_text(
-        f.author,
-        pretokenize(segs.iter().filter(|s| s.0 == SegmentKind::Author).map(|s| s.2.as_str())),
-    );
+    // one value per field, the segments apart (tokenized by `TermStream` as tantivy indexes
+    // them: the document in flight is the text, not its terms)
+    let of = |kind: Option<SegmentKind>| {
+        join_segments(segs.iter().filter(|s| kind.is_none_or(|k| s.0 == k)).map(|s| s.2.as_str()))
+    };
+    d.add_text(f.body, of(None));
+    d.add_text(f.title, of(Some(SegmentKind::Title)));
+    d.add_text(f.author, of(Some(SegmentKind::Author)));
     d
 }
 
@@ -281,6 +255,7 @@ pub fn index_dir(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
 impl FtsIndex {
     fn from_index(index: Index, dir: Option<PathBuf>, roots: Vec<PathBuf>) -> Result<FtsIndex, FtsError> {
         let (_, fields) = schema();
+        index.tokenizers().register(TOKENIZER, TermTokenizer);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(FtsIndex { index, reader, fields, dir, roots })
     }

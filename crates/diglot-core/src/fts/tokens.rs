@@ -62,52 +62,100 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
+/// Separates the segments of one indexed value ([`join_segments`]): not a unit, and a gap
+/// of [`SEGMENT_GAP`] positions in the index terms.
+pub const SEGMENT_SEP: char = '\u{1E}';
+/// Positions between two segments (paragraphs, titles): more than any NEAR/n distance.
+pub const SEGMENT_GAP: u32 = super::query::MAX_NEAR + 2;
+
+/// The units of a text, one at a time, into a reused [`Unit`] (no allocation per unit).
+#[derive(Debug, Clone)]
+pub struct UnitIter<'a> {
+    text: &'a str,
+    /// Byte offset where the next unit is looked for.
+    at: usize,
+    /// End of the last Han unit when nothing stood between it and `at`.
+    prev_han_end: Option<usize>,
+    /// Segment separators ([`SEGMENT_SEP`]) passed so far.
+    separators: u32,
+}
+
+impl<'a> UnitIter<'a> {
+    /// The units of `text`.
+    pub fn new(text: &'a str) -> UnitIter<'a> {
+        UnitIter { text, at: 0, prev_han_end: None, separators: 0 }
+    }
+
+    /// The segment separators passed so far.
+    pub fn separators(&self) -> u32 {
+        self.separators
+    }
+
+    /// Reads the next unit into `unit`; `false` at the end of the text.
+    pub fn next_into(&mut self, unit: &mut Unit) -> bool {
+        let text = self.text;
+        let base = self.at;
+        let mut it =
+            text.get(base..).unwrap_or_default().char_indices().map(|(i, c)| (base + i, c)).peekable();
+        while let Some((i, c)) = it.next() {
+            if is_han(c) {
+                let end = i + c.len_utf8();
+                unit.kind = UnitKind::Han;
+                unit.norm.clear();
+                unit.norm.push(c);
+                unit.range = i..end;
+                unit.joined = self.prev_han_end == Some(i);
+                self.prev_han_end = Some(end);
+                self.at = end;
+                return true;
+            } else if is_word_char(c) {
+                unit.kind = UnitKind::Word;
+                unit.norm.clear();
+                unit.joined = false;
+                let start = i;
+                let mut end = i + c.len_utf8();
+                let mut consumed = end;
+                unit.norm.extend(half_width(c).to_lowercase());
+                while let Some(&(j, d)) = it.peek() {
+                    if is_word_char(d) {
+                        unit.norm.extend(half_width(d).to_lowercase());
+                        end = j + d.len_utf8();
+                        consumed = end;
+                        it.next();
+                    } else if d == '\'' || d == '’' {
+                        // a possessive 's ends the word and is dropped
+                        let after = j + d.len_utf8();
+                        let mut r = text.get(after..).unwrap_or_default().chars();
+                        if matches!(r.next(), Some('s' | 'S')) && !r.next().is_some_and(is_word_char) {
+                            consumed = after + 1;
+                        }
+                        break;
+                    } else {
+                        break;
+                    }
+                }
+                unit.range = start..end;
+                self.prev_han_end = None;
+                self.at = consumed;
+                return true;
+            } else {
+                if c == SEGMENT_SEP {
+                    self.separators += 1;
+                }
+                self.prev_han_end = None;
+            }
+        }
+        self.at = text.len();
+        false
+    }
+}
+
 /// Calls `f` with each unit of `text` in order (the unit's `norm` buffer is reused).
 pub fn for_each_unit(text: &str, mut f: impl FnMut(&Unit)) {
     let mut unit = Unit { kind: UnitKind::Word, norm: String::new(), range: 0..0, joined: false };
-    let mut prev_han_end: Option<usize> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if is_han(c) {
-            let end = i + c.len_utf8();
-            unit.kind = UnitKind::Han;
-            unit.norm.clear();
-            unit.norm.push(c);
-            unit.range = i..end;
-            unit.joined = prev_han_end == Some(i);
-            f(&unit);
-            prev_han_end = Some(end);
-        } else if is_word_char(c) {
-            unit.kind = UnitKind::Word;
-            unit.norm.clear();
-            unit.joined = false;
-            let start = i;
-            let mut end = i + c.len_utf8();
-            unit.norm.extend(half_width(c).to_lowercase());
-            while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) {
-                    unit.norm.extend(half_width(d).to_lowercase());
-                    end = j + d.len_utf8();
-                    it.next();
-                } else if d == '\'' || d == '’' {
-                    // a possessive 's ends the word and is dropped
-                    let rest = text.get(j + d.len_utf8()..).unwrap_or_default();
-                    let mut r = rest.chars();
-                    if matches!(r.next(), Some('s' | 'S')) && !r.next().is_some_and(is_word_char) {
-                        it.next();
-                        it.next();
-                    }
-                    break;
-                } else {
-                    break;
-                }
-            }
-            unit.range = start..end;
-            f(&unit);
-            prev_han_end = None;
-        } else {
-            prev_han_end = None;
-        }
+    let mut it = UnitIter::new(text);
+    while it.next_into(&mut unit) {
+        f(&unit);
     }
 }
 
@@ -118,28 +166,136 @@ pub fn units(text: &str) -> Vec<Unit> {
     v
 }
 
-/// The index terms of a segment: `(unit position, term)` pairs in order (see the module docs).
-pub fn index_terms(text: &str, mut f: impl FnMut(u32, &str)) {
-    let mut pos: u32 = 0;
-    let mut pending: Option<(u32, char)> = None; // the previous Han unit
-    let mut bigram = String::new();
-    for_each_unit(text, |u| {
-        if u.kind == UnitKind::Han {
-            let c = u.norm.chars().next().unwrap_or(' ');
-            if let Some((p, prev)) = pending.filter(|_| u.joined) {
-                bigram.clear();
-                bigram.push(prev);
-                bigram.push(c);
-                f(p, &bigram);
-            }
-            f(pos, &u.norm);
-            pending = Some((pos, c));
-        } else {
-            f(pos, &u.norm);
-            pending = None;
+/// Segments joined into one value to index, [`SEGMENT_SEP`] between them (any separator in a
+/// segment's own text becomes a space, which the units read alike).
+pub fn join_segments<'s>(segments: impl IntoIterator<Item = &'s str>) -> String {
+    let mut out = String::new();
+    for (i, s) in segments.into_iter().enumerate() {
+        if i > 0 {
+            out.push(SEGMENT_SEP);
         }
-        pos += 1;
-    });
+        if s.contains(SEGMENT_SEP) {
+            out.extend(s.chars().map(|c| if c == SEGMENT_SEP { ' ' } else { c }));
+        } else {
+            out.push_str(s);
+        }
+    }
+    out
+}
+
+/// The index terms of a value (segments joined by [`join_segments`], or one segment), as a
+/// stream: at each Han unit the character and, when the next unit is joined to it, their
+/// bigram at the same position; at each word the word. Positions count units; a segment
+/// separator between two units adds [`SEGMENT_GAP`]. Used as tantivy's tokenizer
+/// ([`TermTokenizer`]): one reused token, no allocation per term.
+pub struct TermStream<'a> {
+    units: UnitIter<'a>,
+    unit: Unit,
+    /// Position of the current unit (`None` before the first).
+    pos: Option<u32>,
+    /// The previous unit's character when it was Han.
+    prev_han: Option<char>,
+    /// The current Han unit's own term is still to come (after its bigram with the previous).
+    unigram_due: bool,
+    token: tantivy::tokenizer::Token,
+}
+
+impl<'a> TermStream<'a> {
+    /// The terms of `text`.
+    pub fn new(text: &'a str) -> TermStream<'a> {
+        TermStream {
+            units: UnitIter::new(text),
+            unit: Unit { kind: UnitKind::Word, norm: String::new(), range: 0..0, joined: false },
+            pos: None,
+            prev_han: None,
+            unigram_due: false,
+            token: tantivy::tokenizer::Token::default(),
+        }
+    }
+
+    fn set(&mut self, pos: u32, range: Range<usize>) {
+        self.token.position = pos as usize;
+        self.token.offset_from = range.start;
+        self.token.offset_to = range.end;
+        self.token.position_length = 1;
+    }
+}
+
+impl tantivy::tokenizer::TokenStream for TermStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.unigram_due {
+            self.unigram_due = false;
+            self.token.text.clear();
+            self.token.text.push_str(&self.unit.norm);
+            let (pos, range) = (self.pos.unwrap_or(0), self.unit.range.clone());
+            self.set(pos, range);
+            return true;
+        }
+        let seps = self.units.separators();
+        if !self.units.next_into(&mut self.unit) {
+            return false;
+        }
+        let pos = match self.pos {
+            None => 0,
+            Some(p) if self.units.separators() > seps => p + 1 + SEGMENT_GAP,
+            Some(p) => p + 1,
+        };
+        self.pos = Some(pos);
+        let range = self.unit.range.clone();
+        match self.unit.kind {
+            UnitKind::Han => {
+                let c = self.unit.norm.chars().next().unwrap_or(' ');
+                let prev = self.prev_han.replace(c);
+                if let Some(p) = prev.filter(|_| self.unit.joined) {
+                    // the bigram of the previous unit and this one, at the previous position
+                    self.token.text.clear();
+                    self.token.text.push(p);
+                    self.token.text.push(c);
+                    self.set(pos.saturating_sub(1), range);
+                    self.unigram_due = true;
+                    return true;
+                }
+            }
+            UnitKind::Word => self.prev_han = None,
+        }
+        self.token.text.clear();
+        self.token.text.push_str(&self.unit.norm);
+        self.set(pos, range);
+        true
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        &mut self.token
+    }
+}
+
+/// The tokenizer registered with the index under [`TOKENIZER`]: [`TermStream`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermTokenizer;
+
+/// The name of [`TermTokenizer`] in the index's tokenizer manager.
+pub const TOKENIZER: &str = "diglot";
+
+impl tantivy::tokenizer::Tokenizer for TermTokenizer {
+    type TokenStream<'a> = TermStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream<'a> {
+        TermStream::new(text)
+    }
+}
+
+/// The index terms of a value as `(position, term)` pairs in order: what [`TermStream`]
+/// gives tantivy (see the module docs).
+pub fn index_terms(text: &str, mut f: impl FnMut(u32, &str)) {
+    use tantivy::tokenizer::TokenStream;
+    let mut s = TermStream::new(text);
+    while s.advance() {
+        let t = s.token();
+        f(t.position as u32, &t.text);
+    }
 }
 
 /// The terms (with their offsets in the phrase) whose postings at consecutive positions hold
@@ -229,6 +385,32 @@ mod tests {
         let mut w = want.clone();
         w.sort();
         assert_eq!(got, w);
+    }
+
+    #[test]
+    fn segments_are_apart_and_never_joined() {
+        let mut v = Vec::new();
+        let joined = join_segments(["人民", "", "公社\u{1E}x", "Mao's"]);
+        index_terms(&joined, |p, t| v.push((p, t.to_string())));
+        let g = SEGMENT_GAP;
+        let want: Vec<(u32, String)> = [
+            (0, "人"),
+            (0, "人民"),
+            (1, "民"),
+            (2 + g, "公"),
+            (2 + g, "公社"),
+            (3 + g, "社"),
+            (4 + g, "x"),
+            (5 + 2 * g, "mao"),
+        ]
+        .iter()
+        .map(|&(p, t)| (p, t.to_string()))
+        .collect();
+        assert_eq!(v, want);
+        // the units of the joined value are those of the segments, in order
+        let flat: Vec<String> =
+            ["人民", "公社 x", "Mao's"].iter().flat_map(|s| units(s)).map(|u| u.norm).collect();
+        assert_eq!(units(&joined).into_iter().map(|u| u.norm).collect::<Vec<_>>(), flat);
     }
 
     #[test]
