@@ -84,7 +84,7 @@ fn by_scan(root: &Path, q: &str) -> BTreeMap<PathBuf, u32> {
     // every file under the root, as the index walks it (the fixtures have subfolders)
     for e in walkdir::WalkDir::new(root).into_iter().flatten().filter(|e| e.file_type().is_file()) {
         let bytes = std::fs::read(e.path()).unwrap();
-        if let Parsed::Article(a) = corpus::parse_vec(&e.path(), bytes) {
+        if let Parsed::Article(a) = corpus::parse_vec(e.path(), bytes) {
             if let Some(c) = fts::scan_article(&a, &node) {
                 out.insert(std::fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().to_path_buf()), c);
             }
