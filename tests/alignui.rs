@@ -6,26 +6,19 @@
 
 mod common;
 
+use common::render;
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Msg};
 use diglot::corpus::load_paths;
 use diglot::layout::View;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 const FAULTS: &str = include_str!("fixtures/align/trust_faults.md");
 
 fn key(app: &mut App, code: KeyCode) {
     app.feed(Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))));
     app.check_invariants().unwrap_or_else(|e| panic!("after {code:?}: {e}"));
-}
-
-fn render(app: &App) -> Buffer {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    diglot::ui::render(app, area, &mut buf);
-    app.check_invariants().expect("invariants hold when drawn");
-    buf
 }
 
 /// The app on one article, the reader focused, in `view`.

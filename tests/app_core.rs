@@ -7,15 +7,13 @@
 
 mod common;
 
-use common::buffer_text;
+use common::{buffer_text, render};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Effect, Focus, Mode, Msg, SortOrder};
 use diglot::corpus::{self, load_paths};
 use diglot::layout::View;
 use diglot::state::State;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::Terminal;
 use std::path::Path;
 use std::time::Duration;
@@ -40,14 +38,6 @@ fn typed(app: &mut App, s: &str) {
     for c in s.chars() {
         ch(app, c);
     }
-}
-
-fn render(app: &App) -> Buffer {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    diglot::ui::render(app, area, &mut buf);
-    app.check_invariants().expect("invariants hold when drawn");
-    buf
 }
 
 fn status(app: &App) -> String {

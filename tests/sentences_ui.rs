@@ -7,12 +7,13 @@
 
 mod common;
 
+use common::render;
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Focus, Msg};
 use diglot::corpus::load_paths;
 use diglot::layout::View;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
 const ARTICLE: &str = include_str!("fixtures/sentences_ui.md");
@@ -62,14 +63,6 @@ fn key(app: &mut App, code: KeyCode) {
 
 fn ch(app: &mut App, c: char) {
     key(app, KeyCode::Char(c));
-}
-
-fn render(app: &App) -> Buffer {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    diglot::ui::render(app, area, &mut buf);
-    app.check_invariants().expect("invariants hold when drawn");
-    buf
 }
 
 /// The app on the fixture, the reader focused and full width, in `view`.

@@ -13,7 +13,6 @@ use diglot::app::{App, Effect, Focus, Mode, Msg};
 use diglot::corpus::load_paths;
 use diglot::layout::{Kind, Segment, TextId, View, GUTTER};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use std::path::Path;
 
@@ -30,10 +29,7 @@ fn ch(app: &mut App, c: char) -> Vec<Effect> {
 }
 
 fn render(app: &App) -> Buffer {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    diglot::ui::render(app, area, &mut buf);
-    app.check_invariants().expect("invariants hold when drawn");
+    let buf = common::render(app);
     assert!(common::overdrawn_cells(&buf).is_empty(), "{:?}", common::overdrawn_cells(&buf));
     buf
 }

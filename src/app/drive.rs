@@ -68,7 +68,8 @@ impl Step {
         }
     }
 
-    fn event(self) -> Event {
+    /// The terminal event of this step.
+    pub fn event(self) -> Event {
         match self {
             Step::Resize(w, h) => Event::Resize(w, h),
             Step::Key(k, ctrl) => {
@@ -114,16 +115,18 @@ pub fn drive(size: (u16, u16), text: &[u8], steps: &[Step]) -> Result<(), String
         }
     };
     run(&mut app, Msg::Tick);
-    check(&app, "at the start")?;
+    checked_frame(&app, "at the start")?;
     for (k, step) in steps.iter().enumerate() {
         run(&mut app, Msg::Term(step.event()));
-        check(&app, &format!("after step {k} ({step:?})"))?;
+        checked_frame(&app, &format!("after step {k} ({step:?})"))?;
     }
     Ok(())
 }
 
-/// The invariants, and a frame drawn inside the screen.
-fn check(app: &App, when: &str) -> Result<(), String> {
+/// The app's invariants checked, and a frame drawn at the app's size with no control
+/// character in it: the frame, or what is wrong (`when` says at which point). Shared by the
+/// drive, the fuzz target `load` and the tests that draw the app.
+pub fn checked_frame(app: &App, when: &str) -> Result<Buffer, String> {
     app.check_invariants().map_err(|e| format!("{when}: {e}"))?;
     let (w, h) = app.size;
     let area = Rect::new(0, 0, w, h);
@@ -132,7 +135,7 @@ fn check(app: &App, when: &str) -> Result<(), String> {
     if let Some(c) = buf.content().iter().find(|c| c.symbol().chars().any(char::is_control)) {
         return Err(format!("{when}: a control character drawn: {:?}", c.symbol()));
     }
-    Ok(())
+    Ok(buf)
 }
 
 /// [`drive`] over raw bytes, as the fuzz target gets them: bytes 0 and 1 the size (mod 160

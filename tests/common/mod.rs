@@ -9,6 +9,12 @@ use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
+/// The app drawn at its size, its invariants checked and no control character in the frame
+/// (the drive's check, `diglot::app::drive::checked_frame`): the frame.
+pub fn render(app: &diglot::app::App) -> Buffer {
+    diglot::app::drive::checked_frame(app, "when drawn").unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Three small, well-formed articles (made up for the tests, in the corpus format), in the
 /// order the collection sorts them: by date.
 pub const ARTICLES: [(&str, &str); 3] = [

@@ -518,27 +518,7 @@ pub fn load_stream(
         sink(ev);
     };
     rayon::in_place_scope(|s| {
-        // Small batches first so that the first results come at once, then `batch`.
-        let mut size = batch.min(32);
-        let mut chunk = Vec::with_capacity(size);
-        let mut found = 0;
-        let mut other = Vec::new();
-        walk(
-            paths,
-            false,
-            |_, p| {
-                found += 1;
-                chunk.push(p);
-                if chunk.len() >= size {
-                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
-                    size = (size * 2).min(batch);
-                    let run = &run;
-                    s.spawn(move |_| run(c));
-                }
-            },
-            |o| other.push(o),
-        );
-        total.store(found + other.len(), Ordering::Release);
+        let (_, other, chunk) = walk_in_batches(s, paths, batch, |_, p| p, &run, &total);
         if !other.is_empty() {
             sink(LoadEvent { outcomes: other, total: total.load(Ordering::Acquire), ..LoadEvent::default() });
         }
@@ -546,6 +526,46 @@ pub fn load_stream(
             run(chunk);
         }
     });
+}
+
+/// Walks `paths` and hands the files found (made items by `item` from the root's index and
+/// the path) to `run` on the scope `s` while the walk goes on, in batches: small ones first so
+/// that the first results come at once, then `batch`. When the walk is done, stores in
+/// `total` how many files and other outcomes it found; returns the number of files, the
+/// other outcomes (not sent), and the last batch (not run: the caller runs it after sending
+/// the others).
+fn walk_in_batches<'s, T, F>(
+    s: &rayon::Scope<'s>,
+    paths: &[PathBuf],
+    batch: usize,
+    item: impl Fn(usize, PathBuf) -> T,
+    run: &'s F,
+    total: &AtomicUsize,
+) -> (usize, Vec<Outcome>, Vec<T>)
+where
+    T: Send + 's,
+    F: Fn(Vec<T>) + Sync,
+{
+    let mut size = batch.min(32);
+    let mut chunk = Vec::with_capacity(size);
+    let mut files = 0;
+    let mut other = Vec::new();
+    walk(
+        paths,
+        false,
+        |root, p| {
+            files += 1;
+            chunk.push(item(root, p));
+            if chunk.len() >= size {
+                let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
+                size = (size * 2).min(batch);
+                s.spawn(move |_| run(c));
+            }
+        },
+        |o| other.push(o),
+    );
+    total.store(files + other.len(), Ordering::Release);
+    (files, other, chunk)
 }
 
 /// Loads everything under `paths` (the embedded seeds when empty), sorted.
@@ -1036,25 +1056,8 @@ fn parse_while_walking(
     };
     let mut files = 0;
     rayon::in_place_scope(|s| {
-        let mut size = batch.min(32);
-        let mut chunk = Vec::with_capacity(size);
-        let mut other = Vec::new();
-        walk(
-            paths,
-            false,
-            |root, p| {
-                files += 1;
-                chunk.push((root, p));
-                if chunk.len() >= size {
-                    let c = std::mem::replace(&mut chunk, Vec::with_capacity(batch));
-                    size = (size * 2).min(batch);
-                    let run = &run;
-                    s.spawn(move |_| run(c));
-                }
-            },
-            |o| other.push(o),
-        );
-        total.store(files + other.len(), Ordering::Release);
+        let (n, other, chunk) = walk_in_batches(s, paths, batch, |root, p| (root, p), &run, &total);
+        files = n;
         if !other.is_empty() {
             sink(LoadEvent { outcomes: other, total: files, ..LoadEvent::default() });
         }
