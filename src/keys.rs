@@ -85,6 +85,15 @@ pub enum Action {
     GlossaryDown,
     /// Scroll the glossary panel up.
     GlossaryUp,
+    // the full-text index's results (issue 15)
+    /// Full-text results by date or by relevance.
+    ResultsOrder,
+    /// The timeline chart takes the keys: choose a year to narrow the results to.
+    Timeline,
+    /// The timeline per million characters or per article.
+    TimelineNorm,
+    /// The concordance (KWIC) of the query.
+    Concordance,
 }
 
 impl Action {
@@ -220,6 +229,17 @@ pub const ACTIONS: &[ActionDef] = &[
     def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
     def(Group::Search, Action::NextHit, "next_hit", &[Key::ch('n')], "next hit"),
     def(Group::Search, Action::PrevHit, "previous_hit", &[Key::ch('N')], "previous hit"),
+    // the full-text index's results (issue 15)
+    def(Group::Search, Action::ResultsOrder, "results_order", &[Key::ch('R')], "results by date / relevance"),
+    def(Group::Search, Action::Timeline, "timeline", &[Key::ch('T')], "timeline: choose a year"),
+    def(
+        Group::Search,
+        Action::TimelineNorm,
+        "timeline_norm",
+        &[Key::ch('P')],
+        "timeline per M chars / article",
+    ),
+    def(Group::Search, Action::Concordance, "concordance", &[Key::ch('K')], "concordance (KWIC)"),
     def(Group::Collection, Action::ToggleRead, "toggle_read", &[Key::ch('m')], "mark read / unread"),
     def(Group::Collection, Action::ToggleBookmark, "toggle_bookmark", &[Key::ch('b')], "bookmark"),
     def(Group::Collection, Action::BookmarksOnly, "bookmarks_only", &[Key::ch('B')], "bookmarks only"),
@@ -492,6 +512,10 @@ mod tests {
             Action::Mouse,
             Action::GlossaryDown,
             Action::GlossaryUp,
+            Action::ResultsOrder,
+            Action::Timeline,
+            Action::TimelineNorm,
+            Action::Concordance,
         ];
         for a in variants {
             match a {
@@ -534,7 +558,11 @@ mod tests {
                 | Action::Messages
                 | Action::Mouse
                 | Action::GlossaryDown
-                | Action::GlossaryUp => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+                | Action::GlossaryUp
+                | Action::ResultsOrder
+                | Action::Timeline
+                | Action::TimelineNorm
+                | Action::Concordance => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
             }
         }
         assert_eq!(ACTIONS.len(), variants.len());

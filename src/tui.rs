@@ -373,7 +373,7 @@ fn event_loop(
                     set_mouse(on)?;
                 }
                 // carried out by perform
-                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) => {}
+                Effect::Open(_) | Effect::SaveState | Effect::Scan(_) | Effect::Research(_) => {}
             }
         }
         if !effects.is_empty() {

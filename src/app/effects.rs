@@ -37,6 +37,7 @@ impl App {
                     }
                 }
                 Effect::Scan(phrase) => self.start_scan(phrase),
+                Effect::Research(e) => queue.extend(self.perform_research(e)),
                 other => rest.push(other),
             }
         }
