@@ -682,6 +682,12 @@ impl App {
             let sel = self.research.chart_sel;
             self.research.generation += 1;
             let q = self.research.query.clone();
+            // "searching…" until the new order's answer comes
+            self.research.answer = None;
+            self.research.year = None;
+            if let Some(f) = &mut self.fulltext {
+                f.results = None;
+            }
             self.effects.push(Effect::Research(ResearchEffect::Query(
                 self.research.generation,
                 q,
@@ -968,6 +974,7 @@ impl App {
         match &mut self.research.kwic {
             Some(k) if k.opened && self.focus == Focus::Reader => {
                 k.opened = false;
+                k.preview = None;
                 self.find = None;
                 self.kwic_target = None;
                 self.focus = Focus::List;

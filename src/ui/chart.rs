@@ -87,6 +87,7 @@ pub(super) fn render_chart(app: &App, area: Rect, buf: &mut Buffer) {
     // the label: the year chosen and each term's value that year
     let sel = r.chart_sel.min(n.saturating_sub(1));
     let mut label = match years.get(sel) {
+        Some(y) if focused => format!("◀{y}▶"),
         Some(y) => format!("{y}"),
         None => "no dated articles".into(),
     };
@@ -97,7 +98,7 @@ pub(super) fn render_chart(app: &App, area: Rect, buf: &mut Buffer) {
     }
     label.push_str(&format!(" · {norm}"));
     if focused {
-        label.push_str(" · ←/→ Enter");
+        label.push_str(" · ←/→ Enter narrows");
     }
     let style = if focused { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
     put(buf, area.x, area.y, &crate::text::fit(&label, w), w, style);
