@@ -17,8 +17,8 @@ mod research;
 pub use effects::read_article;
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 pub use research::{
-    Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace, IndexStatus, Kwic, KwicSort,
-    Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder, Series, YearPoint,
+    default_indexer, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace, IndexStatus, Kwic,
+    KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder, Series, YearPoint,
 };
 use std::sync::Arc;
 use std::time::Instant;
@@ -1151,6 +1151,8 @@ impl App {
     }
 
     fn quit_now(&mut self) {
+        // a background index build stops (nothing half-written is committed)
+        self.research.cancel_all();
         self.remember_position();
         self.effects.push(Effect::SaveState);
         self.effects.push(Effect::Quit);

@@ -298,6 +298,7 @@ pub struct Research {
     building: bool,
     rebuild: bool,
     cancel: Arc<AtomicBool>,
+    query_cancel: Arc<AtomicBool>,
     /// Results order.
     pub order: ResultOrder,
     /// Timeline normalisation.
@@ -344,6 +345,7 @@ impl Default for Research {
             building: false,
             rebuild: false,
             cancel: Arc::new(AtomicBool::new(false)),
+            query_cancel: Arc::new(AtomicBool::new(false)),
             order: ResultOrder::Date,
             norm: ChartNorm::PerMillion,
             query: String::new(),
@@ -361,6 +363,12 @@ impl Default for Research {
 }
 
 impl Research {
+    /// Stops the index build and the queries running.
+    pub fn cancel_all(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.query_cancel.store(true, Ordering::Relaxed);
+    }
+
     /// Whether Ctrl-f is answered by the index.
     pub fn ready(&self) -> bool {
         self.engine.is_some()
@@ -390,6 +398,11 @@ impl Research {
             _ => None,
         }
     }
+}
+
+/// The builder of the real index (none until the index library is merged).
+pub fn default_indexer() -> Option<Builder> {
+    None
 }
 
 /// The effects of the research instruments, carried out by [`App::perform`].
@@ -488,7 +501,7 @@ impl App {
             }
             ResearchEffect::Query(generation, query, order) => {
                 let Some(engine) = self.research.engine.clone() else { return Vec::new() };
-                let cancel = self.research.cancel.clone();
+                let cancel = self.research.query_cancel.clone();
                 std::thread::spawn(move || {
                     let r = engine.run(&query, order, &|| cancel.load(Ordering::Relaxed));
                     send(ResearchMsg::Answer(generation, r));
@@ -496,7 +509,7 @@ impl App {
             }
             ResearchEffect::Concord(generation, query, paths) => {
                 let Some(engine) = self.research.engine.clone() else { return Vec::new() };
-                let cancel = self.research.cancel.clone();
+                let cancel = self.research.query_cancel.clone();
                 std::thread::spawn(move || {
                     let lines = engine.concordance(&query, &paths, &|| cancel.load(Ordering::Relaxed));
                     send(ResearchMsg::Concord(generation, lines));
@@ -646,8 +659,8 @@ impl App {
         f.phrase = text.clone();
         f.results = None;
         self.mode = Mode::Browse;
-        self.research.cancel.store(true, Ordering::Relaxed);
-        self.research.cancel = Arc::new(AtomicBool::new(false));
+        self.research.query_cancel.store(true, Ordering::Relaxed);
+        self.research.query_cancel = Arc::new(AtomicBool::new(false));
         self.research.generation += 1;
         self.research.query = text.clone();
         self.research.answer = None;
@@ -698,7 +711,7 @@ impl App {
         }
     }
 
-    /// `P`: the timeline per million characters or per article.
+    /// `%`: the timeline per million characters or per article.
     pub(super) fn toggle_norm(&mut self) {
         self.research.norm = match self.research.norm {
             ChartNorm::PerMillion => ChartNorm::PerArticle,
@@ -759,7 +772,7 @@ impl App {
                 self.mode = Mode::Browse;
             }
             KeyCode::Esc | KeyCode::Backspace if self.research.year.is_some() => self.narrow_year(None),
-            KeyCode::Char('P') => self.toggle_norm(),
+            KeyCode::Char('%') => self.toggle_norm(),
             _ => self.mode = Mode::Browse,
         }
     }
