@@ -836,7 +836,6 @@ impl App {
                     self.research.kwic = None;
                     self.mode = Mode::Browse;
                 }
-                return;
             }
             KeyCode::Enter => {
                 if kw.preview.as_ref().is_some_and(|p| p.line == kw.sel && p.error.is_none()) {
@@ -845,11 +844,9 @@ impl App {
                     kw.preview = Some(Preview { line: kw.sel, ..Preview::default() });
                     self.effects.push(Effect::Research(ResearchEffect::Preview(l.path.clone())));
                 }
-                return;
             }
             KeyCode::Char('o') => {
                 self.open_kwic_hit();
-                return;
             }
             KeyCode::Char('s') => {
                 kw.sort = match kw.sort {
@@ -863,7 +860,6 @@ impl App {
                 kw.sel = 0;
                 kw.offset = 0;
                 kw.preview = None;
-                return;
             }
             KeyCode::Up => step(-1),
             KeyCode::Down => step(1),
@@ -1053,7 +1049,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
