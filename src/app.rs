@@ -1268,6 +1268,10 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        // the concordance covers the panes: the wheel moves its lines, clicks do nothing
+        if self.mode == Mode::Kwic {
+            return self.on_kwic_mouse(m.kind);
+        }
         let p = self.areas();
         let at = ratatui::layout::Position::new(m.column, m.row);
         let in_list = p.list.contains(at);

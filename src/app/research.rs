@@ -879,6 +879,20 @@ impl App {
         }
     }
 
+    /// The mouse in the concordance: the wheel moves the selection by three lines.
+    pub(super) fn on_kwic_mouse(&mut self, kind: crossterm::event::MouseEventKind) -> bool {
+        use crossterm::event::{KeyCode, KeyEvent, MouseEventKind};
+        let code = match kind {
+            MouseEventKind::ScrollDown => KeyCode::Down,
+            MouseEventKind::ScrollUp => KeyCode::Up,
+            _ => return false,
+        };
+        for _ in 0..3 {
+            self.on_kwic_key(&KeyEvent::from(code));
+        }
+        true
+    }
+
     /// The preview's article arrived: the bead holding the hit.
     fn on_preview(&mut self, path: PathBuf, read: ArticleRead) {
         let Some(kw) = &mut self.research.kwic else { return };
