@@ -101,11 +101,16 @@ pub enum Command {
     /// Fuzzy-search titles (English, Chinese, pinyin; fzf syntax), best first:
     /// `score<TAB>date<TAB>English title<TAB>Chinese title<TAB>path`.
     ///
-    /// With --full-text, a phrase in the articles' text instead:
-    /// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    /// With --full-text, a phrase in the articles' text instead (a scan of the files, as the
+    /// reader's Ctrl-f): `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    ///
+    /// With --query QUERY, the full-text index (see `diglot index`) and its query language;
+    /// every positional argument is then a PATH. Same columns as --full-text.
     Search {
         /// The query: space-separated terms, all must match; 'exact ^prefix suffix$ !not.
-        query: String,
+        /// With --query, the first PATH.
+        #[arg(required_unless_present = "index_query")]
+        query: Option<String>,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
         /// At most this many results.
@@ -115,8 +120,64 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Search the full text for a phrase (smart case) instead of titles.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "index_query")]
         full_text: bool,
+        /// Search the full-text index with the query language: words and "phrases" in either
+        /// language, OR, NOT or -, NEAR/n, ( ), title:, author:, page:N[..M],
+        /// date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
+        #[arg(long = "query", id = "index_query", value_name = "QUERY")]
+        index_query: Option<String>,
+        /// With --query: order by relevance (BM25) instead of by date.
+        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
+        relevance: bool,
+        /// With --query: print the number of articles by year and by page instead.
+        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
+        counts: bool,
+    },
+    /// Build or update the full-text index of PATHs (in the cache folder): only changed,
+    /// added and removed files are read again. Progress on stderr, a summary on stdout.
+    Index {
+        /// Files or folders (default: the embedded seeds, indexed in memory).
+        paths: Vec<PathBuf>,
+    },
+    /// A concordance (keyword in context): one line per occurrence of the query's words and
+    /// phrases, `date  page  left context HIT right context  title`, the hits in one column.
+    Kwic {
+        /// The query (the language of `search --query`).
+        query: String,
+        /// Files or folders (default: the embedded seeds).
+        paths: Vec<PathBuf>,
+        /// Columns of context on each side of the hit.
+        #[arg(long, default_value_t = 40)]
+        width: usize,
+        /// Order of the lines.
+        #[arg(long, value_enum, default_value_t = crate::fts_cmd::KwicSort::Date)]
+        sort: crate::fts_cmd::KwicSort,
+        /// At most this many lines.
+        #[arg(long, short = 'n')]
+        limit: Option<usize>,
+        /// One JSON object per line instead (the whole context, paragraph and byte range).
+        #[arg(long)]
+        json: bool,
+    },
+    /// A timeline: occurrences and articles of each term per year or month, normalised by
+    /// the size of the archive in that period (as Google Ngram). TERMS comma-separated,
+    /// each a query: `人民公社,合作社`.
+    Freq {
+        /// Comma-separated terms (each in the query language).
+        terms: String,
+        /// Files or folders (default: the embedded seeds).
+        paths: Vec<PathBuf>,
+        /// Period.
+        #[arg(long, value_enum, default_value_t = crate::fts_cmd::By::Year)]
+        by: crate::fts_cmd::By,
+        /// Normalise by the period's articles (percent holding the term) or characters
+        /// (occurrences per million).
+        #[arg(long, value_enum, default_value_t = crate::fts_cmd::Per::Articles)]
+        per: crate::fts_cmd::Per,
+        /// CSV with a header, totals included.
+        #[arg(long)]
+        csv: bool,
     },
     /// The paragraph alignment of an article (beads of English and Chinese paragraphs).
     Align {

@@ -3,18 +3,19 @@
 //! module names, so `diglot::corpus::…` and `crate::corpus::…` keep working); this crate is
 //! the terminal reader, the CLI and the configuration. The binary is a thin CLI over it.
 //!
-//! - [`corpus`], [`align`], [`search`], [`layout`], [`text`], [`export`], [`state`],
+//! - [`corpus`], [`align`], [`search`], [`fts`], [`layout`], [`text`], [`export`], [`state`],
 //!   [`fsutil`], [`dirs`]: from `diglot-core` (no terminal types).
 //! - [`app`], [`keys`], [`ui`], [`tui`], [`prompt`], [`config`]: the terminal reader.
 //! - [`clipboard`]: putting exported text on the clipboard (tmux buffer, OSC 52).
-//! - [`commands`], [`search_cmd`]: the plain-text subcommands.
+//! - [`commands`], [`search_cmd`], [`fts_cmd`]: the plain-text subcommands (`fts_cmd`:
+//!   index, search --query, kwic, freq).
 //! - [`dict`]: help with reading Chinese: segmentation, CC-CEDICT, pinyin, HSK, the word list.
 //! - [`define_cmd`]: the `define` and `words` subcommands.
 
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-pub use diglot_core::{align, corpus, dict, dirs, fsutil, layout, search, state, text};
+pub use diglot_core::{align, corpus, dict, dirs, fsutil, fts, layout, search, state, text};
 
 /// Taking text out of diglot: the core's [`diglot_core::export`] (citation, Markdown, JSON)
 /// and this crate's [`crate::clipboard`] (tmux buffer, OSC 52), under the one old path.
@@ -29,6 +30,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod define_cmd;
+pub mod fts_cmd;
 pub mod keys;
 pub mod prompt;
 pub mod search_cmd;

@@ -4,6 +4,7 @@ use clap::Parser;
 use diglot::cli::{Cli, Command};
 use diglot::commands::{self, CmdError};
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// mimalloc (without transparent huge pages, which doubled the peak RSS of a small collection):
@@ -90,9 +91,26 @@ fn main() -> ExitCode {
             diglot::cli::completions(shell, &mut out).map(|()| 0).map_err(CmdError::Io)
         }
         Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
-        Some(Command::Search { query, paths, limit, json, full_text }) => {
+        Some(Command::Search {
+            query, paths, limit, json, index_query: Some(q), relevance, counts, ..
+        }) => {
+            // With --query every positional argument is a path.
+            let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
+            let o = diglot::fts_cmd::SearchOpts { query: q, paths, limit, json, relevance, counts };
+            diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
+        }
+        Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
+            let query = query.unwrap_or_default();
             let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
             diglot::search_cmd::search(&args, &mut out).map(|()| 0)
+        }
+        Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),
+        Some(Command::Kwic { query, paths, width, sort, limit, json }) => {
+            let o = diglot::fts_cmd::KwicOpts { query, paths, width, sort, limit, json };
+            diglot::fts_cmd::kwic(&o, &mut out).map(|()| 0)
+        }
+        Some(Command::Freq { terms, paths, by, per, csv }) => {
+            diglot::fts_cmd::freq(&terms, &paths, by, per, csv, &mut out).map(|()| 0)
         }
         Some(Command::Align { article, paths, json, sentences }) => {
             commands::align(&article, &paths, json, sentences, &mut out).map(|()| 0)

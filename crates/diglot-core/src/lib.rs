@@ -10,6 +10,8 @@
 //! - [`corpus`]: the article model, the pure parser, the parallel loader, the index, seeds.
 //! - [`align`]: paragraph alignment of the two languages.
 //! - [`search`]: fuzzy title search, pinyin, query syntax, full-text scan, worker thread.
+//! - [`fts`]: the full-text index (tantivy): its query language, search, concordance (KWIC),
+//!   timelines.
 //! - [`layout`]: wrapping an article into rows for a view and a width.
 //! - [`text`]: sanitising untrusted text; display widths.
 //! - [`export`]: citation, Markdown and JSON.
@@ -28,6 +30,7 @@ pub mod dict;
 pub mod dirs;
 pub mod export;
 pub mod fsutil;
+pub mod fts;
 pub mod layout;
 pub mod search;
 pub mod state;

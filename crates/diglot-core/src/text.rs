@@ -104,6 +104,19 @@ pub fn truncate(s: &str, max: usize) -> &str {
     s
 }
 
+/// The longest suffix of `s` that fits in `max` columns, cut on a character boundary (the
+/// mirror of [`truncate`]).
+pub fn tail(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > max {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
 /// `s` cut to `max` columns with `…` when it did not fit, then padded with spaces to exactly
 /// `max` columns.
 pub fn fit(s: &str, max: usize) -> String {

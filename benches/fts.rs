@@ -1,0 +1,93 @@
+//! Criterion benchmarks of the full-text index (`diglot::fts`): queries on an index of a
+//! generated corpus (examples/gen_corpus.rs).
+//!
+//! `DIGLOT_FTS_DIR=/tmp/rmrb-100k` benchmarks an existing folder (indexed into
+//! `$XDG_CACHE_HOME` as `diglot index` does; build it first with `diglot index`); without it,
+//! `DIGLOT_FTS_N` articles (default 10,000) are generated into a temporary folder and indexed.
+//! Each query is parsed and run as the reader would (all hits, by date; `kwic_first_screen`
+//! also reads the first 40 occurrences' articles; `freq` one term by year).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use diglot::fts::{self, FtsIndex, Order};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod generate;
+
+const QUERIES: &[&str] = &[
+    "人民公社",
+    "公社",
+    "生产",
+    "commune",
+    "\"people's commune\"",
+    "人民公社 date:1958",
+    "合作社 NEAR/10 公社",
+    "人民 -公社",
+];
+
+fn bench(c: &mut Criterion) {
+    let (_tmp, dir) = match std::env::var("DIGLOT_FTS_DIR") {
+        Ok(d) => (None, PathBuf::from(d)),
+        Err(_) => {
+            let n: usize = std::env::var("DIGLOT_FTS_N").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+            let t = tempfile::tempdir().expect("temp dir");
+            let d = t.path().join("corpus");
+            generate::generate(&d, n, 1, 0.0).expect("generate");
+            (Some(t), d)
+        }
+    };
+    let cache = diglot::corpus::index::default_cache_dir().expect("cache dir");
+    let (ix, _) = FtsIndex::open_updated(std::slice::from_ref(&dir), Some(&cache), &|_, _| {}, &|| false)
+        .expect("index");
+    let mut g = c.benchmark_group("fts_query");
+    g.measurement_time(Duration::from_secs(5)).sample_size(20);
+    for q in QUERIES {
+        g.bench_with_input(BenchmarkId::from_parameter(q), q, |b, q| {
+            b.iter(|| {
+                let node = fts::parse(q).expect("query");
+                black_box(ix.search(&node, Order::Date, &|| false).expect("search").map(|r| r.hits.len()))
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("fts_kwic_first_screen");
+    g.measurement_time(Duration::from_secs(5)).sample_size(10);
+    g.bench_function("人民公社", |b| {
+        b.iter(|| {
+            let node = fts::parse("人民公社").expect("query");
+            let r = ix.search(&node, Order::Date, &|| false).expect("search").unwrap_or_default();
+            let mut lines = 0;
+            for h in &r.hits {
+                let a = fts::search::read_article(&ix.info(h).expect("info").path);
+                lines += a.map_or(0, |a| fts::kwic_lines(&a, &node.positive_phrases()).len());
+                if lines >= 40 {
+                    break;
+                }
+            }
+            black_box(lines)
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("fts_freq");
+    g.measurement_time(Duration::from_secs(5)).sample_size(10);
+    g.bench_function("人民公社", |b| {
+        b.iter(|| {
+            let q = fts::parse("人民公社").expect("query");
+            black_box(
+                fts::freq_rows(&ix, &[("人民公社", &q)], fts::Period::Year, fts::Norm::Articles, &|| {
+                    false
+                })
+                .map(|r| r.map(|r| r.len())),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

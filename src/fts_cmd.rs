@@ -1,0 +1,346 @@
+//! `diglot index`, `diglot search --query`, `diglot kwic` and `diglot freq`: the full-text
+//! index ([`crate::fts`]) as plain text, CSV or JSON.
+
+use crate::commands::CmdError;
+use crate::corpus::ArticleMeta;
+use crate::fts::timeline::{self, Norm, Period};
+use crate::fts::{self, FtsError, FtsIndex, Hit, KwicLine, Node, Order};
+use crate::text::sanitize;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Progress on stderr (a terminal only): `indexing N/M files`.
+fn progress_line(done: usize, total: usize) {
+    if io::stderr().is_terminal() {
+        let mut e = io::stderr().lock();
+        let _ = write!(e, "\r\x1b[2Kindexing {done}/{total} files");
+        let _ = e.flush();
+    }
+}
+
+fn clear_progress() {
+    if io::stderr().is_terminal() {
+        let _ = write!(io::stderr().lock(), "\r\x1b[2K");
+    }
+}
+
+fn fts_err(e: FtsError) -> CmdError {
+    CmdError::Article(e.to_string())
+}
+
+/// The index of `paths`, as it is; built first when there is none or it is unusable (the
+/// seeds get one in memory). `diglot index` is what brings an existing one up to date.
+pub fn open_index(paths: &[PathBuf]) -> Result<FtsIndex, CmdError> {
+    let cache = crate::corpus::index::default_cache_dir();
+    if !paths.is_empty() {
+        if let Some(c) = cache.as_deref() {
+            if let Ok(ix) = FtsIndex::open(paths, c) {
+                return Ok(ix);
+            }
+        }
+        if io::stderr().is_terminal() {
+            eprintln!("diglot: building the full-text index (once; `diglot index` updates it)");
+        }
+    }
+    let r = FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false);
+    clear_progress();
+    r.map(|(ix, _)| ix).map_err(fts_err)
+}
+
+/// `diglot index [PATH]...`: builds or updates the index, progress and a summary on stderr.
+pub fn index(paths: &[PathBuf], out: &mut dyn Write) -> Result<(), CmdError> {
+    let start = std::time::Instant::now();
+    let cache = crate::corpus::index::default_cache_dir();
+    let (ix, r) =
+        FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false).map_err(fts_err)?;
+    clear_progress();
+    if let Some(why) = r.rebuilt.as_deref().filter(|w| !w.is_empty() && !w.starts_with("no full-text")) {
+        writeln!(out, "rebuilt the index: {}", sanitize(why))?;
+    }
+    let size = ix.dir().map(dir_size).unwrap_or(0);
+    writeln!(
+        out,
+        "{} indexed, {} removed, {} unchanged in {:.1} s; {}{:.1} MB",
+        r.indexed,
+        r.removed,
+        r.unchanged,
+        start.elapsed().as_secs_f64(),
+        ix.dir().map(|d| format!("{} ", sanitize(&d.display().to_string()))).unwrap_or_default(),
+        size as f64 / 1e6
+    )?;
+    Ok(())
+}
+
+fn dir_size(d: &std::path::Path) -> u64 {
+    std::fs::read_dir(d).map_or(0, |rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+}
+
+fn parse_query(q: &str) -> Result<Node, CmdError> {
+    fts::parse(q).map_err(|e| CmdError::Article(format!("query: {}", e.render(q))))
+}
+
+#[derive(Serialize)]
+struct TextHit {
+    #[serde(flatten)]
+    meta: ArticleMeta,
+    snippet: String,
+    occurrences: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f32>,
+}
+
+/// The article of a hit, read from its file, and its first occurrence as a snippet.
+fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit> {
+    let info = ix.info(h).ok()?;
+    let (meta, snippet) = match fts::search::read_article(&info.path) {
+        Some(a) => {
+            let snip =
+                fts::kwic_lines(&a, &q.positive_phrases()).first().map(|l| l.snippet(30)).unwrap_or_default();
+            (a.meta, snip)
+        }
+        None => (
+            ArticleMeta {
+                path: info.path,
+                title_en: info.title_en,
+                title_zh: info.title_zh,
+                ..ArticleMeta::default()
+            },
+            String::new(),
+        ),
+    };
+    Some(TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) })
+}
+
+/// Options of `search --query`.
+#[derive(Debug, Clone)]
+pub struct SearchOpts {
+    /// The query.
+    pub query: String,
+    /// Files or folders.
+    pub paths: Vec<PathBuf>,
+    /// At most this many results.
+    pub limit: Option<usize>,
+    /// JSON array.
+    pub json: bool,
+    /// By relevance instead of by date.
+    pub relevance: bool,
+    /// Counts by year and page instead of the articles.
+    pub counts: bool,
+}
+
+/// `diglot search --query`: the index and its query language.
+pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
+    let q = parse_query(&o.query)?;
+    let ix = open_index(&o.paths)?;
+    let order = if o.relevance { Order::Relevance } else { Order::Date };
+    let r = ix.search(&q, order, &|| false).map_err(fts_err)?.unwrap_or_default();
+    if o.counts {
+        if o.json {
+            let v =
+                serde_json::json!({ "articles": r.hits.len(), "by_year": r.by_year, "by_page": r.by_page });
+            crate::export::write_json(&mut *out, &v, true)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "articles\t{}", r.hits.len())?;
+            for (y, n) in &r.by_year {
+                writeln!(out, "year\t{}\t{n}", if *y == 0 { "?".to_string() } else { y.to_string() })?;
+            }
+            for (p, n) in &r.by_page {
+                writeln!(out, "page\t{}\t{n}", if *p == 0 { "?".to_string() } else { p.to_string() })?;
+            }
+        }
+        return Ok(());
+    }
+    let shown = r.hits.get(..r.hits.len().min(o.limit.unwrap_or(usize::MAX))).unwrap_or_default();
+    let rows: Vec<TextHit> = shown.par_iter().filter_map(|h| hit_row(&ix, h, &q, o.relevance)).collect();
+    if o.json {
+        crate::export::write_json(&mut *out, &rows, true)?;
+        writeln!(out)?;
+    } else {
+        for t in &rows {
+            let m = &t.meta;
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                m.date_string(),
+                sanitize(&m.title_en),
+                sanitize(&m.title_zh_full()),
+                sanitize(&m.path.display().to_string()),
+                sanitize(&t.snippet)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Sort order of `kwic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KwicSort {
+    /// By date, then page, then place in the article.
+    Date,
+    /// By the words just before the hit (nearest first).
+    Left,
+    /// By the words just after the hit.
+    Right,
+}
+
+/// Options of `kwic`.
+#[derive(Debug, Clone)]
+pub struct KwicOpts {
+    /// The query.
+    pub query: String,
+    /// Files or folders.
+    pub paths: Vec<PathBuf>,
+    /// Columns of context on each side.
+    pub width: usize,
+    /// Order of the lines.
+    pub sort: KwicSort,
+    /// At most this many lines.
+    pub limit: Option<usize>,
+    /// JSON lines instead of aligned text.
+    pub json: bool,
+}
+
+/// `diglot kwic`.
+pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
+    let q = parse_query(&o.query)?;
+    let ix = open_index(&o.paths)?;
+    let r = ix.search(&q, Order::Date, &|| false).map_err(fts_err)?.unwrap_or_default();
+    let phrases = q.positive_phrases();
+    let limit = o.limit.unwrap_or(usize::MAX);
+    let lines_of = |hs: &[Hit]| -> Vec<KwicLine> {
+        let per: Vec<Vec<KwicLine>> = hs
+            .par_iter()
+            .map(|h| {
+                ix.info(h)
+                    .ok()
+                    .and_then(|i| fts::search::read_article(&i.path))
+                    .map(|a| fts::kwic_lines(&a, &phrases))
+                    .unwrap_or_default()
+            })
+            .collect();
+        per.into_iter().flatten().collect()
+    };
+    let emit = |l: &KwicLine, out: &mut dyn Write| -> io::Result<()> {
+        if o.json {
+            crate::export::write_json(&mut *out, l, false)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "{}", l.aligned(o.width))
+        }
+    };
+    let mut n = 0;
+    if o.sort == KwicSort::Date {
+        // streamed, a screenful of articles at a time: the first lines come at once
+        for chunk in r.hits.chunks(32) {
+            for l in lines_of(chunk) {
+                if n >= limit {
+                    return Ok(());
+                }
+                emit(&l, out)?;
+                n += 1;
+            }
+            out.flush()?;
+        }
+        return Ok(());
+    }
+    let mut lines = lines_of(&r.hits);
+    match o.sort {
+        KwicSort::Left => {
+            lines.sort_by_cached_key(|l| l.left.to_lowercase().chars().rev().collect::<String>())
+        }
+        _ => lines.sort_by_cached_key(|l| l.right.to_lowercase()),
+    }
+    for l in lines.iter().take(limit) {
+        emit(l, out)?;
+    }
+    Ok(())
+}
+
+/// Period of `freq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// `YYYY`.
+    Year,
+    /// `YYYY-MM`.
+    Month,
+}
+
+impl From<By> for Period {
+    fn from(b: By) -> Period {
+        match b {
+            By::Year => Period::Year,
+            By::Month => Period::Month,
+        }
+    }
+}
+
+/// Normalisation of `freq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Per {
+    /// Percent of the period's articles that hold the term.
+    Articles,
+    /// Occurrences per million characters of the period's text.
+    MillionChars,
+}
+
+impl From<Per> for Norm {
+    fn from(p: Per) -> Norm {
+        match p {
+            Per::Articles => Norm::Articles,
+            Per::MillionChars => Norm::MillionChars,
+        }
+    }
+}
+
+/// `diglot freq`.
+pub fn freq(
+    terms: &str,
+    paths: &[PathBuf],
+    by: By,
+    per: Per,
+    csv: bool,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
+    let list = timeline::split_terms(terms);
+    if list.is_empty() {
+        return Err(CmdError::Article("freq: no term given (e.g. 人民公社,合作社)".into()));
+    }
+    let queries = list.iter().map(|t| parse_query(t)).collect::<Result<Vec<Node>, CmdError>>()?;
+    let ix = open_index(paths)?;
+    let pairs: Vec<(&str, &Node)> = list.iter().copied().zip(&queries).collect();
+    let rows = timeline::freq_rows(&ix, &pairs, by.into(), per.into(), &|| false)
+        .map_err(fts_err)?
+        .unwrap_or_default();
+    let per_name = match per {
+        Per::Articles => "percent_of_articles",
+        Per::MillionChars => "per_million_chars",
+    };
+    if csv {
+        writeln!(out, "period,term,occurrences,articles,total_articles,total_chars,{per_name}")?;
+        for r in &rows {
+            let term = format!("\"{}\"", sanitize(&r.term).replace('"', "\"\""));
+            writeln!(
+                out,
+                "{},{term},{},{},{},{},{:.4}",
+                r.period, r.occurrences, r.articles, r.total_articles, r.total_chars, r.per
+            )?;
+        }
+    } else {
+        writeln!(out, "period\tterm\toccurrences\tarticles\t{per_name}")?;
+        for r in &rows {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{:.4}",
+                r.period,
+                sanitize(&r.term),
+                r.occurrences,
+                r.articles,
+                r.per
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,332 @@
+//! The full-text index against the reference scan, incremental updates, a damaged index,
+//! concordance columns and timeline counts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use diglot::corpus::{self, Parsed};
+use diglot::fts::{self, FtsIndex, Order};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// SplitMix64.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const HAN: &[&str] = &["人", "民", "公", "社", "合", "作", "的", "大", "跃", "进"];
+const EN: &[&str] = &["people", "People's", "commune", "the", "China", "co-operative", "great", "leap"];
+const SEP: &[&str] = &["", "", "", "，", "。", " ", "“", "、"];
+
+fn zh_para(r: &mut Rng) -> String {
+    let n = 5 + r.next() % 40;
+    let mut s = String::new();
+    for _ in 0..n {
+        s.push_str(r.pick(HAN));
+        s.push_str(r.pick(SEP));
+    }
+    s
+}
+
+fn en_para(r: &mut Rng) -> String {
+    let n = 3 + r.next() % 20;
+    let words: Vec<&str> = (0..n).map(|_| r.pick(EN)).collect();
+    words.join(if r.next().is_multiple_of(3) { ", " } else { " " })
+}
+
+fn article(r: &mut Rng, i: usize) -> String {
+    let (y, m, d, p) = (1956 + r.next() % 4, 1 + r.next() % 12, 1 + r.next() % 28, 1 + r.next() % 8);
+    let date = format!("{y}-{m:02}-{d:02}");
+    let en: Vec<String> = (0..1 + r.next() % 3).map(|_| en_para(r)).collect();
+    let zh: Vec<String> = (0..1 + r.next() % 4).map(|_| zh_para(r)).collect();
+    format!(
+        "Title: Article {i} {}\nAuthor: Wu Lengxi\nDate: {date}\nPage: {p}\n\n{}\n\n<hr /> \n\nOriginal: \n\n### {}\n吴冷西\n{date}\n第{p}版()\n专栏：\n\n{}\n",
+        en_para(r),
+        en.join("\n\n"),
+        zh_para(r),
+        zh.join("\n")
+    )
+}
+
+fn write_corpus(dir: &Path, n: usize, seed: u64) {
+    let mut r = Rng(seed);
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        std::fs::write(dir.join(format!("{i:04}.md")), article(&mut r, i)).unwrap();
+    }
+    std::fs::write(dir.join("README.md"), "not an article\n").unwrap();
+}
+
+fn build(root: &Path, cache: &Path) -> (FtsIndex, fts::UpdateReport) {
+    FtsIndex::open_updated(&[root.to_path_buf()], Some(cache), &|_, _| {}, &|| false).unwrap()
+}
+
+/// path -> occurrences, by the index.
+fn by_index(ix: &FtsIndex, q: &str) -> BTreeMap<PathBuf, u32> {
+    let node = fts::parse(q).unwrap();
+    let r = ix.search(&node, Order::Date, &|| false).unwrap().unwrap();
+    r.hits.iter().map(|h| (ix.info(h).unwrap().path, h.count)).collect()
+}
+
+/// path -> occurrences, by reading every file.
+fn by_scan(root: &Path, q: &str) -> BTreeMap<PathBuf, u32> {
+    let node = fts::parse(q).unwrap();
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(root).unwrap().flatten() {
+        let bytes = std::fs::read(e.path()).unwrap();
+        if let Parsed::Article(a) = corpus::parse_vec(&e.path(), bytes) {
+            if let Some(c) = fts::scan_article(&a, &node) {
+                out.insert(std::fs::canonicalize(e.path()).unwrap_or(e.path()), c);
+            }
+        }
+    }
+    out
+}
+
+fn canon(m: BTreeMap<PathBuf, u32>) -> BTreeMap<PathBuf, u32> {
+    m.into_iter().map(|(p, c)| (std::fs::canonicalize(&p).unwrap_or(p), c)).collect()
+}
+
+#[test]
+fn index_agrees_with_the_scan_on_generated_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    write_corpus(&root, 120, 7);
+    let (ix, rep) = build(&root, &tmp.path().join("cache"));
+    assert_eq!(rep.indexed, 121);
+    // phrases cut from the texts themselves, with their punctuation, plus operators
+    let mut r = Rng(99);
+    let mut queries: Vec<String> = vec![
+        "人民公社".into(),
+        "民".into(),
+        "\"人民，公社\"".into(),
+        "people".into(),
+        "\"people's commune\"".into(),
+        "co-operative".into(),
+        "人民 -公社".into(),
+        "大跃进 OR leap".into(),
+        "人民 NEAR/2 合作".into(),
+        "title:commune".into(),
+        "author:吴冷西 date:1957".into(),
+        "page:2..3 社".into(),
+        "date:1958-03..1959-01 的".into(),
+    ];
+    for _ in 0..60 {
+        let p = zh_para(&mut r);
+        let chars: Vec<char> = p.chars().collect();
+        let a = (r.next() % chars.len() as u64) as usize;
+        let b = (a + 1 + (r.next() % 6) as usize).min(chars.len());
+        let s: String = chars[a..b].iter().collect::<String>().replace('"', "");
+        if fts::parse(&format!("\"{s}\"")).is_ok() {
+            queries.push(format!("\"{s}\""));
+        }
+    }
+    let mut nonempty = 0;
+    for q in &queries {
+        let i = canon(by_index(&ix, q));
+        let s = by_scan(&root, q);
+        assert_eq!(i, s, "query {q}");
+        nonempty += usize::from(!s.is_empty());
+    }
+    assert!(nonempty > queries.len() / 2, "too few queries found anything: {nonempty}");
+}
+
+#[test]
+fn index_agrees_with_the_scan_on_fixture_articles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let (ix, _) = build(&root, &tmp.path().join("cache"));
+    let mut found = 0;
+    for q in [
+        "commune",
+        "人民",
+        "湘乡县",
+        "\"work groups\"",
+        "China's",
+        "的",
+        "作业组 OR 公社",
+        "１９６０",
+        "1960",
+    ] {
+        let i = canon(by_index(&ix, q));
+        let s = by_scan(&root, q);
+        assert_eq!(i, s, "query {q}");
+        found += s.len();
+    }
+    assert!(found > 0);
+}
+
+#[test]
+fn updates_only_changed_files_and_sees_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 30, 3);
+    let (_, rep) = build(&root, &cache);
+    assert_eq!((rep.indexed, rep.unchanged), (31, 0));
+    // nothing changed: nothing read
+    let (_, rep) = build(&root, &cache);
+    assert_eq!((rep.indexed, rep.removed, rep.unchanged, rep.rebuilt), (0, 0, 31, None));
+    // change one, add one, remove one
+    let text = std::fs::read_to_string(root.join("0001.md")).unwrap().replace("### ", "### 独一无二");
+    std::fs::write(root.join("0001.md"), text).unwrap();
+    std::fs::write(root.join("new.md"), article(&mut Rng(5), 99).replace("### ", "### 新来")).unwrap();
+    std::fs::remove_file(root.join("0002.md")).unwrap();
+    let (ix, rep) = build(&root, &cache);
+    assert_eq!((rep.indexed, rep.removed, rep.unchanged), (2, 2, 29));
+    assert_eq!(by_index(&ix, "独一无二").len(), 1);
+    assert_eq!(by_index(&ix, "新来").len(), 1);
+    assert_eq!(canon(by_index(&ix, "的")), by_scan(&root, "的"));
+    assert_eq!(canon(by_index(&ix, "title:article")).len(), 30);
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 10, 4);
+    let (ix, _) = build(&root, &cache);
+    let dir = ix.dir().unwrap().to_path_buf();
+    drop(ix);
+    std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+    assert!(FtsIndex::open(std::slice::from_ref(&root), &cache).is_err());
+    let (ix, rep) = build(&root, &cache);
+    assert!(rep.rebuilt.is_some());
+    assert_eq!(rep.indexed, 11);
+    assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
+    // a truncated segment file: also rebuilt
+    drop(ix);
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "idx" || x == "pos") {
+            std::fs::write(e.path(), b"xx").unwrap();
+        }
+    }
+    let (ix, rep) = build(&root, &cache);
+    assert!(rep.rebuilt.is_some(), "{rep:?}");
+    assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
+}
+
+#[test]
+fn kwic_hits_stand_in_one_column_with_cjk_widths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    write_corpus(&root, 20, 8);
+    let (ix, _) = build(&root, &tmp.path().join("cache"));
+    let q = fts::parse("公社 OR commune").unwrap();
+    let r = ix.search(&q, Order::Date, &|| false).unwrap().unwrap();
+    let mut lines = Vec::new();
+    for h in &r.hits {
+        let a = fts::search::read_article(&ix.info(h).unwrap().path).unwrap();
+        lines.extend(fts::kwic_lines(&a, &q.positive_phrases()));
+    }
+    assert!(
+        lines.iter().any(|l| l.hit == "公社") && lines.iter().any(|l| l.hit.eq_ignore_ascii_case("commune"))
+    );
+    // the hit's display column (CJK counted double) is the same on every row; the hit's text
+    // may also occur in the contexts, so a row offers every column where it stands
+    let mut common: Option<std::collections::BTreeSet<usize>> = None;
+    for l in &lines {
+        let row = l.aligned(20);
+        let needle = format!(" {} ", l.hit);
+        let cols: std::collections::BTreeSet<usize> =
+            row.match_indices(&needle).map(|(at, _)| diglot::text::width(&row[..at])).collect();
+        assert!(!cols.is_empty(), "hit not in row {row:?}");
+        common = Some(match common {
+            None => cols,
+            Some(c) => c.intersection(&cols).copied().collect(),
+        });
+        assert!(common.as_ref().is_some_and(|c| !c.is_empty()), "hits not in one column at {row:?}");
+    }
+    // dates ascend
+    assert!(lines.windows(2).all(|w| w[0].date <= w[1].date));
+}
+
+/// The timeline of comma-separated `terms`.
+fn freq(ix: &FtsIndex, terms: &str, by: fts::Period, per: fts::Norm) -> Vec<fts::FreqRow> {
+    let list = fts::timeline::split_terms(terms);
+    let qs: Vec<fts::Node> = list.iter().map(|t| fts::parse(t).unwrap()).collect();
+    let pairs: Vec<(&str, &fts::Node)> = list.iter().copied().zip(&qs).collect();
+    fts::freq_rows(ix, &pairs, by, per, &|| false).unwrap().unwrap()
+}
+
+#[test]
+fn freq_counts_occurrences_and_articles_per_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    std::fs::create_dir_all(&root).unwrap();
+    let art = |date: &str, zh: &str| {
+        format!("Title: T\nAuthor: \nDate: {date}\nPage: 1\n\nx\n\n<hr /> \n\nOriginal: \n\n### 题\n\n{date}\n第1版()\n专栏：\n\n{zh}\n")
+    };
+    std::fs::write(root.join("a.md"), art("1958-01-02", "人民公社好，人民公社。")).unwrap();
+    std::fs::write(root.join("b.md"), art("1958-05-02", "合作社")).unwrap();
+    std::fs::write(root.join("c.md"), art("1959-05-02", "人民公社")).unwrap();
+    std::fs::write(root.join("d.md"), art("1960-05-02", "没有")).unwrap();
+    let (ix, _) = build(&root, &tmp.path().join("cache"));
+    let rows = freq(&ix, "人民公社, 合作社", fts::Period::Year, fts::Norm::Articles);
+    let get = |p: &str, t: &str| rows.iter().find(|r| r.period == p && r.term == t).unwrap();
+    let r = get("1958", "人民公社");
+    assert_eq!((r.occurrences, r.articles, r.total_articles), (2, 1, 2));
+    assert!((r.per - 50.0).abs() < 1e-9);
+    assert_eq!((get("1958", "合作社").occurrences, get("1959", "人民公社").occurrences), (1, 1));
+    assert_eq!(get("1960", "人民公社").occurrences, 0);
+    assert_eq!(rows.len(), 6);
+    let m = freq(&ix, "人民公社", fts::Period::Month, fts::Norm::MillionChars);
+    let jan = m.iter().find(|r| r.period == "1958-01").unwrap();
+    assert_eq!(jan.occurrences, 2);
+    assert!((jan.per - 2e6 / jan.total_chars as f64).abs() < 1e-6);
+}
+
+/// Runs the diglot binary with its cache in `cache`.
+fn diglot(cache: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_diglot"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .env("HOME", cache)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run diglot")
+}
+
+#[test]
+fn search_query_uses_the_index_and_full_text_stays_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 40, 11);
+    let r = root.to_str().unwrap();
+    // --query: every positional argument is a path; the articles are those of the scan
+    for q in ["人民公社", "\"people's commune\" -大跃进", "title:commune OR 合作 NEAR/3 的"] {
+        let o = diglot(&cache, &["search", "--query", q, r]);
+        assert!(o.status.success(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
+        let got: std::collections::BTreeSet<PathBuf> = String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| std::fs::canonicalize(l.split('\t').nth(3).unwrap()).unwrap())
+            .collect();
+        let want: std::collections::BTreeSet<PathBuf> = by_scan(&root, q).into_keys().collect();
+        assert_eq!(got, want, "query {q}");
+    }
+    // --full-text is the reader's Ctrl-f scan: a substring of a word is found ...
+    let o = diglot(&cache, &["search", "--full-text", "ommun", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
+    // ... which the index, matching words, does not find
+    let o = diglot(&cache, &["search", "--query", "ommun", r]);
+    assert!(o.status.success() && o.stdout.is_empty());
+    // a query that does not parse: a failure, the message and a caret under the problem
+    let o = diglot(&cache, &["search", "--query", "人民 \"公社", r]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("never closed") && err.contains('^'), "{err}");
+    // --relevance and --counts need --query
+    assert!(!diglot(&cache, &["search", "--full-text", "x", r, "--counts"]).status.success());
+}
