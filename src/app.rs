@@ -12,9 +12,11 @@ use ratatui::layout::Rect;
 use std::path::PathBuf;
 
 mod effects;
+mod fts_engine;
 mod library;
 mod research;
 pub use effects::read_article;
+pub use fts_engine::{builder as fts_builder, FtsEngine};
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 pub use research::{
     default_indexer, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace, IndexStatus, Kwic,

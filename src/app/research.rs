@@ -369,6 +369,11 @@ impl Research {
         self.query_cancel.store(true, Ordering::Relaxed);
     }
 
+    /// Whether a build or update of the index is running.
+    pub fn indexing(&self) -> bool {
+        self.building
+    }
+
     /// Whether Ctrl-f is answered by the index.
     pub fn ready(&self) -> bool {
         self.engine.is_some()
@@ -400,9 +405,10 @@ impl Research {
     }
 }
 
-/// The builder of the real index (none until the index library is merged).
+/// The builder of the real index, in the cache folder (`None`: no cache folder, no index;
+/// the seeds are indexed in memory).
 pub fn default_indexer() -> Option<Builder> {
-    None
+    Some(super::fts_engine::builder(crate::corpus::index::default_cache_dir()))
 }
 
 /// The effects of the research instruments, carried out by [`App::perform`].
