@@ -594,7 +594,20 @@ impl App {
                     Ok(Some(a)) => {
                         self.research.answer = Some(Arc::new(a));
                         self.research.year = None;
-                        self.research.chart_sel = self.research.chart_years().len().saturating_sub(1);
+                        // the chart starts on the first term's peak year
+                        self.research.chart_sel = self
+                            .research
+                            .answer
+                            .as_ref()
+                            .and_then(|a| a.series.first())
+                            .and_then(|s| {
+                                s.years
+                                    .iter()
+                                    .enumerate()
+                                    .max_by_key(|(i, p)| (p.occurrences, *i))
+                                    .map(|(i, _)| i)
+                            })
+                            .unwrap_or(0);
                         if let Some((y, sel)) = self.research.pending_year.take() {
                             self.research.year = Some(y);
                             self.research.chart_sel = sel.min(self.research.chart_sel);
