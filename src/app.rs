@@ -13,11 +13,18 @@ use std::path::PathBuf;
 
 pub mod drive;
 mod effects;
+mod fts_engine;
 mod library;
+mod research;
 mod sentence;
 mod words;
 pub use effects::read_article;
+pub use fts_engine::{builder as fts_builder, FtsEngine};
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
+pub use research::{
+    default_indexer, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace, IndexStatus, Kwic,
+    KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder, Series, YearPoint,
+};
 pub use sentence::SentenceCursor;
 use std::sync::Arc;
 use std::time::Instant;
@@ -63,6 +70,10 @@ pub enum Mode {
     /// The word cursor in the Chinese, with its dictionary panel (`w`; its state is in
     /// [`Learn::cursor`]).
     Word,
+    /// The timeline chart above the index's results (`T`): ←/→ a year, Enter narrows.
+    Chart,
+    /// The concordance of the query (`K`; its state is in [`Research::kwic`]).
+    Kwic,
 }
 
 /// What the app asks the world to do: [`App::update`] returns these and the terminal loop
@@ -96,6 +107,8 @@ pub enum Effect {
     LoadDict,
     /// Leave.
     Quit,
+    /// The full-text index, a query on it, a concordance, a preview ([`ResearchEffect`]).
+    Research(ResearchEffect),
 }
 
 /// An article read, parsed and aligned, or why it could not be.
@@ -127,6 +140,8 @@ pub enum Msg {
     /// A signal (its number) that ends the reader: SIGTERM, SIGINT, SIGHUP, SIGQUIT. Quits as
     /// `q` does, saving the state; the event loop then ends the process as the signal would.
     Signal(i32),
+    /// The full-text index's threads have news.
+    Research(ResearchMsg),
 }
 
 /// The full-text search (Ctrl-f in the list): a phrase in every article's text.
@@ -445,6 +460,10 @@ pub struct App {
     pub load_errors: Vec<(PathBuf, String)>,
     /// Inside tmux (`$TMUX` set), the tmux program copies go through; `None` outside tmux.
     pub tmux: Option<String>,
+    /// The full-text index, its results, the timeline and the concordance.
+    research: Research,
+    /// The concordance line opened in the reader (its hit is the one jumped to).
+    kwic_target: Option<ConcordLine>,
     fulltext_tx: std::sync::mpsc::Sender<FullTextDone>,
     fulltext_rx: std::sync::mpsc::Receiver<FullTextDone>,
     notify: NotifyFn,
@@ -510,6 +529,8 @@ impl App {
             mode: Mode::Browse,
             tmux: std::env::var_os("TMUX").filter(|v| !v.is_empty()).map(|_| "tmux".to_string()),
             fulltext: None,
+            research: Research::default(),
+            kwic_target: None,
             opened_hit: false,
             fulltext_tx,
             fulltext_rx,
@@ -631,7 +652,10 @@ impl App {
     pub fn list_area(&self) -> Rect {
         let l = self.areas().list;
         if (self.search.is_some() || self.fulltext.is_some()) && l.height > 1 {
-            Rect::new(l.x, l.y + 1, l.width, l.height - 1)
+            // the index's counts and timeline above the results
+            let (counts, chart) = self.research_rows(l.height - 1);
+            let top = 1 + counts + chart;
+            Rect::new(l.x, l.y + top, l.width, l.height - top)
         } else {
             l
         }
@@ -683,11 +707,16 @@ impl App {
         match msg {
             Msg::Term(ev) => self.on_event(ev),
             Msg::Loaded(ev) => self.on_loaded(ev),
-            Msg::LoadDone => self.on_load_done(),
+            Msg::LoadDone => {
+                self.on_load_done();
+                self.want_index();
+            }
             Msg::SearchReady => {
                 self.poll_search();
                 self.poll_fulltext();
+                self.poll_research();
             }
+            Msg::Research(m) => self.on_research(m),
             Msg::Article(path, result) => self.on_article(path, *result),
             Msg::Said(m) => self.message = Some(m),
             Msg::DictReady => self.on_dict_ready(),
@@ -769,6 +798,7 @@ impl App {
             }
             self.relayout();
             self.jump_hit(0);
+            self.jump_to_kwic_hit();
         }
     }
 
@@ -967,6 +997,10 @@ impl App {
         }
         if let Some(f) = self.fulltext.take() {
             f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.research.answer = None;
+            self.research.year = None;
+            self.research.error = None;
+            self.research.kwic = None;
             self.restore_list(f.saved);
         }
     }
@@ -978,14 +1012,21 @@ impl App {
             KeyCode::Enter => {
                 if self.fulltext.as_ref().is_some_and(|f| f.prompt.text().trim().is_empty()) {
                     self.close_fulltext();
-                } else {
+                } else if !self.start_index_query() {
                     self.start_fulltext();
+                    if self.research.background
+                        && matches!(self.research.status, IndexStatus::Building { .. })
+                    {
+                        self.message =
+                            Some(format!("scanning (index {}% built)", self.research.status.percent()));
+                    }
                 }
             }
             _ => {
                 if let Some(f) = &mut self.fulltext {
                     f.prompt.handle_key(k);
                 }
+                self.research.error = None;
             }
         }
     }
@@ -1126,6 +1167,8 @@ impl App {
             Mode::FullText => self.on_fulltext_key(k),
             Mode::Word => self.on_word_key(k),
             Mode::Browse if self.reader.sentence.is_some() => self.on_sentence_key(k),
+            Mode::Chart => self.on_chart_key(k),
+            Mode::Kwic => self.on_kwic_key(k),
             Mode::Browse => self.on_browse_key(k),
         }
     }
@@ -1133,6 +1176,16 @@ impl App {
     /// Keys while browsing or reading: Esc closes what is open, else the key map.
     fn on_browse_key(&mut self, k: &crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
+        if k.code == KeyCode::Esc && self.back_to_kwic() {
+            return;
+        }
+        if matches!(k.code, KeyCode::Esc | KeyCode::Backspace)
+            && self.focus == Focus::List
+            && self.research.year.is_some()
+        {
+            self.narrow_year(None);
+            return;
+        }
         if k.code == KeyCode::Esc {
             if self.focus == Focus::Reader && self.find.is_some() {
                 self.find = None;
@@ -1173,11 +1226,13 @@ impl App {
                     f.prompt.insert(text);
                 }
             }
-            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Word => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Log { .. } | Mode::Word | Mode::Chart | Mode::Kwic => {}
         }
     }
 
     fn quit_now(&mut self) {
+        // a background index build stops (nothing half-written is committed)
+        self.research.cancel_all();
         self.remember_position();
         self.effects.push(Effect::SaveState);
         self.effects.push(Effect::Quit);
@@ -1281,11 +1336,13 @@ impl App {
             Mode::FullText => self.fulltext.is_some() && self.focus == Focus::List,
             Mode::Find => self.find.is_some() && self.focus == Focus::Reader,
             Mode::Word => self.focus == Focus::Reader,
+            Mode::Chart | Mode::Kwic => self.fulltext.is_some() && self.focus == Focus::List,
         };
         self.check_words()?;
         if !ok {
             return Err(format!("mode {:?} with focus {:?}", self.mode, self.focus));
         }
+        self.check_research()?;
         if self.zoom && self.focus == Focus::List && self.mode == Mode::Browse && self.shown_len() > 0 {
             return Err("the hidden list has the focus".into());
         }
@@ -1293,6 +1350,10 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        // the concordance covers the panes: the wheel moves its lines, clicks do nothing
+        if self.mode == Mode::Kwic {
+            return self.on_kwic_mouse(m.kind);
+        }
         let p = self.areas();
         let at = ratatui::layout::Position::new(m.column, m.row);
         let in_list = p.list.contains(at);
@@ -1488,6 +1549,10 @@ impl App {
             Action::NextHit => self.jump_hit(1),
             // bound to keys as each lands (the library actions)
             Action::FullText => self.open_fulltext(),
+            Action::ResultsOrder => self.toggle_order(),
+            Action::Timeline => self.open_chart(),
+            Action::TimelineNorm => self.toggle_norm(),
+            Action::Concordance => self.open_kwic(),
             Action::ToggleRead
             | Action::ToggleBookmark
             | Action::BookmarksOnly

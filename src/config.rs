@@ -10,6 +10,7 @@
 //! - `view`: the view the reader opens in (`"both"`, `"english"`, `"chinese"`, `"interleaved"`).
 //! - `list_width`: `"auto"`, a number of columns, or a percentage of the terminal (`"35%"`).
 //! - `mouse`: mouse capture on or off.
+//! - `background_index`: build the full-text index in the background while reading.
 //! - `paths`: files or folders opened when no PATH is given (`~/` is the home folder; relative
 //!   paths are relative to the config file's folder).
 //! - `citation`: the template of the citation `c` copies (see [`crate::export::citation`]).
@@ -75,6 +76,8 @@ pub struct Config {
     pub list_width: ListWidth,
     /// Mouse capture (click, wheel); off leaves the terminal's own text selection.
     pub mouse: bool,
+    /// Build (and update) the full-text index in the background while the reader runs.
+    pub background_index: bool,
     /// Files or folders opened when no PATH is given; empty for the embedded seeds.
     pub paths: Vec<PathBuf>,
     /// The colours.
@@ -95,6 +98,7 @@ impl Default for Config {
             view: View::Both,
             list_width: ListWidth::Auto,
             mouse: true,
+            background_index: true,
             paths: Vec::new(),
             colors: Colors::default(),
             citation: crate::export::DEFAULT_CITATION.to_string(),
@@ -111,6 +115,7 @@ impl PartialEq for Config {
         self.view == other.view
             && self.list_width == other.list_width
             && self.mouse == other.mouse
+            && self.background_index == other.background_index
             && self.paths == other.paths
             && self.colors == other.colors
             && self.citation == other.citation
@@ -244,6 +249,9 @@ impl Config {
         if let Some(c) = raw.hsk_colour {
             config.hsk_colour = c;
         }
+        if let Some(b) = raw.background_index {
+            config.background_index = b;
+        }
         if let Some(paths) = raw.paths {
             let base = origin.parent().unwrap_or(Path::new(""));
             config.paths = paths.iter().map(|p| expand_path(p, base)).collect();
@@ -273,6 +281,7 @@ struct Raw {
     view: Option<Spanned<String>>,
     list_width: Option<Spanned<toml::Value>>,
     mouse: Option<bool>,
+    background_index: Option<bool>,
     paths: Option<Vec<String>>,
     citation: Option<Spanned<String>>,
     hsk_level: Option<Spanned<i64>>,
@@ -470,6 +479,10 @@ pub fn default_config_text() -> String {
     line("");
     line("# Mouse: click to select, wheel to scroll. false leaves the terminal's own text selection.");
     line(&format!("mouse = {}", d.mouse));
+    line("");
+    line("# Build the full-text index in the background (Ctrl-f then takes the query language");
+    line("# and shows the timeline and the concordance); false: Ctrl-f scans the files.");
+    line(&format!("background_index = {}", d.background_index));
     line("");
     line("# Files or folders opened when diglot is started without PATH arguments, e.g.");
     line("# [\"~/rmrb\"] (~/ is your home; relative paths are relative to this file's folder).");

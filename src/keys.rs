@@ -106,6 +106,15 @@ pub enum Action {
     /// The sentence cursor on / off: a sentence and its translation highlighted, moved by
     /// the glossary keys (`(` `)`) while it is on.
     SentenceCursor,
+    // the full-text index's results (issue 15)
+    /// Full-text results by date or by relevance.
+    ResultsOrder,
+    /// The timeline chart takes the keys: choose a year to narrow the results to.
+    Timeline,
+    /// The timeline per million characters or per article.
+    TimelineNorm,
+    /// The concordance (KWIC) of the query.
+    Concordance,
 }
 
 impl Action {
@@ -262,6 +271,17 @@ pub const ACTIONS: &[ActionDef] = &[
     def(Group::Search, Action::FullText, "full_text_search", &[Key::ctrl('f')], "full-text search"),
     def(Group::Search, Action::NextHit, "next_hit", &[Key::ch('n')], "next hit"),
     def(Group::Search, Action::PrevHit, "previous_hit", &[Key::ch('N')], "previous hit"),
+    // the full-text index's results (issue 15)
+    def(Group::Search, Action::ResultsOrder, "results_order", &[Key::ch('R')], "results by date / relevance"),
+    def(Group::Search, Action::Timeline, "timeline", &[Key::ch('T')], "timeline: choose a year"),
+    def(
+        Group::Search,
+        Action::TimelineNorm,
+        "timeline_norm",
+        &[Key::ch('%')],
+        "timeline per M chars / % articles",
+    ),
+    def(Group::Search, Action::Concordance, "concordance", &[Key::ch('K')], "concordance (KWIC)"),
     def(Group::Collection, Action::ToggleRead, "toggle_read", &[Key::ch('m')], "mark read / unread"),
     def(Group::Collection, Action::ToggleBookmark, "toggle_bookmark", &[Key::ch('b')], "bookmark"),
     def(Group::Collection, Action::BookmarksOnly, "bookmarks_only", &[Key::ch('B')], "bookmarks only"),
@@ -585,6 +605,10 @@ mod tests {
             Action::Pinyin,
             Action::HskColour,
             Action::SentenceCursor,
+            Action::ResultsOrder,
+            Action::Timeline,
+            Action::TimelineNorm,
+            Action::Concordance,
         ];
         for a in variants {
             match a {
@@ -637,7 +661,11 @@ mod tests {
                 | Action::WordExit
                 | Action::Pinyin
                 | Action::HskColour
-                | Action::SentenceCursor => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
+                | Action::SentenceCursor
+                | Action::ResultsOrder
+                | Action::Timeline
+                | Action::TimelineNorm
+                | Action::Concordance => assert!(a.def().is_some(), "{a:?} has no row in ACTIONS"),
             }
         }
         assert_eq!(ACTIONS.len(), variants.len());

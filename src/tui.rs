@@ -305,6 +305,8 @@ fn event_loop(
         }),
     );
     app.configure(cfg);
+    // the full-text index, built in the background once loading is done
+    app.set_indexer(paths.clone(), crate::app::default_indexer(), cfg.background_index);
     let dir = state::default_dir();
     let (st, msg) = match &dir {
         Some(d) => State::load(d),
@@ -392,7 +394,8 @@ fn event_loop(
                 | Effect::SaveState
                 | Effect::Scan(_)
                 | Effect::SaveWord(_)
-                | Effect::LoadWords => {}
+                | Effect::LoadWords
+                | Effect::Research(_) => {}
             }
         }
         if !effects.is_empty() {

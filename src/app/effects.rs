@@ -46,6 +46,7 @@ impl App {
                     let msg = self.word_list_io(None);
                     queue.extend(self.update(msg));
                 }
+                Effect::Research(e) => queue.extend(self.perform_research(e)),
                 other => rest.push(other),
             }
         }

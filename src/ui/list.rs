@@ -52,6 +52,12 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
     let (text, count, editing) = if let Some(f) = &app.fulltext {
         let editing = app.mode == Mode::FullText;
         let count = match &f.results {
+            _ if editing && app.research().error.is_some() => {
+                app.research().error.as_ref().map(|e| format!("col {}: {}", e.col, e.msg)).unwrap_or_default()
+            }
+            _ if editing && !app.research().ready() && app.research().background => {
+                format!("Enter scans (index {}%)", app.research().status.percent())
+            }
             _ if editing => "Enter searches".to_string(),
             None => "searching…".to_string(),
             Some(r) => crate::text::count(r.len(), "article"),
@@ -73,6 +79,20 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
     let room = w.saturating_sub(width(&count) + 1);
     let (left, count) = if room >= width(&line) + 4 { (room, Some(count)) } else { (w, None) };
     put(buf, area.x, area.y, &fit(&line, left), left, style);
+    // a query that does not parse: the character at the problem marked
+    if let (true, Some(e)) = (editing, app.fulltext.as_ref().and(app.research().error.as_ref())) {
+        let before: String = text.chars().take(e.col.saturating_sub(1)).collect();
+        let at = width(&label) + width(&sanitize(&before));
+        if at < left {
+            let x = area.x + at as u16;
+            if let Some(cell) = buf.cell_mut((x, area.y)) {
+                if cell.symbol() == " " {
+                    cell.set_symbol("␣");
+                }
+                cell.set_style(app.palette.error.add_modifier(Modifier::REVERSED));
+            }
+        }
+    }
     if let Some(count) = count {
         put(buf, area.x + left as u16, area.y, &format!(" {count}"), w - left, app.palette.meta);
     }
@@ -82,7 +102,12 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
     prompt_line(app, pane, buf);
     // the rows below the prompt, inside the pane given
     let area = if (app.search.is_some() || app.fulltext.is_some()) && pane.height > 1 {
-        Rect::new(pane.x, pane.y + 1, pane.width, pane.height - 1)
+        // the index's counts and timeline, then the results
+        let (counts, chart) = app.research_rows(pane.height - 1);
+        super::chart::render_counts(app, Rect::new(pane.x, pane.y + 1, pane.width, counts), buf);
+        super::chart::render_chart(app, Rect::new(pane.x, pane.y + 1 + counts, pane.width, chart), buf);
+        let top = 1 + counts + chart;
+        Rect::new(pane.x, pane.y + top, pane.width, pane.height - top)
     } else {
         pane
     };

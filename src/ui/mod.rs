@@ -1,14 +1,17 @@
 //! Drawing: a pure function of the [`App`] state onto a ratatui frame. Only visible rows are
 //! touched. Every string drawn has been sanitized (see [`crate::text::sanitize`]).
 
+mod chart;
 mod dict;
 mod help;
+mod kwic;
 mod list;
 pub mod palette;
 mod reader;
 mod status;
 
 pub use help::{help_lines, help_scroll};
+pub use kwic::{columns, line_parts, tail, Columns};
 pub use reader::glossary_max_scroll;
 pub use status::reading_progress;
 
@@ -107,6 +110,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     status::render(app, areas.status, buf);
     match &app.mode {
+        crate::app::Mode::Kwic => {
+            kwic::render(app, Rect::new(area.x, area.y, area.width, areas.status.y), buf)
+        }
         crate::app::Mode::Help { scroll } => help::render(app, area, buf, *scroll),
         crate::app::Mode::Log { scroll } => help::render_log(app, area, buf, *scroll),
         _ => {}

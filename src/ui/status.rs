@@ -85,6 +85,9 @@ pub fn status_text(app: &App) -> (String, String) {
         let mb = app.progress.bytes as f64 / 1e6;
         left.push_str(&format!(" · loading {mb:.0} MB ({:.0} MB/s)", mb / secs));
     }
+    if let Some(t) = app.research().status_text() {
+        left.push_str(&format!(" · {t}"));
+    }
     if let Some(m) = &app.message {
         left.push_str(" · ");
         left.push_str(&sanitize(m));
@@ -112,6 +115,11 @@ pub fn status_text(app: &App) -> (String, String) {
         _ => String::new(),
     };
     let right = match app.focus {
+        // the index's results: what the research keys do
+        Focus::List if app.index_results() => hints(
+            app,
+            &[(Action::Concordance, "KWIC"), (Action::Timeline, "chart"), (Action::ResultsOrder, "order")],
+        ),
         Focus::List => hints(
             app,
             &[

@@ -1,0 +1,150 @@
+//! The [`Engine`] the reader uses: the full-text index of [`crate::fts`] (tantivy, positional
+//! CJK bigrams, the query language), its answers turned into the app's own types.
+
+use super::research::{
+    Answer, AnswerHit, Builder, ConcordLine, Engine, HitPlace, QueryProblem, ResultOrder, Series, YearPoint,
+};
+use crate::fts::{self, index::SegmentKind, FtsIndex, Node};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Up to this many comma-separated terms get a series each (as `diglot freq`).
+pub const MAX_SERIES: usize = 4;
+
+/// The full-text index, for the reader.
+pub struct FtsEngine {
+    ix: FtsIndex,
+}
+
+impl FtsEngine {
+    /// The engine of an open index.
+    pub fn new(ix: FtsIndex) -> Self {
+        FtsEngine { ix }
+    }
+}
+
+/// The query's terms: comma-separated ones each get a series; the results are those of any.
+fn terms(query: &str) -> Vec<&str> {
+    let t = fts::timeline::split_terms(query);
+    if t.is_empty() {
+        vec![query]
+    } else {
+        t
+    }
+}
+
+/// Parses each term; a problem's column counted in the whole query.
+fn parse_terms(query: &str) -> Result<Vec<(String, Node)>, QueryProblem> {
+    let mut out = Vec::new();
+    for t in terms(query) {
+        // the term's offset in characters in the query (terms are slices of it)
+        let start = (t.as_ptr() as usize).saturating_sub(query.as_ptr() as usize);
+        let offset = query.get(..start).map_or(0, |s| s.chars().count());
+        match fts::parse(t) {
+            Ok(n) => out.push((t.to_string(), n)),
+            Err(e) => return Err(QueryProblem { col: e.col + offset, msg: e.msg }),
+        }
+    }
+    Ok(out)
+}
+
+impl Engine for FtsEngine {
+    fn check(&self, query: &str) -> Result<(), QueryProblem> {
+        parse_terms(query).map(|_| ())
+    }
+
+    fn run(
+        &self,
+        query: &str,
+        order: ResultOrder,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Answer>, String> {
+        let terms = parse_terms(query).map_err(|p| format!("column {}: {}", p.col, p.msg))?;
+        let order = match order {
+            ResultOrder::Date => fts::Order::Date,
+            ResultOrder::Relevance => fts::Order::Relevance,
+        };
+        let node = if terms.len() == 1 {
+            terms.first().map(|t| t.1.clone())
+        } else {
+            Some(Node::Or(terms.iter().map(|t| t.1.clone()).collect()))
+        };
+        let Some(node) = node else { return Ok(Some(Answer::default())) };
+        let Some(r) = self.ix.search(&node, order, cancel).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let mut hits = Vec::with_capacity(r.hits.len());
+        for h in &r.hits {
+            if cancel() {
+                return Ok(None);
+            }
+            let info = self.ix.info(h).map_err(|e| e.to_string())?;
+            hits.push(AnswerHit {
+                path: info.path,
+                date: h.date,
+                page: h.page,
+                count: h.count,
+                score: h.score,
+            });
+        }
+        let pairs: Vec<(&str, &Node)> = terms.iter().take(MAX_SERIES).map(|(t, n)| (t.as_str(), n)).collect();
+        let Some(rows) = fts::freq_rows(&self.ix, &pairs, fts::Period::Year, fts::Norm::Articles, cancel)
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(None);
+        };
+        let mut series: Vec<Series> =
+            pairs.iter().map(|(t, _)| Series { term: (*t).to_string(), years: Vec::new() }).collect();
+        for row in rows {
+            if let Some(s) = series.iter_mut().find(|s| s.term == row.term) {
+                s.years.push(YearPoint {
+                    year: row.key,
+                    occurrences: row.occurrences,
+                    articles: row.articles,
+                    total_articles: row.total_articles,
+                    total_chars: row.total_chars,
+                });
+            }
+        }
+        Ok(Some(Answer { hits, by_year: r.by_year, by_page: r.by_page, series }))
+    }
+
+    fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+        let Ok(terms) = parse_terms(query) else { return Vec::new() };
+        let phrases: Vec<&fts::query::Phrase> =
+            terms.iter().flat_map(|(_, n)| n.positive_phrases()).collect();
+        let mut out = Vec::new();
+        for p in paths {
+            if cancel() {
+                break;
+            }
+            let Some(a) = fts::read_article(p) else { continue };
+            out.extend(fts::kwic_lines(&a, &phrases).into_iter().map(|l| ConcordLine {
+                place: match l.segment {
+                    SegmentKind::English => HitPlace::En(l.paragraph),
+                    SegmentKind::Chinese => HitPlace::Zh(l.paragraph),
+                    _ => HitPlace::Other,
+                },
+                date: l.date,
+                page: l.page,
+                left: l.left,
+                hit: l.hit,
+                right: l.right,
+                title: l.title,
+                path: l.path,
+                range: l.range,
+            }));
+        }
+        out
+    }
+}
+
+/// The builder the reader uses: opens the index of the roots in `cache` (in memory for the
+/// seeds) and brings it up to date with the files.
+pub fn builder(cache: Option<PathBuf>) -> Builder {
+    Arc::new(move |roots, progress, cancel| {
+        FtsIndex::open_updated(roots, cache.as_deref(), progress, cancel)
+            .map(|(ix, _)| Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>)
+            .map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,139 @@
+//! Above the full-text index's results: the counts line(s) (order, articles by year and by
+//! page) and the timeline chart (ratatui Sparklines, one per term, one column per year; the
+//! year chosen marked). Each draws only inside the `Rect` it is given.
+
+use super::put;
+use crate::app::{App, ChartNorm, Mode, ResultOrder};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Sparkline, Widget};
+
+/// The colours of the series (up to four terms).
+const SERIES: [Color; 4] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green];
+
+/// The counts: the order, then articles by year and by page, on `area.height` lines (two at
+/// widths ≥ 100: years, then pages; one collapsed line below).
+pub(super) fn render_counts(app: &App, area: Rect, buf: &mut Buffer) {
+    let r = app.research();
+    let Some(a) = &r.answer else { return };
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let w = usize::from(area.width);
+    let dim = Style::default().add_modifier(Modifier::DIM);
+    let order = match r.order {
+        ResultOrder::Date => "by date",
+        ResultOrder::Relevance => "by relevance",
+    };
+    let total: usize = a.by_year.values().sum();
+    let scope = match r.year {
+        Some(y) => format!("{y} only ({} of {})", a.by_year.get(&y).copied().unwrap_or(0), total),
+        None => crate::text::count(total, "article"),
+    };
+    let years: Vec<String> = a.by_year.iter().map(|(y, n)| format!("{}:{n}", year_label(*y))).collect();
+    let pages: Vec<String> = a.by_page.iter().map(|(p, n)| format!("p{}:{n}", page_label(*p))).collect();
+    if area.height >= 2 {
+        let head = format!("{scope} {order} · years {}", years.join(" "));
+        put(buf, area.x, area.y, &crate::text::fit(&head, w), w, dim);
+        let pages = format!("pages {}", pages.join(" "));
+        put(buf, area.x, area.y + 1, &crate::text::fit(&pages, w), w, dim);
+    } else {
+        let peak = a.by_year.iter().max_by_key(|(y, n)| (**n, std::cmp::Reverse(**y)));
+        let span = match (a.by_year.keys().next(), a.by_year.keys().next_back()) {
+            (Some(f), Some(l)) if f != l => format!(" · {}–{}", year_label(*f), year_label(*l)),
+            _ => String::new(),
+        };
+        let peak = peak.map(|(y, n)| format!(" · most {} ({n})", year_label(*y))).unwrap_or_default();
+        let head = format!("{scope} {order}{span}{peak}");
+        put(buf, area.x, area.y, &crate::text::fit(&head, w), w, dim);
+    }
+}
+
+fn year_label(y: u32) -> String {
+    if y == 0 {
+        "?".into()
+    } else {
+        y.to_string()
+    }
+}
+
+fn page_label(p: u32) -> String {
+    if p == 0 {
+        "?".into()
+    } else {
+        p.to_string()
+    }
+}
+
+/// The timeline: a label line (the year chosen and its values, the normalisation) and one
+/// sparkline per term below it, one column per year; when the years do not fit, a window of
+/// them around the year chosen.
+pub(super) fn render_chart(app: &App, area: Rect, buf: &mut Buffer) {
+    let r = app.research();
+    let Some(a) = &r.answer else { return };
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let w = usize::from(area.width);
+    let years = r.chart_years();
+    let n = years.len();
+    let series: Vec<_> = a.series.iter().take(SERIES.len()).collect();
+    let focused = app.mode == Mode::Chart;
+    let norm = match r.norm {
+        ChartNorm::PerMillion => "per M chars",
+        ChartNorm::PerArticle => "% of articles",
+    };
+    // the label: the year chosen and each term's value that year
+    let sel = r.chart_sel.min(n.saturating_sub(1));
+    let mut label = match years.get(sel) {
+        Some(y) if focused => format!("◀{y}▶"),
+        Some(y) => format!("{y}"),
+        None => "no dated articles".into(),
+    };
+    for s in &series {
+        if let Some(p) = s.years.get(sel) {
+            label.push_str(&format!(" {} {:.1}", crate::text::sanitize(&s.term), p.value(r.norm)));
+        }
+    }
+    label.push_str(&format!(" · {norm}"));
+    if focused {
+        label.push_str(" · ←/→ Enter narrows");
+    }
+    let style = if focused { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
+    put(buf, area.x, area.y, &crate::text::fit(&label, w), w, style);
+    let bars = area.height.saturating_sub(1);
+    if bars == 0 || n == 0 || series.is_empty() {
+        return;
+    }
+    // the window of years shown: all when they fit, else around the year chosen
+    let cols = w.min(n);
+    let first = sel.saturating_sub(cols / 2).min(n - cols);
+    let per = (bars / series.len() as u16).max(1);
+    let scale = 1000.0;
+    for (k, s) in series.iter().enumerate() {
+        let y = area.y + 1 + per * k as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let h = per.min(area.bottom() - y);
+        let data: Vec<u64> =
+            s.years.iter().skip(first).take(cols).map(|p| (p.value(r.norm) * scale).round() as u64).collect();
+        let top = s.years.iter().map(|p| (p.value(r.norm) * scale).round() as u64).max().unwrap_or(0).max(1);
+        let color = SERIES.get(k).copied().unwrap_or(Color::Cyan);
+        Sparkline::default()
+            .data(&data)
+            .max(top)
+            .style(Style::default().fg(color))
+            .render(Rect::new(area.x, y, cols as u16, h), buf);
+    }
+    // the year chosen: reversed in the bars' bottom row
+    let x = area.x + (sel - first) as u16;
+    let yb = area.bottom() - 1;
+    if let Some(cell) = buf.cell_mut((x, yb)) {
+        if cell.symbol() == " " {
+            cell.set_symbol("▁");
+        }
+        cell.set_style(Style::default().add_modifier(Modifier::REVERSED));
+    }
+}

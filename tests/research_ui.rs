@@ -1,0 +1,390 @@
+//! The reader's research instruments (issue 15) driven by keys through the real app: the
+//! index built in the background while the reader stays usable, Ctrl-f on the index (the scan
+//! before), a query's error in the prompt line, the results' order, the timeline's year
+//! narrowing, the concordance (Enter → paragraph pair → the article at the hit → Esc back),
+//! and their drawing at 60x20, 80x24 and 120x35.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use diglot::app::{
+    Answer, AnswerHit, App, Builder, ConcordLine, Engine, Focus, HitPlace, IndexStatus, Mode, Msg,
+    QueryProblem, ResultOrder, Series, YearPoint,
+};
+use diglot::corpus::load_paths;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
+    app.prepare();
+    app.check_invariants().unwrap();
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    press(app, code, KeyModifiers::NONE);
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn shown_titles(app: &App) -> Vec<String> {
+    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+}
+
+/// A small engine over the files themselves (each query a phrase; `"` must be closed), so
+/// that the app's state machine is tested alone; the real index is tested in
+/// `research_index.rs`.
+struct TextEngine {
+    paths: Vec<PathBuf>,
+}
+
+fn phrase(q: &str) -> String {
+    q.trim().trim_matches('"').to_string()
+}
+
+impl Engine for TextEngine {
+    fn check(&self, query: &str) -> Result<(), QueryProblem> {
+        match query.char_indices().filter(|(_, c)| *c == '"').count() % 2 {
+            0 => Ok(()),
+            _ => {
+                let at = query.chars().position(|c| c == '"').unwrap();
+                Err(QueryProblem { col: at + 1, msg: "a quote is not closed".into() })
+            }
+        }
+    }
+
+    fn run(&self, query: &str, order: ResultOrder, _: &dyn Fn() -> bool) -> Result<Option<Answer>, String> {
+        let terms: Vec<String> = query.split(',').map(phrase).filter(|t| !t.is_empty()).collect();
+        let mut a = Answer::default();
+        let mut years: std::collections::BTreeMap<u32, (u64, u64)> = Default::default();
+        let mut per_term: Vec<std::collections::BTreeMap<u32, (u64, u64)>> =
+            vec![Default::default(); terms.len()];
+        for p in &self.paths {
+            let (art, _) = diglot::app::read_article(p).unwrap();
+            let date =
+                art.meta.date.map_or(0, |d| d.year as u32 * 10000 + d.month as u32 * 100 + d.day as u32);
+            let text = &art.text;
+            let y = date / 10000;
+            let e = years.entry(y).or_default();
+            e.0 += 1;
+            e.1 += text.chars().count() as u64;
+            let mut count = 0;
+            for (t, m) in terms.iter().zip(per_term.iter_mut()) {
+                let n = text.matches(t.as_str()).count() as u64;
+                if n > 0 {
+                    let e = m.entry(y).or_default();
+                    e.0 += n;
+                    e.1 += 1;
+                }
+                count += n as u32;
+            }
+            if count > 0 {
+                a.hits.push(AnswerHit {
+                    path: p.clone(),
+                    date,
+                    page: art.meta.page.unwrap_or(0),
+                    count,
+                    // newest first by relevance, to tell the orders apart
+                    score: date as f32,
+                });
+            }
+        }
+        if order == ResultOrder::Relevance {
+            a.hits.sort_by(|x, y| y.score.total_cmp(&x.score));
+        }
+        for h in &a.hits {
+            *a.by_year.entry(h.date / 10000).or_default() += 1;
+            *a.by_page.entry(h.page).or_default() += 1;
+        }
+        for (t, m) in terms.iter().zip(&per_term) {
+            let pts = years
+                .iter()
+                .map(|(&y, &(arts, chars))| {
+                    let (occ, with) = m.get(&y).copied().unwrap_or((0, 0));
+                    YearPoint {
+                        year: y,
+                        occurrences: occ,
+                        articles: with,
+                        total_articles: arts,
+                        total_chars: chars,
+                    }
+                })
+                .collect();
+            a.series.push(Series { term: t.clone(), years: pts });
+        }
+        Ok(Some(a))
+    }
+
+    fn concordance(&self, query: &str, paths: &[PathBuf], _: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+        let t = phrase(query);
+        let mut out = Vec::new();
+        for p in paths {
+            let (art, _) = diglot::app::read_article(p).unwrap();
+            for (zh, paras) in [(false, &art.en), (true, &art.zh)] {
+                for (i, r) in paras.iter().enumerate() {
+                    let para = &art.text[r.clone()];
+                    for (at, m) in para.match_indices(t.as_str()) {
+                        out.push(ConcordLine {
+                            date: art.meta.date_string(),
+                            page: art.meta.page.unwrap_or(0),
+                            left: para[..at].to_string(),
+                            hit: m.to_string(),
+                            right: para[at + m.len()..].to_string(),
+                            title: art.meta.title_en.clone(),
+                            path: p.clone(),
+                            place: if zh { HitPlace::Zh(i) } else { HitPlace::En(i) },
+                            range: at..at + m.len(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A builder that waits for `gate` to open (the test decides when the build ends), and
+/// reports progress as it goes.
+fn gated_builder(paths: Vec<PathBuf>, gate: Arc<Mutex<bool>>) -> Builder {
+    Arc::new(move |_roots, progress, cancel| {
+        progress(1, 4);
+        loop {
+            if *gate.lock().unwrap() {
+                break;
+            }
+            if cancel() {
+                return Err("cancelled".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        progress(4, 4);
+        Ok(Arc::new(TextEngine { paths: paths.clone() }) as Arc<dyn Engine>)
+    })
+}
+
+fn app_at(size: (u16, u16), open: bool) -> (tempfile::TempDir, App, Arc<Mutex<bool>>) {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded(size, loaded);
+    let gate = Arc::new(Mutex::new(open));
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(gated_builder(paths, gate.clone())), true);
+    // loading done: the index is built in the background
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    (dir, app, gate)
+}
+
+fn ready(app: &mut App) {
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "the index was built");
+}
+
+fn query(app: &mut App, q: &str) {
+    press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typed(app, q);
+    key(app, KeyCode::Enter);
+    assert!(app.wait_research(WAIT, |a| a.index_results()), "the index answered {q}");
+    app.check_invariants().unwrap();
+}
+
+fn draw(app: &App) -> Buffer {
+    let (w, h) = app.size;
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    diglot::ui::render(app, buf.area, &mut buf);
+    buf
+}
+
+#[test]
+fn the_reader_stays_usable_while_indexing_then_uses_the_index() {
+    let (_dir, mut app, gate) = app_at((100, 30), false);
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    let text = common::buffer_text(&draw(&app));
+    assert!(text.contains("indexing 1/4"), "progress in the status bar:\n{text}");
+    assert!(text.contains("Enter scans (index 25%)") || app.mode != Mode::FullText);
+    // keys are handled before the build completes
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.list.selected, 2);
+    // Ctrl-f scans meanwhile, and says so
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").contains("scanning (index 25% built)"), "{:?}", app.message);
+    assert!(!app.index_results());
+    key(&mut app, KeyCode::Esc);
+    assert_ne!(app.research().status, IndexStatus::Ready);
+    *gate.lock().unwrap() = true;
+    ready(&mut app);
+    query(&mut app, "水车");
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+}
+
+#[test]
+fn a_bad_query_shows_the_parsers_message_at_the_problem() {
+    let (_dir, mut app, _gate) = app_at((100, 30), true);
+    ready(&mut app);
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "bridge \"unclosed");
+    key(&mut app, KeyCode::Enter);
+    // the prompt stays open with the message; the character at fault is marked
+    assert_eq!(app.mode, Mode::FullText);
+    let err = app.research().error.clone().expect("an error");
+    assert_eq!(err.col, 8);
+    let buf = draw(&app);
+    let text = common::buffer_text(&buf);
+    assert!(text.contains("query: column 8: a quote is not closed"), "{text}");
+    let x = diglot::text::width("full text: bridge ") as u16;
+    assert!(buf[(x, 0)].modifier.contains(ratatui::style::Modifier::REVERSED), "the quote is marked");
+    // typing clears it; a good query runs
+    key(&mut app, KeyCode::Char('"'));
+    assert!(app.research().error.is_none());
+    key(&mut app, KeyCode::Enter);
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+}
+
+#[test]
+fn results_by_relevance_and_back_with_the_order_in_the_header() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule", "Brief News"]);
+    assert!(common::buffer_text(&draw(&app)).contains("2 articles by date"));
+    key(&mut app, KeyCode::Char('R'));
+    assert!(app.wait_research(WAIT, |a| a.index_results() && a.research().order == ResultOrder::Relevance));
+    assert_eq!(shown_titles(&app), ["Brief News", "Railway Workers Finish the New Bridge Ahead of Schedule"]);
+    assert!(common::buffer_text(&draw(&app)).contains("2 articles by relevance"));
+}
+
+#[test]
+fn choosing_a_year_on_the_chart_narrows_and_backspace_widens() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    assert_eq!(app.shown_len(), 2);
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode, Mode::Chart);
+    // the years of the index: 1955, 1958, 1966; the peak year chosen first; G: the last
+    assert_eq!(app.research().selected_year(), Some(1955));
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.research().selected_year(), Some(1966));
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.research().selected_year(), Some(1955));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.research().year, Some(1955));
+    assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule"]);
+    assert!(common::buffer_text(&draw(&app)).contains("1955 only (1 of 2)"));
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(app.research().year, None);
+    assert_eq!(app.shown_len(), 2);
+    // Esc on the chart widens too, then leaves it
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.research().selected_year(), Some(1955), "the chart stays on the year chosen");
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.research().year, Some(1966));
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.research().year, None);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+}
+
+#[test]
+fn concordance_enter_previews_the_pair_then_opens_at_the_hit_and_esc_comes_back() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "水车");
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.mode, Mode::Kwic);
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    let n = app.research().kwic.as_ref().unwrap().lines.as_ref().unwrap().len();
+    assert_eq!(n, 2, "水车 twice in the Chinese paragraphs");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let p = app.research().kwic.as_ref().unwrap().preview.clone().expect("a preview");
+    assert_eq!(p.line, 1);
+    assert!(p.zh.contains("一台水车顶二十个人的劳动"), "{p:?}");
+    assert!(p.en.contains("One wheel does the work of twenty people"), "the aligned English: {p:?}");
+    let (zh, r) = p.hit.clone().unwrap();
+    assert!(zh);
+    assert_eq!(&p.zh[r], "水车");
+    // the second Enter opens the article in the reader, at that hit
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.reader.article.as_ref().unwrap().meta.title_en, "A Wooden Water Wheel Saves Labour");
+    let f = app.find.as_ref().expect("the hit highlighted");
+    assert_eq!(f.prompt.text(), "水车");
+    assert!(app.message.as_deref().unwrap_or("").starts_with("hit "), "{:?}", app.message);
+    // Esc: the concordance again, on the same line
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Kwic);
+    assert_eq!(app.research().kwic.as_ref().unwrap().sel, 1);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.research().kwic.is_none());
+}
+
+/// The column where a line's hit starts (the first cell of the bold yellow run).
+fn hit_column(buf: &Buffer, y: u16) -> Option<u16> {
+    (0..buf.area.width)
+        .find(|&x| buf[(x, y)].fg == ratatui::style::Color::Yellow && buf[(x, y)].symbol() != " ")
+}
+
+#[test]
+fn drawn_at_60x20_80x24_120x35_within_bounds() {
+    for size in [(60, 20), (80, 24), (120, 35)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "工人,水车");
+        let buf = draw(&app);
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+        let text = common::buffer_text(&buf);
+        // the counts: two lines (years, pages) at 120, one collapsed line below
+        assert_eq!(text.contains("pages p1:"), size.0 >= 100, "{size:?}:\n{text}");
+        assert!(text.contains("3 articles by date"), "{size:?}:\n{text}");
+        // the chart: compact at 60x20 and 80x24 (a label line, three rows of bars), taller
+        // at 120x35; the keys' hints in the status bar
+        let (_, chart) = app.research_rows(app.areas().list.height - 1);
+        assert_eq!(chart, if size.1 >= 35 { 7 } else { 4 }, "{size:?}");
+        assert!(text.contains("K KWIC"), "{size:?}:\n{text}");
+        assert!(text.contains("1955 工人"), "the year chosen and its values: {size:?}:\n{text}");
+        // the chart at any size while it has the keys
+        key(&mut app, KeyCode::Char('T'));
+        if size.1 >= 20 {
+            assert!(common::buffer_text(&draw(&app)).contains("◀1955▶"), "{size:?}");
+        }
+        key(&mut app, KeyCode::Esc);
+        // the concordance: the hits in one column, CJK counted double
+        query(&mut app, "工人");
+        key(&mut app, KeyCode::Char('K'));
+        assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+        let buf = draw(&app);
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+        let cols: Vec<u16> = (1..4).filter_map(|y| hit_column(&buf, y)).collect();
+        assert!(cols.len() >= 2, "{size:?}: {cols:?}\n{}", common::buffer_text(&buf));
+        assert!(cols.windows(2).all(|w| w[0] == w[1]), "hits aligned at {size:?}: {cols:?}");
+        let row = common::row_text(&buf, 1, 0, size.0);
+        assert_eq!(row.contains("1955-01-03"), size.0 >= 50, "{row}");
+        assert_eq!(row.contains("Railway Workers"), size.0 >= 100, "the title where wide enough: {row}");
+        key(&mut app, KeyCode::Enter);
+        let buf = draw(&app);
+        assert!(common::buffer_text(&buf).contains("paragraph pair"), "{size:?}");
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+    }
+}
