@@ -353,3 +353,27 @@ fn search_query_prints_a_page_of_rows_unless_asked_for_more() {
     assert_eq!(rows(&o), all);
     assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn the_readers_background_budget_builds_the_same_index() {
+    // the reader indexes with one thread and a small heap (many small segments); what it
+    // finds must be what the foreground build finds, and what the scan finds
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    write_corpus(&root, 300, 11);
+    let (fg, _) = build(&root, &tmp.path().join("fg"));
+    let (bg, rep) = FtsIndex::open_updated_with(
+        std::slice::from_ref(&root),
+        Some(&tmp.path().join("bg")),
+        fts::Budget::BACKGROUND,
+        &|_, _| {},
+        &|| false,
+    )
+    .unwrap();
+    assert_eq!(rep.indexed, 301);
+    for q in ["人民公社", "\"人民，公社\"", "people", "人民 NEAR/2 合作", "date:1957 的"] {
+        let b = canon(by_index(&bg, q));
+        assert_eq!(b, canon(by_index(&fg, q)), "query {q}");
+        assert_eq!(b, by_scan(&root, q), "query {q}");
+    }
+}

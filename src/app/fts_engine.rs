@@ -140,10 +140,11 @@ impl Engine for FtsEngine {
 }
 
 /// The builder the reader uses: opens the index of the roots in `cache` (in memory for the
-/// seeds) and brings it up to date with the files.
+/// seeds) and brings it up to date with the files, within the background budget (one thread,
+/// a small heap: the reader's memory stays small while it indexes).
 pub fn builder(cache: Option<PathBuf>) -> Builder {
     Arc::new(move |roots, progress, cancel| {
-        FtsIndex::open_updated(roots, cache.as_deref(), progress, cancel)
+        FtsIndex::open_updated_with(roots, cache.as_deref(), crate::fts::Budget::BACKGROUND, progress, cancel)
             .map(|(ix, _)| Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>)
             .map_err(|e| e.to_string())
     })

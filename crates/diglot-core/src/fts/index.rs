@@ -238,6 +238,26 @@ pub struct FtsIndex {
     roots: Vec<PathBuf>,
 }
 
+/// How much an update may use: indexing threads and tantivy's memory budget for them all
+/// (at least 15 MB a thread). `diglot index` in the foreground takes [`Budget::FOREGROUND`];
+/// the reader, building in the background beside the articles it shows, takes
+/// [`Budget::BACKGROUND`], so that its peak memory stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Indexing threads.
+    pub threads: usize,
+    /// Bytes for their in-memory segments, all threads together.
+    pub heap_bytes: usize,
+}
+
+impl Budget {
+    /// The foreground build: two threads, 256 MB.
+    pub const FOREGROUND: Budget = Budget { threads: 2, heap_bytes: 256_000_000 };
+    /// The reader's background build: one thread, 32 MB (more, smaller segments; merged by
+    /// tantivy's merge policy as usual).
+    pub const BACKGROUND: Budget = Budget { threads: 1, heap_bytes: 32_000_000 };
+}
+
 /// The payload of every commit: what the index was built by and for.
 fn payload(roots: &[PathBuf]) -> String {
     let roots: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
@@ -288,10 +308,21 @@ impl FtsIndex {
         progress: &(dyn Fn(usize, usize) + Sync),
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Result<(FtsIndex, UpdateReport), FtsError> {
+        FtsIndex::open_updated_with(paths, cache_dir, Budget::FOREGROUND, progress, cancel)
+    }
+
+    /// [`FtsIndex::open_updated`] within a [`Budget`].
+    pub fn open_updated_with(
+        paths: &[PathBuf],
+        cache_dir: Option<&Path>,
+        budget: Budget,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Result<(FtsIndex, UpdateReport), FtsError> {
         if paths.is_empty() {
             let index = Index::create_in_ram(schema().0);
             let mut ix = FtsIndex::from_index(index, None, Vec::new())?;
-            let mut r = ix.update(paths, progress, cancel)?;
+            let mut r = ix.update_with(paths, budget, progress, cancel)?;
             r.rebuilt = Some(String::new());
             return Ok((ix, r));
         }
@@ -311,7 +342,7 @@ impl FtsIndex {
                 (FtsIndex::from_index(index, Some(dir), roots)?, Some(e.to_string()))
             }
         };
-        let mut r = ix.update(paths, progress, cancel)?;
+        let mut r = ix.update_with(paths, budget, progress, cancel)?;
         r.rebuilt = rebuilt;
         Ok((ix, r))
     }
@@ -423,17 +454,30 @@ impl FtsIndex {
         progress: &(dyn Fn(usize, usize) + Sync),
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Result<UpdateReport, FtsError> {
+        self.update_with(paths, Budget::FOREGROUND, progress, cancel)
+    }
+
+    /// [`FtsIndex::update`] within a [`Budget`].
+    pub fn update_with(
+        &mut self,
+        paths: &[PathBuf],
+        budget: Budget,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Result<UpdateReport, FtsError> {
         let Plan { old, removed, todo, unchanged } = self.plan(paths)?;
         let mut report = UpdateReport { unchanged, ..UpdateReport::default() };
         if removed.is_empty() && todo.is_empty() {
             return Ok(report);
         }
-        let mut writer: IndexWriter<TantivyDocument> =
-            match self.index.writer_with_num_threads(2, 256_000_000) {
-                Ok(w) => w,
-                Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
-                Err(e) => return Err(e.into()),
-            };
+        let mut writer: IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(
+            budget.threads.max(1),
+            budget.heap_bytes.max(15_000_000 * budget.threads.max(1)),
+        ) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
+            Err(e) => return Err(e.into()),
+        };
         for k in &removed {
             writer.delete_term(Term::from_field_text(self.fields.path, k));
         }

@@ -63,7 +63,7 @@ pub mod search;
 pub mod timeline;
 pub mod tokens;
 
-pub use index::{Changes, FtsError, FtsIndex, UpdateReport};
+pub use index::{Budget, Changes, FtsError, FtsIndex, UpdateReport};
 pub use query::{parse, Node, QueryError};
 pub use search::{kwic_lines, read_article, scan_article, Hit, HitInfo, KwicLine, Order, Results};
 pub use timeline::{freq_rows, FreqRow, Norm, Period};
