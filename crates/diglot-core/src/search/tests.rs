@@ -437,3 +437,178 @@ proptest! {
         }
     }
 }
+
+// ---- the search against a plain scan ----
+
+/// The ranking of `q` over `items` computed the simplest way: every item, every term, every
+/// field, each fuzzy score from a fresh `SkimMatcherV2` (no masks, no carried state, no
+/// parallel blocks), sorted by score, then sort key, then index. What the search must equal.
+fn plain_scan(items: &[(String, String, u64)], q: &Query) -> Vec<Hit> {
+    use fuzzy_matcher::{skim::SkimMatcherV2, FuzzyMatcher};
+    let skim = |field: &str, text: &str, case_sensitive: bool| {
+        let m = SkimMatcherV2::default();
+        let m = if case_sensitive { m.respect_case() } else { m.ignore_case() };
+        m.fuzzy_match(field, text)
+    };
+    let on_title = |t: &Term, field: &str| {
+        if t.kind != TermKind::Fuzzy && t.find_exact(field, false).is_none() {
+            return None;
+        }
+        skim(field, &t.text, t.case_sensitive)
+    };
+    let on_pinyin = |t: &Term, py: &Pinyin| {
+        let found = match t.kind {
+            TermKind::Fuzzy => pinyin::position_table(&t.lower).is_some_and(|table| {
+                pinyin::syllable_match(
+                    t.lower.as_bytes(),
+                    &table,
+                    py.full.as_bytes(),
+                    py.initials.as_bytes(),
+                    &py.lens,
+                )
+            }),
+            _ => t.find_exact(&py.full, true).is_some() || t.find_exact(&py.initials, true).is_some(),
+        };
+        if found {
+            skim(&py.full, &t.lower, false)
+        } else {
+            None
+        }
+    };
+    if q.is_empty() {
+        let mut all: Vec<usize> = (0..items.len()).collect();
+        all.sort_by_key(|&i| (items[i].2, i));
+        return all.into_iter().map(|i| Hit { idx: i as u32, score: 0 }).collect();
+    }
+    let mut hits: Vec<(i64, u64, u32)> = Vec::new();
+    'items: for (i, (en, zh, key)) in items.iter().enumerate() {
+        let py = Pinyin::has_han(zh).then(|| Pinyin::new(zh));
+        let mut total = 0;
+        for set in &q.sets {
+            let mut matched = None;
+            for t in set {
+                if t.inverse {
+                    let present = |f: &str| match t.kind {
+                        TermKind::Fuzzy => on_title(t, f).is_some(),
+                        _ => t.find_exact(f, false).is_some(),
+                    };
+                    if !present(en) && !present(zh) {
+                        matched = Some(0);
+                    }
+                    continue;
+                }
+                let best = [on_title(t, en), on_title(t, zh), py.as_ref().and_then(|py| on_pinyin(t, py))]
+                    .into_iter()
+                    .flatten()
+                    .max();
+                if best.is_some() {
+                    matched = best;
+                    break;
+                }
+            }
+            match matched {
+                Some(x) => total += x,
+                None => continue 'items,
+            }
+        }
+        hits.push((total, *key, i as u32));
+    }
+    hits.sort_by_key(|&(score, key, i)| (std::cmp::Reverse(score), key, i));
+    hits.into_iter().map(|(score, _, idx)| Hit { idx, score }).collect()
+}
+
+/// Realistic titles (the bench's kinds: English headlines with romanised names, Chinese
+/// with its pinyin) from a few word lists, with a random sort key each.
+fn headline() -> impl Strategy<Value = (String, String)> {
+    let words: Vec<(&str, &str)> = vec![
+        ("Production", "生产"),
+        ("Collective Leadership", "集体领导"),
+        ("the People's Communes", "人民公社"),
+        ("Xiangxiang County", "湘乡县"),
+        ("Production Team", "生产队"),
+        ("Brief News", "简讯"),
+        ("Picture", "图片"),
+        ("Shengchan", "胜产"),
+        ("Strengthening", "加强"),
+        ("Comrade Li", "李同志"),
+        ("Steel Plant", "钢铁厂"),
+        ("of", "的"),
+    ];
+    proptest::collection::vec(proptest::sample::select(words), 0..6).prop_map(|ws| {
+        let en: Vec<&str> = ws.iter().map(|w| w.0).collect();
+        let zh: String = ws.iter().map(|w| w.1).collect();
+        (en.join(" "), zh)
+    })
+}
+
+fn typed_query() -> impl Strategy<Value = String> {
+    proptest::sample::select(vec![
+        "production",
+        "collective lead",
+        "Prod",
+        "人民公社",
+        "生产",
+        "shengchan",
+        "xiangxiang",
+        "rmgs",
+        "scd",
+        "sc d",
+        "'prod",
+        "^brief",
+        "news$",
+        "!pic",
+        "pic | brief",
+        "'scd",
+        "pt !x",
+    ])
+    .prop_map(str::to_string)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Every keystroke of typing a query (English, Chinese, full pinyin, initials, operators),
+    /// each searched within the previous keystroke's result as the worker does, and the same
+    /// from nothing, equals the plain scan: the same hits, scores and order.
+    #[test]
+    fn search_equals_plain_scan(
+        titles in proptest::collection::vec(prop_oneof![3 => headline(), 1 => (title(), title())], 0..120),
+        keys in proptest::collection::vec(0u64..20, 120),
+        typed in typed_query(),
+    ) {
+        let items: Vec<(String, String, u64)> =
+            titles.into_iter().zip(keys).map(|((en, zh), k)| (en, zh, k)).collect();
+        let mut ix = SearchIndex::new();
+        for (en, zh, k) in &items {
+            ix.push(en, zh, *k);
+        }
+        let mut prev: Option<Hits> = None;
+        for (k, c) in typed.char_indices() {
+            let q = Query::parse(&typed[..k + c.len_utf8()]);
+            let want = plain_scan(&items, &q);
+            let fresh = ix.search(&q, None, &|| false).unwrap();
+            prop_assert_eq!(&fresh.hits, &want, "{:?} from nothing", q.as_str());
+            let got = ix.search(&q, prev.as_ref(), &|| false).unwrap();
+            prop_assert_eq!(&got.hits, &want, "{:?} within {:?}", q.as_str(), prev.as_ref().map(|p| &p.query));
+            prev = Some(got);
+        }
+    }
+}
+
+#[test]
+fn plain_scan_can_fail() {
+    // The reference is not vacuous: it finds, ranks and excludes.
+    let items: Vec<(String, String, u64)> = vec![
+        ("Brief News".into(), "简讯".into(), 1),
+        ("News in Brief".into(), "简明新闻".into(), 0),
+        ("Picture".into(), "图片".into(), 2),
+    ];
+    let ids = |q: &str| plain_scan(&items, &Query::parse(q)).iter().map(|h| h.idx).collect::<Vec<_>>();
+    // "brief" scores best at the very start (first-character bonus); "brief news" scores
+    // the same on both (each word once at the start), so the smaller sort key comes first.
+    assert_eq!(ids("brief"), vec![0, 1]);
+    assert_eq!(ids("brief news"), vec![1, 0]);
+    assert_eq!(ids("tupian"), vec![2]);
+    assert_eq!(ids("!news"), vec![2]);
+    assert_eq!(ids(""), vec![1, 0, 2]);
+}
