@@ -8,12 +8,14 @@
 
 mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::research::{key, press, shown_titles, typed};
+use crossterm::event::{KeyCode, KeyModifiers};
 use diglot::app::{
-    Answer, AnswerHit, App, Builder, ConcordLine, Engine, Focus, HitPlace, IndexStatus, Mode, Msg,
-    QueryProblem, ResultOrder, Series, YearPoint,
+    Answer, AnswerHit, App, Builder, ConcordLine, Engine, Focus, IndexStatus, Mode, Msg, QueryProblem,
+    ResultOrder, Series, YearPoint,
 };
 use diglot::corpus::load_paths;
+use diglot::fts::index::SegmentKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -21,26 +23,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
-    app.prepare();
-    app.check_invariants().unwrap();
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    press(app, code, KeyModifiers::NONE);
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
-}
 
 /// A small engine over the files themselves (each query a phrase; `"` must be closed), so
 /// that the app's state machine is tested alone; the real index is tested in
@@ -143,7 +125,8 @@ impl Engine for TextEngine {
                             right: para[at + m.len()..].to_string(),
                             title: art.meta.title_en.clone(),
                             path: p.clone(),
-                            place: if zh { HitPlace::Zh(i) } else { HitPlace::En(i) },
+                            segment: if zh { SegmentKind::Chinese } else { SegmentKind::English },
+                            paragraph: i,
                             range: at..at + m.len(),
                         });
                     }
@@ -191,12 +174,7 @@ fn ready(app: &mut App) {
 }
 
 fn query(app: &mut App, q: &str) {
-    press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
-    press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    typed(app, q);
-    key(app, KeyCode::Enter);
-    assert!(app.wait_research(WAIT, |a| a.index_results()), "the index answered {q}");
-    app.check_invariants().unwrap();
+    common::research::query(app, q, WAIT);
 }
 
 fn draw(app: &App) -> Buffer {
