@@ -366,3 +366,79 @@ fn drawn_at_60x20_80x24_120x35_within_bounds() {
         assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
     }
 }
+
+/// Waits for the snippets of the rows shown (made on a worker thread).
+fn snippets_made(app: &mut App) {
+    let ok = app.wait_research(WAIT, |a| {
+        (0..a.shown_len())
+            .filter_map(|i| a.shown(i))
+            .all(|p| a.research().snippets.contains_key(&a.articles[p].path))
+    });
+    assert!(ok, "the snippets were made");
+}
+
+#[test]
+fn index_results_show_each_first_hit_in_context() {
+    for size in [(60, 20), (80, 24), (120, 35)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "水车");
+        snippets_made(&mut app);
+        let buf = draw(&app);
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+        let text = common::buffer_text(&buf);
+        // the title row, and under it the first hit in its paragraph, the count before it
+        let snippet = text.lines().find(|l| l.contains("2× ")).unwrap_or_else(|| panic!("{size:?}:\n{text}"));
+        assert!(snippet.contains("木制水车") || snippet.contains("水车，能把水"), "{size:?}: {snippet}");
+        // the hit highlighted: its cells in the highlight colour
+        let y = text.lines().position(|l| l.contains("2× ")).unwrap() as u16;
+        let row = common::row_text(&buf, y, 0, size.0);
+        let x = diglot::text::width(&row[..row.find("水车").unwrap()]) as u16;
+        assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Yellow, "{size:?}: {row}");
+        insta::assert_snapshot!(format!("snippets_{}x{}", size.0, size.1), text);
+    }
+}
+
+#[test]
+fn a_snippet_fits_its_width_with_the_hit_in_sight_and_no_control_character() {
+    use diglot::app::{ConcordLine, Snippet};
+    let line = ConcordLine {
+        date: "1958-08-01".into(),
+        page: 2,
+        left: "湖南一个公社造了一台木制\u{1b}[31m的很长很长很长很长很长的".repeat(3),
+        hit: "水车".into(),
+        right: "，能把水提高两公尺。\u{7}一台水车顶二十个人的劳动。".repeat(3),
+        title: "A Wooden Water Wheel".into(),
+        path: "/x.md".into(),
+        segment: SegmentKind::Chinese,
+        paragraph: 0,
+        range: 0..6,
+    };
+    let s = Snippet { occurrences: 3, line: Some(line) };
+    for w in [1usize, 5, 10, 24, 40, 57, 80, 117] {
+        let (text, hit) = diglot::ui::snippet(&s, w).unwrap();
+        assert!(diglot::text::width(&text) <= w, "{w}: {text}");
+        assert!(!text.chars().any(char::is_control), "{w}: {text:?}");
+        assert!(text.get(hit.clone()).is_some(), "{w}: a char boundary");
+        if w >= 16 {
+            assert_eq!(&text[hit.clone()], "水车", "{w}: {text}");
+            assert!(text.starts_with("3× …"), "{w}: {text}");
+            assert!(text.ends_with('…'), "{w}: {text}");
+        }
+        if w >= 40 {
+            // more right context than left, each side near its share
+            let (l, r) = (diglot::text::width(&text[..hit.start]), diglot::text::width(&text[hit.end..]));
+            assert!(l < r && l + 4 >= (w - 4) * 2 / 5 - 2, "{w}: {l} {r} {text}");
+        }
+    }
+    // a short left context gives its room to the right
+    let short = Snippet {
+        occurrences: 1,
+        line: Some(ConcordLine { left: "湖南".into(), ..s.line.clone().unwrap() }),
+    };
+    let (text, hit) = diglot::ui::snippet(&short, 40).unwrap();
+    assert!(text.starts_with("湖南水车"), "{text}");
+    assert_eq!(hit.start, "湖南".len());
+    assert!(diglot::text::width(&text) >= 39, "the row filled: {text}");
+    assert!(diglot::ui::snippet(&Snippet { occurrences: 0, line: None }, 40).is_none());
+}

@@ -43,13 +43,13 @@ pub fn columns(w: usize, hit: usize) -> Columns {
 }
 
 /// A result's first hit in context on one row of `w` columns, as ProQuest and Google Books
-/// show it: `3× …left context HIT right context…` (the count when more than one), the hit
+/// show it: `3× …left context HIT right context…` (the count when more than one and there is room), the hit
 /// about two fifths in (more right context than left, as one reads on), each side given
 /// what the other does not need, `…` where a context was cut, Chinese counted double. Every
 /// part sanitised. Returns the text and the hit's byte range in it (for the highlight).
 pub fn snippet(s: &crate::app::Snippet, w: usize) -> Option<(String, std::ops::Range<usize>)> {
     let l = s.line.as_ref()?;
-    let count = if s.occurrences > 1 { format!("{}× ", s.occurrences) } else { String::new() };
+    let count = if s.occurrences > 1 && w >= 16 { format!("{}× ", s.occurrences) } else { String::new() };
     let w = w.saturating_sub(width(&count));
     let hit_s = sanitize(&l.hit);
     let hit = crate::text::truncate(&hit_s, w);
