@@ -107,7 +107,11 @@ fn a_change_message_checks_the_files_and_updates_the_list_in_place() {
     assert!(a.text.contains("拖拉机也来了"));
     assert_eq!(app.reader.top, top);
     // the index followed: a query finds the new text
-    assert!(app.log.iter().any(|m| m.starts_with("full-text index updated")), "{:?}", app.log);
+    assert!(
+        app.log.iter().any(|m| m.starts_with("checked 4 files: 1 changed · full-text index updated")),
+        "{:?}",
+        app.log
+    );
     key(&mut app, KeyCode::Char('h'));
     query(&mut app, "拖拉机", WAIT);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);

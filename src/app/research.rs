@@ -648,12 +648,12 @@ impl App {
                     self.research.live_index = false;
                     // the files changed: their snippets are made again
                     self.forget_snippets();
-                    let again = if self.index_results() {
-                        ": Ctrl-f Enter runs the query again on the new text"
-                    } else {
-                        ""
-                    };
-                    self.message = Some(format!("full-text index updated{again}"));
+                    let again = if self.index_results() { " (Ctrl-f Enter: the query again)" } else { "" };
+                    // after what the check found, when the status bar still says it
+                    let checked = self.message.as_deref().filter(|m| m.starts_with("checked "));
+                    let found = checked.map(|m| m.split(" · ").next().unwrap_or(m).to_string() + " · ");
+                    self.message =
+                        Some(format!("{}full-text index updated{again}", found.unwrap_or_default()));
                 }
                 if std::mem::take(&mut self.research.rebuild) {
                     self.want_index();
