@@ -163,7 +163,17 @@ pub fn rechecker(paths: Vec<PathBuf>, cache: PathBuf, lock: Arc<Mutex<()>>) -> R
             }
         };
         let stop = || cancel() || state.load(Ordering::Acquire) == 2;
-        let mut done = corpus::load::load_stream_indexed(&paths, 512, Some(&cache), &filtered, &stop);
+        let check = || corpus::load::load_stream_indexed(&paths, 512, Some(&cache), &filtered, &stop);
+        // threads of its own: the background index build keeps rayon's global ones busy
+        // (waiting on tantivy's queue) for minutes on a large collection
+        let mut done = match rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|i| format!("diglot-check-{i}"))
+            .build()
+        {
+            Ok(pool) => pool.install(check),
+            Err(_) => check(),
+        };
         if state.load(Ordering::Acquire) == 2 {
             let why = done.report.rebuilt.unwrap_or_else(|| "no index".into());
             return Err(format!("files changed, but the title index could not be read ({why}): the list is updated at the next start"));
