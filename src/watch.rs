@@ -181,3 +181,66 @@ pub fn rechecker(paths: Vec<PathBuf>, cache: PathBuf, lock: Arc<Mutex<()>>) -> R
         done.save().map(|_| ()).map_err(|e| format!("could not save the title index: {e}"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, ModifyKind};
+
+    fn ev(kind: EventKind, p: &str) -> notify::Event {
+        notify::Event::new(kind).add_path(PathBuf::from(p))
+    }
+
+    #[test]
+    fn writes_count_reads_hidden_files_and_the_cache_do_not() {
+        let roots = [PathBuf::from("/c")];
+        let ignore = [PathBuf::from("/c/cache")];
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        assert!(relevant(&ev(write, "/c/rmrb/a.md"), &roots, &ignore));
+        assert!(relevant(&ev(EventKind::Create(CreateKind::File), "/c/rmrb/b.md"), &roots, &ignore));
+        assert!(relevant(
+            &ev(EventKind::Access(AccessKind::Close(AccessMode::Write)), "/c/a.md"),
+            &roots,
+            &ignore
+        ));
+        assert!(!relevant(
+            &ev(EventKind::Access(AccessKind::Open(AccessMode::Any)), "/c/a.md"),
+            &roots,
+            &ignore
+        ));
+        assert!(!relevant(
+            &ev(EventKind::Access(AccessKind::Close(AccessMode::Read)), "/c/a.md"),
+            &roots,
+            &ignore
+        ));
+        assert!(!relevant(&ev(write, "/c/rmrb/.a.md.swp"), &roots, &ignore));
+        assert!(!relevant(&ev(write, "/c/.git/index"), &roots, &ignore));
+        assert!(!relevant(&ev(write, "/c/cache/diglot/index.bin"), &roots, &ignore));
+        // a hidden folder above the root is the user's business, not a hidden file
+        assert!(relevant(&ev(write, "/home/u/.local/c/a.md"), &[PathBuf::from("/home/u/.local/c")], &[]));
+        // no paths: the watcher lost track, everything is checked
+        assert!(relevant(&notify::Event::new(EventKind::Any), &roots, &ignore));
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_event() {
+        let (tx, rx) = mpsc::channel();
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let got = sent.clone();
+        let t = std::thread::spawn(move || {
+            debounce(&rx, Duration::from_millis(100), Duration::from_secs(5), &|e| {
+                got.lock().unwrap().push(e)
+            })
+        });
+        for _ in 0..5 {
+            tx.send(1).unwrap();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(400));
+        tx.send(2).unwrap();
+        drop(tx);
+        t.join().unwrap();
+        // the second burst was cut short by the watcher going: it is not sent
+        assert_eq!(*sent.lock().unwrap(), vec![WatchEvent::Changed(5)]);
+    }
+}
