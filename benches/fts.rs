@@ -1,23 +1,24 @@
 //! Criterion benchmarks of the full-text index (`diglot::fts`): queries on an index of a
 //! generated corpus (examples/gen_corpus.rs).
 //!
-//! `DIGLOT_FTS_DIR=/tmp/rmrb-100k` benchmarks an existing folder (indexed into
-//! `$XDG_CACHE_HOME` as `diglot index` does; build it first with `diglot index`); without it,
-//! `DIGLOT_FTS_N` articles (default 10,000) are generated into a temporary folder and indexed.
+//! The corpus: `DIGLOT_FTS_DIR`, `DIGLOT_FTS_CACHE`, `DIGLOT_FTS_N` (see
+//! `benches/support/fts_corpus.rs`).
 //! Each query is parsed and run as the reader would (all hits, by date; `kwic_first_screen`
 //! also reads the first 40 occurrences' articles; `freq` one term by year).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use diglot::fts::{self, FtsIndex, Order};
+use diglot::fts::{self, Order};
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
 #[path = "../examples/gen_corpus.rs"]
 #[allow(dead_code)]
 mod generate;
+
+#[path = "support/fts_corpus.rs"]
+mod fts_corpus;
 
 const QUERIES: &[&str] = &[
     "人民公社",
@@ -31,19 +32,8 @@ const QUERIES: &[&str] = &[
 ];
 
 fn bench(c: &mut Criterion) {
-    let (_tmp, dir) = match std::env::var("DIGLOT_FTS_DIR") {
-        Ok(d) => (None, PathBuf::from(d)),
-        Err(_) => {
-            let n: usize = std::env::var("DIGLOT_FTS_N").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-            let t = tempfile::tempdir().expect("temp dir");
-            let d = t.path().join("corpus");
-            generate::generate(&d, n, 1, 0.0).expect("generate");
-            (Some(t), d)
-        }
-    };
-    let cache = diglot::corpus::index::default_cache_dir().expect("cache dir");
-    let (ix, _) = FtsIndex::open_updated(std::slice::from_ref(&dir), Some(&cache), &|_, _| {}, &|| false)
-        .expect("index");
+    let corpus = fts_corpus::corpus();
+    let ix = fts_corpus::index(&corpus);
     let mut g = c.benchmark_group("fts_query");
     g.measurement_time(Duration::from_secs(5)).sample_size(20);
     for q in QUERIES {

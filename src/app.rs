@@ -15,15 +15,18 @@ pub mod drive;
 mod effects;
 mod fts_engine;
 mod library;
+mod live;
 mod research;
 mod sentence;
 mod words;
 pub use effects::read_article;
 pub use fts_engine::{builder as fts_builder, FtsEngine};
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
+pub use live::{Live, Rechecker};
 pub use research::{
-    default_indexer, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace, IndexStatus, Kwic,
-    KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder, Series, YearPoint,
+    default_indexer, hit_place, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace,
+    IndexStatus, Kwic, KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder,
+    Series, Snippet, YearPoint, SNIPPET_CONTEXT,
 };
 pub use sentence::SentenceCursor;
 use std::sync::Arc;
@@ -109,6 +112,9 @@ pub enum Effect {
     Quit,
     /// The full-text index, a query on it, a concordance, a preview ([`ResearchEffect`]).
     Research(ResearchEffect),
+    /// Check the files again (the watcher saw changes): the warm open's check, its batches
+    /// changing the list in place, then the full-text index updated (see `app/live.rs`).
+    Recheck,
 }
 
 /// An article read, parsed and aligned, or why it could not be.
@@ -142,6 +148,8 @@ pub enum Msg {
     Signal(i32),
     /// The full-text index's threads have news.
     Research(ResearchMsg),
+    /// The watcher of the opened folders has news ([`crate::watch`]).
+    Watch(crate::watch::WatchEvent),
 }
 
 /// The full-text search (Ctrl-f in the list): a phrase in every article's text.
@@ -710,7 +718,9 @@ impl App {
             Msg::LoadDone => {
                 self.on_load_done();
                 self.want_index();
+                self.recheck_if_due();
             }
+            Msg::Watch(ev) => self.on_watch(ev),
             Msg::SearchReady => {
                 self.poll_search();
                 self.poll_fulltext();
@@ -735,6 +745,7 @@ impl App {
         self.want_dict_if_used();
         self.analyse_chinese();
         self.relayout();
+        self.want_snippets();
         if self.focus == Focus::Reader && self.reader.article.is_some() {
             self.mark_read();
         }

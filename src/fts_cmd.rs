@@ -113,28 +113,12 @@ fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit>
     Some(TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) })
 }
 
-/// Options of `search --query`.
-#[derive(Debug, Clone)]
-pub struct SearchOpts {
-    /// The query.
-    pub query: String,
-    /// Files or folders.
-    pub paths: Vec<PathBuf>,
-    /// At most this many results.
-    pub limit: Option<usize>,
-    /// JSON array.
-    pub json: bool,
-    /// By relevance instead of by date.
-    pub relevance: bool,
-    /// Counts by year and page instead of the articles.
-    pub counts: bool,
-}
-
 /// Rows `search --query` prints without `--limit`.
 pub const DEFAULT_ROWS: usize = 100;
 
-/// `diglot search --query`: the index and its query language.
-pub fn search(o: &SearchOpts, out: &mut dyn Write) -> Result<(), CmdError> {
+/// `diglot search --query`: the index and its query language (`o.relevance`, `o.counts`;
+/// `o.full_text` is not looked at).
+pub fn search(o: &crate::search_cmd::SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
     let ix = open_index(&o.paths)?;
     let order = if o.relevance { Order::Relevance } else { Order::Date };

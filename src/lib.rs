@@ -6,6 +6,7 @@
 //! - [`corpus`], [`align`], [`search`], [`fts`], [`layout`], [`text`], [`export`], [`state`],
 //!   [`fsutil`], [`dirs`]: from `diglot-core` (no terminal types).
 //! - [`app`], [`keys`], [`ui`], [`tui`], [`prompt`], [`config`]: the terminal reader.
+//! - [`watch`]: following the opened folders' files while the reader runs.
 //! - [`clipboard`]: putting exported text on the clipboard (tmux buffer, OSC 52).
 //! - [`commands`], [`search_cmd`], [`fts_cmd`]: the plain-text subcommands (`fts_cmd`:
 //!   index, search --query, kwic, freq).
@@ -36,3 +37,4 @@ pub mod prompt;
 pub mod search_cmd;
 pub mod tui;
 pub mod ui;
+pub mod watch;

@@ -96,12 +96,21 @@ fn main() -> ExitCode {
         }) => {
             // With --query every positional argument is a path.
             let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
-            let o = diglot::fts_cmd::SearchOpts { query: q, paths, limit, json, relevance, counts };
+            let o = diglot::search_cmd::SearchArgs {
+                query: q,
+                paths,
+                limit,
+                json,
+                relevance,
+                counts,
+                full_text: false,
+            };
             diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
         }
         Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
             let query = query.unwrap_or_default();
-            let args = diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text };
+            let args =
+                diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text, ..Default::default() };
             diglot::search_cmd::search(&args, &mut out).map(|()| 0)
         }
         Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),

@@ -9,10 +9,12 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// What to search and how to print it.
-#[derive(Debug, Clone)]
+/// What to search and how to print it: `diglot search` in each of its ways (the titles here,
+/// `--full-text` here, `--query` in [`crate::fts_cmd::search`]).
+#[derive(Debug, Clone, Default)]
 pub struct SearchArgs {
-    /// The query (fzf syntax for titles; a phrase with `full_text`).
+    /// The query (fzf syntax for titles; a phrase with `full_text`; the index's query
+    /// language with `--query`).
     pub query: String,
     /// Files or folders (the embedded seeds when empty).
     pub paths: Vec<PathBuf>,
@@ -22,6 +24,10 @@ pub struct SearchArgs {
     pub json: bool,
     /// Search the articles' text for a phrase instead of fuzzy-matching titles.
     pub full_text: bool,
+    /// `--query`: by relevance instead of by date.
+    pub relevance: bool,
+    /// `--query`: counts by year and page instead of the articles.
+    pub counts: bool,
 }
 
 #[derive(Serialize)]

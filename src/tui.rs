@@ -320,14 +320,25 @@ fn event_loop(
     spawn_input(tx.clone(), paused.clone(), idle.clone());
     #[cfg(unix)]
     spawn_signals(signals, tx.clone());
+    // The title index is read and written by one load at a time: the first load holds this
+    // until its index is saved, each check of the files (the watcher's) while it runs.
+    let loading = Arc::new(std::sync::Mutex::new(()));
+    let cache = corpus::index::default_cache_dir();
+    // Following the files: a change under the folders checks them again (app/live.rs). Not
+    // for the seeds, nor without a cache folder (the check needs the title index).
+    if let (Some(cache), false) = (&cache, paths.is_empty()) {
+        app.set_rechecker(Some(crate::watch::rechecker(paths.clone(), cache.clone(), loading.clone())));
+        spawn_watch(paths.clone(), cache.clone(), tx.clone(), stop.clone());
+    }
     // Loading, in parallel, streamed into the app as batches.
     {
         let tx = tx.clone();
         let stop = stop.clone();
+        let loading = loading.clone();
         std::thread::spawn(move || {
+            let _held = loading.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let sink_tx = std::sync::Mutex::new(tx.clone());
             // Through the index in the cache folder; it is written after the list is shown.
-            let cache = corpus::index::default_cache_dir();
             let mut done = corpus::load::load_stream_indexed(
                 &paths,
                 512,
@@ -395,7 +406,8 @@ fn event_loop(
                 | Effect::Scan(_)
                 | Effect::SaveWord(_)
                 | Effect::LoadWords
-                | Effect::Research(_) => {}
+                | Effect::Research(_)
+                | Effect::Recheck => {}
             }
         }
         if !effects.is_empty() {
@@ -452,6 +464,31 @@ fn event_loop(
     // a save that fails on quit is said on stderr with a non-zero exit (diglot::main)
     app.save_now().map_err(|e| io::Error::other(format!("could not save the reading state: {e}")))?;
     Ok(exit)
+}
+
+/// Watches the folders on a thread of its own (adding a watch per folder takes a while on a
+/// large tree; the first frame does not wait for it) until the loop stops; what the watcher
+/// says comes as [`Msg::Watch`]. A watch that cannot be set up is said once, in the status bar
+/// and the message log.
+fn spawn_watch(paths: Vec<PathBuf>, cache: PathBuf, tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) {
+    let _ = std::thread::Builder::new().name("diglot-watch-setup".into()).spawn(move || {
+        let send_tx = std::sync::Mutex::new(tx.clone());
+        let send = move |ev| {
+            let _ = send_tx.lock().map(|t| t.send(Msg::Watch(ev)));
+        };
+        let watch = crate::watch::watch(&paths, vec![cache], crate::watch::QUIET, send);
+        let _watch = match watch {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = tx.send(Msg::Watch(crate::watch::WatchEvent::Unavailable(e)));
+                return;
+            }
+        };
+        // the watch lives as long as the loop
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::park_timeout(Duration::from_millis(500));
+        }
+    });
 }
 
 /// Frame times, for measuring (`DIGLOT_FRAME_LOG=FILE`): from a message's arrival to the end

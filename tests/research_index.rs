@@ -7,39 +7,13 @@
 
 mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::research::{key, search, shown_titles};
+use crossterm::event::KeyCode;
 use diglot::app::{fts_builder, App, Focus, IndexStatus, Mode, Msg};
 use diglot::corpus::load_paths;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
-    app.prepare();
-    app.check_invariants().unwrap();
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    press(app, code, KeyModifiers::NONE);
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
-}
-
-fn search(app: &mut App, q: &str) {
-    press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
-    press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    typed(app, q);
-    key(app, KeyCode::Enter);
-}
 
 fn indexed_app(dir: &std::path::Path, cache: &std::path::Path) -> App {
     let mut app = App::with_loaded((120, 35), load_paths(&[dir.to_path_buf()]));

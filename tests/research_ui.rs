@@ -8,12 +8,14 @@
 
 mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::research::{key, press, shown_titles, typed};
+use crossterm::event::{KeyCode, KeyModifiers};
 use diglot::app::{
-    Answer, AnswerHit, App, Builder, ConcordLine, Engine, Focus, HitPlace, IndexStatus, Mode, Msg,
-    QueryProblem, ResultOrder, Series, YearPoint,
+    Answer, AnswerHit, App, Builder, ConcordLine, Engine, Focus, IndexStatus, Mode, Msg, QueryProblem,
+    ResultOrder, Series, YearPoint,
 };
 use diglot::corpus::load_paths;
+use diglot::fts::index::SegmentKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -21,26 +23,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
-    app.prepare();
-    app.check_invariants().unwrap();
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    press(app, code, KeyModifiers::NONE);
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
-}
 
 /// A small engine over the files themselves (each query a phrase; `"` must be closed), so
 /// that the app's state machine is tested alone; the real index is tested in
@@ -143,7 +125,8 @@ impl Engine for TextEngine {
                             right: para[at + m.len()..].to_string(),
                             title: art.meta.title_en.clone(),
                             path: p.clone(),
-                            place: if zh { HitPlace::Zh(i) } else { HitPlace::En(i) },
+                            segment: if zh { SegmentKind::Chinese } else { SegmentKind::English },
+                            paragraph: i,
                             range: at..at + m.len(),
                         });
                     }
@@ -191,12 +174,7 @@ fn ready(app: &mut App) {
 }
 
 fn query(app: &mut App, q: &str) {
-    press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
-    press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    typed(app, q);
-    key(app, KeyCode::Enter);
-    assert!(app.wait_research(WAIT, |a| a.index_results()), "the index answered {q}");
-    app.check_invariants().unwrap();
+    common::research::query(app, q, WAIT);
 }
 
 fn draw(app: &App) -> Buffer {
@@ -387,4 +365,80 @@ fn drawn_at_60x20_80x24_120x35_within_bounds() {
         assert!(common::buffer_text(&buf).contains("paragraph pair"), "{size:?}");
         assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
     }
+}
+
+/// Waits for the snippets of the rows shown (made on a worker thread).
+fn snippets_made(app: &mut App) {
+    let ok = app.wait_research(WAIT, |a| {
+        (0..a.shown_len())
+            .filter_map(|i| a.shown(i))
+            .all(|p| a.research().snippets.contains_key(&a.articles[p].path))
+    });
+    assert!(ok, "the snippets were made");
+}
+
+#[test]
+fn index_results_show_each_first_hit_in_context() {
+    for size in [(60, 20), (80, 24), (120, 35)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "水车");
+        snippets_made(&mut app);
+        let buf = draw(&app);
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+        let text = common::buffer_text(&buf);
+        // the title row, and under it the first hit in its paragraph, the count before it
+        let snippet = text.lines().find(|l| l.contains("2× ")).unwrap_or_else(|| panic!("{size:?}:\n{text}"));
+        assert!(snippet.contains("木制水车") || snippet.contains("水车，能把水"), "{size:?}: {snippet}");
+        // the hit highlighted: its cells in the highlight colour
+        let y = text.lines().position(|l| l.contains("2× ")).unwrap() as u16;
+        let row = common::row_text(&buf, y, 0, size.0);
+        let x = diglot::text::width(&row[..row.find("水车").unwrap()]) as u16;
+        assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Yellow, "{size:?}: {row}");
+        insta::assert_snapshot!(format!("snippets_{}x{}", size.0, size.1), text);
+    }
+}
+
+#[test]
+fn a_snippet_fits_its_width_with_the_hit_in_sight_and_no_control_character() {
+    use diglot::app::{ConcordLine, Snippet};
+    let line = ConcordLine {
+        date: "1958-08-01".into(),
+        page: 2,
+        left: "湖南一个公社造了一台木制\u{1b}[31m的很长很长很长很长很长的".repeat(3),
+        hit: "水车".into(),
+        right: "，能把水提高两公尺。\u{7}一台水车顶二十个人的劳动。".repeat(3),
+        title: "A Wooden Water Wheel".into(),
+        path: "/x.md".into(),
+        segment: SegmentKind::Chinese,
+        paragraph: 0,
+        range: 0..6,
+    };
+    let s = Snippet { occurrences: 3, line: Some(line) };
+    for w in [1usize, 5, 10, 24, 40, 57, 80, 117] {
+        let (text, hit) = diglot::ui::snippet(&s, w).unwrap();
+        assert!(diglot::text::width(&text) <= w, "{w}: {text}");
+        assert!(!text.chars().any(char::is_control), "{w}: {text:?}");
+        assert!(text.get(hit.clone()).is_some(), "{w}: a char boundary");
+        if w >= 16 {
+            assert_eq!(&text[hit.clone()], "水车", "{w}: {text}");
+            assert!(text.starts_with("3× …"), "{w}: {text}");
+            assert!(text.ends_with('…'), "{w}: {text}");
+        }
+        if w >= 40 {
+            // more right context than left, each side near its share
+            let (l, r) = (diglot::text::width(&text[..hit.start]), diglot::text::width(&text[hit.end..]));
+            assert!(l < r && l + 4 >= (w - 4) * 2 / 5 - 2, "{w}: {l} {r} {text}");
+        }
+    }
+    // a short left context gives its room to the right
+    let short = Snippet {
+        occurrences: 1,
+        line: Some(ConcordLine { left: "湖南".into(), ..s.line.clone().unwrap() }),
+    };
+    let (text, hit) = diglot::ui::snippet(&short, 40).unwrap();
+    assert!(text.starts_with("湖南水车"), "{text}");
+    assert_eq!(hit.start, "湖南".len());
+    assert!(diglot::text::width(&text) >= 39, "the row filled: {text}");
+    assert!(diglot::ui::snippet(&Snippet { occurrences: 0, line: None }, 40).is_none());
 }

@@ -47,6 +47,7 @@ impl App {
                     queue.extend(self.update(msg));
                 }
                 Effect::Research(e) => queue.extend(self.perform_research(e)),
+                Effect::Recheck => self.start_recheck(),
                 other => rest.push(other),
             }
         }

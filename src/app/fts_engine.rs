@@ -2,9 +2,9 @@
 //! CJK bigrams, the query language), its answers turned into the app's own types.
 
 use super::research::{
-    Answer, AnswerHit, Builder, ConcordLine, Engine, HitPlace, QueryProblem, ResultOrder, Series, YearPoint,
+    Answer, AnswerHit, Builder, ConcordLine, Engine, QueryProblem, ResultOrder, Series, YearPoint,
 };
-use crate::fts::{self, index::SegmentKind, FtsIndex, Node};
+use crate::fts::{self, FtsIndex, Node};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -119,21 +119,7 @@ impl Engine for FtsEngine {
                 break;
             }
             let Some(a) = fts::read_article(p) else { continue };
-            out.extend(fts::kwic_lines(&a, &phrases).into_iter().map(|l| ConcordLine {
-                place: match l.segment {
-                    SegmentKind::English => HitPlace::En(l.paragraph),
-                    SegmentKind::Chinese => HitPlace::Zh(l.paragraph),
-                    _ => HitPlace::Other,
-                },
-                date: l.date,
-                page: l.page,
-                left: l.left,
-                hit: l.hit,
-                right: l.right,
-                title: l.title,
-                path: l.path,
-                range: l.range,
-            }));
+            out.extend(fts::kwic_lines(&a, &phrases));
         }
         out
     }

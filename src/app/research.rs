@@ -118,27 +118,51 @@ pub enum HitPlace {
     Other,
 }
 
-/// One concordance line.
+/// One concordance line: the index's own ([`crate::fts::KwicLine`]: date, page, left
+/// context, hit, right context, title, file, and where the hit is).
+pub use crate::fts::KwicLine as ConcordLine;
+
+/// Which paragraph of its article a concordance line's hit is in.
+pub fn hit_place(l: &ConcordLine) -> HitPlace {
+    use crate::fts::index::SegmentKind;
+    match l.segment {
+        SegmentKind::English => HitPlace::En(l.paragraph),
+        SegmentKind::Chinese => HitPlace::Zh(l.paragraph),
+        _ => HitPlace::Other,
+    }
+}
+
+/// A result's first hit in context (the list's second row under an index result).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConcordLine {
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// Page, 0 unknown.
-    pub page: u32,
-    /// Text before the hit, on one line, sanitised.
-    pub left: String,
-    /// The hit.
-    pub hit: String,
-    /// Text after the hit.
-    pub right: String,
-    /// The article's title.
-    pub title: String,
-    /// The article's file.
-    pub path: PathBuf,
-    /// The paragraph the hit is in.
-    pub place: HitPlace,
-    /// The hit's byte range in that paragraph.
-    pub range: Range<usize>,
+pub struct Snippet {
+    /// Occurrences of the query's phrases in the article, as the concordance finds them.
+    pub occurrences: usize,
+    /// The first occurrence in a paragraph (else in a title, the authors or the glossary),
+    /// its contexts cut to [`SNIPPET_CONTEXT`] characters; `None` when the file could not
+    /// be read or holds no phrase of the query (a query of filters only).
+    pub line: Option<ConcordLine>,
+}
+
+/// Characters of context kept on each side of a snippet's hit (the widest list row needs
+/// fewer).
+pub const SNIPPET_CONTEXT: usize = 160;
+
+/// The first hit of `lines` (an article's concordance) as a result's snippet: the first in
+/// a paragraph if any, its contexts cut to [`SNIPPET_CONTEXT`] characters.
+pub fn first_hit(lines: Vec<ConcordLine>) -> Snippet {
+    let occurrences = lines.len();
+    let pick = lines.iter().position(|l| hit_place(l) != HitPlace::Other).unwrap_or(0);
+    let line = lines.into_iter().nth(pick).map(|mut l| {
+        let skip = l.left.chars().count().saturating_sub(SNIPPET_CONTEXT);
+        if skip > 0 {
+            l.left = l.left.chars().skip(skip).collect();
+        }
+        if let Some((at, _)) = l.right.char_indices().nth(SNIPPET_CONTEXT) {
+            l.right.truncate(at);
+        }
+        l
+    });
+    Snippet { occurrences, line }
 }
 
 /// The full-text index as the app uses it.
@@ -212,6 +236,12 @@ pub enum ResearchMsg {
     Concord(u64, Vec<ConcordLine>),
     /// The article of a concordance line read for the preview.
     Preview(PathBuf, Box<ArticleRead>),
+    /// Results' snippets (their generation).
+    Snippets(u64, Vec<(PathBuf, Snippet)>),
+    /// A batch of a check of the files (the watcher saw changes).
+    Loaded(Box<crate::corpus::LoadEvent>),
+    /// The check ended (why the list could not be updated, if it could not).
+    Rechecked(Result<(), String>),
 }
 
 impl std::fmt::Debug for ResearchMsg {
@@ -223,6 +253,9 @@ impl std::fmt::Debug for ResearchMsg {
             ResearchMsg::Answer(g, _) => write!(f, "Answer({g})"),
             ResearchMsg::Concord(g, l) => write!(f, "Concord({g}, {} lines)", l.len()),
             ResearchMsg::Preview(p, _) => write!(f, "Preview({})", p.display()),
+            ResearchMsg::Loaded(ev) => write!(f, "Loaded({} outcomes)", ev.outcomes.len()),
+            ResearchMsg::Snippets(g, v) => write!(f, "Snippets({g}, {})", v.len()),
+            ResearchMsg::Rechecked(r) => write!(f, "Rechecked({r:?})"),
         }
     }
 }
@@ -317,6 +350,15 @@ pub struct Research {
     pub kwic: Option<Kwic>,
     /// The year (and chart position) to narrow to again when a re-run answer arrives.
     pending_year: Option<(u32, usize)>,
+    /// The first hit in context of each result shown so far, by article (for the query shown;
+    /// made for the rows on screen only, on a worker thread).
+    pub snippets: std::collections::HashMap<PathBuf, Snippet>,
+    snippets_asked: std::collections::HashSet<PathBuf>,
+    snippet_generation: u64,
+    /// Following the files (the watcher's checks).
+    pub live: super::live::Live,
+    /// The index update running was asked for by a check that found changes.
+    pub(super) live_index: bool,
     generation: u64,
     tx: std::sync::mpsc::Sender<ResearchMsg>,
     rx: std::sync::mpsc::Receiver<ResearchMsg>,
@@ -355,6 +397,11 @@ impl Default for Research {
             chart_sel: 0,
             kwic: None,
             pending_year: None,
+            snippets: Default::default(),
+            snippets_asked: Default::default(),
+            snippet_generation: 0,
+            live: super::live::Live::default(),
+            live_index: false,
             generation: 0,
             tx,
             rx,
@@ -365,8 +412,14 @@ impl Default for Research {
 impl Research {
     /// Stops the index build and the queries running.
     pub fn cancel_all(&self) {
+        self.live.cancel();
         self.cancel.store(true, Ordering::Relaxed);
         self.query_cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Where the threads send their news.
+    pub(super) fn sender(&self) -> std::sync::mpsc::Sender<ResearchMsg> {
+        self.tx.clone()
     }
 
     /// Whether a build or update of the index is running.
@@ -422,6 +475,8 @@ pub enum ResearchEffect {
     Concord(u64, String, Vec<PathBuf>),
     /// Read this article for the preview.
     Preview(PathBuf),
+    /// Find the first hit in context of the query in these articles (generation, query).
+    Snippets(u64, String, Vec<PathBuf>),
 }
 
 impl App {
@@ -521,6 +576,21 @@ impl App {
                     send(ResearchMsg::Concord(generation, lines));
                 });
             }
+            ResearchEffect::Snippets(generation, query, paths) => {
+                let Some(engine) = self.research.engine.clone() else { return Vec::new() };
+                let cancel = self.research.query_cancel.clone();
+                std::thread::spawn(move || {
+                    let mut out = Vec::with_capacity(paths.len());
+                    for p in paths {
+                        if cancel.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let lines = engine.concordance(&query, std::slice::from_ref(&p), &|| false);
+                        out.push((p, first_hit(lines)));
+                    }
+                    send(ResearchMsg::Snippets(generation, out));
+                });
+            }
             ResearchEffect::Preview(path) => {
                 let read = super::read_article(&path);
                 return self.update(Msg::Research(ResearchMsg::Preview(path, Box::new(read))));
@@ -574,6 +644,16 @@ impl App {
                 self.research.building = false;
                 if first {
                     self.message = Some("full-text index ready: Ctrl-f takes the query language".into());
+                } else if self.research.live_index && !self.research.rebuild {
+                    self.research.live_index = false;
+                    // the files changed: their snippets are made again
+                    self.forget_snippets();
+                    let again = if self.index_results() { " (Ctrl-f Enter: the query again)" } else { "" };
+                    // after what the check found, when the status bar still says it
+                    let checked = self.message.as_deref().filter(|m| m.starts_with("checked "));
+                    let found = checked.map(|m| m.split(" · ").next().unwrap_or(m).to_string() + " · ");
+                    self.message =
+                        Some(format!("{}full-text index updated{again}", found.unwrap_or_default()));
                 }
                 if std::mem::take(&mut self.research.rebuild) {
                     self.want_index();
@@ -632,6 +712,13 @@ impl App {
                 k.offset = 0;
             }
             ResearchMsg::Preview(path, read) => self.on_preview(path, *read),
+            ResearchMsg::Loaded(ev) => self.on_recheck_batch(*ev),
+            ResearchMsg::Snippets(generation, v) => {
+                if generation == self.research.snippet_generation {
+                    self.research.snippets.extend(v);
+                }
+            }
+            ResearchMsg::Rechecked(r) => self.on_rechecked(r),
         }
     }
 
@@ -682,6 +769,7 @@ impl App {
         self.research.query_cancel = Arc::new(AtomicBool::new(false));
         self.research.generation += 1;
         self.research.query = text.clone();
+        self.forget_snippets();
         self.research.answer = None;
         self.research.year = None;
         self.research.kwic = None;
@@ -691,6 +779,37 @@ impl App {
             self.research.order,
         )));
         true
+    }
+
+    /// The snippets made so far are thrown away (a new query, files changed).
+    fn forget_snippets(&mut self) {
+        self.research.snippet_generation += 1;
+        self.research.snippets.clear();
+        self.research.snippets_asked.clear();
+    }
+
+    /// After each update: the snippets of the index results on screen that are not made yet
+    /// are asked for (one effect for the rows shown; nothing while none is missing).
+    pub(super) fn want_snippets(&mut self) {
+        if !self.index_results() || !self.research.ready() {
+            return;
+        }
+        let first = self.list.offset;
+        let want: Vec<PathBuf> = (first..first + self.list_rows())
+            .filter_map(|i| self.shown(i).and_then(|p| self.articles.get(p)))
+            .map(|m| &m.path)
+            .filter(|p| !self.research.snippets_asked.contains(*p))
+            .cloned()
+            .collect();
+        if want.is_empty() {
+            return;
+        }
+        self.research.snippets_asked.extend(want.iter().cloned());
+        self.effects.push(Effect::Research(ResearchEffect::Snippets(
+            self.research.snippet_generation,
+            self.research.query.clone(),
+            want,
+        )));
     }
 
     /// Whether the list shows the index's answer.
@@ -930,7 +1049,7 @@ impl App {
         let join = |paras: &[Range<usize>], text: &str| {
             paras.iter().filter_map(|r| text.get(r.clone())).collect::<Vec<_>>().join("\n\n")
         };
-        let bead = match line.place {
+        let bead = match hit_place(line) {
             HitPlace::En(i) => beads.iter().find(|b| b.en.contains(&i)),
             HitPlace::Zh(i) => beads.iter().find(|b| b.zh.contains(&i)),
             HitPlace::Other => None,
@@ -944,7 +1063,7 @@ impl App {
         p.en = join(&en_paras, &article.text);
         p.zh = join(&zh_paras, &article.text);
         // the hit's range in the joined text: the paragraphs before it and their separators
-        let (is_zh, first, idx) = match line.place {
+        let (is_zh, first, idx) = match hit_place(line) {
             HitPlace::Zh(i) => (true, b.zh.start, i),
             HitPlace::En(i) => (false, b.en.start, i),
             HitPlace::Other => return,
@@ -982,14 +1101,18 @@ impl App {
     /// its paragraph), not the article's first.
     pub(super) fn jump_to_kwic_hit(&mut self) {
         let Some(line) = self.kwic_target.take() else { return };
-        let id = match line.place {
+        let id = match hit_place(&line) {
             HitPlace::En(i) => crate::layout::TextId::En(i),
             HitPlace::Zh(i) => crate::layout::TextId::Zh(i),
             HitPlace::Other => return,
         };
         let nth = self.research.kwic.as_ref().and_then(|k| k.lines.as_ref()).map_or(0, |ls| {
             ls.iter()
-                .filter(|l| l.path == line.path && l.place == line.place && l.range.start < line.range.start)
+                .filter(|l| {
+                    l.path == line.path
+                        && hit_place(l) == hit_place(&line)
+                        && l.range.start < line.range.start
+                })
                 .count()
         });
         let h = self.reader_height();

@@ -5,13 +5,12 @@
 
 use super::put;
 use crate::app::{App, ConcordLine};
-use crate::text::{sanitize, width};
+use crate::text::{sanitize, tail, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
-use unicode_width::UnicodeWidthChar;
 
 /// The columns of the concordance at a width: (date and page shown, left context, the hit
 /// column's width, right context, title).
@@ -43,17 +42,41 @@ pub fn columns(w: usize, hit: usize) -> Columns {
     Columns { meta, left, hit, right: ctx - left, title }
 }
 
-/// The end of `s` that fits in `max` columns (cut on a character boundary of `s`).
-pub fn tail(s: &str, max: usize) -> &str {
-    let mut used = 0;
-    for (i, c) in s.char_indices().rev() {
-        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > max {
-            return s.get(i + c.len_utf8()..).unwrap_or("");
-        }
-        used += cw;
+/// A result's first hit in context on one row of `w` columns, as ProQuest and Google Books
+/// show it: `3× …left context HIT right context…` (the count when more than one and there is room), the hit
+/// about two fifths in (more right context than left, as one reads on), each side given
+/// what the other does not need, `…` where a context was cut, Chinese counted double. Every
+/// part sanitised. Returns the text and the hit's byte range in it (for the highlight).
+pub fn snippet(s: &crate::app::Snippet, w: usize) -> Option<(String, std::ops::Range<usize>)> {
+    let l = s.line.as_ref()?;
+    let count = if s.occurrences > 1 && w >= 16 { format!("{}× ", s.occurrences) } else { String::new() };
+    let w = w.saturating_sub(width(&count));
+    let hit_s = sanitize(&l.hit);
+    let hit = crate::text::truncate(&hit_s, w);
+    let left_s = sanitize(l.left.trim_start());
+    let right_s = sanitize(l.right.trim_end());
+    let (lw, rw) = (width(&left_s), width(&right_s));
+    let room = w.saturating_sub(width(hit));
+    let (mut lb, mut rb) = (room * 2 / 5, room - room * 2 / 5);
+    if lw < lb {
+        rb += lb - lw;
+        lb = lw;
+    } else if rw < rb {
+        lb += rb - rw;
+        rb = rw;
     }
-    s
+    let left = if lw > lb && lb > 0 {
+        format!("…{}", tail(&left_s, lb - 1))
+    } else {
+        tail(&left_s, lb).to_string()
+    };
+    let right = if rw > rb && rb > 0 {
+        format!("{}…", crate::text::truncate(&right_s, rb - 1))
+    } else {
+        crate::text::truncate(&right_s, rb).to_string()
+    };
+    let start = count.len() + left.len();
+    Some((format!("{count}{left}{hit}{right}"), start..start + hit.len()))
 }
 
 /// One concordance line as the spans drawn: meta, left (padded so the hit starts in the

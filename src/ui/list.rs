@@ -182,9 +182,18 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         if let Some(hit) = app.fulltext_hit(i) {
             // full-text result: the title, and the snippet around the first hit beneath
             put_marked(buf, x, y, &en, left, base, &[]);
-            let snippet = sanitize(&hit.snippet);
-            let mark = if snippet.len() == hit.snippet.len() { vec![hit.hit.clone()] } else { Vec::new() };
             let indent = 2.min(w);
+            // an index result: its first hit in context once made (ui/kwic.rs), else the count
+            let made = app.research().snippets.get(&meta.path).filter(|_| app.index_results());
+            let (snippet, mark) = match made.and_then(|s| super::kwic::snippet(s, w - indent)) {
+                Some((text, hit)) => (std::borrow::Cow::Owned(text), vec![hit]),
+                None => {
+                    let snippet = sanitize(&hit.snippet);
+                    let mark =
+                        if snippet.len() == hit.snippet.len() { vec![hit.hit.clone()] } else { Vec::new() };
+                    (snippet, mark)
+                }
+            };
             put_marked(
                 buf,
                 area.x + indent as u16,

@@ -11,7 +11,7 @@ mod reader;
 mod status;
 
 pub use help::{help_lines, help_scroll};
-pub use kwic::{columns, line_parts, tail, Columns};
+pub use kwic::{columns, line_parts, snippet, Columns};
 pub use reader::glossary_max_scroll;
 pub use status::reading_progress;
 

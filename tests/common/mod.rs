@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod research;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -1,0 +1,211 @@
+//! The list and the full-text index follow the files while the reader runs: the watcher's
+//! message becomes `Effect::Recheck` (after the first load, one check at a time), the check's
+//! batches change the list in place (the selection kept, the article in the reader read again
+//! at its place, the status bar's `checked 3 files: 1 changed`), then the index is updated and
+//! a query finds the new text; with the real watcher on a temporary folder too.
+// tests, benches and examples may panic: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::research::{key, query, shown_titles};
+use crossterm::event::KeyCode;
+use diglot::app::{fts_builder, App, Effect, Focus, IndexStatus, Msg, Rechecker};
+use diglot::corpus::load::load_stream_indexed;
+use diglot::watch::{self, WatchEvent};
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+const WAIT: Duration = Duration::from_secs(60);
+const WHEEL: &str = "rmrb/1958.08/1958-08-01_木制水车.md";
+
+/// Sets every file's time an hour back: the title index trusts a file's stamp only when it is
+/// older than its making by 2 s, so files written just now would all read as changed.
+fn age(dir: &Path) {
+    let back = SystemTime::now() - Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
+    {
+        std::fs::File::options().write(true).open(e.path()).unwrap().set_modified(back).unwrap();
+    }
+}
+
+/// An app loaded as the terminal loop loads it: through the title index in `cache` (saved
+/// after), the full-text index built in the background, the check of the files set.
+fn live_app(dir: &Path, cache: &Path, size: (u16, u16)) -> App {
+    let paths = vec![dir.to_path_buf()];
+    let mut app = App::new(size);
+    app.set_indexer(paths.clone(), Some(fts_builder(Some(cache.to_path_buf()))), true);
+    let check: Rechecker = watch::rechecker(paths.clone(), cache.to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_rechecker(Some(check));
+    let events = Mutex::new(Vec::new());
+    let mut done =
+        load_stream_indexed(&paths, 512, Some(cache), &|ev| events.lock().unwrap().push(ev), &|| false);
+    done.save().unwrap();
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
+    app
+}
+
+/// Waits until the checks asked for and the index update after them are done.
+fn settled(app: &mut App) {
+    let ok = app.wait_research(WAIT, |a| {
+        let l = &a.research().live;
+        !l.running && !l.again && !a.research().indexing()
+    });
+    assert!(ok, "{:?}", app.research());
+    app.prepare();
+    app.check_invariants().unwrap();
+}
+
+fn wheel_edited(extra: &str) -> String {
+    common::ARTICLES[1]
+        .1
+        .replace("A Wooden Water Wheel Saves Labour", "A Wooden Water Wheel Saves Much Labour")
+        .replace("一台水车顶二十个人的劳动。", &format!("一台水车顶二十个人的劳动。{extra}"))
+}
+
+#[test]
+fn a_change_message_checks_the_files_and_updates_the_list_in_place() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let mut app = live_app(dir.path(), cache.path(), (100, 30));
+    assert_eq!(app.research().live.checks, 0, "no check without a change");
+    // the water wheel selected and open in the reader, scrolled a line
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    key(&mut app, KeyCode::Char('j'));
+    let top = app.reader.top;
+    let selected = app.list.selected;
+    std::fs::write(dir.path().join(WHEEL), wheel_edited("拖拉机也来了。")).unwrap();
+
+    // the watcher's message: a check, as an effect (update does no I/O)
+    let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+    assert_eq!(effects, vec![Effect::Recheck]);
+    assert!(common::buffer_text(&common::render(&app)).contains("checking the files"));
+    // another change while it runs: one more check after it, not two at once
+    assert!(app.update(Msg::Watch(WatchEvent::Changed(1))).is_empty());
+    app.perform(effects);
+    settled(&mut app);
+    assert_eq!(app.research().live.checks, 2);
+    assert!(
+        app.log.iter().any(|m| m.starts_with("checked 4 files: 1 changed")),
+        "the status bar said what changed: {:?}",
+        app.log
+    );
+    // in place: the same row, the new title, the selection on it; the reader at its place
+    assert_eq!(app.list.selected, selected);
+    assert_eq!(app.selected().unwrap().title_en, "A Wooden Water Wheel Saves Much Labour");
+    assert_eq!(shown_titles(&app).len(), 3);
+    let a = app.reader.article.as_ref().expect("the article read again");
+    assert!(a.text.contains("拖拉机也来了"));
+    assert_eq!(app.reader.top, top);
+    // the index followed: a query finds the new text
+    assert!(
+        app.log.iter().any(|m| m.starts_with("checked 4 files: 1 changed · full-text index updated")),
+        "{:?}",
+        app.log
+    );
+    key(&mut app, KeyCode::Char('h'));
+    query(&mut app, "拖拉机", WAIT);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
+}
+
+#[test]
+fn changes_before_the_first_load_is_done_wait_for_it_and_a_failed_watch_is_said_once() {
+    let mut app = App::new((80, 24));
+    let ran = Arc::new(Mutex::new(0));
+    let counter = ran.clone();
+    app.set_rechecker(Some(Arc::new(move |_, _| {
+        *counter.lock().unwrap() += 1;
+        Ok(())
+    })));
+    // still loading: the check waits for the load's end
+    assert!(app.update(Msg::Watch(WatchEvent::Changed(3))).is_empty());
+    assert_eq!(app.update(Msg::LoadDone), vec![Effect::Recheck]);
+    let why = "/x: too many folders for the system's watch limit";
+    app.update(Msg::Watch(WatchEvent::Unavailable(why.into())));
+    app.update(Msg::Watch(WatchEvent::Unavailable(why.into())));
+    assert_eq!(app.log.iter().filter(|m| m.contains("not watching the files")).count(), 1, "{:?}", app.log);
+    // without a check set (the seeds, no cache folder) a change does nothing
+    let mut seeds = App::new((80, 24));
+    seeds.feed(Msg::LoadDone);
+    assert!(seeds.update(Msg::Watch(WatchEvent::Changed(1))).is_empty());
+    assert_eq!(*ran.lock().unwrap(), 0, "update itself runs nothing");
+}
+
+/// The real watcher on a temporary folder: a file changed, one added and one removed while
+/// the app runs; the list rows and an index query change.
+#[test]
+fn the_watcher_sees_files_change_add_and_go() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let mut app = live_app(dir.path(), cache.path(), (120, 35));
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    let _watch = watch::watch(
+        &[dir.path().to_path_buf()],
+        vec![cache.path().to_path_buf()],
+        Duration::from_millis(200),
+        move |ev| {
+            let _ = tx.lock().unwrap().send(ev);
+        },
+    )
+    .expect("a watch on a temporary folder");
+    query(&mut app, "收割机", WAIT);
+    assert_eq!(app.shown_len(), 0);
+    key(&mut app, KeyCode::Esc);
+
+    // reading files (as the reader and the index build do) is no change
+    for e in walkdir::WalkDir::new(dir.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        std::fs::read(e.path()).unwrap();
+    }
+    assert!(rx.recv_timeout(Duration::from_millis(800)).is_err(), "reads are not changes");
+
+    std::fs::write(dir.path().join(WHEEL), wheel_edited("收割机也来了。")).unwrap();
+    let added = common::ARTICLES[0]
+        .1
+        .replace("Railway Workers Finish the New Bridge Ahead of Schedule", "A Second Bridge")
+        .replace("1955-01-03", "1955-02-07");
+    common::write_files(dir.path(), &[("rmrb/1955.02/1955-02-07_第二座桥.md", added.as_bytes())]);
+    std::fs::remove_file(dir.path().join(common::ARTICLES[2].0)).unwrap();
+    let mut seen = 0;
+    while let Ok(ev) = rx.recv_timeout(Duration::from_secs(10)) {
+        assert!(matches!(ev, WatchEvent::Changed(_)), "{ev:?}");
+        let effects = app.update(Msg::Watch(ev));
+        app.perform(effects);
+        seen += 1;
+        settled(&mut app);
+        if shown_titles(&app).len() == 3 && shown_titles(&app).iter().any(|t| t == "A Second Bridge") {
+            break;
+        }
+    }
+    assert!(seen >= 1, "the watcher said something");
+    assert_eq!(
+        shown_titles(&app),
+        [
+            "Railway Workers Finish the New Bridge Ahead of Schedule",
+            "A Second Bridge",
+            "A Wooden Water Wheel Saves Much Labour"
+        ]
+    );
+    let checked: Vec<&String> = app.log.iter().filter(|m| m.starts_with("checked ")).collect();
+    assert!(checked.iter().any(|m| m.contains("1 new")), "{checked:?}");
+    assert!(checked.iter().any(|m| m.contains("1 removed")), "{checked:?}");
+    settled(&mut app);
+    query(&mut app, "收割机", WAIT);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
+    query(&mut app, "简讯", WAIT);
+    assert_eq!(app.shown_len(), 0, "the file removed is gone from the index");
+}
