@@ -240,7 +240,8 @@ fn an_index_of_the_previous_format_is_rebuilt() {
     let (ix, _) = build(&root, &cache);
     let dir = ix.dir().unwrap().to_path_buf();
     drop(ix);
-    let read = |p: &Path| -> serde_json::Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    let read =
+        |p: &Path| -> serde_json::Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
     let mut payload: serde_json::Value =
         serde_json::from_str(read(&dir.join("meta.json"))["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["version"], fts::index::FTS_VERSION);

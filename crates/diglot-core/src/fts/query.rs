@@ -194,10 +194,8 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     match n.parse::<u32>() {
                         Ok(n) if n <= MAX_NEAR => Tok::Near(n),
                         Ok(_) => {
-                            return Err(err(
-                                start + 5,
-                                format!("NEAR/n: n can be at most {MAX_NEAR} (words or characters in one paragraph)"),
-                            ))
+                            let msg = format!("NEAR/n: n can be at most {MAX_NEAR} (units of one paragraph)");
+                            return Err(err(start + 5, msg));
                         }
                         Err(_) => {
                             return Err(err(start + 5, "NEAR/ needs a number of words, e.g. NEAR/5".into()))

@@ -76,7 +76,9 @@ fn term_postings(
     opt: IndexRecordOption,
 ) -> tantivy::Result<Vec<SegmentPostings>> {
     match t {
-        PhraseTerm::Exact(s) => Ok(inv.read_postings(&Term::from_field_text(field, s), opt)?.into_iter().collect()),
+        PhraseTerm::Exact(s) => {
+            Ok(inv.read_postings(&Term::from_field_text(field, s), opt)?.into_iter().collect())
+        }
         PhraseTerm::Starts(c) => {
             let mut buf = [0u8; 4];
             let lo = c.encode_utf8(&mut buf).as_bytes().to_vec();
