@@ -19,12 +19,13 @@ echo "== $D: $(du -sb $D | cut -f1) bytes; $(date -u +%H:%M) UTC, load $(cut -d'
 rg -c -F Title: $D >/dev/null   # warm the page cache
 echo "== build from nothing (one run each), peak RSS by /usr/bin/time -v"
 cmds=("$B check $D" "/usr/bin/time -o $BENCH/new.time -v $B index $D")
-prep="rm -rf $NEW/cache/diglot"
+preps=(--prepare true --prepare "rm -rf $NEW/cache/diglot")
 if [ -n "$O" ] && [ "$skip_old" != 1 ]; then
   cmds+=("/usr/bin/time -o $BENCH/old.time -v $(o) index $D")
-  prep="$prep $OLD/cache/diglot"
+  preps+=(--prepare "rm -rf $OLD/cache/diglot")
 fi
-hf -N -i --runs 1 --prepare "$prep" "${cmds[@]}"
+# one --prepare per command: each removes only its own binary's index
+hf -N -i --runs 1 "${preps[@]}" "${cmds[@]}"
 for t in new old; do
   [ -f $BENCH/$t.time ] && echo "$t: $(grep -E 'Maximum resident' $BENCH/$t.time)"
 done
@@ -47,9 +48,12 @@ cmds=("$B freq 毛主席 $D" "$B freq 的 $D" "$B freq '\"tractor station\"' $D"
   "$B kwic '\"tractor station\"' $D | head -40")
 [ -n "$O" ] && cmds+=("$(o) freq 毛主席 $D" "$(o) kwic 毛主席 $D | head -40")
 hf -S bash --warmup 1 --runs $runs "${cmds[@]}"
-F=$(find $D -name '*.md' | sort | sed -n 100p)
-echo "== update after one touched file ($F)"
-cmds=("$B index $D")
-[ -n "$O" ] && cmds+=("$(o) index $D")
-hf -N --runs 3 --prepare "touch $F" "${cmds[@]}"
-touch $F; $B index $D
+# the update after one touched file: never in DIR (shared corpora are not written to, not
+# even their times); UPDATE_DIR=a writable copy of a corpus, indexed once before
+if [ -n "${UPDATE_DIR:-}" ]; then
+  F=$(find $UPDATE_DIR -name '*.md' | sort | sed -n 100p)
+  echo "== update after one touched file ($F)"
+  cmds=("$B index $UPDATE_DIR")
+  [ -n "$O" ] && cmds+=("$(o) index $UPDATE_DIR")
+  hf -N --runs 3 --prepare "touch $F" "${cmds[@]}"
+fi
