@@ -123,7 +123,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "index_query")]
         full_text: bool,
         /// Search the full-text index with the query language: words and "phrases" in either
-        /// language, OR, NOT or -, NEAR/n, ( ), title:, author:, page:N[..M],
+        /// language, OR, NOT or -, NEAR/n (n at most 100), ( ), title:, author:, page:N[..M],
         /// date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
         #[arg(long = "query", id = "index_query", value_name = "QUERY")]
         index_query: Option<String>,

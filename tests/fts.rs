@@ -120,6 +120,17 @@ fn index_agrees_with_the_scan_on_generated_text() {
         "author:吴冷西 date:1957".into(),
         "page:2..3 社".into(),
         "date:1958-03..1959-01 的".into(),
+        // lone characters in a phrase (found by the terms they start), odd lengths
+        "\"人 民\"".into(),
+        "\"社。人民\"".into(),
+        "\"大跃进\"".into(),
+        "\"的，人民公\"".into(),
+        "的 NEAR/3 人".into(),
+        "人民 NEAR/100 公社".into(),
+        // across a segment boundary (the English author, then the Chinese): never found
+        "\"lengxi 吴冷西\"".into(),
+        "\"lengxi 吴\"".into(),
+        "lengxi NEAR/100 吴冷西".into(),
     ];
     for _ in 0..60 {
         let p = zh_para(&mut r);
@@ -215,6 +226,54 @@ fn a_damaged_index_is_rebuilt() {
     let (ix, rep) = build(&root, &cache);
     assert!(rep.rebuilt.is_some(), "{rep:?}");
     assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
+}
+
+/// An index of the previous format (made by diglot at e362fb3: a term for every character
+/// and every bigram, segments 1,002 positions apart; `tests/fts-v3-index/`) is refused and
+/// rebuilt, not read with the current terms.
+#[test]
+fn an_index_of_the_previous_format_is_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 10, 4);
+    let (ix, _) = build(&root, &cache);
+    let dir = ix.dir().unwrap().to_path_buf();
+    drop(ix);
+    let read =
+        |p: &Path| -> serde_json::Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    let mut payload: serde_json::Value =
+        serde_json::from_str(read(&dir.join("meta.json"))["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["version"], fts::index::FTS_VERSION);
+    // the old index in its place, its payload naming these roots and this parser: only the
+    // format version differs
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fts-v3-index");
+    for e in std::fs::read_dir(&old).unwrap().flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let mut meta = read(&dir.join("meta.json"));
+    let old_payload: serde_json::Value = serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(old_payload["version"], 3);
+    let mut with_version = |v: u32| {
+        payload["version"] = v.into();
+        meta["payload"] = payload.to_string().into();
+        std::fs::write(dir.join("meta.json"), meta.to_string()).unwrap();
+    };
+    // with the current version in its payload the old index would be opened (and misread) ...
+    with_version(fts::index::FTS_VERSION);
+    assert!(FtsIndex::open(std::slice::from_ref(&root), &cache).is_ok());
+    // ... with its own it is refused, and rebuilt
+    with_version(3);
+    let e = FtsIndex::open(std::slice::from_ref(&root), &cache).err().expect("the old format is refused");
+    assert!(e.to_string().contains("another version"), "{e}");
+    let (ix, rep) = build(&root, &cache);
+    assert!(rep.rebuilt.as_deref().is_some_and(|w| w.contains("another version")), "{rep:?}");
+    assert_eq!((rep.indexed, rep.removed), (11, 0));
+    for q in ["人", "\"人 民\"", "人民公社"] {
+        assert_eq!(canon(by_index(&ix, q)), by_scan(&root, q), "query {q}");
+    }
 }
 
 #[test]

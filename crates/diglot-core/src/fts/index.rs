@@ -25,7 +25,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Version of the index's content: bump when the tokenization or the fields change.
-pub const FTS_VERSION: u32 = 3;
+pub const FTS_VERSION: u32 = 4;
 pub use super::tokens::SEGMENT_GAP;
 
 /// Why the index could not be used or written.
@@ -478,6 +478,18 @@ impl FtsIndex {
             Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
             Err(e) => return Err(e.into()),
         };
+        // Merges: a build from nothing with big in-memory segments (64 MB a thread or more: the
+        // foreground budget) merges none, since every merge rewrites what was just written and
+        // the segments are few (some 20 at 430,000 articles); otherwise tantivy's log merge
+        // policy, leaving segments over 20,000 articles alone, so that an update's small
+        // segments merge among themselves and never make an update rewrite the big ones.
+        if old.is_empty() && budget.heap_bytes / budget.threads.max(1) >= 64_000_000 {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        } else {
+            let mut policy = tantivy::indexer::LogMergePolicy::default();
+            policy.set_max_docs_before_merge(20_000);
+            writer.set_merge_policy(Box::new(policy));
+        }
         for k in &removed {
             writer.delete_term(Term::from_field_text(self.fields.path, k));
         }

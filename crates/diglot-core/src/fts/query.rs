@@ -6,6 +6,7 @@
 //! 公社 OR commune           either
 //! NOT 美国  -美国           must not occur
 //! 公社 NEAR/5 合作社        within 5 units (words or Han characters) of each other, same paragraph
+//!                           (n at most 100, [`MAX_NEAR`])
 //! ( … )                     grouping
 //! title:公社 author:"Hu Sheng" page:1 page:1..4
 //! date:1958 date:1958-08 date:1958-08-01 date:1958-08..1959-03 date:..1957 date:1966..
@@ -88,8 +89,9 @@ impl QueryError {
     }
 }
 
-/// The largest n of NEAR/n (paragraphs are further apart than this in the index).
-pub const MAX_NEAR: u32 = 1000;
+/// The largest n of NEAR/n: paragraphs are further apart than this in the index (a larger
+/// gap would cost every position in the index bits: see [`super::tokens::SEGMENT_GAP`]).
+pub const MAX_NEAR: u32 = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
@@ -191,7 +193,10 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     let n = w.strip_prefix("NEAR/").unwrap_or_default();
                     match n.parse::<u32>() {
                         Ok(n) if n <= MAX_NEAR => Tok::Near(n),
-                        Ok(_) => return Err(err(start + 5, format!("NEAR/n: n can be at most {MAX_NEAR}"))),
+                        Ok(_) => {
+                            let msg = format!("NEAR/n: n can be at most {MAX_NEAR} (units of one paragraph)");
+                            return Err(err(start + 5, msg));
+                        }
                         Err(_) => {
                             return Err(err(start + 5, "NEAR/ needs a number of words, e.g. NEAR/5".into()))
                         }
@@ -536,6 +541,7 @@ mod tests {
             ("a NEAR/x b", 8, "number"),
             ("a NEAR/5", 3, "after it"),
             ("(a OR b) NEAR/3 c", 1, "NEAR joins"),
+            ("公社 NEAR/101 合作社", 9, "at most 100"),
             ("x date:1958-13", 8, "date:"),
             ("x date:1958..19x9", 14, "19x9"),
             ("x date:1959..1958", 8, "ends before"),

@@ -8,7 +8,7 @@
 
 use super::index::{segments, FtsIndex, SegmentKind};
 use super::query::{Field, Node, Phrase};
-use super::tokens::{find_in, phrase_terms, units, Unit};
+use super::tokens::{find_in, phrase_terms, units, PhraseTerm, Unit};
 use crate::corpus::{self, Article, Parsed};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -66,30 +66,132 @@ pub struct HitInfo {
 
 type DocCounts = Vec<(DocId, u32)>;
 
-/// One phrase's matches in a segment: documents and the start positions of the occurrences.
-fn phrase_positions(
-    seg: &SegmentReader,
+/// The postings of one term of a phrase: the term itself, or every term that starts with the
+/// character (the character alone and each bigram it begins; UTF-8 keeps them together in the
+/// term dictionary, between the character's bytes and those bytes with the last one plus one).
+fn term_postings(
+    inv: &tantivy::InvertedIndexReader,
     field: tantivy::schema::Field,
-    p: &Phrase,
-    with_positions: bool,
-) -> tantivy::Result<Vec<(DocId, u32, Vec<u32>)>> {
-    let terms = phrase_terms(&p.units);
-    let inv = seg.inverted_index(field)?;
-    let opt = if terms.len() == 1 && !with_positions {
-        IndexRecordOption::WithFreqs
-    } else {
-        IndexRecordOption::WithFreqsAndPositions
-    };
-    let mut posts: Vec<(u32, SegmentPostings)> = Vec::with_capacity(terms.len());
-    for (off, t) in &terms {
-        match inv.read_postings(&Term::from_field_text(field, t), opt)? {
-            Some(ps) => posts.push((*off as u32, ps)),
-            None => return Ok(Vec::new()),
+    t: &PhraseTerm,
+    opt: IndexRecordOption,
+) -> tantivy::Result<Vec<SegmentPostings>> {
+    match t {
+        PhraseTerm::Exact(s) => {
+            Ok(inv.read_postings(&Term::from_field_text(field, s), opt)?.into_iter().collect())
+        }
+        PhraseTerm::Starts(c) => {
+            let mut buf = [0u8; 4];
+            let lo = c.encode_utf8(&mut buf).as_bytes().to_vec();
+            let mut hi = lo.clone();
+            // the last byte of a character is below 0xF5 (a continuation byte at most 0xBF)
+            if let Some(b) = hi.last_mut() {
+                *b += 1;
+            }
+            let mut stream = inv.terms().range().ge(&lo).lt(&hi).into_stream()?;
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(inv.read_postings_from_terminfo(stream.value(), opt)?);
+            }
+            Ok(out)
         }
     }
+}
+
+/// The live documents of a union of postings and their summed frequencies, by document.
+fn union_freqs(posts: Vec<SegmentPostings>, seg: &SegmentReader) -> Vec<(DocId, u32, Vec<u32>)> {
+    let alive = seg.alive_bitset();
+    if let [ps] = posts.as_slice() {
+        let mut ps = ps.clone();
+        let mut out = Vec::with_capacity(ps.doc_freq() as usize);
+        let mut doc = ps.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                out.push((doc, ps.term_freq(), Vec::new()));
+            }
+            doc = ps.advance();
+        }
+        return out;
+    }
+    let mut counts = vec![0u32; seg.max_doc() as usize];
+    for mut ps in posts {
+        let mut doc = ps.doc();
+        while doc != TERMINATED {
+            if let Some(c) = counts.get_mut(doc as usize) {
+                *c += ps.term_freq();
+            }
+            doc = ps.advance();
+        }
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(d, c)| c > 0 && alive.is_none_or(|a| a.is_alive(d as DocId)))
+        .map(|(d, c)| (d as DocId, c, Vec::new()))
+        .collect()
+}
+
+/// The live documents of a union of postings with their positions, each minus `off` (those
+/// below `off` left out), sorted; documents with none left out.
+fn union_positions(posts: Vec<SegmentPostings>, off: u32, seg: &SegmentReader) -> Vec<(DocId, Vec<u32>)> {
+    let alive = seg.alive_bitset();
+    let mut pairs: Vec<(DocId, u32)> = Vec::new();
+    let mut buf = Vec::new();
+    for mut ps in posts {
+        let mut doc = ps.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                ps.positions(&mut buf);
+                pairs.extend(buf.iter().filter(|&&x| x >= off).map(|&x| (doc, x - off)));
+            }
+            doc = ps.advance();
+        }
+    }
+    pairs.sort_unstable();
+    let mut out: Vec<(DocId, Vec<u32>)> = Vec::new();
+    for (d, x) in pairs {
+        match out.last_mut() {
+            Some((ld, v)) if *ld == d => v.push(x),
+            _ => out.push((d, vec![x])),
+        }
+    }
+    out
+}
+
+/// The positions of a union of postings in each of the documents `docs` (sorted), sorted.
+fn positions_in(posts: Vec<SegmentPostings>, docs: &[DocId]) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); docs.len()];
+    let mut buf = Vec::new();
+    for mut ps in posts {
+        let mut i = 0;
+        let mut d = ps.doc();
+        while d != TERMINATED {
+            let Some(&want) = docs.get(i) else { break };
+            if d < want {
+                d = ps.seek(want);
+            } else if d > want {
+                i += docs.get(i..).unwrap_or_default().partition_point(|&x| x < d);
+            } else {
+                ps.positions(&mut buf);
+                if let Some(v) = out.get_mut(i) {
+                    v.extend_from_slice(&buf);
+                }
+                i += 1;
+                d = ps.advance();
+            }
+        }
+    }
+    for v in &mut out {
+        v.sort_unstable();
+    }
+    out
+}
+
+/// The live documents where every term of `posts` (each at its offset) stands at consecutive
+/// positions, with the start positions.
+fn intersect_positions(posts: &mut [(u32, SegmentPostings)], seg: &SegmentReader) -> Vec<(DocId, Vec<u32>)> {
     posts.sort_by_key(|(_, ps)| ps.doc_freq());
     // the rarest term leads; the others follow it
-    let Some(((off0, first), rest)) = posts.split_first_mut() else { return Ok(Vec::new()) };
+    let Some(((off0, first), rest)) = posts.split_first_mut() else { return Vec::new() };
     let alive = seg.alive_bitset();
     let mut out = Vec::new();
     let (mut buf, mut cur, mut next) = (Vec::new(), Vec::new(), Vec::new());
@@ -104,37 +206,85 @@ fn phrase_positions(
             }
         }
         if alive.is_none_or(|a| a.is_alive(doc)) {
-            if opt == IndexRecordOption::WithFreqs {
-                out.push((doc, first.term_freq(), Vec::new()));
-            } else {
-                first.positions(&mut buf);
-                cur.clear();
-                cur.extend(buf.iter().filter(|&&x| x >= *off0).map(|&x| x - *off0));
-                for (off, ps) in rest.iter_mut() {
-                    ps.positions(&mut buf);
-                    next.clear();
-                    let mut it = buf.iter().filter(|&&x| x >= *off).map(|&x| x - *off).peekable();
-                    for &s in &cur {
-                        while it.peek().is_some_and(|&x| x < s) {
-                            it.next();
-                        }
-                        if it.peek() == Some(&s) {
-                            next.push(s);
-                        }
+            first.positions(&mut buf);
+            cur.clear();
+            cur.extend(buf.iter().filter(|&&x| x >= *off0).map(|&x| x - *off0));
+            for (off, ps) in rest.iter_mut() {
+                ps.positions(&mut buf);
+                next.clear();
+                let mut it = buf.iter().filter(|&&x| x >= *off).map(|&x| x - *off).peekable();
+                for &s in &cur {
+                    while it.peek().is_some_and(|&x| x < s) {
+                        it.next();
                     }
-                    std::mem::swap(&mut cur, &mut next);
-                    if cur.is_empty() {
-                        break;
+                    if it.peek() == Some(&s) {
+                        next.push(s);
                     }
                 }
-                if !cur.is_empty() {
-                    out.push((doc, cur.len() as u32, if with_positions { cur.clone() } else { Vec::new() }));
+                std::mem::swap(&mut cur, &mut next);
+                if cur.is_empty() {
+                    break;
                 }
+            }
+            if !cur.is_empty() {
+                out.push((doc, cur.clone()));
             }
         }
         doc = first.advance();
     }
-    Ok(out)
+    out
+}
+
+/// One phrase's matches in a segment: documents, occurrences and (with `with_positions`) the
+/// start positions of the occurrences.
+fn phrase_positions(
+    seg: &SegmentReader,
+    field: tantivy::schema::Field,
+    p: &Phrase,
+    with_positions: bool,
+) -> tantivy::Result<Vec<(DocId, u32, Vec<u32>)>> {
+    let terms = phrase_terms(&p.units);
+    let inv = seg.inverted_index(field)?;
+    if let ([(_, t)], false) = (terms.as_slice(), with_positions) {
+        // one term (or the terms a lone character starts): frequencies are enough
+        return Ok(union_freqs(term_postings(&inv, field, t, IndexRecordOption::WithFreqs)?, seg));
+    }
+    let opt = IndexRecordOption::WithFreqsAndPositions;
+    let mut exact: Vec<(u32, SegmentPostings)> = Vec::new();
+    let mut starts: Vec<(u32, &PhraseTerm)> = Vec::new();
+    for (off, t) in &terms {
+        match t {
+            PhraseTerm::Exact(_) => match term_postings(&inv, field, t, opt)?.pop() {
+                Some(ps) => exact.push((*off as u32, ps)),
+                None => return Ok(Vec::new()),
+            },
+            PhraseTerm::Starts(_) => starts.push((*off as u32, t)),
+        }
+    }
+    // the documents and start positions of the exact terms (else of the first lone character)
+    let mut cand = if exact.is_empty() {
+        let Some((off, t)) = starts.first().copied() else { return Ok(Vec::new()) };
+        starts.remove(0);
+        union_positions(term_postings(&inv, field, t, opt)?, off, seg)
+    } else {
+        intersect_positions(&mut exact, seg)
+    };
+    // each lone character must start a term at its offset from each start
+    for (off, t) in starts {
+        if cand.is_empty() {
+            break;
+        }
+        let docs: Vec<DocId> = cand.iter().map(|c| c.0).collect();
+        let at = positions_in(term_postings(&inv, field, t, opt)?, &docs);
+        for ((_, s), at) in cand.iter_mut().zip(at) {
+            s.retain(|&x| at.binary_search(&(x + off)).is_ok());
+        }
+        cand.retain(|c| !c.1.is_empty());
+    }
+    Ok(cand
+        .into_iter()
+        .map(|(d, s)| (d, s.len() as u32, if with_positions { s } else { Vec::new() }))
+        .collect())
 }
 
 struct SegCtx<'a> {

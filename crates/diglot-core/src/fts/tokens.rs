@@ -14,10 +14,15 @@
 //! `人民，公社`, punctuation in a phrase is ignored (`人民，公社` finds both), and a phrase never
 //! spans two segments (paragraphs, titles).
 //!
-//! **The index terms** ([`index_terms`]) encode exactly that: at each Han unit the character
-//! itself, and a bigram of it and the next unit when that one is joined to it; at each word the
-//! word. A phrase becomes the terms at offsets given by [`phrase_terms`]; the postings of those
-//! terms at consecutive positions hold it exactly where the scan finds it.
+//! **The index terms** ([`index_terms`]) encode exactly that with one term per unit: at a
+//! Han unit the bigram of it and the next unit when that one is joined to it, else (the last
+//! character of a run) the character alone; at a word the word. A phrase becomes the terms at
+//! offsets given by [`phrase_terms`]: a bigram for each joined pair of the phrase, the word for
+//! each word, and for a Han unit joined to neither neighbour in the phrase any term that
+//! starts with its character (the character alone or a bigram it begins). The postings of
+//! those terms at consecutive positions hold the phrase exactly where the scan finds it: a
+//! lone character, an odd-length phrase and a phrase whose characters are split by
+//! punctuation or by a segment boundary are found where the scan finds them and nowhere else.
 
 use std::ops::Range;
 
@@ -184,19 +189,21 @@ pub fn join_segments<'s>(segments: impl IntoIterator<Item = &'s str>) -> String 
 }
 
 /// The index terms of a value (segments joined by [`join_segments`], or one segment), as a
-/// stream: at each Han unit the character and, when the next unit is joined to it, their
-/// bigram at the same position; at each word the word. Positions count units; a segment
-/// separator between two units adds [`SEGMENT_GAP`]. Used as tantivy's tokenizer
-/// ([`TermTokenizer`]): one reused token, no allocation per term.
+/// stream: exactly one term at each unit's position. At a word, the word; at a Han unit, the
+/// bigram of it and the next unit when that one is joined to it, else the character alone
+/// (the last character of a run). So every Han unit's character starts the one term at its
+/// position, and every joined pair is a bigram at the first one's position. Positions count
+/// units; a segment separator between two units adds [`SEGMENT_GAP`]. Used as tantivy's
+/// tokenizer ([`TermTokenizer`]): one reused token, no allocation per term.
 pub struct TermStream<'a> {
     units: UnitIter<'a>,
     unit: Unit,
     /// Position of the current unit (`None` before the first).
     pos: Option<u32>,
-    /// The previous unit's character when it was Han.
-    prev_han: Option<char>,
-    /// The current Han unit's own term is still to come (after its bigram with the previous).
-    unigram_due: bool,
+    /// A Han unit read whose term waits for the next unit: its character, position, range.
+    pending: Option<(char, u32, Range<usize>)>,
+    /// The current unit (a word) is still to be given (after the pending Han unit's term).
+    word_due: bool,
     token: tantivy::tokenizer::Token,
 }
 
@@ -207,8 +214,8 @@ impl<'a> TermStream<'a> {
             units: UnitIter::new(text),
             unit: Unit { kind: UnitKind::Word, norm: String::new(), range: 0..0, joined: false },
             pos: None,
-            prev_han: None,
-            unigram_due: false,
+            pending: None,
+            word_due: false,
             token: tantivy::tokenizer::Token::default(),
         }
     }
@@ -219,49 +226,77 @@ impl<'a> TermStream<'a> {
         self.token.offset_to = range.end;
         self.token.position_length = 1;
     }
+
+    /// The pending Han unit's character alone as the token.
+    fn set_unigram(&mut self, (c, pos, range): (char, u32, Range<usize>)) {
+        self.token.text.clear();
+        self.token.text.push(c);
+        self.set(pos, range);
+    }
+
+    /// The current unit (a word) as the token.
+    fn set_word(&mut self) {
+        self.token.text.clear();
+        self.token.text.push_str(&self.unit.norm);
+        let (pos, range) = (self.pos.unwrap_or(0), self.unit.range.clone());
+        self.set(pos, range);
+    }
 }
 
 impl tantivy::tokenizer::TokenStream for TermStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.unigram_due {
-            self.unigram_due = false;
-            self.token.text.clear();
-            self.token.text.push_str(&self.unit.norm);
-            let (pos, range) = (self.pos.unwrap_or(0), self.unit.range.clone());
-            self.set(pos, range);
+        if self.word_due {
+            self.word_due = false;
+            self.set_word();
             return true;
         }
-        let seps = self.units.separators();
-        if !self.units.next_into(&mut self.unit) {
-            return false;
-        }
-        let pos = match self.pos {
-            None => 0,
-            Some(p) if self.units.separators() > seps => p + 1 + SEGMENT_GAP,
-            Some(p) => p + 1,
-        };
-        self.pos = Some(pos);
-        let range = self.unit.range.clone();
-        match self.unit.kind {
-            UnitKind::Han => {
-                let c = self.unit.norm.chars().next().unwrap_or(' ');
-                let prev = self.prev_han.replace(c);
-                if let Some(p) = prev.filter(|_| self.unit.joined) {
-                    // the bigram of the previous unit and this one, at the previous position
-                    self.token.text.clear();
-                    self.token.text.push(p);
-                    self.token.text.push(c);
-                    self.set(pos.saturating_sub(1), range);
-                    self.unigram_due = true;
+        loop {
+            let seps = self.units.separators();
+            if !self.units.next_into(&mut self.unit) {
+                return match self.pending.take() {
+                    Some(p) => {
+                        self.set_unigram(p);
+                        true
+                    }
+                    None => false,
+                };
+            }
+            let pos = match self.pos {
+                None => 0,
+                Some(p) if self.units.separators() > seps => p + 1 + SEGMENT_GAP,
+                Some(p) => p + 1,
+            };
+            self.pos = Some(pos);
+            match self.unit.kind {
+                UnitKind::Han => {
+                    let c = self.unit.norm.chars().next().unwrap_or(' ');
+                    let here = (c, pos, self.unit.range.clone());
+                    match self.pending.replace(here) {
+                        None => continue,
+                        Some((p, ppos, prange)) if self.unit.joined => {
+                            // the bigram of the previous unit and this one, at the previous position
+                            self.token.text.clear();
+                            self.token.text.push(p);
+                            self.token.text.push(c);
+                            let end = self.unit.range.end;
+                            self.set(ppos, prange.start..end);
+                        }
+                        Some(prev) => self.set_unigram(prev),
+                    }
+                    return true;
+                }
+                UnitKind::Word => {
+                    match self.pending.take() {
+                        Some(prev) => {
+                            self.set_unigram(prev);
+                            self.word_due = true;
+                        }
+                        None => self.set_word(),
+                    }
                     return true;
                 }
             }
-            UnitKind::Word => self.prev_han = None,
         }
-        self.token.text.clear();
-        self.token.text.push_str(&self.unit.norm);
-        self.set(pos, range);
-        true
     }
 
     fn token(&self) -> &tantivy::tokenizer::Token {
@@ -298,20 +333,31 @@ pub fn index_terms(text: &str, mut f: impl FnMut(u32, &str)) {
     }
 }
 
+/// One term of a phrase ([`phrase_terms`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhraseTerm {
+    /// This term exactly: a word, or the bigram of a joined pair.
+    Exact(String),
+    /// Any term that starts with this character: a Han unit of the phrase joined to neither
+    /// neighbour, which in the text is the character alone or the first of a bigram.
+    Starts(char),
+}
+
 /// The terms (with their offsets in the phrase) whose postings at consecutive positions hold
-/// the phrase `units` exactly: a bigram for each joined pair, the word for each word, the
-/// character for a Han unit in no joined pair. Empty for an empty phrase.
-pub fn phrase_terms(units: &[Unit]) -> Vec<(usize, String)> {
+/// the phrase `units` exactly: a bigram for each joined pair, the word for each word, and for
+/// a Han unit in no joined pair every term that starts with its character. Empty for an empty
+/// phrase.
+pub fn phrase_terms(units: &[Unit]) -> Vec<(usize, PhraseTerm)> {
     let mut out = Vec::new();
     for (i, u) in units.iter().enumerate() {
         match u.kind {
-            UnitKind::Word => out.push((i, u.norm.clone())),
+            UnitKind::Word => out.push((i, PhraseTerm::Exact(u.norm.clone()))),
             UnitKind::Han => {
                 let next_joined = units.get(i + 1).filter(|n| n.kind == UnitKind::Han && n.joined);
                 if let Some(n) = next_joined {
-                    out.push((i, format!("{}{}", u.norm, n.norm)));
+                    out.push((i, PhraseTerm::Exact(format!("{}{}", u.norm, n.norm))));
                 } else if !u.joined {
-                    out.push((i, u.norm.clone()));
+                    out.push((i, PhraseTerm::Starts(u.norm.chars().next().unwrap_or(' '))));
                 }
             }
         }
@@ -373,18 +419,23 @@ mod tests {
     #[test]
     fn index_terms_have_positions() {
         let mut v = Vec::new();
-        index_terms("人民公社 is", |p, t| v.push((p, t.to_string())));
-        let want: Vec<(u32, String)> =
-            [(0, "人"), (0, "人民"), (1, "民"), (1, "民公"), (2, "公"), (2, "公社"), (3, "社"), (4, "is")]
-                .iter()
-                .map(|&(p, t)| (p, t.to_string()))
-                .collect();
-        // each bigram is reported when its second character is read
-        let mut got = v.clone();
-        got.sort();
-        let mut w = want.clone();
-        w.sort();
-        assert_eq!(got, w);
+        index_terms("人民公社 is 年，大 跃进", |p, t| v.push((p, t.to_string())));
+        let want: Vec<(u32, String)> = [
+            (0, "人民"),
+            (1, "民公"),
+            (2, "公社"),
+            (3, "社"),
+            (4, "is"),
+            (5, "年"),
+            (6, "大"),
+            (7, "跃进"),
+            (8, "进"),
+        ]
+        .iter()
+        .map(|&(p, t)| (p, t.to_string()))
+        .collect();
+        // one term per unit, in position order
+        assert_eq!(v, want);
     }
 
     #[test]
@@ -393,19 +444,11 @@ mod tests {
         let joined = join_segments(["人民", "", "公社\u{1E}x", "Mao's"]);
         index_terms(&joined, |p, t| v.push((p, t.to_string())));
         let g = SEGMENT_GAP;
-        let want: Vec<(u32, String)> = [
-            (0, "人"),
-            (0, "人民"),
-            (1, "民"),
-            (2 + g, "公"),
-            (2 + g, "公社"),
-            (3 + g, "社"),
-            (4 + g, "x"),
-            (5 + 2 * g, "mao"),
-        ]
-        .iter()
-        .map(|&(p, t)| (p, t.to_string()))
-        .collect();
+        let want: Vec<(u32, String)> =
+            [(0, "人民"), (1, "民"), (2 + g, "公社"), (3 + g, "社"), (4 + g, "x"), (5 + 2 * g, "mao")]
+                .iter()
+                .map(|&(p, t)| (p, t.to_string()))
+                .collect();
         assert_eq!(v, want);
         // the units of the joined value are those of the segments, in order
         let flat: Vec<String> =
@@ -415,15 +458,31 @@ mod tests {
 
     #[test]
     fn phrase_terms_cover_every_unit() {
+        use PhraseTerm::{Exact, Starts};
+        let e = |s: &str| Exact(s.to_string());
         let t = phrase_terms(&units("人民公社"));
-        assert_eq!(t, [(0, "人民".to_string()), (1, "民公".to_string()), (2, "公社".to_string())]);
+        assert_eq!(t, [(0, e("人民")), (1, e("民公")), (2, e("公社"))]);
         let t = phrase_terms(&units("5年 的 people's"));
-        assert_eq!(
-            t,
-            [(0, "5".to_string()), (1, "年".to_string()), (2, "的".to_string()), (3, "people".to_string())]
-        );
+        assert_eq!(t, [(0, e("5")), (1, Starts('年')), (2, Starts('的')), (3, e("people"))]);
         let t = phrase_terms(&units("人民，公社"));
-        assert_eq!(t, [(0, "人民".to_string()), (2, "公社".to_string())]);
+        assert_eq!(t, [(0, e("人民")), (2, e("公社"))]);
+        let t = phrase_terms(&units("大跃进"));
+        assert_eq!(t, [(0, e("大跃")), (1, e("跃进"))]);
+        assert_eq!(phrase_terms(&units("民")), [(0, Starts('民'))]);
+    }
+
+    /// Every Han unit of a text starts the one term at its position (what a lone character
+    /// of a phrase is found by), and nothing else is there.
+    #[test]
+    fn each_han_unit_starts_the_term_at_its_position() {
+        let text = "建立人民公社。人民，公社 the 年";
+        let mut terms = std::collections::BTreeMap::new();
+        index_terms(text, |p, t| assert!(terms.insert(p, t.to_string()).is_none(), "two terms at {p}"));
+        for (i, u) in units(text).iter().enumerate() {
+            let t = terms.get(&(i as u32)).expect("a term at every unit");
+            assert!(t.starts_with(u.norm.as_str()), "{t} at {i} for {}", u.norm);
+        }
+        assert_eq!(terms.len(), units(text).len());
     }
 
     #[test]
