@@ -31,7 +31,9 @@ fn typed(app: &mut App, s: &str) {
 }
 
 fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+    (0..app.shown_len())
+        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_string())
+        .collect()
 }
 
 fn search(app: &mut App, q: &str) {

@@ -39,7 +39,9 @@ fn typed(app: &mut App, s: &str) {
 }
 
 fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+    (0..app.shown_len())
+        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_string())
+        .collect()
 }
 
 /// A small engine over the files themselves (each query a phrase; `"` must be closed), so

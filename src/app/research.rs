@@ -805,7 +805,7 @@ impl App {
         let paths: Vec<PathBuf> = (0..self.shown_len())
             .filter_map(|i| self.shown(i))
             .filter_map(|p| self.articles.get(p))
-            .map(|m| m.path.clone())
+            .map(|m| m.path())
             .collect();
         let query = self.research.query.clone();
         self.research.generation += 1;
