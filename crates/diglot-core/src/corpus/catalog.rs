@@ -633,4 +633,117 @@ mod tests {
         assert_eq!(bad.str(7, Field::TitleEn), "");
         assert!(decode_diags(&[1, 0, 0, 0, 1, 200, 0, 0, 0, b'x']).is_empty());
     }
+
+    use crate::corpus::index::{self as ix, Entry, Index, IndexError, Parts, Stamp, HEADER_LEN, VERSION};
+
+    fn small_index() -> (Index, Vec<PathBuf>) {
+        let roots = vec![PathBuf::from("/c")];
+        let mut index = Index::new(&roots, 42);
+        for k in 1..=4u32 {
+            let mut m = meta(k);
+            m.path = PathBuf::new();
+            let stamp = Stamp { size: m.size, mtime_ns: i128::from(k), ctime_ns: 7, ino: u64::from(k) };
+            let diags = [Diagnostic::warning(3, "w")];
+            let rel = format!("rmrb/{k}.md");
+            index.push_entry(&Entry::from_meta(0, Path::new(&rel), stamp, &m, &diags, Parts::default()));
+        }
+        index.push_entry(&Entry::skipped(0, Path::new("README.md"), Stamp::default(), "README"));
+        (index, roots)
+    }
+
+    /// The payload's arena starts after the records, stamps and parts: where record 0's
+    /// first bound is stored.
+    fn first_bound_at() -> usize {
+        let roots: usize = 4 + 2; // one root, "/c"
+        HEADER_LEN + 8 + 16 + 4 + 4 + 8 + roots + 4 * 4 + 8
+    }
+
+    fn reseal(bytes: &mut [u8]) {
+        let sum = ix::checksum(&bytes[HEADER_LEN..]);
+        bytes[24..32].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    #[test]
+    fn an_index_round_trips_through_its_bytes() {
+        let (index, roots) = small_index();
+        let bytes = index.encode();
+        let back = Index::decode(&bytes, &roots).unwrap();
+        assert_eq!(back, index);
+        assert_eq!(back.entries(), index.entries());
+        assert_eq!(back.len(), 5);
+        let a = back.catalog().article(2).unwrap();
+        assert_eq!(a.title_en(), "Title 3");
+        assert_eq!(back.stamps()[2].ino, 3);
+        assert!(back.catalog().article(4).is_none(), "the skipped file");
+    }
+
+    #[test]
+    fn an_index_with_offsets_out_of_range_is_refused_even_with_a_good_checksum() {
+        let (index, roots) = small_index();
+        let mut bytes = index.encode();
+        let at = first_bound_at() + 4 * FIELDS; // record 0's last bound
+        bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        reseal(&mut bytes);
+        assert!(matches!(Index::decode(&bytes, &roots), Err(IndexError::Corrupt(_))));
+        // a record count larger than the file
+        let mut bytes = index.encode();
+        let n_at = HEADER_LEN + 8 + 16 + 4;
+        bytes[n_at..n_at + 4].copy_from_slice(&1_000_000u32.to_le_bytes());
+        reseal(&mut bytes);
+        assert!(matches!(Index::decode(&bytes, &roots), Err(IndexError::Corrupt(_))));
+        // every truncation is refused, none panics
+        let bytes = index.encode();
+        for n in (0..bytes.len()).step_by(7) {
+            assert!(Index::decode(&bytes[..n], &roots).is_err(), "truncated at {n}");
+        }
+    }
+
+    #[test]
+    fn an_index_of_the_previous_version_is_refused_for_its_version() {
+        // version 2: a postcard payload behind the same header
+        let (index, roots) = small_index();
+        let mut bytes = index.encode();
+        bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert!(matches!(Index::decode(&bytes, &roots), Err(IndexError::Version(2))));
+        assert_eq!(VERSION, 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn accessors_equal_the_parsed_meta(
+            title in "[A-Za-z ,.:'-]{0,40}",
+            zh in "[\\u{4e00}-\\u{4e80}]{0,12}",
+            sub in "[\\u{4e00}-\\u{4e80}]{0,6}",
+            author in "[A-Za-z]{1,10}",
+            day in 1u8..=28,
+            page in proptest::option::of(1u32..=12),
+        ) {
+            let page_line = page.map_or_else(|| "Page: x".to_string(), |p| format!("Page: {p}"));
+            let sub_part = if sub.is_empty() { String::new() } else { format!("  {sub}") };
+            let text = format!(
+                "Title: {title}\nAuthor: {author}, Li\nDate: 1958-08-{day:02}\n{page_line}\n\n    Body.\n\n<hr /> \n\n\
+                 Original: \n\n### {zh}{sub_part}\n张三\n1958-08-{day:02}\n第3版(要闻)\n专栏：丙\n\n    正文。\n"
+            );
+            let path = Path::new("/c/x.md");
+            let crate::corpus::Parsed::Article(a) = crate::corpus::parse_bytes(path, text.as_bytes()) else {
+                return Err(proptest::test_runner::TestCaseError::fail("not an article"));
+            };
+            let mut c = Catalog::new(Vec::new());
+            let id = c.push_meta(&a.meta, &a.diagnostics);
+            let r = c.article(id).unwrap();
+            proptest::prop_assert_eq!(r.to_meta(), a.meta.clone());
+            proptest::prop_assert_eq!(r.title_zh_full().into_owned(), a.meta.title_zh_full());
+            proptest::prop_assert_eq!(r.date_page_key(), a.meta.date_page_key());
+            proptest::prop_assert_eq!(r.diagnostics(), a.diagnostics.clone());
+            // and through an index file
+            let roots = vec![PathBuf::from("/c")];
+            let mut index = Index::new(&roots, 0);
+            let stamp = Stamp { size: a.meta.size, ..Stamp::default() };
+            index.push_entry(&Entry::article(0, Path::new("x.md"), stamp, &a));
+            let back = Index::decode(&index.encode(), &roots).unwrap();
+            let mut cat = back.catalog().clone();
+            cat.set_roots(roots);
+            proptest::prop_assert_eq!(cat.article(0).unwrap().to_meta(), a.meta.clone());
+        }
+    }
 }
