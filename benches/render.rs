@@ -59,7 +59,7 @@ fn app_with(c: &Corpus, pick: usize, view: View, middle: bool) -> App {
     }
     loaded.sort();
     let mut app = App::with_loaded((W, H), loaded);
-    let i = app.articles.iter().position(|m| m.path == target).expect("the article is listed");
+    let i = app.articles.iter().position(|m| m.path() == target).expect("the article is listed");
     app.select(i);
     app.set_view(view);
     app.prepare();

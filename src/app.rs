@@ -2,15 +2,17 @@
 //! Drawing is in [`crate::ui`] and reads the state only.
 
 use crate::align::Bead;
-use crate::corpus::{self, Article, ArticleMeta, LoadSummary, Loaded};
+use crate::corpus::{self, Article, ArticleMeta, ArticleRef, LoadSummary, Loaded};
 use crate::keys::{Action, KeyMap};
 use crate::layout::{self, Layout, Position, View};
 use crate::prompt::Prompt;
 use crate::search::{Hits, Query, SearchWorker};
+pub use articles::Articles;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
+mod articles;
 pub mod drive;
 mod effects;
 mod fts_engine;
@@ -386,8 +388,9 @@ pub const MIN_HEIGHT: u16 = 4;
 /// The whole state.
 #[derive(Debug)]
 pub struct App {
-    /// The articles, sorted by date, page, path.
-    pub articles: Vec<ArticleMeta>,
+    /// The articles, sorted by date, page, path: ids over the collection's catalog (the
+    /// same ids as the title search's).
+    pub articles: Articles,
     /// Loaded but not yet merged into `articles`.
     pending: Vec<ArticleMeta>,
     /// Counts of what was loaded.
@@ -420,10 +423,6 @@ pub struct App {
     pub quit: bool,
     /// A short message for the status bar.
     pub message: Option<String>,
-    /// The search id of each article (aligned with `articles`).
-    ids: Vec<u32>,
-    /// The article position of each search id.
-    id_pos: Vec<u32>,
     /// Articles shown in the list when narrowed (positions in `articles`), else all.
     pub filter: Option<Vec<usize>>,
     /// The title search, when open.
@@ -543,12 +542,10 @@ impl App {
             fulltext_tx,
             fulltext_rx,
             notify: NotifyFn(wake),
-            ids: Vec::new(),
-            id_pos: Vec::new(),
             filter: None,
             search: None,
             worker: Worker(SearchWorker::new(crate::search::SearchIndex::new(), move || notify())),
-            articles: Vec::new(),
+            articles: Articles::default(),
             pending: Vec::new(),
             summary: LoadSummary::default(),
             list: ListState::default(),
@@ -580,7 +577,7 @@ impl App {
     }
 
     /// The selected article's metadata.
-    pub fn selected(&self) -> Option<&ArticleMeta> {
+    pub fn selected(&self) -> Option<ArticleRef<'_>> {
         self.shown(self.list.selected).and_then(|i| self.articles.get(i))
     }
 
@@ -775,9 +772,7 @@ impl App {
         match result {
             Ok((article, beads)) => {
                 // the list entry (perhaps from a stale index) brought up to date with the file
-                if let Some(m) = self.articles.iter_mut().find(|m| m.path == path) {
-                    m.refresh_from(&article.meta);
-                }
+                self.refresh_entry(&path, &article.meta);
                 let (en, zh) = (article.en_paras(), article.zh_paras());
                 let params = crate::align::AlignParams::default();
                 self.reader.trust = crate::align::trust::assess(&en, &zh, &beads, &params);
@@ -827,7 +822,7 @@ impl App {
         if self.pending.is_empty() {
             return;
         }
-        let keep = self.selected().map(|m| m.path.clone());
+        let keep = self.selected().map(|m| m.path());
         self.merge_keeping(keep);
     }
 
@@ -835,50 +830,10 @@ impl App {
     /// identity, not row: on the same screen row when the rows above it changed).
     fn merge_keeping(&mut self, keep: Option<PathBuf>) {
         let (row_before, offset_before) = (self.list.selected, self.list.offset);
-        use rayon::prelude::*;
-        let mut batch = std::mem::take(&mut self.pending);
-        // on both cores: a warm open sends the whole index (already in order) in one batch
-        batch.par_sort_by(corpus::load::order);
-        let titles =
-            batch.par_iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
-        let new_ids = self.worker.push_batch(titles);
-        let mut changed_from = 0;
-        if self.articles.is_empty() {
-            // the first batch: nothing to merge with, nothing copied
-            self.articles = batch;
-            self.ids = new_ids.collect();
-        } else if batch.len() <= 64 {
-            // a few rows (the check's changes): each put in its place, no pass over the list
-            changed_from = usize::MAX;
-            for (m, id) in batch.into_iter().zip(new_ids) {
-                let at = self.articles.partition_point(|x| corpus::load::order(x, &m).is_le());
-                self.articles.insert(at, m);
-                self.ids.insert(at, id);
-                changed_from = changed_from.min(at);
-            }
-        } else {
-            let old = std::mem::take(&mut self.articles).into_iter().zip(std::mem::take(&mut self.ids));
-            let mut merged = Vec::with_capacity(old.len() + batch.len());
-            let (mut a, mut b) = (old.peekable(), batch.into_iter().zip(new_ids).peekable());
-            loop {
-                let take_a = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) => corpus::load::order(&x.0, &y.0).is_le(),
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                merged.extend(if take_a { a.next() } else { b.next() });
-            }
-            (self.articles, self.ids) = merged.into_iter().unzip();
-        }
-        // ids of articles taken back (changed or gone files) stay unused: `u32::MAX`
-        let ids = self.ids.iter().max().map_or(0, |&m| m as usize + 1);
-        self.id_pos.resize(ids.max(self.id_pos.len()), u32::MAX);
-        for (pos, &id) in self.ids.iter().enumerate().skip(changed_from) {
-            if let Some(slot) = self.id_pos.get_mut(id as usize) {
-                *slot = pos as u32;
-            }
-        }
+        let batch = std::mem::take(&mut self.pending);
+        let ids = self.append(&batch);
+        drop(batch);
+        self.articles.insert(ids);
         self.refilter();
         // the kept article is looked for near its old row first (a few rows came or went)
         let near = |i: &usize| i.abs_diff(row_before) <= 256;
@@ -904,28 +859,73 @@ impl App {
         self.open_selected();
     }
 
+    /// Appends articles to the catalog and the title search (the same ids); returns their ids.
+    fn append(&mut self, batch: &[ArticleMeta]) -> Vec<u32> {
+        let ids: Vec<u32> = batch.iter().map(|m| self.articles.append(m)).collect();
+        let titles =
+            batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
+        let searched = self.worker.push_batch(titles);
+        debug_assert_eq!(
+            ids.first().copied().unwrap_or(searched.start),
+            searched.start,
+            "search ids are catalog ids"
+        );
+        ids
+    }
+
+    /// Takes the catalog of a warm open as the list; the title search is filled from it on
+    /// its own thread (the titles are not copied here).
+    fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
+        if self.articles.ids() > 0 {
+            // not first (cannot happen with the loader): its articles appended like any batch
+            self.pending.extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()));
+            return;
+        }
+        let for_search = std::sync::Arc::clone(&cat);
+        let range = self.articles.set_base(cat);
+        let n = range.len();
+        self.worker.push_with(n, move |index| {
+            for id in 0..n as u32 {
+                match for_search.article(id) {
+                    Some(a) => index.push(a.title_en(), &a.title_zh_full(), a.date_page_key()),
+                    None => index.push("", "", u64::MAX),
+                };
+            }
+        });
+    }
+
+    /// The list entry of an article just read brought up to date with its file (perhaps
+    /// from a stale index); it keeps its row.
+    fn refresh_entry(&mut self, path: &std::path::Path, read: &ArticleMeta) {
+        let near = self.shown(self.list.selected).unwrap_or(0);
+        let Some(at) = self.articles.position(path, near) else { return };
+        let (Some(old), Some(mut meta)) = (self.articles.id(at), self.articles.get(at).map(|m| m.to_meta()))
+        else {
+            return;
+        };
+        if meta.refresh_from(read) {
+            if let Some(&new) = self.append(std::slice::from_ref(&meta)).first() {
+                self.articles.replace(old, new);
+            }
+        }
+    }
+
     fn selected_path_is(&self, i: usize, path: &std::path::Path) -> bool {
-        self.shown(i).and_then(|p| self.articles.get(p)).is_some_and(|m| m.path == path)
+        self.shown(i).and_then(|p| self.articles.get(p)).is_some_and(|m| m.path_is(path))
     }
 
     /// Rebuilds the narrowed list from the search hits or the full-text results.
     fn refilter(&mut self) {
         if let Some(results) = self.fulltext.as_ref().and_then(|f| f.results.as_ref()) {
-            let pos: std::collections::HashMap<&std::path::Path, usize> =
-                self.articles.iter().enumerate().map(|(i, m)| (m.path.as_path(), i)).collect();
+            let pos: std::collections::HashMap<PathBuf, usize> =
+                self.articles.iter().enumerate().map(|(i, m)| (m.path(), i)).collect();
             self.filter = Some(results.iter().filter_map(|(p, _)| pos.get(p.as_path()).copied()).collect());
             return;
         }
         self.filter = match self.search.as_ref().and_then(|s| s.hits.as_ref()) {
             Some(h) if h.query.is_empty() => self.narrowed(),
             None => self.narrowed(),
-            Some(h) => Some(
-                h.hits
-                    .iter()
-                    .filter_map(|hit| self.id_pos.get(hit.idx as usize).filter(|&&p| p != u32::MAX))
-                    .map(|&p| p as usize)
-                    .collect(),
-            ),
+            Some(h) => Some(h.hits.iter().filter_map(|hit| self.articles.pos_of(hit.idx)).collect()),
         };
     }
 
@@ -1050,7 +1050,7 @@ impl App {
             return false;
         }
         let same_query = s.hits.as_ref().is_some_and(|h| h.query == r.hits.query);
-        let keep = self.selected().map(|m| m.path.clone());
+        let keep = self.selected().map(|m| m.path());
         if let Some(s) = &mut self.search {
             s.hits = Some(r.hits);
         }
@@ -1273,8 +1273,8 @@ impl App {
             if self.list.offset > n.saturating_sub(1) {
                 return Err(format!("list top {} past the list of {n}", self.list.offset));
             }
-            let want = self.selected().map(|m| &m.path);
-            if want != self.reader.path.as_ref() {
+            let want = self.selected().map(|m| m.path());
+            if want != self.reader.path {
                 return Err(format!("reader on {:?}, selection on {want:?}", self.reader.path));
             }
         }
@@ -1634,7 +1634,7 @@ impl App {
 
     /// Points the reader at the selected article and asks for it to be read.
     fn open_selected(&mut self) {
-        let path = self.selected().map(|m| m.path.clone());
+        let path = self.selected().map(|m| m.path());
         if path != self.reader.path {
             if self.reader.path.is_some() && !self.collection.is_empty() && self.reader.article.is_some() {
                 // the place in the article left is saved as the next one opens

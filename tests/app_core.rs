@@ -232,17 +232,17 @@ fn esc_after_opening_a_hit_keeps_the_article_selected() {
     typed(&mut app, "Third");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Reader);
-    assert_eq!(app.selected().unwrap().title_en, "Third");
+    assert_eq!(app.selected().unwrap().title_en(), "Third");
     key(&mut app, KeyCode::Esc); // to the list
     key(&mut app, KeyCode::Esc); // closes the search
     assert!(app.search.is_none());
     assert_eq!(app.shown_len(), 4, "the whole list");
-    assert_eq!(app.selected().unwrap().title_en, "Third", "the opened article stays selected");
+    assert_eq!(app.selected().unwrap().title_en(), "Third", "the opened article stays selected");
     // leaving D keeps it too
     ch(&mut app, 'D');
     ch(&mut app, 'j');
     ch(&mut app, 'D');
-    assert_eq!(app.selected().unwrap().title_en, "Fourth");
+    assert_eq!(app.selected().unwrap().title_en(), "Fourth");
 }
 
 /// Issue 11 item 7: `v` and a resize keep the line at the top, and cycling `v` through the
@@ -293,8 +293,8 @@ fn batches_arriving_keep_the_first_article_selected() {
     }
     app.feed(Msg::LoadDone);
     assert_eq!(app.list.selected, 0);
-    assert_eq!(app.selected().unwrap().title_en, "First");
-    assert_eq!(app.reader.path.as_ref(), Some(&app.selected().unwrap().path));
+    assert_eq!(app.selected().unwrap().title_en(), "First");
+    assert_eq!(app.reader.path.as_ref(), Some(&app.selected().unwrap().path()));
 }
 
 /// Issue 11 item 9: with the list hidden, h, Left, Esc and Tab do not give it the focus.
@@ -409,7 +409,7 @@ fn the_date_jump_says_where_it_landed() {
     ch(&mut app, 'd');
     typed(&mut app, "1958-08-03");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.selected().unwrap().title_en, "Third");
+    assert_eq!(app.selected().unwrap().title_en(), "Third");
     let m = app.message.clone().unwrap_or_default();
     assert!(m.contains("1958-08-03") && m.contains("1958-08-05"), "{m}");
     assert!(status(&app).contains("landed on 1958-08-05"), "{}", status(&app));
@@ -419,7 +419,7 @@ fn the_date_jump_says_where_it_landed() {
     typed(&mut app, "1958-08-01");
     key(&mut app, KeyCode::Enter);
     let m = app.selected().unwrap();
-    assert_eq!((m.title_en.as_str(), m.page_string()), ("First", "1".to_string()), "page 1 of the day");
+    assert_eq!((m.title_en(), m.page_string()), ("First", "1".to_string()), "page 1 of the day");
 }
 
 /// Issue 11 item 13 and 20: the help at 60x20 is readable (scrolled, no entry cut), and says
@@ -586,12 +586,12 @@ fn opening_an_article_refreshes_its_list_entry() {
     let dir = long_dir();
     let mut app = dir_app(100, 30, dir.path());
     let file = dir.path().join("a/2.md");
-    assert!(app.articles.iter().any(|m| m.path == file && m.title_en == "Second"));
+    assert!(app.articles.iter().any(|m| m.path() == file && m.title_en() == "Second"));
     std::fs::write(&file, long_article("Renamed", "1958-08-01", 2, 30)).unwrap();
     ch(&mut app, 'j');
     assert_eq!(app.reader.path.as_deref(), Some(file.as_path()));
-    let entry = app.articles.iter().find(|m| m.path == file).unwrap();
-    assert_eq!(entry.title_en, "Renamed", "the list entry follows the file read");
+    let entry = app.articles.iter().find(|m| m.path() == file).unwrap();
+    assert_eq!(entry.title_en(), "Renamed", "the list entry follows the file read");
 }
 
 /// Found by the model test (seed, `/`, resize to 90x22, a click at (37, 0)): a click in the

@@ -130,7 +130,7 @@ fn through_the_index_month_files_are_read_once_by_their_head_then_not_at_all() {
     // the index remembers them as skipped, with their reason
     let roots = index::canonical_roots(std::slice::from_ref(&root)).unwrap();
     let ix = Index::read(&index::index_file(&cache, &roots), &roots).unwrap();
-    assert_eq!(ix.entries.iter().filter(|e| !e.is_article()).count(), 3);
+    assert_eq!(ix.entries().iter().filter(|e| !e.is_article()).count(), 3);
     let (second, report) = load();
     assert_eq!(report.reused, 6);
     assert_eq!(second.summary.skipped_line(), first.summary.skipped_line());

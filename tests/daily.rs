@@ -92,23 +92,23 @@ fn one_days_paper_and_back() {
     assert_eq!(app.shown_len(), 2);
     // walked in page order from the reader with ]
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.selected().unwrap().title_en, "Page One");
+    assert_eq!(app.selected().unwrap().title_en(), "Page One");
     ch(&mut app, ']');
-    assert_eq!(app.selected().unwrap().title_en, "Page Three");
+    assert_eq!(app.selected().unwrap().title_en(), "Page Three");
     // ] on the day's last page goes on to the next day's paper, and says so
     ch(&mut app, ']');
-    assert_eq!(app.selected().unwrap().title_en, "Other Day", "] goes on to the next paper");
+    assert_eq!(app.selected().unwrap().title_en(), "Other Day", "] goes on to the next paper");
     assert_eq!(app.narrow, Some(Narrow::Day(diglot::corpus::Date::parse("1958-08-02").unwrap())));
     assert!(app.message.as_deref().unwrap_or("").contains("next paper: 1958-08-02"), "{:?}", app.message);
     // and stops, saying so, at the last day
     ch(&mut app, ']');
-    assert_eq!(app.selected().unwrap().title_en, "Other Day");
+    assert_eq!(app.selected().unwrap().title_en(), "Other Day");
     assert!(app.message.as_deref().unwrap_or("").contains("last day"), "{:?}", app.message);
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'D');
     assert_eq!(app.narrow, None);
     assert_eq!(app.shown_len(), 3);
-    assert_eq!(app.selected().unwrap().title_en, "Other Day", "the selection stays on its article");
+    assert_eq!(app.selected().unwrap().title_en(), "Other Day", "the selection stays on its article");
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn sort_orders_cycle() {
     let dir = common::fixture_dir();
     let mut app = app_on(dir.path());
     let dates = |app: &App| -> Vec<String> {
-        (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].date_string()).collect()
+        (0..app.shown_len()).map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().date_string()).collect()
     };
     assert_eq!(dates(&app), ["1955-01-03", "1958-08-01", "1966-01-05"]);
     ch(&mut app, 'S');
@@ -124,8 +124,9 @@ fn sort_orders_cycle() {
     assert_eq!(dates(&app), ["1966-01-05", "1958-08-01", "1955-01-03"]);
     ch(&mut app, 'S');
     assert_eq!(app.sort, SortOrder::Title);
-    let titles: Vec<String> =
-        (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.to_lowercase()).collect();
+    let titles: Vec<String> = (0..app.shown_len())
+        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_lowercase())
+        .collect();
     let mut sorted = titles.clone();
     sorted.sort();
     assert_eq!(titles, sorted);
@@ -161,17 +162,17 @@ fn bookmarks_read_marks_and_position_survive_a_restart() {
     key(&mut app, KeyCode::Down);
     let top = app.reader.top;
     assert!(top.block > 0 || top.offset > 0, "scrolled: {top:?}");
-    let third = app.selected().unwrap().path.clone();
+    let third = app.selected().unwrap().path().clone();
     ch(&mut app, 'q');
     assert!(app.quit);
 
     let app = open(&paths);
-    assert_eq!(app.selected().unwrap().path, third, "resumes on the last article");
+    assert_eq!(app.selected().unwrap().path(), third, "resumes on the last article");
     assert_eq!(app.list.selected, 2, "i/N shows it");
     assert_eq!(app.reader.top, top, "and at the same place");
     assert!(app.state.is_read(&third));
-    assert!(app.state.is_bookmarked(&app.articles[1].path));
-    assert!(!app.state.is_bookmarked(&app.articles[0].path));
+    assert!(app.state.is_bookmarked(&app.articles.get(1).unwrap().path()));
+    assert!(!app.state.is_bookmarked(&app.articles.get(0).unwrap().path()));
 }
 
 #[test]

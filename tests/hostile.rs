@@ -356,7 +356,7 @@ fn hostile_app(dir: &Path, w: u16, h: u16) -> App {
     let i = app
         .articles
         .iter()
-        .position(|m| m.title_en.starts_with("Hostile"))
+        .position(|m| m.title_en().starts_with("Hostile"))
         .expect("the hostile article loads");
     app.select(i);
     app.prepare();

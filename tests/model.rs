@@ -393,7 +393,11 @@ fn fulltext_keeps_the_reader_on_the_selected_article() {
         key(&mut app, KeyCode::Char(first), KeyModifiers::NONE);
         key(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
         // the narrowing stays (B with no bookmark: an empty list and an empty reader)
-        assert_eq!(app.reader.path.as_ref(), app.selected().map(|m| &m.path), "after {first} then Ctrl-f");
+        assert_eq!(
+            app.reader.path.as_ref(),
+            app.selected().map(|m| m.path()).as_ref(),
+            "after {first} then Ctrl-f"
+        );
         assert_eq!(app.shown_len() == 0, first == 'B');
     }
 }

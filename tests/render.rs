@@ -247,7 +247,7 @@ fn snapshot_unreadable_article() {
         let mut app = dir_app(w, h, dir.path());
         draw(&mut app);
         // the second article disappears after the collection was loaded
-        std::fs::remove_file(&app.articles[1].path).unwrap();
+        std::fs::remove_file(app.articles.get(1).unwrap().path()).unwrap();
         ch(&mut app, 'j');
         press(&mut app, KeyCode::Enter);
         let err = app.reader.error.clone().expect("the reader reports the missing file");

@@ -101,7 +101,7 @@ fn a_change_message_checks_the_files_and_updates_the_list_in_place() {
     );
     // in place: the same row, the new title, the selection on it; the reader at its place
     assert_eq!(app.list.selected, selected);
-    assert_eq!(app.selected().unwrap().title_en, "A Wooden Water Wheel Saves Much Labour");
+    assert_eq!(app.selected().unwrap().title_en(), "A Wooden Water Wheel Saves Much Labour");
     assert_eq!(shown_titles(&app).len(), 3);
     let a = app.reader.article.as_ref().expect("the article read again");
     assert!(a.text.contains("拖拉机也来了"));

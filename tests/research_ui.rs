@@ -372,7 +372,7 @@ fn snippets_made(app: &mut App) {
     let ok = app.wait_research(WAIT, |a| {
         (0..a.shown_len())
             .filter_map(|i| a.shown(i))
-            .all(|p| a.research().snippets.contains_key(&a.articles[p].path))
+            .all(|p| a.articles.get(p).is_some_and(|m| a.research().snippets.contains_key(&m.path())))
     });
     assert!(ok, "the snippets were made");
 }

@@ -32,7 +32,9 @@ fn settle(app: &mut App) {
 }
 
 fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+    (0..app.shown_len())
+        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_string())
+        .collect()
 }
 
 fn fixture_app() -> (tempfile::TempDir, App) {
@@ -98,7 +100,7 @@ fn prompt_editing_keys_and_paste() {
     press(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Reader);
-    assert_eq!(app.selected().unwrap().title_en, "A Wooden Water Wheel Saves Labour");
+    assert_eq!(app.selected().unwrap().title_en(), "A Wooden Water Wheel Saves Labour");
 }
 
 #[test]

@@ -104,14 +104,14 @@ fn the_list_is_shown_before_the_check_and_updated_in_place() {
     app.feed(Msg::Loaded(first));
     // on screen: the whole list from the index, the stale title among it, the check running
     assert_eq!(app.articles.len(), 30);
-    assert!(app.articles.iter().any(|m| m.title_en == "Day 20"));
-    assert!(app.articles.iter().any(|m| m.title_en == "Day 5"));
+    assert!(app.articles.iter().any(|m| m.title_en() == "Day 20"));
+    assert!(app.articles.iter().any(|m| m.title_en() == "Day 5"));
     assert!(!app.progress.done);
     let status = status_row(&app);
     assert!(status.contains("30 articles") && status.contains("checking"), "{status}");
 
     // the reader on the edited article, the list scrolled so that it is mid-screen
-    let row = app.articles.iter().position(|m| m.path == edited).unwrap();
+    let row = app.articles.iter().position(|m| m.path() == edited).unwrap();
     app.select(row);
     app.prepare();
     let on_screen = screen_row(&app);
@@ -130,15 +130,15 @@ fn the_list_is_shown_before_the_check_and_updated_in_place() {
     app.prepare();
 
     // the list brought up to date: one row replaced, one gone, one new at the top
-    let titles: Vec<&str> = app.articles.iter().map(|m| m.title_en.as_str()).collect();
+    let titles: Vec<&str> = app.articles.iter().map(|m| m.title_en()).collect();
     assert_eq!(titles.len(), 30);
     assert_eq!(titles[0], "The day before");
     assert!(!titles.contains(&"Day 5") && !titles.contains(&"Day 20"));
     assert_eq!(titles.iter().filter(|t| **t == "Day 20, corrected").count(), 1);
     // the selection on the same article (its row moved: one article before it came, one
     // went), on the same screen row
-    assert_eq!(app.selected().unwrap().path, edited);
-    assert_eq!(app.selected().unwrap().title_en, "Day 20, corrected");
+    assert_eq!(app.selected().unwrap().path(), edited);
+    assert_eq!(app.selected().unwrap().title_en(), "Day 20, corrected");
     assert_eq!(app.list.selected, row);
     assert_eq!(screen_row(&app), on_screen);
     assert_eq!(app.summary.articles, 30);
@@ -172,17 +172,17 @@ fn a_changed_file_keeps_its_row_and_the_selection_stays_on_its_article() {
     let mut app = App::new((100, 40));
     app.feed(Msg::Loaded(events.next().unwrap()));
     let selected = root.join("rmrb/1958.08/1958-08-12_12.md");
-    let row = app.articles.iter().position(|m| m.path == selected).unwrap();
+    let row = app.articles.iter().position(|m| m.path() == selected).unwrap();
     app.select(row);
     app.prepare();
-    let neighbour_row = app.articles.iter().position(|m| m.path == neighbour).unwrap();
+    let neighbour_row = app.articles.iter().position(|m| m.path() == neighbour).unwrap();
     for ev in events {
         app.feed(Msg::Loaded(ev));
     }
     app.feed(Msg::LoadDone);
-    assert_eq!(app.selected().unwrap().path, selected, "by article, not by row");
+    assert_eq!(app.selected().unwrap().path(), selected, "by article, not by row");
     assert_eq!(app.list.selected, row + 1, "one article came before it");
-    assert_eq!(app.articles[neighbour_row + 1].title_en, "Day 11, corrected");
+    assert_eq!(app.articles.get(neighbour_row + 1).unwrap().title_en(), "Day 11, corrected");
     assert_eq!(app.reader.path.as_deref(), Some(selected.as_path()));
     app.check_invariants().unwrap();
 }
@@ -237,7 +237,7 @@ fn two_processes_sharing_the_cache_never_damage_it() {
         let ix = Index::read(&file, &roots).unwrap_or_else(|e| panic!("round {round}: {e}"));
         let files =
             walkdir::WalkDir::new(&root).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file());
-        assert_eq!(ix.entries.len(), files.count(), "round {round}: one entry per file");
+        assert_eq!(ix.entries().len(), files.count(), "round {round}: one entry per file");
     }
     // and what it gives is what reading every file gives
     let loaded = Mutex::new(Loaded::default());

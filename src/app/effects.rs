@@ -112,7 +112,7 @@ impl App {
         f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
         f.cancel = cancel.clone();
-        let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path.clone()).collect();
+        let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path()).collect();
         let tx = self.fulltext_tx.clone();
         let notify = self.notify.0.clone();
         std::thread::spawn(move || {

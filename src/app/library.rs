@@ -4,7 +4,7 @@
 
 use super::{App, Focus, ListState};
 use crate::config::Config;
-use crate::corpus::{self, ArticleMeta, Date};
+use crate::corpus::{self, ArticleRef, Date};
 use crate::export;
 use crate::layout::Position;
 use crate::prompt::Prompt;
@@ -32,11 +32,11 @@ impl Narrow {
         }
     }
 
-    fn keeps(&self, app: &App, m: &ArticleMeta) -> bool {
+    fn keeps(&self, app: &App, m: &ArticleRef<'_>) -> bool {
         match *self {
-            Narrow::Bookmarks => app.state.is_bookmarked(&m.path),
-            Narrow::Day(d) => m.date == Some(d),
-            Narrow::OnThisDay(mo, da) => m.date.is_some_and(|d| d.month == mo && d.day == da),
+            Narrow::Bookmarks => app.state.is_bookmarked(&m.path()),
+            Narrow::Day(d) => m.date() == Some(d),
+            Narrow::OnThisDay(mo, da) => m.date().is_some_and(|d| d.month == mo && d.day == da),
         }
     }
 }
@@ -133,9 +133,29 @@ impl App {
         let listed = ev.listed;
         // the check's batches change the list in place; its report alone changes nothing
         let update = !ev.removed.is_empty() || (self.progress.listed && !ev.outcomes.is_empty());
-        let keep = self.selected().map(|m| m.path.clone());
+        let keep = self.selected().map(|m| m.path());
         if !ev.removed.is_empty() {
-            self.take_back(&std::mem::take(&mut ev.removed), &ev.retracted);
+            let ids = std::mem::take(&mut ev.removed_ids);
+            self.take_back(&std::mem::take(&mut ev.removed), &ids, &ev.retracted);
+        }
+        if let Some(cat) = ev.catalog.take() {
+            let mut summary = corpus::LoadSummary::of_catalog(&cat);
+            summary.bytes = 0;
+            self.summary.add(&summary);
+            // the files that could not be read whole are named in the status bar
+            let errors: Vec<(PathBuf, corpus::Diagnostic)> = cat
+                .recs()
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.counts().1 > 0)
+                .flat_map(|(id, _)| {
+                    let id = id as u32;
+                    cat.diagnostics(id).into_iter().map(move |d| (id, d))
+                })
+                .map(|(id, d)| (cat.path(id), d))
+                .collect();
+            self.note_errors(&errors);
+            self.take_catalog(cat);
         }
         let mut batch = corpus::Loaded::default();
         batch.absorb(ev);
@@ -149,6 +169,9 @@ impl App {
         }
         if listed {
             self.merge_pending();
+            self.refilter();
+            self.clamp_list();
+            self.open_selected();
             self.progress.listed = true;
             self.apply_resume();
             // from now on the list changes only in place
@@ -182,30 +205,28 @@ impl App {
     /// Takes files back from the list (gone, or changed: their new outcome follows): their
     /// articles leave the list and the counts; their search ids are retired. The article in
     /// the reader, if changed, is read again at the same place.
-    fn take_back(&mut self, paths: &[PathBuf], counted: &corpus::LoadSummary) {
+    fn take_back(&mut self, paths: &[PathBuf], ids: &[u32], counted: &corpus::LoadSummary) {
         let gone: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
         self.summary.sub(counted);
         self.pending.retain(|m| !gone.contains(m.path.as_path()));
-        // in place, without copying the list: a few files changed at 430,000 articles
-        let keep: Vec<bool> = self.articles.iter().map(|m| !gone.contains(m.path.as_path())).collect();
-        let Some(first) = keep.iter().position(|k| !k) else { return self.reopen_if(&gone) };
-        let mut k = keep.iter();
-        self.articles.retain(|_| k.next().copied().unwrap_or(true));
-        let mut k = keep.iter();
-        let id_pos = &mut self.id_pos;
-        self.ids.retain(|&id| {
-            let kept = k.next().copied().unwrap_or(true);
-            if let Some(slot) = id_pos.get_mut(id as usize).filter(|_| !kept) {
-                *slot = u32::MAX;
-            }
-            kept
-        });
-        // the positions from the first row taken back on moved up
-        for (pos, &id) in self.ids.iter().enumerate().skip(first) {
-            if let Some(slot) = self.id_pos.get_mut(id as usize) {
-                *slot = pos as u32;
+        // in place: ids of the listed catalog come with the batch (a few u32s moved at
+        // 430,000 articles); paths without one (articles parsed in this session) are looked for
+        // (`ids` go with `paths`, one for one, when they come from the listed catalog; an
+        // entry replaced since, by reading its file, is looked for by path)
+        let by_id = ids.len() == paths.len();
+        let mut listed: Vec<u32> = Vec::with_capacity(paths.len());
+        let mut rest: Vec<&std::path::Path> = Vec::new();
+        for (k, p) in paths.iter().enumerate() {
+            match ids.get(k).filter(|&&id| by_id && self.articles.pos_of(id).is_some()) {
+                Some(&id) => listed.push(id),
+                None => rest.push(p),
             }
         }
+        let mut ids = listed;
+        if !rest.is_empty() {
+            ids.extend(self.articles.ids_of_paths(&rest));
+        }
+        self.articles.remove(&ids);
         self.reopen_if(&gone);
     }
 
@@ -298,7 +319,7 @@ impl App {
         let Some(i) = (0..self.shown_len()).find(|&i| {
             self.shown(i)
                 .and_then(|p| self.articles.get(p))
-                .is_some_and(|m| state::article_key(&m.path) == r.article)
+                .is_some_and(|m| state::article_key(&m.path()) == r.article)
         }) else {
             return;
         };
@@ -333,7 +354,7 @@ impl App {
 
     /// Recomputes the list after a narrowing or sorting change, keeping the selection.
     fn reshape(&mut self) {
-        let keep = self.selected().map(|m| m.path.clone());
+        let keep = self.selected().map(|m| m.path());
         self.refilter();
         let at = keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path)));
         self.list = ListState { selected: at.unwrap_or(0), offset: self.list.offset };
@@ -349,7 +370,7 @@ impl App {
         }
         let mut v: Vec<usize> = match &self.narrow {
             Some(n) => (0..self.articles.len())
-                .filter(|&i| self.articles.get(i).is_some_and(|m| n.keeps(self, m)))
+                .filter(|&i| self.articles.get(i).is_some_and(|m| n.keeps(self, &m)))
                 .collect(),
             None => (0..self.articles.len()).collect(),
         };
@@ -358,12 +379,12 @@ impl App {
             SortOrder::DateDesc => {
                 // newest day first, but pages in order within a day
                 v.sort_by(|&a, &b| {
-                    let date = |i: usize| self.articles.get(i).map(|m| m.date);
+                    let date = |i: usize| self.articles.get(i).map(|m| m.date());
                     date(b).cmp(&date(a)).then(a.cmp(&b))
                 });
             }
             SortOrder::Title => {
-                v.sort_by_cached_key(|&i| (self.articles.get(i).map(|m| m.title_en.to_lowercase()), i));
+                v.sort_by_cached_key(|&i| (self.articles.get(i).map(|m| m.title_en().to_lowercase()), i));
             }
         }
         Some(v)
@@ -388,7 +409,7 @@ impl App {
     /// `]` on the last article of a day's paper (`D`): on to the next day's paper.
     pub(super) fn next_day(&mut self) -> bool {
         let Some(Narrow::Day(d)) = self.narrow else { return false };
-        let next = self.articles.iter().filter_map(|m| m.date).filter(|&x| x > d).min();
+        let next = self.articles.iter().filter_map(|m| m.date()).filter(|&x| x > d).min();
         match next {
             Some(nd) => {
                 self.narrow = Some(Narrow::Day(nd));
@@ -408,14 +429,14 @@ impl App {
         use crate::keys::Action;
         match a {
             Action::ToggleRead => {
-                if let Some(path) = self.selected().map(|m| m.path.clone()) {
+                if let Some(path) = self.selected().map(|m| m.path()) {
                     let read = self.state.toggle_read(&path);
                     self.message = Some(if read { "marked read" } else { "marked unread" }.into());
                     self.ask_save();
                 }
             }
             Action::ToggleBookmark => {
-                if let Some(path) = self.selected().map(|m| m.path.clone()) {
+                if let Some(path) = self.selected().map(|m| m.path()) {
                     let on = self.state.toggle_bookmark(&path);
                     self.message = Some(if on { "bookmarked" } else { "bookmark removed" }.into());
                     self.ask_save();
@@ -425,7 +446,7 @@ impl App {
                 }
             }
             Action::BookmarksOnly => self.toggle_narrow(Narrow::Bookmarks),
-            Action::DayOnly => match (self.narrow, self.selected().and_then(|m| m.date)) {
+            Action::DayOnly => match (self.narrow, self.selected().and_then(|m| m.date())) {
                 (Some(Narrow::Day(_)), _) => self.toggle_narrow(self.narrow.unwrap_or(Narrow::Bookmarks)),
                 (_, Some(d)) => self.toggle_narrow(Narrow::Day(d)),
                 (_, None) => self.message = Some("this article has no date".into()),
@@ -447,8 +468,8 @@ impl App {
                 self.mode = super::Mode::Date(Prompt::default());
             }
             Action::Cite => {
-                if let Some(m) = self.selected() {
-                    let text = export::citation(&self.citation, m);
+                if let Some(m) = self.selected().map(|m| m.to_meta()) {
+                    let text = export::citation(&self.citation, &m);
                     self.copy(text, "citation");
                 }
             }
@@ -517,7 +538,7 @@ impl App {
         if n == 0 {
             return;
         }
-        let date_of = |i: usize| self.shown(i).and_then(|p| self.articles.get(p)).and_then(|m| m.date);
+        let date_of = |i: usize| self.shown(i).and_then(|p| self.articles.get(p)).and_then(|m| m.date());
         let target = match self.sort {
             // newest first: the first page of the first day on or after `d`
             SortOrder::DateDesc => {

@@ -797,9 +797,8 @@ impl App {
         let first = self.list.offset;
         let want: Vec<PathBuf> = (first..first + self.list_rows())
             .filter_map(|i| self.shown(i).and_then(|p| self.articles.get(p)))
-            .map(|m| &m.path)
-            .filter(|p| !self.research.snippets_asked.contains(*p))
-            .cloned()
+            .map(|m| m.path())
+            .filter(|p| !self.research.snippets_asked.contains(p))
             .collect();
         if want.is_empty() {
             return;
@@ -924,7 +923,7 @@ impl App {
         let paths: Vec<PathBuf> = (0..self.shown_len())
             .filter_map(|i| self.shown(i))
             .filter_map(|p| self.articles.get(p))
-            .map(|m| m.path.clone())
+            .map(|m| m.path())
             .collect();
         let query = self.research.query.clone();
         self.research.generation += 1;

@@ -132,7 +132,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let Some(meta) = app.shown(i).and_then(|p| app.articles.get(p)) else { break };
         let y = area.y + (k * ih) as u16;
         let selected = i == app.list.selected;
-        let read = app.state.is_read(&meta.path);
+        let read = app.state.is_read(&meta.path());
         let pal = &app.palette;
         let base = if selected {
             let s = pal.selection.add_modifier(Modifier::REVERSED);
@@ -149,7 +149,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         let date = meta.date_string();
         let page = format!("{:>2}", meta.page_string());
         // the list shows emphasis markers as the reader does: not at all (`*Newsweek*`)
-        let (en_plain, _) = crate::text::strip_emphasis(&meta.title_en);
+        let (en_plain, _) = crate::text::strip_emphasis(meta.title_en());
         let en = sanitize(&en_plain);
         let zh_full = meta.title_zh_full();
         let zh = sanitize(&zh_full);
@@ -160,7 +160,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
         }
         let mut x = area.x;
         let mut left = w;
-        let bookmark = if app.state.is_bookmarked(&meta.path) { "*" } else { " " };
+        let bookmark = if app.state.is_bookmarked(&meta.path()) { "*" } else { " " };
         // a narrow list (the reader has the focus) keeps the titles and drops date and page
         let prefix: &[(&str, Style)] = if w < 30 {
             &[(bookmark, base.patch(pal.marker))]
@@ -184,7 +184,7 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             put_marked(buf, x, y, &en, left, base, &[]);
             let indent = 2.min(w);
             // an index result: its first hit in context once made (ui/kwic.rs), else the count
-            let made = app.research().snippets.get(&meta.path).filter(|_| app.index_results());
+            let made = app.research().snippets.get(&meta.path()).filter(|_| app.index_results());
             let (snippet, mark) = match made.and_then(|s| super::kwic::snippet(s, w - indent)) {
                 Some((text, hit)) => (std::borrow::Cow::Owned(text), vec![hit]),
                 None => {

@@ -27,7 +27,9 @@ pub fn typed(app: &mut App, s: &str) {
 
 /// The English titles of the list's rows.
 pub fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len()).map(|i| app.articles[app.shown(i).unwrap()].title_en.clone()).collect()
+    (0..app.shown_len())
+        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_string())
+        .collect()
 }
 
 /// Ctrl-f, the prompt cleared, `q` typed, Enter.

@@ -22,16 +22,17 @@
 //!
 //! The loader side is [`super::load::load_stream_indexed`].
 
+use super::catalog::{Catalog, Field, Reader, Rec, REC_BYTES};
 use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// First bytes of an index file.
 pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
 /// Format version: bump whenever [`Entry`] or anything it holds changes shape.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Bytes before the payload: magic, version, reserved, payload length, checksum.
 pub const HEADER_LEN: usize = 32;
 /// Files modified less than this before the index was started are re-read next time.
@@ -443,8 +444,15 @@ impl Entry {
     }
 }
 
-/// A collection's index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A collection's index: a [`Catalog`] of every file (articles in the collection order,
+/// then skipped files), with each file's stamp and parts.
+///
+/// On disk (format [`VERSION`] 3) the payload after the header is that layout itself:
+/// the parser's fingerprint, the start time, the counts, the canonical roots, then the
+/// records ([`REC_BYTES`] each), the stamps (40 bytes each), the parts (28 bytes each) and
+/// the string arena, all little-endian. It is read with one `read` and checked whole
+/// (length, checksum, every record's offsets) before it is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// The parser's fingerprint when the index was made ([`parser_fingerprint`]).
     pub fingerprint: u64,
@@ -453,30 +461,27 @@ pub struct Index {
     /// When the load that made the index started (ns since the epoch): files modified after
     /// `started_ns - RACY_NS` are re-read next time.
     pub started_ns: i128,
-    /// Every file: articles in the collection order, then skipped files.
-    #[serde(deserialize_with = "entries_with_capacity")]
-    pub entries: Vec<Entry>,
+    catalog: Catalog,
+    stamps: Vec<Stamp>,
+    parts: Vec<Parts>,
 }
 
-/// Decodes the entries into a vector allocated once (serde's default grows it from a few
-/// thousand, copying 100,000 entries several times over).
-fn entries_with_capacity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
-    struct Entries;
-    impl<'de> serde::de::Visitor<'de> for Entries {
-        type Value = Vec<Entry>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a sequence of index entries")
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Entry>, A::Error> {
-            // the checksum has passed, but a length is still capped
-            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 22));
-            while let Some(e) = seq.next_element()? {
-                v.push(e);
-            }
-            Ok(v)
-        }
+/// Bytes of a stamp in the index file.
+const STAMP_BYTES: usize = 8 + 16 + 16 + 8;
+/// Bytes of the parts in the index file.
+const PARTS_BYTES: usize = 7 * 4;
+
+fn write_stamp(s: &Stamp, out: &mut Vec<u8>) {
+    out.extend_from_slice(&s.size.to_le_bytes());
+    out.extend_from_slice(&s.mtime_ns.to_le_bytes());
+    out.extend_from_slice(&s.ctime_ns.to_le_bytes());
+    out.extend_from_slice(&s.ino.to_le_bytes());
+}
+
+fn write_parts(p: &Parts, out: &mut Vec<u8>) {
+    for v in [p.header, p.en_body, p.glossary, p.separator, p.zh_header, p.zh_body, p.end] {
+        out.extend_from_slice(&v.to_le_bytes());
     }
-    d.deserialize_seq(Entries)
 }
 
 impl Index {
@@ -486,7 +491,9 @@ impl Index {
             fingerprint: parser_fingerprint(),
             roots: roots.iter().map(|r| path_bytes(r)).collect(),
             started_ns,
-            entries: Vec::new(),
+            catalog: Catalog::new(roots.to_vec()),
+            stamps: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -495,15 +502,166 @@ impl Index {
         self.roots.iter().map(|r| bytes_path(r)).collect()
     }
 
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.catalog.len()
+    }
+
+    /// Whether it has no files.
+    pub fn is_empty(&self) -> bool {
+        self.catalog.is_empty()
+    }
+
+    /// The catalog (paths under the canonical roots).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Takes the catalog out (to be shared with the list); the index keeps its stamps.
+    pub fn take_catalog(&mut self) -> Catalog {
+        std::mem::take(&mut self.catalog)
+    }
+
+    /// Each file's stamp, by record.
+    pub fn stamps(&self) -> &[Stamp] {
+        &self.stamps
+    }
+
+    /// Each file's parts, by record.
+    pub fn parts_of(&self) -> &[Parts] {
+        &self.parts
+    }
+
+    /// Adds an entry.
+    pub fn push_entry(&mut self, e: &Entry) {
+        match &e.kind {
+            Kind::Skipped(why) => {
+                self.catalog.push_skipped(e.root, &e.rel, e.stamp.size, why);
+                self.parts.push(Parts::default());
+            }
+            Kind::Article { .. } => {
+                if let Cached::Article(meta, diags, parts) = e.to_cached(Path::new("")) {
+                    self.catalog.push_article(e.root, &e.rel, &meta, &diags);
+                    self.parts.push(parts);
+                }
+            }
+        }
+        self.stamps.push(e.stamp);
+    }
+
+    /// Adds record `id` of `other` (a catalog whose records have this index's roots), with
+    /// its stamp and parts.
+    pub fn push_from(&mut self, other: &Catalog, id: u32, stamp: Stamp, parts: Parts) {
+        if self.catalog.push_from(other, id).is_some() {
+            self.stamps.push(stamp);
+            self.parts.push(parts);
+        }
+    }
+
+    /// Entry `i`, built (owned) from the catalog.
+    pub fn entry(&self, i: usize) -> Option<Entry> {
+        let id = u32::try_from(i).ok()?;
+        let rec = self.catalog.rec(id)?;
+        let rel = self.catalog.bytes(id, Field::Rel).to_vec();
+        let stamp = self.stamps.get(i).copied().unwrap_or_default();
+        if rec.is_skipped() {
+            let why = self.catalog.str(id, Field::TitleEn);
+            return Some(Entry { root: rec.root(), rel, stamp, kind: Kind::Skipped(why.to_string()) });
+        }
+        let mut meta = self.catalog.article(id)?.to_meta();
+        meta.path = PathBuf::new();
+        let diags = self.catalog.diagnostics(id);
+        let parts = self.parts.get(i).copied().unwrap_or_default();
+        let mut e = Entry::from_meta(rec.root(), Path::new(""), stamp, &meta, &diags, parts);
+        e.rel = rel;
+        Some(e)
+    }
+
+    /// Every entry, built (owned) from the catalog.
+    pub fn entries(&self) -> Vec<Entry> {
+        (0..self.len()).filter_map(|i| self.entry(i)).collect()
+    }
+
     /// Whether an entry can be used for a file whose stamp is now `now`: same size, times and
     /// inode, and not modified so close to the index's making that a change could hide in the tick.
     pub fn fresh(&self, entry: &Entry, now: Stamp) -> bool {
         entry.stamp == now && entry.stamp.mtime_ns < self.started_ns - RACY_NS
     }
 
+    /// The records in the collection order (articles by date, page, path; then skipped
+    /// files), so that the next load lists them without sorting.
+    pub fn sorted(self) -> Index {
+        let mut ids: Vec<u32> = (0..self.len() as u32).collect();
+        let c = &self.catalog;
+        ids.sort_unstable_by(|&a, &b| {
+            let (ra, rb) = (c.rec(a), c.rec(b));
+            ra.map(Rec::order_key)
+                .cmp(&rb.map(Rec::order_key))
+                .then_with(|| ra.map(Rec::root).cmp(&rb.map(Rec::root)))
+                .then_with(|| bytes_path(c.bytes(a, Field::Rel)).cmp(&bytes_path(c.bytes(b, Field::Rel))))
+        });
+        if ids.windows(2).all(|w| w.first() < w.get(1)) {
+            return self;
+        }
+        let mut out = Index {
+            catalog: Catalog::new(self.catalog.roots().to_vec()),
+            stamps: Vec::with_capacity(ids.len()),
+            parts: Vec::with_capacity(ids.len()),
+            ..self.clone_head()
+        };
+        for id in ids {
+            let i = id as usize;
+            out.push_from(
+                &self.catalog,
+                id,
+                self.stamps.get(i).copied().unwrap_or_default(),
+                self.parts.get(i).copied().unwrap_or_default(),
+            );
+        }
+        out
+    }
+
+    fn clone_head(&self) -> Index {
+        Index {
+            fingerprint: self.fingerprint,
+            roots: self.roots.clone(),
+            started_ns: self.started_ns,
+            catalog: Catalog::default(),
+            stamps: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// The payload (what follows the header).
+    fn payload(&self) -> Vec<u8> {
+        let n = self.len();
+        let arena = self.catalog.arena();
+        let mut out = Vec::with_capacity(64 + n * (REC_BYTES + STAMP_BYTES + PARTS_BYTES) + arena.len());
+        out.extend_from_slice(&self.fingerprint.to_le_bytes());
+        out.extend_from_slice(&self.started_ns.to_le_bytes());
+        out.extend_from_slice(&(self.roots.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+        out.extend_from_slice(&(arena.len() as u64).to_le_bytes());
+        for r in &self.roots {
+            out.extend_from_slice(&(r.len() as u32).to_le_bytes());
+            out.extend_from_slice(r);
+        }
+        for r in self.catalog.recs() {
+            r.write_to(&mut out);
+        }
+        for i in 0..n {
+            write_stamp(&self.stamps.get(i).copied().unwrap_or_default(), &mut out);
+        }
+        for i in 0..n {
+            write_parts(&self.parts.get(i).copied().unwrap_or_default(), &mut out);
+        }
+        out.extend_from_slice(arena);
+        out
+    }
+
     /// The index as bytes: header, then the payload.
     pub fn encode(&self) -> Vec<u8> {
-        let payload = postcard::to_allocvec(self).unwrap_or_default();
+        let payload = self.payload();
         let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
@@ -514,8 +672,8 @@ impl Index {
         out
     }
 
-    /// Decodes and checks an index: magic, version, length, checksum, then that it was made
-    /// for `roots` (canonical) by this parser.
+    /// Decodes and checks an index: magic, version, length, checksum, every record's
+    /// offsets, then that it was made for `roots` (canonical) by this parser.
     pub fn decode(bytes: &[u8], roots: &[PathBuf]) -> Result<Index, IndexError> {
         let (Some(header), Some(payload)) = (bytes.get(..HEADER_LEN), bytes.get(HEADER_LEN..)) else {
             return Err(if MAGIC.starts_with(bytes.get(..8).unwrap_or(bytes)) {
@@ -543,21 +701,76 @@ impl Index {
         if checksum(payload) != long(24) {
             return Err(IndexError::Checksum);
         }
-        let index: Index = postcard::from_bytes(payload).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        if index.entries.iter().any(|e| e.root as usize >= index.roots.len()) {
-            return Err(IndexError::Corrupt("entry under an unknown root".into()));
+        let corrupt = |what: &str| IndexError::Corrupt(what.to_string());
+        let mut r = Reader(payload);
+        let fingerprint = r.u64().ok_or_else(|| corrupt("no fingerprint"))?;
+        let started_ns = r.i128().ok_or_else(|| corrupt("no start time"))?;
+        let (Some(nroots), Some(n), Some(arena_len)) = (r.u32(), r.u32(), r.u64()) else {
+            return Err(corrupt("no counts"));
+        };
+        let (nroots, n) = (nroots as usize, n as usize);
+        // the checksum has passed, but every count is still checked against the bytes
+        let fixed = n
+            .checked_mul(REC_BYTES + STAMP_BYTES + PARTS_BYTES)
+            .ok_or_else(|| corrupt("too many records"))?;
+        if nroots > 4096 || (fixed as u64).saturating_add(arena_len) > r.0.len() as u64 {
+            return Err(corrupt("counts larger than the file"));
+        }
+        let mut have_roots = Vec::with_capacity(nroots);
+        for _ in 0..nroots {
+            let len = r.u32().ok_or_else(|| corrupt("root"))? as usize;
+            have_roots.push(r.take(len).ok_or_else(|| corrupt("root"))?.to_vec());
         }
         let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
-        if index.roots != want {
+        let recs_b = r.take(n * REC_BYTES).ok_or_else(|| corrupt("records"))?;
+        let stamps_b = r.take(n * STAMP_BYTES).ok_or_else(|| corrupt("stamps"))?;
+        let parts_b = r.take(n * PARTS_BYTES).ok_or_else(|| corrupt("parts"))?;
+        let arena = r.take(arena_len as usize).ok_or_else(|| corrupt("strings"))?;
+        if !r.0.is_empty() {
+            return Err(corrupt("trailing bytes"));
+        }
+        let recs: Vec<Rec> = recs_b.chunks_exact(REC_BYTES).filter_map(Rec::read_from).collect();
+        let bad = recs.iter().any(|rec| {
+            (!rec.is_skipped() && rec.root() as usize >= nroots)
+                || rec.bounds.windows(2).any(|w| w.first() > w.get(1))
+                || rec.bounds.last().is_none_or(|&e| e as u64 > arena_len)
+        });
+        if bad || recs.len() != n {
+            return Err(corrupt("a record's root or strings are out of range"));
+        }
+        if have_roots != want {
             return Err(IndexError::Foreign("other folders"));
         }
-        if index.fingerprint != parser_fingerprint() {
+        if fingerprint != parser_fingerprint() {
             return Err(IndexError::Foreign("another version of the parser"));
         }
-        Ok(index)
+        let stamps = stamps_b
+            .chunks_exact(STAMP_BYTES)
+            .filter_map(|c| {
+                let mut r = Reader(c);
+                Some(Stamp { size: r.u64()?, mtime_ns: r.i128()?, ctime_ns: r.i128()?, ino: r.u64()? })
+            })
+            .collect();
+        let parts = parts_b
+            .chunks_exact(PARTS_BYTES)
+            .filter_map(|c| {
+                let mut r = Reader(c);
+                Some(Parts {
+                    header: r.u32()?,
+                    en_body: r.u32()?,
+                    glossary: r.u32()?,
+                    separator: r.u32()?,
+                    zh_header: r.u32()?,
+                    zh_body: r.u32()?,
+                    end: r.u32()?,
+                })
+            })
+            .collect();
+        let catalog = Catalog::from_parts(roots.to_vec(), recs, arena.to_vec());
+        Ok(Index { fingerprint, roots: have_roots, started_ns, catalog, stamps, parts })
     }
 
-    /// Reads and checks the index at `file` (see [`Index::decode`]).
+    /// Reads and checks the index at `file` (see [`Index::decode`]): one read of the whole file.
     pub fn read(file: &Path, roots: &[PathBuf]) -> Result<Index, IndexError> {
         let bytes = match fs::read(file) {
             Ok(b) => b,
@@ -569,25 +782,16 @@ impl Index {
 
     /// Writes the index to `file` atomically (see [`write_atomic`]).
     pub fn write(&self, file: &Path) -> io::Result<()> {
+        let payload = self.payload();
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(&MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        header.extend_from_slice(&checksum(&payload).to_le_bytes());
         write_atomic(file, |f| {
-            use std::io::{Seek, SeekFrom};
-            f.write_all(&[0u8; HEADER_LEN])?;
-            let flavor = ToFile {
-                out: io::BufWriter::new(&mut *f),
-                buf: Vec::new(),
-                sum: Checksum::default(),
-                err: None,
-            };
-            let (len, sum) = postcard::serialize_with_flavor(self, flavor)
-                .map_err(|e| io::Error::other(format!("cannot write the index: {e}")))?;
-            let mut header = Vec::with_capacity(HEADER_LEN);
-            header.extend_from_slice(&MAGIC);
-            header.extend_from_slice(&VERSION.to_le_bytes());
-            header.extend_from_slice(&0u32.to_le_bytes());
-            header.extend_from_slice(&len.to_le_bytes());
-            header.extend_from_slice(&sum.to_le_bytes());
-            f.seek(SeekFrom::Start(0))?;
-            f.write_all(&header)
+            f.write_all(&header)?;
+            f.write_all(&payload)
         })
     }
 }
@@ -762,62 +966,6 @@ impl Checksum {
     fn finish(&self) -> u64 {
         let h = (self.h ^ self.len).wrapping_mul(Self::K).rotate_left(29);
         h ^ (h >> 32)
-    }
-}
-
-/// A postcard flavor that streams the payload to a file, checksumming it on the way, so that
-/// writing a large index needs no copy of it in memory.
-struct ToFile<'f> {
-    out: io::BufWriter<&'f mut File>,
-    buf: Vec<u8>,
-    sum: Checksum,
-    err: Option<io::Error>,
-}
-
-impl ToFile<'_> {
-    const PIECE: usize = 1 << 16;
-
-    fn flush_piece(&mut self) {
-        self.sum.update(&self.buf);
-        if self.err.is_none() {
-            if let Err(e) = self.out.write_all(&self.buf) {
-                self.err = Some(e);
-            }
-        }
-        self.buf.clear();
-    }
-}
-
-impl postcard::ser_flavors::Flavor for ToFile<'_> {
-    type Output = (u64, u64);
-
-    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        self.buf.push(data);
-        if self.buf.len() == Self::PIECE {
-            self.flush_piece();
-        }
-        Ok(())
-    }
-
-    fn try_extend(&mut self, mut data: &[u8]) -> postcard::Result<()> {
-        while !data.is_empty() {
-            let n = data.len().min(Self::PIECE - self.buf.len());
-            let (now, later) = data.split_at(n);
-            self.buf.extend_from_slice(now);
-            data = later;
-            if self.buf.len() == Self::PIECE {
-                self.flush_piece();
-            }
-        }
-        Ok(())
-    }
-
-    fn finalize(mut self) -> postcard::Result<(u64, u64)> {
-        self.flush_piece();
-        match (self.err.take(), self.out.flush()) {
-            (None, Ok(())) => Ok((self.sum.len, self.sum.finish())),
-            _ => Err(postcard::Error::SerializeBufferFull),
-        }
     }
 }
 

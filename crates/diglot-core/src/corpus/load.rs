@@ -7,7 +7,8 @@
 //! [`super::index`]: unchanged files come from the index without being read, and only new or
 //! changed files are parsed.
 
-use super::index::{self, Cached, Entry, Index, Stamp};
+use super::catalog::{Catalog, Field};
+use super::index::{self, Entry, Index, Stamp};
 use super::model::{Article, ArticleMeta, Diagnostic, Severity};
 use super::parse::{not_article, parse_vec, Parsed, HEAD_BYTES};
 use super::seeds;
@@ -182,6 +183,13 @@ pub struct LoadEvent {
     pub listed: bool,
     /// The check is done (the last batch of a load through the index): what it found.
     pub checked: Option<Box<IndexReport>>,
+    /// The listed batch of a warm open: the index's catalog, shared (every file it holds:
+    /// articles in the collection order, then skipped files; paths under the PATHs as
+    /// given). The batch's `outcomes` are then empty.
+    pub catalog: Option<std::sync::Arc<Catalog>>,
+    /// Of the `removed` files, the ids they have in the listed `catalog` (a list made from it
+    /// drops these without looking for the paths).
+    pub removed_ids: Vec<u32>,
 }
 
 /// Counts for the last line of `check`.
@@ -217,6 +225,16 @@ impl LoadSummary {
                 }
             }
         }
+    }
+
+    /// The counts of a listed catalog (its files' sizes as the bytes).
+    pub fn of_catalog(cat: &Catalog) -> LoadSummary {
+        let mut s = LoadSummary::default();
+        for id in 0..cat.len() as u32 {
+            s.count(&counted_of(cat, id));
+            s.bytes += cat.rec(id).map_or(0, |r| r.size);
+        }
+        s
     }
 
     /// Counts one file of the index (see [`index::Entry::counted`]).
@@ -308,6 +326,26 @@ impl Loaded {
             self.diagnostics.retain(|(p, _)| !gone.contains(p.as_path()));
             self.skipped.retain(|(p, _)| !gone.contains(p.as_path()));
             self.summary.sub(&event.retracted);
+        }
+        if let Some(cat) = &event.catalog {
+            self.articles.reserve(cat.len());
+            let mut listed = LoadSummary::of_catalog(cat);
+            listed.bytes = 0; // the event's bytes
+            self.summary.add(&listed);
+            for id in 0..cat.len() as u32 {
+                match cat.article(id) {
+                    Some(a) => {
+                        for d in a.diagnostics() {
+                            self.diagnostics.push((a.path(), d));
+                        }
+                        self.articles.push(a.to_meta());
+                    }
+                    None => {
+                        let why = cat.str(id, Field::TitleEn).to_string();
+                        self.skipped.push((cat.path(id), Cow::Owned(why)));
+                    }
+                }
+            }
         }
         self.articles.reserve(event.outcomes.len());
         for o in event.outcomes {
@@ -606,41 +644,42 @@ pub struct IndexedLoad {
     pending: Option<Pending>,
 }
 
-/// A new index to write: the fresh entries (not yet in order: sorting waits until the list is
-/// shown) and which entries of the old index still hold. Those went to the list; they are
-/// read back from the index file when it is saved, so that a warm open never holds the old
-/// index and the list at once.
+/// A new index to write: the entries of the old index that still hold (shared with the
+/// list) and the fresh ones (not yet in order: sorting waits until the list is shown).
 #[derive(Debug)]
 struct Pending {
     file: PathBuf,
     roots: Vec<PathBuf>,
     started: i128,
-    reused: Vec<Known>,
-    fresh: Vec<Entry>,
+    old: Option<Old>,
+    reuse: Vec<bool>,
+    fresh: Index,
 }
 
 impl Pending {
-    /// The new index: the old entries that still hold (same root, path and stamp as the check
-    /// saw; read back from the file, which another diglot may have rewritten since: its
-    /// entries are as good when their stamps are the same), and the fresh ones.
+    /// The new index: the old entries that still hold, and the fresh ones, in order.
     fn into_index(self) -> Index {
-        let Pending { file, roots, started, reused, fresh } = self;
+        let Pending { roots, started, old, reuse, mut fresh, .. } = self;
+        if old.is_none() {
+            fresh.started_ns = started;
+            return fresh.sorted();
+        }
         let mut index = Index::new(&roots, started);
-        if !reused.is_empty() {
-            let want: HashMap<(u32, &[u8]), Stamp> =
-                reused.iter().map(|k| ((k.root, &*k.rel), k.stamp)).collect();
-            // an index that cannot be read back costs the next start a re-read of those files
-            if let Ok(old) = Index::read(&file, &roots) {
-                index.entries = old
-                    .entries
-                    .into_iter()
-                    .filter(|e| want.get(&(e.root, e.rel_bytes())) == Some(&e.stamp))
-                    .collect();
+        if let Some(old) = &old {
+            for (k, _) in reuse.iter().enumerate().filter(|(_, &r)| r) {
+                let (stamp, parts) = (old.stamp(k), old.parts.get(k).copied().unwrap_or_default());
+                index.push_from(&old.cat, k as u32, stamp, parts);
             }
         }
-        index.entries.extend(fresh);
-        index.entries = sort_entries(std::mem::take(&mut index.entries));
-        index
+        drop(old);
+        for k in 0..fresh.len() {
+            let (stamp, parts) = (
+                fresh.stamps().get(k).copied().unwrap_or_default(),
+                fresh.parts_of().get(k).copied().unwrap_or_default(),
+            );
+            index.push_from(fresh.catalog(), k as u32, stamp, parts);
+        }
+        index.sorted()
     }
 }
 
@@ -768,22 +807,25 @@ pub fn load_stream_indexed(
     let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
     let keys = EntryKeys(QuickState::default());
 
-    // phase 1: the index, its entries sent at once (or, without one, every file parsed)
+    // phase 1: the index, its catalog sent at once (or, without one, every file parsed)
     let (known, old_started) = match Index::read(&file, &roots) {
-        Ok(old) => {
-            let known = known_of(&old.entries);
+        Ok(mut old) => {
+            let mut cat = old.take_catalog();
+            cat.set_roots(paths.to_vec());
+            let cat = std::sync::Arc::new(cat);
+            send_listed(&cat, sink);
             let started_ns = old.started_ns;
-            send_listed(paths, old.entries, sink);
-            (known, started_ns)
+            let parts = old.parts_of().to_vec();
+            (Old { cat, stamps: old.stamps().to_vec(), parts }, started_ns)
         }
         Err(e) => {
             report.rebuilt = Some(e.to_string());
-            let (fresh, files) = parse_while_walking(paths, batch, sink, cancel);
+            let (fresh, files) = parse_while_walking(paths, &roots, batch, sink, cancel);
             report.added = files;
             if cancel() {
                 return IndexedLoad { report, pending: None };
             }
-            let pending = Pending { file, roots, started, reused: Vec::new(), fresh };
+            let pending = Pending { file, roots, started, old: None, reuse: Vec::new(), fresh };
             return IndexedLoad { report, pending: Some(pending) };
         }
     };
@@ -799,7 +841,7 @@ pub fn load_stream_indexed(
     // phase 3: each file matched to its entry; files gone taken back
     let fresh_since = old_started - index::RACY_NS;
     let plan = match_found_to_entries(paths, &found, &known, &keys, fresh_since, &mut report);
-    send_removed(paths, &known, &plan.reuse, &plan.seen, total, sink);
+    send_removed(paths, &known, &plan.seen, total, sink);
     // phase 4: new and changed files parsed, each changed one replacing its old outcome
     let fresh = parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
     let changed = report.reread + report.added + report.removed > 0;
@@ -807,25 +849,48 @@ pub fn load_stream_indexed(
     if cancel() || !changed {
         return IndexedLoad { report, pending: None };
     }
-    let reused: Vec<Known> = known.into_iter().zip(&plan.reuse).filter(|(_, &r)| r).map(|(k, _)| k).collect();
-    IndexedLoad { report, pending: Some(Pending { file, roots, started, reused, fresh }) }
+    let mut fresh_ix = Index::new(&roots, started);
+    for e in &fresh {
+        fresh_ix.push_entry(e);
+    }
+    let pending = Pending { file, roots, started, old: Some(known), reuse: plan.reuse, fresh: fresh_ix };
+    IndexedLoad { report, pending: Some(pending) }
 }
 
-/// What the check needs of an index entry once the entry itself has gone to the list: where
-/// the file is, its stamp, and what it counted for.
+/// The old index as the check needs it once its catalog has gone to the list (shared):
+/// each entry's root, path, stamp and what it counted for.
 #[derive(Debug)]
-struct Known {
-    root: u32,
-    rel: Box<[u8]>,
-    stamp: Stamp,
-    counted: index::Counted,
+struct Old {
+    cat: std::sync::Arc<Catalog>,
+    stamps: Vec<Stamp>,
+    parts: Vec<index::Parts>,
 }
 
-fn known_of(entries: &[Entry]) -> Vec<Known> {
-    entries
-        .par_iter()
-        .map(|e| Known { root: e.root, rel: e.rel_bytes().into(), stamp: e.stamp, counted: e.counted() })
-        .collect()
+impl Old {
+    fn len(&self) -> usize {
+        self.cat.len()
+    }
+    fn root(&self, k: usize) -> u32 {
+        self.cat.rec(k as u32).map_or(u32::MAX, |r| r.root())
+    }
+    fn rel(&self, k: usize) -> &[u8] {
+        self.cat.bytes(k as u32, Field::Rel)
+    }
+    fn stamp(&self, k: usize) -> Stamp {
+        self.stamps.get(k).copied().unwrap_or_default()
+    }
+}
+
+/// What record `id` of a catalog counts for in a load's summary.
+fn counted_of(cat: &Catalog, id: u32) -> index::Counted {
+    match cat.rec(id) {
+        Some(r) if r.is_skipped() => index::Counted::Skipped(cat.str(id, Field::TitleEn).into()),
+        Some(r) => {
+            let (warnings, errors) = r.counts();
+            index::Counted::Article { warnings, errors }
+        }
+        None => index::Counted::Article { warnings: 0, errors: 0 },
+    }
 }
 
 /// The key of a file in the index's table: a hash of its root and its relative path.
@@ -841,25 +906,18 @@ impl EntryKeys {
     }
 }
 
-/// Phase 1: every entry of the index as the outcome loading its file would give, in the
-/// index's (collection) order, in one batch marked `listed`: the list shows them at once.
-/// The entries are moved, not copied.
-fn send_listed(paths: &[PathBuf], entries: Vec<Entry>, sink: &(dyn Fn(LoadEvent) + Sync)) {
-    let total = entries.len();
-    // an entry whose root is not among the paths cannot be (the index is keyed by the
-    // roots); it is dropped rather than trusted
-    let (outcomes, sizes): (Vec<Outcome>, Vec<u64>) = entries
-        .into_par_iter()
-        .filter_map(|e| {
-            let (size, root) = (e.stamp.size, paths.get(e.root as usize)?);
-            let outcome = match e.into_cached(root) {
-                Cached::Article(meta, diags, _) => Outcome::Article(Box::new(meta), diags),
-                Cached::Skipped(p, why) => Outcome::Skipped(p, why.into()),
-            };
-            Some((outcome, size))
-        })
-        .unzip();
-    sink(LoadEvent { outcomes, bytes: sizes.iter().sum(), total, listed: true, ..LoadEvent::default() });
+/// Phase 1: the index's catalog sent at once, shared, in one batch marked `listed`: the
+/// list shows it without copying it.
+fn send_listed(cat: &std::sync::Arc<Catalog>, sink: &(dyn Fn(LoadEvent) + Sync)) {
+    let bytes = cat.recs().iter().map(|r| r.size).sum();
+    let total = cat.len();
+    sink(LoadEvent {
+        bytes,
+        total,
+        listed: true,
+        catalog: Some(std::sync::Arc::clone(cat)),
+        ..LoadEvent::default()
+    });
 }
 
 /// What to do with each file found and each entry of the old index.
@@ -879,7 +937,7 @@ struct Plan {
 fn match_found_to_entries(
     paths: &[PathBuf],
     found: &[Found],
-    known: &[Known],
+    known: &Old,
     keys: &EntryKeys,
     fresh_since: i128,
     report: &mut IndexReport,
@@ -887,16 +945,15 @@ fn match_found_to_entries(
     // a hash shared by two entries maps to neither: both files are read again
     let mut map: HashMap<u64, u32, IdState> =
         HashMap::with_capacity_and_hasher(known.len(), IdState::default());
-    for (k, e) in known.iter().enumerate() {
-        map.entry(keys.key(e.root, &e.rel)).and_modify(|v| *v = u32::MAX).or_insert(k as u32);
+    for k in 0..known.len() {
+        map.entry(keys.key(known.root(k), known.rel(k))).and_modify(|v| *v = u32::MAX).or_insert(k as u32);
     }
     let matched: Vec<Option<usize>> = found
         .par_iter()
         .map(|f| {
             let rel = index::path_key(rel_of(paths.get(f.root)?, &f.path));
             let k = *map.get(&keys.key(f.root as u32, &rel))? as usize;
-            let e = known.get(k)?;
-            (e.root as usize == f.root && *e.rel == *rel).then_some(k)
+            (k < known.len() && known.root(k) as usize == f.root && known.rel(k) == &*rel).then_some(k)
         })
         .collect();
     drop(map);
@@ -905,11 +962,11 @@ fn match_found_to_entries(
     let mut to_read: Vec<(usize, Option<usize>)> = Vec::new();
     for ((i, m), f) in matched.into_iter().enumerate().zip(found) {
         // `k` came from `known.get(k)` above, and the three vectors have its length
-        match m.and_then(|k| Some((k, known.get(k)?, seen.get_mut(k)?, reuse.get_mut(k)?))) {
-            Some((k, entry, seen, reuse)) if !*seen => {
+        match m.and_then(|k| Some((k, known.stamp(k), seen.get_mut(k)?, reuse.get_mut(k)?))) {
+            Some((k, stamp, seen, reuse)) if !*seen => {
                 *seen = true;
                 match f.stamp {
-                    Some(now) if entry.stamp == now && now.mtime_ns < fresh_since => *reuse = true,
+                    Some(now) if stamp == now && now.mtime_ns < fresh_since => *reuse = true,
                     _ => {
                         report.reread += 1;
                         to_read.push((i, Some(k)));
@@ -930,18 +987,18 @@ fn match_found_to_entries(
 /// Phase 3, for the list: the files of entries not found any more, taken back in one batch.
 fn send_removed(
     paths: &[PathBuf],
-    known: &[Known],
-    reuse: &[bool],
+    known: &Old,
     seen: &[bool],
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
 ) {
     let mut ev = LoadEvent { total, ..LoadEvent::default() };
-    for ((k, _), _) in known.iter().zip(seen).zip(reuse).filter(|((_, s), _)| !**s) {
-        let Some(root) = paths.get(k.root as usize) else { continue };
-        ev.removed.push(join_rel(root, &k.rel));
-        ev.retracted.count(&k.counted);
-        ev.retracted.bytes += k.stamp.size;
+    for (k, _) in seen.iter().enumerate().filter(|(_, s)| !**s) {
+        let Some(root) = paths.get(known.root(k) as usize) else { continue };
+        ev.removed.push(join_rel(root, known.rel(k)));
+        ev.removed_ids.push(k as u32);
+        ev.retracted.count(&counted_of(&known.cat, k as u32));
+        ev.retracted.bytes += known.stamp(k).size;
     }
     if !ev.removed.is_empty() {
         sink(ev);
@@ -965,7 +1022,7 @@ fn parse_new_and_changed(
     paths: &[PathBuf],
     found: &[Found],
     to_read: &[(usize, Option<usize>)],
-    known: &[Known],
+    known: &Old,
     batch: usize,
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
@@ -984,10 +1041,11 @@ fn parse_new_and_changed(
             for &(i, old) in chunk {
                 let Some(f) = found.get(i) else { continue };
                 let Some(root_path) = paths.get(f.root) else { continue };
-                if let Some(k) = old.and_then(|k| known.get(k)) {
+                if let Some(k) = old.filter(|&k| k < known.len()) {
                     ev.removed.push(f.path.clone());
-                    ev.retracted.count(&k.counted);
-                    ev.retracted.bytes += k.stamp.size;
+                    ev.removed_ids.push(k as u32);
+                    ev.retracted.count(&counted_of(&known.cat, k as u32));
+                    ev.retracted.bytes += known.stamp(k).size;
                 }
                 entries.extend(read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev));
             }
@@ -1033,11 +1091,12 @@ fn read_to_entry(
 /// files there were.
 fn parse_while_walking(
     paths: &[PathBuf],
+    roots: &[PathBuf],
     batch: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
-) -> (Vec<Entry>, usize) {
-    let entries = std::sync::Mutex::new(Vec::new());
+) -> (Index, usize) {
+    let entries = std::sync::Mutex::new(Index::new(roots, 0));
     let total = AtomicUsize::new(0);
     let run = |chunk: Vec<(usize, PathBuf)>| {
         if cancel() {
@@ -1052,7 +1111,10 @@ fn parse_while_walking(
         }
         ev.total = total.load(Ordering::Acquire);
         sink(ev);
-        entries.lock().unwrap_or_else(|e| e.into_inner()).extend(mine);
+        let mut ix = entries.lock().unwrap_or_else(|e| e.into_inner());
+        for e in &mine {
+            ix.push_entry(e);
+        }
     };
     let mut files = 0;
     rayon::in_place_scope(|s| {
@@ -1146,19 +1208,6 @@ impl std::hash::Hasher for IdHash {
 }
 
 type IdState = std::hash::BuildHasherDefault<IdHash>;
-
-/// Entries in the collection order (articles by date, page, path; then skipped files), so
-/// that the next load sends them already sorted. Sorted in place (no copy of the entries) on
-/// one thread: this runs while the list is being shown.
-fn sort_entries(mut entries: Vec<Entry>) -> Vec<Entry> {
-    entries.sort_unstable_by(|a, b| {
-        a.order_key()
-            .cmp(&b.order_key())
-            .then_with(|| a.root.cmp(&b.root))
-            .then_with(|| a.rel_path().cmp(&b.rel_path()))
-    });
-    entries
-}
 
 #[cfg(test)]
 mod tests {

@@ -18,8 +18,12 @@ pub struct SearchResult {
     pub hits: Arc<Hits>,
 }
 
+/// Items added on the worker thread (see [`SearchWorker::push_with`]).
+type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
+
 enum Command {
     Push(Vec<(String, String, u64)>),
+    Fill(usize, Fill),
     SetSortKey(u32, u64),
     Query(u64, String),
 }
@@ -89,6 +93,20 @@ impl SearchWorker {
         let end = start + items.len() as u32;
         self.send(Command::Push(items));
         start..end
+    }
+
+    /// Adds `n` items on the worker thread: `fill` must call [`SearchIndex::push`] exactly
+    /// `n` times (it may borrow nothing from the caller: give it shared data, e.g. an `Arc`
+    /// of the titles). The titles are neither copied nor their pinyin computed on the caller's
+    /// thread. Returns the items' indices.
+    pub fn push_with(
+        &self,
+        n: usize,
+        fill: impl FnOnce(&mut SearchIndex) + Send + 'static,
+    ) -> std::ops::Range<u32> {
+        let start = self.len.fetch_add(n, Ordering::SeqCst) as u32;
+        self.send(Command::Fill(n, Box::new(fill)));
+        start..start + n as u32
     }
 
     /// Number of items added so far (including ones the worker has not indexed yet).
@@ -167,6 +185,14 @@ fn run(
                 Command::Push(items) => {
                     for (en, zh, key) in items {
                         index.push(&en, &zh, key);
+                    }
+                }
+                Command::Fill(n, fill) => {
+                    let want = index.len() + n;
+                    fill(&mut index);
+                    // the ids handed out must stay the indices: pad or stop at `n`
+                    while index.len() < want {
+                        index.push("", "", u64::MAX);
                     }
                 }
                 Command::SetSortKey(idx, key) => {
