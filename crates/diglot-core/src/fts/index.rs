@@ -254,13 +254,10 @@ fn stat_files(paths: &[PathBuf]) -> Vec<(String, corpus::index::Stamp, PathBuf)>
         let tx = tx.clone();
         let stat = &stat;
         Box::new(move |e| {
-            if let Ok(e) = e {
-                if e.file_type().is_some_and(|t| t.is_file()) {
-                    if let Some(x) = stat(e.into_path()) {
-                        // the receiver lives until the walk is over
-                        let _ = tx.send(x);
-                    }
-                }
+            let file = e.ok().filter(|e| e.file_type().is_some_and(|t| t.is_file()));
+            if let Some(x) = file.and_then(|e| stat(e.into_path())) {
+                // the receiver lives until the walk is over
+                let _ = tx.send(x);
             }
             ignore::WalkState::Continue
         })
