@@ -10,6 +10,10 @@
 //! see `benches/support/fts_corpus.rs`. `DIGLOT_FTS_FRAME=0` leaves the frame out (it loads
 //! the whole list first).
 //!
+//! `DIGLOT_FTS_BEFORE=1` adds the group `reader_query_before`: the same queries as the engine
+//! ran them before it read paths from the path column (each hit's stored document), for
+//! before/after figures in one run.
+//!
 //! `DIGLOT_FTS_DIR=/work/corpora/c100k DIGLOT_FTS_CACHE=/tmp/cache100k/diglot cargo bench
 //! --bench reader_fts -- --warm-up-time 1 --measurement-time 5`
 
@@ -47,6 +51,19 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+    if std::env::var("DIGLOT_FTS_BEFORE").is_ok_and(|v| v == "1") {
+        // the same work as `FtsEngine::run` did before it read the paths from the path column:
+        // each hit's stored document, the timeline by a second search and the totals each time
+        let ix = diglot::fts::FtsIndex::open(std::slice::from_ref(&corpus.dir), &corpus.cache).expect("open");
+        let mut g = c.benchmark_group("reader_query_before");
+        g.measurement_time(Duration::from_secs(5)).sample_size(10);
+        for q in QUERIES {
+            g.bench_with_input(BenchmarkId::from_parameter(q), q, |b, q| {
+                b.iter(|| black_box(before_run(&ix, q)))
+            });
+        }
+        g.finish();
+    }
     if std::env::var("DIGLOT_FTS_FRAME").is_ok_and(|v| v == "0") {
         return;
     }
@@ -85,6 +102,23 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// What `FtsEngine::run` did per query before (at e362fb3 and 926bb72): the search, every
+/// hit's path from its stored document, and the timeline by `freq_rows` (the search again,
+/// the index's totals again). Returns the hits and the timeline's rows.
+fn before_run(ix: &diglot::fts::FtsIndex, query: &str) -> (usize, usize) {
+    use diglot::fts;
+    let list = fts::timeline::split_terms(query);
+    let nodes: Vec<fts::Node> = list.iter().map(|t| fts::parse(t).expect("query")).collect();
+    let node = if let [n] = nodes.as_slice() { n.clone() } else { fts::Node::Or(nodes.clone()) };
+    let r = ix.search(&node, fts::Order::Date, &|| false).expect("search").expect("not cancelled");
+    let paths: Vec<std::path::PathBuf> = r.hits.iter().map(|h| ix.info(h).expect("info").path).collect();
+    let pairs: Vec<(&str, &fts::Node)> = list.iter().copied().zip(&nodes).collect();
+    let rows = fts::freq_rows(ix, &pairs, fts::Period::Year, fts::Norm::Articles, &|| false)
+        .expect("freq")
+        .expect("not cancelled");
+    (paths.len(), rows.len())
 }
 
 criterion_group!(benches, bench);

@@ -436,3 +436,83 @@ fn the_readers_background_budget_builds_the_same_index() {
         assert_eq!(b, by_scan(&root, q), "query {q}");
     }
 }
+
+#[test]
+fn the_path_column_gives_each_hit_its_stored_path() {
+    // `FtsIndex::paths` (the path fast field, one dictionary pass per segment) must name the
+    // same file as the stored document (`info`) for every hit, in the hits' order, also
+    // after an update (more segments, deleted documents) and in relevance order
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 120, 17);
+    build(&root, &cache);
+    for i in [3, 40, 77] {
+        let p = root.join(format!("{i:04}.md"));
+        let text = std::fs::read_to_string(&p).unwrap().replace("### ", "### 人民公社 ");
+        std::fs::write(&p, text).unwrap();
+    }
+    std::fs::remove_file(root.join("0005.md")).unwrap();
+    let (ix, rep) = build(&root, &cache);
+    assert_eq!((rep.indexed, rep.removed), (3, 4));
+    assert!(ix.segment_count() > 1, "the update adds a segment");
+    for q in ["人民公社", "people", "的", "date:1957", "title:article", "zzzz"] {
+        for order in [Order::Date, Order::Relevance] {
+            let r = ix.search(&fts::parse(q).unwrap(), order, &|| false).unwrap().unwrap();
+            let by_column = ix.paths(&r.hits, &|| false).unwrap().unwrap();
+            let stored: Vec<PathBuf> = r.hits.iter().map(|h| ix.info(h).unwrap().path).collect();
+            assert_eq!(by_column, stored, "query {q}");
+            assert!(by_column.iter().all(|p| p.is_file()), "query {q}");
+        }
+    }
+    assert!(ix.paths(&[], &|| false).unwrap().unwrap().is_empty());
+    let r = ix.search(&fts::parse("的").unwrap(), Order::Date, &|| false).unwrap().unwrap();
+    assert!(ix.paths(&r.hits, &|| true).unwrap().is_none(), "cancelled");
+}
+
+#[test]
+fn the_readers_answer_names_the_stored_paths_and_the_timeline_of_freq() {
+    // `FtsEngine::run` reads paths from the path column and a one-term timeline from the
+    // answer's own hits: the same paths as the stored documents, the same rows as `freq`
+    use diglot::app::{Engine, FtsEngine, ResultOrder};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, 150, 23);
+    build(&root, &cache);
+    let ix = FtsIndex::open(std::slice::from_ref(&root), &cache).unwrap();
+    let engine = FtsEngine::new(FtsIndex::open(std::slice::from_ref(&root), &cache).unwrap());
+    for q in ["人民公社", "people", "人民公社,合作", "date:1957 的", "zzzz"] {
+        for order in [ResultOrder::Date, ResultOrder::Relevance] {
+            let a = engine.run(q, order, &|| false).unwrap().unwrap();
+            let list = fts::timeline::split_terms(q);
+            let nodes: Vec<fts::Node> = list.iter().map(|t| fts::parse(t).unwrap()).collect();
+            let node = if let [n] = nodes.as_slice() { n.clone() } else { fts::Node::Or(nodes.clone()) };
+            let fo = if order == ResultOrder::Date { Order::Date } else { Order::Relevance };
+            let r = ix.search(&node, fo, &|| false).unwrap().unwrap();
+            let stored: Vec<(PathBuf, u32, u32, u32)> =
+                r.hits.iter().map(|h| (ix.info(h).unwrap().path, h.date, h.page, h.count)).collect();
+            let got: Vec<(PathBuf, u32, u32, u32)> =
+                a.hits.iter().map(|h| (h.path.clone(), h.date, h.page, h.count)).collect();
+            assert_eq!(got, stored, "query {q}");
+            assert_eq!((&a.by_year, &a.by_page), (&r.by_year, &r.by_page), "query {q}");
+            let rows = freq(&ix, q, fts::Period::Year, fts::Norm::Articles);
+            let series: Vec<(String, u32, u64, u64, u64, u64)> = a
+                .series
+                .iter()
+                .flat_map(|s| {
+                    s.years.iter().map(|y| {
+                        (s.term.clone(), y.year, y.occurrences, y.articles, y.total_articles, y.total_chars)
+                    })
+                })
+                .collect();
+            let mut want: Vec<(String, u32, u64, u64, u64, u64)> = rows
+                .iter()
+                .map(|r| (r.term.clone(), r.key, r.occurrences, r.articles, r.total_articles, r.total_chars))
+                .collect();
+            // the engine groups by term, freq by period
+            want.sort_by_key(|w| list.iter().position(|t| *t == w.0));
+            assert_eq!(series, want, "query {q}");
+        }
+    }
+}

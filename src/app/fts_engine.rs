@@ -5,8 +5,9 @@ use super::research::{
     Answer, AnswerHit, Builder, ConcordLine, Engine, QueryProblem, ResultOrder, Series, YearPoint,
 };
 use crate::fts::{self, FtsIndex, Node};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Up to this many comma-separated terms get a series each (as `diglot freq`).
 pub const MAX_SERIES: usize = 4;
@@ -14,12 +15,23 @@ pub const MAX_SERIES: usize = 4;
 /// The full-text index, for the reader.
 pub struct FtsEngine {
     ix: FtsIndex,
+    /// Articles and characters of the index by year, made at the first query (the index an
+    /// engine holds does not change: an update makes a new engine).
+    totals: OnceLock<BTreeMap<u32, (u64, u64)>>,
 }
 
 impl FtsEngine {
     /// The engine of an open index.
     pub fn new(ix: FtsIndex) -> Self {
-        FtsEngine { ix }
+        FtsEngine { ix, totals: OnceLock::new() }
+    }
+
+    fn totals(&self) -> Result<&BTreeMap<u32, (u64, u64)>, String> {
+        if let Some(t) = self.totals.get() {
+            return Ok(t);
+        }
+        let t = self.ix.totals(&|d| fts::Period::Year.key(d)).map_err(|e| e.to_string())?;
+        Ok(self.totals.get_or_init(|| t))
     }
 }
 
@@ -73,28 +85,34 @@ impl Engine for FtsEngine {
         let Some(r) = self.ix.search(&node, order, cancel).map_err(|e| e.to_string())? else {
             return Ok(None);
         };
-        let mut hits = Vec::with_capacity(r.hits.len());
-        for h in &r.hits {
-            if cancel() {
-                return Ok(None);
-            }
-            let info = self.ix.info(h).map_err(|e| e.to_string())?;
-            hits.push(AnswerHit {
-                path: info.path,
-                date: h.date,
-                page: h.page,
-                count: h.count,
-                score: h.score,
-            });
-        }
-        let pairs: Vec<(&str, &Node)> = terms.iter().take(MAX_SERIES).map(|(t, n)| (t.as_str(), n)).collect();
-        let Some(rows) = fts::freq_rows(&self.ix, &pairs, fts::Period::Year, fts::Norm::Articles, cancel)
-            .map_err(|e| e.to_string())?
-        else {
+        // the paths from the path column, in one pass per segment (no stored document read)
+        let Some(paths) = self.ix.paths(&r.hits, cancel).map_err(|e| e.to_string())? else {
             return Ok(None);
         };
+        let hits: Vec<AnswerHit> = r
+            .hits
+            .iter()
+            .zip(paths)
+            .map(|(h, path)| AnswerHit { path, date: h.date, page: h.page, count: h.count, score: h.score })
+            .collect();
+        // the timeline of each term: one term's is the answer's own hits; several terms are
+        // searched each
+        let by = fts::Period::Year;
+        let mut per_term = Vec::new();
+        if let [(t, _)] = terms.as_slice() {
+            per_term.push((t.as_str(), fts::by_period(&r.hits, by)));
+        } else {
+            for (t, n) in terms.iter().take(MAX_SERIES) {
+                let Some(tr) = self.ix.search(n, fts::Order::Date, cancel).map_err(|e| e.to_string())? else {
+                    return Ok(None);
+                };
+                per_term.push((t.as_str(), fts::by_period(&tr.hits, by)));
+            }
+        }
+        let rows = fts::rows_of(self.totals()?, &per_term, by, fts::Norm::Articles);
+        let pairs: Vec<&str> = per_term.iter().map(|p| p.0).collect();
         let mut series: Vec<Series> =
-            pairs.iter().map(|(t, _)| Series { term: (*t).to_string(), years: Vec::new() }).collect();
+            pairs.iter().map(|t| Series { term: (*t).to_string(), years: Vec::new() }).collect();
         for row in rows {
             if let Some(s) = series.iter_mut().find(|s| s.term == row.term) {
                 s.years.push(YearPoint {

@@ -229,6 +229,43 @@ struct Plan {
     unchanged: usize,
 }
 
+/// Every file under `paths` (the seeds when empty) with its key and stamp. One folder is
+/// walked and its files stated in parallel (the loader's walker and settings,
+/// [`corpus::load::walk_builder`]); several roots go through [`corpus::load::discover`], which
+/// lists a file under two roots once. A file that cannot be stated is left out.
+fn stat_files(paths: &[PathBuf]) -> Vec<(String, corpus::index::Stamp, PathBuf)> {
+    let stat = |p: PathBuf| -> Option<(String, corpus::index::Stamp, PathBuf)> {
+        let stamp = if paths.is_empty() {
+            corpus::index::Stamp {
+                size: corpus::seeds::get(&p).map_or(0, |b| b.len() as u64),
+                ..corpus::index::Stamp::default()
+            }
+        } else {
+            corpus::index::Stamp::of(&std::fs::metadata(&p).ok()?)
+        };
+        Some((p.to_string_lossy().into_owned(), stamp, p))
+    };
+    let [root] = paths else {
+        let (files, _) = corpus::load::discover(paths);
+        return files.into_par_iter().filter_map(stat).collect();
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    corpus::load::walk_builder(root).build_parallel().run(|| {
+        let tx = tx.clone();
+        let stat = &stat;
+        Box::new(move |e| {
+            let file = e.ok().filter(|e| e.file_type().is_some_and(|t| t.is_file()));
+            if let Some(x) = file.and_then(|e| stat(e.into_path())) {
+                // the receiver lives until the walk is over
+                let _ = tx.send(x);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+    rx.into_iter().collect()
+}
+
 /// An open full-text index.
 pub struct FtsIndex {
     pub(crate) index: Index,
@@ -367,37 +404,49 @@ impl FtsIndex {
         Ok(())
     }
 
+    /// The index's segments (as the reader sees them).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// The folder of the index (`None` in memory).
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
     }
 
-    /// The stamps of the indexed files, by path.
+    /// The stamps of the indexed files, by path: per segment the path column's dictionary
+    /// read once, in order (a term's ordinal is its rank), and the stamp columns by document
+    /// (no lookup per document in the dictionary).
     fn stamps(&self) -> Result<HashMap<String, corpus::index::Stamp>, FtsError> {
         let searcher = self.reader.searcher();
-        let mut map = HashMap::new();
-        let mut s = String::new();
+        let mut map = HashMap::with_capacity(searcher.num_docs() as usize);
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             let Some(paths) = ff.str("path")? else { continue };
+            let mut names: Vec<Option<String>> = Vec::with_capacity(paths.dictionary().num_terms());
+            let mut stream = paths.dictionary().stream()?;
+            while stream.advance() {
+                names.push(Some(String::from_utf8_lossy(stream.key()).into_owned()));
+            }
             let size = ff.u64("size")?;
             let mtime = ff.i64("mtime")?;
             let ctime = ff.i64("ctime")?;
             let ino = ff.u64("ino")?;
+            let alive = seg.alive_bitset();
             for doc in 0..seg.max_doc() {
-                if seg.alive_bitset().is_some_and(|b| !b.is_alive(doc)) {
+                if alive.is_some_and(|b| !b.is_alive(doc)) {
                     continue;
                 }
                 let Some(ord) = paths.term_ords(doc).next() else { continue };
-                s.clear();
-                paths.ord_to_str(ord, &mut s)?;
+                // a path is one document's (a deleted one's path may be another's: not taken)
+                let Some(name) = names.get_mut(ord as usize).and_then(Option::take) else { continue };
                 let stamp = corpus::index::Stamp {
                     size: size.first(doc).unwrap_or(0),
                     mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
                     ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
                     ino: ino.first(doc).unwrap_or(0),
                 };
-                map.insert(s.clone(), stamp);
+                map.insert(name, stamp);
             }
         }
         Ok(map)
@@ -419,30 +468,15 @@ impl FtsIndex {
     /// The files to (re-)index and to drop.
     fn plan(&self, paths: &[PathBuf]) -> Result<Plan, FtsError> {
         let old = self.stamps()?;
-        let (files, _) = corpus::load::discover(paths);
-        let seeds = paths.is_empty();
-        let now: Vec<(String, corpus::index::Stamp, &PathBuf)> = files
-            .par_iter()
-            .filter_map(|p| {
-                let stamp = if seeds {
-                    corpus::index::Stamp {
-                        size: corpus::seeds::get(p).map_or(0, |b| b.len() as u64),
-                        ..corpus::index::Stamp::default()
-                    }
-                } else {
-                    corpus::index::Stamp::of(&std::fs::metadata(p).ok()?)
-                };
-                Some((p.to_string_lossy().into_owned(), stamp, p))
-            })
-            .collect();
+        let now = stat_files(paths);
         let present: std::collections::HashSet<&str> = now.iter().map(|n| n.0.as_str()).collect();
         let removed: Vec<String> = old.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
+        drop(present);
         let n = now.len();
-        let todo: Vec<(String, corpus::index::Stamp, PathBuf)> = now
-            .into_iter()
-            .filter(|n| old.get(&n.0) != Some(&n.1))
-            .map(|(k, s, p)| (k, s, p.clone()))
-            .collect();
+        let mut todo: Vec<(String, corpus::index::Stamp, PathBuf)> =
+            now.into_iter().filter(|n| old.get(&n.0) != Some(&n.1)).collect();
+        // in name order (the walk is parallel): neighbours indexed together
+        todo.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(Plan { unchanged: n - todo.len(), old, removed, todo })
     }
 

@@ -66,7 +66,7 @@ pub mod tokens;
 pub use index::{Budget, Changes, FtsError, FtsIndex, UpdateReport};
 pub use query::{parse, Node, QueryError};
 pub use search::{kwic_lines, read_article, scan_article, Hit, HitInfo, KwicLine, Order, Results};
-pub use timeline::{freq_rows, FreqRow, Norm, Period};
+pub use timeline::{by_period, freq_rows, rows_of, FreqRow, Norm, Period};
 
 use std::sync::OnceLock;
 

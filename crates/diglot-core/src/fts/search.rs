@@ -485,6 +485,48 @@ impl FtsIndex {
         Ok(Some(r))
     }
 
+    /// The files of `hits`, in their order, from the path column (a fast field): per segment
+    /// the hits' term ordinals, sorted, resolved in one pass over the column's dictionary. No
+    /// stored document is read (the title and path of one hit: [`FtsIndex::info`]). A hit
+    /// whose path cannot be found gets an empty path. `None` when cancelled.
+    pub fn paths(
+        &self,
+        hits: &[Hit],
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Vec<PathBuf>>, super::FtsError> {
+        let searcher = self.reader.searcher();
+        let segs = searcher.segment_readers();
+        // per segment: (the path's ordinal, the hit's index)
+        let mut by_seg: Vec<Vec<(u64, usize)>> = vec![Vec::new(); segs.len()];
+        let mut cols = Vec::with_capacity(segs.len());
+        for seg in segs {
+            cols.push(seg.fast_fields().str("path")?);
+        }
+        for (i, h) in hits.iter().enumerate() {
+            let Some(Some(col)) = cols.get(h.addr.0 as usize) else { continue };
+            if let (Some(ord), Some(v)) = (col.term_ords(h.addr.1).next(), by_seg.get_mut(h.addr.0 as usize))
+            {
+                v.push((ord, i));
+            }
+        }
+        let mut out = vec![PathBuf::new(); hits.len()];
+        for (col, mut v) in cols.iter().zip(by_seg) {
+            if cancel() {
+                return Ok(None);
+            }
+            let Some(col) = col else { continue };
+            v.sort_unstable();
+            let ords: Vec<u64> = v.iter().map(|x| x.0).collect();
+            let mut at = v.iter();
+            col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                if let Some(p) = at.next().and_then(|&(_, i)| out.get_mut(i)) {
+                    *p = PathBuf::from(String::from_utf8_lossy(bytes).into_owned());
+                }
+            })?;
+        }
+        Ok(Some(out))
+    }
+
     /// The path and titles of a hit.
     pub fn info(&self, h: &Hit) -> Result<HitInfo, super::FtsError> {
         use tantivy::schema::Value;

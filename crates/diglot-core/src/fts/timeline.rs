@@ -4,7 +4,7 @@
 
 use super::index::{FtsError, FtsIndex};
 use super::query::Node;
-use super::search::Order;
+use super::search::{Hit, Order};
 use std::collections::BTreeMap;
 
 /// The period a timeline counts by.
@@ -85,17 +85,34 @@ pub fn freq_rows(
     let mut series = Vec::with_capacity(terms.len());
     for (label, q) in terms {
         let Some(r) = ix.search(q, Order::Date, cancel)? else { return Ok(None) };
-        let mut m: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
-        for h in r.hits.iter().filter(|h| h.date != 0) {
-            let e = m.entry(by.key(h.date)).or_default();
-            e.0 += u64::from(h.count);
-            e.1 += 1;
-        }
-        series.push((*label, m));
+        series.push((*label, by_period(&r.hits, by)));
     }
+    Ok(Some(rows_of(&totals, &series, by, per)))
+}
+
+/// Occurrences and articles of `hits` by period (articles without a date left out): one
+/// term's series, from a search's hits.
+pub fn by_period(hits: &[Hit], by: Period) -> BTreeMap<u32, (u64, u64)> {
+    let mut m: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+    for h in hits.iter().filter(|h| h.date != 0) {
+        let e = m.entry(by.key(h.date)).or_default();
+        e.0 += u64::from(h.count);
+        e.1 += 1;
+    }
+    m
+}
+
+/// The rows of [`freq_rows`] from the index's totals by period ([`FtsIndex::totals`]) and
+/// each term's series ([`by_period`]).
+pub fn rows_of(
+    totals: &BTreeMap<u32, (u64, u64)>,
+    series: &[(&str, BTreeMap<u32, (u64, u64)>)],
+    by: Period,
+    per: Norm,
+) -> Vec<FreqRow> {
     let mut rows = Vec::with_capacity(totals.len() * series.len());
-    for (&k, &(ta, tc)) in &totals {
-        for (t, m) in &series {
+    for (&k, &(ta, tc)) in totals {
+        for (t, m) in series {
             let (occ, arts) = m.get(&k).copied().unwrap_or((0, 0));
             let v = match per {
                 Norm::Articles => 100.0 * arts as f64 / ta.max(1) as f64,
@@ -113,7 +130,7 @@ pub fn freq_rows(
             });
         }
     }
-    Ok(Some(rows))
+    rows
 }
 
 #[cfg(test)]
