@@ -92,8 +92,8 @@ pub fn freq_rows(
 
 /// Occurrences and articles of `hits` by period (articles without a date left out): one
 /// term's series, from a search's hits.
-pub fn by_period(hits: &[Hit], by: Period) -> BTreeMap<u32, (u64, u64)> {
-    let mut m: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+pub fn by_period(hits: &[Hit], by: Period) -> Counts {
+    let mut m = Counts::new();
     for h in hits.iter().filter(|h| h.date != 0) {
         let e = m.entry(by.key(h.date)).or_default();
         e.0 += u64::from(h.count);
@@ -102,14 +102,12 @@ pub fn by_period(hits: &[Hit], by: Period) -> BTreeMap<u32, (u64, u64)> {
     m
 }
 
+/// Per period key: (occurrences, articles), or for totals (articles, characters).
+pub type Counts = BTreeMap<u32, (u64, u64)>;
+
 /// The rows of [`freq_rows`] from the index's totals by period ([`FtsIndex::totals`]) and
 /// each term's series ([`by_period`]).
-pub fn rows_of(
-    totals: &BTreeMap<u32, (u64, u64)>,
-    series: &[(&str, BTreeMap<u32, (u64, u64)>)],
-    by: Period,
-    per: Norm,
-) -> Vec<FreqRow> {
+pub fn rows_of(totals: &Counts, series: &[(&str, Counts)], by: Period, per: Norm) -> Vec<FreqRow> {
     let mut rows = Vec::with_capacity(totals.len() * series.len());
     for (&k, &(ta, tc)) in totals {
         for (t, m) in series {
