@@ -24,6 +24,27 @@ fn indexed_app(dir: &std::path::Path, cache: &std::path::Path) -> App {
     app
 }
 
+/// The e2e copy test saw it: the index came ready just after `c` and the status bar lost
+/// "sent the citation"; the notice now goes to the message log instead.
+#[test]
+fn the_index_ready_notice_leaves_the_answer_to_a_key_on_the_status_bar() {
+    let dir = common::fixture_dir();
+    let cache = common::tempdir();
+    let mut app = App::with_loaded((120, 35), load_paths(&[dir.path().to_path_buf()]));
+    app.set_indexer(
+        vec![dir.path().to_path_buf()],
+        Some(fts_builder(Some(cache.path().to_path_buf()))),
+        true,
+    );
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    let answer = "sent the citation to the terminal's clipboard (OSC 52)";
+    app.message = Some(answer.to_string());
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
+    assert_eq!(app.message.as_deref(), Some(answer));
+    assert!(app.log.iter().any(|l| l.starts_with("full-text index ready")), "{:?}", app.log);
+}
+
 #[test]
 fn ctrl_f_uses_the_index_with_the_query_language() {
     let dir = common::fixture_dir();

@@ -643,7 +643,18 @@ impl App {
                 self.research.status = IndexStatus::Ready;
                 self.research.building = false;
                 if first {
-                    self.message = Some("full-text index ready: Ctrl-f takes the query language".into());
+                    let line = "full-text index ready: Ctrl-f takes the query language".to_string();
+                    // a notice from the background does not take the status bar from the answer
+                    // to the reader's own last key (a copy, a save): the message log keeps it
+                    let replaceable = self
+                        .message
+                        .as_deref()
+                        .is_none_or(|m| m.starts_with("checked ") || m.starts_with("skipped "));
+                    if replaceable {
+                        self.message = Some(line);
+                    } else {
+                        self.log.push(line);
+                    }
                 } else if self.research.live_index && !self.research.rebuild {
                     self.research.live_index = false;
                     // the files changed: their snippets are made again
