@@ -66,6 +66,16 @@ fn write_corpus(dir: &Path, n: usize, seed: u64) {
     std::fs::write(dir.join("README.md"), "not an article\n").unwrap();
 }
 
+/// A temp folder with a generated corpus of `n` articles in `corpus/` and an empty `cache/`
+/// beside it; the folder lives as long as the first value.
+fn corpus(n: usize, seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    let cache = tmp.path().join("cache");
+    write_corpus(&root, n, seed);
+    (tmp, root, cache)
+}
+
 fn build(root: &Path, cache: &Path) -> (FtsIndex, fts::UpdateReport) {
     FtsIndex::open_updated(&[root.to_path_buf()], Some(cache), &|_, _| {}, &|| false).unwrap()
 }
@@ -179,10 +189,7 @@ fn index_agrees_with_the_scan_on_fixture_articles() {
 
 #[test]
 fn updates_only_changed_files_and_sees_changes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 30, 3);
+    let (_tmp, root, cache) = corpus(30, 3);
     let (_, rep) = build(&root, &cache);
     assert_eq!((rep.indexed, rep.unchanged), (31, 0));
     // nothing changed: nothing read
@@ -203,10 +210,7 @@ fn updates_only_changed_files_and_sees_changes() {
 
 #[test]
 fn a_damaged_index_is_rebuilt() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 10, 4);
+    let (_tmp, root, cache) = corpus(10, 4);
     let (ix, _) = build(&root, &cache);
     let dir = ix.dir().unwrap().to_path_buf();
     drop(ix);
@@ -233,10 +237,7 @@ fn a_damaged_index_is_rebuilt() {
 /// rebuilt, not read with the current terms.
 #[test]
 fn an_index_of_the_previous_format_is_rebuilt() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 10, 4);
+    let (_tmp, root, cache) = corpus(10, 4);
     let (ix, _) = build(&root, &cache);
     let dir = ix.dir().unwrap().to_path_buf();
     drop(ix);
@@ -359,10 +360,7 @@ fn diglot(cache: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn search_query_uses_the_index_and_full_text_stays_the_scan() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 40, 11);
+    let (_tmp, root, cache) = corpus(40, 11);
     let r = root.to_str().unwrap();
     // --query: every positional argument is a path; the articles are those of the scan
     for q in ["人民公社", "\"people's commune\" -大跃进", "title:commune OR 合作 NEAR/3 的"] {
@@ -393,10 +391,7 @@ fn search_query_uses_the_index_and_full_text_stays_the_scan() {
 
 #[test]
 fn search_query_prints_a_page_of_rows_unless_asked_for_more() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 130, 5);
+    let (_tmp, root, cache) = corpus(130, 5);
     let r = root.to_str().unwrap();
     let all = by_scan(&root, "的").len();
     assert!(all > diglot::fts_cmd::DEFAULT_ROWS, "the corpus must hold more hits than a page: {all}");
@@ -442,10 +437,7 @@ fn the_path_column_gives_each_hit_its_stored_path() {
     // `FtsIndex::paths` (the path fast field, one dictionary pass per segment) must name the
     // same file as the stored document (`info`) for every hit, in the hits' order, also
     // after an update (more segments, deleted documents) and in relevance order
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 120, 17);
+    let (_tmp, root, cache) = corpus(120, 17);
     build(&root, &cache);
     for i in [3, 40, 77] {
         let p = root.join(format!("{i:04}.md"));
@@ -475,10 +467,7 @@ fn the_readers_answer_names_the_stored_paths_and_the_timeline_of_freq() {
     // `FtsEngine::run` reads paths from the path column and a one-term timeline from the
     // answer's own hits: the same paths as the stored documents, the same rows as `freq`
     use diglot::app::{Engine, FtsEngine, ResultOrder};
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("corpus");
-    let cache = tmp.path().join("cache");
-    write_corpus(&root, 150, 23);
+    let (_tmp, root, cache) = corpus(150, 23);
     build(&root, &cache);
     let ix = FtsIndex::open(std::slice::from_ref(&root), &cache).unwrap();
     let engine = FtsEngine::new(FtsIndex::open(std::slice::from_ref(&root), &cache).unwrap());
