@@ -873,9 +873,14 @@ impl App {
         ids
     }
 
-    /// Takes the catalog of a warm open as the list; the title search is filled from it on
-    /// its own thread (the titles are not copied here).
-    fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
+    /// Takes the catalog of a warm open as the list; the title search takes it too, on its
+    /// own thread, with the search data read beside it (the titles are neither copied nor
+    /// their pinyin computed again).
+    fn take_catalog(
+        &mut self,
+        cat: std::sync::Arc<corpus::Catalog>,
+        search: Option<std::sync::Arc<crate::search::SearchData>>,
+    ) {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
             self.pending.extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()));
@@ -883,15 +888,8 @@ impl App {
         }
         let for_search = std::sync::Arc::clone(&cat);
         let range = self.articles.set_base(cat);
-        let n = range.len();
-        self.worker.push_with(n, move |index| {
-            for id in 0..n as u32 {
-                match for_search.article(id) {
-                    Some(a) => index.push(a.title_en(), &a.title_zh_full(), a.date_page_key()),
-                    None => index.push("", "", u64::MAX),
-                };
-            }
-        });
+        let searched = self.worker.push_catalog(for_search, search);
+        debug_assert_eq!(range, searched, "search ids are catalog ids");
     }
 
     /// The list entry of an article just read brought up to date with its file (perhaps

@@ -109,6 +109,19 @@ impl SearchWorker {
         start..start + n as u32
     }
 
+    /// Adds the records of a catalog as items `0..cat.len()` on the worker thread
+    /// ([`SearchIndex::set_base`]: the titles borrowed from the catalog, the pinyin from
+    /// `data`, the search data read beside it from the title index; made there when `None`).
+    /// Returns the items' indices.
+    pub fn push_catalog(
+        &self,
+        cat: Arc<crate::corpus::Catalog>,
+        data: Option<Arc<super::SearchData>>,
+    ) -> std::ops::Range<u32> {
+        let n = cat.len();
+        self.push_with(n, move |index| index.set_base(cat, data))
+    }
+
     /// Number of items added so far (including ones the worker has not indexed yet).
     pub fn len(&self) -> usize {
         self.len.load(Ordering::SeqCst)
