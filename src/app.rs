@@ -876,11 +876,7 @@ impl App {
     /// Takes the catalog of a warm open as the list; the title search takes it too, on its
     /// own thread, with the search data read beside it (the titles are neither copied nor
     /// their pinyin computed again).
-    fn take_catalog(
-        &mut self,
-        cat: std::sync::Arc<corpus::Catalog>,
-        search: Option<std::sync::Arc<crate::search::SearchData>>,
-    ) {
+    fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
             self.pending.extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()));
@@ -888,7 +884,7 @@ impl App {
         }
         let for_search = std::sync::Arc::clone(&cat);
         let range = self.articles.set_base(cat);
-        let searched = self.worker.push_catalog(for_search, search);
+        let searched = self.worker.push_catalog(for_search);
         debug_assert_eq!(range, searched, "search ids are catalog ids");
     }
 

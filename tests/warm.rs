@@ -103,7 +103,8 @@ fn the_list_is_shown_before_the_check_and_updated_in_place() {
     assert!(first.listed, "the first batch is the index, whole");
     // with the title search's data read beside the catalog: a search index takes both
     // without computing anything, and finds what one built from the titles finds
-    let (cat, data) = (first.catalog.clone().unwrap(), first.search.clone().unwrap());
+    let cat = first.catalog.clone().unwrap();
+    let data = cat.search_data().cloned().unwrap();
     assert_eq!(data.len(), cat.len());
     let mut warm = diglot::search::SearchIndex::new();
     warm.set_base(cat.clone(), Some(data));

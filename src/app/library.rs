@@ -155,7 +155,7 @@ impl App {
                 .map(|(id, d)| (cat.path(id), d))
                 .collect();
             self.note_errors(&errors);
-            self.take_catalog(cat, ev.search.take());
+            self.take_catalog(cat);
         }
         let mut batch = corpus::Loaded::default();
         batch.absorb(ev);

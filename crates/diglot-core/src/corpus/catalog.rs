@@ -171,12 +171,24 @@ impl<'a> Reader<'a> {
 }
 
 /// The catalog: records and their strings, and the roots their paths are relative to.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Catalog {
     roots: Vec<PathBuf>,
     recs: Vec<Rec>,
     arena: Vec<u8>,
+    /// The title search's data of these records, when it was read with them (from the
+    /// title index); dropped when a record is added.
+    search: Option<std::sync::Arc<crate::search::SearchData>>,
 }
+
+/// The same records and strings (the search data is derived from them, and left out).
+impl PartialEq for Catalog {
+    fn eq(&self, other: &Self) -> bool {
+        self.roots == other.roots && self.recs == other.recs && self.arena == other.arena
+    }
+}
+
+impl Eq for Catalog {}
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -207,7 +219,18 @@ impl Catalog {
     /// A catalog from its parts (as read from an index file). Nothing is checked here:
     /// every access is.
     pub fn from_parts(roots: Vec<PathBuf>, recs: Vec<Rec>, arena: Vec<u8>) -> Catalog {
-        Catalog { roots, recs, arena }
+        Catalog { roots, recs, arena, search: None }
+    }
+
+    /// The title search's data of the records, if it was read with them.
+    pub fn search_data(&self) -> Option<&std::sync::Arc<crate::search::SearchData>> {
+        self.search.as_ref()
+    }
+
+    /// Attaches the title search's data of the records (made for them: it is checked again
+    /// where it is used).
+    pub fn set_search_data(&mut self, data: Option<std::sync::Arc<crate::search::SearchData>>) {
+        self.search = data;
     }
 
     /// The roots the paths are relative to.
@@ -262,6 +285,7 @@ impl Catalog {
     /// Appends a record; returns its id. Strings longer than the arena can address are cut
     /// (an arena over 4 GiB: more than ten times the whole archive).
     pub fn push(&mut self, mut rec: Rec, s: &Strings<'_>) -> u32 {
+        self.search = None;
         let id = self.recs.len() as u32;
         let at = |arena: &mut Vec<u8>, bytes: &[u8]| {
             let room = (u32::MAX as usize).saturating_sub(arena.len());
@@ -740,18 +764,18 @@ mod tests {
     fn the_search_data_round_trips_with_the_index_and_is_checked() {
         let (mut index, roots) = small_index();
         let bytes = index.encode();
-        let mut back = Index::decode(&bytes, &roots).unwrap();
+        let back = Index::decode(&bytes, &roots).unwrap();
         let want = crate::search::SearchData::of_catalog(index.catalog());
         assert_eq!(want.len(), 5);
-        assert_eq!(back.take_search().as_deref(), Some(&want));
+        assert_eq!(back.catalog().search_data().map(|d| &**d), Some(&want));
         // read from a file, piece by piece: the same
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("ix.bin");
         index.write(&file).unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), bytes);
-        let mut read = Index::read(&file, &roots).unwrap();
+        let read = Index::read(&file, &roots).unwrap();
         assert_eq!(read, Index::decode(&bytes, &roots).unwrap());
-        assert_eq!(read.take_search().as_deref(), Some(&want));
+        assert_eq!(read.catalog().search_data().map(|d| &**d), Some(&want));
         // an item of the search data pointing past the catalog's strings, resealed
         let search_at = bytes.len() - want.encoded_len();
         let mut bad = bytes.clone();
@@ -772,9 +796,9 @@ mod tests {
         // once the index changes, its search data is made again when it is written
         let stamp = Stamp { size: 1, ..Stamp::default() };
         index.push_entry(&Entry::skipped(0, Path::new("NOTES.md"), stamp, "README"));
-        let mut again = Index::decode(&index.encode(), &roots).unwrap();
-        let data = again.take_search().unwrap();
-        assert_eq!(*data, crate::search::SearchData::of_catalog(index.catalog()));
+        let again = Index::decode(&index.encode(), &roots).unwrap();
+        let data = again.catalog().search_data().unwrap();
+        assert_eq!(**data, crate::search::SearchData::of_catalog(index.catalog()));
         assert_eq!(data.len(), 6);
     }
 

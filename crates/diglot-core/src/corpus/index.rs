@@ -453,7 +453,7 @@ impl Entry {
 /// records ([`REC_BYTES`] each), the stamps (40 bytes each), the parts (28 bytes each) and
 /// the string arena, all little-endian. It is read with one `read` and checked whole
 /// (length, checksum, every record's offsets) before it is used.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// The parser's fingerprint when the index was made ([`parser_fingerprint`]).
     pub fingerprint: u64,
@@ -465,23 +465,7 @@ pub struct Index {
     catalog: Catalog,
     stamps: Vec<Stamp>,
     parts: Vec<Parts>,
-    /// The title search's data of the catalog's records, as read (made when written).
-    search: Option<std::sync::Arc<SearchData>>,
 }
-
-/// Equal content: the search data is derived from the catalog, and left out.
-impl PartialEq for Index {
-    fn eq(&self, other: &Self) -> bool {
-        self.fingerprint == other.fingerprint
-            && self.roots == other.roots
-            && self.started_ns == other.started_ns
-            && self.catalog == other.catalog
-            && self.stamps == other.stamps
-            && self.parts == other.parts
-    }
-}
-
-impl Eq for Index {}
 
 /// Bytes of a stamp in the index file.
 const STAMP_BYTES: usize = 8 + 16 + 16 + 8;
@@ -511,7 +495,6 @@ impl Index {
             catalog: Catalog::new(roots.to_vec()),
             stamps: Vec::new(),
             parts: Vec::new(),
-            search: None,
         }
     }
 
@@ -540,11 +523,6 @@ impl Index {
         std::mem::take(&mut self.catalog)
     }
 
-    /// Takes the title search's data out (read with the catalog, to go with it).
-    pub fn take_search(&mut self) -> Option<std::sync::Arc<SearchData>> {
-        self.search.take()
-    }
-
     /// Takes the stamps and parts out (the check keeps them; the index is dropped).
     pub fn take_stamps_and_parts(&mut self) -> (Vec<Stamp>, Vec<Parts>) {
         (std::mem::take(&mut self.stamps), std::mem::take(&mut self.parts))
@@ -562,7 +540,6 @@ impl Index {
 
     /// Adds an entry.
     pub fn push_entry(&mut self, e: &Entry) {
-        self.search = None;
         match &e.kind {
             Kind::Skipped(why) => {
                 self.catalog.push_skipped(e.root, &e.rel, e.stamp.size, why);
@@ -581,7 +558,6 @@ impl Index {
     /// Adds record `id` of `other` (a catalog whose records have this index's roots), with
     /// its stamp and parts.
     pub fn push_from(&mut self, other: &Catalog, id: u32, stamp: Stamp, parts: Parts) {
-        self.search = None;
         if self.catalog.push_from(other, id).is_some() {
             self.stamps.push(stamp);
             self.parts.push(parts);
@@ -659,7 +635,6 @@ impl Index {
             catalog: Catalog::default(),
             stamps: Vec::new(),
             parts: Vec::new(),
-            search: None,
         }
     }
 
@@ -705,7 +680,7 @@ impl Index {
 
     /// The search data to write: the one read, or made now.
     fn search_data(&self) -> std::borrow::Cow<'_, SearchData> {
-        match self.search.as_deref() {
+        match self.catalog.search_data().map(|d| &**d) {
             Some(d) if d.len() == self.len() => std::borrow::Cow::Borrowed(d),
             _ => std::borrow::Cow::Owned(SearchData::of_catalog(&self.catalog)),
         }
@@ -939,16 +914,9 @@ impl<R: io::Read> Payload<R> {
         if fingerprint != parser_fingerprint() {
             return Err(IndexError::Foreign("another version of the parser"));
         }
-        let catalog = Catalog::from_parts(roots.to_vec(), recs, arena);
-        Ok(Index {
-            fingerprint,
-            roots: have_roots,
-            started_ns,
-            catalog,
-            stamps,
-            parts,
-            search: Some(std::sync::Arc::new(search)),
-        })
+        let mut catalog = Catalog::from_parts(roots.to_vec(), recs, arena);
+        catalog.set_search_data(Some(std::sync::Arc::new(search)));
+        Ok(Index { fingerprint, roots: have_roots, started_ns, catalog, stamps, parts })
     }
 }
 

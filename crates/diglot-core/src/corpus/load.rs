@@ -187,9 +187,6 @@ pub struct LoadEvent {
     /// articles in the collection order, then skipped files; paths under the PATHs as
     /// given). The batch's `outcomes` are then empty.
     pub catalog: Option<std::sync::Arc<Catalog>>,
-    /// With the `catalog`: the title search's data of its records, read beside it from the
-    /// index (see [`crate::search::SearchIndex::set_base`]).
-    pub search: Option<std::sync::Arc<crate::search::SearchData>>,
     /// Of the `removed` files, the ids they have in the listed `catalog` (a list made from it
     /// drops these without looking for the paths).
     pub removed_ids: Vec<u32>,
@@ -816,7 +813,7 @@ pub fn load_stream_indexed(
             let mut cat = old.take_catalog();
             cat.set_roots(paths.to_vec());
             let cat = std::sync::Arc::new(cat);
-            send_listed(&cat, old.take_search(), sink);
+            send_listed(&cat, sink);
             let started_ns = old.started_ns;
             // taken, not copied: the rest of the old index is dropped here
             let (stamps, parts) = old.take_stamps_and_parts();
@@ -912,11 +909,7 @@ impl EntryKeys {
 
 /// Phase 1: the index's catalog sent at once, shared, in one batch marked `listed`: the
 /// list shows it without copying it.
-fn send_listed(
-    cat: &std::sync::Arc<Catalog>,
-    search: Option<std::sync::Arc<crate::search::SearchData>>,
-    sink: &(dyn Fn(LoadEvent) + Sync),
-) {
+fn send_listed(cat: &std::sync::Arc<Catalog>, sink: &(dyn Fn(LoadEvent) + Sync)) {
     let bytes = cat.recs().iter().map(|r| r.size).sum();
     let total = cat.len();
     sink(LoadEvent {
@@ -924,7 +917,6 @@ fn send_listed(
         total,
         listed: true,
         catalog: Some(std::sync::Arc::clone(cat)),
-        search,
         ..LoadEvent::default()
     });
 }

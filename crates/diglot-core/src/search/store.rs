@@ -145,7 +145,8 @@ impl SearchData {
         let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
         for id in 0..cat.len() as u32 {
             let Some(rec) = cat.rec(id) else { break };
-            let (en_at, zh_at) = (rec.bounds[Field::TitleEn as usize], rec.bounds[Field::TitleZh as usize]);
+            let bound = |f: Field| rec.bounds.get(f as usize).copied().unwrap_or(0);
+            let (en_at, zh_at) = (bound(Field::TitleEn), bound(Field::TitleZh));
             let it = match cat.article(id) {
                 Some(a) if a.subtitle_zh().is_empty() => {
                     let base = Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() };

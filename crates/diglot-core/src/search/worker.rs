@@ -110,15 +110,12 @@ impl SearchWorker {
     }
 
     /// Adds the records of a catalog as items `0..cat.len()` on the worker thread
-    /// ([`SearchIndex::set_base`]: the titles borrowed from the catalog, the pinyin from
-    /// `data`, the search data read beside it from the title index; made there when `None`).
+    /// ([`SearchIndex::set_base`]: the titles borrowed from the catalog, the pinyin from the
+    /// search data read with it from the title index, made there when it has none).
     /// Returns the items' indices.
-    pub fn push_catalog(
-        &self,
-        cat: Arc<crate::corpus::Catalog>,
-        data: Option<Arc<super::SearchData>>,
-    ) -> std::ops::Range<u32> {
+    pub fn push_catalog(&self, cat: Arc<crate::corpus::Catalog>) -> std::ops::Range<u32> {
         let n = cat.len();
+        let data = cat.search_data().cloned();
         self.push_with(n, move |index| index.set_base(cat, data))
     }
 
