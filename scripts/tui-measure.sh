@@ -6,18 +6,21 @@
 # "loading": the whole list shown; a warm open may still be checking the files), done_s
 # (nothing loading or checking), idle CPU over 5 s, VmRSS after SETTLE (default 5) s idle,
 # and the peak RSS (/usr/bin/time -v). FRAME_LOG=FILE passes DIGLOT_FRAME_LOG=FILE.
+# TMUX_SOCKET and TMUX_SESSION (default scale, scale-m) let two measurements run apart;
+# SMAPS=1 also prints the idle process's anonymous and file-backed resident kB.
 BIN=$1; DIR=$2; N=$3; CACHE=$4
-S=scale
+S=${TMUX_SOCKET:-scale}
+M=${TMUX_SESSION:-scale-m}
 HOMEDIR=$(dirname "$CACHE")
 OUT=$(mktemp)
-tmux -L $S kill-session -t scale-m 2>/dev/null
+tmux -L $S kill-session -t $M 2>/dev/null
 ENV="HOME=$HOMEDIR XDG_CACHE_HOME=$CACHE XDG_STATE_HOME=$HOMEDIR/state XDG_CONFIG_HOME=$HOMEDIR/config XDG_DATA_HOME=$HOMEDIR/data"
 [ -n "$FRAME_LOG" ] && ENV="$ENV DIGLOT_FRAME_LOG=$FRAME_LOG"
 t0=$(date +%s.%N)
-tmux -L $S new-session -d -s scale-m -x 200 -y 50 "env $ENV /usr/bin/time -v -o $OUT $BIN $DIR"
+tmux -L $S new-session -d -s $M -x 200 -y 50 "env $ENV /usr/bin/time -v -o $OUT $BIN $DIR"
 first=""; shown=""; done_=""
 for i in $(seq 1 6000); do
-  scr=$(tmux -L $S capture-pane -p -t scale-m 2>/dev/null)
+  scr=$(tmux -L $S capture-pane -p -t $M 2>/dev/null)
   now=$(date +%s.%N)
   if [ -z "$first" ] && echo "$scr" | grep -q "articles"; then first=$(echo "$now - $t0" | bc); fi
   if [ -z "$shown" ] && echo "$scr" | grep -q " $N articles" && ! echo "$scr" | grep -q "loading"; then shown=$(echo "$now - $t0" | bc); fi
@@ -25,7 +28,7 @@ for i in $(seq 1 6000); do
   sleep 0.01
 done
 sleep ${SETTLE:-5}
-TPID=$(tmux -L $S list-panes -t scale-m -F '#{pane_pid}')
+TPID=$(tmux -L $S list-panes -t $M -F '#{pane_pid}')
 PID=$(pgrep -P $TPID diglot | head -1)
 [ -z "$PID" ] && PID=$(pgrep -P $(pgrep -P $TPID | head -1) | head -1)
 cpu_ns() { cat /proc/$PID/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d", s}'; }
@@ -34,9 +37,11 @@ sleep 5
 b=$(cpu_ns)
 idle_ms=$(echo "scale=2; ($b - $a) / 1000000" | bc)
 vmrss=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
-tmux -L $S send-keys -t scale-m q
+smaps=""
+[ -n "$SMAPS" ] && smaps=" $(awk '/^(Rss|Anonymous|Rss_File|Rss_Anon):/ {printf "%s%s ", $1, $2}' /proc/$PID/smaps_rollup 2>/dev/null; awk '/^(RssAnon|RssFile):/ {printf "%s%s ", $1, $2}' /proc/$PID/status)"
+tmux -L $S send-keys -t $M q
 for i in $(seq 1 200); do [ -s $OUT ] && grep -q "Maximum resident" $OUT && break; sleep 0.05; done
 rss=$(grep "Maximum resident" $OUT | awk '{print $NF}')
-tmux -L $S kill-session -t scale-m 2>/dev/null
+tmux -L $S kill-session -t $M 2>/dev/null
 rm -f $OUT
-echo "first_frame=${first}s shown=${shown}s done=${done_}s idle_cpu=${idle_ms}ms/5s idle_rss=${vmrss}kB peak_rss=${rss}kB pid=$PID"
+echo "first_frame=${first}s shown=${shown}s done=${done_}s idle_cpu=${idle_ms}ms/5s idle_rss=${vmrss}kB peak_rss=${rss}kB pid=$PID$smaps"

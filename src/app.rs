@@ -873,8 +873,9 @@ impl App {
         ids
     }
 
-    /// Takes the catalog of a warm open as the list; the title search is filled from it on
-    /// its own thread (the titles are not copied here).
+    /// Takes the catalog of a warm open as the list; the title search takes it too, on its
+    /// own thread, with the search data read beside it (the titles are neither copied nor
+    /// their pinyin computed again).
     fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
@@ -883,15 +884,8 @@ impl App {
         }
         let for_search = std::sync::Arc::clone(&cat);
         let range = self.articles.set_base(cat);
-        let n = range.len();
-        self.worker.push_with(n, move |index| {
-            for id in 0..n as u32 {
-                match for_search.article(id) {
-                    Some(a) => index.push(a.title_en(), &a.title_zh_full(), a.date_page_key()),
-                    None => index.push("", "", u64::MAX),
-                };
-            }
-        });
+        let searched = self.worker.push_catalog(for_search);
+        debug_assert_eq!(range, searched, "search ids are catalog ids");
     }
 
     /// The list entry of an article just read brought up to date with its file (perhaps

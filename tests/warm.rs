@@ -101,6 +101,24 @@ fn the_list_is_shown_before_the_check_and_updated_in_place() {
     let mut app = App::new((100, 12));
     let first = rx.recv_timeout(Duration::from_secs(30)).unwrap();
     assert!(first.listed, "the first batch is the index, whole");
+    // with the title search's data read beside the catalog: a search index takes both
+    // without computing anything, and finds what one built from the titles finds
+    let cat = first.catalog.clone().unwrap();
+    let data = cat.search_data().cloned().unwrap();
+    assert_eq!(data.len(), cat.len());
+    let mut warm = diglot::search::SearchIndex::new();
+    warm.set_base(cat.clone(), Some(data));
+    let mut cold = diglot::search::SearchIndex::new();
+    for id in 0..cat.len() as u32 {
+        let a = cat.article(id).unwrap();
+        cold.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
+    }
+    for q in ["day 2", "ri", "'Day 5", "!day"] {
+        let q = diglot::search::Query::parse(q);
+        let (w, c) = (warm.search(&q, None, &|| false).unwrap(), cold.search(&q, None, &|| false).unwrap());
+        assert_eq!(w.hits, c.hits, "{}", q.as_str());
+    }
+    assert!(warm.heap_bytes() < cold.heap_bytes(), "the titles are not copied");
     app.feed(Msg::Loaded(first));
     // on screen: the whole list from the index, the stale title among it, the check running
     assert_eq!(app.articles.len(), 30);

@@ -91,13 +91,17 @@ impl Articles {
 
     /// Takes the catalog of a warm open as the whole list (nothing listed before). Its
     /// articles are listed in its order (the index is written in the collection order;
-    /// an out-of-order one is sorted). Returns the range of ids it took.
+    /// one out of date or page order is sorted). Returns the range of ids it took.
     pub fn set_base(&mut self, cat: Arc<Catalog>) -> std::ops::Range<u32> {
         debug_assert!(self.ids() == 0, "the base comes first");
         self.base = cat;
         let n = self.base.len() as u32;
         self.order = (0..n).filter(|&id| self.base.article(id).is_some()).collect();
-        if !self.order.windows(2).all(|w| matches!(w, [a, b] if self.base.order(*a, *b).is_le())) {
+        // the dates and pages are checked (a pass over the records); the paths of one day and
+        // page are taken in the order the index was written in (sorted by path, checksummed):
+        // comparing them took 0.1 s of the first frame at 430,000 articles
+        let key = |id: &u32| self.base.rec(*id).map(|r| r.order_key());
+        if !self.order.windows(2).all(|w| matches!(w, [a, b] if key(a) <= key(b))) {
             let base = Arc::clone(&self.base);
             self.order.sort_by(|&a, &b| base.order(a, b));
         }

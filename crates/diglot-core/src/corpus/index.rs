@@ -24,6 +24,7 @@
 
 use super::catalog::{Catalog, Field, Reader, Rec, REC_BYTES};
 use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
+use crate::search::{SearchData, ITEM_BYTES};
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, Write};
@@ -32,7 +33,7 @@ use std::path::{Path, PathBuf};
 /// First bytes of an index file.
 pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
 /// Format version: bump whenever [`Entry`] or anything it holds changes shape.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Bytes before the payload: magic, version, reserved, payload length, checksum.
 pub const HEADER_LEN: usize = 32;
 /// Files modified less than this before the index was started are re-read next time.
@@ -522,6 +523,11 @@ impl Index {
         std::mem::take(&mut self.catalog)
     }
 
+    /// Takes the stamps and parts out (the check keeps them; the index is dropped).
+    pub fn take_stamps_and_parts(&mut self) -> (Vec<Stamp>, Vec<Parts>) {
+        (std::mem::take(&mut self.stamps), std::mem::take(&mut self.parts))
+    }
+
     /// Each file's stamp, by record.
     pub fn stamps(&self) -> &[Stamp] {
         &self.stamps
@@ -598,7 +604,7 @@ impl Index {
             ra.map(Rec::order_key)
                 .cmp(&rb.map(Rec::order_key))
                 .then_with(|| ra.map(Rec::root).cmp(&rb.map(Rec::root)))
-                .then_with(|| bytes_path(c.bytes(a, Field::Rel)).cmp(&bytes_path(c.bytes(b, Field::Rel))))
+                .then_with(|| super::catalog::rel_cmp(c.bytes(a, Field::Rel), c.bytes(b, Field::Rel)))
         });
         if ids.windows(2).all(|w| w.first() < w.get(1)) {
             return self;
@@ -632,56 +638,109 @@ impl Index {
         }
     }
 
-    /// The payload (what follows the header).
-    fn payload(&self) -> Vec<u8> {
+    /// The payload (what follows the header), in pieces given to `out`, with `search` the
+    /// search data of the catalog.
+    fn payload(&self, search: &SearchData, out: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
         let n = self.len();
         let arena = self.catalog.arena();
-        let mut out = Vec::with_capacity(64 + n * (REC_BYTES + STAMP_BYTES + PARTS_BYTES) + arena.len());
-        out.extend_from_slice(&self.fingerprint.to_le_bytes());
-        out.extend_from_slice(&self.started_ns.to_le_bytes());
-        out.extend_from_slice(&(self.roots.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(n as u32).to_le_bytes());
-        out.extend_from_slice(&(arena.len() as u64).to_le_bytes());
+        let mut buf = Vec::with_capacity(1 << 16);
+        buf.extend_from_slice(&self.fingerprint.to_le_bytes());
+        buf.extend_from_slice(&self.started_ns.to_le_bytes());
+        buf.extend_from_slice(&(self.roots.len() as u32).to_le_bytes());
+        buf.extend_from_slice(&(n as u32).to_le_bytes());
+        buf.extend_from_slice(&(arena.len() as u64).to_le_bytes());
         for r in &self.roots {
-            out.extend_from_slice(&(r.len() as u32).to_le_bytes());
-            out.extend_from_slice(r);
+            buf.extend_from_slice(&(r.len() as u32).to_le_bytes());
+            buf.extend_from_slice(r);
         }
+        let mut flush = |buf: &mut Vec<u8>, force: bool| {
+            if force || buf.len() >= 1 << 16 {
+                out(buf)?;
+                buf.clear();
+            }
+            io::Result::Ok(())
+        };
         for r in self.catalog.recs() {
-            r.write_to(&mut out);
+            r.write_to(&mut buf);
+            flush(&mut buf, false)?;
         }
         for i in 0..n {
-            write_stamp(&self.stamps.get(i).copied().unwrap_or_default(), &mut out);
+            write_stamp(&self.stamps.get(i).copied().unwrap_or_default(), &mut buf);
+            flush(&mut buf, false)?;
         }
         for i in 0..n {
-            write_parts(&self.parts.get(i).copied().unwrap_or_default(), &mut out);
+            write_parts(&self.parts.get(i).copied().unwrap_or_default(), &mut buf);
+            flush(&mut buf, false)?;
         }
-        out.extend_from_slice(arena);
-        out
+        flush(&mut buf, true)?;
+        out(arena)?;
+        search.write_to(&mut |b| out(b))?;
+        Ok(())
+    }
+
+    /// The search data to write: the one read, or made now.
+    fn search_data(&self) -> std::borrow::Cow<'_, SearchData> {
+        match self.catalog.search_data().map(|d| &**d) {
+            Some(d) if d.len() == self.len() => std::borrow::Cow::Borrowed(d),
+            _ => std::borrow::Cow::Owned(SearchData::of_catalog(&self.catalog)),
+        }
+    }
+
+    /// The header of a payload made by [`Self::payload`].
+    fn header(&self, search: &SearchData) -> io::Result<Vec<u8>> {
+        let mut sum = StreamSum::default();
+        self.payload(search, &mut |b| {
+            sum.feed(b);
+            Ok(())
+        })?;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(&MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        header.extend_from_slice(&sum.len.to_le_bytes());
+        header.extend_from_slice(&sum.finish().to_le_bytes());
+        Ok(header)
     }
 
     /// The index as bytes: header, then the payload.
     pub fn encode(&self) -> Vec<u8> {
-        let payload = self.payload();
-        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&checksum(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
+        let search = self.search_data();
+        let mut out = Vec::new();
+        // writing into a Vec does not fail
+        let _ = self.header(&search).map(|h| out.extend_from_slice(&h));
+        let _ = self.payload(&search, &mut |b| {
+            out.extend_from_slice(b);
+            Ok(())
+        });
         out
     }
 
     /// Decodes and checks an index: magic, version, length, checksum, every record's
     /// offsets, then that it was made for `roots` (canonical) by this parser.
     pub fn decode(bytes: &[u8], roots: &[PathBuf]) -> Result<Index, IndexError> {
-        let (Some(header), Some(payload)) = (bytes.get(..HEADER_LEN), bytes.get(HEADER_LEN..)) else {
-            return Err(if MAGIC.starts_with(bytes.get(..8).unwrap_or(bytes)) {
+        Index::decode_from(bytes, bytes.len() as u64, roots)
+    }
+
+    /// [`Index::decode`] of the `len` bytes `r` gives (for tests: reads of any length).
+    #[cfg(test)]
+    pub(crate) fn decode_pieces(r: impl io::Read, len: u64, roots: &[PathBuf]) -> Result<Index, IndexError> {
+        Index::decode_from(r, len, roots)
+    }
+
+    /// [`Index::decode`] of the `len` bytes `r` gives, read piece by piece into the index's
+    /// own vectors (the file is never held whole beside them).
+    fn decode_from(mut r: impl io::Read, len: u64, roots: &[PathBuf]) -> Result<Index, IndexError> {
+        let mut header = [0u8; HEADER_LEN];
+        let have = HEADER_LEN.min(usize::try_from(len).unwrap_or(HEADER_LEN));
+        let head = header.get_mut(..have).unwrap_or_default();
+        r.read_exact(head)?;
+        if (len as usize) < HEADER_LEN {
+            return Err(if MAGIC.starts_with(header.get(..have.min(8)).unwrap_or_default()) {
                 IndexError::Length
             } else {
                 IndexError::BadMagic
             });
-        };
+        }
         if header.get(..8) != Some(&MAGIC[..]) {
             return Err(IndexError::BadMagic);
         }
@@ -695,65 +754,141 @@ impl Index {
         if version != VERSION {
             return Err(IndexError::Version(version));
         }
-        if payload.len() as u64 != long(16) {
+        let payload_len = long(16);
+        if len - HEADER_LEN as u64 != payload_len {
             return Err(IndexError::Length);
         }
-        if checksum(payload) != long(24) {
+        let mut p = Payload { r, left: payload_len, sum: StreamSum::default() };
+        let got = p.decode(roots);
+        // what was not read is still checksummed: a damaged file says so before anything else
+        let rest = p.drain();
+        if rest.is_err() || p.sum.finish() != long(24) {
             return Err(IndexError::Checksum);
         }
+        got
+    }
+
+    /// Reads and checks the index at `file` (see [`Index::decode`]): read in pieces, each
+    /// straight into the vector it belongs to.
+    pub fn read(file: &Path, roots: &[PathBuf]) -> Result<Index, IndexError> {
+        let f = match fs::File::open(file) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(IndexError::Missing),
+            Err(e) => return Err(IndexError::Io(e)),
+        };
+        let len = f.metadata()?.len();
+        Index::decode_from(io::BufReader::with_capacity(1 << 16, f), len, roots)
+    }
+
+    /// Writes the index to `file` atomically (see [`write_atomic`]), in pieces (the payload
+    /// is made twice, for its checksum and to write it, never held whole).
+    pub fn write(&self, file: &Path) -> io::Result<()> {
+        let search = self.search_data();
+        let header = self.header(&search)?;
+        write_atomic(file, |f| {
+            let mut w = io::BufWriter::with_capacity(1 << 16, f);
+            w.write_all(&header)?;
+            self.payload(&search, &mut |b| w.write_all(b))?;
+            w.flush()
+        })
+    }
+}
+
+/// An index's payload read piece by piece, checksummed as it is read.
+struct Payload<R: io::Read> {
+    r: R,
+    left: u64,
+    sum: StreamSum,
+}
+
+impl<R: io::Read> Payload<R> {
+    /// The next `n` bytes (`None` past the end, or when the file cannot be read).
+    fn take(&mut self, n: usize) -> Option<Vec<u8>> {
+        if n as u64 > self.left {
+            return None;
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(n).ok()?;
+        io::Read::read_to_end(&mut io::Read::take(&mut self.r, n as u64), &mut v).ok()?;
+        if v.len() != n {
+            self.left = 0;
+            return None;
+        }
+        self.sum.feed(&v);
+        self.left -= n as u64;
+        Some(v)
+    }
+
+    /// Reads (and checksums) whatever is left; an error if the file ends early.
+    fn drain(&mut self) -> Result<(), ()> {
+        while self.left > 0 {
+            let k = self.left.min(1 << 20) as usize;
+            self.take(k).ok_or(())?;
+        }
+        let mut one = [0u8; 1];
+        match self.r.read(&mut one) {
+            Ok(0) => Ok(()),
+            _ => Err(()), // longer than its header says
+        }
+    }
+
+    /// `n` fixed-size pieces of `size` bytes, each decoded by `f`, read a MiB at a time.
+    fn records<T>(&mut self, n: usize, size: usize, f: impl Fn(&[u8]) -> Option<T>) -> Option<Vec<T>> {
+        let mut out = Vec::new();
+        out.try_reserve_exact(n).ok()?;
+        let per = ((1 << 20) / size).max(1);
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(per);
+            let b = self.take(k * size)?;
+            out.extend(b.chunks_exact(size).filter_map(&f));
+            left -= k;
+        }
+        (out.len() == n).then_some(out)
+    }
+
+    fn decode(&mut self, roots: &[PathBuf]) -> Result<Index, IndexError> {
         let corrupt = |what: &str| IndexError::Corrupt(what.to_string());
-        let mut r = Reader(payload);
-        let fingerprint = r.u64().ok_or_else(|| corrupt("no fingerprint"))?;
-        let started_ns = r.i128().ok_or_else(|| corrupt("no start time"))?;
-        let (Some(nroots), Some(n), Some(arena_len)) = (r.u32(), r.u32(), r.u64()) else {
+        let head = self.take(8 + 16 + 4 + 4 + 8).ok_or_else(|| corrupt("no counts"))?;
+        let mut r = Reader(&head);
+        let (Some(fingerprint), Some(started_ns), Some(nroots), Some(n), Some(arena_len)) =
+            (r.u64(), r.i128(), r.u32(), r.u32(), r.u64())
+        else {
             return Err(corrupt("no counts"));
         };
         let (nroots, n) = (nroots as usize, n as usize);
-        // the checksum has passed, but every count is still checked against the bytes
+        // every count is checked against the bytes before anything is allocated for it
         let fixed = n
-            .checked_mul(REC_BYTES + STAMP_BYTES + PARTS_BYTES)
+            .checked_mul(REC_BYTES + STAMP_BYTES + PARTS_BYTES + ITEM_BYTES)
             .ok_or_else(|| corrupt("too many records"))?;
-        if nroots > 4096 || (fixed as u64).saturating_add(arena_len) > r.0.len() as u64 {
+        if nroots > 4096 || (fixed as u64).saturating_add(arena_len) > self.left {
             return Err(corrupt("counts larger than the file"));
         }
         let mut have_roots = Vec::with_capacity(nroots);
         for _ in 0..nroots {
-            let len = r.u32().ok_or_else(|| corrupt("root"))? as usize;
-            have_roots.push(r.take(len).ok_or_else(|| corrupt("root"))?.to_vec());
+            let len = self.take(4).and_then(|b| Reader(&b).u32()).ok_or_else(|| corrupt("root"))? as usize;
+            if len as u64 > self.left {
+                return Err(corrupt("root"));
+            }
+            have_roots.push(self.take(len).ok_or_else(|| corrupt("root"))?);
         }
-        let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
-        let recs_b = r.take(n * REC_BYTES).ok_or_else(|| corrupt("records"))?;
-        let stamps_b = r.take(n * STAMP_BYTES).ok_or_else(|| corrupt("stamps"))?;
-        let parts_b = r.take(n * PARTS_BYTES).ok_or_else(|| corrupt("parts"))?;
-        let arena = r.take(arena_len as usize).ok_or_else(|| corrupt("strings"))?;
-        if !r.0.is_empty() {
-            return Err(corrupt("trailing bytes"));
-        }
-        let recs: Vec<Rec> = recs_b.chunks_exact(REC_BYTES).filter_map(Rec::read_from).collect();
+        let recs = self.records(n, REC_BYTES, Rec::read_from).ok_or_else(|| corrupt("records"))?;
         let bad = recs.iter().any(|rec| {
             (!rec.is_skipped() && rec.root() as usize >= nroots)
                 || rec.bounds.windows(2).any(|w| w.first() > w.get(1))
                 || rec.bounds.last().is_none_or(|&e| e as u64 > arena_len)
         });
-        if bad || recs.len() != n {
+        if bad {
             return Err(corrupt("a record's root or strings are out of range"));
         }
-        if have_roots != want {
-            return Err(IndexError::Foreign("other folders"));
-        }
-        if fingerprint != parser_fingerprint() {
-            return Err(IndexError::Foreign("another version of the parser"));
-        }
-        let stamps = stamps_b
-            .chunks_exact(STAMP_BYTES)
-            .filter_map(|c| {
+        let stamps = self
+            .records(n, STAMP_BYTES, |c| {
                 let mut r = Reader(c);
                 Some(Stamp { size: r.u64()?, mtime_ns: r.i128()?, ctime_ns: r.i128()?, ino: r.u64()? })
             })
-            .collect();
-        let parts = parts_b
-            .chunks_exact(PARTS_BYTES)
-            .filter_map(|c| {
+            .ok_or_else(|| corrupt("stamps"))?;
+        let parts = self
+            .records(n, PARTS_BYTES, |c| {
                 let mut r = Reader(c);
                 Some(Parts {
                     header: r.u32()?,
@@ -765,34 +900,65 @@ impl Index {
                     end: r.u32()?,
                 })
             })
-            .collect();
-        let catalog = Catalog::from_parts(roots.to_vec(), recs, arena.to_vec());
+            .ok_or_else(|| corrupt("parts"))?;
+        let arena = self.take(arena_len as usize).ok_or_else(|| corrupt("strings"))?;
+        let search = SearchData::read_from(&mut |k| self.take(k), n, arena.len())
+            .ok_or_else(|| corrupt("search data"))?;
+        if self.left != 0 {
+            return Err(corrupt("trailing bytes"));
+        }
+        let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
+        if have_roots != want {
+            return Err(IndexError::Foreign("other folders"));
+        }
+        if fingerprint != parser_fingerprint() {
+            return Err(IndexError::Foreign("another version of the parser"));
+        }
+        let mut catalog = Catalog::from_parts(roots.to_vec(), recs, arena);
+        catalog.set_search_data(Some(std::sync::Arc::new(search)));
         Ok(Index { fingerprint, roots: have_roots, started_ns, catalog, stamps, parts })
     }
+}
 
-    /// Reads and checks the index at `file` (see [`Index::decode`]): one read of the whole file.
-    pub fn read(file: &Path, roots: &[PathBuf]) -> Result<Index, IndexError> {
-        let bytes = match fs::read(file) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(IndexError::Missing),
-            Err(e) => return Err(IndexError::Io(e)),
-        };
-        Index::decode(&bytes, roots)
+/// [`checksum`] of bytes fed in pieces of any length.
+#[derive(Default)]
+struct StreamSum {
+    sum: Checksum,
+    carry: [u8; 8],
+    held: usize,
+    len: u64,
+}
+
+impl StreamSum {
+    fn feed(&mut self, mut d: &[u8]) {
+        self.len += d.len() as u64;
+        if self.held > 0 {
+            let k = (8 - self.held).min(d.len());
+            let (head, rest) = d.split_at(k);
+            if let Some(slot) = self.carry.get_mut(self.held..self.held + k) {
+                slot.copy_from_slice(head);
+            }
+            self.held += k;
+            d = rest;
+            if self.held < 8 {
+                return;
+            }
+            self.sum.update(&self.carry);
+            self.held = 0;
+        }
+        let whole = d.len() / 8 * 8;
+        let (words, rest) = d.split_at(whole);
+        self.sum.update(words);
+        if let Some(slot) = self.carry.get_mut(..rest.len()) {
+            slot.copy_from_slice(rest);
+        }
+        self.held = rest.len();
     }
 
-    /// Writes the index to `file` atomically (see [`write_atomic`]).
-    pub fn write(&self, file: &Path) -> io::Result<()> {
-        let payload = self.payload();
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(&MAGIC);
-        header.extend_from_slice(&VERSION.to_le_bytes());
-        header.extend_from_slice(&0u32.to_le_bytes());
-        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        header.extend_from_slice(&checksum(&payload).to_le_bytes());
-        write_atomic(file, |f| {
-            f.write_all(&header)?;
-            f.write_all(&payload)
-        })
+    fn finish(&self) -> u64 {
+        let mut sum = self.sum;
+        sum.update(self.carry.get(..self.held).unwrap_or_default());
+        sum.finish()
     }
 }
 

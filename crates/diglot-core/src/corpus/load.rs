@@ -815,8 +815,9 @@ pub fn load_stream_indexed(
             let cat = std::sync::Arc::new(cat);
             send_listed(&cat, sink);
             let started_ns = old.started_ns;
-            let parts = old.parts_of().to_vec();
-            (Old { cat, stamps: old.stamps().to_vec(), parts }, started_ns)
+            // taken, not copied: the rest of the old index is dropped here
+            let (stamps, parts) = old.take_stamps_and_parts();
+            (Old { cat, stamps, parts }, started_ns)
         }
         Err(e) => {
             report.rebuilt = Some(e.to_string());

@@ -5,9 +5,11 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use super::pinyin::{syllable_match, Pinyin};
-use super::query::{char_mask, han_mask, Query, Term, TermKind};
+use super::pinyin::syllable_match;
+use super::query::{Query, Term, TermKind};
 use super::score::{copy_kept, Cell, Scratch};
+use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
+use crate::corpus::Catalog;
 
 /// Items per scan block: the unit of parallel work and of cancellation checks.
 const BLOCK: usize = 1024;
@@ -43,23 +45,6 @@ impl PartialEq for Hits {
 
 impl Eq for Hits {}
 
-/// Per-item data: offsets of the fields in the text arena, and prefilter masks.
-#[derive(Clone, Copy, Debug)]
-struct Item {
-    start: usize,
-    en_len: u32,
-    zh_len: u32,
-    py_len: u32,
-    pyi_len: u32,
-    en_mask: u64,
-    zh_mask: u64,
-    zh_han: u64,
-    py_mask: u64,
-    sort_key: u64,
-    en_ascii: bool,
-    zh_ascii: bool,
-}
-
 /// Items in sort-key order: `perm[rank] = idx`, `rank[idx] = rank`.
 #[derive(Debug, Default)]
 struct Order {
@@ -68,13 +53,25 @@ struct Order {
 }
 
 /// The searchable titles: for each item its English and Chinese title, the Chinese title's
-/// pinyin (computed once, in [`SearchIndex::push`]) and a sort key. Append-only.
+/// pinyin (computed once, in [`SearchIndex::push`], or read with a catalog's
+/// [`SearchData`]) and a sort key. Append-only.
+///
+/// Items `0..base` are a catalog's records ([`SearchIndex::set_base`]): their titles are
+/// borrowed from the catalog's arena and their pinyin from the [`SearchData`] read beside it,
+/// both shared, nothing copied. Items pushed afterwards keep their strings in `text`.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// en, zh, pinyin, initials, syllable lengths (one byte per initial) of every item, back
-    /// to back.
+    /// The catalog the base items' titles are in.
+    cat: Arc<Catalog>,
+    /// The base items and their derived strings.
+    data: Arc<SearchData>,
+    /// en, zh, pinyin, initials, syllable lengths (one byte per initial) of every pushed item,
+    /// back to back.
     text: String,
+    /// The pushed items (indices from `data.items.len()` on).
     items: Vec<Item>,
+    /// Every item's sort key.
+    keys: Vec<u64>,
     /// Sort-key order, built on demand; reset when a key changes out of order.
     order: OnceLock<Order>,
 }
@@ -85,6 +82,33 @@ impl SearchIndex {
         Self::default()
     }
 
+    /// Takes the records of `cat` as items `0..cat.len()` (the index must be empty; it is
+    /// pushed onto otherwise), with `data` made for it ([`SearchData::of_catalog`], or read
+    /// beside it from the title index; made here when it does not fit the catalog). A record
+    /// that is not an article is an item with empty titles. Sort keys: the articles'
+    /// [`date_page_key`](crate::corpus::ArticleRef::date_page_key), `u64::MAX` for the rest.
+    pub fn set_base(&mut self, cat: Arc<Catalog>, data: Option<Arc<SearchData>>) {
+        let keys = (0..cat.len() as u32).map(|id| cat.article(id).map_or(u64::MAX, |a| a.date_page_key()));
+        if !self.is_empty() {
+            for (id, key) in keys.enumerate() {
+                match cat.article(id as u32) {
+                    Some(a) => self.push(a.title_en(), &a.title_zh_full(), key),
+                    None => self.push("", "", key),
+                };
+            }
+            return;
+        }
+        let data = data
+            .filter(|d| {
+                d.len() == cat.len() && d.items.iter().all(|it| it.fits(cat.arena().len(), d.text.len()))
+            })
+            .unwrap_or_else(|| Arc::new(SearchData::of_catalog(&cat)));
+        self.keys = keys.collect();
+        self.cat = cat;
+        self.data = data;
+        self.order = OnceLock::new();
+    }
+
     /// Adds an item; returns its index (0, 1, 2, … in push order).
     ///
     /// `sort_key` orders hits of equal score, ascending (e.g. the article's position in date
@@ -92,40 +116,19 @@ impl SearchIndex {
     // An index of more than u32::MAX items, or a title over 4 GiB, cannot be addressed: a bug.
     #[allow(clippy::expect_used)]
     pub fn push(&mut self, title_en: &str, title_zh: &str, sort_key: u64) -> u32 {
-        let idx = u32::try_from(self.items.len()).expect("more than u32::MAX items");
-        let start = self.text.len();
+        let idx = u32::try_from(self.len()).expect("more than u32::MAX items");
+        let len32 = |n: usize| u32::try_from(n).expect("search text over 4 GiB");
+        let en_at = len32(self.text.len());
         self.text.push_str(title_en);
+        let zh_at = len32(self.text.len());
         self.text.push_str(title_zh);
-        let (py_len, pyi_len, py_mask) = if Pinyin::has_han(title_zh) {
-            let py = Pinyin::new(title_zh);
-            self.text.push_str(&py.full);
-            self.text.push_str(&py.initials);
-            // one byte (1-6, a control character) per initial
-            self.text.extend(py.lens.iter().map(|&l| char::from(l)));
-            (py.full.len(), py.initials.len(), char_mask(&py.full))
-        } else {
-            (0, 0, 0) // nothing the Chinese title itself would not match
-        };
-        let len32 = |n: usize| u32::try_from(n).expect("title longer than 4 GiB");
-        self.items.push(Item {
-            start,
-            en_len: len32(title_en.len()),
-            zh_len: len32(title_zh.len()),
-            py_len: len32(py_len),
-            pyi_len: len32(pyi_len),
-            en_mask: char_mask(title_en),
-            zh_mask: char_mask(title_zh),
-            zh_han: han_mask(title_zh),
-            py_mask,
-            sort_key,
-            en_ascii: title_en.is_ascii(),
-            zh_ascii: title_zh.is_ascii(),
-        });
+        let it = Item { en_at, zh_at, ..Item::default() };
+        self.items.push(Item::derive(title_en, title_zh, &mut self.text, it));
         if let Some(order) = self.order.get_mut() {
             let in_order = order
                 .perm
                 .last()
-                .is_none_or(|&last| self.items.get(last as usize).is_some_and(|it| it.sort_key <= sort_key));
+                .is_none_or(|&last| self.keys.get(last as usize).is_some_and(|&k| k <= sort_key));
             if in_order {
                 order.rank.push(order.perm.len() as u32);
                 order.perm.push(idx);
@@ -133,41 +136,63 @@ impl SearchIndex {
                 self.order = OnceLock::new();
             }
         }
+        self.keys.push(sort_key);
         idx
+    }
+
+    /// Item `i`.
+    fn item(&self, i: usize) -> Option<&Item> {
+        let base = self.data.items.len();
+        if i < base {
+            self.data.items.get(i)
+        } else {
+            self.items.get(i - base)
+        }
+    }
+
+    /// Heap bytes held by the index itself (not the catalog it borrows from, nor a
+    /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
+    pub fn heap_bytes(&self) -> usize {
+        let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
+        self.data.heap_bytes()
+            + self.items.capacity() * std::mem::size_of::<Item>()
+            + self.text.capacity()
+            + self.keys.capacity() * 8
+            + order
     }
 
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.data.items.len() + self.items.len()
     }
 
     /// True if there are no items.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
     }
 
     /// Changes an item's sort key (nothing for an `idx` out of range).
     pub fn set_sort_key(&mut self, idx: u32, key: u64) {
-        let Some(item) = self.items.get_mut(idx as usize) else { return };
-        if item.sort_key != key {
-            item.sort_key = key;
+        let Some(k) = self.keys.get_mut(idx as usize) else { return };
+        if *k != key {
+            *k = key;
             self.order = OnceLock::new();
         }
     }
 
     /// An item's sort key (0 for an `idx` out of range).
     pub fn sort_key(&self, idx: u32) -> u64 {
-        self.items.get(idx as usize).map_or(0, |it| it.sort_key)
+        self.keys.get(idx as usize).copied().unwrap_or(0)
     }
 
     /// An item's English title (empty for an `idx` out of range).
     pub fn title_en(&self, idx: u32) -> &str {
-        self.items.get(idx as usize).map_or("", |it| self.field_refs(it).en())
+        self.item(idx as usize).map_or("", |it| self.field_refs(it).en())
     }
 
     /// An item's Chinese title (empty for an `idx` out of range).
     pub fn title_zh(&self, idx: u32) -> &str {
-        self.items.get(idx as usize).map_or("", |it| self.field_refs(it).zh())
+        self.item(idx as usize).map_or("", |it| self.field_refs(it).zh())
     }
 
     /// Highlights of `q` in item `idx`'s titles (see [`Query::highlights`]).
@@ -177,8 +202,8 @@ impl SearchIndex {
 
     fn order(&self) -> &Order {
         self.order.get_or_init(|| {
-            let mut perm: Vec<u32> = (0..self.items.len() as u32).collect();
-            perm.par_sort_unstable_by_key(|&i| (self.items.get(i as usize).map_or(0, |it| it.sort_key), i));
+            let mut perm: Vec<u32> = (0..self.len() as u32).collect();
+            perm.par_sort_unstable_by_key(|&i| (self.keys.get(i as usize).copied().unwrap_or(0), i));
             let mut rank = vec![0u32; perm.len()];
             for (r, &i) in perm.iter().enumerate() {
                 if let Some(slot) = rank.get_mut(i as usize) {
@@ -201,7 +226,7 @@ impl SearchIndex {
     ///
     /// The empty query returns every item in sort-key order with score 0.
     pub fn search(&self, q: &Query, prev: Option<&Hits>, cancel: &(dyn Fn() -> bool + Sync)) -> Option<Hits> {
-        let n = self.items.len();
+        let n = self.len();
         let order = self.order();
         if q.is_empty() {
             if cancel() {
@@ -262,7 +287,7 @@ impl SearchIndex {
     /// Scores item `i` for `q` from scratch; on a match, appends its entry (with the state of
     /// `tail`, the query's tail term) to `out`.
     fn eval_into(&self, i: u32, q: &Query, tail: Option<&Term>, s: &mut Scratch, out: &mut Block) {
-        let Some(it) = self.items.get(i as usize) else { return };
+        let Some(it) = self.item(i as usize) else { return };
         let mut total = 0i64;
         for (k, set) in q.sets.iter().enumerate() {
             if q.tail() == Some(k) {
@@ -301,7 +326,7 @@ impl SearchIndex {
             return out;
         };
         'entries: for e in &b.entries {
-            let Some(it) = self.items.get(e.idx as usize) else { continue };
+            let Some(it) = self.item(e.idx as usize) else { continue };
             let mut total = e.score - if *drop_tail { e.tail } else { 0 };
             for &k in added {
                 if q.tail() != Some(k) {
@@ -449,39 +474,56 @@ impl SearchIndex {
     }
 
     fn field_refs(&self, it: &Item) -> FieldRefs<'_> {
-        FieldRefs { text: &self.text, it: *it }
+        FieldRefs { cat: self.cat.arena(), data: &self.data.text, text: &self.text, it: *it }
     }
 }
 
-/// An item's fields in the text arena, sliced on demand (touching only what is read).
+/// An item's fields in their arenas, sliced on demand (touching only what is read): the
+/// catalog's (titles of base items), the [`SearchData`]'s text (their pinyin) or the
+/// index's own text (pushed items). A title in the catalog that is not UTF-8 reads as "".
 struct FieldRefs<'a> {
+    cat: &'a [u8],
+    data: &'a str,
     text: &'a str,
     it: Item,
 }
 
 impl<'a> FieldRefs<'a> {
+    fn bytes(&self, arena: u8, at: u32, len: u32) -> &'a [u8] {
+        let (at, len) = (at as usize, len as usize);
+        let a = match arena {
+            EN_CAT | ZH_CAT => self.cat,
+            ZH_DATA | PY_DATA => self.data.as_bytes(),
+            _ => self.text.as_bytes(),
+        };
+        a.get(at..at.saturating_add(len)).unwrap_or(&[])
+    }
+    fn str(&self, arena: u8, at: u32, len: u32) -> &'a str {
+        let range = at as usize..(at as usize).saturating_add(len as usize);
+        match arena {
+            EN_CAT | ZH_CAT => std::str::from_utf8(self.bytes(arena, at, len)).unwrap_or(""),
+            ZH_DATA | PY_DATA => self.data.get(range).unwrap_or(""),
+            _ => self.text.get(range).unwrap_or(""),
+        }
+    }
     fn en(&self) -> &'a str {
-        self.text.get(self.it.start..self.it.start + self.it.en_len as usize).unwrap_or("")
+        self.str(self.it.src & EN_CAT, self.it.en_at, self.it.en_len)
     }
     fn en_bytes(&self) -> &'a [u8] {
-        self.text.as_bytes().get(self.it.start..self.it.start + self.it.en_len as usize).unwrap_or(&[])
+        self.bytes(self.it.src & EN_CAT, self.it.en_at, self.it.en_len)
     }
     fn zh(&self) -> &'a str {
-        let at = self.it.start + self.it.en_len as usize;
-        self.text.get(at..at + self.it.zh_len as usize).unwrap_or("")
+        self.str(self.it.src & (ZH_CAT | ZH_DATA), self.it.zh_at, self.it.zh_len)
     }
     fn py(&self) -> &'a [u8] {
-        let at = self.it.start + self.it.en_len as usize + self.it.zh_len as usize;
-        self.text.as_bytes().get(at..at + self.it.py_len as usize).unwrap_or(&[])
+        self.bytes(self.it.src & PY_DATA, self.it.py_at, self.it.py_len)
     }
     fn pyi(&self) -> &'a [u8] {
-        let at = self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len) as usize;
-        self.text.as_bytes().get(at..at + self.it.pyi_len as usize).unwrap_or(&[])
+        self.bytes(self.it.src & PY_DATA, self.it.py_at.saturating_add(self.it.py_len), self.it.pyi_len)
     }
     fn lens(&self) -> &'a [u8] {
-        let at =
-            self.it.start + (self.it.en_len + self.it.zh_len + self.it.py_len + self.it.pyi_len) as usize;
-        self.text.as_bytes().get(at..at + self.it.pyi_len as usize).unwrap_or(&[])
+        let at = self.it.py_at.saturating_add(self.it.py_len).saturating_add(self.it.pyi_len);
+        self.bytes(self.it.src & PY_DATA, at, self.it.pyi_len)
     }
 }
 

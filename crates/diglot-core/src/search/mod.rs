@@ -49,6 +49,7 @@ mod index;
 mod pinyin;
 mod query;
 pub mod score;
+mod store;
 mod worker;
 
 #[cfg(test)]
@@ -59,4 +60,5 @@ pub use highlight::Highlights;
 pub use index::{Hit, Hits, SearchIndex};
 pub use pinyin::Pinyin;
 pub use query::{Query, Term, TermKind};
+pub use store::{SearchData, ITEM_BYTES};
 pub use worker::{SearchResult, SearchWorker};

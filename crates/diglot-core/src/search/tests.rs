@@ -612,3 +612,164 @@ fn plain_scan_can_fail() {
     assert_eq!(ids("!news"), vec![2]);
     assert_eq!(ids(""), vec![1, 0, 2]);
 }
+
+/// A catalog of `titles` (English, Chinese, Chinese subtitle; `None`: a skipped file), each
+/// dated by its key, and the same titles as [`SearchIndex::push`] takes them.
+fn catalog_of(
+    titles: &[Option<(String, String, String)>],
+    keys: &[u64],
+) -> (crate::corpus::Catalog, Vec<(String, String, u64)>) {
+    use crate::corpus::{ArticleMeta, Catalog, Date};
+    let mut cat = Catalog::new(Vec::new());
+    let mut items = Vec::new();
+    for (k, t) in titles.iter().enumerate() {
+        let day = 1 + (keys[k] % 28) as u8;
+        match t {
+            Some((en, zh, sub)) => {
+                let meta = ArticleMeta {
+                    path: std::path::PathBuf::from(format!("/c/{k}.md")),
+                    title_en: en.clone(),
+                    title_zh: zh.clone(),
+                    subtitle_zh: sub.clone(),
+                    date: Some(Date { year: 1958, month: 8, day }),
+                    page: Some(1),
+                    ..ArticleMeta::default()
+                };
+                let id = cat.push_meta(&meta, &[]);
+                let a = cat.article(id).unwrap();
+                items.push((en.clone(), meta.title_zh_full(), a.date_page_key()));
+            }
+            None => {
+                cat.push_skipped(crate::corpus::catalog::NO_ROOT, format!("/c/{k}.js").as_bytes(), 9, "JS");
+                items.push((String::new(), String::new(), u64::MAX));
+            }
+        }
+    }
+    (cat, items)
+}
+
+/// `data` through its stored bytes and back.
+fn stored(data: &SearchData, arena: usize) -> Option<SearchData> {
+    let mut bytes = Vec::new();
+    data.write_to(&mut |b| {
+        bytes.extend_from_slice(b);
+        Ok(())
+    })
+    .unwrap();
+    let mut at = 0;
+    let back = SearchData::read_from(
+        &mut |k| {
+            let piece = bytes.get(at..at + k)?.to_vec();
+            at += k;
+            Some(piece)
+        },
+        data.len(),
+        arena,
+    );
+    back.filter(|_| at == bytes.len())
+}
+
+fn titled() -> impl Strategy<Value = Option<(String, String, String)>> {
+    prop_oneof![
+        6 => (headline(), proptest::sample::select(vec!["", "", "副题", "湘乡 县"]))
+            .prop_map(|((en, zh), sub)| Some((en, zh, sub.to_string()))),
+        1 => Just(None),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// An index that takes a catalog and its stored search data (a warm open: titles
+    /// borrowed, pinyin read) searches exactly as one built by pushing the same titles, every
+    /// keystroke from nothing and within the previous one, and so do items pushed after it.
+    #[test]
+    fn a_warm_index_searches_as_one_built_from_scratch(
+        titles in proptest::collection::vec(titled(), 0..80),
+        keys in proptest::collection::vec(0u64..40, 80),
+        more in proptest::collection::vec(headline(), 0..5),
+        typed in typed_query(),
+    ) {
+        let (cat, items) = catalog_of(&titles, &keys);
+        let data = SearchData::of_catalog(&cat);
+        let back = stored(&data, cat.arena().len()).unwrap();
+        prop_assert_eq!(&back, &data);
+        let mut warm = SearchIndex::new();
+        warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(back)));
+        let mut cold = SearchIndex::new();
+        for (en, zh, k) in &items {
+            cold.push(en, zh, *k);
+        }
+        for (k, (en, zh)) in more.iter().enumerate() {
+            prop_assert_eq!(warm.push(en, zh, 7 + k as u64), cold.push(en, zh, 7 + k as u64));
+        }
+        prop_assert_eq!(warm.len(), cold.len());
+        for i in 0..cold.len() as u32 {
+            prop_assert_eq!(warm.title_en(i), cold.title_en(i));
+            prop_assert_eq!(warm.title_zh(i), cold.title_zh(i));
+            prop_assert_eq!(warm.sort_key(i), cold.sort_key(i));
+        }
+        let (mut pw, mut pc): (Option<Hits>, Option<Hits>) = (None, None);
+        for (k, c) in typed.char_indices() {
+            let q = Query::parse(&typed[..k + c.len_utf8()]);
+            let want = cold.search(&q, pc.as_ref(), &|| false).unwrap();
+            prop_assert_eq!(&warm.search(&q, None, &|| false).unwrap().hits, &want.hits);
+            let got = warm.search(&q, pw.as_ref(), &|| false).unwrap();
+            prop_assert_eq!(&got.hits, &want.hits, "{:?}", q.as_str());
+            pw = Some(got);
+            pc = Some(want);
+        }
+    }
+}
+
+#[test]
+fn stored_search_data_out_of_its_arenas_is_refused_and_made_again() {
+    let titles = vec![
+        Some(("Brief News".to_string(), "简讯".to_string(), String::new())),
+        None,
+        Some(("Picture".to_string(), "图片".to_string(), "副题".to_string())),
+    ];
+    let (cat, items) = catalog_of(&titles, &[3, 1, 2]);
+    let data = SearchData::of_catalog(&cat);
+    let arena = cat.arena().len();
+    assert!(stored(&data, arena).is_some());
+    // a catalog arena shorter than the titles point into
+    assert!(stored(&data, 3).is_none());
+    // each damaged item: a range past its arena
+    for k in 0..data.len() {
+        let mut bad = data.clone();
+        bad.items[k].py_at = bad.text.len() as u32 + 1;
+        bad.items[k].py_len = 1;
+        assert!(stored(&bad, arena).is_none(), "item {k}");
+        // given to an index anyway, it is made again from the catalog
+        let mut ix = SearchIndex::new();
+        ix.set_base(std::sync::Arc::new(cat.clone()), Some(std::sync::Arc::new(bad)));
+        let mut want = SearchIndex::new();
+        for (en, zh, key) in &items {
+            want.push(en, zh, *key);
+        }
+        assert_eq!(ids(&ix, "tupian"), ids(&want, "tupian"));
+        assert_eq!(ids(&ix, "tupian"), vec![2]);
+        assert_eq!(ix.title_zh(2), "图片 副题");
+    }
+    // short bytes
+    let mut bytes = Vec::new();
+    data.write_to(&mut |b| {
+        bytes.extend_from_slice(b);
+        Ok(())
+    })
+    .unwrap();
+    for cut in 0..bytes.len() {
+        let mut at = 0;
+        let got = SearchData::read_from(
+            &mut |k| {
+                let piece = bytes.get(..cut)?.get(at..at + k)?.to_vec();
+                at += k;
+                Some(piece)
+            },
+            data.len(),
+            arena,
+        );
+        assert!(got.is_none(), "cut at {cut}");
+    }
+}

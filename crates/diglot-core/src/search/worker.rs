@@ -109,6 +109,16 @@ impl SearchWorker {
         start..start + n as u32
     }
 
+    /// Adds the records of a catalog as items `0..cat.len()` on the worker thread
+    /// ([`SearchIndex::set_base`]: the titles borrowed from the catalog, the pinyin from the
+    /// search data read with it from the title index, made there when it has none).
+    /// Returns the items' indices.
+    pub fn push_catalog(&self, cat: Arc<crate::corpus::Catalog>) -> std::ops::Range<u32> {
+        let n = cat.len();
+        let data = cat.search_data().cloned();
+        self.push_with(n, move |index| index.set_base(cat, data))
+    }
+
     /// Number of items added so far (including ones the worker has not indexed yet).
     pub fn len(&self) -> usize {
         self.len.load(Ordering::SeqCst)

@@ -1,0 +1,229 @@
+//! How the title search's data is stored: one [`Item`] per title (where its strings are,
+//! prefilter masks) and the strings derived from it (pinyin, initials, syllable lengths).
+//!
+//! [`SearchData`] is that data for every record of a [`Catalog`], made once
+//! ([`SearchData::of_catalog`]) and kept in the title index file beside the catalog (see
+//! [`crate::corpus::index`]): a warm open reads it and the search borrows the titles from the
+//! catalog ([`super::SearchIndex::set_base`]) instead of copying them and computing the pinyin
+//! again. Read from a file it is never trusted: every range is checked against the arenas
+//! when it is read ([`SearchData::read_from`]), and every access is checked again.
+
+use super::pinyin::Pinyin;
+use super::query::{char_mask, han_mask};
+use crate::corpus::catalog::{Catalog, Field, Reader};
+
+/// [`Item::src`]: the English title is in the catalog's arena (else in the index's own text).
+pub(crate) const EN_CAT: u8 = 1;
+/// [`Item::src`]: the Chinese title is the catalog's `TitleZh` (no subtitle).
+pub(crate) const ZH_CAT: u8 = 2;
+/// [`Item::src`]: the Chinese title (with its subtitle) is in the [`SearchData`]'s text.
+pub(crate) const ZH_DATA: u8 = 4;
+/// [`Item::src`]: the pinyin is in the [`SearchData`]'s text (else in the index's own text).
+pub(crate) const PY_DATA: u8 = 8;
+
+/// Per-item data: where the fields are (byte offsets into the arena [`Item::src`] names) and
+/// prefilter masks. 64 bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub(crate) en_at: u32,
+    pub(crate) en_len: u32,
+    pub(crate) zh_at: u32,
+    pub(crate) zh_len: u32,
+    /// The full pinyin, then the initials (`pyi_len` bytes), then one byte per initial: the
+    /// length of its syllable in the full pinyin (1-6, a control character).
+    pub(crate) py_at: u32,
+    pub(crate) py_len: u32,
+    pub(crate) pyi_len: u32,
+    /// Where the strings are: [`EN_CAT`], [`ZH_CAT`], [`ZH_DATA`], [`PY_DATA`].
+    pub(crate) src: u8,
+    pub(crate) en_ascii: bool,
+    pub(crate) zh_ascii: bool,
+    pub(crate) en_mask: u64,
+    pub(crate) zh_mask: u64,
+    pub(crate) zh_han: u64,
+    pub(crate) py_mask: u64,
+}
+
+/// Bytes of an [`Item`] in the index file.
+pub const ITEM_BYTES: usize = 7 * 4 + 3 + 4 * 8;
+
+// An arena or a title over 4 GiB cannot be addressed (ten times the whole archive): a bug.
+#[allow(clippy::expect_used)]
+fn len32(n: usize) -> u32 {
+    u32::try_from(n).expect("search text over 4 GiB")
+}
+
+impl Item {
+    /// The item of a title whose English and Chinese fields are already placed (`en_at`,
+    /// `zh_at`, `src`), its pinyin appended to `text`.
+    pub(crate) fn derive(en: &str, zh: &str, text: &mut String, mut it: Item) -> Item {
+        let (py_at, py_len, pyi_len, py_mask) = if Pinyin::has_han(zh) {
+            let py = Pinyin::new(zh);
+            let at = text.len();
+            text.push_str(&py.full);
+            text.push_str(&py.initials);
+            // one byte (1-6, a control character) per initial
+            text.extend(py.lens.iter().map(|&l| char::from(l)));
+            (at, py.full.len(), py.initials.len(), char_mask(&py.full))
+        } else {
+            (text.len(), 0, 0, 0) // nothing the Chinese title itself would not match
+        };
+        it.en_len = len32(en.len());
+        it.zh_len = len32(zh.len());
+        it.py_at = len32(py_at);
+        it.py_len = len32(py_len);
+        it.pyi_len = len32(pyi_len);
+        it.en_ascii = en.is_ascii();
+        it.zh_ascii = zh.is_ascii();
+        it.en_mask = char_mask(en);
+        it.zh_mask = char_mask(zh);
+        it.zh_han = han_mask(zh);
+        it.py_mask = py_mask;
+        it
+    }
+
+    fn write_to(&self, out: &mut Vec<u8>) {
+        for v in [self.en_at, self.en_len, self.zh_at, self.zh_len, self.py_at, self.py_len, self.pyi_len] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&[self.src, u8::from(self.en_ascii), u8::from(self.zh_ascii)]);
+        for m in [self.en_mask, self.zh_mask, self.zh_han, self.py_mask] {
+            out.extend_from_slice(&m.to_le_bytes());
+        }
+    }
+
+    fn read_from(b: &[u8]) -> Option<Item> {
+        let mut r = Reader(b);
+        let mut it = Item {
+            en_at: r.u32()?,
+            en_len: r.u32()?,
+            zh_at: r.u32()?,
+            zh_len: r.u32()?,
+            py_at: r.u32()?,
+            py_len: r.u32()?,
+            pyi_len: r.u32()?,
+            ..Item::default()
+        };
+        let flags = r.take(3)?;
+        let (&src, &en_ascii, &zh_ascii) = (flags.first()?, flags.get(1)?, flags.get(2)?);
+        it.src = src;
+        it.en_ascii = en_ascii == 1;
+        it.zh_ascii = zh_ascii == 1;
+        it.en_mask = r.u64()?;
+        it.zh_mask = r.u64()?;
+        it.zh_han = r.u64()?;
+        it.py_mask = r.u64()?;
+        Some(it)
+    }
+
+    /// Whether every range lies in its arena (`cat`: the catalog's arena length, `text`: the
+    /// data's text length) and the fields are where a persisted item keeps them.
+    pub(crate) fn fits(&self, cat: usize, text: usize) -> bool {
+        let within = |at: u32, len: u64, n: usize| u64::from(at) + len <= n as u64;
+        let py_all = u64::from(self.py_len) + 2 * u64::from(self.pyi_len);
+        self.src & EN_CAT != 0
+            && self.src & PY_DATA != 0
+            && (self.src & ZH_CAT != 0) != (self.src & ZH_DATA != 0)
+            && within(self.en_at, u64::from(self.en_len), cat)
+            && within(self.zh_at, u64::from(self.zh_len), if self.src & ZH_CAT != 0 { cat } else { text })
+            && within(self.py_at, py_all, text)
+    }
+}
+
+/// The title search's data for every record of a catalog (record `id` is item `id`): the
+/// items, pointing at the titles in the catalog's arena, and a text of what is not there
+/// (the pinyin strings; the Chinese title joined to its subtitle).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchData {
+    pub(crate) items: Vec<Item>,
+    pub(crate) text: String,
+}
+
+impl SearchData {
+    /// The data of every record of `cat` (a skipped file: an item with empty titles).
+    pub fn of_catalog(cat: &Catalog) -> SearchData {
+        let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
+        for id in 0..cat.len() as u32 {
+            let Some(rec) = cat.rec(id) else { break };
+            let bound = |f: Field| rec.bounds.get(f as usize).copied().unwrap_or(0);
+            let (en_at, zh_at) = (bound(Field::TitleEn), bound(Field::TitleZh));
+            let it = match cat.article(id) {
+                Some(a) if a.subtitle_zh().is_empty() => {
+                    let base = Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() };
+                    Item::derive(a.title_en(), a.title_zh(), &mut d.text, base)
+                }
+                Some(a) => {
+                    let zh = a.title_zh_full();
+                    let at = len32(d.text.len());
+                    d.text.push_str(&zh);
+                    let base = Item { en_at, zh_at: at, src: EN_CAT | ZH_DATA | PY_DATA, ..Item::default() };
+                    Item::derive(a.title_en(), &zh, &mut d.text, base)
+                }
+                None => Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() },
+            };
+            d.items.push(it);
+        }
+        d
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<Item>() + self.text.capacity()
+    }
+
+    /// Bytes [`Self::write_to`] writes.
+    pub fn encoded_len(&self) -> usize {
+        8 + self.items.len() * ITEM_BYTES + self.text.len()
+    }
+
+    /// The data as stored, in pieces given to `out`: the text's length (u64), the items, the
+    /// text.
+    pub fn write_to(&self, out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        out(&(self.text.len() as u64).to_le_bytes())?;
+        let mut buf = Vec::with_capacity(1 << 16);
+        for it in &self.items {
+            it.write_to(&mut buf);
+            if buf.len() >= 1 << 16 {
+                out(&buf)?;
+                buf.clear();
+            }
+        }
+        out(&buf)?;
+        out(self.text.as_bytes())
+    }
+
+    /// The data of `n` records as [`Self::write_to`] wrote it, read from `r`, for a catalog
+    /// whose arena has `arena` bytes: `None` when it is short, its text is not UTF-8 or a
+    /// range lies outside its arena.
+    pub fn read_from(
+        r: &mut impl FnMut(usize) -> Option<Vec<u8>>,
+        n: usize,
+        arena: usize,
+    ) -> Option<SearchData> {
+        let len = r(8)?;
+        let text_len = usize::try_from(u64::from_le_bytes(len.as_slice().try_into().ok()?)).ok()?;
+        let mut items = Vec::with_capacity(n.min(1 << 24));
+        // in pieces, so that a file's bytes are never held twice
+        let per = (1 << 20) / ITEM_BYTES;
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(per);
+            let b = r(k.checked_mul(ITEM_BYTES)?)?;
+            items.extend(b.chunks_exact(ITEM_BYTES).filter_map(Item::read_from));
+            left -= k;
+        }
+        let text = String::from_utf8(r(text_len)?).ok()?;
+        let d = SearchData { items, text };
+        (d.items.len() == n && d.items.iter().all(|it| it.fits(arena, d.text.len()))).then_some(d)
+    }
+}
