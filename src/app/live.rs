@@ -158,7 +158,9 @@ impl App {
         }
         if std::mem::take(&mut self.research.live.found) {
             self.research.live_index = true;
-            let files = std::mem::take(&mut self.research.live.changed);
+            let mut files = std::mem::take(&mut self.research.live.changed);
+            files.sort_unstable();
+            files.dedup();
             self.want_index_of(Some(files));
         }
         self.recheck_if_due();
