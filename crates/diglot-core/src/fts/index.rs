@@ -305,7 +305,7 @@ impl Payload {
 /// loader's walker and settings, [`corpus::load::walk_builder`]); several roots go through
 /// [`corpus::load::discover`], which lists a file under two roots once. A file that cannot be
 /// stated is left out.
-fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, PathBuf) + Sync)) {
+fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, &Path) + Sync)) {
     let stat = |p: PathBuf| {
         let stamp = if paths.is_empty() {
             corpus::index::Stamp {
@@ -316,8 +316,9 @@ fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, Path
             let Ok(m) = std::fs::metadata(&p) else { return };
             corpus::index::Stamp::of(&m)
         };
-        let key = p.to_string_lossy().into_owned();
-        each(&key, stamp, p);
+        // the key as a borrow of the path (a copy only for a name that is not UTF-8)
+        let key = p.to_string_lossy();
+        each(&key, stamp, &p);
     };
     let [root] = paths else {
         let (files, _) = corpus::load::discover(paths);
@@ -694,7 +695,7 @@ impl FtsIndex {
                 s.store(true, Relaxed);
             }
             let held = entry.and_then(|i| old.stamps.get(i));
-            match held.map(|o| self.same(&plan, key, o, &now, &path)) {
+            match held.map(|o| self.same(&plan, key, o, &now, path)) {
                 Some(Some(r)) => {
                     unchanged.fetch_add(1, Relaxed);
                     if let (Some(h), Ok(mut m)) = (r, racy.lock()) {
@@ -703,7 +704,7 @@ impl FtsIndex {
                 }
                 changed => {
                     if let Ok(mut t) = todo.lock() {
-                        t.push((key.to_string(), now, path, changed.is_some()));
+                        t.push((key.to_string(), now, path.to_path_buf(), changed.is_some()));
                     }
                 }
             }
