@@ -898,6 +898,13 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
     use super::*;
 
+    /// The stamp the index holds for a path.
+    fn held(ix: &FtsIndex, key: &str) -> corpus::index::Stamp {
+        let old = ix.stamps().unwrap();
+        let i = (0..old.len()).find(|&i| old.key(i) == key).unwrap();
+        old.stamps[i]
+    }
+
     /// git's racy rule: a file indexed within [`corpus::index::RACY_NS`] of the update's start
     /// could change again in the same clock tick without its stamp changing. Before, the
     /// stamps alone decided (the change was never seen); now such a file's content is
@@ -922,9 +929,9 @@ mod tests {
         assert_eq!(ix.update(&roots, &|_, _| {}, &|| false).unwrap().indexed, 0);
         // other bytes of the same size in the same clock tick: the stamp the index holds
         std::fs::write(&f, "other text\n").unwrap();
-        let held = ix.stamps().unwrap()[&key];
+        let stamp = held(&ix, &key);
         let mut plan = Plan::new(false, corpus::index::now_ns());
-        ix.plan_file(&mut plan, key.clone(), Some(&held), held, f.clone());
+        ix.plan_file(&mut plan, key.clone(), Some(&stamp), stamp, f.clone());
         assert_eq!(plan.todo.len(), 1, "a change hidden in the clock tick is found by the content");
         // a file older than the update's start: no longer racy, trusted by its stamp
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
@@ -932,9 +939,9 @@ mod tests {
         let r = ix.update(&roots, &|_, _| {}, &|| false).unwrap();
         assert_eq!((r.indexed, r.removed), (1, 1));
         assert!(ix.racy.is_empty(), "{:?}", ix.racy);
-        let held = ix.stamps().unwrap()[&key];
+        let stamp = held(&ix, &key);
         let mut plan = Plan::new(false, corpus::index::now_ns());
-        ix.plan_file(&mut plan, key, Some(&held), held, f);
+        ix.plan_file(&mut plan, key, Some(&stamp), stamp, f);
         assert_eq!((plan.todo.len(), plan.unchanged, plan.racy.len()), (0, 1, 0));
     }
 }
