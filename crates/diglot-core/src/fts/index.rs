@@ -353,36 +353,19 @@ impl OldStamps {
         self.spans.len()
     }
 
-    /// Smudges (see [`SMUDGED`]) the last entry of each path held twice (never written so;
-    /// tolerated), so that its file is indexed again with all its documents dropped first;
-    /// returns the earlier entries (not to be dropped alone: the walk does not see them).
-    fn smudge_duplicates(&mut self) -> Vec<usize> {
-        let mut seen: HashMap<&str, usize, foldhash::fast::FixedState> =
-            HashMap::with_capacity_and_hasher(self.len(), foldhash::fast::FixedState::default());
+    /// Path → entry, and the entries of a path held twice (never written so; tolerated):
+    /// the earlier ones (seen, never dropped alone) and the last (smudged by the caller, see
+    /// [`SMUDGED`], so that its file is indexed again with all its documents dropped first).
+    fn table(&self) -> (HashMap<&str, usize, foldhash::fast::FixedState>, Vec<usize>, Vec<usize>) {
+        let mut map = HashMap::with_capacity_and_hasher(self.len(), foldhash::fast::FixedState::default());
         let (mut earlier, mut later) = (Vec::new(), Vec::new());
         for i in 0..self.len() {
-            let key = self.spans.get(i).and_then(|&(a, b)| self.arena.get(a..b)).unwrap_or("");
-            if let Some(prev) = seen.insert(key, i) {
+            if let Some(prev) = map.insert(self.key(i), i) {
                 earlier.push(prev);
                 later.push(i);
             }
         }
-        drop(seen);
-        for i in later {
-            if let Some(s) = self.stamps.get_mut(i) {
-                s.size = SMUDGED;
-            }
-        }
-        earlier
-    }
-
-    /// Path → entry (the last entry of a path held twice).
-    fn table(&self) -> HashMap<&str, usize, foldhash::fast::FixedState> {
-        let mut map = HashMap::with_capacity_and_hasher(self.len(), foldhash::fast::FixedState::default());
-        for i in 0..self.len() {
-            map.insert(self.key(i), i);
-        }
-        map
+        (map, earlier, later)
     }
 }
 
@@ -676,10 +659,15 @@ impl FtsIndex {
     fn plan(&self, paths: &[PathBuf]) -> Result<Plan, FtsError> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
         use std::sync::Mutex;
-        let mut old = self.stamps()?;
+        let old = self.stamps()?;
         let mut plan = Plan::new(old.len() == 0, corpus::index::now_ns());
-        let earlier = old.smudge_duplicates();
-        let table = old.table();
+        let (table, earlier, later) = old.table();
+        let mut stamps = std::borrow::Cow::Borrowed(old.stamps.as_slice());
+        for i in later {
+            if let Some(s) = stamps.to_mut().get_mut(i) {
+                s.size = SMUDGED;
+            }
+        }
         let seen: Vec<AtomicBool> = (0..old.len()).map(|_| AtomicBool::new(false)).collect();
         for i in earlier {
             if let Some(s) = seen.get(i) {
@@ -694,7 +682,7 @@ impl FtsIndex {
             if let Some(s) = entry.and_then(|i| seen.get(i)) {
                 s.store(true, Relaxed);
             }
-            let held = entry.and_then(|i| old.stamps.get(i));
+            let held = entry.and_then(|i| stamps.get(i));
             match held.map(|o| self.same(&plan, key, o, &now, path)) {
                 Some(Some(r)) => {
                     unchanged.fetch_add(1, Relaxed);
