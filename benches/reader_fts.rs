@@ -71,7 +71,7 @@ fn bench(c: &mut Criterion) {
     let loaded = diglot::corpus::load_paths(std::slice::from_ref(&corpus.dir));
     let mut app = App::with_loaded((100, 30), loaded);
     let shared = engine.clone();
-    let builder: diglot::app::Builder = Arc::new(move |_, _, _| Ok(shared.clone() as Arc<dyn Engine>));
+    let builder: diglot::app::Builder = Arc::new(move |_, _, _, _| Ok(shared.clone() as Arc<dyn Engine>));
     app.set_indexer(vec![corpus.dir.clone()], Some(builder), true);
     app.feed(Msg::LoadDone);
     let wait = Duration::from_secs(120);

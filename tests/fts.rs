@@ -505,3 +505,42 @@ fn the_readers_answer_names_the_stored_paths_and_the_timeline_of_freq() {
         }
     }
 }
+
+/// An update given the changed files (the reader's check says which) reads only those, and
+/// leaves the index as a whole update would: a changed file re-indexed, a removed one dropped,
+/// a new one added; paths outside the roots, unknown files gone and folders ignored.
+#[test]
+fn an_update_of_the_changed_files_alone_equals_a_whole_update() {
+    let (tmp, root, cache) = corpus(30, 8);
+    let roots = vec![root.clone()];
+    let (mut ix, _) = build(&root, &cache);
+    let text = std::fs::read_to_string(root.join("0003.md")).unwrap().replace("### ", "### 独一无二");
+    std::fs::write(root.join("0003.md"), text).unwrap();
+    std::fs::write(root.join("new.md"), article(&mut Rng(5), 99).replace("### ", "### 新来")).unwrap();
+    std::fs::remove_file(root.join("0004.md")).unwrap();
+    // another file changed but not named: left as it is (the caller names what changed)
+    let other = std::fs::read_to_string(root.join("0005.md")).unwrap().replace("### ", "### 没说");
+    std::fs::write(root.join("0005.md"), other).unwrap();
+    let outside = tmp.path().join("outside.md");
+    std::fs::write(&outside, article(&mut Rng(6), 7)).unwrap();
+    let files = [
+        root.join("0003.md"),
+        root.join("new.md"),
+        root.join("0004.md"),
+        root.join("0006.md"), // unchanged
+        root.join("gone-before.md"),
+        root.clone(),
+        outside,
+    ];
+    let r = ix.update_files(&roots, &files, fts::Budget::BACKGROUND, &|_, _| {}, &|| false).unwrap();
+    assert_eq!((r.indexed, r.removed, r.unchanged), (2, 2, 1), "{r:?}");
+    assert_eq!(by_index(&ix, "独一无二").len(), 1);
+    assert_eq!(by_index(&ix, "新来").len(), 1);
+    assert!(by_index(&ix, "没说").is_empty());
+    // the whole update then finds only the file not named
+    let c = ix.changes(&roots).unwrap();
+    assert_eq!((c.changed, c.added, c.removed), (1, 0, 0), "{c:?}");
+    ix.update(&roots, &|_, _| {}, &|| false).unwrap();
+    assert_eq!(canon(by_index(&ix, "的")), by_scan(&root, "的"));
+    assert_eq!(canon(by_index(&ix, "没说")).len(), 1);
+}

@@ -51,6 +51,18 @@ fn live_app(dir: &Path, cache: &Path, size: (u16, u16)) -> App {
     app
 }
 
+/// The reader's builder, recording the files each update was given (`None`: every file).
+fn recording_builder(
+    cache: &Path,
+    calls: Arc<Mutex<Vec<Option<Vec<std::path::PathBuf>>>>>,
+) -> diglot::app::Builder {
+    let inner = fts_builder(Some(cache.to_path_buf()));
+    Arc::new(move |roots, files, progress, cancel| {
+        calls.lock().unwrap().push(files.map(<[_]>::to_vec));
+        inner(roots, files, progress, cancel)
+    })
+}
+
 /// Waits until the checks asked for and the index update after them are done.
 fn settled(app: &mut App) {
     let ok = app.wait_research(WAIT, |a| {
@@ -208,4 +220,42 @@ fn the_watcher_sees_files_change_add_and_go() {
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
     query(&mut app, "简讯", WAIT);
     assert_eq!(app.shown_len(), 0, "the file removed is gone from the index");
+}
+
+/// After a check found a changed file, the index update is given that file alone (no walk of
+/// the folders: the check has just stated every file), and a query finds its new text; the
+/// first build looked at every file.
+#[test]
+fn the_index_update_after_a_check_takes_only_the_files_it_found() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let paths = vec![dir.path().to_path_buf()];
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let mut app = App::new((100, 30));
+    app.set_indexer(paths.clone(), Some(recording_builder(cache.path(), calls.clone())), true);
+    let check: Rechecker =
+        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_rechecker(Some(check));
+    let events = Mutex::new(Vec::new());
+    let mut done =
+        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
+            false
+        });
+    done.save().unwrap();
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    assert_eq!(*calls.lock().unwrap(), vec![None], "the first build looks at every file");
+    std::fs::write(dir.path().join(WHEEL), wheel_edited("拖拉机也来了。")).unwrap();
+    let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+    app.perform(effects);
+    settled(&mut app);
+    assert_eq!(calls.lock().unwrap().last(), Some(&Some(vec![dir.path().join(WHEEL)])));
+    key(&mut app, KeyCode::Char('h'));
+    query(&mut app, "拖拉机", WAIT);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
 }

@@ -140,7 +140,7 @@ impl Engine for TextEngine {
 /// A builder that waits for `gate` to open (the test decides when the build ends), and
 /// reports progress as it goes.
 fn gated_builder(paths: Vec<PathBuf>, gate: Arc<Mutex<bool>>) -> Builder {
-    Arc::new(move |_roots, progress, cancel| {
+    Arc::new(move |_roots, _files, progress, cancel| {
         progress(1, 4);
         loop {
             if *gate.lock().unwrap() {

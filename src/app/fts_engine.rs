@@ -145,11 +145,23 @@ impl Engine for FtsEngine {
 
 /// The builder the reader uses: opens the index of the roots in `cache` (in memory for the
 /// seeds) and brings it up to date with the files, within the background budget (one thread,
-/// a small heap: the reader's memory stays small while it indexes).
+/// a small heap: the reader's memory stays small while it indexes). Given the files a check
+/// found changed, the index on disk takes only those (no walk); when it cannot be opened as
+/// it is, it is checked (or rebuilt) whole.
 pub fn builder(cache: Option<PathBuf>) -> Builder {
-    Arc::new(move |roots, progress, cancel| {
-        FtsIndex::open_updated_with(roots, cache.as_deref(), crate::fts::Budget::BACKGROUND, progress, cancel)
-            .map(|(ix, _)| Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>)
-            .map_err(|e| e.to_string())
+    Arc::new(move |roots, files, progress, cancel| {
+        let budget = crate::fts::Budget::BACKGROUND;
+        let opened = match (files, cache.as_deref()) {
+            (Some(files), Some(c)) if !roots.is_empty() => FtsIndex::open(roots, c)
+                .ok()
+                .map(|mut ix| ix.update_files(roots, files, budget, progress, cancel).map(|_| ix)),
+            _ => None,
+        };
+        let ix = match opened {
+            Some(r) => r,
+            None => FtsIndex::open_updated_with(roots, cache.as_deref(), budget, progress, cancel)
+                .map(|(ix, _)| ix),
+        };
+        ix.map(|ix| Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>).map_err(|e| e.to_string())
     })
 }

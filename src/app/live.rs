@@ -9,8 +9,10 @@
 
 use super::research::ResearchMsg;
 use super::{App, Effect};
+use crate::corpus::load::Outcome;
 use crate::corpus::LoadEvent;
 use crate::watch::WatchEvent;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -29,6 +31,9 @@ pub struct Live {
     pub again: bool,
     /// The running check found changes (the index is updated after it).
     found: bool,
+    /// The files the running check found changed, added or removed (the index update takes
+    /// only these).
+    changed: Vec<PathBuf>,
     /// Said that the folders are not watched (once).
     said_unwatched: bool,
     /// Checks run since the start.
@@ -85,6 +90,7 @@ impl App {
         }
         live.running = true;
         live.found = false;
+        live.changed.clear();
         live.checks += 1;
         // the status bar says `checking the files` until the check's report
         self.progress.done = false;
@@ -134,6 +140,12 @@ impl App {
                 self.research.live.found = true;
             }
         }
+        let changed = &mut self.research.live.changed;
+        changed.extend(ev.removed.iter().cloned());
+        changed.extend(ev.outcomes.iter().map(|o| match o {
+            Outcome::Article(m, _) => m.path.clone(),
+            Outcome::Skipped(p, _) | Outcome::Unreadable(p, _) => p.clone(),
+        }));
         self.on_loaded(ev);
     }
 
@@ -146,7 +158,10 @@ impl App {
         }
         if std::mem::take(&mut self.research.live.found) {
             self.research.live_index = true;
-            self.want_index();
+            let mut files = std::mem::take(&mut self.research.live.changed);
+            files.sort_unstable();
+            files.dedup();
+            self.want_index_of(Some(files));
         }
         self.recheck_if_due();
     }

@@ -181,10 +181,13 @@ pub trait Engine: Send + Sync {
 }
 
 /// Builds (or brings up to date) the index of the roots, calling `progress(done, total)`;
-/// polled `cancel`. The effect runner calls it on a worker thread.
+/// polled `cancel`. The second argument, when given, names the files a check of the files
+/// found changed, added or removed: only those are looked at (no walk). The effect runner
+/// calls it on a worker thread.
 pub type Builder = Arc<
     dyn Fn(
             &[PathBuf],
+            Option<&[PathBuf]>,
             &(dyn Fn(usize, usize) + Sync),
             &(dyn Fn() -> bool + Sync),
         ) -> Result<Arc<dyn Engine>, String>
@@ -330,6 +333,10 @@ pub struct Research {
     builder: Option<Builder>,
     building: bool,
     rebuild: bool,
+    /// The next update looks at every file (after loading), not only at `changed_files`.
+    whole: bool,
+    /// The files the checks found changed since the last update began (the next update's).
+    changed_files: Vec<PathBuf>,
     cancel: Arc<AtomicBool>,
     query_cancel: Arc<AtomicBool>,
     /// Results order.
@@ -386,6 +393,8 @@ impl Default for Research {
             builder: None,
             building: false,
             rebuild: false,
+            whole: false,
+            changed_files: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             query_cancel: Arc::new(AtomicBool::new(false)),
             order: ResultOrder::Date,
@@ -513,11 +522,21 @@ impl App {
         self.research.background = background;
     }
 
-    /// Loading finished (or found changed files): build or update the index.
+    /// Loading finished: build or update the index (every file looked at).
     pub(super) fn want_index(&mut self) {
+        self.want_index_of(None);
+    }
+
+    /// Build or update the index: of these files (a check found them changed, added or
+    /// removed), or (`None`) of every file.
+    pub(super) fn want_index_of(&mut self, files: Option<Vec<PathBuf>>) {
         let r = &mut self.research;
         if !r.background || r.builder.is_none() {
             return;
+        }
+        match files {
+            None => r.whole = true,
+            Some(v) => r.changed_files.extend(v),
         }
         if r.building {
             // files changed while building: update again when this build ends
@@ -544,13 +563,18 @@ impl App {
             ResearchEffect::Index => {
                 let Some(builder) = self.research.builder.clone() else { return Vec::new() };
                 let roots = self.research.roots.clone();
+                let r = &mut self.research;
+                // the first build, or one after loading, looks at every file; an update after
+                // checks only at the files they found
+                let files = std::mem::take(&mut r.changed_files);
+                let files = (!std::mem::take(&mut r.whole) && r.engine.is_some()).then_some(files);
                 let cancel = Arc::new(AtomicBool::new(false));
                 self.research.cancel = cancel.clone();
                 let spawned = std::thread::Builder::new().name("diglot-index".into()).spawn(move || {
                     lower_priority();
                     let progress = |d: usize, t: usize| send(ResearchMsg::Progress(d, t));
                     let stop = || cancel.load(Ordering::Relaxed);
-                    match builder(&roots, &progress, &stop) {
+                    match builder(&roots, files.as_deref(), &progress, &stop) {
                         Ok(engine) => send(ResearchMsg::Ready(engine)),
                         Err(e) if !stop() => send(ResearchMsg::Failed(e)),
                         Err(_) => {}
@@ -667,7 +691,8 @@ impl App {
                         Some(format!("{}full-text index updated{again}", found.unwrap_or_default()));
                 }
                 if std::mem::take(&mut self.research.rebuild) {
-                    self.want_index();
+                    // what was asked for while building: files, or everything
+                    self.want_index_of(Some(Vec::new()));
                 }
             }
             ResearchMsg::Failed(e) => {

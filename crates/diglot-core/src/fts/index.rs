@@ -5,7 +5,13 @@
 //!
 //! Guarantees, as for the title index:
 //! - checked against the files: [`FtsIndex::update`] stats every file and re-indexes the
-//!   changed and new ones, drops the removed ones, in one commit;
+//!   changed and new ones, drops the removed ones, in one commit ([`FtsIndex::update_files`]
+//!   does the same for files known to have changed, without a walk). A file modified within
+//!   [`corpus::index::RACY_NS`] of an update's start could change again in the same clock
+//!   tick without its stamp showing it: as git does, such a "racily clean" file's content
+//!   hash is kept in the commit, and a later update reads it again and compares the hash (a
+//!   difference re-indexes it; the same content is not a change), until its modification
+//!   time is older than an update's start by [`corpus::index::RACY_NS`];
 //! - rebuilt when damaged: an index that does not open, was made by another version of the
 //!   tokenizer or for other roots is deleted and built again;
 //! - written atomically: a commit of tantivy replaces `meta.json` atomically, so a reader sees
@@ -17,12 +23,12 @@
 use super::tokens::{char_count, join_segments, TermTokenizer, TOKENIZER};
 use crate::corpus::{self, Article, Parsed};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 /// Version of the index's content: bump when the tokenization or the fields change.
 pub const FTS_VERSION: u32 = 4;
@@ -223,47 +229,144 @@ impl Changes {
 
 /// An update's work: the old stamps, the paths to drop, the files to (re-)index.
 struct Plan {
-    old: HashMap<String, corpus::index::Stamp>,
+    /// The index holds nothing yet (a build from nothing).
+    empty: bool,
+    /// When the update started (ns since the epoch): files modified after it less
+    /// [`corpus::index::RACY_NS`] are racily clean.
+    started: i128,
+    /// Paths to drop (files gone).
     removed: Vec<String>,
-    todo: Vec<(String, corpus::index::Stamp, PathBuf)>,
+    /// Files to (re-)index; `true` when the index holds an older version (dropped first).
+    todo: Vec<(String, corpus::index::Stamp, PathBuf, bool)>,
     unchanged: usize,
+    /// Racily clean files read again and found the same, still racy: kept in the commit.
+    racy: BTreeMap<String, u64>,
 }
 
-/// Every file under `paths` (the seeds when empty) with its key and stamp. One folder is
-/// walked and its files stated in parallel (the loader's walker and settings,
-/// [`corpus::load::walk_builder`]); several roots go through [`corpus::load::discover`], which
-/// lists a file under two roots once. A file that cannot be stated is left out.
-fn stat_files(paths: &[PathBuf]) -> Vec<(String, corpus::index::Stamp, PathBuf)> {
-    let stat = |p: PathBuf| -> Option<(String, corpus::index::Stamp, PathBuf)> {
+impl Plan {
+    fn new(empty: bool, started: i128) -> Plan {
+        Plan { empty, started, removed: Vec::new(), todo: Vec::new(), unchanged: 0, racy: BTreeMap::new() }
+    }
+
+    fn replaced(&self) -> usize {
+        self.todo.iter().filter(|t| t.3).count()
+    }
+
+    fn is_racy(&self, stamp: &corpus::index::Stamp) -> bool {
+        stamp.mtime_ns >= self.started - corpus::index::RACY_NS
+    }
+}
+
+/// At most this many racily clean files are kept with their hashes in a commit; the others
+/// are smudged (stored with an impossible size, so that the next update re-indexes them).
+const RACY_KEPT: usize = 10_000;
+
+/// An update merges segments of at most this many articles (see [`FtsIndex::update`]).
+const UPDATE_MERGE_DOCS: usize = 2_000;
+
+/// The stored size of a smudged file (no file has it: the next update re-indexes it).
+const SMUDGED: u64 = u64::MAX;
+
+/// What every commit records: what the index was built by and for, and its racily clean
+/// files (absent in the indexes of earlier versions: then none).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    version: u32,
+    parser: u64,
+    roots: Vec<String>,
+    /// When the update that made the commit started, ns since the epoch.
+    #[serde(default)]
+    started_ns: i64,
+    /// Racily clean files (modified within [`corpus::index::RACY_NS`] of an update's start):
+    /// path → FNV-1a of the bytes indexed.
+    #[serde(default)]
+    racy: BTreeMap<String, u64>,
+}
+
+impl Payload {
+    fn of(roots: &[PathBuf]) -> Payload {
+        Payload {
+            version: FTS_VERSION,
+            parser: corpus::index::parser_fingerprint(),
+            roots: roots.iter().map(|r| r.to_string_lossy().into_owned()).collect(),
+            ..Payload::default()
+        }
+    }
+
+    /// The index was made by this version and parser, for these roots.
+    fn is_for(&self, roots: &[PathBuf]) -> bool {
+        let me = Payload::of(roots);
+        self.version == me.version && self.parser == me.parser && self.roots == me.roots
+    }
+}
+
+/// Every file under `paths` (the seeds when empty), each given to `each(key, stamp, path)` as
+/// it is stated, in parallel. One folder is walked and its files stated in parallel (the
+/// loader's walker and settings, [`corpus::load::walk_builder`]); several roots go through
+/// [`corpus::load::discover`], which lists a file under two roots once. A file that cannot be
+/// stated is left out.
+fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, &Path) + Sync)) {
+    let stat = |p: PathBuf| {
         let stamp = if paths.is_empty() {
             corpus::index::Stamp {
                 size: corpus::seeds::get(&p).map_or(0, |b| b.len() as u64),
                 ..corpus::index::Stamp::default()
             }
         } else {
-            corpus::index::Stamp::of(&std::fs::metadata(&p).ok()?)
+            let Ok(m) = std::fs::metadata(&p) else { return };
+            corpus::index::Stamp::of(&m)
         };
-        Some((p.to_string_lossy().into_owned(), stamp, p))
+        // the key as a borrow of the path (a copy only for a name that is not UTF-8)
+        let key = p.to_string_lossy();
+        each(&key, stamp, &p);
     };
     let [root] = paths else {
         let (files, _) = corpus::load::discover(paths);
-        return files.into_par_iter().filter_map(stat).collect();
+        files.into_par_iter().for_each(stat);
+        return;
     };
-    let (tx, rx) = std::sync::mpsc::channel();
     corpus::load::walk_builder(root).build_parallel().run(|| {
-        let tx = tx.clone();
         let stat = &stat;
         Box::new(move |e| {
-            let file = e.ok().filter(|e| e.file_type().is_some_and(|t| t.is_file()));
-            if let Some(x) = file.and_then(|e| stat(e.into_path())) {
-                // the receiver lives until the walk is over
-                let _ = tx.send(x);
+            if let Some(e) = e.ok().filter(|e| e.file_type().is_some_and(|t| t.is_file())) {
+                stat(e.into_path());
             }
             ignore::WalkState::Continue
         })
     });
-    drop(tx);
-    rx.into_iter().collect()
+}
+
+/// The stamps of every indexed file: the paths in one arena, a table from path to entry, each
+/// entry's stamp and whether the walk saw its file.
+struct OldStamps {
+    arena: String,
+    spans: Vec<(usize, usize)>,
+    stamps: Vec<corpus::index::Stamp>,
+}
+
+impl OldStamps {
+    fn key(&self, i: usize) -> &str {
+        self.spans.get(i).and_then(|&(a, b)| self.arena.get(a..b)).unwrap_or("")
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Path → entry, and the entries of a path held twice (never written so; tolerated):
+    /// the earlier ones (seen, never dropped alone) and the last (smudged by the caller, see
+    /// [`SMUDGED`], so that its file is indexed again with all its documents dropped first).
+    fn table(&self) -> (HashMap<&str, usize, foldhash::fast::FixedState>, Vec<usize>, Vec<usize>) {
+        let mut map = HashMap::with_capacity_and_hasher(self.len(), foldhash::fast::FixedState::default());
+        let (mut earlier, mut later) = (Vec::new(), Vec::new());
+        for i in 0..self.len() {
+            if let Some(prev) = map.insert(self.key(i), i) {
+                earlier.push(prev);
+                later.push(i);
+            }
+        }
+        (map, earlier, later)
+    }
 }
 
 /// An open full-text index.
@@ -273,6 +376,8 @@ pub struct FtsIndex {
     pub(crate) fields: Fields,
     dir: Option<PathBuf>,
     roots: Vec<PathBuf>,
+    /// The racily clean files of the last commit (see the module's guarantees).
+    racy: BTreeMap<String, u64>,
 }
 
 /// How much an update may use: indexing threads and tantivy's memory budget for them all
@@ -295,13 +400,6 @@ impl Budget {
     pub const BACKGROUND: Budget = Budget { threads: 1, heap_bytes: 32_000_000 };
 }
 
-/// The payload of every commit: what the index was built by and for.
-fn payload(roots: &[PathBuf]) -> String {
-    let roots: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
-    serde_json::json!({ "version": FTS_VERSION, "parser": corpus::index::parser_fingerprint(), "roots": roots })
-        .to_string()
-}
-
 /// The index folder for these canonical roots in `cache_dir`.
 pub fn index_dir(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
     let file = corpus::index::index_file(cache_dir, roots);
@@ -314,7 +412,7 @@ impl FtsIndex {
         let (_, fields) = schema();
         index.tokenizers().register(TOKENIZER, TermTokenizer);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(FtsIndex { index, reader, fields, dir, roots })
+        Ok(FtsIndex { index, reader, fields, dir, roots, racy: BTreeMap::new() })
     }
 
     /// Opens the index of `paths` in `cache_dir` as it is, without looking at the files;
@@ -328,10 +426,12 @@ impl FtsIndex {
         }
         let index = Index::open_in_dir(&dir)?;
         let metas = index.load_metas()?;
-        if metas.payload.as_deref() != Some(payload(&roots).as_str()) {
+        let payload = metas.payload.as_deref().and_then(|p| serde_json::from_str::<Payload>(p).ok());
+        let Some(payload) = payload.filter(|p| p.is_for(&roots)) else {
             return Err(FtsError::Other("the index was made by another version of diglot".into()));
-        }
-        let ix = FtsIndex::from_index(index, Some(dir), roots)?;
+        };
+        let mut ix = FtsIndex::from_index(index, Some(dir), roots)?;
+        ix.racy = payload.racy;
         ix.probe()?;
         Ok(ix)
     }
@@ -414,49 +514,97 @@ impl FtsIndex {
         self.dir.as_deref()
     }
 
-    /// The stamps of the indexed files, by path: per segment the path column's dictionary
-    /// read once, in order (a term's ordinal is its rank), and the stamp columns by document
-    /// (no lookup per document in the dictionary).
-    fn stamps(&self) -> Result<HashMap<String, corpus::index::Stamp>, FtsError> {
+    /// The stamps of the indexed files: per segment the path column's dictionary read once,
+    /// in order (a term's ordinal is its rank), and the stamp columns by document (no lookup
+    /// per document in the dictionary, one arena for the paths).
+    fn stamps(&self) -> Result<OldStamps, FtsError> {
         let searcher = self.reader.searcher();
-        let mut map = HashMap::with_capacity(searcher.num_docs() as usize);
+        let n = searcher.num_docs() as usize;
+        let mut old = OldStamps {
+            arena: String::with_capacity(n * 64),
+            spans: Vec::with_capacity(n),
+            stamps: Vec::with_capacity(n),
+        };
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             let Some(paths) = ff.str("path")? else { continue };
-            let mut names: Vec<Option<String>> = Vec::with_capacity(paths.dictionary().num_terms());
-            let mut stream = paths.dictionary().stream()?;
-            while stream.advance() {
-                names.push(Some(String::from_utf8_lossy(stream.key()).into_owned()));
+            // each path's live document (a deleted one's path may be another's: not taken)
+            let mut doc_of = vec![u32::MAX; paths.dictionary().num_terms()];
+            for doc in 0..seg.max_doc() {
+                if seg.is_deleted(doc) {
+                    continue;
+                }
+                if let Some(d) = paths.term_ords(doc).next().and_then(|o| doc_of.get_mut(o as usize)) {
+                    if *d == u32::MAX {
+                        *d = doc;
+                    }
+                }
             }
             let size = ff.u64("size")?;
             let mtime = ff.i64("mtime")?;
             let ctime = ff.i64("ctime")?;
             let ino = ff.u64("ino")?;
-            let alive = seg.alive_bitset();
-            for doc in 0..seg.max_doc() {
-                if alive.is_some_and(|b| !b.is_alive(doc)) {
+            let mut stream = paths.dictionary().stream()?;
+            let mut ord = 0;
+            while stream.advance() {
+                let doc = doc_of.get(ord).copied().unwrap_or(u32::MAX);
+                ord += 1;
+                if doc == u32::MAX {
                     continue;
                 }
-                let Some(ord) = paths.term_ords(doc).next() else { continue };
-                // a path is one document's (a deleted one's path may be another's: not taken)
-                let Some(name) = names.get_mut(ord as usize).and_then(Option::take) else { continue };
-                let stamp = corpus::index::Stamp {
+                let start = old.arena.len();
+                old.arena.push_str(&String::from_utf8_lossy(stream.key()));
+                old.spans.push((start, old.arena.len()));
+                old.stamps.push(corpus::index::Stamp {
                     size: size.first(doc).unwrap_or(0),
                     mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
                     ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
                     ino: ino.first(doc).unwrap_or(0),
-                };
-                map.insert(name, stamp);
+                });
+            }
+        }
+        Ok(old)
+    }
+
+    /// The stamps of these indexed files (each looked up in the path field's terms; files
+    /// the index does not hold are left out).
+    fn stamps_of(&self, keys: &[&str]) -> Result<HashMap<String, corpus::index::Stamp>, FtsError> {
+        let searcher = self.reader.searcher();
+        let mut map = HashMap::with_capacity(keys.len());
+        for seg in searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.path)?;
+            let ff = seg.fast_fields();
+            let (size, mtime, ctime, ino) =
+                (ff.u64("size")?, ff.i64("mtime")?, ff.i64("ctime")?, ff.u64("ino")?);
+            for key in keys {
+                let term = Term::from_field_text(self.fields.path, key);
+                let Some(mut post) = inv.read_postings(&term, IndexRecordOption::Basic)? else { continue };
+                let mut doc = post.doc();
+                while doc != TERMINATED {
+                    if seg.is_deleted(doc) {
+                        doc = post.advance();
+                        continue;
+                    }
+                    let stamp = corpus::index::Stamp {
+                        size: size.first(doc).unwrap_or(0),
+                        mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
+                        ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
+                        ino: ino.first(doc).unwrap_or(0),
+                    };
+                    map.insert((*key).to_string(), stamp);
+                    break;
+                }
             }
         }
         Ok(map)
     }
 
     /// What an update of `paths` would do, without doing it: the index is fresh when
-    /// [`Changes::is_fresh`]. Walks the folders and stats every file (no file is read).
+    /// [`Changes::is_fresh`]. Walks the folders and stats every file (no file is read but
+    /// the few racily clean ones, whose content is compared).
     pub fn changes(&self, paths: &[PathBuf]) -> Result<Changes, FtsError> {
         let plan = self.plan(paths)?;
-        let changed = plan.todo.iter().filter(|n| plan.old.contains_key(&n.0)).count();
+        let changed = plan.replaced();
         Ok(Changes {
             changed,
             added: plan.todo.len() - changed,
@@ -465,19 +613,135 @@ impl FtsIndex {
         })
     }
 
-    /// The files to (re-)index and to drop.
+    /// Whether the index holds a file as it is now: the same stamp, and for a racily clean
+    /// file (see the module's guarantees) the same content. `Some(hash)`: the same, and still
+    /// racy (kept in the next commit).
+    fn same(
+        &self,
+        plan: &Plan,
+        key: &str,
+        old: &corpus::index::Stamp,
+        now: &corpus::index::Stamp,
+        path: &Path,
+    ) -> Option<Option<u64>> {
+        if old != now {
+            return None;
+        }
+        let Some(&hash) = self.racy.get(key) else { return Some(None) };
+        let bytes = std::fs::read(path).ok()?;
+        (corpus::index::fnv1a(&bytes) == hash).then(|| plan.is_racy(now).then_some(hash))
+    }
+
+    /// Adds a file found now (`old`: its stamp in the index) to the plan.
+    fn plan_file(
+        &self,
+        plan: &mut Plan,
+        key: String,
+        old: Option<&corpus::index::Stamp>,
+        now: corpus::index::Stamp,
+        path: PathBuf,
+    ) {
+        match old.map(|o| self.same(plan, &key, o, &now, &path)) {
+            Some(Some(racy)) => {
+                plan.unchanged += 1;
+                if let Some(h) = racy {
+                    plan.racy.insert(key, h);
+                }
+            }
+            Some(None) => plan.todo.push((key, now, path, true)),
+            None => plan.todo.push((key, now, path, false)),
+        }
+    }
+
+    /// The files to (re-)index and to drop: every file under `paths`. Each file is compared
+    /// with its entry as the walk states it (in parallel, no copy of an unchanged file's path);
+    /// entries whose file the walk did not see are dropped.
     fn plan(&self, paths: &[PathBuf]) -> Result<Plan, FtsError> {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+        use std::sync::Mutex;
         let old = self.stamps()?;
-        let now = stat_files(paths);
-        let present: std::collections::HashSet<&str> = now.iter().map(|n| n.0.as_str()).collect();
-        let removed: Vec<String> = old.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
-        drop(present);
-        let n = now.len();
-        let mut todo: Vec<(String, corpus::index::Stamp, PathBuf)> =
-            now.into_iter().filter(|n| old.get(&n.0) != Some(&n.1)).collect();
+        let mut plan = Plan::new(old.len() == 0, corpus::index::now_ns());
+        let (table, earlier, later) = old.table();
+        let mut stamps = std::borrow::Cow::Borrowed(old.stamps.as_slice());
+        for i in later {
+            if let Some(s) = stamps.to_mut().get_mut(i) {
+                s.size = SMUDGED;
+            }
+        }
+        let seen: Vec<AtomicBool> = (0..old.len()).map(|_| AtomicBool::new(false)).collect();
+        for i in earlier {
+            if let Some(s) = seen.get(i) {
+                s.store(true, Relaxed);
+            }
+        }
+        let unchanged = AtomicUsize::new(0);
+        let todo = Mutex::new(Vec::new());
+        let racy = Mutex::new(BTreeMap::new());
+        stat_files(paths, &|key, now, path| {
+            let entry = table.get(key).copied();
+            if let Some(s) = entry.and_then(|i| seen.get(i)) {
+                s.store(true, Relaxed);
+            }
+            let held = entry.and_then(|i| stamps.get(i));
+            match held.map(|o| self.same(&plan, key, o, &now, path)) {
+                Some(Some(r)) => {
+                    unchanged.fetch_add(1, Relaxed);
+                    if let (Some(h), Ok(mut m)) = (r, racy.lock()) {
+                        m.insert(key.to_string(), h);
+                    }
+                }
+                changed => {
+                    if let Ok(mut t) = todo.lock() {
+                        t.push((key.to_string(), now, path.to_path_buf(), changed.is_some()));
+                    }
+                }
+            }
+        });
+        plan.removed = (0..old.len())
+            .filter(|&i| !seen.get(i).is_some_and(|s| s.load(Relaxed)))
+            .map(|i| old.key(i).to_string())
+            .collect();
+        plan.removed.sort_unstable();
+        plan.unchanged = unchanged.into_inner();
+        plan.racy = racy.into_inner().unwrap_or_default();
+        plan.todo = todo.into_inner().unwrap_or_default();
         // in name order (the walk is parallel): neighbours indexed together
-        todo.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok(Plan { unchanged: n - todo.len(), old, removed, todo })
+        plan.todo.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(plan)
+    }
+
+    /// The plan for these files only (under `paths`; others are ignored): each stated, gone
+    /// ones dropped, changed and new ones (re-)indexed.
+    fn plan_files(&self, paths: &[PathBuf], files: &[PathBuf]) -> Result<Plan, FtsError> {
+        let mut plan = Plan::new(false, corpus::index::now_ns());
+        plan.empty = self.reader.searcher().num_docs() == 0;
+        let mut files: Vec<&PathBuf> =
+            files.iter().filter(|f| paths.iter().any(|r| f.starts_with(r))).collect();
+        files.sort_unstable();
+        files.dedup();
+        let keys: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+        // racily clean files not looked at now stay so
+        let looked: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+        for (k, h) in &self.racy {
+            if !looked.contains(k.as_str()) {
+                plan.racy.insert(k.clone(), *h);
+            }
+        }
+        let old = self.stamps_of(&keys.iter().map(String::as_str).collect::<Vec<_>>())?;
+        for (key, path) in keys.into_iter().zip(files) {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => {
+                    let o = old.get(&key);
+                    self.plan_file(&mut plan, key, o, corpus::index::Stamp::of(&m), path.clone());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && old.contains_key(&key) => {
+                    plan.removed.push(key);
+                }
+                // a folder, or a file that cannot be stated now: left as it is
+                _ => {}
+            }
+        }
+        Ok(plan)
     }
 
     /// Re-indexes the files of `paths` that changed since the last update, adds new ones,
@@ -499,9 +763,35 @@ impl FtsIndex {
         progress: &(dyn Fn(usize, usize) + Sync),
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Result<UpdateReport, FtsError> {
-        let Plan { old, removed, todo, unchanged } = self.plan(paths)?;
-        let mut report = UpdateReport { unchanged, ..UpdateReport::default() };
-        if removed.is_empty() && todo.is_empty() {
+        let plan = self.plan(paths)?;
+        self.apply(plan, budget, progress, cancel)
+    }
+
+    /// [`FtsIndex::update_with`] for files known to have changed (the reader's check of the
+    /// files says which), without walking `paths`: each of `files` under `paths` is stated and
+    /// compared with the index; a file gone is dropped, a changed or new one (re-)indexed.
+    pub fn update_files(
+        &mut self,
+        paths: &[PathBuf],
+        files: &[PathBuf],
+        budget: Budget,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Result<UpdateReport, FtsError> {
+        let plan = self.plan_files(paths, files)?;
+        self.apply(plan, budget, progress, cancel)
+    }
+
+    /// Carries out a plan: one commit (none when there is nothing to do).
+    fn apply(
+        &mut self,
+        plan: Plan,
+        budget: Budget,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Result<UpdateReport, FtsError> {
+        let mut report = UpdateReport { unchanged: plan.unchanged, ..UpdateReport::default() };
+        if plan.removed.is_empty() && plan.todo.is_empty() {
             return Ok(report);
         }
         let mut writer: IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(
@@ -514,39 +804,51 @@ impl FtsIndex {
         };
         // Merges: a build from nothing with big in-memory segments (64 MB a thread or more: the
         // foreground budget) merges none, since every merge rewrites what was just written and
-        // the segments are few (some 20 at 430,000 articles); otherwise tantivy's log merge
-        // policy, leaving segments over 20,000 articles alone, so that an update's small
-        // segments merge among themselves and never make an update rewrite the big ones.
-        if old.is_empty() && budget.heap_bytes / budget.threads.max(1) >= 64_000_000 {
+        // the segments are few (some 20 at 430,000 articles); a build with a small heap (the
+        // reader's) merges segments of up to 20,000 articles with tantivy's log merge policy.
+        // An update merges only segments of at most 2,000 articles: its own small segments
+        // among themselves, never a build's (tantivy's policy counts every segment under
+        // 10,000 articles as one level, so a build's last, partly filled segment would be
+        // rewritten with a one-file update's).
+        if plan.empty && budget.heap_bytes / budget.threads.max(1) >= 64_000_000 {
             writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         } else {
             let mut policy = tantivy::indexer::LogMergePolicy::default();
-            policy.set_max_docs_before_merge(20_000);
+            policy.set_max_docs_before_merge(if plan.empty { 20_000 } else { UPDATE_MERGE_DOCS });
             writer.set_merge_policy(Box::new(policy));
         }
-        for k in &removed {
+        for k in plan.removed.iter().chain(plan.todo.iter().filter(|t| t.3).map(|t| &t.0)) {
             writer.delete_term(Term::from_field_text(self.fields.path, k));
         }
-        for n in &todo {
-            if old.contains_key(&n.0) {
-                writer.delete_term(Term::from_field_text(self.fields.path, &n.0));
-            }
-        }
-        report.removed = removed.len() + todo.iter().filter(|n| old.contains_key(&n.0)).count();
+        report.removed = plan.removed.len() + plan.replaced();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let total = todo.len();
+        let total = plan.todo.len();
         let f = self.fields;
         let failed = std::sync::Mutex::new(None);
-        todo.par_iter().for_each(|(key, stamp, path)| {
+        // the racily clean files indexed now, with their hashes (see the module's guarantees)
+        let racy = std::sync::Mutex::new(plan.racy.clone());
+        plan.todo.par_iter().for_each(|(key, stamp, path, _)| {
             if cancel() || failed.lock().is_ok_and(|e| e.is_some()) {
                 return;
             }
+            let mut stamp = *stamp;
             let doc = match corpus::read_source(path) {
                 Err(_) => return, // unreadable: not indexed, tried again next time
-                Ok(bytes) => match corpus::parse_vec(path, bytes.into_owned()) {
-                    Parsed::Article(a) => article_doc(&f, key, *stamp, &a),
-                    Parsed::NotArticle(_) => other_doc(&f, key, *stamp),
-                },
+                Ok(bytes) => {
+                    if plan.is_racy(&stamp) {
+                        if let Ok(mut r) = racy.lock() {
+                            if r.len() < RACY_KEPT {
+                                r.insert(key.clone(), corpus::index::fnv1a(&bytes));
+                            } else {
+                                stamp.size = SMUDGED;
+                            }
+                        }
+                    }
+                    match corpus::parse_vec(path, bytes.into_owned()) {
+                        Parsed::Article(a) => article_doc(&f, key, stamp, &a),
+                        Parsed::NotArticle(_) => other_doc(&f, key, stamp),
+                    }
+                }
             };
             if let Err(e) = writer.add_document(doc) {
                 if let Ok(mut slot) = failed.lock() {
@@ -566,11 +868,68 @@ impl FtsIndex {
             return Err(FtsError::Other("cancelled".into()));
         }
         report.indexed = done.into_inner();
+        // the racy files of the plan (read again, the same, still racy) and those indexed now
+        let racy = racy.into_inner().unwrap_or_default();
+        let payload = Payload { started_ns: plan.started as i64, racy, ..Payload::of(&self.roots) };
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&payload(&self.roots));
+        prepared.set_payload(&serde_json::to_string(&payload).map_err(std::io::Error::other)?);
         prepared.commit()?;
         writer.wait_merging_threads()?;
+        self.racy = payload.racy;
         self.reader.reload()?;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+    use super::*;
+
+    /// The stamp the index holds for a path.
+    fn held(ix: &FtsIndex, key: &str) -> corpus::index::Stamp {
+        let old = ix.stamps().unwrap();
+        let i = (0..old.len()).find(|&i| old.key(i) == key).unwrap();
+        old.stamps[i]
+    }
+
+    /// git's racy rule: a file indexed within [`corpus::index::RACY_NS`] of the update's start
+    /// could change again in the same clock tick without its stamp changing. Before, the
+    /// stamps alone decided (the change was never seen); now such a file's content is
+    /// compared: a change is found, the same content is no change, and once the file is older
+    /// than an update's start it is trusted by its stamp again.
+    #[test]
+    fn a_racily_clean_file_is_compared_by_its_content() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, cache) = (tmp.path().join("c"), tmp.path().join("cache"));
+        std::fs::create_dir_all(&root).unwrap();
+        let f = root.join("a.md");
+        std::fs::write(&f, "first text\n").unwrap();
+        let roots = vec![root.clone()];
+        let (mut ix, r) = FtsIndex::open_updated(&roots, Some(&cache), &|_, _| {}, &|| false).unwrap();
+        assert_eq!(r.indexed, 1);
+        let key = f.to_string_lossy().into_owned();
+        // just written: racily clean, its content's hash in the commit (and read back)
+        assert!(ix.racy.contains_key(&key));
+        assert!(FtsIndex::open(&roots, &cache).unwrap().racy.contains_key(&key));
+        // the same content: not a change, nothing indexed
+        assert!(ix.changes(&roots).unwrap().is_fresh());
+        assert_eq!(ix.update(&roots, &|_, _| {}, &|| false).unwrap().indexed, 0);
+        // other bytes of the same size in the same clock tick: the stamp the index holds
+        std::fs::write(&f, "other text\n").unwrap();
+        let stamp = held(&ix, &key);
+        let mut plan = Plan::new(false, corpus::index::now_ns());
+        ix.plan_file(&mut plan, key.clone(), Some(&stamp), stamp, f.clone());
+        assert_eq!(plan.todo.len(), 1, "a change hidden in the clock tick is found by the content");
+        // a file older than the update's start: no longer racy, trusted by its stamp
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options().write(true).open(&f).unwrap().set_modified(old).unwrap();
+        let r = ix.update(&roots, &|_, _| {}, &|| false).unwrap();
+        assert_eq!((r.indexed, r.removed), (1, 1));
+        assert!(ix.racy.is_empty(), "{:?}", ix.racy);
+        let stamp = held(&ix, &key);
+        let mut plan = Plan::new(false, corpus::index::now_ns());
+        ix.plan_file(&mut plan, key, Some(&stamp), stamp, f);
+        assert_eq!((plan.todo.len(), plan.unchanged, plan.racy.len()), (0, 1, 0));
     }
 }
