@@ -1968,8 +1968,11 @@ mod title_search_tests {
     use crate::search::{Query, SearchIndex, SearchResult};
 
     fn article(i: usize) -> String {
-        let title =
-            if i % 3 == 0 { format!("Report on Production {i}") } else { format!("Production Report {i}") };
+        let title = if i.is_multiple_of(3) {
+            format!("Report on Production {i}")
+        } else {
+            format!("Production Report {i}")
+        };
         let day = i % 28 + 1;
         format!(
             "Title: {title}\nAuthor: \nDate: 1958-08-{day:02}\nPage: 2\n\n    Text {i}.\n\n\

@@ -162,7 +162,7 @@ impl Pattern {
                 .collect()
         });
         let chars: Vec<(char, bool)> = pattern.chars().map(|c| (c, case_sensitive)).collect();
-        let tail = chars.windows(2).map(|w| pair_bound(w[0], w[1])).sum();
+        let tail = chars.iter().zip(chars.iter().skip(1)).map(|(&a, &b)| pair_bound(a, b)).sum();
         Pattern { chars, bytes, tail }
     }
 
