@@ -366,6 +366,15 @@ impl SearchIndex {
             let idx = *order.perm.get(rank as usize)?;
             Some(pack(self.eval_item(self.items.get(idx as usize)?, q, s)?, rank))
         };
+        // the same, unless the item's finer bound already says it cannot beat `limit`
+        let exact_below = |s: &mut Scratch, bound: u64, limit: u64| {
+            let rank = (bound & 0xFFFF_FFFF) as u32;
+            let it = self.items.get(*order.perm.get(rank as usize)? as usize)?;
+            if pack(self.bound_item_fine(it, q)?, rank) >= limit {
+                return None;
+            }
+            Some(pack(self.eval_item(it, q, s)?, rank))
+        };
         let mut best: Vec<u64> = found.iter().flat_map(|f| f.best.iter().copied()).collect();
         best.select_nth_unstable(first - 1);
         best.truncate(first);
@@ -397,7 +406,7 @@ impl SearchIndex {
             let scored: Vec<u64> = chunk
                 .par_iter()
                 .filter(|&&b| b < limit)
-                .map_init(Scratch::default, |s, &b| exact(s, b))
+                .map_init(Scratch::default, |s, &b| exact_below(s, b, limit))
                 .flatten()
                 .collect();
             for e in scored {
@@ -420,6 +429,12 @@ impl SearchIndex {
     /// An upper bound of [`Self::eval_item`], `None` exactly when it is `None`; no DP.
     fn bound_item(&self, it: &Item, q: &Query) -> Option<i64> {
         q.sets.iter().map(|set| self.bound_set(it, set)).sum()
+    }
+
+    /// [`Self::bound_item`] with the finer bound (`Pattern::bound_fine_ascii`) where a
+    /// field is ASCII: between the score and the bound.
+    fn bound_item_fine(&self, it: &Item, q: &Query) -> Option<i64> {
+        q.sets.iter().map(|set| self.bound_set_with(it, set, true)).sum()
     }
 
     /// The score of one OR-set on an item, or `None` if it does not match.
@@ -456,6 +471,11 @@ impl SearchIndex {
     /// [`Self::eval_set`] with each score replaced by its bound (`Pattern::bound`): the
     /// same terms match, so the same term gives the set's value.
     fn bound_set(&self, it: &Item, set: &[Term]) -> Option<i64> {
+        self.bound_set_with(it, set, false)
+    }
+
+    /// [`Self::bound_set`], with the finer bound if `fine`.
+    fn bound_set_with(&self, it: &Item, set: &[Term], fine: bool) -> Option<i64> {
         let f = self.field_refs(it);
         let mut matched = None;
         for t in set {
@@ -467,13 +487,13 @@ impl SearchIndex {
             }
             let mut best = None;
             if t.mask & !it.en_mask == 0 {
-                best = best.max(field_bound(t, f.en(), it.en_ascii));
+                best = best.max(field_bound(t, f.en(), it.en_ascii, fine));
             }
             if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-                best = best.max(field_bound(t, f.zh(), it.zh_ascii));
+                best = best.max(field_bound(t, f.zh(), it.zh_ascii, fine));
             }
             if t.mask & !it.py_mask == 0 {
-                best = best.max(pinyin_bound(t, f.py(), f.pyi(), f.lens()));
+                best = best.max(pinyin_bound(t, f.py(), f.pyi(), f.lens(), fine));
             }
             if best.is_some() {
                 matched = best;
@@ -641,16 +661,27 @@ pub(crate) fn field_score(t: &Term, field: &str, ascii: bool, s: &mut Scratch) -
 }
 
 /// [`field_score`]'s bound (see `Pattern::bound`): `None` exactly when the score is.
-fn field_bound(t: &Term, field: &str, ascii: bool) -> Option<i64> {
+fn field_bound(t: &Term, field: &str, ascii: bool, fine: bool) -> Option<i64> {
     if t.kind != TermKind::Fuzzy {
         t.find_exact(field, false)?;
     }
-    t.pattern.bound(field, ascii)
+    if fine && ascii {
+        t.pattern.bound_fine_ascii(field.as_bytes())
+    } else {
+        t.pattern.bound(field, ascii)
+    }
 }
 
 /// [`pinyin_score`]'s bound: `None` exactly when the score is.
-fn pinyin_bound(t: &Term, full: &[u8], initials: &[u8], lens: &[u8]) -> Option<i64> {
-    pinyin_found(t, full, initials, lens).then(|| t.pattern_lower.bound_ascii(full))?
+fn pinyin_bound(t: &Term, full: &[u8], initials: &[u8], lens: &[u8], fine: bool) -> Option<i64> {
+    if !pinyin_found(t, full, initials, lens) {
+        return None;
+    }
+    if fine {
+        t.pattern_lower.bound_fine_ascii(full)
+    } else {
+        t.pattern_lower.bound_ascii(full)
+    }
 }
 
 /// Score of a positive term on the (ASCII) pinyin, always case-insensitive, scored with skim

@@ -220,6 +220,45 @@ impl Pattern {
         Some(i64::from(best) + i64::from(self.tail))
     }
 
+    /// A tighter [`Pattern::bound`] (never above it) for an ASCII choice, still without the
+    /// DP: each character after the first counts its best occurrence in this choice (from its
+    /// greedy first match on), `max(B, BONUS_CONSECUTIVE) + match` where the previous
+    /// character can match the column before, else `B - 4 + match`, instead of the
+    /// pattern's most. A skipped character still adds at least 10, so skips stay below.
+    // Occurrence indices come from memchr over `choice` itself; rows run over the pattern.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_fine_ascii(&self, choice: &[u8]) -> Option<i64> {
+        let pattern = self.bytes.as_deref()?;
+        let Some(&p0) = pattern.first() else {
+            return Some(0);
+        };
+        let mut total = NEG_INFINITY;
+        let mut first = None;
+        for_occurrences(choice, p0, 0, |j| {
+            first.get_or_insert(j);
+            total = max(total, GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p0));
+        });
+        let mut prev_first = first?;
+        for (i, &p) in pattern.iter().enumerate().skip(1) {
+            let pp = pattern[i - 1];
+            let mut best = NEG_INFINITY;
+            let mut first = None;
+            for_occurrences(choice, p, prev_first + 1, |j| {
+                first.get_or_insert(j);
+                let b = bonus_at(choice, j);
+                let v = if j > prev_first && choice[j - 1].matches(pp) {
+                    max(b, BONUS_CONSECUTIVE)
+                } else {
+                    b + GAP_START + GAP_EXTENSION
+                };
+                best = max(best, v + byte_match_score(choice[j], p));
+            });
+            prev_first = first?;
+            total += best;
+        }
+        Some(i64::from(total))
+    }
+
     /// [`Pattern::bound`] for any choice.
     // The bonus table is indexed by char types (its own 6x6 size).
     #[allow(clippy::indexing_slicing)]
@@ -320,6 +359,18 @@ impl Pattern {
         let r = first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s));
         s.choice = c;
         r
+    }
+}
+
+/// Calls `f(j)` for every `j >= from` at which `p` matches `choice`, in order.
+#[inline]
+fn for_occurrences(choice: &[u8], p: BytePat, from: usize, f: impl FnMut(usize)) {
+    let Some(hay) = choice.get(from..) else { return };
+    let mut f = f;
+    if p.or == 0 {
+        memchr::memchr_iter(p.target, hay).for_each(|k| f(from + k));
+    } else {
+        memchr::memchr2_iter(p.target, p.target & !0x20, hay).for_each(|k| f(from + k));
     }
 }
 
@@ -845,6 +896,13 @@ mod tests {
                 prop_assert!(got <= bound, "{:?} {:?}: score {} > bound {}", c, p, got, bound);
                 if p.chars().count() == 1 {
                     prop_assert_eq!(got, bound);
+                }
+            }
+            if c.is_ascii() {
+                let fine = pat.bound_fine_ascii(c.as_bytes());
+                prop_assert_eq!(fine.is_some(), got.is_some());
+                if let (Some(got), Some(fine), Some(bound)) = (got, fine, bound) {
+                    prop_assert!(got <= fine && fine <= bound, "{:?} {:?}: {} {} {}", c, p, got, fine, bound);
                 }
             }
             if !c.is_ascii() {
