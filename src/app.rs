@@ -195,6 +195,12 @@ impl TitleSearch {
     pub fn pending(&self) -> bool {
         self.hits.as_ref().is_none_or(|h| h.query != self.prompt.text())
     }
+
+    /// The result of what was typed shows its count and first hits; the rest of its ranking
+    /// is on its way (the list ends at those until then).
+    pub fn ranking(&self) -> bool {
+        self.hits.as_ref().is_some_and(|h| h.query == self.prompt.text() && !h.is_complete())
+    }
 }
 
 /// The list pane's state.
@@ -586,6 +592,15 @@ impl App {
         self.filter.as_ref().map_or(self.articles.len(), Vec::len)
     }
 
+    /// How many rows the list has in all: those shown, or, while the title search ranks the
+    /// rest of its hits (the list shows the first ones), every hit.
+    pub fn list_total(&self) -> usize {
+        match self.search.as_ref().and_then(|s| s.hits.as_ref()) {
+            Some(h) if self.filter.is_some() && !h.query.is_empty() && !h.is_complete() => h.total,
+            _ => self.shown_len(),
+        }
+    }
+
     /// The article position of the list's row `i`.
     pub fn shown(&self, i: usize) -> Option<usize> {
         match &self.filter {
@@ -599,7 +614,7 @@ impl App {
     pub fn wait_search(&mut self, timeout: std::time::Duration) -> bool {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
-            if self.search.as_ref().is_none_or(|s| !s.pending()) {
+            if self.search.as_ref().is_none_or(|s| !s.pending() && !s.ranking()) {
                 return true;
             }
             self.poll_search();
@@ -1039,6 +1054,13 @@ impl App {
     /// Takes the worker's newest result, if it is for the query typed.
     fn poll_search(&mut self) -> bool {
         let Some(r) = self.worker.try_recv() else { return false };
+        self.take_search_result(r)
+    }
+
+    /// Shows a result of the title search if it is for the query typed last: its first hits
+    /// (the count is every hit's), or its complete ranking, which keeps the selection and
+    /// the scroll (the first hits are the same, in the same order).
+    fn take_search_result(&mut self, r: crate::search::SearchResult) -> bool {
         let Some(s) = &mut self.search else { return false };
         if r.generation != s.generation {
             return false;
@@ -1055,7 +1077,9 @@ impl App {
             None
         };
         self.list.selected = at.unwrap_or(0);
-        self.list.offset = 0;
+        if at.is_none() {
+            self.list.offset = 0;
+        }
         self.clamp_list();
         self.open_selected();
         true
@@ -1928,5 +1952,93 @@ fn scroll(layout: &Layout, top: &mut Position, delta: isize, height: usize) {
     let new = cur.saturating_add(delta).clamp(0, max_top as isize) as usize;
     if new != cur as usize || delta == 0 {
         *top = layout.position(new);
+    }
+}
+
+#[cfg(test)]
+mod title_search_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+    use super::*;
+    use crate::search::{Query, SearchIndex, SearchResult};
+
+    fn article(i: usize) -> String {
+        let title = if i.is_multiple_of(3) {
+            format!("Report on Production {i}")
+        } else {
+            format!("Production Report {i}")
+        };
+        let day = i % 28 + 1;
+        format!(
+            "Title: {title}\nAuthor: \nDate: 1958-08-{day:02}\nPage: 2\n\n    Text {i}.\n\n\
+             Original: \n\n\n### 生产报告{i}\n\n1958-08-{day:02}\n第2版()\n专栏：\n\n    正文。\n"
+        )
+    }
+
+    fn rows(app: &App) -> Vec<u32> {
+        (0..app.shown_len()).map(|i| app.articles.id(app.shown(i).unwrap()).unwrap()).collect()
+    }
+
+    fn screen(app: &App) -> String {
+        let buf = crate::app::drive::checked_frame(app, "drawn").unwrap();
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_list_shows_the_count_and_first_hits_then_the_full_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..60 {
+            std::fs::write(dir.path().join(format!("a{i:02}.md")), article(i)).unwrap();
+        }
+        let mut app = App::with_loaded((100, 30), corpus::load_paths(&[dir.path().to_path_buf()]));
+        app.prepare();
+        assert_eq!(app.articles.len(), 60);
+        // what the worker holds: the catalog's ids, titles and keys
+        let mut ix = SearchIndex::new();
+        for id in 0..app.articles.ids() as u32 {
+            let a = app.articles.by_id(id).unwrap();
+            ix.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
+        }
+        app.open_search();
+        for c in "report".chars() {
+            let k = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            );
+            app.on_search_key(&k);
+        }
+        let generation = app.search.as_ref().unwrap().generation;
+        let q = Query::parse("report");
+        let first = ix.search_first(&q, None, 5, &|| false).unwrap();
+        let full = ix.search(&q, None, &|| false).unwrap();
+        assert!(!first.is_complete());
+        let order: Vec<u32> = full.hits.iter().map(|h| h.idx).collect();
+        // The first screen: the count of every hit, the first five rows in their final order,
+        // the rest said to be coming; the selection stops at the last row ranked.
+        assert!(app.take_search_result(SearchResult { generation, hits: Arc::new(first) }));
+        assert!(app.search.as_ref().unwrap().ranking());
+        assert_eq!(rows(&app), order[..5]);
+        assert_eq!(app.list_total(), 60);
+        let s = screen(&app);
+        assert!(s.contains("60/60"), "{s}");
+        assert!(s.contains("ranking 55 more…"), "{s}");
+        app.step(100);
+        assert_eq!(app.list.selected, 4);
+        let selected = app.selected().map(|m| m.path());
+        // The full ranking: the same rows first, the selection kept, the list to its end.
+        assert!(app.take_search_result(SearchResult { generation, hits: Arc::new(full) }));
+        assert!(!app.search.as_ref().unwrap().ranking());
+        assert_eq!(rows(&app), order);
+        assert_eq!(app.selected().map(|m| m.path()), selected);
+        let s = screen(&app);
+        assert!(!s.contains("ranking"), "{s}");
+        app.step(100);
+        assert_eq!(app.list.selected, 59);
+        // a result of an older query is not shown
+        let stale = ix.search(&Query::parse("rep"), None, &|| false).unwrap();
+        assert!(!app.take_search_result(SearchResult { generation: generation - 1, hits: Arc::new(stale) }));
+        assert_eq!(rows(&app), order);
     }
 }

@@ -67,7 +67,7 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
         let count = if s.pending() {
             format!("…/{}", app.articles.len())
         } else {
-            format!("{}/{}", app.shown_len(), app.articles.len())
+            format!("{}/{}", app.list_total(), app.articles.len())
         };
         (s.prompt.text(), count, app.mode == Mode::TitleSearch)
     } else {
@@ -214,5 +214,13 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             let indent = 2.min(w);
             put_marked(buf, area.x + indent as u16, y + 1, &en, w - indent, base, &marks.en);
         }
+    }
+    // The title search shows its first hits while it ranks the rest: said below them.
+    let below = app.shown_len().saturating_sub(app.list.offset);
+    if below < rows && app.search.as_ref().is_some_and(|s| s.ranking()) {
+        let more = app.list_total().saturating_sub(app.shown_len());
+        let y = area.y + (below * ih) as u16;
+        let msg = format!("ranking {more} more…");
+        put(buf, area.x, y, &msg, w, Style::default().add_modifier(Modifier::DIM));
     }
 }

@@ -41,7 +41,7 @@ pub fn reading_progress(app: &App) -> Option<usize> {
 /// The status bar's text (also used by tests).
 pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
-    let shown = app.shown_len();
+    let shown = app.list_total();
     let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
     let mut left = format!(
         " {pos}/{shown} · {} · {}",

@@ -1,5 +1,6 @@
 //! The title index and its parallel scan.
 
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -7,7 +8,7 @@ use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
 use super::query::{Query, Term, TermKind};
-use super::score::{copy_kept, Cell, Scratch};
+use super::score::Scratch;
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
 
@@ -23,23 +24,49 @@ pub struct Hit {
     pub score: i64,
 }
 
-/// The complete result of a search: the query, hits in rank order, and how many items were
-/// searched (the index may have grown since).
+/// The result of a search: the query, hits in rank order (all of them, or the first ones when
+/// the result is not [complete](Hits::is_complete) yet), how many items match and how many
+/// were searched (the index may have grown since).
 #[derive(Clone, Debug, Default)]
 pub struct Hits {
     /// The query string searched for.
     pub query: String,
-    /// Best score first; equal scores by sort key, then by index.
+    /// Best score first; equal scores by sort key, then by index. The complete ranking, or
+    /// its first hits (see [`SearchIndex::search_first`]).
     pub hits: Vec<Hit>,
+    /// How many items match (`hits.len()` once complete).
+    pub total: usize,
     /// Items `0..searched` were searched.
     pub searched: usize,
-    /// State for searching a narrower query within these hits (not part of the value).
+    /// The items that matched, for searching a narrower query within them (not part of the
+    /// value).
     carry: Option<Arc<Carry>>,
+}
+
+impl Hits {
+    /// Every hit is ranked (not only the first ones).
+    pub fn is_complete(&self) -> bool {
+        self.hits.len() == self.total
+    }
+
+    /// The same result without its hits and carry (for building one from it).
+    fn without_hits(&self) -> Hits {
+        Hits {
+            query: self.query.clone(),
+            hits: Vec::new(),
+            total: self.total,
+            searched: self.searched,
+            carry: None,
+        }
+    }
 }
 
 impl PartialEq for Hits {
     fn eq(&self, other: &Self) -> bool {
-        self.query == other.query && self.hits == other.hits && self.searched == other.searched
+        self.query == other.query
+            && self.hits == other.hits
+            && self.total == other.total
+            && self.searched == other.searched
     }
 }
 
@@ -214,156 +241,225 @@ impl SearchIndex {
         })
     }
 
-    /// Searches for `q`; `None` if `cancel` returned true during the scan (it is polled
-    /// every 1024 items on each thread). Runs on the current rayon pool.
+    /// Searches for `q` and ranks every hit; `None` if `cancel` returned true during the
+    /// scan (it is polled every 1024 items on each thread). Runs on the current rayon pool.
     ///
-    /// `prev`: an earlier complete result. If `q` [narrows](Query::narrows) its query, only
-    /// its hits among the items it searched are examined (and if it is the same query, their
-    /// scores are reused); items added since are all examined. Otherwise it is ignored. The
-    /// result is the same as without `prev`, only faster: terms `q` shares with the earlier
-    /// query keep their scores, and a last term typed on (`xia` → `xian`) continues from
-    /// where its scoring stopped (the result keeps that state for its hits).
+    /// `prev`: an earlier result, complete or not. If `q` [narrows](Query::narrows) its
+    /// query, only its hits among the items it searched are examined; items added since are
+    /// all examined. Otherwise it is ignored. The result is the same as without `prev`.
     ///
     /// The empty query returns every item in sort-key order with score 0.
     pub fn search(&self, q: &Query, prev: Option<&Hits>, cancel: &(dyn Fn() -> bool + Sync)) -> Option<Hits> {
+        let found = self.search_first(q, prev, 0, cancel)?;
+        self.complete(&found, cancel)
+    }
+
+    /// [`SearchIndex::search`], but only the first `first` hits ranked: every item that
+    /// matches is found (`total` says how many, and a narrower query searches within them),
+    /// and `hits` holds the first `first` hits of the complete ranking, exactly (all of them
+    /// when no more match: then the result is complete). [`SearchIndex::complete`] ranks the
+    /// rest. This is what a reader waits for: the count and a screenful. (The empty query
+    /// lists every item at once, complete: there is nothing to rank.)
+    ///
+    /// Matching needs no score: each item gets a cheap upper bound of its score instead
+    /// (see `Pattern::bound`), and only items whose bound could still place them among the
+    /// first `first` are scored, best bound first.
+    pub fn search_first(
+        &self,
+        q: &Query,
+        prev: Option<&Hits>,
+        first: usize,
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Hits> {
         let n = self.len();
         let order = self.order();
+        let query = q.as_str().to_string();
         if q.is_empty() {
             if cancel() {
                 return None;
             }
             let hits = order.perm.iter().map(|&idx| Hit { idx, score: 0 }).collect();
-            return Some(Hits { query: q.as_str().to_string(), hits, searched: n, carry: None });
+            return Some(Hits { query, hits, total: n, searched: n, carry: None });
         }
         let prev = prev
             .filter(|p| p.searched <= n && q.narrows(&Query::parse(&p.query)))
             .and_then(|p| Some((p, p.carry.as_deref()?)));
-        let tail = q.tail().and_then(|i| q.sets.get(i)?.first());
-        let plan = match prev {
-            Some((p, carry)) => Plan::new(q, &Query::parse(&p.query), carry, tail),
-            None => Plan::Full,
-        };
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let tasks: Vec<Task> = prev
-            .map(|(_, c)| c.blocks.iter().map(Task::Prev).collect::<Vec<_>>())
+            .map(|(_, c)| c.blocks.iter().map(|b| Task::Prev(b)).collect::<Vec<_>>())
             .unwrap_or_default()
             .into_iter()
             .chain((covered..n).step_by(BLOCK).map(|b| Task::Items(b..(b + BLOCK).min(n))))
             .collect();
         let stop = AtomicBool::new(false);
-        let blocks: Option<Vec<Arc<Block>>> = tasks
+        let found: Option<Vec<Found>> = tasks
             .into_par_iter()
-            .map_init(Scratch::default, |s, task| {
+            .map(|task| {
                 if stop.load(Ordering::Relaxed) || cancel() {
                     stop.store(true, Ordering::Relaxed);
                     return None;
                 }
-                Some(match task {
-                    Task::Prev(b) if matches!(plan, Plan::Same) => Arc::clone(b),
-                    Task::Prev(b) => Arc::new(self.rescan(b, q, &plan, tail, s)),
-                    Task::Items(range) => {
-                        let mut out = Block::default();
-                        for i in range {
-                            self.eval_into(i as u32, q, tail, s, &mut out);
-                        }
-                        Arc::new(out)
+                let mut f = Found::default();
+                let mut visit = |i: u32| {
+                    let Some(it) = self.item(i as usize) else { return };
+                    if let Some(bound) = self.bound_item(it, q) {
+                        let rank = order.rank.get(i as usize).copied().unwrap_or(u32::MAX);
+                        f.push(i, pack(bound, rank), first);
                     }
-                })
+                };
+                match task {
+                    Task::Prev(ids) => ids.iter().for_each(|&i| visit(i)),
+                    Task::Items(range) => range.for_each(|i| visit(i as u32)),
+                }
+                Some(f)
             })
             .collect();
-        let blocks = blocks?;
+        let found = found?;
         if cancel() {
             return None;
         }
-        let hits = rank_hits(&blocks, order);
-        // The entries hold the tail term's state unless the earlier hits were rescored
-        // without it.
-        let kept = !matches!(plan, Plan::Delta { tail: TailPlan::None, .. });
-        let tail = tail.filter(|_| kept).map(|t| (t.text.clone(), t.case_sensitive));
-        let carry = Carry { tail, blocks };
-        Some(Hits { query: q.as_str().to_string(), hits, searched: n, carry: Some(Arc::new(carry)) })
+        let total = found.iter().map(|f| f.ids.len()).sum();
+        let hits = if first == 0 { Vec::new() } else { self.rank_first(q, &found, first, order, cancel)? };
+        let carry = Carry { blocks: found.into_iter().map(|f| f.ids).collect() };
+        Some(Hits { query, hits, total, searched: n, carry: Some(Arc::new(carry)) })
     }
 
-    /// Scores item `i` for `q` from scratch; on a match, appends its entry (with the state of
-    /// `tail`, the query's tail term) to `out`.
-    fn eval_into(&self, i: u32, q: &Query, tail: Option<&Term>, s: &mut Scratch, out: &mut Block) {
-        let Some(it) = self.item(i as usize) else { return };
-        let mut total = 0i64;
-        for (k, set) in q.sets.iter().enumerate() {
-            if q.tail() == Some(k) {
-                continue;
-            }
-            match self.eval_set(it, set, s) {
-                Some(x) => total += x,
-                None => return,
-            }
+    /// The complete ranking of a result of [`SearchIndex::search_first`] (a clone if it is
+    /// complete already): every hit scored and ranked. `None` if cancelled.
+    pub fn complete(&self, found: &Hits, cancel: &(dyn Fn() -> bool + Sync)) -> Option<Hits> {
+        if found.is_complete() {
+            return Some(found.clone());
         }
-        let mut e = Entry { idx: i, score: total, tail: 0, en: MISS, zh: false, py: MISS };
-        if let Some(t) = tail {
-            let mark = out.cells.len();
-            match self.eval_tail(it, t, s, &mut out.cells, &mut e) {
-                Some(x) => {
-                    e.tail = x;
-                    e.score += x;
-                }
-                None => {
-                    out.cells.truncate(mark);
-                    return;
-                }
-            }
-        }
-        out.entries.push(e);
-    }
-
-    /// The earlier hits of `b`, rescored for `q` according to `plan`.
-    fn rescan(&self, b: &Block, q: &Query, plan: &Plan, tail: Option<&Term>, s: &mut Scratch) -> Block {
-        let mut out =
-            Block { entries: Vec::with_capacity(b.entries.len()), cells: Vec::with_capacity(b.cells.len()) };
-        let Plan::Delta { added, drop_tail, tail: how } = plan else {
-            for e in &b.entries {
-                self.eval_into(e.idx, q, tail, s, &mut out);
-            }
-            return out;
+        let q = Query::parse(&found.query);
+        let Some(carry) = found.carry.as_deref() else {
+            // (every incomplete result has its hits; not reached)
+            return self.search(&q, None, cancel);
         };
-        'entries: for e in &b.entries {
-            let Some(it) = self.item(e.idx as usize) else { continue };
-            let mut total = e.score - if *drop_tail { e.tail } else { 0 };
-            for &k in added {
-                if q.tail() != Some(k) {
-                    match q.sets.get(k).and_then(|set| self.eval_set(it, set, s)) {
-                        Some(x) => total += x,
-                        None => continue 'entries,
-                    }
+        let blocks: Vec<&[u32]> = carry.blocks.iter().map(Vec::as_slice).collect();
+        let scored = self.score_blocks(&q, &blocks, cancel)?;
+        let hits = rank_hits(&scored, self.order());
+        Some(Hits { hits, carry: found.carry.clone(), ..found.without_hits() })
+    }
+
+    /// Every item of `blocks` scored for `q` (in parallel, a block at a time); `None` if
+    /// cancelled.
+    fn score_blocks(
+        &self,
+        q: &Query,
+        blocks: &[&[u32]],
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Vec<(u32, i64)>>> {
+        let stop = AtomicBool::new(false);
+        blocks
+            .par_iter()
+            .map_init(Scratch::default, |s, ids| {
+                if stop.load(Ordering::Relaxed) || cancel() {
+                    stop.store(true, Ordering::Relaxed);
+                    return None;
                 }
+                Some(
+                    ids.iter()
+                        .filter_map(|&i| {
+                            let it = self.item(i as usize)?;
+                            Some((i, self.eval_item(it, q, s)?))
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// The first `first` hits (rank order) among the items `found` (with their bounds):
+    /// the items of the `first` best bounds are scored; then only those whose bound beats
+    /// the `first`-th best score so far (ties: by rank), best bound first, until none is left.
+    fn rank_first(
+        &self,
+        q: &Query,
+        found: &[Found],
+        first: usize,
+        order: &Order,
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
+        let total: usize = found.iter().map(|f| f.ids.len()).sum();
+        if total <= first {
+            let blocks: Vec<&[u32]> = found.iter().map(|f| f.ids.as_slice()).collect();
+            return Some(rank_hits(&self.score_blocks(q, &blocks, cancel)?, order));
+        }
+        // (score, rank) packed, from a bound's pack: the item's exact one
+        let exact = |s: &mut Scratch, bound: u64| {
+            let rank = (bound & 0xFFFF_FFFF) as u32;
+            let idx = *order.perm.get(rank as usize)?;
+            Some(pack(self.eval_item(self.item(idx as usize)?, q, s)?, rank))
+        };
+        // the same, unless the item's finer bound already says it cannot beat `limit`
+        let exact_below = |s: &mut Scratch, bound: u64, limit: u64| {
+            let rank = (bound & 0xFFFF_FFFF) as u32;
+            let it = self.item(*order.perm.get(rank as usize)? as usize)?;
+            if pack(self.bound_item_fine(it, q)?, rank) >= limit {
+                return None;
             }
-            let mut n = Entry { idx: e.idx, score: total, tail: 0, en: MISS, zh: false, py: MISS };
-            let mark = out.cells.len();
-            let t = match (how, tail) {
-                (TailPlan::None, _) | (_, None) => Some(0),
-                (TailPlan::Keep, Some(_)) => {
-                    n.tail = e.tail;
-                    n.zh = e.zh;
-                    n.en = copy_field(e.en, &b.cells, &mut out.cells);
-                    n.py = copy_field(e.py, &b.cells, &mut out.cells);
-                    Some(0) // already in the total
+            Some(pack(self.eval_item(it, q, s)?, rank))
+        };
+        let mut best: Vec<u64> = found.iter().flat_map(|f| f.best.iter().copied()).collect();
+        best.select_nth_unstable(first - 1);
+        best.truncate(first);
+        let scored_up_to = best.iter().copied().max().unwrap_or(0);
+        // the first hits so far, as a max-heap of packs: its top is the one to beat
+        let mut top: BinaryHeap<u64> =
+            best.par_iter().map_init(Scratch::default, |s, &b| exact(s, b)).flatten().collect();
+        let bar = |top: &BinaryHeap<u64>| {
+            if top.len() < first {
+                u64::MAX
+            } else {
+                top.peek().copied().unwrap_or(u64::MAX)
+            }
+        };
+        let limit = bar(&top);
+        let mut more: Vec<u64> = found
+            .par_iter()
+            .flat_map_iter(|f| f.bounds.iter().copied().filter(|&b| b > scored_up_to && b < limit))
+            .collect();
+        more.par_sort_unstable();
+        for chunk in more.chunks(MORE_CHUNK) {
+            let limit = bar(&top);
+            if chunk.first().is_none_or(|&b| b >= limit) {
+                break;
+            }
+            if cancel() {
+                return None;
+            }
+            let scored: Vec<u64> = chunk
+                .par_iter()
+                .filter(|&&b| b < limit)
+                .map_init(Scratch::default, |s, &b| exact_below(s, b, limit))
+                .flatten()
+                .collect();
+            for e in scored {
+                if top.len() < first {
+                    top.push(e);
+                } else if top.peek().is_some_and(|&m| e < m) {
+                    top.pop();
+                    top.push(e);
                 }
-                (TailPlan::Fresh, Some(t)) => self.eval_tail(it, t, s, &mut out.cells, &mut n),
-                (TailPlan::Extend(m), Some(t)) => {
-                    self.extend_tail(it, t, *m, e, &b.cells, s, &mut out.cells, &mut n)
-                }
-            };
-            match t {
-                Some(x) => {
-                    if !matches!(how, TailPlan::Keep) {
-                        n.tail = x;
-                    }
-                    n.score += x;
-                    out.entries.push(n);
-                }
-                None => out.cells.truncate(mark),
             }
         }
-        out
+        Some(top.into_sorted_vec().into_iter().map(|k| unpack(k, order)).collect())
+    }
+
+    /// The item's score for `q` (the sum over its sets), `None` if it does not match.
+    fn eval_item(&self, it: &Item, q: &Query, s: &mut Scratch) -> Option<i64> {
+        q.sets.iter().map(|set| self.eval_set(it, set, s)).sum()
+    }
+
+    /// An upper bound of [`Self::eval_item`], `None` exactly when it is `None`; no DP.
+    fn bound_item(&self, it: &Item, q: &Query) -> Option<i64> {
+        q.sets.iter().map(|set| self.bound_set(it, set)).sum()
+    }
+
+    /// [`Self::bound_item`] with the finer bound (`Pattern::bound_fine_ascii`) where a
+    /// field is ASCII: between the score and the bound.
+    fn bound_item_fine(&self, it: &Item, q: &Query) -> Option<i64> {
+        q.sets.iter().map(|set| self.bound_set_with(it, set, true)).sum()
     }
 
     /// The score of one OR-set on an item, or `None` if it does not match.
@@ -374,11 +470,7 @@ impl SearchIndex {
         let mut matched = None;
         for t in set {
             if t.inverse {
-                let present = (t.mask & !it.en_mask == 0 && present(t, f.en(), it.en_ascii, s))
-                    || (t.mask & !it.zh_mask == 0
-                        && t.han & !it.zh_han == 0
-                        && present(t, f.zh(), it.zh_ascii, s));
-                if !present {
+                if !self.present(it, t) {
                     matched = Some(0);
                 }
                 continue;
@@ -401,76 +493,46 @@ impl SearchIndex {
         matched
     }
 
-    /// [`Self::eval_set`] of a set of one positive fuzzy term, recording in `e` which fields
-    /// matched and the DP rows of the ASCII ones (cells in `cells`).
-    fn eval_tail(
-        &self,
-        it: &Item,
-        t: &Term,
-        s: &mut Scratch,
-        cells: &mut Vec<Cell>,
-        e: &mut Entry,
-    ) -> Option<i64> {
-        let f = self.field_refs(it);
-        let mut best = None;
-        if t.mask & !it.en_mask == 0 {
-            let (score, field) = fresh_en(t, it, &f, s, cells);
-            best = best.max(score);
-            e.en = field;
-        }
-        if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-            let score = field_score(t, f.zh(), it.zh_ascii, s);
-            best = best.max(score);
-            e.zh = score.is_some();
-        }
-        if t.mask & !it.py_mask == 0 && syllables(t, &f) {
-            let (score, field) = fresh_py(t, &f, s, cells);
-            best = best.max(score);
-            e.py = field;
-        }
-        best
+    /// [`Self::eval_set`] with each score replaced by its bound (`Pattern::bound`): the
+    /// same terms match, so the same term gives the set's value.
+    fn bound_set(&self, it: &Item, set: &[Term]) -> Option<i64> {
+        self.bound_set_with(it, set, false)
     }
 
-    /// [`Self::eval_tail`] of `t`, which extends the earlier tail term (its first `m` bytes,
-    /// same case rule) whose state on this item is `old` (cells in `old_cells`).
-    #[allow(clippy::too_many_arguments)]
-    fn extend_tail(
-        &self,
-        it: &Item,
-        t: &Term,
-        m: usize,
-        old: &Entry,
-        old_cells: &[Cell],
-        s: &mut Scratch,
-        cells: &mut Vec<Cell>,
-        e: &mut Entry,
-    ) -> Option<i64> {
+    /// [`Self::bound_set`], with the finer bound if `fine`.
+    fn bound_set_with(&self, it: &Item, set: &[Term], fine: bool) -> Option<i64> {
         let f = self.field_refs(it);
-        let mut best = None;
-        // A field the shorter term did not match cannot match the longer one.
-        if t.mask & !it.en_mask == 0 {
-            let (score, field) = match old.en {
-                MISS => (None, MISS),
-                RESCORE => fresh_en(t, it, &f, s, cells),
-                at => kept(t.pattern.extend_ascii(f.en_bytes(), m, old_cells, at, s, cells)),
-            };
-            best = best.max(score);
-            e.en = field;
+        let mut matched = None;
+        for t in set {
+            if t.inverse {
+                if !self.present(it, t) {
+                    matched = Some(0);
+                }
+                continue;
+            }
+            let mut best = None;
+            if t.mask & !it.en_mask == 0 {
+                best = best.max(field_bound(t, f.en(), it.en_ascii, fine));
+            }
+            if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
+                best = best.max(field_bound(t, f.zh(), it.zh_ascii, fine));
+            }
+            if t.mask & !it.py_mask == 0 {
+                best = best.max(pinyin_bound(t, f.py(), f.pyi(), f.lens(), fine));
+            }
+            if best.is_some() {
+                matched = best;
+                break;
+            }
         }
-        if old.zh && t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-            let score = field_score(t, f.zh(), it.zh_ascii, s);
-            best = best.max(score);
-            e.zh = score.is_some();
-        }
-        if old.py != MISS && t.mask & !it.py_mask == 0 && syllables(t, &f) {
-            let (score, field) = match old.py {
-                RESCORE => fresh_py(t, &f, s, cells),
-                at => kept(t.pattern_lower.extend_ascii(f.py(), m, old_cells, at, s, cells)),
-            };
-            best = best.max(score);
-            e.py = field;
-        }
-        best
+        matched
+    }
+
+    /// Whether an inverse term's text occurs in the item's titles (so it is excluded).
+    fn present(&self, it: &Item, t: &Term) -> bool {
+        let f = self.field_refs(it);
+        (t.mask & !it.en_mask == 0 && present(t, f.en(), it.en_ascii))
+            || (t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 && present(t, f.zh(), it.zh_ascii))
     }
 
     fn field_refs(&self, it: &Item) -> FieldRefs<'_> {
@@ -509,9 +571,6 @@ impl<'a> FieldRefs<'a> {
     fn en(&self) -> &'a str {
         self.str(self.it.src & EN_CAT, self.it.en_at, self.it.en_len)
     }
-    fn en_bytes(&self) -> &'a [u8] {
-        self.bytes(self.it.src & EN_CAT, self.it.en_at, self.it.en_len)
-    }
     fn zh(&self) -> &'a str {
         self.str(self.it.src & (ZH_CAT | ZH_DATA), self.it.zh_at, self.it.zh_len)
     }
@@ -527,206 +586,63 @@ impl<'a> FieldRefs<'a> {
     }
 }
 
-/// Whether a fuzzy term matches the pinyin syllable-aware (see [`pinyin_score`]).
-fn syllables(t: &Term, f: &FieldRefs) -> bool {
-    t.positions
-        .as_deref()
-        .is_some_and(|table| syllable_match(t.lower.as_bytes(), table, f.py(), f.pyi(), f.lens()))
-}
-
-/// A fuzzy term on the English title, from scratch, with its field state (DP rows kept on
-/// an ASCII title).
-fn fresh_en(
-    t: &Term,
-    it: &Item,
-    f: &FieldRefs,
-    s: &mut Scratch,
-    cells: &mut Vec<Cell>,
-) -> (Option<i64>, u32) {
-    if it.en_ascii {
-        kept(t.pattern.score_ascii_kept(f.en_bytes(), s, cells))
-    } else {
-        rescore(t.pattern.score_unicode(f.en(), s))
-    }
-}
-
-/// [`fresh_en`] on the pinyin (which the term matches syllable-aware).
-fn fresh_py(t: &Term, f: &FieldRefs, s: &mut Scratch, cells: &mut Vec<Cell>) -> (Option<i64>, u32) {
-    kept(t.pattern_lower.score_ascii_kept(f.py(), s, cells))
-}
-
-fn kept(r: Option<(i64, u32)>) -> (Option<i64>, u32) {
-    match r {
-        Some((score, at)) => (Some(score), at),
-        None => (None, MISS),
-    }
-}
-
-fn rescore(r: Option<i64>) -> (Option<i64>, u32) {
-    (r, if r.is_some() { RESCORE } else { MISS })
-}
-
-fn copy_field(f: u32, from: &[Cell], to: &mut Vec<Cell>) -> u32 {
-    match f {
-        MISS | RESCORE => f,
-        at => copy_kept(from, at, to),
-    }
-}
-
-/// A unit of scan work: a block of earlier hits, or a range of items.
+/// A unit of scan work: the hits of an earlier result's block, or a range of items.
 enum Task<'a> {
-    Prev(&'a Arc<Block>),
+    Prev(&'a [u32]),
     Items(std::ops::Range<usize>),
 }
 
-/// How the hits of an earlier, wider result are rescored.
-enum Plan {
-    /// Not searched within an earlier result.
-    Full,
-    /// The same sets: scores are kept.
-    Same,
-    /// Score = earlier score, minus the earlier tail term's (`drop_tail`), plus the sets
-    /// `added` (indices into the new query's sets).
-    Delta { added: Vec<usize>, drop_tail: bool, tail: TailPlan },
-    /// Every set is scored again (only the earlier hits are examined).
-    Rescore,
+/// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
+const MORE_CHUNK: usize = 256;
+
+/// What one scan task found: the items that match, in index order, with the pack of their
+/// bound and rank (only when ranking the first hits), and the best `first` of those packs.
+#[derive(Default)]
+struct Found {
+    ids: Vec<u32>,
+    bounds: Vec<u64>,
+    /// A max-heap: its top is the one a better bound replaces.
+    best: BinaryHeap<u64>,
 }
 
-/// How the new tail term (if any) is scored in a [`Plan::Delta`].
-enum TailPlan {
-    /// There is no new tail term, or it is not among the added sets: nothing kept.
-    None,
-    /// The tail term is the earlier one, unchanged: its state is copied.
-    Keep,
-    /// A new set: scored from scratch.
-    Fresh,
-    /// It extends the earlier tail term, of this many bytes: continued from its state.
-    Extend(usize),
-}
-
-impl Plan {
-    /// How to search `new` within the hits of `old` (which `new` narrows), whose carry is
-    /// `carry`; `tail` is `new`'s tail term.
-    fn new(new: &Query, old: &Query, carry: &Carry, tail: Option<&Term>) -> Plan {
-        // Match the sets one to one; the rest are added (new) or removed (old).
-        let mut used = vec![false; old.sets.len()];
-        let mut added = Vec::new();
-        for (k, set) in new.sets.iter().enumerate() {
-            let free = old.sets.iter().zip(&mut used).find(|(o, u)| !**u && same_set(o, set));
-            match free {
-                Some((_, u)) => *u = true,
-                None => added.push(k),
-            }
+impl Found {
+    fn push(&mut self, idx: u32, bound: u64, first: usize) {
+        self.ids.push(idx);
+        if first == 0 {
+            return;
         }
-        let removed: Vec<usize> = used.iter().enumerate().filter(|(_, &u)| !u).map(|(o, _)| o).collect();
-        let old_tail = carry.tail.as_ref();
-        let is_old_tail = |set: &[Term]| match (set, old_tail) {
-            ([t], Some((text, cs))) => {
-                t.kind == TermKind::Fuzzy && !t.inverse && &t.text == text && t.case_sensitive == *cs
-            }
-            _ => false,
-        };
-        if added.is_empty()
-            && removed.is_empty()
-            && old_tail == tail.map(|t| (t.text.clone(), t.case_sensitive)).as_ref()
-        {
-            return Plan::Same;
+        self.bounds.push(bound);
+        if self.best.len() < first {
+            self.best.push(bound);
+        } else if self.best.peek().is_some_and(|&m| bound < m) {
+            self.best.pop();
+            self.best.push(bound);
         }
-        let drop_tail = match removed.as_slice() {
-            [] => false,
-            [o] if old.sets.get(*o).is_some_and(|set| is_old_tail(set)) => true,
-            _ => return Plan::Rescore,
-        };
-        let tail_plan = match (new.tail(), tail, old_tail) {
-            (Some(k), Some(t), Some((text, cs))) if added.contains(&k) => {
-                let extends = drop_tail
-                    && t.case_sensitive == *cs
-                    && t.text.len() > text.len()
-                    && t.text.starts_with(text.as_str())
-                    && text.is_ascii();
-                if extends {
-                    TailPlan::Extend(text.len())
-                } else {
-                    TailPlan::Fresh
-                }
-            }
-            (Some(k), Some(_), _) if added.contains(&k) => TailPlan::Fresh,
-            (Some(k), Some(_), Some(_))
-                if !drop_tail && new.sets.get(k).is_some_and(|set| is_old_tail(set)) =>
-            {
-                TailPlan::Keep
-            }
-            _ => TailPlan::None,
-        };
-        Plan::Delta { added, drop_tail, tail: tail_plan }
     }
 }
 
-/// Two OR-sets of the same terms (in the same order).
-fn same_set(a: &[Term], b: &[Term]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.kind == y.kind
-                && x.inverse == y.inverse
-                && x.text == y.text
-                && x.case_sensitive == y.case_sensitive
-        })
-}
-
-/// What a result keeps for the next, narrower search: an entry for each hit, in index
-/// order, with its score and the state of the query's tail term (the last one typed) on
-/// it: the tail term's score, which fields it matched and, on the ASCII ones, the last two
-/// rows of skim's DP, so that typing on computes only the new characters' rows.
+/// What a result keeps for searching a narrower query within it: the items that matched, in
+/// index order, one list per scan block.
 #[derive(Default)]
 pub(crate) struct Carry {
-    /// The tail term (text, case-sensitive) the entries' states are of.
-    tail: Option<(String, bool)>,
-    blocks: Vec<Arc<Block>>,
+    blocks: Vec<Vec<u32>>,
 }
 
 impl std::fmt::Debug for Carry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let entries: usize = self.blocks.iter().map(|b| b.entries.len()).sum();
-        f.debug_struct("Carry").field("tail", &self.tail).field("entries", &entries).finish()
+        let hits: usize = self.blocks.iter().map(Vec::len).sum();
+        f.debug_struct("Carry").field("hits", &hits).finish()
     }
 }
-
-/// Entries of one scan block, and the DP cells their states refer to.
-#[derive(Default)]
-struct Block {
-    entries: Vec<Entry>,
-    cells: Vec<Cell>,
-}
-
-/// A hit and the state of the tail term on it (see [`Carry`]).
-#[derive(Clone, Copy)]
-struct Entry {
-    idx: u32,
-    /// The tail term on the English title and the pinyin: [`MISS`], [`RESCORE`] or the
-    /// offset of its DP state in the block's cells.
-    en: u32,
-    py: u32,
-    /// The tail term matched the Chinese title.
-    zh: bool,
-    /// The item's score.
-    score: i64,
-    /// The tail term's part of it.
-    tail: i64,
-}
-
-/// The tail term did not match the field (so no extension of it does either).
-const MISS: u32 = u32::MAX;
-/// It matched a non-ASCII field: an extension is scored from scratch.
-const RESCORE: u32 = u32::MAX - 1;
 
 /// Hits in rank order (best score first, then by sort key): a counting sort by score over
 /// the sort-key order when many items match, a sort otherwise.
 // The counting sort's arrays are sized just above to the ranks and scores they are indexed
 // by (ranks < n, scores within span), on every keystroke's full result.
 #[allow(clippy::indexing_slicing)]
-fn rank_hits(blocks: &[Arc<Block>], order: &Order) -> Vec<Hit> {
-    let count: usize = blocks.iter().map(|b| b.entries.len()).sum();
-    let entries = || blocks.iter().flat_map(|b| b.entries.iter());
+fn rank_hits(blocks: &[Vec<(u32, i64)>], order: &Order) -> Vec<Hit> {
+    let count: usize = blocks.iter().map(Vec::len).sum();
+    let entries = || blocks.iter().flatten().map(|&(idx, score)| Hit { idx, score });
     let (lo, hi) = entries().fold((i64::MAX, i64::MIN), |(lo, hi), e| (lo.min(e.score), hi.max(e.score)));
     let n = order.rank.len();
     let span = hi.wrapping_sub(lo) as u64;
@@ -758,12 +674,14 @@ fn rank_hits(blocks: &[Arc<Block>], order: &Order) -> Vec<Hit> {
     }
     let mut keys: Vec<u64> = entries().map(|e| pack(e.score, order.rank[e.idx as usize])).collect();
     keys.par_sort_unstable();
-    keys.into_iter()
-        .map(|k| Hit {
-            idx: order.perm[(k & 0xFFFF_FFFF) as usize],
-            score: i32::MAX as i64 - (k >> 32) as i64,
-        })
-        .collect()
+    keys.into_iter().map(|k| unpack(k, order)).collect()
+}
+
+/// The hit of a [`pack`]ed (score, rank).
+// Ranks packed are ranks of `order` (below its length).
+#[allow(clippy::indexing_slicing)]
+fn unpack(k: u64, order: &Order) -> Hit {
+    Hit { idx: order.perm[(k & 0xFFFF_FFFF) as usize], score: i32::MAX as i64 - (k >> 32) as i64 }
 }
 
 /// Packs (score, rank) so that ascending order is best score first, then lowest rank.
@@ -784,6 +702,30 @@ pub(crate) fn field_score(t: &Term, field: &str, ascii: bool, s: &mut Scratch) -
     }
 }
 
+/// [`field_score`]'s bound (see `Pattern::bound`): `None` exactly when the score is.
+fn field_bound(t: &Term, field: &str, ascii: bool, fine: bool) -> Option<i64> {
+    if t.kind != TermKind::Fuzzy {
+        t.find_exact(field, false)?;
+    }
+    if fine && ascii {
+        t.pattern.bound_fine_ascii(field.as_bytes())
+    } else {
+        t.pattern.bound(field, ascii)
+    }
+}
+
+/// [`pinyin_score`]'s bound: `None` exactly when the score is.
+fn pinyin_bound(t: &Term, full: &[u8], initials: &[u8], lens: &[u8], fine: bool) -> Option<i64> {
+    if !pinyin_found(t, full, initials, lens) {
+        return None;
+    }
+    if fine {
+        t.pattern_lower.bound_fine_ascii(full)
+    } else {
+        t.pattern_lower.bound_ascii(full)
+    }
+}
+
 /// Score of a positive term on the (ASCII) pinyin, always case-insensitive, scored with skim
 /// on the full pinyin. Fuzzy terms must match syllable-aware (see `syllable_match`); exact
 /// types match the full pinyin or the initials.
@@ -794,25 +736,31 @@ pub(crate) fn pinyin_score(
     lens: &[u8],
     s: &mut Scratch,
 ) -> Option<i64> {
-    let found = match (t.kind, &t.positions) {
-        (TermKind::Fuzzy, Some(table)) => syllable_match(t.lower.as_bytes(), table, full, initials, lens),
-        (TermKind::Fuzzy, None) => false, // not ASCII or too long for pinyin
-        _ => {
-            // (ASCII by construction)
-            let text = |b: &[u8]| std::str::from_utf8(b).unwrap_or_default().to_string();
-            t.find_exact(&text(full), true).is_some() || t.find_exact(&text(initials), true).is_some()
-        }
-    };
-    if !found {
+    if !pinyin_found(t, full, initials, lens) {
         return None;
     }
     t.pattern_lower.score_ascii(full, s)
 }
 
+/// Whether a positive term matches the pinyin: syllable-aware for fuzzy terms (see
+/// `syllable_match`), the full pinyin or the initials for exact types.
+fn pinyin_found(t: &Term, full: &[u8], initials: &[u8], lens: &[u8]) -> bool {
+    match (t.kind, &t.positions) {
+        (TermKind::Fuzzy, Some(table)) => syllable_match(t.lower.as_bytes(), table, full, initials, lens),
+        (TermKind::Fuzzy, None) => false, // not ASCII or too long for pinyin
+        _ => {
+            // (ASCII by construction)
+            let text = |b| std::str::from_utf8(b).unwrap_or_default();
+            t.find_exact(text(full), true).is_some() || t.find_exact(text(initials), true).is_some()
+        }
+    }
+}
+
 /// Whether an inverse term's text occurs in a field (so the item is excluded).
-fn present(t: &Term, field: &str, ascii: bool, s: &mut Scratch) -> bool {
+fn present(t: &Term, field: &str, ascii: bool) -> bool {
     match t.kind {
-        TermKind::Fuzzy => field_score(t, field, ascii, s).is_some(),
+        // (the bound matches exactly when the score does, without the DP)
+        TermKind::Fuzzy => t.pattern.bound(field, ascii).is_some(),
         _ => t.find_exact(field, false).is_some(),
     }
 }

@@ -35,7 +35,9 @@
 //!     match ev {
 //!         Event::Key(c) => { query.push(c); worker.submit(&query); }
 //!         Event::SearchDone => if let Some(r) = worker.try_recv() {
-//!             // show r.hits.hits (rank order); r.hits.searched items were searched;
+//!             // show r.hits.hits (rank order: all, or the first ones until a second
+//!             // delivery with r.hits.is_complete()); r.hits.total match;
+//!             // r.hits.searched items were searched;
 //!             // highlight visible rows with Query::parse(&r.hits.query).highlights(en, zh)
 //!             # let _ = r;
 //!         },
@@ -61,4 +63,4 @@ pub use index::{Hit, Hits, SearchIndex};
 pub use pinyin::Pinyin;
 pub use query::{Query, Term, TermKind};
 pub use store::{SearchData, ITEM_BYTES};
-pub use worker::{SearchResult, SearchWorker};
+pub use worker::{SearchResult, SearchWorker, FIRST};

@@ -175,9 +175,6 @@ pub struct Query {
     text: String,
     /// AND of OR-sets.
     pub(crate) sets: Vec<Vec<Term>>,
-    /// The set of the last term typed, if it is a single positive fuzzy term: the one
-    /// typing on extends (see [`Query::tail`]).
-    tail: Option<usize>,
 }
 
 impl Query {
@@ -233,10 +230,6 @@ impl Query {
         if !set.is_empty() {
             sets.push(set);
         }
-        let tail = match sets.last().map(Vec::as_slice) {
-            Some([t]) if t.kind == TermKind::Fuzzy && !t.inverse => Some((t.text.clone(), t.case_sensitive)),
-            _ => None,
-        };
         // Cheap sets first (exact-type and inverse terms reject items before fuzzy scoring),
         // then longer, more selective ones: an item fails at the first set it does not match.
         sets.sort_by_key(|set| {
@@ -244,13 +237,7 @@ impl Query {
             let shortest = set.iter().map(|t| t.text.len()).min().unwrap_or(0);
             (fuzzy, std::cmp::Reverse(shortest))
         });
-        let tail = tail.and_then(|(text, cs)| {
-            sets.iter().position(|set| match set.as_slice() {
-                [t] => t.kind == TermKind::Fuzzy && !t.inverse && t.text == text && t.case_sensitive == cs,
-                _ => false,
-            })
-        });
-        Query { text: s.to_string(), sets, tail }
+        Query { text: s.to_string(), sets }
     }
 
     /// The string this query was parsed from.
@@ -261,12 +248,6 @@ impl Query {
     /// True if the query has no terms (it matches every item, with score 0).
     pub fn is_empty(&self) -> bool {
         self.sets.is_empty()
-    }
-
-    /// The index in `sets` of the set holding the last term typed, if that set is one
-    /// positive fuzzy term (typing on extends it).
-    pub(crate) fn tail(&self) -> Option<usize> {
-        self.tail
     }
 
     /// The terms, as AND of OR-sets.

@@ -140,6 +140,8 @@ pub struct Pattern {
     chars: Vec<(char, bool)>,
     /// `None` if the pattern is not ASCII (it can then never match an ASCII choice).
     bytes: Option<Vec<BytePat>>,
+    /// The most the characters after the first can add to a score (see [`Pattern::bound`]).
+    tail: i32,
 }
 
 impl Pattern {
@@ -159,7 +161,126 @@ impl Pattern {
                 })
                 .collect()
         });
-        Pattern { chars: pattern.chars().map(|c| (c, case_sensitive)).collect(), bytes }
+        let chars: Vec<(char, bool)> = pattern.chars().map(|c| (c, case_sensitive)).collect();
+        let tail = chars.iter().zip(chars.iter().skip(1)).map(|(&a, &b)| pair_bound(a, b)).sum();
+        Pattern { chars, bytes, tail }
+    }
+
+    /// An upper bound of [`Pattern::score`] on `choice`, `None` exactly when the score is
+    /// `None`; much cheaper: a subsequence test and one pass over the first pattern
+    /// character's occurrences, no DP. Exact for a one-character pattern.
+    ///
+    /// Why it bounds skim's score: every value of skim's matrix (see `score_syms`) is the
+    /// value of a path through matched cells, one per pattern character, except that the
+    /// stale cells a row starts from let a path skip two characters. The path's first cell
+    /// is worth `GAP_EXTENSION + B + match` (what the first character alone scores, computed
+    /// here over its occurrences: B is doubled in column 0); every later cell adds at most
+    /// `max(B, BONUS_CONSECUTIVE) + match` when it follows the previous character's cell
+    /// directly, where B depends only on the two characters' types (so on the pattern's
+    /// pair, over the cases the case rule lets match), and at most
+    /// `BONUS_HEAD - 4 + match` after a gap (P is at most M - 4 one column on). Those
+    /// per-pair maxima are summed once in [`Pattern::new`]. A skipped character would have
+    /// added at least 10 and a skip gains at most 3, so skipping never exceeds the sum.
+    pub(crate) fn bound(&self, choice: &str, ascii: bool) -> Option<i64> {
+        if ascii {
+            self.bound_ascii(choice.as_bytes())
+        } else {
+            self.bound_unicode(choice)
+        }
+    }
+
+    /// [`Pattern::bound`] for a choice known to be ASCII.
+    // Occurrence indices come from memchr over `choice` itself.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_ascii(&self, choice: &[u8]) -> Option<i64> {
+        let Some((&p, rest)) = self.bytes.as_deref()?.split_first() else {
+            return Some(0);
+        };
+        let mut best = NEG_INFINITY;
+        let mut first = None;
+        let mut visit = |j: usize| {
+            first.get_or_insert(j);
+            best = max(best, GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p));
+        };
+        if p.or == 0 {
+            memchr::memchr_iter(p.target, choice).for_each(&mut visit);
+        } else {
+            memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
+        }
+        let mut at = first? + 1;
+        for p in rest {
+            let hay = choice.get(at..)?;
+            let k = if p.or == 0 {
+                memchr::memchr(p.target, hay)
+            } else {
+                memchr::memchr2(p.target, p.target & !0x20, hay)
+            };
+            at += k? + 1;
+        }
+        Some(i64::from(best) + i64::from(self.tail))
+    }
+
+    /// A tighter [`Pattern::bound`] (never above it) for an ASCII choice, still without the
+    /// DP: each character after the first counts its best occurrence in this choice (from its
+    /// greedy first match on), `max(B, BONUS_CONSECUTIVE) + match` where the previous
+    /// character can match the column before, else `B - 4 + match`, instead of the
+    /// pattern's most. A skipped character still adds at least 10, so skips stay below.
+    // Occurrence indices come from memchr over `choice` itself; rows run over the pattern.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_fine_ascii(&self, choice: &[u8]) -> Option<i64> {
+        let pattern = self.bytes.as_deref()?;
+        let Some(&p0) = pattern.first() else {
+            return Some(0);
+        };
+        let mut total = NEG_INFINITY;
+        let mut first = None;
+        for_occurrences(choice, p0, 0, |j| {
+            first.get_or_insert(j);
+            total = max(total, GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p0));
+        });
+        let mut prev_first = first?;
+        for (i, &p) in pattern.iter().enumerate().skip(1) {
+            let pp = pattern[i - 1];
+            let mut best = NEG_INFINITY;
+            let mut first = None;
+            for_occurrences(choice, p, prev_first + 1, |j| {
+                first.get_or_insert(j);
+                let b = bonus_at(choice, j);
+                let v = if j > prev_first && choice[j - 1].matches(pp) {
+                    max(b, BONUS_CONSECUTIVE)
+                } else {
+                    b + GAP_START + GAP_EXTENSION
+                };
+                best = max(best, v + byte_match_score(choice[j], p));
+            });
+            prev_first = first?;
+            total += best;
+        }
+        Some(i64::from(total))
+    }
+
+    /// [`Pattern::bound`] for any choice.
+    // The bonus table is indexed by char types (its own 6x6 size).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_unicode(&self, choice: &str) -> Option<i64> {
+        let Some((&p, rest)) = self.chars.split_first() else {
+            return Some(0);
+        };
+        let mut best = NEG_INFINITY;
+        let mut after = None;
+        let mut prev = CharType::Empty;
+        for (j, (at, c)) in choice.char_indices().enumerate() {
+            let ty = c.ty();
+            if c.matches(p) {
+                let mult = if j == 0 { BONUS_FIRST_CHAR_MULTIPLIER } else { 1 };
+                let bonus = i32::from(BONUS_TABLE[prev as usize][ty as usize]) * mult;
+                best = max(best, GAP_EXTENSION + bonus + match_score(c, p));
+                after.get_or_insert(at + c.len_utf8());
+            }
+            prev = ty;
+        }
+        let mut tail = choice.get(after?..)?.chars();
+        rest.iter().all(|&p| tail.any(|c| c.matches(p))).then(|| i64::from(best) + i64::from(self.tail))
     }
 
     /// True for the empty pattern (which matches everything with score 0).
@@ -179,119 +300,18 @@ impl Pattern {
     /// [`Pattern::score`] for a choice known to be ASCII.
     #[inline]
     pub fn score_ascii(&self, choice: &[u8], s: &mut Scratch) -> Option<i64> {
-        self.score_ascii_with(choice, s, false)
-    }
-
-    /// [`Pattern::score_ascii`], keeping the last two rows of the DP for
-    /// [`Pattern::extend_ascii`]: on a match, they are appended to `out`; returns the score
-    /// and their offset.
-    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
-    #[allow(clippy::indexing_slicing, clippy::expect_used)]
-    pub(crate) fn score_ascii_kept(
-        &self,
-        choice: &[u8],
-        s: &mut Scratch,
-        out: &mut Vec<Cell>,
-    ) -> Option<(i64, u32)> {
-        if self.chars.is_empty() {
-            return None;
-        }
-        if let Some([p]) = self.bytes.as_deref() {
-            // One byte: row 0 is every occurrence (see `score_syms`).
-            let p = *p;
-            let at = u32::try_from(out.len()).expect("more than 4G cells");
-            let header = out.len();
-            out.extend_from_slice(&[Cell { col: 0, m: NEG_INFINITY }; KEPT_HEADER]);
-            let mut best = NEG_INFINITY;
-            let mut visit = |j: usize| {
-                let m = GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p);
-                best = max(best, m);
-                out.push(Cell { col: j as u32 + 1, m });
-            };
-            if p.or == 0 {
-                memchr::memchr_iter(p.target, choice).for_each(&mut visit);
-            } else {
-                memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
-            }
-            let n1 = out.len() - header - KEPT_HEADER;
-            if n1 == 0 {
-                out.truncate(header);
-                return None;
-            }
-            let first = out[header + KEPT_HEADER].col - 1;
-            // row 0's base: stale (M, P) = (-inf, -inf), see `dp_rows`
-            out[header] = Cell { col: first, m: NEG_INFINITY };
-            out[header + 1] = Cell { col: 0, m: NEG_INFINITY + first as i32 };
-            out[header + 2] = Cell { col: n1 as u32, m: 0 };
-            return Some((best as i64, at));
-        }
-        let r = self.score_ascii_with(choice, s, true)?;
-        Some((r, keep_rows(s, self.chars.len(), out)))
-    }
-
-    /// The score of this (ASCII) pattern in `choice` given the DP state (at `at` in `cells`)
-    /// of its first `m` bytes on the same choice, `0 < m < len`, as kept by
-    /// [`Pattern::score_ascii_kept`] or this function for a pattern with the same first `m`
-    /// bytes and the same case rule: equal to [`Pattern::score_ascii`], but only the new
-    /// bytes' rows are computed. Keeps the new state like [`Pattern::score_ascii_kept`].
-    // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
-    #[allow(clippy::indexing_slicing)]
-    pub(crate) fn extend_ascii(
-        &self,
-        choice: &[u8],
-        m: usize,
-        cells: &[Cell],
-        at: u32,
-        s: &mut Scratch,
-        out: &mut Vec<Cell>,
-    ) -> Option<(i64, u32)> {
-        let pattern = self.bytes.as_deref()?;
-        let len = pattern.len();
-        debug_assert!(0 < m && m < len);
-        let kept = kept_cells(cells, at);
-        let (first, base2, n2, base1) = (kept[0].col, kept[0].m, kept[1].col as usize, kept[1].m);
-        // occurrences of the new bytes, each row from the previous row's greedy first match
-        // on (the DP reads no earlier ones), which is the row's own greedy first match
-        s.first.clear();
-        s.first.resize(m - 1, 0); // not read
-        s.first.push(first as usize);
-        let words = choice.len().div_ceil(64).max(1);
-        let mut bits = std::mem::take(&mut s.bits);
-        bits.clear();
-        bits.resize(len * words, 0);
-        for (i, &p) in pattern.iter().enumerate().skip(m) {
-            let from = s.first[i - 1] + 1;
-            match fill_bits(choice, p, from, &mut bits[i * words..(i + 1) * words]) {
-                Some(j) => s.first.push(j),
-                None => {
-                    s.bits = bits;
-                    return None;
-                }
-            }
-        }
-        s.cells.clear();
-        s.cells.extend_from_slice(&kept[KEPT_HEADER..]);
-        s.rows.clear();
-        let dummy = Row { start: 0, end: 0, base: NEG_INFINITY };
-        s.rows.resize(m.saturating_sub(2), dummy); // not read
-        if m >= 2 {
-            s.rows.push(Row { start: 0, end: n2, base: base2 });
-        }
-        s.rows.push(Row { start: n2, end: s.cells.len(), base: base1 });
-        let r = dp_rows(choice, pattern, &Bits { bits: &bits, words }, m, s);
-        s.bits = bits;
-        Some((r, keep_rows(s, len, out)))
+        self.score_ascii_with(choice, s)
     }
 
     #[inline]
     // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
     #[allow(clippy::indexing_slicing)]
-    fn score_ascii_with(&self, choice: &[u8], s: &mut Scratch, keep: bool) -> Option<i64> {
+    fn score_ascii_with(&self, choice: &[u8], s: &mut Scratch) -> Option<i64> {
         if self.chars.is_empty() {
             return Some(0);
         }
         let pattern = self.bytes.as_deref()?;
-        if let ([p], false) = (pattern, keep) {
+        if let [p] = pattern {
             // One byte: skim's score is the best matching column (see `score_syms`).
             let p = *p;
             let mut best: Option<i32> = None;
@@ -322,7 +342,7 @@ impl Pattern {
             fill_bits(choice, p, s.first[i], &mut bits[i * words..(i + 1) * words]);
         }
         let occ = Bits { bits: &bits, words };
-        let r = score_syms(choice, pattern, &occ, s, keep);
+        let r = score_syms(choice, pattern, &occ, s);
         s.bits = bits;
         Some(r)
     }
@@ -336,11 +356,45 @@ impl Pattern {
         c.clear();
         c.extend(choice.chars());
         let occ = Scan { choice: &c[..], pattern: &self.chars[..] };
-        let r =
-            first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s, false));
+        let r = first_matches(&c, &self.chars, &mut s.first).then(|| score_syms(&c, &self.chars, &occ, s));
         s.choice = c;
         r
     }
+}
+
+/// Calls `f(j)` for every `j >= from` at which `p` matches `choice`, in order.
+#[inline]
+fn for_occurrences(choice: &[u8], p: BytePat, from: usize, f: impl FnMut(usize)) {
+    let Some(hay) = choice.get(from..) else { return };
+    let mut f = f;
+    if p.or == 0 {
+        memchr::memchr_iter(p.target, hay).for_each(|k| f(from + k));
+    } else {
+        memchr::memchr2_iter(p.target, p.target & !0x20, hay).for_each(|k| f(from + k));
+    }
+}
+
+/// The most pattern character `b` can add to a score after pattern character `a` (see
+/// [`Pattern::bound`]): directly after `a`'s cell, the bonus of the pair's types (at least
+/// the consecutive bonus), or after a gap, the largest bonus less the gap's 4.
+// The bonus table is indexed by char types (its own 6x6 size).
+#[allow(clippy::indexing_slicing)]
+fn pair_bound(a: (char, bool), b: (char, bool)) -> i32 {
+    let cases = |(p, case_sensitive): (char, bool)| {
+        if case_sensitive {
+            [p, p]
+        } else {
+            [p.to_ascii_lowercase(), p.to_ascii_uppercase()]
+        }
+    };
+    let mut best = BONUS_HEAD + GAP_START + GAP_EXTENSION + SCORE_MATCH;
+    for x in cases(a) {
+        for y in cases(b) {
+            let bonus = i32::from(BONUS_TABLE[x.ty() as usize][y.ty() as usize]);
+            best = max(best, max(bonus, BONUS_CONSECUTIVE) + match_score(y, b));
+        }
+    }
+    best
 }
 
 /// Reusable buffers for [`score`]; one per thread (or per rayon task).
@@ -579,14 +633,8 @@ struct Row {
 /// value), hence the formula above.
 // The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
 #[allow(clippy::indexing_slicing)]
-fn score_syms<S: Sym, O: Occurrences>(
-    choice: &[S],
-    pattern: &[S::Pat],
-    occ: &O,
-    s: &mut Scratch,
-    keep: bool,
-) -> i64 {
-    if pattern.len() == 1 && !keep {
+fn score_syms<S: Sym, O: Occurrences>(choice: &[S], pattern: &[S::Pat], occ: &O, s: &mut Scratch) -> i64 {
+    if pattern.len() == 1 {
         let p0 = pattern[0];
         let mut best = NEG_INFINITY;
         occ.for_each(0, s.first[0], |j| {
@@ -667,48 +715,6 @@ fn dp_rows<S: Sym, O: Occurrences>(
     let r = rows[last];
     let best = cells[r.start..r.end].iter().map(|c| c.m).fold(stale_first, max);
     best as i64
-}
-
-/// The DP state [`Pattern::extend_ascii`] continues from, stored in a caller's cell buffer
-/// at some offset: three header cells (the last pattern byte's first match and row bases,
-/// the row lengths), then the cells of the last two rows (the first is empty for a one-byte
-/// pattern).
-const KEPT_HEADER: usize = 3;
-
-/// Appends the state of a finished DP of `len` rows in `s` to `out`; returns its offset.
-// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
-#[allow(clippy::indexing_slicing, clippy::expect_used)]
-fn keep_rows(s: &Scratch, len: usize, out: &mut Vec<Cell>) -> u32 {
-    let at = u32::try_from(out.len()).expect("more than 4G cells");
-    let empty = Row { start: 0, end: 0, base: NEG_INFINITY };
-    let r2 = if len >= 2 { s.rows[len - 2] } else { empty };
-    let r1 = s.rows[len - 1];
-    out.extend_from_slice(&[
-        Cell { col: s.first[len - 1] as u32, m: r2.base },
-        Cell { col: (r2.end - r2.start) as u32, m: r1.base },
-        Cell { col: (r1.end - r1.start) as u32, m: 0 },
-    ]);
-    out.extend_from_slice(&s.cells[r2.start..r2.end]);
-    out.extend_from_slice(&s.cells[r1.start..r1.end]);
-    at
-}
-
-/// The cells of a kept state at `at` in `cells` (header and rows).
-// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
-#[allow(clippy::indexing_slicing)]
-fn kept_cells(cells: &[Cell], at: u32) -> &[Cell] {
-    let at = at as usize;
-    let n = KEPT_HEADER + cells[at + 1].col as usize + cells[at + 2].col as usize;
-    &cells[at..at + n]
-}
-
-/// Copies the kept state at `at` in `from` to the end of `to`; returns its new offset.
-// The fuzzy scorer's hot loop: rows and tables sized to the pattern and title just above, offsets bounded by them.
-#[allow(clippy::indexing_slicing, clippy::expect_used)]
-pub(crate) fn copy_kept(from: &[Cell], at: u32, to: &mut Vec<Cell>) -> u32 {
-    let new = u32::try_from(to.len()).expect("more than 4G cells");
-    to.extend_from_slice(kept_cells(from, at));
-    new
 }
 
 /// (M, P) of a computed row at column `col` (which is after the row's first column).
@@ -815,6 +821,27 @@ mod tests {
     }
 
     #[test]
+    fn bound_is_tight_on_contiguous_matches() {
+        // What the ranking's first screen relies on: a word matched whole at a word start
+        // scores its bound, so the best titles need no DP to be known best.
+        let mut s = Scratch::default();
+        for (c, p) in [
+            ("Strengthening Production: Xiangxiang County", "production"),
+            ("Production Team", "production"),
+            ("XiangXiangXian", "xiangxiang"),
+            ("生产队", "生产"),
+            ("Collective Leadership", "collective"),
+        ] {
+            let pat = Pattern::new(p, false);
+            assert_eq!(pat.score(c, &mut s), pat.bound(c, c.is_ascii()), "{c:?} {p:?}");
+        }
+        // and it is an upper bound, not the score, where the match is scattered
+        let pat = Pattern::new("prod", false);
+        let c = "Promoting the Rice Output of Dazhai";
+        assert!(pat.score(c, &mut s).unwrap() < pat.bound(c, true).unwrap());
+    }
+
+    #[test]
     fn long_patterns_and_choices() {
         let choice = "Strengthening Collective Leadership, Implementing Policies, and Promoting \
                       Production: Xiangxiang County Universally Establishes Core Groups in Rural \
@@ -853,35 +880,36 @@ mod tests {
         }
 
         #[test]
-        fn extending_kept_rows_equals_skim(
-            c in long_text(),
-            p in "[abcxA -]{2,9}",
-            cuts in proptest::collection::vec(1usize..9, 1..4),
-            ci in any::<bool>(),
+        fn bound_is_above_the_score_and_matches_alike(
+            c in prop_oneof![text(), long_text()],
+            p in prop_oneof![pattern(), "[abcxA -]{1,8}".prop_map(String::from)],
+            cs in any::<bool>(),
         ) {
-            // Score a prefix keeping rows, then extend it in steps to the whole pattern.
-            let cs = !ci && is_case_sensitive(&p);
-            let mut cuts: Vec<usize> = cuts.into_iter().filter(|&k| k < p.len()).collect();
-            cuts.sort_unstable();
-            cuts.dedup();
-            cuts.push(p.len());
-            let expected = if ci {
-                SkimMatcherV2::default().ignore_case().fuzzy_match(&c, &p)
-            } else {
-                reference(&c, &p)
-            };
+            // Either case rule, ASCII or not: the bound matches exactly when skim does, and is
+            // never below skim's score (a one-character pattern: equal).
+            let pat = Pattern::new(&p, cs);
             let mut s = Scratch::default();
-            let first = Pattern::new(&p[..cuts[0]], cs);
-            let mut cells = Vec::new();
-            let mut state = first.score_ascii_kept(c.as_bytes(), &mut s, &mut cells);
-            prop_assert_eq!(state.map(|x| x.0), first.score_ascii(c.as_bytes(), &mut s));
-            for w in cuts.windows(2) {
-                let Some((_, at)) = state else { break };
-                let mut out = vec![Cell { col: 7, m: 7 }]; // not at offset 0
-                state = Pattern::new(&p[..w[1]], cs).extend_ascii(c.as_bytes(), w[0], &cells, at, &mut s, &mut out);
-                cells = out;
+            let got = pat.score(&c, &mut s);
+            let bound = pat.bound(&c, c.is_ascii());
+            prop_assert_eq!(got.is_some(), bound.is_some(), "{:?} {:?}", c, p);
+            if let (Some(got), Some(bound)) = (got, bound) {
+                prop_assert!(got <= bound, "{:?} {:?}: score {} > bound {}", c, p, got, bound);
+                if p.chars().count() == 1 {
+                    prop_assert_eq!(got, bound);
+                }
             }
-            prop_assert_eq!(state.map(|x| x.0), expected);
+            if c.is_ascii() {
+                let fine = pat.bound_fine_ascii(c.as_bytes());
+                prop_assert_eq!(fine.is_some(), got.is_some());
+                if let (Some(got), Some(fine), Some(bound)) = (got, fine, bound) {
+                    prop_assert!(got <= fine && fine <= bound, "{:?} {:?}: {} {} {}", c, p, got, fine, bound);
+                }
+            }
+            if !c.is_ascii() {
+                prop_assert_eq!(pat.bound_unicode(&c), bound);
+            } else {
+                prop_assert_eq!(pat.bound_unicode(&c), bound, "bytes and chars agree");
+            }
         }
 
         #[test]

@@ -232,7 +232,7 @@ fn worker_delivers_the_newest_result_and_notifies() {
     let result = loop {
         rx.recv_timeout(Duration::from_secs(20)).expect("no result");
         if let Some(r) = worker.try_recv() {
-            if r.generation == last_gen {
+            if r.generation == last_gen && r.hits.is_complete() {
                 break r;
             }
         }
@@ -246,7 +246,7 @@ fn worker_delivers_the_newest_result_and_notifies() {
     let result = loop {
         rx.recv_timeout(Duration::from_secs(20)).expect("no update");
         if let Some(r) = worker.try_recv() {
-            if r.hits.searched == 5002 {
+            if r.hits.searched == 5002 && r.hits.is_complete() {
                 break r;
             }
         }
@@ -257,7 +257,7 @@ fn worker_delivers_the_newest_result_and_notifies() {
     let result = loop {
         rx.recv_timeout(Duration::from_secs(20)).expect("no result");
         if let Some(r) = worker.try_recv() {
-            if r.generation == g {
+            if r.generation == g && r.hits.is_complete() {
                 break r;
             }
         }
@@ -575,6 +575,8 @@ proptest! {
         titles in proptest::collection::vec(prop_oneof![3 => headline(), 1 => (title(), title())], 0..120),
         keys in proptest::collection::vec(0u64..20, 120),
         typed in typed_query(),
+        firsts in proptest::collection::vec(1usize..8, 30),
+        partial_prev in proptest::collection::vec(any::<bool>(), 30),
     ) {
         let items: Vec<(String, String, u64)> =
             titles.into_iter().zip(keys).map(|((en, zh), k)| (en, zh, k)).collect();
@@ -590,9 +592,95 @@ proptest! {
             prop_assert_eq!(&fresh.hits, &want, "{:?} from nothing", q.as_str());
             let got = ix.search(&q, prev.as_ref(), &|| false).unwrap();
             prop_assert_eq!(&got.hits, &want, "{:?} within {:?}", q.as_str(), prev.as_ref().map(|p| &p.query));
-            prev = Some(got);
+            prop_assert_eq!(got.total, want.len());
+            // The first screen: the count and the first hits exactly, the rest ranked after.
+            let first = firsts[k % firsts.len()];
+            let part = ix.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
+            prop_assert_eq!(part.total, want.len(), "{:?}: count", q.as_str());
+            // (the empty query lists everything at once: nothing to rank)
+            let shown = if q.is_empty() { want.len() } else { first.min(want.len()) };
+            prop_assert_eq!(&part.hits[..], &want[..shown], "{:?}: first {}", q.as_str(), first);
+            prop_assert_eq!(part.is_complete(), want.len() <= first || q.is_empty());
+            let done = ix.complete(&part, &|| false).unwrap();
+            prop_assert_eq!(&done, &got, "{:?}: completed", q.as_str());
+            // typing on within a partial result, or a complete one
+            prev = Some(if partial_prev[k % partial_prev.len()] { part } else { got });
         }
     }
+}
+
+#[test]
+fn first_screen_scores_few_and_completes_exactly() {
+    // Many hits, most of them weak: the first ten are exact, the count is every hit, a
+    // narrower query within the partial result is right, and completing gives the ranking.
+    let mut ix = SearchIndex::new();
+    for i in 0..5000u64 {
+        let en = match i % 50 {
+            0 => format!("Production Plan {i}"),
+            _ => format!("Promoting the Rice Output of Dazhai {i}"),
+        };
+        ix.push(&en, "生产", (i * 7919) % 5000);
+    }
+    let q = Query::parse("pro");
+    let part = ix.search_first(&q, None, 10, &|| false).unwrap();
+    let full = ix.search(&q, None, &|| false).unwrap();
+    assert_eq!(part.total, 5000);
+    assert_eq!(part.hits.len(), 10);
+    assert!(!part.is_complete());
+    assert_eq!(part.hits[..], full.hits[..10]);
+    assert_eq!(ix.complete(&part, &|| false).unwrap(), full);
+    let q = Query::parse("prod");
+    let narrower = ix.search_first(&q, Some(&part), 10, &|| false).unwrap();
+    let want = ix.search(&q, None, &|| false).unwrap();
+    assert_eq!(narrower.total, want.hits.len());
+    assert_eq!(narrower.hits[..], want.hits[..10]);
+    assert!(ix.complete(&part, &|| true).is_none(), "completing is cancellable");
+}
+
+#[test]
+fn worker_delivers_the_first_screen_then_the_full_ranking() {
+    let (tx, rx) = mpsc::channel();
+    let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+        let _ = tx.send(());
+    });
+    worker.set_first(10);
+    let items: Vec<(String, String, u64)> =
+        (0..3000u64).map(|i| (format!("Brief News {i} of Beijing"), "简讯".to_string(), i % 97)).collect();
+    let mut ix = SearchIndex::new();
+    for (en, zh, k) in &items {
+        ix.push(en, zh, *k);
+    }
+    worker.push_batch(items);
+    // typed fast: the earlier queries are superseded
+    let mut g = 0;
+    for q in ["b", "br", "bri", "brie", "brief"] {
+        g = worker.submit(q);
+    }
+    let mut seen = Vec::new();
+    while !seen.last().is_some_and(|r: &SearchResult| r.generation == g && r.hits.is_complete()) {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no complete result");
+        seen.extend(worker.recv_all());
+    }
+    let want = ix.search(&Query::parse("brief"), None, &|| false).unwrap();
+    assert_eq!(*seen.last().unwrap().hits, want);
+    let ours: Vec<&SearchResult> = seen.iter().filter(|r| r.generation == g).collect();
+    assert!(ours.len() >= 2, "the first screen came before the full ranking");
+    let first = &ours[0].hits;
+    assert!(!first.is_complete());
+    assert_eq!((first.total, &first.hits[..]), (3000, &want.hits[..10]));
+    // nothing of a superseded query after the newest one's first result
+    let at = seen.iter().position(|r| r.generation == g).unwrap();
+    assert!(seen[at..].iter().all(|r| r.generation == g));
+    // a new query cancels the ranking in progress: its own results come, complete at last
+    let g2 = worker.submit("news");
+    let g3 = worker.submit("news of");
+    let mut seen = Vec::new();
+    while !seen.last().is_some_and(|r: &SearchResult| r.generation == g3 && r.hits.is_complete()) {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no complete result");
+        seen.extend(worker.recv_all());
+    }
+    assert!(seen.iter().all(|r| r.generation == g2 || r.generation == g3));
+    assert_eq!(*seen.last().unwrap().hits, ix.search(&Query::parse("news of"), None, &|| false).unwrap());
 }
 
 #[test]

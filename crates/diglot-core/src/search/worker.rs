@@ -9,14 +9,21 @@ use std::thread::JoinHandle;
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
 
-/// A finished search, as delivered by [`SearchWorker::try_recv`].
+/// A search result, as delivered by [`SearchWorker::try_recv`]: first the count and the
+/// first hits ranked ([`Hits::is_complete`] false when more match), then, unless a newer
+/// query came first, the same result completely ranked (same generation).
 #[derive(Clone, Debug)]
 pub struct SearchResult {
     /// The value [`SearchWorker::submit`] returned for this query.
     pub generation: u64,
-    /// The query string, the hits in rank order and how many items were searched.
+    /// The query string, the hits in rank order (all, or the first ones), how many match
+    /// and how many items were searched.
     pub hits: Arc<Hits>,
 }
+
+/// How many hits a search ranks before it delivers its first result, unless
+/// [`SearchWorker::set_first`] says otherwise: more than a tall terminal's list shows.
+pub const FIRST: usize = 200;
 
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
@@ -25,12 +32,16 @@ enum Command {
     Push(Vec<(String, String, u64)>),
     Fill(usize, Fill),
     SetSortKey(u32, u64),
+    SetFirst(usize),
     Query(u64, String),
 }
 
 /// Runs searches on its own thread (matching itself on a rayon pool of its own), always for
-/// the newest query: submitting a query cancels the one in progress. A query that narrows
-/// the previous one (typing on) is searched within the previous hits. Items can be added
+/// the newest query: submitting a query cancels the one in progress. Each search is
+/// delivered twice: at once with the count and the first hits ranked
+/// ([`SearchIndex::search_first`], [`FIRST`] of them), then completely ranked
+/// ([`SearchIndex::complete`], in the background, cancelled by the next query). A query
+/// that narrows the previous one (typing on) is searched within the previous hits. Items can be added
 /// while it runs; the current query's result is then brought up to date (only the new items
 /// are matched), and delivered again with a larger `searched`.
 ///
@@ -134,12 +145,23 @@ impl SearchWorker {
         self.send(Command::SetSortKey(idx, key));
     }
 
+    /// How many hits a search ranks before its first delivery (at least 1; see [`FIRST`]).
+    pub fn set_first(&self, first: usize) {
+        self.send(Command::SetFirst(first.max(1)));
+    }
+
     /// Searches for `query` (fzf syntax, see [`Query`]), cancelling the search in progress.
     /// Returns the generation its result will carry.
     pub fn submit(&self, query: &str) -> u64 {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         self.send(Command::Query(generation, query.to_string()));
         generation
+    }
+
+    /// Every result delivered since the last call, oldest first (the worker's tests).
+    #[cfg(test)]
+    pub(crate) fn recv_all(&self) -> Vec<SearchResult> {
+        self.results.try_iter().collect()
     }
 
     /// The newest delivered result, if any arrived since the last call (older ones are
@@ -174,11 +196,24 @@ fn run(
 ) {
     let mut current: Option<(u64, Query)> = None;
     let mut last: Option<Arc<Hits>> = None;
+    let mut first = FIRST;
     let mut reordered = false;
     let mut dirty = false;
     loop {
+        // The current query's result is found but not ranked completely yet (and no newer
+        // query cancelled it): rank the rest unless something is queued.
+        let rest_due = match (&current, &last) {
+            (Some((g, q)), Some(l)) => {
+                generation.load(Ordering::SeqCst) == *g
+                    && !l.is_complete()
+                    && !reordered
+                    && l.query == q.as_str()
+                    && l.searched == index.len()
+            }
+            _ => false,
+        };
         // Block when idle; otherwise take whatever is queued, then search once.
-        let first = if dirty {
+        let first_command = if dirty || rest_due {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
@@ -190,7 +225,7 @@ fn run(
                 Err(_) => return,
             }
         };
-        for c in first.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
+        for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
             match c {
                 Command::Push(items) => {
                     for (en, zh, key) in items {
@@ -211,26 +246,38 @@ fn run(
                         reordered = true;
                     }
                 }
+                Command::SetFirst(k) => first = k,
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
             }
             dirty = true;
         }
-        if !dirty {
+        let Some((gen, q)) = &current else {
+            dirty = false;
             continue;
-        }
-        dirty = false;
-        let Some((gen, q)) = &current else { continue };
+        };
+        // Superseded searches return `None`: the newer query is (or will shortly be) in the
+        // channel.
+        let cancel = || generation.load(Ordering::SeqCst) != *gen;
         let up_to_date =
             last.as_ref().filter(|l| !reordered && l.query == q.as_str() && l.searched == index.len());
-        let hits = match up_to_date {
-            Some(l) => Arc::clone(l),
-            None => {
-                let cancel = || generation.load(Ordering::SeqCst) != *gen;
-                match pool.install(|| index.search(q, last.as_deref(), &cancel)) {
+        let hits = if dirty {
+            dirty = false;
+            match up_to_date {
+                // the same query again (or nothing that changes it): delivered again, its rest
+                // ranked next if it is not yet
+                Some(l) => Arc::clone(l),
+                None => match pool.install(|| index.search_first(q, last.as_deref(), first, &cancel)) {
                     Some(h) => Arc::new(h),
-                    // Superseded: the newer query is (or will shortly be) in the channel.
                     None => continue,
-                }
+                },
+            }
+        } else {
+            match up_to_date.filter(|l| !l.is_complete()) {
+                Some(l) => match pool.install(|| index.complete(l, &cancel)) {
+                    Some(h) => Arc::new(h),
+                    None => continue,
+                },
+                None => continue,
             }
         };
         reordered = false;
