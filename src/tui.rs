@@ -157,8 +157,18 @@ fn setup_terminal(mouse: bool) -> io::Result<Terminal<CrosstermBackend<Stdout>>>
     }));
     enter_terminal(mouse)?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    term.clear()?;
+    clear(&mut term)?;
     Ok(term)
+}
+
+/// Clears the screen and makes the next draw paint every cell, without asking the terminal
+/// where its cursor is: ratatui's `Terminal::clear` sends `ESC [ 6n` to put the cursor back
+/// and fails when no answer comes within 2 s (a slow link, a loaded machine, a terminal
+/// without that report), which ended the reader. The full-screen viewport has no cursor to
+/// keep: resizing to the current size clears it and resets ratatui's back buffer.
+fn clear(term: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Runs the reader on `paths` (the embedded seeds when empty) until the user quits or a signal
@@ -260,7 +270,7 @@ fn resume(term: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io::Res
         let _ = disable_raw_mode();
     }
     enter_terminal(mouse)?;
-    term.clear()
+    clear(term)
 }
 
 /// The input thread: reads terminal events, except while paused (when `$PAGER` owns the
@@ -639,7 +649,7 @@ fn run_pager(
         None => std::process::Command::new(&program).args(&args).arg(path).status(),
     };
     enter_terminal(mouse)?;
-    term.clear()?;
+    clear(term)?;
     paused.store(false, Ordering::Release);
     Ok(status.err().map(|e| format!("cannot run {program}: {e}")))
 }

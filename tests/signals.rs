@@ -264,3 +264,51 @@ fn a_key_and_a_shrinking_resize_together_do_not_crash() {
     let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
 }
+
+/// A terminal that never says where its cursor is (a slow link, a terminal without the
+/// report): diglot must not ask. ratatui's `Terminal::clear` asks (`ESC [ 6n`) and gives up
+/// after 2 s with "The cursor position could not be read": the reader exited with status 2 on
+/// start, and on a resume under load.
+#[test]
+fn a_terminal_that_never_reports_its_cursor_is_not_asked() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn_answering(&[dir.path()], 80, 24, false);
+    tui.wait_for("all three articles listed", |rows| {
+        TITLES.iter().all(|t| rows.iter().any(|r| r.contains(t)))
+    });
+    // after the 2 s crossterm waits for an answer, the reader must still be there
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(tui.exited().is_none(), "diglot ended; screen:\n{}", tui.screen());
+    signal(&tui, Signal::STOP);
+    wait_state(&tui, |s| s == 'T', "stopped");
+    signal(&tui, Signal::CONT);
+    tui.resize(60, 20);
+    tui.wait_for("the list drawn at 60x20", |rows| {
+        rows.len() == 20 && TITLES.iter().any(|t| rows.iter().any(|r| r.contains(&t[..8])))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(tui.exited().is_none(), "diglot ended after a resume; screen:\n{}", tui.screen());
+    assert!(!tui.raw().windows(4).any(|w| w == b"\x1b[6n"), "diglot asked where the cursor is");
+    tui.send(b"q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+}
+
+/// A key that comes with a resize is read. crossterm's default input source (edge-triggered)
+/// returned the resize and dropped the terminal's readiness when both woke it at once: the
+/// `q` typed just after a resize (here: a resize while stopped, then `q` as it continues)
+/// stayed unread until another key came, and the reader did not quit.
+#[test]
+fn a_key_typed_with_a_resize_is_read() {
+    let dir = common::fixture_dir();
+    for round in 0..12 {
+        let mut tui = start(dir.path(), 80, 24);
+        signal(&tui, Signal::STOP);
+        wait_state(&tui, |s| s == 'T', "stopped");
+        tui.resize(if round % 2 == 0 { 60 } else { 100 }, 20);
+        signal(&tui, Signal::CONT);
+        tui.send(b"q");
+        let status = tui.wait_exit();
+        assert!(status.success(), "round {round}: {status:?}");
+    }
+}

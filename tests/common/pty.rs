@@ -23,6 +23,8 @@ const DSR: &[u8] = b"\x1b[6n";
 pub struct Shared {
     parser: vt100::Parser,
     raw: Vec<u8>,
+    /// Cursor-position requests are answered (a terminal that never answers: false).
+    answer: bool,
 }
 
 /// `diglot` running in a pseudo-terminal.
@@ -41,6 +43,12 @@ impl Tui {
     /// Starts `diglot ARGS` at `cols`x`rows`, with HOME and the XDG folders in a fresh
     /// temporary folder so nothing of the user's is read or written.
     pub fn spawn(args: &[&Path], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_answering(args, cols, rows, true)
+    }
+
+    /// [`Tui::spawn`] in a terminal that never answers "where is the cursor?" (as a slow
+    /// link or a terminal without that report looks to the program) when `answer` is false.
+    pub fn spawn_answering(args: &[&Path], cols: u16, rows: u16, answer: bool) -> Tui {
         let home = super::tempdir();
         let mut env = vec![(OsString::from("HOME"), home.path().as_os_str().to_owned())];
         for (var, sub) in [
@@ -54,7 +62,8 @@ impl Tui {
             env.push((var.into(), dir.into_os_string()));
         }
         let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-        let mut tui = Tui::spawn_with(OsStr::new(env!("CARGO_BIN_EXE_diglot")), &args, &env, cols, rows);
+        let mut tui =
+            Tui::spawn_opts(OsStr::new(env!("CARGO_BIN_EXE_diglot")), &args, &env, cols, rows, answer);
         tui.cwd_home = Some(home);
         tui
     }
@@ -68,6 +77,18 @@ impl Tui {
         env: &[(OsString, OsString)],
         cols: u16,
         rows: u16,
+    ) -> Tui {
+        Tui::spawn_opts(program, args, env, cols, rows, true)
+    }
+
+    /// [`Tui::spawn_with`]; cursor-position requests are answered only if `answer`.
+    fn spawn_opts(
+        program: &OsStr,
+        args: &[&OsStr],
+        env: &[(OsString, OsString)],
+        cols: u16,
+        rows: u16,
+        answer: bool,
     ) -> Tui {
         let pty = native_pty_system();
         let pair = pty
@@ -94,8 +115,11 @@ impl Tui {
         // the child holds the terminal now: without this, reading never sees the end
         drop(pair.slave);
 
-        let shared =
-            Arc::new(Mutex::new(Shared { parser: vt100::Parser::new(rows, cols, 0), raw: Vec::new() }));
+        let shared = Arc::new(Mutex::new(Shared {
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+            answer,
+        }));
         let writer: Arc<Mutex<Box<dyn Write + Send>>> =
             Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
         let eof = Arc::new(AtomicBool::new(false));
@@ -114,7 +138,7 @@ impl Tui {
                             s.parser.process(&buf[..n]);
                             // answer each cursor-position request as a terminal does
                             let asks = s.raw[from..].windows(DSR.len()).filter(|w| *w == DSR).count();
-                            if asks > 0 {
+                            if asks > 0 && s.answer {
                                 let (row, col) = s.parser.screen().cursor_position();
                                 drop(s);
                                 let answer = format!("\x1b[{};{}R", row + 1, col + 1);
@@ -203,7 +227,13 @@ impl Tui {
             }
             if start.elapsed() > DEADLINE {
                 let _ = self.child.kill();
-                panic!("diglot did not exit after {DEADLINE:?}; screen:\n{}", self.screen());
+                let raw = self.raw();
+                let tail =
+                    String::from_utf8_lossy(&raw[raw.len().saturating_sub(600)..]).escape_debug().to_string();
+                panic!(
+                    "diglot did not exit after {DEADLINE:?}; screen:\n{}\nlast bytes written: {tail}",
+                    self.screen()
+                );
             }
             std::thread::sleep(POLL);
         };
