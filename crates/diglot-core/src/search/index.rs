@@ -464,33 +464,11 @@ impl SearchIndex {
 
     /// The score of one OR-set on an item, or `None` if it does not match.
     fn eval_set(&self, it: &Item, set: &[Term], s: &mut Scratch) -> Option<i64> {
-        let f = self.field_refs(it);
-        // fzf: the first positive term that matches gives the set's score; a satisfied
-        // inverse term satisfies it with 0.
-        let mut matched = None;
-        for t in set {
-            if t.inverse {
-                if !self.present(it, t) {
-                    matched = Some(0);
-                }
-                continue;
-            }
-            let mut best = None;
-            if t.mask & !it.en_mask == 0 {
-                best = best.max(field_score(t, f.en(), it.en_ascii, s));
-            }
-            if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-                best = best.max(field_score(t, f.zh(), it.zh_ascii, s));
-            }
-            if t.mask & !it.py_mask == 0 {
-                best = best.max(pinyin_score(t, f.py(), f.pyi(), f.lens(), s));
-            }
-            if best.is_some() {
-                matched = best;
-                break;
-            }
-        }
-        matched
+        self.fold_set(it, set, |t, f, field| match field {
+            Field::En => field_score(t, f.en(), it.en_ascii, s),
+            Field::Zh => field_score(t, f.zh(), it.zh_ascii, s),
+            Field::Py => pinyin_score(t, f.py(), f.pyi(), f.lens(), s),
+        })
     }
 
     /// [`Self::eval_set`] with each score replaced by its bound (`Pattern::bound`): the
@@ -501,6 +479,22 @@ impl SearchIndex {
 
     /// [`Self::bound_set`], with the finer bound if `fine`.
     fn bound_set_with(&self, it: &Item, set: &[Term], fine: bool) -> Option<i64> {
+        self.fold_set(it, set, |t, f, field| match field {
+            Field::En => field_bound(t, f.en(), it.en_ascii, fine),
+            Field::Zh => field_bound(t, f.zh(), it.zh_ascii, fine),
+            Field::Py => pinyin_bound(t, f.py(), f.pyi(), f.lens(), fine),
+        })
+    }
+
+    /// One OR-set on an item, as fzf takes it: the first positive term that matches gives the
+    /// set's value (its best `value` over the fields its masks allow); a satisfied inverse
+    /// term satisfies the set with 0. `None` if the set does not match.
+    fn fold_set(
+        &self,
+        it: &Item,
+        set: &[Term],
+        mut value: impl FnMut(&Term, &FieldRefs<'_>, Field) -> Option<i64>,
+    ) -> Option<i64> {
         let f = self.field_refs(it);
         let mut matched = None;
         for t in set {
@@ -512,13 +506,13 @@ impl SearchIndex {
             }
             let mut best = None;
             if t.mask & !it.en_mask == 0 {
-                best = best.max(field_bound(t, f.en(), it.en_ascii, fine));
+                best = best.max(value(t, &f, Field::En));
             }
             if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-                best = best.max(field_bound(t, f.zh(), it.zh_ascii, fine));
+                best = best.max(value(t, &f, Field::Zh));
             }
             if t.mask & !it.py_mask == 0 {
-                best = best.max(pinyin_bound(t, f.py(), f.pyi(), f.lens(), fine));
+                best = best.max(value(t, &f, Field::Py));
             }
             if best.is_some() {
                 matched = best;
@@ -538,6 +532,14 @@ impl SearchIndex {
     fn field_refs(&self, it: &Item) -> FieldRefs<'_> {
         FieldRefs { cat: self.cat.arena(), data: &self.data.text, text: &self.text, it: *it }
     }
+}
+
+/// The fields of an item a term is matched against.
+#[derive(Clone, Copy)]
+enum Field {
+    En,
+    Zh,
+    Py,
 }
 
 /// An item's fields in their arenas, sliced on demand (touching only what is read): the
