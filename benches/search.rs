@@ -21,7 +21,9 @@
 //! `search_full/{n}/q` for the first query of a sequence and `search_incremental/{n}/q` for
 //! the rest. After the criterion groups the bench prints the keystrokes of [`TYPED`] again
 //! (its own timing) with their median, e.g. `keystroke/430000: median over 57 keystrokes …`
-//! (`DIGLOT_BENCH_KEYSTROKES=1`: only that). `DIGLOT_BENCH_CPU=1`: CPU time per keystroke of [`TYPED`] on one thread instead (robust
+//! (`DIGLOT_BENCH_KEYSTROKES=1`: only that). `DIGLOT_BENCH_CATALOG=1`: every index is made as
+//! the reader's warm open makes it (titles in a catalog, search data beside it) instead of
+//! titles pushed one by one. `DIGLOT_BENCH_CPU=1`: CPU time per keystroke of [`TYPED`] on one thread instead (robust
 //! on a busy machine; `DIGLOT_BENCH_REPS`, `DIGLOT_BENCH_ONLY=query`).
 // tests, benches and examples may panic: a panic is a failure
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -359,11 +361,45 @@ fn sizes() -> Vec<usize> {
 }
 
 fn build(n: usize) -> SearchIndex {
+    if std::env::var_os("DIGLOT_BENCH_CATALOG").is_some() {
+        return build_catalog(n);
+    }
     let mut ix = SearchIndex::new();
     for (i, (en, zh)) in titles::generate_titles(n, 42).into_iter().enumerate() {
         // sort key: a pseudo-random "date order" position
         ix.push(&en, &zh, (i as u64).wrapping_mul(0x9E37_79B9) % n as u64);
     }
+    ix
+}
+
+/// `DIGLOT_BENCH_CATALOG=1`: the index as a warm open gives it to the reader instead of
+/// titles pushed one by one: the titles in a catalog's arena, beside each article's path,
+/// authors and column, and the search data made for that catalog (as the title index stores
+/// it), taken with `SearchIndex::set_base`. Sort keys are the catalog's date and page.
+fn build_catalog(n: usize) -> SearchIndex {
+    use diglot::corpus::{ArticleMeta, Catalog, Date};
+    use diglot::search::SearchData;
+    let mut cat = Catalog::new(Vec::new());
+    for (i, (en, zh)) in titles::generate_titles(n, 42).into_iter().enumerate() {
+        let k = (i as u64).wrapping_mul(0x9E37_79B9) % n as u64;
+        let (year, month, day) = (1946 + (k % 27) as u16, 1 + (k / 27 % 12) as u8, 1 + (k / 324 % 28) as u8);
+        let meta = ArticleMeta {
+            path: format!("/data/rmrb/{year}.{month:02}/{year}-{month:02}-{day:02}_{zh}.md").into(),
+            authors_en: vec!["Xinhua News Agency".to_string()],
+            authors_zh: vec!["新华社".to_string()],
+            column_en: if i % 7 == 0 { "Editorial".to_string() } else { String::new() },
+            title_en: en,
+            title_zh: zh,
+            date: Some(Date { year, month, day }),
+            page: Some(1 + (i % 8) as u32),
+            size: 3000,
+            ..ArticleMeta::default()
+        };
+        cat.push_meta(&meta, &[]);
+    }
+    let data = SearchData::of_catalog(&cat);
+    let mut ix = SearchIndex::new();
+    ix.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
     ix
 }
 

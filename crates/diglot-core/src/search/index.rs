@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
-use super::query::{Query, Term, TermKind};
+use super::query::{initials_mask, Query, Term, TermKind};
 use super::score::Scratch;
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
@@ -97,6 +97,11 @@ pub struct SearchIndex {
     text: String,
     /// The pushed items (indices from `data.items.len()` on).
     items: Vec<Item>,
+    /// [`initials_mask`] of each base item's pinyin, made on the first search (not stored in
+    /// the title index: a pass over the initials, off the reader's thread).
+    base_initials: OnceLock<Vec<u32>>,
+    /// [`initials_mask`] of each pushed item's pinyin.
+    initials: Vec<u32>,
     /// Every item's sort key.
     keys: Vec<u64>,
     /// Sort-key order, built on demand; reset when a key changes out of order.
@@ -134,6 +139,7 @@ impl SearchIndex {
         self.cat = cat;
         self.data = data;
         self.order = OnceLock::new();
+        self.base_initials = OnceLock::new();
     }
 
     /// Adds an item; returns its index (0, 1, 2, … in push order).
@@ -150,7 +156,9 @@ impl SearchIndex {
         let zh_at = len32(self.text.len());
         self.text.push_str(title_zh);
         let it = Item { en_at, zh_at, ..Item::default() };
-        self.items.push(Item::derive(title_en, title_zh, &mut self.text, it));
+        let it = Item::derive(title_en, title_zh, &mut self.text, it);
+        self.initials.push(initials_mask(self.field_refs(&it).pyi()));
+        self.items.push(it);
         if let Some(order) = self.order.get_mut() {
             let in_order = order
                 .perm
@@ -175,6 +183,22 @@ impl SearchIndex {
         } else {
             self.items.get(i - base)
         }
+    }
+
+    /// Item `i` with its initials mask, for matching (`base`: [`Self::base_initials`]).
+    fn it<'a>(&'a self, base: &[u32], i: usize) -> Option<It<'a>> {
+        let initials = match base.get(i) {
+            Some(&m) => m,
+            None => self.initials.get(i.checked_sub(base.len())?).copied()?,
+        };
+        Some(It { item: self.item(i)?, initials })
+    }
+
+    /// The base items' initials masks (made once, in parallel, on the first search).
+    fn base_initials(&self) -> &[u32] {
+        self.base_initials.get_or_init(|| {
+            self.data.items.par_iter().map(|it| initials_mask(self.field_refs(it).pyi())).collect()
+        })
     }
 
     /// Heap bytes held by the index itself (not the catalog it borrows from, nor a
@@ -281,12 +305,30 @@ impl SearchIndex {
             let hits = order.perm.iter().map(|&idx| Hit { idx, score: 0 }).collect();
             return Some(Hits { query, hits, total: n, searched: n, carry: None });
         }
-        let prev = prev
-            .filter(|p| p.searched <= n && q.narrows(&Query::parse(&p.query)))
-            .and_then(|p| Some((p, p.carry.as_deref()?)));
+        let (prev, step) = match prev.filter(|p| p.searched <= n) {
+            Some(p) => {
+                let old = Query::parse(&p.query);
+                match (q.narrows(&old), p.carry.as_deref()) {
+                    (true, Some(c)) => {
+                        (Some((p, c)), (!c.progress.is_empty()).then(|| Step::of(&old, q)).flatten())
+                    }
+                    _ => (None, None),
+                }
+            }
+            None => (None, None),
+        };
         let covered = prev.map_or(0, |(p, _)| p.searched);
+        let base = self.base_initials();
+        // this result carries each hit's progress on the last term when there is one
+        let last = last_term(q);
         let tasks: Vec<Task> = prev
-            .map(|(_, c)| c.blocks.iter().map(|b| Task::Prev(b)).collect::<Vec<_>>())
+            .map(|(_, c)| {
+                (c.blocks.iter().enumerate())
+                    .map(|(k, b)| {
+                        Task::Prev(b, step.as_ref().and_then(|_| c.progress.get(k)).map(Vec::as_slice))
+                    })
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
             .into_iter()
             .chain((covered..n).step_by(BLOCK).map(|b| Task::Items(b..(b + BLOCK).min(n))))
@@ -300,16 +342,42 @@ impl SearchIndex {
                     return None;
                 }
                 let mut f = Found::default();
-                let mut visit = |i: u32| {
-                    let Some(it) = self.item(i as usize) else { return };
-                    if let Some(bound) = self.bound_item(it, q) {
-                        let rank = order.rank.get(i as usize).copied().unwrap_or(u32::MAX);
-                        f.push(i, pack(bound, rank), first);
+                let rank = |i: u32| order.rank.get(i as usize).copied().unwrap_or(u32::MAX);
+                // an item searched from nothing
+                let visit = |f: &mut Found, i: u32| {
+                    let Some(it) = self.it(base, i as usize) else { return };
+                    match last {
+                        Some(t) => {
+                            let Some(rest) = self.bound_sets(it, q, q.typing) else {
+                                return;
+                            };
+                            if let Some((bound, p)) = self.progress(it, t, rest) {
+                                f.push(i, pack(bound, rank(i)), first);
+                                f.progress.push(p);
+                            }
+                        }
+                        None => {
+                            if let Some(bound) = self.bound_item(it, q) {
+                                f.push(i, pack(bound, rank(i)), first);
+                            }
+                        }
                     }
                 };
-                match task {
-                    Task::Prev(ids) => ids.iter().for_each(|&i| visit(i)),
-                    Task::Items(range) => range.for_each(|i| visit(i as u32)),
+                match (task, &step, last) {
+                    (Task::Prev(ids, Some(states)), Some(step), Some(t)) => {
+                        for (&i, p) in ids.iter().zip(states) {
+                            let Some(it) = self.it(base, i as usize) else { continue };
+                            if let Some((bound, p)) = self.step(it, t, step, p) {
+                                f.push(i, pack(bound, rank(i)), first);
+                                f.progress.push(p);
+                            }
+                        }
+                    }
+                    (Task::Prev(ids, _), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
+                    (Task::Items(range), _, _) => range.for_each(|i| visit(&mut f, i as u32)),
+                }
+                if f.progress.len() != f.ids.len() {
+                    f.progress = Vec::new(); // (a rest beyond i32: none carried)
                 }
                 Some(f)
             })
@@ -320,7 +388,9 @@ impl SearchIndex {
         }
         let total = found.iter().map(|f| f.ids.len()).sum();
         let hits = if first == 0 { Vec::new() } else { self.rank_first(q, &found, first, order, cancel)? };
-        let carry = Carry { blocks: found.into_iter().map(|f| f.ids).collect() };
+        let carried = last.is_some() && found.iter().all(|f| f.progress.len() == f.ids.len());
+        let (blocks, progress) = found.into_iter().map(|f| (f.ids, f.progress)).unzip();
+        let carry = Carry { blocks, progress: if carried { progress } else { Vec::new() } };
         Some(Hits { query, hits, total, searched: n, carry: Some(Arc::new(carry)) })
     }
 
@@ -350,6 +420,7 @@ impl SearchIndex {
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Vec<(u32, i64)>>> {
         let stop = AtomicBool::new(false);
+        let base = self.base_initials();
         blocks
             .par_iter()
             .map_init(Scratch::default, |s, ids| {
@@ -360,7 +431,7 @@ impl SearchIndex {
                 Some(
                     ids.iter()
                         .filter_map(|&i| {
-                            let it = self.item(i as usize)?;
+                            let it = self.it(base, i as usize)?;
                             Some((i, self.eval_item(it, q, s)?))
                         })
                         .collect(),
@@ -385,16 +456,17 @@ impl SearchIndex {
             let blocks: Vec<&[u32]> = found.iter().map(|f| f.ids.as_slice()).collect();
             return Some(rank_hits(&self.score_blocks(q, &blocks, cancel)?, order));
         }
+        let base = self.base_initials();
         // (score, rank) packed, from a bound's pack: the item's exact one
         let exact = |s: &mut Scratch, bound: u64| {
             let rank = (bound & 0xFFFF_FFFF) as u32;
             let idx = *order.perm.get(rank as usize)?;
-            Some(pack(self.eval_item(self.item(idx as usize)?, q, s)?, rank))
+            Some(pack(self.eval_item(self.it(base, idx as usize)?, q, s)?, rank))
         };
         // the same, unless the item's finer bound already says it cannot beat `limit`
         let exact_below = |s: &mut Scratch, bound: u64, limit: u64| {
             let rank = (bound & 0xFFFF_FFFF) as u32;
-            let it = self.item(*order.perm.get(rank as usize)? as usize)?;
+            let it = self.it(base, *order.perm.get(rank as usize)? as usize)?;
             if pack(self.bound_item_fine(it, q)?, rank) >= limit {
                 return None;
             }
@@ -419,51 +491,156 @@ impl SearchIndex {
             .par_iter()
             .flat_map_iter(|f| f.bounds.iter().copied().filter(|&b| b > scored_up_to && b < limit))
             .collect();
-        more.par_sort_unstable();
-        for chunk in more.chunks(MORE_CHUNK) {
-            let limit = bar(&top);
-            if chunk.first().is_none_or(|&b| b >= limit) {
-                break;
+        // Best bound first, a round at a time: the round's bounds are selected (linear) and
+        // sorted, not all of them (most are never reached: the bar rises past them); each
+        // round twice the one before, so that scoring them all still selects O(n) in all.
+        let mut rest: &mut [u64] = &mut more;
+        let mut size = MORE_ROUND;
+        'rounds: while !rest.is_empty() {
+            let take = rest.len().min(size);
+            size = size.saturating_mul(2);
+            if take < rest.len() {
+                rest.select_nth_unstable(take - 1);
             }
-            if cancel() {
-                return None;
-            }
-            let scored: Vec<u64> = chunk
-                .par_iter()
-                .filter(|&&b| b < limit)
-                .map_init(Scratch::default, |s, &b| exact_below(s, b, limit))
-                .flatten()
-                .collect();
-            for e in scored {
-                if top.len() < first {
-                    top.push(e);
-                } else if top.peek().is_some_and(|&m| e < m) {
-                    top.pop();
-                    top.push(e);
+            let (round, after) = std::mem::take(&mut rest).split_at_mut(take);
+            round.sort_unstable();
+            for chunk in round.chunks(MORE_CHUNK) {
+                let limit = bar(&top);
+                if chunk.first().is_none_or(|&b| b >= limit) {
+                    break 'rounds;
+                }
+                if cancel() {
+                    return None;
+                }
+                let scored: Vec<u64> = chunk
+                    .par_iter()
+                    .filter(|&&b| b < limit)
+                    .map_init(Scratch::default, |s, &b| exact_below(s, b, limit))
+                    .flatten()
+                    .collect();
+                for e in scored {
+                    if top.len() < first {
+                        top.push(e);
+                    } else if top.peek().is_some_and(|&m| e < m) {
+                        top.pop();
+                        top.push(e);
+                    }
                 }
             }
+            rest = after;
         }
         Some(top.into_sorted_vec().into_iter().map(|k| unpack(k, order)).collect())
     }
 
+    /// The sum of [`Self::bound_set`] over the sets of `q` but set `skip`, `None` if one
+    /// does not match.
+    fn bound_sets(&self, it: It<'_>, q: &Query, skip: Option<usize>) -> Option<i64> {
+        (q.sets.iter().enumerate())
+            .filter(|&(i, _)| Some(i) != skip)
+            .map(|(_, set)| self.bound_set(it, set))
+            .sum()
+    }
+
+    /// The bound of a query whose term typed last is `t`, alone in its set ([`last_term`]), on an item
+    /// whose other sets' bound is `rest`, and the item's [`Progress`] on `t`: the same bound
+    /// as [`Self::bound_item`], `None` exactly when it is `None`.
+    fn progress(&self, it: It<'_>, t: &Term, rest: i64) -> Option<(i64, Progress)> {
+        let f = self.field_refs(&it);
+        let mut p = Progress { rest: i32::try_from(rest).ok()?, first: [NONE; 3], end: [0; 2] };
+        let parts = |field: &str, ascii: bool| {
+            if ascii {
+                t.pattern.bound_parts_ascii(field.as_bytes())
+            } else {
+                t.pattern.bound_parts_unicode(field)
+            }
+        };
+        if t.mask & !it.en_mask == 0 {
+            if let Some((first, end)) = parts(f.en(), it.en_ascii) {
+                p.first[0] = first;
+                p.end[0] = u32::try_from(end).ok()?;
+            }
+        }
+        if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
+            if let Some((first, end)) = parts(f.zh(), it.zh_ascii) {
+                p.first[1] = first;
+                p.end[1] = u32::try_from(end).ok()?;
+            }
+        }
+        if t.mask & !it.py_mask == 0
+            && t.initial & it.initials != 0
+            && pinyin_found(t, f.py(), f.pyi(), f.lens())
+        {
+            p.first[2] = t.pattern_lower.bound_parts_ascii(f.py())?.0;
+        }
+        Some((rest + p.value(t)?, p))
+    }
+
+    /// An item's bound and [`Progress`] for the query typed on (`step`) from the one
+    /// `p` was made for: what [`Self::progress`] gives, reading only what the step needs.
+    fn step(&self, it: It<'_>, t: &Term, step: &Step, p: &Progress) -> Option<(i64, Progress)> {
+        match *step {
+            Step::Extend { from } => {
+                let f = self.field_refs(&it);
+                let mut p = *p;
+                // (an ASCII field is read as bytes from where the match ended: nothing before
+                // it is touched)
+                let extend = |field: Field, ascii: bool, at: u32| {
+                    let at = at as usize;
+                    let end = if ascii {
+                        t.pattern.extend_ascii(f.field_bytes(field), at, from)
+                    } else {
+                        t.pattern.extend_unicode(
+                            if let Field::En = field { f.en() } else { f.zh() },
+                            at,
+                            from,
+                        )
+                    };
+                    end.and_then(|e| u32::try_from(e).ok())
+                };
+                if p.first[0] != NONE {
+                    match extend(Field::En, it.en_ascii, p.end[0]) {
+                        Some(end) => p.end[0] = end,
+                        None => p.first[0] = NONE,
+                    }
+                }
+                if p.first[1] != NONE {
+                    match extend(Field::Zh, it.zh_ascii, p.end[1]) {
+                        Some(end) => p.end[1] = end,
+                        None => p.first[1] = NONE,
+                    }
+                }
+                if p.first[2] != NONE
+                    && !(t.mask & !it.py_mask == 0 && pinyin_found(t, f.py(), f.pyi(), f.lens()))
+                {
+                    p.first[2] = NONE;
+                }
+                Some((i64::from(p.rest) + p.value(t)?, p))
+            }
+            Step::NewSet { ref old } => {
+                let rest = i64::from(p.rest) + p.value(old)?;
+                self.progress(it, t, rest)
+            }
+        }
+    }
+
     /// The item's score for `q` (the sum over its sets), `None` if it does not match.
-    fn eval_item(&self, it: &Item, q: &Query, s: &mut Scratch) -> Option<i64> {
+    fn eval_item(&self, it: It<'_>, q: &Query, s: &mut Scratch) -> Option<i64> {
         q.sets.iter().map(|set| self.eval_set(it, set, s)).sum()
     }
 
     /// An upper bound of [`Self::eval_item`], `None` exactly when it is `None`; no DP.
-    fn bound_item(&self, it: &Item, q: &Query) -> Option<i64> {
+    fn bound_item(&self, it: It<'_>, q: &Query) -> Option<i64> {
         q.sets.iter().map(|set| self.bound_set(it, set)).sum()
     }
 
     /// [`Self::bound_item`] with the finer bound (`Pattern::bound_fine_ascii`) where a
     /// field is ASCII: between the score and the bound.
-    fn bound_item_fine(&self, it: &Item, q: &Query) -> Option<i64> {
+    fn bound_item_fine(&self, it: It<'_>, q: &Query) -> Option<i64> {
         q.sets.iter().map(|set| self.bound_set_with(it, set, true)).sum()
     }
 
     /// The score of one OR-set on an item, or `None` if it does not match.
-    fn eval_set(&self, it: &Item, set: &[Term], s: &mut Scratch) -> Option<i64> {
+    fn eval_set(&self, it: It<'_>, set: &[Term], s: &mut Scratch) -> Option<i64> {
         self.fold_set(it, set, |t, f, field| match field {
             Field::En => field_score(t, f.en(), it.en_ascii, s),
             Field::Zh => field_score(t, f.zh(), it.zh_ascii, s),
@@ -473,12 +650,12 @@ impl SearchIndex {
 
     /// [`Self::eval_set`] with each score replaced by its bound (`Pattern::bound`): the
     /// same terms match, so the same term gives the set's value.
-    fn bound_set(&self, it: &Item, set: &[Term]) -> Option<i64> {
+    fn bound_set(&self, it: It<'_>, set: &[Term]) -> Option<i64> {
         self.bound_set_with(it, set, false)
     }
 
     /// [`Self::bound_set`], with the finer bound if `fine`.
-    fn bound_set_with(&self, it: &Item, set: &[Term], fine: bool) -> Option<i64> {
+    fn bound_set_with(&self, it: It<'_>, set: &[Term], fine: bool) -> Option<i64> {
         self.fold_set(it, set, |t, f, field| match field {
             Field::En => field_bound(t, f.en(), it.en_ascii, fine),
             Field::Zh => field_bound(t, f.zh(), it.zh_ascii, fine),
@@ -491,15 +668,15 @@ impl SearchIndex {
     /// term satisfies the set with 0. `None` if the set does not match.
     fn fold_set(
         &self,
-        it: &Item,
+        it: It<'_>,
         set: &[Term],
         mut value: impl FnMut(&Term, &FieldRefs<'_>, Field) -> Option<i64>,
     ) -> Option<i64> {
-        let f = self.field_refs(it);
+        let f = self.field_refs(&it);
         let mut matched = None;
         for t in set {
             if t.inverse {
-                if !self.present(it, t) {
+                if !self.present(&it, t) {
                     matched = Some(0);
                 }
                 continue;
@@ -511,7 +688,9 @@ impl SearchIndex {
             if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
                 best = best.max(value(t, &f, Field::Zh));
             }
-            if t.mask & !it.py_mask == 0 {
+            // (a fuzzy term matches the pinyin from a syllable's start: its first letter must be
+            // an initial)
+            if t.mask & !it.py_mask == 0 && (t.kind != TermKind::Fuzzy || t.initial & it.initials != 0) {
                 best = best.max(value(t, &f, Field::Py));
             }
             if best.is_some() {
@@ -531,6 +710,20 @@ impl SearchIndex {
 
     fn field_refs(&self, it: &Item) -> FieldRefs<'_> {
         FieldRefs { cat: self.cat.arena(), data: &self.data.text, text: &self.text, it: *it }
+    }
+}
+
+/// An item as matched: its [`Item`] and its pinyin's [`initials_mask`].
+#[derive(Clone, Copy)]
+struct It<'a> {
+    item: &'a Item,
+    initials: u32,
+}
+
+impl std::ops::Deref for It<'_> {
+    type Target = Item;
+    fn deref(&self) -> &Item {
+        self.item
     }
 }
 
@@ -570,6 +763,13 @@ impl<'a> FieldRefs<'a> {
             _ => self.text.get(range).unwrap_or(""),
         }
     }
+    /// The English (`Field::En`) or Chinese title's bytes, unchecked (for an ASCII field).
+    fn field_bytes(&self, field: Field) -> &'a [u8] {
+        match field {
+            Field::En => self.bytes(self.it.src & EN_CAT, self.it.en_at, self.it.en_len),
+            _ => self.bytes(self.it.src & (ZH_CAT | ZH_DATA), self.it.zh_at, self.it.zh_len),
+        }
+    }
     fn en(&self) -> &'a str {
         self.str(self.it.src & EN_CAT, self.it.en_at, self.it.en_len)
     }
@@ -588,20 +788,105 @@ impl<'a> FieldRefs<'a> {
     }
 }
 
-/// A unit of scan work: the hits of an earlier result's block, or a range of items.
+/// A unit of scan work: the hits of an earlier result's block (with their [`Progress`] when
+/// the query types on from it), or a range of items.
 enum Task<'a> {
-    Prev(&'a [u32]),
+    Prev(&'a [u32], Option<&'a [Progress]>),
     Items(std::ops::Range<usize>),
+}
+
+/// [`Progress::first`] of a field the term does not match.
+const NONE: i32 = i32::MIN;
+
+/// How an item matched a query whose term typed last is a fuzzy term alone in its set ([`last_term`]),
+/// carried from keystroke to keystroke: the next keystroke, typing on ([`Step`]), reads
+/// only where the term's greedy match ended instead of each title from its start.
+#[derive(Clone, Copy, Debug)]
+struct Progress {
+    /// The bound of every set but [`last_term`]'s.
+    rest: i32,
+    /// Per field (English, Chinese, pinyin): the term's first character's best value there
+    /// (the field's bound is that plus the pattern's tail, see `Pattern::bound_parts_ascii`),
+    /// [`NONE`] where the term does not match.
+    first: [i32; 3],
+    /// Per field (English, Chinese): where the term's greedy match ends.
+    end: [u32; 2],
+}
+
+impl Progress {
+    /// The last set's bound (`t`: its term), `None` if no field matches.
+    fn value(&self, t: &Term) -> Option<i64> {
+        let tails = [t.pattern.tail(), t.pattern.tail(), t.pattern_lower.tail()];
+        (self.first.iter().zip(tails))
+            .filter(|&(&first, _)| first != NONE)
+            .map(|(&first, tail)| i64::from(first) + i64::from(tail))
+            .max()
+    }
+}
+
+/// How a query types on from an earlier one whose hits carry their [`Progress`].
+enum Step {
+    /// The last term grew (its first `from` characters were there).
+    Extend { from: usize },
+    /// A new last term (a set of its own) after the earlier query, whose last term is `old`.
+    NewSet { old: Box<Term> },
+}
+
+impl Step {
+    /// The step from `old` to `new`, if `new` types on from it: every set but the last the
+    /// same and the last term grown with the same case rule, or every set the same and one
+    /// term more; both last sets a single fuzzy term ([`last_term`]).
+    fn of(old: &Query, new: &Query) -> Option<Step> {
+        let (o, n) = (last_term(old)?, last_term(new)?);
+        let same = |a: &[&Vec<Term>], b: &[&Vec<Term>]| {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| {
+                    x.len() == y.len()
+                        && x.iter().zip(y.iter()).all(|(s, t)| {
+                            s.kind == t.kind
+                                && s.inverse == t.inverse
+                                && s.text == t.text
+                                && s.case_sensitive == t.case_sensitive
+                        })
+                })
+        };
+        let (old_rest, new_rest) = (other_sets(old)?, other_sets(new)?);
+        if same(&old_rest, &new_rest) && n.case_sensitive == o.case_sensitive && n.text.starts_with(&o.text) {
+            return Some(Step::Extend { from: o.pattern.len() });
+        }
+        let old_all: Vec<&Vec<Term>> = old.sets.iter().collect();
+        (same(&old_all, &new_rest)).then(|| Step::NewSet { old: Box::new(o.clone()) })
+    }
+}
+
+/// The term typed last if its OR-set is that positive fuzzy term alone (what [`Progress`]
+/// is carried for).
+fn last_term(q: &Query) -> Option<&Term> {
+    match q.sets.get(q.typing?)?.as_slice() {
+        [t] if !t.inverse && t.kind == TermKind::Fuzzy && !t.text.is_empty() => Some(t),
+        _ => None,
+    }
+}
+
+/// The sets of `q` but [`last_term`]'s, in order.
+fn other_sets(q: &Query) -> Option<Vec<&Vec<Term>>> {
+    let typing = q.typing?;
+    Some(q.sets.iter().enumerate().filter(|&(i, _)| i != typing).map(|(_, set)| set).collect())
 }
 
 /// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
 const MORE_CHUNK: usize = 256;
+
+/// Bounds selected and sorted in the first round (see [`SearchIndex::rank_first`]).
+const MORE_ROUND: usize = 8 * MORE_CHUNK;
 
 /// What one scan task found: the items that match, in index order, with the pack of their
 /// bound and rank (only when ranking the first hits), and the best `first` of those packs.
 #[derive(Default)]
 struct Found {
     ids: Vec<u32>,
+    /// Each item's [`Progress`] on the query's last term (when it has one).
+    progress: Vec<Progress>,
     bounds: Vec<u64>,
     /// A max-heap: its top is the one a better bound replaces.
     best: BinaryHeap<u64>,
@@ -628,6 +913,8 @@ impl Found {
 #[derive(Default)]
 pub(crate) struct Carry {
     blocks: Vec<Vec<u32>>,
+    /// Per block, each hit's [`Progress`] (empty: none carried).
+    progress: Vec<Vec<Progress>>,
 }
 
 impl std::fmt::Debug for Carry {
@@ -764,5 +1051,54 @@ fn present(t: &Term, field: &str, ascii: bool) -> bool {
         // (the bound matches exactly when the score does, without the DP)
         TermKind::Fuzzy => t.pattern.bound(field, ascii).is_some(),
         _ => t.find_exact(field, false).is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // tests may panic: a panic is a failure
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn a_step_is_typing_on_the_last_fuzzy_term() {
+        let step = |a: &str, b: &str| Step::of(&Query::parse(a), &Query::parse(b));
+        assert!(matches!(step("coll", "collect"), Some(Step::Extend { from: 4 })));
+        assert!(matches!(step("人民", "人民公社"), Some(Step::Extend { from: 2 })));
+        assert!(matches!(step("rice coll", "rice colle"), Some(Step::Extend { from: 4 })));
+        assert!(matches!(step("coll", "coll le"), Some(Step::NewSet { .. })));
+        // the case rule changed, another kind of term, an OR-set, an earlier term changed
+        for (a, b) in
+            [("coll", "collE"), ("coll", "'colle"), ("co | ll", "co | lle"), ("rice coll", "ric colle")]
+        {
+            assert!(step(a, b).is_none(), "{a} -> {b}");
+        }
+    }
+
+    #[test]
+    fn hits_carry_their_progress_and_typing_on_from_it_equals_searching_anew() {
+        let mut ix = SearchIndex::new();
+        let titles = [
+            ("Collective Farms of Hunan", "湖南集体农庄"),
+            ("On Coal and Steel", "论煤和钢"),
+            ("Local Cooperatives Elect Leaders", "地方合作社选举领导"),
+            ("Cotton Harvest", "棉花丰收"),
+            ("People's Communes", "人民公社"),
+        ];
+        for (k, (en, zh)) in titles.iter().enumerate() {
+            ix.push(en, zh, k as u64);
+        }
+        let never = || false;
+        let mut prev = ix.search_first(&Query::parse("c"), None, 2, &never).unwrap();
+        for q in ["co", "col", "coll", "coll e", "coll el", "coll ele"] {
+            let carry = prev.carry.as_deref().unwrap();
+            assert_eq!(carry.progress.iter().map(Vec::len).sum::<usize>(), prev.total, "{}", prev.query);
+            let q = Query::parse(q);
+            let typed = ix.search_first(&q, Some(&prev), 2, &never).unwrap();
+            assert_eq!(typed, ix.search_first(&q, None, 2, &never).unwrap(), "{}", q.as_str());
+            assert_eq!(ix.complete(&typed, &never).unwrap(), ix.search(&q, None, &never).unwrap());
+            prev = typed;
+        }
+        assert_eq!(prev.total, 1);
     }
 }

@@ -43,6 +43,9 @@ pub struct Term {
     pub(crate) pattern_lower: Pattern,
     /// [`position_table`] of `lower`, for syllable-aware pinyin matching.
     pub(crate) positions: Option<Box<[u64; 128]>>,
+    /// [`initial_bit`] of `lower`'s first byte: an item whose pinyin has no syllable starting
+    /// with it cannot match the term syllable-aware (see [`initials_mask`]).
+    pub(crate) initial: u32,
     finder: memmem::Finder<'static>,
     finder_lower: memmem::Finder<'static>,
 }
@@ -58,6 +61,7 @@ impl Term {
             pattern: Pattern::new(&text, case_sensitive),
             pattern_lower: Pattern::new(&lower, false),
             positions: position_table(&lower),
+            initial: lower.bytes().next().map_or(0, initial_bit),
             finder: memmem::Finder::new(text.as_bytes()).into_owned(),
             finder_lower: memmem::Finder::new(lower.as_bytes()).into_owned(),
             text,
@@ -141,6 +145,24 @@ pub fn char_mask(s: &str) -> u64 {
     mask
 }
 
+/// The bit of an initial in [`initials_mask`]: one per lowercase ASCII letter, one (bit 26)
+/// for every other byte.
+pub(crate) fn initial_bit(b: u8) -> u32 {
+    if b.is_ascii_lowercase() {
+        1 << (b - b'a')
+    } else {
+        1 << 26
+    }
+}
+
+/// The initials of a title's pinyin (one lowercase byte per title character, see
+/// [`super::pinyin::Pinyin`]) as a mask of [`initial_bit`]s. A fuzzy term matches the pinyin
+/// syllable-aware only if its first letter begins a syllable (`syllable_match` starts every
+/// match at an initial), so `term.initial & mask == 0` rules the pinyin out without reading it.
+pub(crate) fn initials_mask(initials: &[u8]) -> u32 {
+    initials.iter().fold(0, |m, &b| if b == b' ' { m } else { m | initial_bit(b) })
+}
+
 /// The non-ASCII characters of a string hashed into 64 buckets: a finer test than
 /// [`char_mask`] for Chinese text.
 pub fn han_mask(s: &str) -> u64 {
@@ -175,6 +197,9 @@ pub struct Query {
     text: String,
     /// AND of OR-sets.
     pub(crate) sets: Vec<Vec<Term>>,
+    /// The set (an index of `sets`) of the term typed last, if that set is that term alone:
+    /// the one a reader is typing on.
+    pub(crate) typing: Option<usize>,
 }
 
 impl Query {
@@ -230,14 +255,18 @@ impl Query {
         if !set.is_empty() {
             sets.push(set);
         }
+        let last = sets.len().checked_sub(1).filter(|&i| sets.get(i).is_some_and(|set| set.len() == 1));
         // Cheap sets first (exact-type and inverse terms reject items before fuzzy scoring),
         // then longer, more selective ones: an item fails at the first set it does not match.
-        sets.sort_by_key(|set| {
+        // (Stable: sets alike stay in the order typed.)
+        let mut keyed: Vec<(usize, Vec<Term>)> = sets.into_iter().enumerate().collect();
+        keyed.sort_by_key(|(_, set)| {
             let fuzzy = set.iter().any(|t| t.kind == TermKind::Fuzzy && !t.inverse);
             let shortest = set.iter().map(|t| t.text.len()).min().unwrap_or(0);
             (fuzzy, std::cmp::Reverse(shortest))
         });
-        Query { text: s.to_string(), sets }
+        let typing = last.and_then(|l| keyed.iter().position(|&(i, _)| i == l));
+        Query { text: s.to_string(), sets: keyed.into_iter().map(|(_, set)| set).collect(), typing }
     }
 
     /// The string this query was parsed from.

@@ -190,12 +190,23 @@ impl Pattern {
     }
 
     /// [`Pattern::bound`] for a choice known to be ASCII.
+    pub(crate) fn bound_ascii(&self, choice: &[u8]) -> Option<i64> {
+        if self.chars.is_empty() {
+            return Some(0);
+        }
+        let (first, _) = self.bound_parts_ascii(choice)?;
+        Some(i64::from(first) + i64::from(self.tail))
+    }
+
+    /// What [`Pattern::bound_ascii`] is made of, for a pattern of at least one character: the
+    /// first character's best value in `choice` (the bound is that plus [`Pattern::tail`])
+    /// and where the greedy match of the whole pattern, from the first character's first
+    /// occurrence, ends (the byte after its last character: see [`Pattern::extend_ascii`]).
+    /// `None` if the pattern is not a subsequence of `choice` (or is empty).
     // Occurrence indices come from memchr over `choice` itself.
     #[allow(clippy::indexing_slicing)]
-    pub(crate) fn bound_ascii(&self, choice: &[u8]) -> Option<i64> {
-        let Some((&p, rest)) = self.bytes.as_deref()?.split_first() else {
-            return Some(0);
-        };
+    pub(crate) fn bound_parts_ascii(&self, choice: &[u8]) -> Option<(i32, usize)> {
+        let &p = self.bytes.as_deref()?.first()?;
         let mut best = NEG_INFINITY;
         let mut first = None;
         let mut visit = |j: usize| {
@@ -207,8 +218,14 @@ impl Pattern {
         } else {
             memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
         }
-        let mut at = first? + 1;
-        for p in rest {
+        let end = self.extend_ascii(choice, first? + 1, 1)?;
+        Some((best, end))
+    }
+
+    /// The greedy match of the pattern's characters `from..` in `choice` from byte `at` on:
+    /// where it ends (the byte after the last one), `None` if they do not all occur in order.
+    pub(crate) fn extend_ascii(&self, choice: &[u8], mut at: usize, from: usize) -> Option<usize> {
+        for p in self.bytes.as_deref()?.get(from..)? {
             let hay = choice.get(at..)?;
             let k = if p.or == 0 {
                 memchr::memchr(p.target, hay)
@@ -217,7 +234,17 @@ impl Pattern {
             };
             at += k? + 1;
         }
-        Some(i64::from(best) + i64::from(self.tail))
+        Some(at)
+    }
+
+    /// The most the characters after the first can add to a score (see [`Pattern::bound`]).
+    pub(crate) fn tail(&self) -> i32 {
+        self.tail
+    }
+
+    /// The number of characters of the pattern.
+    pub(crate) fn len(&self) -> usize {
+        self.chars.len()
     }
 
     /// A tighter [`Pattern::bound`] (never above it) for an ASCII choice, still without the
@@ -263,9 +290,18 @@ impl Pattern {
     // The bonus table is indexed by char types (its own 6x6 size).
     #[allow(clippy::indexing_slicing)]
     pub(crate) fn bound_unicode(&self, choice: &str) -> Option<i64> {
-        let Some((&p, rest)) = self.chars.split_first() else {
+        if self.chars.is_empty() {
             return Some(0);
-        };
+        }
+        let (first, _) = self.bound_parts_unicode(choice)?;
+        Some(i64::from(first) + i64::from(self.tail))
+    }
+
+    /// [`Pattern::bound_parts_ascii`] for any choice (`end`: a byte offset into `choice`).
+    // The bonus table is indexed by char types (its own 6x6 size).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_parts_unicode(&self, choice: &str) -> Option<(i32, usize)> {
+        let &p = self.chars.first()?;
         let mut best = NEG_INFINITY;
         let mut after = None;
         let mut prev = CharType::Empty;
@@ -279,8 +315,18 @@ impl Pattern {
             }
             prev = ty;
         }
-        let mut tail = choice.get(after?..)?.chars();
-        rest.iter().all(|&p| tail.any(|c| c.matches(p))).then(|| i64::from(best) + i64::from(self.tail))
+        Some((best, self.extend_unicode(choice, after?, 1)?))
+    }
+
+    /// [`Pattern::extend_ascii`] for any choice (`at`: a byte offset into `choice`).
+    pub(crate) fn extend_unicode(&self, choice: &str, at: usize, from: usize) -> Option<usize> {
+        let mut tail = choice.get(at..)?.char_indices();
+        let mut end = at;
+        for &p in self.chars.get(from..)? {
+            let (k, c) = tail.find(|&(_, c)| c.matches(p))?;
+            end = at + k + c.len_utf8();
+        }
+        Some(end)
     }
 
     /// True for the empty pattern (which matches everything with score 0).
