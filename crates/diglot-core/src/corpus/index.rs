@@ -890,7 +890,7 @@ fn beside<A: Send, B>(apart: bool, a: impl Fn() -> A + Sync, b: impl FnOnce() ->
         return (a(), b());
     }
     std::thread::scope(|s| {
-        let t = std::thread::Builder::new().name("diglot-index".into()).spawn_scoped(s, || a());
+        let t = std::thread::Builder::new().name("diglot-index".into()).spawn_scoped(s, &a);
         let got = b();
         // no thread, or one that did not finish: `a` here (it is pure)
         let x = t.ok().and_then(|t| t.join().ok()).unwrap_or_else(&a);
