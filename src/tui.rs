@@ -567,30 +567,42 @@ impl Shown {
 /// Frame times, for measuring (`DIGLOT_FRAME_LOG=FILE`): from a message's arrival to the end
 /// of the frame drawn after it (updates and drawing: what a key waits for), with what the
 /// loader was doing (`loading`, `checking` the files of a warm open, `idle`). Written to FILE
-/// on exit, one frame a line: `microseconds phase articles drawn_at_ms` (the articles listed
-/// and when the frame was done, since the loop started).
+/// on exit, one frame a line: `microseconds phase articles drawn_at_ms cpu_us` (the articles listed
+/// and when the frame was done, since the loop started, then the microseconds of CPU the UI
+/// thread itself used in the frame: a frame much longer than its CPU waited for the cores
+/// or for memory, shared with the other threads and processes).
 struct FrameLog {
     file: Option<PathBuf>,
     start: std::time::Instant,
-    since: Option<std::time::Instant>,
-    frames: Vec<(u128, &'static str, usize, u128)>,
+    since: Option<(std::time::Instant, u64)>,
+    frames: Vec<(u128, &'static str, usize, u128, u64)>,
+}
+
+/// The CPU time the calling thread has used, in nanoseconds (Linux: its schedstat; 0 where
+/// there is none).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
 }
 
 impl FrameLog {
     fn from_env() -> FrameLog {
         let file = std::env::var_os("DIGLOT_FRAME_LOG").filter(|f| !f.is_empty()).map(PathBuf::from);
         let now = std::time::Instant::now();
-        FrameLog { file, start: now, since: Some(now), frames: Vec::new() }
+        let cpu = if file.is_some() { thread_cpu_ns() } else { 0 };
+        FrameLog { file, start: now, since: Some((now, cpu)), frames: Vec::new() }
     }
 
     fn start(&mut self) {
         if self.file.is_some() && self.since.is_none() {
-            self.since = Some(std::time::Instant::now());
+            self.since = Some((std::time::Instant::now(), thread_cpu_ns()));
         }
     }
 
     fn end(&mut self, app: &App) {
-        let Some(t) = self.since.take().filter(|_| self.file.is_some()) else { return };
+        let Some((t, cpu)) = self.since.take().filter(|_| self.file.is_some()) else { return };
         let phase = match (app.progress.done, app.progress.listed) {
             (true, _) => "idle",
             (false, true) => "checking",
@@ -601,13 +613,17 @@ impl FrameLog {
             phase,
             app.articles.len(),
             self.start.elapsed().as_millis(),
+            thread_cpu_ns().saturating_sub(cpu) / 1000,
         ));
     }
 
     fn write(&self) {
         let Some(file) = &self.file else { return };
-        let text: String =
-            self.frames.iter().map(|(us, phase, n, at)| format!("{us} {phase} {n} {at}\n")).collect();
+        let text: String = self
+            .frames
+            .iter()
+            .map(|(us, phase, n, at, cpu)| format!("{us} {phase} {n} {at} {cpu}\n"))
+            .collect();
         // a measuring aid: a log that cannot be written is not worth failing the exit for
         let _ = std::fs::write(file, text);
     }

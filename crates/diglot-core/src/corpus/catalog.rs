@@ -757,7 +757,10 @@ mod tests {
         // version 3: the same layout without the search data
         bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
         assert!(matches!(Index::decode(&bytes, &roots), Err(IndexError::Version(3))));
-        assert_eq!(VERSION, 4);
+        // version 4: the same layout, checksummed in one chain
+        bytes[8..12].copy_from_slice(&4u32.to_le_bytes());
+        assert!(matches!(Index::decode(&bytes, &roots), Err(IndexError::Version(4))));
+        assert_eq!(VERSION, 5);
     }
 
     #[test]
@@ -802,26 +805,106 @@ mod tests {
         assert_eq!(data.len(), 6);
     }
 
-    proptest::proptest! {
-        /// The checksum of a payload read in pieces of any length is the checksum of the
-        /// whole: an index read from a file piece by piece is checked as one read whole.
-        #[test]
-        fn an_index_decodes_the_same_from_any_reads(cuts in proptest::collection::vec(1usize..200, 1..40)) {
-            let (index, roots) = small_index();
-            let bytes = index.encode();
-            struct Pieces<'a>(&'a [u8], Vec<usize>, usize);
-            impl std::io::Read for Pieces<'_> {
-                fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                    let k = self.1.get(self.2 % self.1.len()).copied().unwrap_or(1).min(buf.len()).min(self.0.len());
-                    self.2 += 1;
-                    buf[..k].copy_from_slice(&self.0[..k]);
-                    self.0 = &self.0[k..];
-                    Ok(k)
-                }
-            }
-            let got = Index::decode_pieces(Pieces(&bytes, cuts, 0), bytes.len() as u64, &roots).unwrap();
-            proptest::prop_assert_eq!(got, index.clone());
+    /// A warm open (`Index::open`) decodes the catalog and the search data first and the
+    /// stamps and parts after, from the same checked file: the same index as `read`.
+    #[test]
+    fn an_index_opened_gives_its_stamps_and_parts_after_its_catalog() {
+        let (index, roots) = small_index();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ix.bin");
+        index.write(&file).unwrap();
+        let (opened, rest) = Index::open(&file, &roots).unwrap();
+        assert_eq!(opened.catalog(), index.catalog());
+        assert!(opened.catalog().search_data().is_some());
+        assert!(opened.stamps().is_empty() && opened.parts_of().is_empty(), "not decoded yet");
+        let (stamps, parts) = rest.stamps_and_parts();
+        assert_eq!((stamps.as_slice(), parts.as_slice()), (index.stamps(), index.parts_of()));
+        // the file replaced (renamed over) after it was opened: what was opened is unchanged
+        let (opened2, rest2) = Index::open(&file, &roots).unwrap();
+        let mut other = index.clone();
+        other.push_entry(&Entry::skipped(
+            0,
+            Path::new("NOTES.md"),
+            Stamp { size: 9, ..Stamp::default() },
+            "x",
+        ));
+        other.write(&file).unwrap();
+        assert_eq!(rest2.stamps_and_parts().0, index.stamps());
+        assert_eq!(opened2.catalog(), index.catalog());
+        assert_eq!(Index::read(&file, &roots).unwrap().len(), 6);
+    }
+
+    /// A damaged byte anywhere (the records, the stamps, the parts, the strings, the search
+    /// data) is found before anything is used: the stamps and parts decoded after the list is
+    /// sent are checked with the rest.
+    #[test]
+    fn a_damaged_byte_in_any_part_of_the_index_is_found_before_the_list() {
+        let (index, roots) = small_index();
+        let bytes = index.encode();
+        let n = index.len();
+        let recs = first_bound_at() - 16 - 8; // record 0's start
+        let stamps = recs + n * REC_BYTES;
+        let parts = stamps + n * 48;
+        let arena = parts + n * 28;
+        let search = bytes.len() - crate::search::SearchData::of_catalog(index.catalog()).encoded_len();
+        assert!(arena < search);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ix.bin");
+        for (what, at) in [
+            ("records", recs + 3),
+            ("stamps", stamps + 60),
+            ("parts", parts + 5),
+            ("strings", arena + 1),
+            ("search", search + 9),
+        ] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x04;
+            std::fs::write(&file, &bad).unwrap();
+            assert!(matches!(Index::open(&file, &roots), Err(IndexError::Checksum)), "{what}");
+            assert!(matches!(Index::decode(&bad, &roots), Err(IndexError::Checksum)), "{what}");
         }
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(Index::open(&file, &roots).is_ok());
+    }
+
+    proptest::proptest! {
+        /// The checksum of a payload fed in pieces of any length (as the index is written)
+        /// is the checksum of the whole (as it is read).
+        #[test]
+        fn the_checksum_is_the_same_in_pieces_of_any_length(
+            cuts in proptest::collection::vec(1usize..200, 1..40),
+            len in 0usize..3000,
+        ) {
+            let (index, _) = small_index();
+            let mut bytes = index.encode();
+            bytes.resize(len.max(HEADER_LEN), 7);
+            let payload = &bytes[HEADER_LEN..];
+            let mut sum = ix::StreamSum::default();
+            let (mut rest, mut k) = (payload, 0);
+            while !rest.is_empty() {
+                let n = cuts[k % cuts.len()].min(rest.len());
+                sum.feed(&rest[..n]);
+                rest = &rest[n..];
+                k += 1;
+            }
+            proptest::prop_assert_eq!(sum.finish(), ix::checksum(payload));
+        }
+    }
+
+    /// Every word of a payload counts, in each lane, and so does its length.
+    #[test]
+    fn the_checksum_sees_any_changed_word_and_the_length() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = ix::checksum(&data);
+        for at in 0..data.len() {
+            let mut d = data.clone();
+            d[at] ^= 0x10;
+            assert_ne!(ix::checksum(&d), whole, "byte {at}");
+        }
+        assert_ne!(ix::checksum(&data[..999]), whole);
+        let mut longer = data.clone();
+        longer.push(0);
+        assert_ne!(ix::checksum(&longer), whole);
     }
 
     proptest::proptest! {

@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 /// First bytes of an index file.
 pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
 /// Format version: bump whenever [`Entry`] or anything it holds changes shape.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Bytes before the payload: magic, version, reserved, payload length, checksum.
 pub const HEADER_LEN: usize = 32;
 /// Files modified less than this before the index was started are re-read next time.
@@ -448,11 +448,14 @@ impl Entry {
 /// A collection's index: a [`Catalog`] of every file (articles in the collection order,
 /// then skipped files), with each file's stamp and parts.
 ///
-/// On disk (format [`VERSION`] 3) the payload after the header is that layout itself:
+/// On disk (format [`VERSION`] 5) the payload after the header is that layout itself:
 /// the parser's fingerprint, the start time, the counts, the canonical roots, then the
-/// records ([`REC_BYTES`] each), the stamps (40 bytes each), the parts (28 bytes each) and
-/// the string arena, all little-endian. It is read with one `read` and checked whole
-/// (length, checksum, every record's offsets) before it is used.
+/// records ([`REC_BYTES`] each), the stamps (48 bytes each), the parts (28 bytes each), the
+/// string arena and the title search's data ([`SearchData`]), all little-endian. The file is
+/// mapped and checked whole (length, [`checksum`], every record's offsets) before anything
+/// is used; a warm open decodes the catalog and the search data, sends the list, and only
+/// then decodes the stamps and parts ([`Index::open`]). Version 5 changed the checksum only
+/// (four lanes; version 4 had one chain).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// The parser's fingerprint when the index was made ([`parser_fingerprint`]).
@@ -521,11 +524,6 @@ impl Index {
     /// Takes the catalog out (to be shared with the list); the index keeps its stamps.
     pub fn take_catalog(&mut self) -> Catalog {
         std::mem::take(&mut self.catalog)
-    }
-
-    /// Takes the stamps and parts out (the check keeps them; the index is dropped).
-    pub fn take_stamps_and_parts(&mut self) -> (Vec<Stamp>, Vec<Parts>) {
-        (std::mem::take(&mut self.stamps), std::mem::take(&mut self.parts))
     }
 
     /// Each file's stamp, by record.
@@ -718,29 +716,18 @@ impl Index {
     /// Decodes and checks an index: magic, version, length, checksum, every record's
     /// offsets, then that it was made for `roots` (canonical) by this parser.
     pub fn decode(bytes: &[u8], roots: &[PathBuf]) -> Result<Index, IndexError> {
-        Index::decode_from(bytes, bytes.len() as u64, roots)
+        let (mut index, later) = Index::decode_listed(bytes, roots)?;
+        (index.stamps, index.parts) = later.decode(bytes);
+        Ok(index)
     }
 
-    /// [`Index::decode`] of the `len` bytes `r` gives (for tests: reads of any length).
-    #[cfg(test)]
-    pub(crate) fn decode_pieces(r: impl io::Read, len: u64, roots: &[PathBuf]) -> Result<Index, IndexError> {
-        Index::decode_from(r, len, roots)
-    }
-
-    /// [`Index::decode`] of the `len` bytes `r` gives, read piece by piece into the index's
-    /// own vectors (the file is never held whole beside them).
-    fn decode_from(mut r: impl io::Read, len: u64, roots: &[PathBuf]) -> Result<Index, IndexError> {
-        let mut header = [0u8; HEADER_LEN];
-        let have = HEADER_LEN.min(usize::try_from(len).unwrap_or(HEADER_LEN));
-        let head = header.get_mut(..have).unwrap_or_default();
-        r.read_exact(head)?;
-        if (len as usize) < HEADER_LEN {
-            return Err(if MAGIC.starts_with(header.get(..have.min(8)).unwrap_or_default()) {
-                IndexError::Length
-            } else {
-                IndexError::BadMagic
-            });
-        }
+    /// [`Index::decode`] but for the stamps and parts, which are only found (`Later`): the
+    /// whole payload is checked (length, checksum) before anything is decoded.
+    fn decode_listed(bytes: &[u8], roots: &[PathBuf]) -> Result<(Index, Later), IndexError> {
+        let Some(header) = bytes.get(..HEADER_LEN) else {
+            let have = bytes.get(..bytes.len().min(8)).unwrap_or_default();
+            return Err(if MAGIC.starts_with(have) { IndexError::Length } else { IndexError::BadMagic });
+        };
         if header.get(..8) != Some(&MAGIC[..]) {
             return Err(IndexError::BadMagic);
         }
@@ -754,30 +741,38 @@ impl Index {
         if version != VERSION {
             return Err(IndexError::Version(version));
         }
-        let payload_len = long(16);
-        if len - HEADER_LEN as u64 != payload_len {
+        let payload = bytes.get(HEADER_LEN..).unwrap_or_default();
+        if payload.len() as u64 != long(16) {
             return Err(IndexError::Length);
         }
-        let mut p = Payload { r, left: payload_len, sum: StreamSum::default() };
-        let got = p.decode(roots);
-        // what was not read is still checksummed: a damaged file says so before anything else
-        let rest = p.drain();
-        if rest.is_err() || p.sum.finish() != long(24) {
+        // the checksum on another core while the payload is decoded (nothing decoded is used
+        // before it is checked: a damaged file says so before anything else)
+        let (sum, decoded) =
+            beside(payload.len() >= 1 << 20, || checksum(payload), || decode_payload(payload, roots));
+        if sum != long(24) {
             return Err(IndexError::Checksum);
         }
-        got
+        decoded.map(|(ix, mut later)| {
+            later.at += HEADER_LEN;
+            (ix, later)
+        })
     }
 
-    /// Reads and checks the index at `file` (see [`Index::decode`]): read in pieces, each
-    /// straight into the vector it belongs to.
+    /// Reads and checks the index at `file` (see [`Index::decode`]).
     pub fn read(file: &Path, roots: &[PathBuf]) -> Result<Index, IndexError> {
-        let f = match fs::File::open(file) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(IndexError::Missing),
-            Err(e) => return Err(IndexError::Io(e)),
-        };
-        let len = f.metadata()?.len();
-        Index::decode_from(io::BufReader::with_capacity(1 << 16, f), len, roots)
+        let (mut index, rest) = Index::open(file, roots)?;
+        (index.stamps, index.parts) = rest.stamps_and_parts();
+        Ok(index)
+    }
+
+    /// Reads and checks the index at `file` (see [`Index::decode`]: the whole file is
+    /// checked) but leaves its stamps and parts in the file, to be decoded when they are
+    /// needed ([`Opened::stamps_and_parts`]): a warm open sends the list first. The file is
+    /// mapped, not read (a file that cannot be mapped is read).
+    pub fn open(file: &Path, roots: &[PathBuf]) -> Result<(Index, Opened), IndexError> {
+        let bytes = FileBytes::of(file)?;
+        let (index, later) = Index::decode_listed(&bytes, roots)?;
+        Ok((index, Opened { bytes, later }))
     }
 
     /// Writes the index to `file` atomically (see [`write_atomic`]), in pieces (the payload
@@ -794,101 +789,69 @@ impl Index {
     }
 }
 
-/// An index's payload read piece by piece, checksummed as it is read.
-struct Payload<R: io::Read> {
-    r: R,
-    left: u64,
-    sum: StreamSum,
+/// An index file's bytes: mapped, or read when the file cannot be mapped.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
 }
 
-impl<R: io::Read> Payload<R> {
-    /// The next `n` bytes (`None` past the end, or when the file cannot be read).
-    fn take(&mut self, n: usize) -> Option<Vec<u8>> {
-        if n as u64 > self.left {
-            return None;
-        }
-        let mut v = Vec::new();
-        v.try_reserve_exact(n).ok()?;
-        io::Read::read_to_end(&mut io::Read::take(&mut self.r, n as u64), &mut v).ok()?;
-        if v.len() != n {
-            self.left = 0;
-            return None;
-        }
-        self.sum.feed(&v);
-        self.left -= n as u64;
-        Some(v)
-    }
-
-    /// Reads (and checksums) whatever is left; an error if the file ends early.
-    fn drain(&mut self) -> Result<(), ()> {
-        while self.left > 0 {
-            let k = self.left.min(1 << 20) as usize;
-            self.take(k).ok_or(())?;
-        }
-        let mut one = [0u8; 1];
-        match self.r.read(&mut one) {
-            Ok(0) => Ok(()),
-            _ => Err(()), // longer than its header says
-        }
-    }
-
-    /// `n` fixed-size pieces of `size` bytes, each decoded by `f`, read a MiB at a time.
-    fn records<T>(&mut self, n: usize, size: usize, f: impl Fn(&[u8]) -> Option<T>) -> Option<Vec<T>> {
-        let mut out = Vec::new();
-        out.try_reserve_exact(n).ok()?;
-        let per = ((1 << 20) / size).max(1);
-        let mut left = n;
-        while left > 0 {
-            let k = left.min(per);
-            let b = self.take(k * size)?;
-            out.extend(b.chunks_exact(size).filter_map(&f));
-            left -= k;
-        }
-        (out.len() == n).then_some(out)
-    }
-
-    fn decode(&mut self, roots: &[PathBuf]) -> Result<Index, IndexError> {
-        let corrupt = |what: &str| IndexError::Corrupt(what.to_string());
-        let head = self.take(8 + 16 + 4 + 4 + 8).ok_or_else(|| corrupt("no counts"))?;
-        let mut r = Reader(&head);
-        let (Some(fingerprint), Some(started_ns), Some(nroots), Some(n), Some(arena_len)) =
-            (r.u64(), r.i128(), r.u32(), r.u32(), r.u64())
-        else {
-            return Err(corrupt("no counts"));
+impl FileBytes {
+    fn of(file: &Path) -> Result<FileBytes, IndexError> {
+        let f = match fs::File::open(file) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(IndexError::Missing),
+            Err(e) => return Err(IndexError::Io(e)),
         };
-        let (nroots, n) = (nroots as usize, n as usize);
-        // every count is checked against the bytes before anything is allocated for it
-        let fixed = n
-            .checked_mul(REC_BYTES + STAMP_BYTES + PARTS_BYTES + ITEM_BYTES)
-            .ok_or_else(|| corrupt("too many records"))?;
-        if nroots > 4096 || (fixed as u64).saturating_add(arena_len) > self.left {
-            return Err(corrupt("counts larger than the file"));
-        }
-        let mut have_roots = Vec::with_capacity(nroots);
-        for _ in 0..nroots {
-            let len = self.take(4).and_then(|b| Reader(&b).u32()).ok_or_else(|| corrupt("root"))? as usize;
-            if len as u64 > self.left {
-                return Err(corrupt("root"));
+        let len = f.metadata()?.len();
+        if len > 0 && len < isize::MAX as u64 {
+            #[allow(unsafe_code)]
+            // SAFETY: the map is only read, as bytes. An index file is never written in place:
+            // every write is a new file renamed over the old one (`write_atomic`), and a file
+            // removed (the cache cleaned) or renamed over stays mapped whole until it is dropped,
+            // so the bytes cannot change or shrink under the map. Every read is bounds-checked
+            // against the map's length, and the payload is checksummed before it is decoded.
+            let map = unsafe { memmap2::MmapOptions::new().populate().map(&f) };
+            if let Ok(map) = map {
+                return Ok(FileBytes::Mapped(map));
             }
-            have_roots.push(self.take(len).ok_or_else(|| corrupt("root"))?);
         }
-        let recs = self.records(n, REC_BYTES, Rec::read_from).ok_or_else(|| corrupt("records"))?;
-        let bad = recs.iter().any(|rec| {
-            (!rec.is_skipped() && rec.root() as usize >= nroots)
-                || rec.bounds.windows(2).any(|w| w.first() > w.get(1))
-                || rec.bounds.last().is_none_or(|&e| e as u64 > arena_len)
-        });
-        if bad {
-            return Err(corrupt("a record's root or strings are out of range"));
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::BufReader::new(f), &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
         }
-        let stamps = self
-            .records(n, STAMP_BYTES, |c| {
+    }
+}
+
+/// Where an index's stamps and parts are in its file, left to decode later.
+#[derive(Debug, Clone, Copy)]
+struct Later {
+    /// The offset of the stamps in the file (the parts follow them).
+    at: usize,
+    /// The records.
+    n: usize,
+}
+
+impl Later {
+    /// The stamps and parts, from the file's checked bytes. Their size was checked against
+    /// the file's before the catalog was decoded; should they still not decode, every file
+    /// gets an empty stamp (none is trusted: each is read again).
+    fn decode(self, bytes: &[u8]) -> (Vec<Stamp>, Vec<Parts>) {
+        let got = bytes.get(self.at..).and_then(|b| {
+            let mut r = Reader(b);
+            let stamps = records(&mut r, self.n, STAMP_BYTES, |c| {
                 let mut r = Reader(c);
                 Some(Stamp { size: r.u64()?, mtime_ns: r.i128()?, ctime_ns: r.i128()?, ino: r.u64()? })
-            })
-            .ok_or_else(|| corrupt("stamps"))?;
-        let parts = self
-            .records(n, PARTS_BYTES, |c| {
+            })?;
+            let parts = records(&mut r, self.n, PARTS_BYTES, |c| {
                 let mut r = Reader(c);
                 Some(Parts {
                     header: r.u32()?,
@@ -899,63 +862,142 @@ impl<R: io::Read> Payload<R> {
                     zh_body: r.u32()?,
                     end: r.u32()?,
                 })
-            })
-            .ok_or_else(|| corrupt("parts"))?;
-        let arena = self.take(arena_len as usize).ok_or_else(|| corrupt("strings"))?;
-        let search = SearchData::read_from(&mut |k| self.take(k), n, arena.len())
-            .ok_or_else(|| corrupt("search data"))?;
-        if self.left != 0 {
-            return Err(corrupt("trailing bytes"));
-        }
-        let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
-        if have_roots != want {
-            return Err(IndexError::Foreign("other folders"));
-        }
-        if fingerprint != parser_fingerprint() {
-            return Err(IndexError::Foreign("another version of the parser"));
-        }
-        let mut catalog = Catalog::from_parts(roots.to_vec(), recs, arena);
-        catalog.set_search_data(Some(std::sync::Arc::new(search)));
-        Ok(Index { fingerprint, roots: have_roots, started_ns, catalog, stamps, parts })
+            })?;
+            Some((stamps, parts))
+        });
+        got.unwrap_or_else(|| (vec![Stamp::default(); self.n], vec![Parts::default(); self.n]))
     }
+}
+
+/// An index file opened by [`Index::open`]: checked whole, its catalog decoded, its stamps
+/// and parts still in the file.
+pub struct Opened {
+    bytes: FileBytes,
+    later: Later,
+}
+
+impl Opened {
+    /// Each file's stamp and parts, by record (the file is let go).
+    pub fn stamps_and_parts(self) -> (Vec<Stamp>, Vec<Parts>) {
+        self.later.decode(&self.bytes)
+    }
+}
+
+/// `a()` and `b()`, `a` on a thread of its own when `apart` (and a thread can be started),
+/// else one after the other.
+fn beside<A: Send, B>(apart: bool, a: impl Fn() -> A + Sync, b: impl FnOnce() -> B) -> (A, B) {
+    if !apart {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let t = std::thread::Builder::new().name("diglot-index".into()).spawn_scoped(s, &a);
+        let got = b();
+        // no thread, or one that did not finish: `a` here (it is pure)
+        let x = t.ok().and_then(|t| t.join().ok()).unwrap_or_else(&a);
+        (x, got)
+    })
+}
+
+/// `n` fixed-size pieces of `size` bytes off the front of `r`, each decoded by `f`.
+fn records<T>(r: &mut Reader<'_>, n: usize, size: usize, f: impl Fn(&[u8]) -> Option<T>) -> Option<Vec<T>> {
+    let b = r.take(n.checked_mul(size)?)?;
+    let mut out = Vec::new();
+    out.try_reserve_exact(n).ok()?;
+    out.extend(b.chunks_exact(size).filter_map(f));
+    (out.len() == n).then_some(out)
+}
+
+/// Decodes a checked payload, but for the stamps and parts (where they are: `Later`, its
+/// offset in the payload).
+fn decode_payload(payload: &[u8], roots: &[PathBuf]) -> Result<(Index, Later), IndexError> {
+    let corrupt = |what: &str| IndexError::Corrupt(what.to_string());
+    let mut r = Reader(payload);
+    let (Some(fingerprint), Some(started_ns), Some(nroots), Some(n), Some(arena_len)) =
+        (r.u64(), r.i128(), r.u32(), r.u32(), r.u64())
+    else {
+        return Err(corrupt("no counts"));
+    };
+    let (nroots, n) = (nroots as usize, n as usize);
+    // every count is checked against the bytes before anything is allocated for it
+    let fixed = n
+        .checked_mul(REC_BYTES + STAMP_BYTES + PARTS_BYTES + ITEM_BYTES)
+        .ok_or_else(|| corrupt("too many records"))?;
+    if nroots > 4096 || (fixed as u64).saturating_add(arena_len) > r.0.len() as u64 {
+        return Err(corrupt("counts larger than the file"));
+    }
+    let mut have_roots = Vec::with_capacity(nroots);
+    for _ in 0..nroots {
+        let len = r.u32().ok_or_else(|| corrupt("root"))? as usize;
+        have_roots.push(r.take(len).ok_or_else(|| corrupt("root"))?.to_vec());
+    }
+    let recs = records(&mut r, n, REC_BYTES, Rec::read_from).ok_or_else(|| corrupt("records"))?;
+    let bad = recs.iter().any(|rec| {
+        (!rec.is_skipped() && rec.root() as usize >= nroots)
+            || rec.bounds.windows(2).any(|w| w.first() > w.get(1))
+            || rec.bounds.last().is_none_or(|&e| e as u64 > arena_len)
+    });
+    if bad {
+        return Err(corrupt("a record's root or strings are out of range"));
+    }
+    let later = Later { at: payload.len() - r.0.len(), n };
+    // n * (STAMP_BYTES + PARTS_BYTES) fits: checked above with the other fixed sizes
+    r.take(n * (STAMP_BYTES + PARTS_BYTES)).ok_or_else(|| corrupt("stamps and parts"))?;
+    let arena = r.take(arena_len as usize).ok_or_else(|| corrupt("strings"))?.to_vec();
+    let search = SearchData::read_from(&mut |k| r.take(k).map(<[u8]>::to_vec), n, arena.len())
+        .ok_or_else(|| corrupt("search data"))?;
+    if !r.0.is_empty() {
+        return Err(corrupt("trailing bytes"));
+    }
+    let want: Vec<Vec<u8>> = roots.iter().map(|r| path_bytes(r)).collect();
+    if have_roots != want {
+        return Err(IndexError::Foreign("other folders"));
+    }
+    if fingerprint != parser_fingerprint() {
+        return Err(IndexError::Foreign("another version of the parser"));
+    }
+    let mut catalog = Catalog::from_parts(roots.to_vec(), recs, arena);
+    catalog.set_search_data(Some(std::sync::Arc::new(search)));
+    let index =
+        Index { fingerprint, roots: have_roots, started_ns, catalog, stamps: Vec::new(), parts: Vec::new() };
+    Ok((index, later))
 }
 
 /// [`checksum`] of bytes fed in pieces of any length.
 #[derive(Default)]
-struct StreamSum {
+pub(crate) struct StreamSum {
     sum: Checksum,
-    carry: [u8; 8],
+    carry: [u8; Checksum::BLOCK],
     held: usize,
     len: u64,
 }
 
 impl StreamSum {
-    fn feed(&mut self, mut d: &[u8]) {
+    pub(crate) fn feed(&mut self, mut d: &[u8]) {
         self.len += d.len() as u64;
         if self.held > 0 {
-            let k = (8 - self.held).min(d.len());
+            let k = (Checksum::BLOCK - self.held).min(d.len());
             let (head, rest) = d.split_at(k);
             if let Some(slot) = self.carry.get_mut(self.held..self.held + k) {
                 slot.copy_from_slice(head);
             }
             self.held += k;
             d = rest;
-            if self.held < 8 {
+            if self.held < Checksum::BLOCK {
                 return;
             }
             self.sum.update(&self.carry);
             self.held = 0;
         }
-        let whole = d.len() / 8 * 8;
-        let (words, rest) = d.split_at(whole);
-        self.sum.update(words);
+        let whole = d.len() / Checksum::BLOCK * Checksum::BLOCK;
+        let (blocks, rest) = d.split_at(whole);
+        self.sum.update(blocks);
         if let Some(slot) = self.carry.get_mut(..rest.len()) {
             slot.copy_from_slice(rest);
         }
         self.held = rest.len();
     }
 
-    fn finish(&self) -> u64 {
+    pub(crate) fn finish(&self) -> u64 {
         let mut sum = self.sum;
         sum.update(self.carry.get(..self.held).unwrap_or_default());
         sum.finish()
@@ -1092,46 +1134,74 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// A fast checksum of the payload: eight bytes at a time, each step a bijection of the state,
-/// so any single changed word changes the result; the length is folded in at the end.
+/// A fast checksum of the payload: four lanes, each taking every fourth word of eight bytes,
+/// each step a bijection of its lane's state, so any single changed word changes the result;
+/// the lanes are independent (the processor runs their multiplications side by side: some
+/// 4x the speed of one chain) and folded with the length at the end.
 pub fn checksum(data: &[u8]) -> u64 {
     let mut c = Checksum::default();
     c.update(data);
     c.finish()
 }
 
-/// [`checksum`] computed piece by piece (pieces a multiple of eight bytes, but the last).
+/// [`checksum`] computed piece by piece (pieces a multiple of [`Checksum::BLOCK`] bytes, but
+/// the last).
 #[derive(Clone, Copy)]
 struct Checksum {
-    h: u64,
+    lanes: [u64; 4],
     len: u64,
 }
 
 impl Default for Checksum {
     fn default() -> Self {
-        Checksum { h: 0x243F_6A88_85A3_08D3, len: 0 }
+        Checksum {
+            lanes: [
+                0x243F_6A88_85A3_08D3,
+                0x1319_8A2E_0370_7344,
+                0xA409_3822_299F_31D0,
+                0x082E_FA98_EC4E_6C89,
+            ],
+            len: 0,
+        }
     }
 }
 
 impl Checksum {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    /// Bytes taken in one step: a word for each lane.
+    const BLOCK: usize = 32;
+
+    fn step(h: u64, w: u64) -> u64 {
+        (h ^ w).wrapping_mul(Self::K).rotate_left(29)
+    }
 
     fn update(&mut self, data: &[u8]) {
-        debug_assert!(self.len.is_multiple_of(8), "only the last piece may be ragged");
-        let (words, _) = data.as_chunks::<8>();
-        for &c in words {
-            let w = u64::from_le_bytes(c);
-            self.h = (self.h ^ w).wrapping_mul(Self::K).rotate_left(29);
+        debug_assert!(self.len.is_multiple_of(Self::BLOCK as u64), "only the last piece may be ragged");
+        let (blocks, rest) = data.as_chunks::<{ Self::BLOCK }>();
+        let [mut a, mut b, mut c, mut d] = self.lanes;
+        for block in blocks {
+            let (words, _) = block.as_chunks::<8>();
+            if let [w0, w1, w2, w3] = words {
+                a = Self::step(a, u64::from_le_bytes(*w0));
+                b = Self::step(b, u64::from_le_bytes(*w1));
+                c = Self::step(c, u64::from_le_bytes(*w2));
+                d = Self::step(d, u64::from_le_bytes(*w3));
+            }
         }
-        let chunks = data.chunks_exact(8);
-        for &b in chunks.remainder() {
-            self.h = (self.h ^ u64::from(b)).wrapping_mul(Self::K).rotate_left(29);
+        // the last piece's ragged end: its words, then its bytes, into the first lane
+        let (words, bytes) = rest.as_chunks::<8>();
+        for w in words {
+            a = Self::step(a, u64::from_le_bytes(*w));
         }
+        for &x in bytes {
+            a = Self::step(a, u64::from(x));
+        }
+        self.lanes = [a, b, c, d];
         self.len += data.len() as u64;
     }
 
     fn finish(&self) -> u64 {
-        let h = (self.h ^ self.len).wrapping_mul(Self::K).rotate_left(29);
+        let h = self.lanes.iter().fold(self.len, |h, &l| Self::step(h, l));
         h ^ (h >> 32)
     }
 }

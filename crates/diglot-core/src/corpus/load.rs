@@ -808,15 +808,16 @@ pub fn load_stream_indexed(
     let keys = EntryKeys(QuickState::default());
 
     // phase 1: the index, its catalog sent at once (or, without one, every file parsed)
-    let (known, old_started) = match Index::read(&file, &roots) {
-        Ok(mut old) => {
+    let (known, old_started) = match Index::open(&file, &roots) {
+        Ok((mut old, rest)) => {
             let mut cat = old.take_catalog();
             cat.set_roots(paths.to_vec());
             let cat = std::sync::Arc::new(cat);
             send_listed(&cat, sink);
             let started_ns = old.started_ns;
-            // taken, not copied: the rest of the old index is dropped here
-            let (stamps, parts) = old.take_stamps_and_parts();
+            // decoded once the list is sent; the rest of the old index is dropped here
+            drop(old);
+            let (stamps, parts) = rest.stamps_and_parts();
             (Old { cat, stamps, parts }, started_ns)
         }
         Err(e) => {
