@@ -311,7 +311,9 @@ fn event_loop(
     let mut app = App::with_notify(
         (size.width, size.height),
         Arc::new(move || {
-            let _ = notify_tx.lock().map(|t| t.send(Msg::SearchReady));
+            if let Ok(t) = notify_tx.lock() {
+                let _ = t.send(Msg::SearchReady);
+            }
         }),
     );
     app.configure(cfg);
@@ -368,7 +370,9 @@ fn event_loop(
                 cache.as_deref(),
                 &|ev| {
                     let listed = ev.listed;
-                    let _ = sink_tx.lock().map(|t| t.send(Msg::Loaded(ev)));
+                    if let Ok(t) = sink_tx.lock() {
+                        let _ = t.send(Msg::Loaded(ev));
+                    }
                     if listed {
                         shown.wait(Duration::from_secs(2));
                     }
@@ -525,7 +529,9 @@ fn spawn_watch(
         gate.wait(Duration::from_secs(3600));
         let send_tx = std::sync::Mutex::new(tx.clone());
         let send = move |ev| {
-            let _ = send_tx.lock().map(|t| t.send(Msg::Watch(ev)));
+            if let Ok(t) = send_tx.lock() {
+                let _ = t.send(Msg::Watch(ev));
+            }
         };
         let watch = crate::watch::watch(&paths, vec![cache], crate::watch::QUIET, send);
         let _watch = match watch {
