@@ -348,6 +348,14 @@ impl Catalog {
         self.push(rec, &Strings { rel, text, diags: &[] })
     }
 
+    /// Makes room for `records` more records and `bytes` more string bytes (a load that knows
+    /// how many files are coming: the vectors do not grow by doubling, which holds the old and
+    /// the new block at once).
+    pub fn reserve(&mut self, records: usize, bytes: usize) {
+        self.recs.reserve(records);
+        self.arena.reserve(bytes);
+    }
+
     /// Puts the records in the order of `ids` (record `k` becomes the record that was
     /// `ids[k]`; ids out of range are left out). Their strings stay where they are in the
     /// arena (a record says where its strings are): nothing is copied but the records. The

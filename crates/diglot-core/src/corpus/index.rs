@@ -652,6 +652,14 @@ impl Index {
         self
     }
 
+    /// Makes room for `files` more files whose strings take about `bytes` (see
+    /// [`Catalog::reserve`]).
+    pub fn reserve(&mut self, files: usize, bytes: usize) {
+        self.catalog.reserve(files, bytes);
+        self.stamps.reserve(files);
+        self.parts.reserve(files);
+    }
+
     /// Gives the catalog its title search data (made for its records, in their order), which
     /// is written with it instead of being made again ([`SearchData::of_catalog`]). Set it
     /// once every record is in: adding a record drops it.

@@ -307,6 +307,17 @@ impl SearchData {
         self.items.is_empty()
     }
 
+    /// Bytes of text (the derived strings, the Chinese titles joined to their subtitles).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Makes room for `items` more items and `bytes` more text.
+    pub fn reserve(&mut self, items: usize, bytes: usize) {
+        self.items.reserve(items);
+        self.text.reserve(bytes);
+    }
+
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.items.capacity() * std::mem::size_of::<Item>() + self.text.capacity()
