@@ -172,6 +172,9 @@ pub struct FullText {
 
 type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
 
+/// An article's title search data made by the loader: its batch's and its place in it.
+type MadeTitle = Option<(Arc<crate::search::TitleBatch>, usize)>;
+
 /// The title search (`/` in the list): the prompt, and the ranked hits it got back.
 #[derive(Debug, Default)]
 pub struct TitleSearch {
@@ -397,8 +400,9 @@ pub struct App {
     /// The articles, sorted by date, page, path: ids over the collection's catalog (the
     /// same ids as the title search's).
     pub articles: Articles,
-    /// Loaded but not yet merged into `articles`.
-    pending: Vec<ArticleMeta>,
+    /// Loaded but not yet merged into `articles`, each with its title search data when the
+    /// loader made it (see [`corpus::LoadEvent::titles`]).
+    pending: Vec<(ArticleMeta, MadeTitle)>,
     /// Counts of what was loaded.
     pub summary: LoadSummary,
     /// The list pane.
@@ -576,7 +580,7 @@ impl App {
         app.summary = loaded.summary;
         app.progress.bytes = app.summary.bytes;
         app.progress.done = true;
-        app.pending = loaded.articles;
+        app.pending = loaded.articles.into_iter().map(|m| (m, None)).collect();
         app.note_errors(&loaded.diagnostics);
         app.merge_pending();
         app
@@ -875,11 +879,18 @@ impl App {
     }
 
     /// Appends articles to the catalog and the title search (the same ids); returns their ids.
-    fn append(&mut self, batch: &[ArticleMeta]) -> Vec<u32> {
-        let ids: Vec<u32> = batch.iter().map(|m| self.articles.append(m)).collect();
-        let titles =
-            batch.iter().map(|m| (m.title_en.clone(), m.title_zh_full(), m.date_page_key())).collect();
-        let searched = self.worker.push_batch(titles);
+    /// A title whose search data the loader made is handed to the search as it is (its
+    /// pinyin is not computed again).
+    fn append(&mut self, batch: &[(ArticleMeta, MadeTitle)]) -> Vec<u32> {
+        let ids: Vec<u32> = batch.iter().map(|(m, _)| self.articles.append(m)).collect();
+        let titles = batch
+            .iter()
+            .map(|(m, made)| match made {
+                Some((b, k)) => crate::search::Title::Made(Arc::clone(b), *k, m.date_page_key()),
+                None => crate::search::Title::Text(m.title_en.clone(), m.title_zh_full(), m.date_page_key()),
+            })
+            .collect();
+        let searched = self.worker.push_titles(titles);
         debug_assert_eq!(
             ids.first().copied().unwrap_or(searched.start),
             searched.start,
@@ -894,7 +905,8 @@ impl App {
     fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
-            self.pending.extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()));
+            self.pending
+                .extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| (a.to_meta(), None)));
             return;
         }
         let for_search = std::sync::Arc::clone(&cat);
@@ -913,7 +925,7 @@ impl App {
             return;
         };
         if meta.refresh_from(read) {
-            if let Some(&new) = self.append(std::slice::from_ref(&meta)).first() {
+            if let Some(&new) = self.append(&[(meta, None)]).first() {
                 self.articles.replace(old, new);
             }
         }

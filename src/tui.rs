@@ -311,7 +311,9 @@ fn event_loop(
     let mut app = App::with_notify(
         (size.width, size.height),
         Arc::new(move || {
-            let _ = notify_tx.lock().map(|t| t.send(Msg::SearchReady));
+            if let Ok(t) = notify_tx.lock() {
+                let _ = t.send(Msg::SearchReady);
+            }
         }),
     );
     app.configure(cfg);
@@ -336,11 +338,18 @@ fn event_loop(
     let cache = corpus::index::default_cache_dir();
     // set once the list a warm open's index gave is drawn (see the loading below)
     let shown = Shown::default();
+    // set once the watch may be set up: the list a warm open's index gave is drawn, or the
+    // first load is done and its index saved. On a cold open the loader opens every file,
+    // and each open is an event for a watch (inotify's `IN_OPEN`): at 430,000 files they
+    // overflowed its queue, and the overflow (events lost) made the reader check every file
+    // again through the index just written, right after the load (its memory on top of the
+    // load's: the cold open's peak), for nothing.
+    let watch_gate = Shown::default();
     // Following the files: a change under the folders checks them again (app/live.rs). Not
     // for the seeds, nor without a cache folder (the check needs the title index).
     if let (Some(cache), false) = (&cache, paths.is_empty()) {
         app.set_rechecker(Some(crate::watch::rechecker(paths.clone(), cache.clone(), loading.clone())));
-        spawn_watch(paths.clone(), cache.clone(), tx.clone(), stop.clone(), shown.clone());
+        spawn_watch(paths.clone(), cache.clone(), tx.clone(), stop.clone(), watch_gate.clone());
     }
     // Loading, in parallel, streamed into the app as batches. On a warm open the check of the
     // files (a walk and a stat of every file, on every core) waits until the list the index
@@ -350,6 +359,7 @@ fn event_loop(
         let stop = stop.clone();
         let loading = loading.clone();
         let shown = shown.clone();
+        let watch_gate = watch_gate.clone();
         std::thread::spawn(move || {
             let _held = loading.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let sink_tx = std::sync::Mutex::new(tx.clone());
@@ -360,7 +370,9 @@ fn event_loop(
                 cache.as_deref(),
                 &|ev| {
                     let listed = ev.listed;
-                    let _ = sink_tx.lock().map(|t| t.send(Msg::Loaded(ev)));
+                    if let Ok(t) = sink_tx.lock() {
+                        let _ = t.send(Msg::Loaded(ev));
+                    }
                     if listed {
                         shown.wait(Duration::from_secs(2));
                     }
@@ -370,7 +382,12 @@ fn event_loop(
             let _ = tx.send(Msg::LoadDone);
             let _ = done.save();
             drop(done);
+            watch_gate.set();
             give_back_memory();
+            // the parsing threads (rayon's, alive) made what the list and the search have
+            // since let go of (a cold open's titles' search data, ~20 MB at 100,000
+            // articles): each gives its own back
+            rayon::broadcast(|_| give_back_memory());
         });
     }
     // The dictionary loads in the background when a learner's feature first asks for it
@@ -444,6 +461,7 @@ fn event_loop(
         frames.end(&app);
         if app.progress.listed && !told_shown {
             shown.set();
+            watch_gate.set();
             told_shown = true;
         }
         let msg = if app.wants_tick() {
@@ -493,8 +511,9 @@ fn event_loop(
 }
 
 /// Watches the folders on a thread of its own (adding a watch per folder takes a while on a
-/// large tree; the first frame does not wait for it, and it waits for the first list, at
-/// most two seconds) until the loop stops; what the watcher
+/// large tree; the first frame does not wait for it, and it waits for `gate`: the first list
+/// of a warm open drawn, or a cold open's load done, see `watch_gate` in [`run`]) until the
+/// loop stops; what the watcher
 /// says comes as [`Msg::Watch`]. A watch that cannot be set up is said once, in the status bar
 /// and the message log.
 fn spawn_watch(
@@ -502,14 +521,17 @@ fn spawn_watch(
     cache: PathBuf,
     tx: mpsc::Sender<Msg>,
     stop: Arc<AtomicBool>,
-    shown: Shown,
+    gate: Shown,
 ) {
     let _ = std::thread::Builder::new().name("diglot-watch-setup".into()).spawn(move || {
-        // setting the watches walks every folder: not while the first list is being drawn
-        shown.wait(Duration::from_secs(2));
+        // setting the watches walks every folder: not while the first list is being drawn,
+        // nor while a cold open reads every file (each open an event: an overflow)
+        gate.wait(Duration::from_secs(3600));
         let send_tx = std::sync::Mutex::new(tx.clone());
         let send = move |ev| {
-            let _ = send_tx.lock().map(|t| t.send(Msg::Watch(ev)));
+            if let Ok(t) = send_tx.lock() {
+                let _ = t.send(Msg::Watch(ev));
+            }
         };
         let watch = crate::watch::watch(&paths, vec![cache], crate::watch::QUIET, send);
         let _watch = match watch {

@@ -517,3 +517,87 @@ fn each_load_records_the_use_of_its_index() {
     let name = f.index_file().file_name().unwrap().to_string_lossy().into_owned();
     assert!(uses.contains_key(&name), "{uses:?}");
 }
+
+/// The index as written in `f`'s cache: its entries, after checking that its title search
+/// data is the one made from scratch for its catalog (item for item, once laid out in the
+/// records' order).
+fn entries_with_search_data_from_scratch(f: &Fixture, cache: &Path) -> Vec<index::Entry> {
+    use diglot::search::SearchData;
+    let roots = index::canonical_roots(&f.roots()).unwrap();
+    let ix = Index::read(&index::index_file(cache, &roots), &roots).unwrap();
+    let d = ix.catalog().search_data().expect("written with the index");
+    assert_eq!(d.len(), ix.len());
+    assert_eq!(d.repacked(ix.catalog()), SearchData::of_catalog(ix.catalog()));
+    ix.entries()
+}
+
+#[test]
+fn cold_and_rewritten_indexes_carry_the_search_data_made_from_scratch() {
+    let f = Fixture::new();
+    let (_, report, wrote) = f.load();
+    assert!(report.rebuilt.is_some() && wrote, "{report:?}");
+    let cold = entries_with_search_data_from_scratch(&f, &f.cache);
+    assert_eq!(cold.len(), 22);
+    // a changed file, a new one, one gone: the index is rewritten from the old one
+    f.write("rmrb/1958.08/1958-08-03_2.md", &article("Changed", "1958-08-03", 3, "Other words."), 0);
+    f.write("rmrb/1958.09/1958-09-01_new.md", &article("New", "1958-09-01", 1, "New words."), 0);
+    fs::remove_file(f.path("rmrb/1958.08/1958-08-05_4.md")).unwrap();
+    let (_, report, wrote) = f.load();
+    assert_eq!((report.reread, report.added, report.removed, wrote), (1, 1, 1, true), "{report:?}");
+    let warm = entries_with_search_data_from_scratch(&f, &f.cache);
+    // the same files opened cold, in another cache folder: the same index
+    let other = f._tmp.path().join("other-cache");
+    let mut done = load_stream_indexed(&f.roots(), 3, Some(&other), &|_| {}, &|| false);
+    assert!(done.save().unwrap());
+    assert_eq!(entries_with_search_data_from_scratch(&f, &other), warm);
+}
+
+#[test]
+fn sorting_an_index_moves_records_not_strings() {
+    use diglot::search::SearchData;
+    let f = Fixture::new();
+    f.load();
+    let roots = index::canonical_roots(&f.roots()).unwrap();
+    let ix = Index::read(&f.index_file(), &roots).unwrap();
+    // the entries in reverse: an index that needs sorting
+    let mut rev = Index::new(&roots, ix.started_ns);
+    for e in ix.entries().iter().rev() {
+        rev.push_entry(e);
+    }
+    rev.set_search_data(SearchData::of_catalog(rev.catalog()));
+    let arena = rev.catalog().arena().to_vec();
+    let sorted = rev.sorted();
+    assert_eq!(sorted.catalog().arena(), &arena[..], "no string copied or moved");
+    assert_eq!(sorted.entries(), ix.entries(), "in the collection order");
+    let d = sorted.catalog().search_data().expect("the search data follows its records");
+    assert_eq!(d.repacked(sorted.catalog()), SearchData::of_catalog(sorted.catalog()));
+    sorted.write(&f.index_file()).unwrap();
+    let back = Index::read(&f.index_file(), &roots).unwrap();
+    assert_eq!(back.entries(), ix.entries());
+    let d = back.catalog().search_data().unwrap();
+    assert_eq!(d.repacked(back.catalog()), SearchData::of_catalog(back.catalog()));
+}
+
+#[test]
+fn a_cold_load_sends_each_batch_with_its_titles_search_data() {
+    use diglot::corpus::Outcome;
+    use diglot::search::TitleBatch;
+    let f = Fixture::new();
+    let events = Mutex::new(Vec::new());
+    load_stream_indexed(&f.roots(), 4, Some(&f.cache), &|ev| events.lock().unwrap().push(ev), &|| false);
+    let mut articles = 0;
+    for ev in events.into_inner().unwrap() {
+        let mut want = TitleBatch::default();
+        for o in &ev.outcomes {
+            if let Outcome::Article(m, _) = o {
+                want.push(&m.title_en, &m.title_zh_full());
+            }
+        }
+        articles += want.len();
+        match &ev.titles {
+            Some(t) => assert_eq!(**t, want, "title k is the batch's kth article"),
+            None => assert!(want.is_empty(), "a batch of articles without their titles' data"),
+        }
+    }
+    assert_eq!(articles, 21);
+}

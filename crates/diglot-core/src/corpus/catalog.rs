@@ -348,6 +348,23 @@ impl Catalog {
         self.push(rec, &Strings { rel, text, diags: &[] })
     }
 
+    /// Makes room for `records` more records and `bytes` more string bytes (a load that knows
+    /// how many files are coming: the vectors do not grow by doubling, which holds the old and
+    /// the new block at once).
+    pub fn reserve(&mut self, records: usize, bytes: usize) {
+        self.recs.reserve(records);
+        self.arena.reserve(bytes);
+    }
+
+    /// Puts the records in the order of `ids` (record `k` becomes the record that was
+    /// `ids[k]`; ids out of range are left out). Their strings stay where they are in the
+    /// arena (a record says where its strings are): nothing is copied but the records. The
+    /// search data, if any, is dropped (see [`crate::search::SearchData`]'s `permuted`).
+    pub fn permute(&mut self, ids: &[u32]) {
+        permute(&mut self.recs, ids);
+        self.search = None;
+    }
+
     /// Appends record `id` of `other` (its strings copied); returns the new id.
     pub fn push_from(&mut self, other: &Catalog, id: u32) -> Option<u32> {
         let rec = *other.rec(id)?;
@@ -423,6 +440,42 @@ impl Catalog {
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.recs.capacity() * std::mem::size_of::<Rec>() + self.arena.capacity()
+    }
+}
+
+/// Puts `v` in the order of `ids`: afterwards `v[k]` is what `v[ids[k]]` was. In place (each
+/// cycle of the permutation followed once; a flag per element besides) when `ids` is a
+/// permutation of `0..v.len()`; otherwise the elements `ids` names, copied.
+pub(crate) fn permute<T: Copy>(v: &mut Vec<T>, ids: &[u32]) {
+    let n = v.len();
+    let mut done = vec![false; n];
+    let is_perm = ids.len() == n
+        && ids.iter().all(|&i| done.get_mut(i as usize).is_some_and(|d| !std::mem::replace(d, true)));
+    if !is_perm {
+        *v = ids.iter().filter_map(|&i| v.get(i as usize).copied()).collect();
+        return;
+    }
+    done.fill(false);
+    for start in 0..n {
+        if done.get(start).is_none_or(|&d| d) {
+            continue;
+        }
+        let Some(&first) = v.get(start) else { continue };
+        let mut j = start;
+        loop {
+            if let Some(d) = done.get_mut(j) {
+                *d = true;
+            }
+            let src = ids.get(j).map_or(start, |&i| i as usize);
+            let moved = if src == start { Some(first) } else { v.get(src).copied() };
+            if let (Some(m), Some(slot)) = (moved, v.get_mut(j)) {
+                *slot = m;
+            }
+            if src == start {
+                break;
+            }
+            j = src;
+        }
     }
 }
 
@@ -617,6 +670,32 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn permuting_in_place_gives_what_picking_gives() {
+        let orders: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0],
+            vec![1, 0],
+            vec![2, 0, 1],
+            vec![3, 4, 0, 1, 2, 5],
+            vec![7, 3, 5, 0, 6, 1, 2, 4],
+            (0..1000).rev().collect(),
+            (0..1000u32).map(|k| (k * 7919) % 1000).collect(),
+            // not permutations: the elements named, copied
+            vec![0, 0, 1],
+            vec![5, 1],
+            vec![2, 1],
+        ];
+        for ids in orders {
+            let n = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0).max(ids.len());
+            let v: Vec<u64> = (0..n as u64).map(|k| k * 10 + 1).collect();
+            let want: Vec<u64> = ids.iter().filter_map(|&i| v.get(i as usize).copied()).collect();
+            let mut got = v.clone();
+            permute(&mut got, &ids);
+            assert_eq!(got, want, "{ids:?}");
+        }
+    }
 
     fn meta(k: u32) -> ArticleMeta {
         ArticleMeta {

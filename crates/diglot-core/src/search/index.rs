@@ -157,6 +157,29 @@ impl SearchIndex {
         self.text.push_str(title_zh);
         let it = Item { en_at, zh_at, ..Item::default() };
         let it = Item::derive(title_en, title_zh, &mut self.text, it);
+        self.push_item(idx, it, sort_key)
+    }
+
+    /// Adds title `k` of `batch` (its pinyin made where it was parsed: copied, not computed
+    /// again); returns its index. A title out of range is added empty.
+    // as in `push`
+    #[allow(clippy::expect_used)]
+    pub fn push_made(&mut self, batch: &super::TitleBatch, k: usize, sort_key: u64) -> u32 {
+        let Some(m) = batch.made(k) else { return self.push("", "", sort_key) };
+        let idx = u32::try_from(self.len()).expect("more than u32::MAX items");
+        let len32 = |n: usize| u32::try_from(n).expect("search text over 4 GiB");
+        let en_at = len32(self.text.len());
+        self.text.push_str(m.en);
+        let zh_at = len32(self.text.len());
+        self.text.push_str(m.zh);
+        let py_at = len32(self.text.len());
+        self.text.push_str(m.derived);
+        let it = Item { en_at, zh_at, py_at, src: 0, ..*m.item };
+        self.push_item(idx, it, sort_key)
+    }
+
+    /// Appends item `idx` (the next) with its sort key.
+    fn push_item(&mut self, idx: u32, it: Item, sort_key: u64) -> u32 {
         self.initials.push(initials_mask(self.field_refs(&it).pyi()));
         self.items.push(it);
         if let Some(order) = self.order.get_mut() {

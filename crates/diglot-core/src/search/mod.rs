@@ -62,5 +62,5 @@ pub use highlight::Highlights;
 pub use index::{Hit, Hits, SearchIndex};
 pub use pinyin::Pinyin;
 pub use query::{Query, Term, TermKind};
-pub use store::{SearchData, ITEM_BYTES};
-pub use worker::{SearchResult, SearchWorker, FIRST};
+pub use store::{SearchData, TitleBatch, ITEM_BYTES};
+pub use worker::{SearchResult, SearchWorker, Title, FIRST};

@@ -139,31 +139,162 @@ pub struct SearchData {
     pub(crate) text: String,
 }
 
+/// One title's search data as made before (see [`SearchData::push_record`]): its item, its
+/// titles, and its derived strings (the pinyin, the initials, the syllable lengths).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Made<'a> {
+    pub(crate) item: &'a Item,
+    pub(crate) en: &'a str,
+    pub(crate) zh: &'a str,
+    pub(crate) derived: &'a str,
+}
+
+/// The title search's data of a batch of articles, made where they were parsed (a loader's
+/// thread) so that the pinyin is computed once for the whole load: the reader's title
+/// search takes it ([`super::SearchIndex::push_made`]) and so does the title index's writer
+/// ([`SearchData::push_record`]). Per title an item whose English title, Chinese title (with
+/// its subtitle) and derived strings lie in `text`, back to back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TitleBatch {
+    pub(crate) items: Vec<Item>,
+    pub(crate) text: String,
+}
+
+impl TitleBatch {
+    /// Adds a title (`zh`: the Chinese title joined to its subtitle, as
+    /// [`crate::corpus::ArticleMeta::title_zh_full`] gives it); returns its index.
+    pub fn push(&mut self, en: &str, zh: &str) -> usize {
+        let en_at = len32(self.text.len());
+        self.text.push_str(en);
+        let zh_at = len32(self.text.len());
+        self.text.push_str(zh);
+        let it = Item { en_at, zh_at, ..Item::default() };
+        self.items.push(Item::derive(en, zh, &mut self.text, it));
+        self.items.len() - 1
+    }
+
+    /// Number of titles.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Title `k`: its item, its titles and derived strings (`None` when out of range).
+    pub(crate) fn made(&self, k: usize) -> Option<Made<'_>> {
+        let it = self.items.get(k)?;
+        let s = |at: u32, len: usize| self.text.get(at as usize..(at as usize).checked_add(len)?);
+        let derived_len = (it.py_len as usize).checked_add(2 * it.pyi_len as usize)?;
+        Some(Made {
+            item: it,
+            en: s(it.en_at, it.en_len as usize)?,
+            zh: s(it.zh_at, it.zh_len as usize)?,
+            derived: s(it.py_at, derived_len)?,
+        })
+    }
+}
+
 impl SearchData {
     /// The data of every record of `cat` (a skipped file: an item with empty titles).
     pub fn of_catalog(cat: &Catalog) -> SearchData {
         let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
         for id in 0..cat.len() as u32 {
-            let Some(rec) = cat.rec(id) else { break };
-            let bound = |f: Field| rec.bounds.get(f as usize).copied().unwrap_or(0);
-            let (en_at, zh_at) = (bound(Field::TitleEn), bound(Field::TitleZh));
-            let it = match cat.article(id) {
-                Some(a) if a.subtitle_zh().is_empty() => {
-                    let base = Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() };
-                    Item::derive(a.title_en(), a.title_zh(), &mut d.text, base)
-                }
-                Some(a) => {
-                    let zh = a.title_zh_full();
-                    let at = len32(d.text.len());
-                    d.text.push_str(&zh);
-                    let base = Item { en_at, zh_at: at, src: EN_CAT | ZH_DATA | PY_DATA, ..Item::default() };
-                    Item::derive(a.title_en(), &zh, &mut d.text, base)
-                }
-                None => Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() },
-            };
-            d.items.push(it);
+            d.push_record(cat, id, None);
         }
         d
+    }
+
+    /// Appends the item of record `id` of `cat` (the next record: item `k` is record `k`),
+    /// exactly as [`Self::of_catalog`] makes it, taking the pinyin, initials and masks from
+    /// `made` (the same titles' data made before, on a loader's thread or in an older index)
+    /// instead of computing them again when its titles are the record's; computed otherwise.
+    pub(crate) fn push_record(&mut self, cat: &Catalog, id: u32, made: Option<Made<'_>>) {
+        let Some(rec) = cat.rec(id) else { return };
+        let bound = |f: Field| rec.bounds.get(f as usize).copied().unwrap_or(0);
+        let (en_at, zh_at) = (bound(Field::TitleEn), bound(Field::TitleZh));
+        let it = match cat.article(id) {
+            Some(a) if a.subtitle_zh().is_empty() => {
+                let base = Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() };
+                self.derive_or_copy(a.title_en(), a.title_zh(), base, made)
+            }
+            Some(a) => {
+                let zh = a.title_zh_full();
+                let at = len32(self.text.len());
+                self.text.push_str(&zh);
+                let base = Item { en_at, zh_at: at, src: EN_CAT | ZH_DATA | PY_DATA, ..Item::default() };
+                self.derive_or_copy(a.title_en(), &zh, base, made)
+            }
+            None => Item { en_at, zh_at, src: EN_CAT | ZH_CAT | PY_DATA, ..Item::default() },
+        };
+        self.items.push(it);
+    }
+
+    /// The item of titles `en`, `zh` placed as `base` says: the derived strings and masks of
+    /// `made` when it is of the same titles (its pinyin copied to the text), else computed.
+    fn derive_or_copy(&mut self, en: &str, zh: &str, base: Item, made: Option<Made<'_>>) -> Item {
+        match made.filter(|m| m.en == en && m.zh == zh) {
+            Some(m) => {
+                let py_at = len32(self.text.len());
+                self.text.push_str(m.derived);
+                Item {
+                    py_at,
+                    en_len: m.item.en_len,
+                    zh_len: m.item.zh_len,
+                    py_len: m.item.py_len,
+                    pyi_len: m.item.pyi_len,
+                    en_ascii: m.item.en_ascii,
+                    zh_ascii: m.item.zh_ascii,
+                    en_mask: m.item.en_mask,
+                    zh_mask: m.item.zh_mask,
+                    zh_han: m.item.zh_han,
+                    py_mask: m.item.py_mask,
+                    ..base
+                }
+            }
+            None => Item::derive(en, zh, &mut self.text, base),
+        }
+    }
+
+    /// Item `k`'s titles and derived strings, `cat` being the catalog the data was made
+    /// for (`None` when out of range or a range does not fit).
+    pub(crate) fn made<'a>(&'a self, cat: &'a Catalog, k: usize) -> Option<Made<'a>> {
+        let it = self.items.get(k)?;
+        let arena = cat.arena();
+        let slice = |inner: &'a [u8], at: u32, len: u32| {
+            let at = at as usize;
+            inner.get(at..at.checked_add(len as usize)?).and_then(|b| std::str::from_utf8(b).ok())
+        };
+        let text = self.text.as_bytes();
+        let en = if it.src & EN_CAT != 0 { slice(arena, it.en_at, it.en_len)? } else { return None };
+        let zh = if it.src & ZH_CAT != 0 {
+            slice(arena, it.zh_at, it.zh_len)?
+        } else {
+            slice(text, it.zh_at, it.zh_len)?
+        };
+        let derived = slice(text, it.py_at, it.py_len.checked_add(it.pyi_len.checked_mul(2)?)?)?;
+        Some(Made { item: it, en, zh, derived })
+    }
+
+    /// The same data laid out as [`Self::of_catalog`] lays it out for `cat` (the catalog it
+    /// was made for, in its records' order): the derived strings copied, nothing computed (an
+    /// item whose titles are not its record's is made again). Equal to `of_catalog(cat)`
+    /// exactly when every item's derived strings and masks are the ones made from scratch.
+    pub fn repacked(&self, cat: &Catalog) -> SearchData {
+        let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
+        for id in 0..cat.len() as u32 {
+            d.push_record(cat, id, self.made(cat, id as usize));
+        }
+        d
+    }
+
+    /// The data with its items in the order of `ids` (item `k` of the result is item
+    /// `ids[k]`; the text is kept as it is: the items point into it).
+    pub(crate) fn permuted(mut self, ids: &[u32]) -> SearchData {
+        crate::corpus::catalog::permute(&mut self.items, ids);
+        self
     }
 
     /// Number of items.
@@ -174,6 +305,17 @@ impl SearchData {
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Bytes of text (the derived strings, the Chinese titles joined to their subtitles).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Makes room for `items` more items and `bytes` more text.
+    pub fn reserve(&mut self, items: usize, bytes: usize) {
+        self.items.reserve(items);
+        self.text.reserve(bytes);
     }
 
     /// Heap bytes held.

@@ -810,6 +810,100 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The search data made once where the titles are parsed (a loader's `TitleBatch`)
+    /// serves the title index and the reader's search alike: the index's data made from it,
+    /// record by record, is the data made from scratch, item for item; a search filled from
+    /// it (`push_made`) searches exactly as one that computed the pinyin itself; and the data
+    /// of an old catalog, carried to a new one whose records are in another order (a warm
+    /// rewrite), or put in another order with its records (`permuted`), is too.
+    #[test]
+    fn titles_made_once_give_the_data_made_from_scratch(
+        titles in proptest::collection::vec(titled(), 0..60),
+        keys in proptest::collection::vec(0u64..40, 60),
+        typed in typed_query(),
+    ) {
+        let (cat, items) = catalog_of(&titles, &keys);
+        let scratch = SearchData::of_catalog(&cat);
+        let mut batch = TitleBatch::default();
+        let made: Vec<Option<usize>> = (0..cat.len() as u32)
+            .map(|id| cat.article(id).map(|a| batch.push(a.title_en(), &a.title_zh_full())))
+            .collect();
+        let mut data = SearchData::default();
+        for (id, k) in made.iter().enumerate() {
+            data.push_record(&cat, id as u32, k.and_then(|k| batch.made(k)));
+        }
+        prop_assert_eq!(&data, &scratch);
+        prop_assert_eq!(&data.repacked(&cat), &scratch);
+        // another title's strings are not taken: the item is made from its own
+        let mut shifted = SearchData::default();
+        for (id, k) in made.iter().enumerate() {
+            shifted.push_record(&cat, id as u32, k.and_then(|k| batch.made(k + 1)));
+        }
+        prop_assert_eq!(&shifted, &scratch);
+        // the search filled from the batch
+        let (mut from_batch, mut own) = (SearchIndex::new(), SearchIndex::new());
+        for ((en, zh, key), k) in items.iter().zip(&made) {
+            match k {
+                Some(k) => from_batch.push_made(&batch, *k, *key),
+                None => from_batch.push(en, zh, *key),
+            };
+            own.push(en, zh, *key);
+        }
+        let (mut pb, mut po): (Option<Hits>, Option<Hits>) = (None, None);
+        for (k, c) in typed.char_indices() {
+            let q = Query::parse(&typed[..k + c.len_utf8()]);
+            let want = own.search(&q, po.as_ref(), &|| false).unwrap();
+            let got = from_batch.search(&q, pb.as_ref(), &|| false).unwrap();
+            prop_assert_eq!(&got.hits, &want.hits, "{:?}", q.as_str());
+            prop_assert_eq!(got.total, want.total);
+            pb = Some(got);
+            po = Some(want);
+        }
+        // carried to a catalog of the same records in reverse order
+        let mut rev = crate::corpus::Catalog::new(Vec::new());
+        let mut carried = SearchData::default();
+        for id in (0..cat.len() as u32).rev() {
+            let new = rev.push_from(&cat, id).unwrap();
+            carried.push_record(&rev, new, data.made(&cat, id as usize));
+        }
+        prop_assert_eq!(&carried, &SearchData::of_catalog(&rev));
+        // permuted with its records: the strings stay, the items follow
+        let ids: Vec<u32> = (0..cat.len() as u32).rev().collect();
+        let mut perm = cat.clone();
+        perm.permute(&ids);
+        let permuted = data.clone().permuted(&ids);
+        prop_assert_eq!(&permuted.repacked(&perm), &SearchData::of_catalog(&perm));
+        let back = stored(&permuted, perm.arena().len());
+        prop_assert_eq!(back.as_ref(), Some(&permuted));
+    }
+}
+
+#[test]
+fn made_strings_are_copied_not_computed_again() {
+    let titles = vec![
+        Some(("Brief News".to_string(), "简讯".to_string(), String::new())),
+        Some(("Picture".to_string(), "图片".to_string(), "副题".to_string())),
+    ];
+    let (cat, _) = catalog_of(&titles, &[3, 1]);
+    let mut batch = TitleBatch::default();
+    for id in 0..2 {
+        let a = cat.article(id).unwrap();
+        batch.push(a.title_en(), &a.title_zh_full());
+    }
+    // a mark no computation makes: taken as it is, so nothing was computed
+    batch.items[1].py_mask = 0xD1_6107;
+    let mut data = SearchData::default();
+    for id in 0..2u32 {
+        data.push_record(&cat, id, batch.made(id as usize));
+    }
+    assert_eq!(data.items[1].py_mask, 0xD1_6107);
+    assert_eq!(data.items[0], SearchData::of_catalog(&cat).items[0]);
+    assert_ne!(data, SearchData::of_catalog(&cat));
+}
+
 #[test]
 fn stored_search_data_out_of_its_arenas_is_refused_and_made_again() {
     let titles = vec![

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
+use super::store::TitleBatch;
 
 /// A search result, as delivered by [`SearchWorker::try_recv`]: first the count and the
 /// first hits ranked ([`Hits::is_complete`] false when more match), then, unless a newer
@@ -28,8 +29,19 @@ pub const FIRST: usize = 200;
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 
+/// A title for [`SearchWorker::push_titles`]: its strings, or where it is in a batch whose
+/// search data was made where it was parsed (nothing is computed again for it).
+#[derive(Clone, Debug)]
+pub enum Title {
+    /// The English title, the Chinese title (with its subtitle) and the sort key.
+    Text(String, String, u64),
+    /// Title `k` of a batch, and the sort key.
+    Made(Arc<TitleBatch>, usize, u64),
+}
+
 enum Command {
     Push(Vec<(String, String, u64)>),
+    PushTitles(Vec<Title>),
     Fill(usize, Fill),
     SetSortKey(u32, u64),
     SetFirst(usize),
@@ -103,6 +115,15 @@ impl SearchWorker {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
         let end = start + items.len() as u32;
         self.send(Command::Push(items));
+        start..end
+    }
+
+    /// Adds titles, each given by its strings or made already (see [`Title`]); returns their
+    /// indices.
+    pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
+        let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
+        let end = start + items.len() as u32;
+        self.send(Command::PushTitles(items));
         start..end
     }
 
@@ -230,6 +251,14 @@ fn run(
                 Command::Push(items) => {
                     for (en, zh, key) in items {
                         index.push(&en, &zh, key);
+                    }
+                }
+                Command::PushTitles(items) => {
+                    for t in items {
+                        match t {
+                            Title::Text(en, zh, key) => index.push(&en, &zh, key),
+                            Title::Made(batch, k, key) => index.push_made(&batch, k, key),
+                        };
                     }
                 }
                 Command::Fill(n, fill) => {
