@@ -386,6 +386,56 @@ impl OldStamps {
     }
 }
 
+/// The stamps of one segment's live documents: the path column's dictionary streamed once,
+/// in order (a term's ordinal is its rank), the stamp columns by document.
+fn segment_stamps(seg: &tantivy::SegmentReader) -> Result<OldStamps, FtsError> {
+    let mut old = OldStamps { arena: String::new(), spans: Vec::new(), stamps: Vec::new() };
+    let ff = seg.fast_fields();
+    let Some(paths) = ff.str("path")? else { return Ok(old) };
+    // each path's live document (a deleted one's path may be another's: not taken)
+    let mut doc_of = vec![u32::MAX; paths.dictionary().num_terms()];
+    for doc in 0..seg.max_doc() {
+        if seg.is_deleted(doc) {
+            continue;
+        }
+        if let Some(d) = paths.term_ords(doc).next().and_then(|o| doc_of.get_mut(o as usize)) {
+            if *d == u32::MAX {
+                *d = doc;
+            }
+        }
+    }
+    let n = seg.num_docs() as usize;
+    old.arena.reserve(n * 64);
+    old.spans.reserve(n);
+    old.stamps.reserve(n);
+    let size = ff.u64("size")?;
+    let mtime = ff.i64("mtime")?;
+    let ctime = ff.i64("ctime")?;
+    let ino = ff.u64("ino")?;
+    let mut stream = paths.dictionary().stream()?;
+    let mut ord = 0;
+    while stream.advance() {
+        let doc = doc_of.get(ord).copied().unwrap_or(u32::MAX);
+        ord += 1;
+        if doc == u32::MAX {
+            continue;
+        }
+        let start = old.arena.len();
+        match simdutf8::basic::from_utf8(stream.key()) {
+            Ok(k) => old.arena.push_str(k),
+            Err(_) => old.arena.push_str(&String::from_utf8_lossy(stream.key())),
+        }
+        old.spans.push((start, old.arena.len()));
+        old.stamps.push(corpus::index::Stamp {
+            size: size.first(doc).unwrap_or(0),
+            mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
+            ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
+            ino: ino.first(doc).unwrap_or(0),
+        });
+    }
+    Ok(old)
+}
+
 /// An open full-text index.
 pub struct FtsIndex {
     pub(crate) index: Index,
@@ -556,54 +606,30 @@ impl FtsIndex {
         self.dir.as_deref()
     }
 
-    /// The stamps of the indexed files: per segment the path column's dictionary read once,
+    /// The stamps of the indexed files: per segment ([`segment_stamps`], the segments in
+    /// parallel) the path column's dictionary read once,
     /// in order (a term's ordinal is its rank), and the stamp columns by document (no lookup
     /// per document in the dictionary, one arena for the paths).
     fn stamps(&self) -> Result<OldStamps, FtsError> {
         let searcher = self.reader.searcher();
-        let n = searcher.num_docs() as usize;
+        // the segments read in parallel (the walk waits for this table), joined in their order
+        let parts = searcher
+            .segment_readers()
+            .par_iter()
+            .map(segment_stamps)
+            .collect::<Result<Vec<OldStamps>, FtsError>>()?;
+        let n: usize = parts.iter().map(OldStamps::len).sum();
+        let bytes: usize = parts.iter().map(|p| p.arena.len()).sum();
         let mut old = OldStamps {
-            arena: String::with_capacity(n * 64),
+            arena: String::with_capacity(bytes),
             spans: Vec::with_capacity(n),
             stamps: Vec::with_capacity(n),
         };
-        for seg in searcher.segment_readers() {
-            let ff = seg.fast_fields();
-            let Some(paths) = ff.str("path")? else { continue };
-            // each path's live document (a deleted one's path may be another's: not taken)
-            let mut doc_of = vec![u32::MAX; paths.dictionary().num_terms()];
-            for doc in 0..seg.max_doc() {
-                if seg.is_deleted(doc) {
-                    continue;
-                }
-                if let Some(d) = paths.term_ords(doc).next().and_then(|o| doc_of.get_mut(o as usize)) {
-                    if *d == u32::MAX {
-                        *d = doc;
-                    }
-                }
-            }
-            let size = ff.u64("size")?;
-            let mtime = ff.i64("mtime")?;
-            let ctime = ff.i64("ctime")?;
-            let ino = ff.u64("ino")?;
-            let mut stream = paths.dictionary().stream()?;
-            let mut ord = 0;
-            while stream.advance() {
-                let doc = doc_of.get(ord).copied().unwrap_or(u32::MAX);
-                ord += 1;
-                if doc == u32::MAX {
-                    continue;
-                }
-                let start = old.arena.len();
-                old.arena.push_str(&String::from_utf8_lossy(stream.key()));
-                old.spans.push((start, old.arena.len()));
-                old.stamps.push(corpus::index::Stamp {
-                    size: size.first(doc).unwrap_or(0),
-                    mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
-                    ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
-                    ino: ino.first(doc).unwrap_or(0),
-                });
-            }
+        for p in parts {
+            let at = old.arena.len();
+            old.arena.push_str(&p.arena);
+            old.spans.extend(p.spans.iter().map(|&(a, b)| (a + at, b + at)));
+            old.stamps.extend_from_slice(&p.stamps);
         }
         Ok(old)
     }
