@@ -1,7 +1,8 @@
 //! Criterion benchmark of a query as the reader runs it on the full-text index (issue 15's
 //! "in the reader ≤ 30 ms median per query"): [`diglot::app::FtsEngine::run`], that is the
-//! parse, every matching article by date with its path (the list's rows), counts by year and
-//! page, and the timeline of each term (the chart). Then one frame at 100x30 of the index's
+//! parse, every matching article by date (the paths of the first 500: the list's first
+//! screens; the reader resolves the rest after showing the answer), counts by year and page,
+//! and the timeline of each term (the chart). Then one frame at 100x30 of the index's
 //! results with their snippets (the first hit in context of each row shown), the snippets
 //! made once beforehand as the reader makes them (a frame does no I/O).
 //!

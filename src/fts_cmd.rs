@@ -205,16 +205,13 @@ pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let r = ix.search(&q, Order::Date, &|| false).map_err(fts_err)?.unwrap_or_default();
     let phrases = q.positive_phrases();
     let limit = o.limit.unwrap_or(usize::MAX);
+    // the hits' files from the path column (no stored document read), then each read and
+    // parsed for its lines
     let lines_of = |hs: &[Hit]| -> Vec<KwicLine> {
-        let per: Vec<Vec<KwicLine>> = hs
+        let paths = ix.paths(hs, &|| false).ok().flatten().unwrap_or_default();
+        let per: Vec<Vec<KwicLine>> = paths
             .par_iter()
-            .map(|h| {
-                ix.info(h)
-                    .ok()
-                    .and_then(|i| fts::search::read_article(&i.path))
-                    .map(|a| fts::kwic_lines(&a, &phrases))
-                    .unwrap_or_default()
-            })
+            .map(|p| fts::search::read_article(p).map(|a| fts::kwic_lines(&a, &phrases)).unwrap_or_default())
             .collect();
         per.into_iter().flatten().collect()
     };

@@ -433,6 +433,36 @@ fn the_readers_background_budget_builds_the_same_index() {
 }
 
 #[test]
+fn the_documents_in_flight_stay_within_the_budget() {
+    // tantivy's queue takes up to 10,000 documents (each an article's whole text) and one
+    // indexing thread drains it slower than rayon's threads fill it: an update hands over a
+    // document only while fewer than `Budget::queued` wait, and builds the same index
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    write_corpus(&root, 400, 23);
+    let (fg, _) = build(&root, &tmp.path().join("fg"));
+    let budget = fts::Budget { threads: 1, heap_bytes: 15_000_000, queued: 4 };
+    let (ix, rep) = FtsIndex::open_updated_with(
+        std::slice::from_ref(&root),
+        Some(&tmp.path().join("small")),
+        budget,
+        &|_, _| {},
+        &|| false,
+    )
+    .unwrap();
+    assert_eq!(rep.indexed, 401);
+    let bound = budget.queued + rayon::current_num_threads();
+    assert!(
+        rep.queued_most >= 1 && rep.queued_most <= bound,
+        "{} queued at once, bound {bound}",
+        rep.queued_most
+    );
+    for q in ["人民公社", "people", "date:1957 的"] {
+        assert_eq!(canon(by_index(&ix, q)), canon(by_index(&fg, q)), "query {q}");
+    }
+}
+
+#[test]
 fn the_path_column_gives_each_hit_its_stored_path() {
     // `FtsIndex::paths` (the path fast field, one dictionary pass per segment) must name the
     // same file as the stored document (`info`) for every hit, in the hits' order, also

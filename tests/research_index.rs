@@ -7,10 +7,15 @@
 
 mod common;
 
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
 use common::research::{key, search, shown_titles};
 use crossterm::event::KeyCode;
-use diglot::app::{fts_builder, App, Focus, IndexStatus, Mode, Msg};
+use diglot::app::{fts_builder, App, Builder, Engine, Focus, FtsEngine, IndexStatus, Mode, Msg, ResultOrder};
 use diglot::corpus::load_paths;
+use std::sync::Arc;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -134,4 +139,78 @@ fn a_file_added_is_found_after_the_update() {
     search(&mut app2, "拖拉机");
     assert!(app2.wait_research(WAIT, |a| a.index_results()));
     assert_eq!(app2.shown_len(), 1);
+}
+
+/// Issue 15: a query matching most articles made a path for every hit before answering
+/// (`commune` at 430k: ~120 ms of its 121). The engine now resolves the first hits' paths
+/// (the first screens), the counts and the timeline whole, the rest's paths after on the
+/// reader's worker: the list gets them, and scrolling past the first rows reaches the
+/// right articles, in the engine's order.
+#[test]
+fn a_query_with_many_hits_resolves_the_first_paths_and_the_rest_after() {
+    const FIRST: usize = 5;
+    let tmp = common::tempdir();
+    let dir = tmp.path().join("gen");
+    gen_corpus::generate(&dir, 120, 5, 0.0).unwrap();
+    let cache = tmp.path().join("cache");
+    let roots = vec![dir.clone()];
+    let budget = diglot::fts::Budget::BACKGROUND;
+    let built = diglot::fts::FtsIndex::open_updated_with(&roots, Some(&cache), budget, &|_, _| {}, &|| false);
+    drop(built.unwrap());
+    let open = || diglot::fts::FtsIndex::open(&roots, &cache).unwrap();
+    // every path at once (as before), the reference
+    let whole = FtsEngine::new(open()).with_first_paths(usize::MAX);
+    let all = whole.run("commune", ResultOrder::Date, &|| false).unwrap().unwrap();
+    let all_paths: Vec<_> = all.hits.iter().map(|h| h.path.clone()).collect();
+    assert!(all.hits.len() > 4 * FIRST, "{} hits", all.hits.len());
+    assert!(all.unresolved.is_empty() && all_paths.iter().all(|p| p.starts_with(&dir)));
+    // the first paths only: the same hits, counts and timeline
+    let few = FtsEngine::new(open()).with_first_paths(FIRST);
+    for order in [ResultOrder::Date, ResultOrder::Relevance] {
+        let want = whole.run("commune", order, &|| false).unwrap().unwrap();
+        let a = few.run("commune", order, &|| false).unwrap().unwrap();
+        assert_eq!(a.hits.len(), want.hits.len());
+        assert_eq!((&a.by_year, &a.by_page, &a.series), (&want.by_year, &want.by_page, &want.series));
+        assert_eq!(a.unresolved.len(), want.hits.len() - FIRST);
+        for (i, (h, w)) in a.hits.iter().zip(&want.hits).enumerate() {
+            assert_eq!((h.date, h.page, h.count), (w.date, w.page, w.count));
+            let path = if i < FIRST { w.path.clone() } else { std::path::PathBuf::new() };
+            assert_eq!(h.path, path, "hit {i}");
+        }
+        let rest = few.rest_paths(&a.unresolved, &|| false).unwrap().unwrap();
+        let want_rest: Vec<_> = want.hits[FIRST..].iter().map(|h| h.path.clone()).collect();
+        assert_eq!(rest, want_rest);
+    }
+    // the reader: the answer shown, then the rest of its rows
+    let engine: Arc<dyn Engine> = Arc::new(FtsEngine::new(open()).with_first_paths(FIRST));
+    let builder: Builder = Arc::new(move |_, _, _, _| Ok(engine.clone()));
+    let mut app = App::with_loaded((100, 30), load_paths(&roots));
+    app.set_indexer(roots.clone(), Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    search(&mut app, "commune");
+    let shown_paths = |app: &App| -> Vec<std::path::PathBuf> {
+        (0..app.shown_len()).map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().path()).collect()
+    };
+    // the answer comes first (one message), its first rows listed, the count whole
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    app.check_invariants().unwrap();
+    assert_eq!(app.research().answer.as_ref().unwrap().unresolved.len(), all.hits.len() - FIRST);
+    assert_eq!(shown_paths(&app), all_paths[..FIRST]);
+    let complete =
+        |a: &App| a.index_results() && a.research().answer.as_ref().is_some_and(|x| x.unresolved.is_empty());
+    assert!(app.wait_research(WAIT, complete));
+    app.check_invariants().unwrap();
+    assert_eq!(shown_paths(&app), all_paths);
+    // past the first rows: the selection on the engine's hit of that rank, Enter opens it
+    let at = 3 * FIRST;
+    for _ in 0..at {
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.list.selected, at);
+    assert_eq!(shown_paths(&app)[at], all_paths[at]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.reader.path.as_ref(), Some(&all_paths[at]));
 }

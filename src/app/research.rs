@@ -105,6 +105,10 @@ pub struct Answer {
     pub by_page: BTreeMap<u32, usize>,
     /// The timeline of each term.
     pub series: Vec<Series>,
+    /// The index addresses of the last hits, whose paths `run` left empty (a query with many
+    /// hits resolves the first screens' only): `hits[hits.len() - unresolved.len()..]`, in
+    /// order, for [`Engine::rest_paths`] of the engine that answered.
+    pub unresolved: Vec<(u32, u32)>,
 }
 
 /// Which text of an article a concordance hit is in.
@@ -178,6 +182,20 @@ pub trait Engine: Send + Sync {
     ) -> Result<Option<Answer>, String>;
     /// The concordance lines of a query in these articles (reads them), in the articles' order.
     fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine>;
+    /// The paths of an answer's [`Answer::unresolved`] hits, in order (`None` when
+    /// cancelled). An engine whose answers resolve every path needs none.
+    fn rest_paths(
+        &self,
+        unresolved: &[(u32, u32)],
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Vec<PathBuf>>, String> {
+        let _ = cancel;
+        if unresolved.is_empty() {
+            Ok(Some(Vec::new()))
+        } else {
+            Err("this engine leaves no path for later".into())
+        }
+    }
 }
 
 /// Builds (or brings up to date) the index of the roots, calling `progress(done, total)`;
@@ -233,8 +251,10 @@ pub enum ResearchMsg {
     Ready(Arc<dyn Engine>),
     /// It could not be built.
     Failed(String),
-    /// A query's answer (its generation).
-    Answer(u64, Result<Option<Answer>, String>),
+    /// A query's answer (its generation; boxed: the message stays small).
+    Answer(u64, Result<Option<Box<Answer>>, String>),
+    /// The paths of an answer's last hits (the answer's generation).
+    Paths(u64, Result<Vec<PathBuf>, String>),
     /// A concordance (its generation).
     Concord(u64, Vec<ConcordLine>),
     /// The article of a concordance line read for the preview.
@@ -254,6 +274,7 @@ impl std::fmt::Debug for ResearchMsg {
             ResearchMsg::Ready(_) => f.write_str("Ready"),
             ResearchMsg::Failed(e) => write!(f, "Failed({e})"),
             ResearchMsg::Answer(g, _) => write!(f, "Answer({g})"),
+            ResearchMsg::Paths(g, p) => write!(f, "Paths({g}, {:?})", p.as_ref().map(Vec::len)),
             ResearchMsg::Concord(g, l) => write!(f, "Concord({g}, {} lines)", l.len()),
             ResearchMsg::Preview(p, _) => write!(f, "Preview({})", p.display()),
             ResearchMsg::Loaded(ev) => write!(f, "Loaded({} outcomes)", ev.outcomes.len()),
@@ -347,6 +368,8 @@ pub struct Research {
     pub query: String,
     /// The answer shown.
     pub answer: Option<Arc<Answer>>,
+    /// The generation of the query that answered (its paths come after it).
+    answer_generation: u64,
     /// The query did not parse: the problem (shown in the prompt line).
     pub error: Option<QueryProblem>,
     /// Results narrowed to this year (the chart's Enter).
@@ -401,6 +424,7 @@ impl Default for Research {
             norm: ChartNorm::PerMillion,
             query: String::new(),
             answer: None,
+            answer_generation: 0,
             error: None,
             year: None,
             chart_sel: 0,
@@ -588,8 +612,22 @@ impl App {
                 let Some(engine) = self.research.engine.clone() else { return Vec::new() };
                 let cancel = self.research.query_cancel.clone();
                 std::thread::spawn(move || {
-                    let r = engine.run(&query, order, &|| cancel.load(Ordering::Relaxed));
-                    send(ResearchMsg::Answer(generation, r));
+                    let stop = || cancel.load(Ordering::Relaxed);
+                    let r = engine.run(&query, order, &stop);
+                    // the answer is shown with its first screens' paths; the rest come after,
+                    // from the engine that answered
+                    let rest = match &r {
+                        Ok(Some(a)) if !a.unresolved.is_empty() => Some(a.unresolved.clone()),
+                        _ => None,
+                    };
+                    send(ResearchMsg::Answer(generation, r.map(|a| a.map(Box::new))));
+                    if let Some(addrs) = rest {
+                        match engine.rest_paths(&addrs, &stop) {
+                            Ok(Some(paths)) => send(ResearchMsg::Paths(generation, Ok(paths))),
+                            Ok(None) => {}
+                            Err(e) => send(ResearchMsg::Paths(generation, Err(e))),
+                        }
+                    }
                 });
             }
             ResearchEffect::Concord(generation, query, paths) => {
@@ -708,7 +746,8 @@ impl App {
                 }
                 match r {
                     Ok(Some(a)) => {
-                        self.research.answer = Some(Arc::new(a));
+                        self.research.answer = Some(Arc::from(a));
+                        self.research.answer_generation = generation;
                         self.research.year = None;
                         // the chart starts on the first term's peak year
                         self.research.chart_sel = self
@@ -737,6 +776,7 @@ impl App {
                     Err(e) => self.message = Some(format!("full-text search: {e}")),
                 }
             }
+            ResearchMsg::Paths(generation, r) => self.on_rest_paths(generation, r),
             ResearchMsg::Concord(generation, mut lines) => {
                 let Some(k) = &mut self.research.kwic else { return };
                 if k.generation != generation {
@@ -758,14 +798,47 @@ impl App {
         }
     }
 
-    /// The answer (narrowed to the year chosen) as the full-text results the list shows.
+    /// The paths of the answer's last hits: its rows after the first screens join the list
+    /// (the selection and scroll kept: they are after the rows shown).
+    fn on_rest_paths(&mut self, generation: u64, r: Result<Vec<PathBuf>, String>) {
+        if generation != self.research.answer_generation {
+            return;
+        }
+        let Some(a) = &mut self.research.answer else { return };
+        if a.unresolved.is_empty() {
+            return;
+        }
+        match r {
+            Ok(paths) if paths.len() == a.unresolved.len() => {
+                let a = Arc::make_mut(a);
+                let from = a.hits.len().saturating_sub(a.unresolved.len());
+                for (h, p) in a.hits.iter_mut().skip(from).zip(paths) {
+                    h.path = p;
+                }
+                a.unresolved.clear();
+                self.show_answer();
+                self.clamp_list();
+            }
+            Ok(paths) => {
+                self.message = Some(format!(
+                    "full-text search: {} paths for {} results",
+                    paths.len(),
+                    a.unresolved.len()
+                ))
+            }
+            Err(e) => self.message = Some(format!("full-text search: {e}")),
+        }
+    }
+
+    /// The answer (narrowed to the year chosen) as the full-text results the list shows
+    /// (the rows whose paths are known: all once [`Answer::unresolved`] is empty).
     fn show_answer(&mut self) {
         let Some(a) = self.research.answer.clone() else { return };
         let year = self.research.year;
         let results: Vec<(PathBuf, FullTextHit)> = a
             .hits
             .iter()
-            .filter(|h| year.is_none_or(|y| h.date / 10000 == y))
+            .filter(|h| year.is_none_or(|y| h.date / 10000 == y) && !h.path.as_os_str().is_empty())
             .map(|h| {
                 let snippet = match self.research.order {
                     ResultOrder::Date => crate::text::count(h.count as usize, "occurrence"),
@@ -1192,7 +1265,8 @@ impl App {
             return Err(format!("index status {:?} but engine {}", r.status, r.ready()));
         }
         if let Some(y) = r.year {
-            if let Some(a) = &r.answer {
+            // (the rows whose paths are still coming are not shown yet)
+            if let Some(a) = r.answer.as_ref().filter(|a| a.unresolved.is_empty()) {
                 let shown = self.fulltext.as_ref().and_then(|f| f.results.as_ref()).map_or(0, Vec::len);
                 let want = a.by_year.get(&y).copied().unwrap_or(0);
                 if shown != want {

@@ -20,11 +20,13 @@
 //!
 //! The seed articles (no path given) get an index in memory.
 
-use super::tokens::{char_count, join_segments, TermTokenizer, TOKENIZER};
+use super::tokens::{char_count, join_segments, TOKENIZER};
 use crate::corpus::{self, Article, Parsed};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
@@ -205,6 +207,10 @@ pub struct UpdateReport {
     pub unchanged: usize,
     /// The index was (re)built from nothing; the reason when it existed but was unusable.
     pub rebuilt: Option<String>,
+    /// The most articles handed to tantivy and not yet taken by its indexing threads at once,
+    /// as seen when each was handed over (at most [`Budget::queued`] and the threads making
+    /// documents).
+    pub queued_most: usize,
 }
 
 /// What an update would do ([`FtsIndex::changes`]).
@@ -236,11 +242,18 @@ struct Plan {
     started: i128,
     /// Paths to drop (files gone).
     removed: Vec<String>,
-    /// Files to (re-)index; `true` when the index holds an older version (dropped first).
-    todo: Vec<(String, corpus::index::Stamp, PathBuf, bool)>,
+    /// Files to (re-)index: the key, the stamp, the path when it is not the key's text
+    /// ([`odd_path`]), `true` when the index holds an older version (dropped first).
+    todo: Vec<(String, corpus::index::Stamp, Option<PathBuf>, bool)>,
     unchanged: usize,
     /// Racily clean files read again and found the same, still racy: kept in the commit.
     racy: BTreeMap<String, u64>,
+}
+
+/// The path of a file when its key (the path as text) does not spell it (a name that is
+/// not UTF-8): a plan holds no second copy of the others.
+fn odd_path(key: &str, path: &Path) -> Option<PathBuf> {
+    (path.as_os_str() != std::ffi::OsStr::new(key)).then(|| path.to_path_buf())
 }
 
 impl Plan {
@@ -302,7 +315,8 @@ impl Payload {
 
 /// Every file under `paths` (the seeds when empty), each given to `each(key, stamp, path)` as
 /// it is stated, in parallel. One folder is walked and its files stated in parallel (the
-/// loader's walker and settings, [`corpus::load::walk_builder`]); several roots go through
+/// loader's settings, [`corpus::load::walk_builder`]; each file stated relative to its open
+/// folder, [`super::walk`]; the loader's walker itself where that cannot be done); several roots go through
 /// [`corpus::load::discover`], which lists a file under two roots once. A file that cannot be
 /// stated is left out.
 fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, &Path) + Sync)) {
@@ -325,6 +339,9 @@ fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, &Pat
         files.into_par_iter().for_each(stat);
         return;
     };
+    if super::walk::stat_tree(root, each) {
+        return;
+    }
     corpus::load::walk_builder(root).build_parallel().run(|| {
         let stat = &stat;
         Box::new(move |e| {
@@ -369,6 +386,56 @@ impl OldStamps {
     }
 }
 
+/// The stamps of one segment's live documents: the path column's dictionary streamed once,
+/// in order (a term's ordinal is its rank), the stamp columns by document.
+fn segment_stamps(seg: &tantivy::SegmentReader) -> Result<OldStamps, FtsError> {
+    let mut old = OldStamps { arena: String::new(), spans: Vec::new(), stamps: Vec::new() };
+    let ff = seg.fast_fields();
+    let Some(paths) = ff.str("path")? else { return Ok(old) };
+    // each path's live document (a deleted one's path may be another's: not taken)
+    let mut doc_of = vec![u32::MAX; paths.dictionary().num_terms()];
+    for doc in 0..seg.max_doc() {
+        if seg.is_deleted(doc) {
+            continue;
+        }
+        if let Some(d) = paths.term_ords(doc).next().and_then(|o| doc_of.get_mut(o as usize)) {
+            if *d == u32::MAX {
+                *d = doc;
+            }
+        }
+    }
+    let n = seg.num_docs() as usize;
+    old.arena.reserve(n * 64);
+    old.spans.reserve(n);
+    old.stamps.reserve(n);
+    let size = ff.u64("size")?;
+    let mtime = ff.i64("mtime")?;
+    let ctime = ff.i64("ctime")?;
+    let ino = ff.u64("ino")?;
+    let mut stream = paths.dictionary().stream()?;
+    let mut ord = 0;
+    while stream.advance() {
+        let doc = doc_of.get(ord).copied().unwrap_or(u32::MAX);
+        ord += 1;
+        if doc == u32::MAX {
+            continue;
+        }
+        let start = old.arena.len();
+        match simdutf8::basic::from_utf8(stream.key()) {
+            Ok(k) => old.arena.push_str(k),
+            Err(_) => old.arena.push_str(&String::from_utf8_lossy(stream.key())),
+        }
+        old.spans.push((start, old.arena.len()));
+        old.stamps.push(corpus::index::Stamp {
+            size: size.first(doc).unwrap_or(0),
+            mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
+            ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
+            ino: ino.first(doc).unwrap_or(0),
+        });
+    }
+    Ok(old)
+}
+
 /// An open full-text index.
 pub struct FtsIndex {
     pub(crate) index: Index,
@@ -378,7 +445,28 @@ pub struct FtsIndex {
     roots: Vec<PathBuf>,
     /// The racily clean files of the last commit (see the module's guarantees).
     racy: BTreeMap<String, u64>,
+    /// Text values tokenized by the index's tokenizer so far ([`Counted`]).
+    taken: Arc<AtomicUsize>,
 }
+
+/// The index's tokenizer ([`super::tokens::TermTokenizer`]), counting the values it is given: tantivy
+/// tokenizes a document's text fields on its indexing thread as it takes the document from
+/// its queue, so the count tells an update how many of the documents it handed over are
+/// still queued (see [`Budget::queued`]).
+#[derive(Debug, Clone)]
+struct Counted(Arc<AtomicUsize>);
+
+impl tantivy::tokenizer::Tokenizer for Counted {
+    type TokenStream<'a> = super::tokens::TermStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.0.fetch_add(1, Relaxed);
+        super::tokens::TermStream::new(text)
+    }
+}
+
+/// The text values of an article's document tokenized by [`super::tokens::TermTokenizer`] (body, title,
+/// author: [`article_doc`]).
+const ARTICLE_VALUES: usize = 3;
 
 /// How much an update may use: indexing threads and tantivy's memory budget for them all
 /// (at least 15 MB a thread). `diglot index` in the foreground takes [`Budget::FOREGROUND`];
@@ -390,14 +478,17 @@ pub struct Budget {
     pub threads: usize,
     /// Bytes for their in-memory segments, all threads together.
     pub heap_bytes: usize,
+    /// Articles handed to tantivy and not yet taken by an indexing thread, at most (each is
+    /// the article's whole text; tantivy's own queue holds up to 10,000).
+    pub queued: usize,
 }
 
 impl Budget {
-    /// The foreground build: two threads, 256 MB.
-    pub const FOREGROUND: Budget = Budget { threads: 2, heap_bytes: 256_000_000 };
+    /// The foreground build: two threads, 256 MB, 1,024 articles queued.
+    pub const FOREGROUND: Budget = Budget { threads: 2, heap_bytes: 256_000_000, queued: 1_024 };
     /// The reader's background build: one thread, 32 MB (more, smaller segments; merged by
-    /// tantivy's merge policy as usual).
-    pub const BACKGROUND: Budget = Budget { threads: 1, heap_bytes: 32_000_000 };
+    /// tantivy's merge policy as usual), 64 articles queued.
+    pub const BACKGROUND: Budget = Budget { threads: 1, heap_bytes: 32_000_000, queued: 64 };
 }
 
 /// The index folder for these canonical roots in `cache_dir`.
@@ -410,9 +501,10 @@ pub fn index_dir(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
 impl FtsIndex {
     fn from_index(index: Index, dir: Option<PathBuf>, roots: Vec<PathBuf>) -> Result<FtsIndex, FtsError> {
         let (_, fields) = schema();
-        index.tokenizers().register(TOKENIZER, TermTokenizer);
+        let taken = Arc::new(AtomicUsize::new(0));
+        index.tokenizers().register(TOKENIZER, Counted(Arc::clone(&taken)));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(FtsIndex { index, reader, fields, dir, roots, racy: BTreeMap::new() })
+        Ok(FtsIndex { index, reader, fields, dir, roots, racy: BTreeMap::new(), taken })
     }
 
     /// Opens the index of `paths` in `cache_dir` as it is, without looking at the files;
@@ -514,54 +606,30 @@ impl FtsIndex {
         self.dir.as_deref()
     }
 
-    /// The stamps of the indexed files: per segment the path column's dictionary read once,
+    /// The stamps of the indexed files: per segment ([`segment_stamps`], the segments in
+    /// parallel) the path column's dictionary read once,
     /// in order (a term's ordinal is its rank), and the stamp columns by document (no lookup
     /// per document in the dictionary, one arena for the paths).
     fn stamps(&self) -> Result<OldStamps, FtsError> {
         let searcher = self.reader.searcher();
-        let n = searcher.num_docs() as usize;
+        // the segments read in parallel (the walk waits for this table), joined in their order
+        let parts = searcher
+            .segment_readers()
+            .par_iter()
+            .map(segment_stamps)
+            .collect::<Result<Vec<OldStamps>, FtsError>>()?;
+        let n: usize = parts.iter().map(OldStamps::len).sum();
+        let bytes: usize = parts.iter().map(|p| p.arena.len()).sum();
         let mut old = OldStamps {
-            arena: String::with_capacity(n * 64),
+            arena: String::with_capacity(bytes),
             spans: Vec::with_capacity(n),
             stamps: Vec::with_capacity(n),
         };
-        for seg in searcher.segment_readers() {
-            let ff = seg.fast_fields();
-            let Some(paths) = ff.str("path")? else { continue };
-            // each path's live document (a deleted one's path may be another's: not taken)
-            let mut doc_of = vec![u32::MAX; paths.dictionary().num_terms()];
-            for doc in 0..seg.max_doc() {
-                if seg.is_deleted(doc) {
-                    continue;
-                }
-                if let Some(d) = paths.term_ords(doc).next().and_then(|o| doc_of.get_mut(o as usize)) {
-                    if *d == u32::MAX {
-                        *d = doc;
-                    }
-                }
-            }
-            let size = ff.u64("size")?;
-            let mtime = ff.i64("mtime")?;
-            let ctime = ff.i64("ctime")?;
-            let ino = ff.u64("ino")?;
-            let mut stream = paths.dictionary().stream()?;
-            let mut ord = 0;
-            while stream.advance() {
-                let doc = doc_of.get(ord).copied().unwrap_or(u32::MAX);
-                ord += 1;
-                if doc == u32::MAX {
-                    continue;
-                }
-                let start = old.arena.len();
-                old.arena.push_str(&String::from_utf8_lossy(stream.key()));
-                old.spans.push((start, old.arena.len()));
-                old.stamps.push(corpus::index::Stamp {
-                    size: size.first(doc).unwrap_or(0),
-                    mtime_ns: i128::from(mtime.first(doc).unwrap_or(0)),
-                    ctime_ns: i128::from(ctime.first(doc).unwrap_or(0)),
-                    ino: ino.first(doc).unwrap_or(0),
-                });
-            }
+        for p in parts {
+            let at = old.arena.len();
+            old.arena.push_str(&p.arena);
+            old.spans.extend(p.spans.iter().map(|&(a, b)| (a + at, b + at)));
+            old.stamps.extend_from_slice(&p.stamps);
         }
         Ok(old)
     }
@@ -648,8 +716,10 @@ impl FtsIndex {
                     plan.racy.insert(key, h);
                 }
             }
-            Some(None) => plan.todo.push((key, now, path, true)),
-            None => plan.todo.push((key, now, path, false)),
+            held => {
+                let odd = odd_path(&key, &path);
+                plan.todo.push((key, now, odd, held.is_some()));
+            }
         }
     }
 
@@ -657,7 +727,7 @@ impl FtsIndex {
     /// with its entry as the walk states it (in parallel, no copy of an unchanged file's path);
     /// entries whose file the walk did not see are dropped.
     fn plan(&self, paths: &[PathBuf]) -> Result<Plan, FtsError> {
-        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+        use std::sync::atomic::AtomicBool;
         use std::sync::Mutex;
         let old = self.stamps()?;
         let mut plan = Plan::new(old.len() == 0, corpus::index::now_ns());
@@ -692,7 +762,7 @@ impl FtsIndex {
                 }
                 changed => {
                     if let Ok(mut t) = todo.lock() {
-                        t.push((key.to_string(), now, path.to_path_buf(), changed.is_some()));
+                        t.push((key.to_string(), now, odd_path(key, path), changed.is_some()));
                     }
                 }
             }
@@ -827,10 +897,33 @@ impl FtsIndex {
         let failed = std::sync::Mutex::new(None);
         // the racily clean files indexed now, with their hashes (see the module's guarantees)
         let racy = std::sync::Mutex::new(plan.racy.clone());
-        plan.todo.par_iter().for_each(|(key, stamp, path, _)| {
+        // text values handed to tantivy (those of articles), against those it has tokenized
+        let (sent, base) = (AtomicUsize::new(0), self.taken.load(Relaxed));
+        let taken = || self.taken.load(Relaxed).wrapping_sub(base);
+        let queued = || sent.load(Relaxed).saturating_sub(taken()).div_ceil(ARTICLE_VALUES);
+        let most = AtomicUsize::new(0);
+        let wait_queue = || {
+            let mut last = (taken(), std::time::Instant::now());
+            loop {
+                if queued() < budget.queued.max(1) || cancel() {
+                    return;
+                }
+                // never stuck: an indexing thread that stopped is reported by add_document
+                let now = taken();
+                if now != last.0 {
+                    last = (now, std::time::Instant::now());
+                } else if last.1.elapsed() > std::time::Duration::from_secs(5) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+        };
+        plan.todo.par_iter().for_each(|(key, stamp, odd, _)| {
+            let path = odd.as_deref().unwrap_or_else(|| Path::new(key));
             if cancel() || failed.lock().is_ok_and(|e| e.is_some()) {
                 return;
             }
+            wait_queue();
             let mut stamp = *stamp;
             let doc = match corpus::read_source(path) {
                 Err(_) => return, // unreadable: not indexed, tried again next time
@@ -845,11 +938,15 @@ impl FtsIndex {
                         }
                     }
                     match corpus::parse_vec(path, bytes.into_owned()) {
-                        Parsed::Article(a) => article_doc(&f, key, stamp, &a),
+                        Parsed::Article(a) => {
+                            sent.fetch_add(ARTICLE_VALUES, Relaxed);
+                            article_doc(&f, key, stamp, &a)
+                        }
                         Parsed::NotArticle(_) => other_doc(&f, key, stamp),
                     }
                 }
             };
+            most.fetch_max(queued(), Relaxed);
             if let Err(e) = writer.add_document(doc) {
                 if let Ok(mut slot) = failed.lock() {
                     *slot = Some(e);
@@ -868,6 +965,7 @@ impl FtsIndex {
             return Err(FtsError::Other("cancelled".into()));
         }
         report.indexed = done.into_inner();
+        report.queued_most = most.into_inner();
         // the racy files of the plan (read again, the same, still racy) and those indexed now
         let racy = racy.into_inner().unwrap_or_default();
         let payload = Payload { started_ns: plan.started as i64, racy, ..Payload::of(&self.roots) };

@@ -62,6 +62,7 @@ pub mod query;
 pub mod search;
 pub mod timeline;
 pub mod tokens;
+mod walk;
 
 pub use index::{Budget, Changes, FtsError, FtsIndex, UpdateReport};
 pub use query::{parse, Node, QueryError};

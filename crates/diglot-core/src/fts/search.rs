@@ -494,6 +494,18 @@ impl FtsIndex {
         hits: &[Hit],
         cancel: &dyn Fn() -> bool,
     ) -> Result<Option<Vec<PathBuf>>, super::FtsError> {
+        let addrs: Vec<(u32, DocId)> = hits.iter().map(|h| h.addr).collect();
+        self.paths_at(&addrs, cancel)
+    }
+
+    /// [`FtsIndex::paths`] of hits' addresses ([`Hit::addr`], valid for this reader until
+    /// its next reload): a caller that kept only the addresses of the hits whose paths it
+    /// left for later.
+    pub fn paths_at(
+        &self,
+        addrs: &[(u32, DocId)],
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Vec<PathBuf>>, super::FtsError> {
         let searcher = self.reader.searcher();
         let segs = searcher.segment_readers();
         // per segment: (the path's ordinal, the hit's index)
@@ -502,14 +514,13 @@ impl FtsIndex {
         for seg in segs {
             cols.push(seg.fast_fields().str("path")?);
         }
-        for (i, h) in hits.iter().enumerate() {
-            let Some(Some(col)) = cols.get(h.addr.0 as usize) else { continue };
-            if let (Some(ord), Some(v)) = (col.term_ords(h.addr.1).next(), by_seg.get_mut(h.addr.0 as usize))
-            {
+        for (i, &(seg, doc)) in addrs.iter().enumerate() {
+            let Some(Some(col)) = cols.get(seg as usize) else { continue };
+            if let (Some(ord), Some(v)) = (col.term_ords(doc).next(), by_seg.get_mut(seg as usize)) {
                 v.push((ord, i));
             }
         }
-        let mut out = vec![PathBuf::new(); hits.len()];
+        let mut out = vec![PathBuf::new(); addrs.len()];
         for (col, mut v) in cols.iter().zip(by_seg) {
             if cancel() {
                 return Ok(None);
