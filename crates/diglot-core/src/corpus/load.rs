@@ -1106,22 +1106,12 @@ fn read_to_entry(
     ev: &mut LoadEvent,
 ) -> Option<Entry> {
     let rel = rel_of(root_path, path);
-    match read_found(opener, path) {
-        Err(e) => {
-            ev.outcomes.push(Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")));
-            None
-        }
-        Ok((FileRead::NotArticle(why, n), stamp)) => {
-            ev.bytes += n as u64;
-            ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
-            Some(Entry::skipped(root as u32, rel, stamp, why))
-        }
-        Ok((FileRead::Article(bytes), stamp)) => {
-            ev.bytes += bytes.len() as u64;
-            let (o, entry) = parse_to_entry(root as u32, rel, stamp, path, bytes);
-            ev.outcomes.push(o);
-            Some(entry)
-        }
+    let (stamp, parts) = read_for_index(opener, path, ev)?;
+    // (the outcome `read_for_index` has just pushed)
+    match ev.outcomes.last()? {
+        Outcome::Article(meta, diags) => Some(Entry::from_meta(root as u32, rel, stamp, meta, diags, parts)),
+        Outcome::Skipped(_, why) => Some(Entry::skipped(root as u32, rel, stamp, why)),
+        _ => None,
     }
 }
 
@@ -1238,21 +1228,6 @@ fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Optio
                     Some((stamp, index::Parts::default()))
                 }
             }
-        }
-    }
-}
-
-/// Parses one file read for the index: what the list is sent, and the file's new entry.
-fn parse_to_entry(root: u32, rel: &Path, stamp: Stamp, path: &Path, bytes: Vec<u8>) -> (Outcome, Entry) {
-    match parse_vec(path, bytes) {
-        Parsed::Article(mut a) => {
-            let meta = std::mem::take(&mut a.meta);
-            let diags = std::mem::take(&mut a.diagnostics);
-            let entry = Entry::from_meta(root, rel, stamp, &meta, &diags, index::Parts::of(&a));
-            (Outcome::Article(Box::new(meta), diags), entry)
-        }
-        Parsed::NotArticle(why) => {
-            (Outcome::Skipped(path.to_path_buf(), why.into()), Entry::skipped(root, rel, stamp, why))
         }
     }
 }
