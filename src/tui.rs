@@ -362,6 +362,12 @@ fn event_loop(
         let watch_gate = watch_gate.clone();
         std::thread::spawn(move || {
             let _held = loading.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // On a cold open (its first batch is not an index's list) what the load frees
+            // (each file's bytes, the batches once the list and the search have copied them)
+            // is given back at once, not a second later: at 430,000 files ~100 MB of it was
+            // still resident at the end of the load, the cold open's peak. Not on a warm
+            // open (its peak is well under; its check frees little).
+            let purge = std::sync::OnceLock::new();
             let sink_tx = std::sync::Mutex::new(tx.clone());
             // Through the index in the cache folder; it is written after the list is shown.
             let mut done = corpus::load::load_stream_indexed(
@@ -370,6 +376,7 @@ fn event_loop(
                 cache.as_deref(),
                 &|ev| {
                     let listed = ev.listed;
+                    purge.get_or_init(|| if listed { PurgeAtOnce(None) } else { PurgeAtOnce::start() });
                     if let Ok(t) = sink_tx.lock() {
                         let _ = t.send(Msg::Loaded(ev));
                     }
@@ -388,6 +395,7 @@ fn event_loop(
             // since let go of (a cold open's titles' search data, ~20 MB at 100,000
             // articles): each gives its own back
             rayon::broadcast(|_| give_back_memory());
+            drop(purge);
         });
     }
     // The dictionary loads in the background when a learner's feature first asks for it
@@ -562,6 +570,54 @@ fn give_back_memory() {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (the bindings do not name it; its place in the options
+/// of the mimalloc they build, checked by a test): how long (ms) freed memory stays resident
+/// before it is given back to the system (default 1000; 0: at once; negative: never).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+fn purge_delay() -> std::ffi::c_long {
+    // SAFETY: reads an option of the allocator (its own global, initialised on first use);
+    // any thread may call it at any time.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY)
+    }
+}
+
+fn set_purge_delay(ms: std::ffi::c_long) {
+    // SAFETY: sets an option of the allocator (a plain value it reads when it schedules a
+    // purge); any thread may call it at any time.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, ms);
+    }
+}
+
+/// While it lives, the allocator gives freed memory back to the system at once (while
+/// loading: the parsing frees as fast as it allocates, and memory freed a second ago still
+/// counts in the resident peak); dropped, the delay is what it was. A delay of 0 or less
+/// (e.g. chosen in `MIMALLOC_PURGE_DELAY`) is left as it is.
+struct PurgeAtOnce(Option<std::ffi::c_long>);
+
+impl PurgeAtOnce {
+    fn start() -> Self {
+        let was = purge_delay();
+        if was <= 0 {
+            return PurgeAtOnce(None);
+        }
+        set_purge_delay(0);
+        PurgeAtOnce(Some(was))
+    }
+}
+
+impl Drop for PurgeAtOnce {
+    fn drop(&mut self) {
+        if let Some(was) = self.0 {
+            set_purge_delay(was);
+        }
+    }
+}
+
 /// Whether the list a warm open's index gave has been drawn (the check of the files waits
 /// for it, at most a while).
 #[derive(Clone, Default)]
@@ -690,4 +746,44 @@ fn run_pager(
     clear(term)?;
     paused.store(false, Ordering::Release);
     Ok(status.err().map(|e| format!("cannot run {program}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The child run of `the_purge_delay_is_the_option_mimalloc_reads` (set by it).
+    const CHILD: &str = "DIGLOT_TEST_PURGE_CHILD";
+
+    // `MI_OPTION_PURGE_DELAY` is the option mimalloc reads from `MIMALLOC_PURGE_DELAY`: run
+    // again (this test only) with that variable set, the option reads it back; and
+    // `PurgeAtOnce` sets it to 0 while it lives, then puts it back.
+    #[test]
+    fn the_purge_delay_is_the_option_mimalloc_reads() {
+        if std::env::var_os(CHILD).is_some() {
+            assert_eq!(purge_delay(), 1234, "option {MI_OPTION_PURGE_DELAY} is not the purge delay");
+            {
+                let _at_once = PurgeAtOnce::start();
+                assert_eq!(purge_delay(), 0);
+            }
+            assert_eq!(purge_delay(), 1234);
+            set_purge_delay(-1);
+            {
+                let _at_once = PurgeAtOnce::start();
+                assert_eq!(purge_delay(), -1, "never purging, when asked for, is kept");
+            }
+            assert_eq!(purge_delay(), -1);
+            return;
+        }
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args(["--exact", "tui::tests::the_purge_delay_is_the_option_mimalloc_reads", "--nocapture"])
+            .env(CHILD, "1")
+            .env("MIMALLOC_PURGE_DELAY", "1234")
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("1 passed"), "the child ran no test: {said}");
+    }
 }
