@@ -15,6 +15,9 @@ fn is_unsafe(c: char) -> bool {
         // the byte-order mark, interlinear annotations, line/paragraph separators
         || matches!(c, '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{2028}' | '\u{2029}')
         || is_dropped(c)
+        // wider than two columns by unicode-width (U+17D8 KHMER SIGN BEYYAL: 3), one column
+        // in terminals: it would not fit a 2-column line, and its columns would be miscounted
+        || UnicodeWidthChar::width(c).is_some_and(|w| w > 2)
 }
 
 /// Invisible characters that are dropped: joiners and zero-width spaces, the emoji variation
@@ -270,6 +273,15 @@ mod tests {
         assert_eq!(width(&s), 2 + 2 + 1 + 1 + 1 + 2 + 1 + 3);
         assert_eq!(width("\u{644}\u{627}"), 2, "no ligature: a terminal takes two columns");
         assert_eq!(truncate(&s, width(&s)), s);
+    }
+
+    #[test]
+    fn a_character_wider_than_two_columns_is_replaced_so_every_line_can_hold_any_character() {
+        // unicode-width gives U+17D8 three columns (terminals one): wrapped to two columns
+        // it was clipped away and its text lost (found by `wrap_never_exceeds_width_or_loses_text`)
+        assert_eq!(sanitize("a\u{17d8}b"), "a\u{fffd}b");
+        assert!(sanitize("a\u{17d8}b").chars().all(|c| UnicodeWidthChar::width(c).unwrap_or(0) <= 2));
+        assert_eq!(crate::layout::wrap("\u{17d8}", 2).concat(), "\u{fffd}");
     }
 
     #[test]
