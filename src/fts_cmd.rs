@@ -155,16 +155,7 @@ pub fn search(o: &crate::search_cmd::SearchArgs, out: &mut dyn Write) -> Result<
         writeln!(out)?;
     } else {
         for t in &rows {
-            let m = &t.meta;
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                m.date_string(),
-                sanitize(&m.title_en),
-                sanitize(&m.title_zh_full()),
-                sanitize(&m.path.display().to_string()),
-                sanitize(&t.snippet)
-            )?;
+            crate::search_cmd::write_text_hit(&mut *out, &t.meta, &t.snippet)?;
         }
     }
     Ok(())

@@ -149,16 +149,22 @@ fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
         writeln!(out)?;
     } else {
         for (m, h) in &hits {
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                m.date_string(),
-                sanitize(&m.title_en),
-                sanitize(&m.title_zh_full()),
-                sanitize(&m.path.display().to_string()),
-                sanitize(&h.snippet)
-            )?;
+            write_text_hit(out, m, &h.snippet)?;
         }
     }
     Ok(())
+}
+
+/// One line of `search --full-text`'s plain output, the same for the index and the scan:
+/// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`, each field sanitised.
+pub fn write_text_hit(out: &mut dyn Write, m: &ArticleMeta, snippet: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}\t{}\t{}\t{}\t{}",
+        m.date_string(),
+        sanitize(&m.title_en),
+        sanitize(&m.title_zh_full()),
+        sanitize(&m.path.display().to_string()),
+        sanitize(snippet)
+    )
 }
