@@ -214,3 +214,102 @@ fn a_query_with_many_hits_resolves_the_first_paths_and_the_rest_after() {
     assert_eq!(app.focus, Focus::Reader);
     assert_eq!(app.reader.path.as_ref(), Some(&all_paths[at]));
 }
+
+/// An engine whose last paths come only when the test says so: the moment between a query's
+/// answer and the rest of its rows, held open.
+struct Gated {
+    inner: FtsEngine,
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Gated {
+    fn release(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+}
+
+impl Engine for Gated {
+    fn check(&self, query: &str) -> Result<(), diglot::app::QueryProblem> {
+        self.inner.check(query)
+    }
+    fn run(
+        &self,
+        query: &str,
+        order: ResultOrder,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<diglot::app::Answer>, String> {
+        self.inner.run(query, order, cancel)
+    }
+    fn concordance(
+        &self,
+        query: &str,
+        paths: &[std::path::PathBuf],
+        cancel: &dyn Fn() -> bool,
+    ) -> Vec<diglot::app::ConcordLine> {
+        self.inner.concordance(query, paths, cancel)
+    }
+    fn rest_paths(
+        &self,
+        unresolved: &[(u32, u32)],
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Vec<std::path::PathBuf>>, String> {
+        let mut open = self.open.lock().unwrap();
+        while !*open {
+            open = self.opened.wait(open).unwrap();
+        }
+        drop(open);
+        self.inner.rest_paths(unresolved, cancel)
+    }
+}
+
+/// The s7 note saw it: `K` pressed before the last rows' paths came made a concordance of the
+/// first rows only. It now waits for them and covers every result.
+#[test]
+fn a_concordance_opened_before_the_last_paths_come_covers_every_result() {
+    const FIRST: usize = 5;
+    let tmp = common::tempdir();
+    let dir = tmp.path().join("gen");
+    gen_corpus::generate(&dir, 120, 5, 0.0).unwrap();
+    let cache = tmp.path().join("cache");
+    let roots = vec![dir.clone()];
+    let built = diglot::fts::FtsIndex::open_updated_with(
+        &roots,
+        Some(&cache),
+        diglot::fts::Budget::BACKGROUND,
+        &|_, _| {},
+        &|| false,
+    );
+    drop(built.unwrap());
+    let open = || diglot::fts::FtsIndex::open(&roots, &cache).unwrap();
+    let all =
+        FtsEngine::new(open()).with_first_paths(usize::MAX).run("commune", ResultOrder::Date, &|| false);
+    let mut want: Vec<_> = all.unwrap().unwrap().hits.into_iter().map(|h| h.path).collect();
+    want.sort();
+    assert!(want.len() > 4 * FIRST, "{} hits", want.len());
+    let gated = Arc::new(Gated {
+        inner: FtsEngine::new(open()).with_first_paths(FIRST),
+        open: std::sync::Mutex::new(false),
+        opened: std::sync::Condvar::new(),
+    });
+    let engine: Arc<dyn Engine> = gated.clone();
+    let builder: Builder = Arc::new(move |_, _, _, _| Ok(engine.clone()));
+    let mut app = App::with_loaded((100, 30), load_paths(&roots));
+    app.set_indexer(roots.clone(), Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    search(&mut app, "commune");
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    assert_eq!(app.shown_len(), FIRST, "the last rows are held back");
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.mode, Mode::Kwic);
+    gated.release();
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    let lines = app.research().kwic.as_ref().unwrap().lines.clone().unwrap();
+    let mut got: Vec<_> = lines.iter().map(|l| l.path.clone()).collect();
+    got.sort();
+    got.dedup();
+    assert_eq!(got, want);
+}

@@ -339,6 +339,9 @@ pub struct Kwic {
     pub preview: Option<Preview>,
     /// The article of the selected line was opened in the reader: Esc there comes back.
     pub opened: bool,
+    /// Opened while the answer's last rows had no paths yet: the lines are asked for once
+    /// they come (made now, they would cover the first rows only).
+    awaiting_paths: bool,
     generation: u64,
 }
 
@@ -802,11 +805,11 @@ impl App {
     /// (the selection and scroll kept: they are after the rows shown).
     fn on_rest_paths(&mut self, generation: u64, r: Result<Vec<PathBuf>, String>) {
         if generation != self.research.answer_generation {
-            return;
+            return self.concord_if_awaited();
         }
-        let Some(a) = &mut self.research.answer else { return };
+        let Some(a) = &mut self.research.answer else { return self.concord_if_awaited() };
         if a.unresolved.is_empty() {
-            return;
+            return self.concord_if_awaited();
         }
         match r {
             Ok(paths) if paths.len() == a.unresolved.len() => {
@@ -827,6 +830,20 @@ impl App {
                 ))
             }
             Err(e) => self.message = Some(format!("full-text search: {e}")),
+        }
+        // a concordance opened meanwhile: now of every row (of the rows listed, should the
+        // rest have failed: the message says so)
+        if self.research.kwic.as_ref().is_some_and(|k| k.awaiting_paths) {
+            self.concord_results();
+        }
+    }
+
+    /// A concordance waiting for the last rows' paths of an answer that is not the one
+    /// listed any more (a newer one came): made of the rows listed now, if they are all.
+    fn concord_if_awaited(&mut self) {
+        let waiting = self.research.kwic.as_ref().is_some_and(|k| k.awaiting_paths);
+        if waiting && self.research.answer.as_ref().is_none_or(|a| a.unresolved.is_empty()) {
+            self.concord_results();
         }
     }
 
@@ -1029,16 +1046,27 @@ impl App {
             self.message = Some(self.needs_index_results("the concordance"));
             return;
         }
+        let query = self.research.query.clone();
+        self.research.generation += 1;
+        let generation = self.research.generation;
+        let awaiting_paths = self.research.answer.as_ref().is_some_and(|a| !a.unresolved.is_empty());
+        self.research.kwic = Some(Kwic { query, generation, awaiting_paths, ..Kwic::default() });
+        self.mode = Mode::Kwic;
+        if !awaiting_paths {
+            self.concord_results();
+        }
+    }
+
+    /// Asks for the open concordance's lines: every occurrence in the results listed.
+    fn concord_results(&mut self) {
+        let Some(k) = &mut self.research.kwic else { return };
+        k.awaiting_paths = false;
+        let (generation, query) = (k.generation, k.query.clone());
         let paths: Vec<PathBuf> = (0..self.shown_len())
             .filter_map(|i| self.shown(i))
             .filter_map(|p| self.articles.get(p))
             .map(|m| m.path())
             .collect();
-        let query = self.research.query.clone();
-        self.research.generation += 1;
-        let generation = self.research.generation;
-        self.research.kwic = Some(Kwic { query: query.clone(), generation, ..Kwic::default() });
-        self.mode = Mode::Kwic;
         self.effects.push(Effect::Research(ResearchEffect::Concord(generation, query, paths)));
     }
 
