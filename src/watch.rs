@@ -169,6 +169,7 @@ pub fn rechecker(paths: Vec<PathBuf>, cache: PathBuf, lock: Arc<Mutex<()>>) -> R
         let mut done = match rayon::ThreadPoolBuilder::new()
             .num_threads(2)
             .thread_name(|i| format!("diglot-check-{i}"))
+            .start_handler(|_| crate::app::lower_priority())
             .build()
         {
             Ok(pool) => pool.install(check),
@@ -178,6 +179,8 @@ pub fn rechecker(paths: Vec<PathBuf>, cache: PathBuf, lock: Arc<Mutex<()>>) -> R
             let why = done.report.rebuilt.unwrap_or_else(|| "no index".into());
             return Err(format!("files changed, but the title index could not be read ({why}): the list is updated at the next start"));
         }
+        // written while the reader is in use: it yields to the reader's frames
+        crate::app::lower_priority();
         done.save().map(|_| ()).map_err(|e| format!("could not save the title index: {e}"))
     })
 }

@@ -1330,8 +1330,9 @@ pub fn sort_lines(lines: &mut [ConcordLine], sort: KwicSort) {
     }
 }
 
-/// The index thread yields to the reader: the lowest scheduling priority for this thread.
-fn lower_priority() {
+/// Background work yields to the reader (the full-text index's build, the title index's
+/// write): the lowest scheduling priority for this thread and the threads it starts.
+pub(crate) fn lower_priority() {
     // on Linux a thread id names the thread alone; failure leaves the priority as it was
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
