@@ -441,7 +441,7 @@ fn the_documents_in_flight_stay_within_the_budget() {
     let root = tmp.path().join("corpus");
     write_corpus(&root, 400, 23);
     let (fg, _) = build(&root, &tmp.path().join("fg"));
-    let budget = fts::Budget { threads: 1, heap_bytes: 15_000_000, queued: 4 };
+    let budget = fts::Budget { threads: 1, heap_bytes: 15_000_000, queued: 4, merge_threads: 1 };
     let (ix, rep) = FtsIndex::open_updated_with(
         std::slice::from_ref(&root),
         Some(&tmp.path().join("small")),

@@ -242,27 +242,116 @@ struct Plan {
     started: i128,
     /// Paths to drop (files gone).
     removed: Vec<String>,
-    /// Files to (re-)index: the key, the stamp, the path when it is not the key's text
-    /// ([`odd_path`]), `true` when the index holds an older version (dropped first).
-    todo: Vec<(String, corpus::index::Stamp, Option<PathBuf>, bool)>,
+    /// Files to (re-)index ([`Todo`]).
+    todo: Todo,
     unchanged: usize,
     /// Racily clean files read again and found the same, still racy: kept in the commit.
     racy: BTreeMap<String, u64>,
 }
 
-/// The path of a file when its key (the path as text) does not spell it (a name that is
-/// not UTF-8): a plan holds no second copy of the others.
-fn odd_path(key: &str, path: &Path) -> Option<PathBuf> {
-    (path.as_os_str() != std::ffi::OsStr::new(key)).then(|| path.to_path_buf())
+/// The files a plan (re-)indexes, compact: a build from nothing lists every file, and one
+/// `(String, Stamp, Option<PathBuf>, bool)` per file held ~170 bytes and an allocation each
+/// (~100 MB at 430,000 files, beside the reader's list while it builds in the background).
+/// Here: the keys (paths as text) in one arena, per file 48 bytes (the key's span, the stamp
+/// as the index stores it, whether the index holds an older version), and the paths of the
+/// few files whose key does not spell them (names that are not UTF-8).
+#[derive(Debug, Default)]
+struct Todo {
+    arena: String,
+    files: Vec<TodoFile>,
+    /// The paths of the keys that do not spell them, by the key's start in the arena.
+    odd: HashMap<usize, PathBuf>,
+}
+
+/// A file of a [`Todo`].
+#[derive(Debug, Clone, Copy)]
+struct TodoFile {
+    /// The key's span in the arena.
+    start: usize,
+    len: u32,
+    /// The index holds an older version (dropped first).
+    replaced: bool,
+    size: u64,
+    /// Nanoseconds, as the index stores them (i64: to the year 2262).
+    mtime_ns: i64,
+    ctime_ns: i64,
+    ino: u64,
+}
+
+impl TodoFile {
+    fn stamp(&self) -> corpus::index::Stamp {
+        corpus::index::Stamp {
+            size: self.size,
+            mtime_ns: i128::from(self.mtime_ns),
+            ctime_ns: i128::from(self.ctime_ns),
+            ino: self.ino,
+        }
+    }
+}
+
+impl Todo {
+    fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Adds a file: its key, its stamp now, its path, whether the index holds an older version.
+    fn push(&mut self, key: &str, stamp: corpus::index::Stamp, path: &Path, replaced: bool) {
+        // a path is never 4 GB long
+        let Ok(len) = u32::try_from(key.len()) else { return };
+        let start = self.arena.len();
+        if path.as_os_str() != std::ffi::OsStr::new(key) {
+            self.odd.insert(start, path.to_path_buf());
+        }
+        self.arena.push_str(key);
+        self.files.push(TodoFile {
+            start,
+            len,
+            replaced,
+            size: stamp.size,
+            // as `add_stamp` stores them
+            mtime_ns: stamp.mtime_ns as i64,
+            ctime_ns: stamp.ctime_ns as i64,
+            ino: stamp.ino,
+        });
+    }
+
+    fn key(&self, f: &TodoFile) -> &str {
+        key_in(&self.arena, f)
+    }
+
+    fn path(&self, f: &TodoFile) -> &Path {
+        self.odd.get(&f.start).map_or_else(|| Path::new(self.key(f)), PathBuf::as_path)
+    }
+
+    /// In key order (the walk is parallel): neighbours indexed together.
+    fn sort(&mut self) {
+        let arena = &self.arena;
+        self.files.sort_unstable_by(|a, b| key_in(arena, a).cmp(key_in(arena, b)));
+    }
+}
+
+fn key_in<'a>(arena: &'a str, f: &TodoFile) -> &'a str {
+    arena.get(f.start..f.start + f.len as usize).unwrap_or("")
 }
 
 impl Plan {
     fn new(empty: bool, started: i128) -> Plan {
-        Plan { empty, started, removed: Vec::new(), todo: Vec::new(), unchanged: 0, racy: BTreeMap::new() }
+        Plan {
+            empty,
+            started,
+            removed: Vec::new(),
+            todo: Todo::default(),
+            unchanged: 0,
+            racy: BTreeMap::new(),
+        }
     }
 
     fn replaced(&self) -> usize {
-        self.todo.iter().filter(|t| t.3).count()
+        self.todo.files.iter().filter(|f| f.replaced).count()
     }
 
     fn is_racy(&self, stamp: &corpus::index::Stamp) -> bool {
@@ -276,6 +365,64 @@ const RACY_KEPT: usize = 10_000;
 
 /// An update merges segments of at most this many articles (see [`FtsIndex::update`]).
 const UPDATE_MERGE_DOCS: usize = 2_000;
+
+/// A build from nothing with a small heap (the reader's) merges at most this many articles at
+/// once ([`BoundedMerges`]).
+const BUILD_MERGE_DOCS: u32 = 16_000;
+
+/// The merges of a build from nothing with a small heap (the reader's, in the background): the
+/// smallest segments, at least `min_segments` and at most `max_docs` articles a merge; a
+/// segment of half that or more is left as it is. A merge maps the files of the segments it
+/// reads and reads them whole, so their pages are resident in the process while it runs:
+/// tantivy's log merge policy takes every segment of a level at once (with one merge at a
+/// time, the ones that came while the last ran), ~100 MB of files at 100k articles.
+#[derive(Debug)]
+struct BoundedMerges {
+    max_docs: u32,
+    min_segments: usize,
+}
+
+impl tantivy::indexer::MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::indexer::MergeCandidate> {
+        let mut small: Vec<&tantivy::index::SegmentMeta> =
+            segments.iter().filter(|s| s.num_docs() < self.max_docs / 2).collect();
+        small.sort_by_key(|s| s.num_docs());
+        let mut out = Vec::new();
+        let (mut group, mut docs) = (Vec::new(), 0u32);
+        for s in small {
+            if docs.saturating_add(s.num_docs()) > self.max_docs {
+                if group.len() >= self.min_segments {
+                    out.push(tantivy::indexer::MergeCandidate(std::mem::take(&mut group)));
+                }
+                // the rest are bigger (sorted): none joins a smaller group
+                group.clear();
+                docs = 0;
+            }
+            group.push(s.id());
+            docs = docs.saturating_add(s.num_docs());
+        }
+        if group.len() >= self.min_segments {
+            out.push(tantivy::indexer::MergeCandidate(group));
+        }
+        out
+    }
+}
+
+/// The merges of an update ([`FtsIndex::apply`]'s comment); `empty`: a build from nothing.
+fn merge_policy(empty: bool, budget: Budget) -> Box<dyn tantivy::indexer::MergePolicy> {
+    if empty && budget.heap_bytes / budget.threads.max(1) >= 64_000_000 {
+        Box::new(tantivy::indexer::NoMergePolicy)
+    } else if empty {
+        Box::new(BoundedMerges { max_docs: BUILD_MERGE_DOCS, min_segments: 4 })
+    } else {
+        let mut policy = tantivy::indexer::LogMergePolicy::default();
+        policy.set_max_docs_before_merge(UPDATE_MERGE_DOCS);
+        Box::new(policy)
+    }
+}
 
 /// The stored size of a smudged file (no file has it: the next update re-indexes it).
 const SMUDGED: u64 = u64::MAX;
@@ -481,14 +628,20 @@ pub struct Budget {
     /// Articles handed to tantivy and not yet taken by an indexing thread, at most (each is
     /// the article's whole text; tantivy's own queue holds up to 10,000).
     pub queued: usize,
+    /// Merges run at once (tantivy's default is 4). A merge maps its segments' files and
+    /// reads them whole: resident pages of the process while it runs.
+    pub merge_threads: usize,
 }
 
 impl Budget {
-    /// The foreground build: two threads, 256 MB, 1,024 articles queued.
-    pub const FOREGROUND: Budget = Budget { threads: 2, heap_bytes: 256_000_000, queued: 1_024 };
+    /// The foreground build: two threads, 256 MB, 1,024 articles queued, tantivy's 4 merges.
+    pub const FOREGROUND: Budget =
+        Budget { threads: 2, heap_bytes: 256_000_000, queued: 1_024, merge_threads: 4 };
     /// The reader's background build: one thread, 32 MB (more, smaller segments; merged by
-    /// tantivy's merge policy as usual), 64 articles queued.
-    pub const BACKGROUND: Budget = Budget { threads: 1, heap_bytes: 32_000_000, queued: 64 };
+    /// tantivy's merge policy as usual), 64 articles queued, one merge at a time (two or three
+    /// at once mapped ~100 MB of segment files at 100k).
+    pub const BACKGROUND: Budget =
+        Budget { threads: 1, heap_bytes: 32_000_000, queued: 64, merge_threads: 1 };
 }
 
 /// The index folder for these canonical roots in `cache_dir`.
@@ -717,8 +870,7 @@ impl FtsIndex {
                 }
             }
             held => {
-                let odd = odd_path(&key, &path);
-                plan.todo.push((key, now, odd, held.is_some()));
+                plan.todo.push(&key, now, &path, held.is_some());
             }
         }
     }
@@ -745,7 +897,7 @@ impl FtsIndex {
             }
         }
         let unchanged = AtomicUsize::new(0);
-        let todo = Mutex::new(Vec::new());
+        let todo = Mutex::new(Todo::default());
         let racy = Mutex::new(BTreeMap::new());
         stat_files(paths, &|key, now, path| {
             let entry = table.get(key).copied();
@@ -762,7 +914,7 @@ impl FtsIndex {
                 }
                 changed => {
                     if let Ok(mut t) = todo.lock() {
-                        t.push((key.to_string(), now, odd_path(key, path), changed.is_some()));
+                        t.push(key, now, path, changed.is_some());
                     }
                 }
             }
@@ -775,8 +927,7 @@ impl FtsIndex {
         plan.unchanged = unchanged.into_inner();
         plan.racy = racy.into_inner().unwrap_or_default();
         plan.todo = todo.into_inner().unwrap_or_default();
-        // in name order (the walk is parallel): neighbours indexed together
-        plan.todo.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        plan.todo.sort();
         Ok(plan)
     }
 
@@ -864,10 +1015,13 @@ impl FtsIndex {
         if plan.removed.is_empty() && plan.todo.is_empty() {
             return Ok(report);
         }
-        let mut writer: IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(
-            budget.threads.max(1),
-            budget.heap_bytes.max(15_000_000 * budget.threads.max(1)),
-        ) {
+        let threads = budget.threads.max(1);
+        let options = tantivy::indexer::IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(budget.heap_bytes.max(15_000_000 * threads) / threads)
+            .num_merge_threads(budget.merge_threads.max(1))
+            .build();
+        let mut writer: IndexWriter<TantivyDocument> = match self.index.writer_with_options(options) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => return Err(FtsError::Busy),
             Err(e) => return Err(e.into()),
@@ -875,19 +1029,14 @@ impl FtsIndex {
         // Merges: a build from nothing with big in-memory segments (64 MB a thread or more: the
         // foreground budget) merges none, since every merge rewrites what was just written and
         // the segments are few (some 20 at 430,000 articles); a build with a small heap (the
-        // reader's) merges segments of up to 20,000 articles with tantivy's log merge policy.
+        // reader's) merges its small segments a few at a time ([`BoundedMerges`]).
         // An update merges only segments of at most 2,000 articles: its own small segments
         // among themselves, never a build's (tantivy's policy counts every segment under
         // 10,000 articles as one level, so a build's last, partly filled segment would be
         // rewritten with a one-file update's).
-        if plan.empty && budget.heap_bytes / budget.threads.max(1) >= 64_000_000 {
-            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        } else {
-            let mut policy = tantivy::indexer::LogMergePolicy::default();
-            policy.set_max_docs_before_merge(if plan.empty { 20_000 } else { UPDATE_MERGE_DOCS });
-            writer.set_merge_policy(Box::new(policy));
-        }
-        for k in plan.removed.iter().chain(plan.todo.iter().filter(|t| t.3).map(|t| &t.0)) {
+        writer.set_merge_policy(merge_policy(plan.empty, budget));
+        let replaced = plan.todo.files.iter().filter(|f| f.replaced).map(|f| plan.todo.key(f));
+        for k in plan.removed.iter().map(String::as_str).chain(replaced) {
             writer.delete_term(Term::from_field_text(self.fields.path, k));
         }
         report.removed = plan.removed.len() + plan.replaced();
@@ -918,20 +1067,21 @@ impl FtsIndex {
                 std::thread::sleep(std::time::Duration::from_micros(500));
             }
         };
-        plan.todo.par_iter().for_each(|(key, stamp, odd, _)| {
-            let path = odd.as_deref().unwrap_or_else(|| Path::new(key));
+        let todo = &plan.todo;
+        todo.files.par_iter().for_each(|file| {
+            let (key, path) = (todo.key(file), todo.path(file));
             if cancel() || failed.lock().is_ok_and(|e| e.is_some()) {
                 return;
             }
             wait_queue();
-            let mut stamp = *stamp;
+            let mut stamp = file.stamp();
             let doc = match corpus::read_source(path) {
                 Err(_) => return, // unreadable: not indexed, tried again next time
                 Ok(bytes) => {
                     if plan.is_racy(&stamp) {
                         if let Ok(mut r) = racy.lock() {
                             if r.len() < RACY_KEPT {
-                                r.insert(key.clone(), corpus::index::fnv1a(&bytes));
+                                r.insert(key.to_string(), corpus::index::fnv1a(&bytes));
                             } else {
                                 stamp.size = SMUDGED;
                             }
@@ -966,9 +1116,12 @@ impl FtsIndex {
         }
         report.indexed = done.into_inner();
         report.queued_most = most.into_inner();
+        // the list of files is not needed for the commit and the merges after it
+        let started = plan.started;
+        drop(plan);
         // the racy files of the plan (read again, the same, still racy) and those indexed now
         let racy = racy.into_inner().unwrap_or_default();
-        let payload = Payload { started_ns: plan.started as i64, racy, ..Payload::of(&self.roots) };
+        let payload = Payload { started_ns: started as i64, racy, ..Payload::of(&self.roots) };
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&payload).map_err(std::io::Error::other)?);
         prepared.commit()?;
@@ -989,6 +1142,44 @@ mod tests {
         let old = ix.stamps().unwrap();
         let i = (0..old.len()).find(|&i| old.key(i) == key).unwrap();
         old.stamps[i]
+    }
+
+    /// The reader's background build merges a few small segments at a time: with one merge at
+    /// a time, the segments written while one runs pile up, and tantivy's log merge policy
+    /// (before) took them all at once (12 segments of 2,700 articles: 32,400 in one merge,
+    /// every file of them mapped and read: ~100 MB resident at 100k). Now no merge takes
+    /// more than [`BUILD_MERGE_DOCS`] articles or fewer than 4 segments, and a segment of
+    /// half that is final.
+    #[test]
+    fn the_background_builds_merges_are_bounded() {
+        use tantivy::index::SegmentId;
+        let index = Index::create_in_ram(schema().0);
+        let meta = |docs| index.new_segment_meta(SegmentId::generate_random(), docs);
+        let policy = merge_policy(true, Budget::BACKGROUND);
+        let docs_of = |metas: &[tantivy::index::SegmentMeta], c: &tantivy::indexer::MergeCandidate| -> u32 {
+            c.0.iter().map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs()).sum()
+        };
+        // 12 segments as one thread with 32 MB writes them, a merged one, the build's last
+        let mut metas: Vec<_> = (0..12).map(|_| meta(2_700)).collect();
+        metas.push(meta(13_500));
+        metas.push(meta(900));
+        let merges = policy.compute_merge_candidates(&metas);
+        assert!(!merges.is_empty(), "13 small segments are merged");
+        let mut taken = std::collections::HashSet::new();
+        for c in &merges {
+            assert!(c.0.len() >= 4, "a merge of {} segments", c.0.len());
+            let docs = docs_of(&metas, c);
+            assert!(docs <= BUILD_MERGE_DOCS, "a merge of {docs} articles");
+            for id in &c.0 {
+                assert!(taken.insert(*id), "a segment in two merges");
+                assert_ne!(metas.iter().find(|m| m.id() == *id).unwrap().num_docs(), 13_500);
+            }
+        }
+        // 13 small segments: the smallest with five others (14,400 articles), five (13,500);
+        // two left for later
+        assert_eq!(merges.len(), 2);
+        // three small segments left: not merged until more come
+        assert!(policy.compute_merge_candidates(&metas[..3]).is_empty());
     }
 
     /// git's racy rule: a file indexed within [`corpus::index::RACY_NS`] of the update's start
