@@ -193,6 +193,10 @@ pub fn run(paths: Vec<PathBuf>, cfg: Config) -> io::Result<Exit> {
 #[cfg(unix)]
 const GRACE: Duration = Duration::from_secs(5);
 
+/// The niceness of a warm open's check of the files (the list is on screen): below the
+/// reader's frames, not so low that any other process starves it.
+const CHECK_NICE: i32 = 10;
+
 /// The signal thread: each signal becomes a [`Msg::Signal`] for the loop. Should the loop not
 /// end after an ending signal (it is stuck), a second one or [`GRACE`] ends the process here.
 #[cfg(unix)]
@@ -370,22 +374,35 @@ fn event_loop(
             let purge = std::sync::OnceLock::new();
             let sink_tx = std::sync::Mutex::new(tx.clone());
             // Through the index in the cache folder; it is written after the list is shown.
-            let mut done = corpus::load::load_stream_indexed(
-                &paths,
-                512,
-                cache.as_deref(),
-                &|ev| {
-                    let listed = ev.listed;
-                    purge.get_or_init(|| if listed { PurgeAtOnce(None) } else { PurgeAtOnce::start() });
-                    if let Ok(t) = sink_tx.lock() {
-                        let _ = t.send(Msg::Loaded(ev));
-                    }
-                    if listed {
-                        shown.wait(Duration::from_secs(2));
-                    }
-                },
-                &|| stop.load(Ordering::Relaxed),
-            );
+            let load = || {
+                corpus::load::load_stream_indexed(
+                    &paths,
+                    512,
+                    cache.as_deref(),
+                    &|ev| {
+                        let listed = ev.listed;
+                        purge.get_or_init(|| if listed { PurgeAtOnce(None) } else { PurgeAtOnce::start() });
+                        if let Ok(t) = sink_tx.lock() {
+                            let _ = t.send(Msg::Loaded(ev));
+                        }
+                        if listed {
+                            shown.wait(Duration::from_secs(2));
+                            // a warm open: the list is on screen, the check of the files is
+                            // background work, and its threads yield to the reader's frames
+                            // (a cold open's threads keep their priority: the list is theirs)
+                            rayon::broadcast(|_| crate::app::lower_priority_to(CHECK_NICE));
+                        }
+                    },
+                    &|| stop.load(Ordering::Relaxed),
+                )
+            };
+            // threads of its own (rayon's global ones do the reader's other work: their
+            // priority stays); if they cannot be made, rayon's
+            let pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("diglot-load-{i}")).build();
+            let mut done = match &pool {
+                Ok(pool) => pool.install(load),
+                Err(_) => load(),
+            };
             let _ = tx.send(Msg::LoadDone);
             // the index is written (and checksummed, on a thread of its own) while the reader
             // is in use: at 430,000 files a frame drawn then waited 33 ms for a core
@@ -394,10 +411,14 @@ fn event_loop(
             drop(done);
             watch_gate.set();
             give_back_memory();
-            // the parsing threads (rayon's, alive) made what the list and the search have
-            // since let go of (a cold open's titles' search data, ~20 MB at 100,000
-            // articles): each gives its own back
-            rayon::broadcast(|_| give_back_memory());
+            // the parsing threads made what the list and the search have since let go of (a
+            // cold open's titles' search data, ~20 MB at 100,000 articles): each gives its
+            // own back
+            match &pool {
+                Ok(pool) => pool.broadcast(|_| give_back_memory()),
+                Err(_) => rayon::broadcast(|_| give_back_memory()),
+            };
+            drop(pool);
             drop(purge);
         });
     }
@@ -538,6 +559,9 @@ fn spawn_watch(
         // setting the watches walks every folder: not while the first list is being drawn,
         // nor while a cold open reads every file (each open an event: an overflow)
         gate.wait(Duration::from_secs(3600));
+        // nor ahead of the reader's frames: at 430,000 files it states every one (~1 s of
+        // CPU), and the watch's own thread, started here, follows events at this priority
+        crate::app::lower_priority_to(CHECK_NICE);
         let send_tx = std::sync::Mutex::new(tx.clone());
         let send = move |ev| {
             if let Ok(t) = send_tx.lock() {
@@ -782,6 +806,31 @@ fn run_pager(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Background threads (a warm open's check, the watch's setup, the index's write) are
+    // lowered to a niceness and never raised back by a later, milder call: a thread lowered
+    // further (the write at 19) stays there. Run on a thread of its own (the priority is the
+    // thread's), relative to the niceness the tests run at (`nice cargo test`: 10).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_thread_is_lowered_and_never_raised_back() {
+        std::thread::spawn(|| {
+            let me = Some(rustix::thread::gettid());
+            let now = || rustix::process::getpriority_process(me).unwrap();
+            let start = now();
+            if start > 16 {
+                return;
+            }
+            crate::app::lower_priority_to(start + 2);
+            assert_eq!(now(), start + 2);
+            crate::app::lower_priority_to(start + 1);
+            assert_eq!(now(), start + 2, "raised back");
+            crate::app::lower_priority();
+            assert_eq!(now(), 19);
+        })
+        .join()
+        .unwrap();
+    }
 
     /// The child run of `the_purge_delay_is_the_option_mimalloc_reads` (set by it).
     const CHILD: &str = "DIGLOT_TEST_PURGE_CHILD";

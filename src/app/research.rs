@@ -1333,9 +1333,22 @@ pub fn sort_lines(lines: &mut [ConcordLine], sort: KwicSort) {
 /// Background work yields to the reader (the full-text index's build, the title index's
 /// write): the lowest scheduling priority for this thread and the threads it starts.
 pub(crate) fn lower_priority() {
+    lower_priority_to(19);
+}
+
+/// This thread (and the threads it starts) at niceness `nice`, if that is lower than its
+/// priority now (an unprivileged thread cannot raise it back).
+pub(crate) fn lower_priority_to(nice: i32) {
     // on Linux a thread id names the thread alone; failure leaves the priority as it was
     #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+    {
+        let me = Some(rustix::thread::gettid());
+        if rustix::process::getpriority_process(me).is_ok_and(|now| now < nice) {
+            let _ = rustix::process::setpriority_process(me, nice);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
 }
 
 /// `12,345`.
