@@ -41,7 +41,8 @@ for q in 毛主席 社会主义 '"tractor station"'; do
   echo "== search --query $q vs rg -l -F $f"
   cmds=("$B search --query '$q' $D" "rg -l -F '$f' $D")
   [ -n "$O" ] && cmds+=("$(o) search --query '$q' $D")
-  hf -N --warmup 1 --runs $runs "${cmds[@]}"
+  # -i: rg exits 1 when it finds nothing (a term absent from a generated corpus)
+  hf -N -i --warmup 1 --runs $runs "${cmds[@]}"
 done
 echo "== freq, kwic first screen"
 cmds=("$B freq 毛主席 $D" "$B freq 的 $D" "$B freq '\"tractor station\"' $D" "$B kwic 毛主席 $D | head -40"
