@@ -141,6 +141,20 @@ fn a_file_added_is_found_after_the_update() {
     assert_eq!(app2.shown_len(), 1);
 }
 
+/// 120 generated articles and their full-text index (as the reader builds it): the folder
+/// (kept while the first value lives), the roots and the cache folder.
+fn generated_and_indexed() -> (tempfile::TempDir, Vec<std::path::PathBuf>, std::path::PathBuf) {
+    let tmp = common::tempdir();
+    let dir = tmp.path().join("gen");
+    gen_corpus::generate(&dir, 120, 5, 0.0).unwrap();
+    let cache = tmp.path().join("cache");
+    let roots = vec![dir];
+    let budget = diglot::fts::Budget::BACKGROUND;
+    let built = diglot::fts::FtsIndex::open_updated_with(&roots, Some(&cache), budget, &|_, _| {}, &|| false);
+    drop(built.unwrap());
+    (tmp, roots, cache)
+}
+
 /// Issue 15: a query matching most articles made a path for every hit before answering
 /// (`commune` at 430k: ~120 ms of its 121). The engine now resolves the first hits' paths
 /// (the first screens), the counts and the timeline whole, the rest's paths after on the
@@ -149,21 +163,15 @@ fn a_file_added_is_found_after_the_update() {
 #[test]
 fn a_query_with_many_hits_resolves_the_first_paths_and_the_rest_after() {
     const FIRST: usize = 5;
-    let tmp = common::tempdir();
-    let dir = tmp.path().join("gen");
-    gen_corpus::generate(&dir, 120, 5, 0.0).unwrap();
-    let cache = tmp.path().join("cache");
-    let roots = vec![dir.clone()];
-    let budget = diglot::fts::Budget::BACKGROUND;
-    let built = diglot::fts::FtsIndex::open_updated_with(&roots, Some(&cache), budget, &|_, _| {}, &|| false);
-    drop(built.unwrap());
+    let (_tmp, roots, cache) = generated_and_indexed();
+    let dir = &roots[0];
     let open = || diglot::fts::FtsIndex::open(&roots, &cache).unwrap();
     // every path at once (as before), the reference
     let whole = FtsEngine::new(open()).with_first_paths(usize::MAX);
     let all = whole.run("commune", ResultOrder::Date, &|| false).unwrap().unwrap();
     let all_paths: Vec<_> = all.hits.iter().map(|h| h.path.clone()).collect();
     assert!(all.hits.len() > 4 * FIRST, "{} hits", all.hits.len());
-    assert!(all.unresolved.is_empty() && all_paths.iter().all(|p| p.starts_with(&dir)));
+    assert!(all.unresolved.is_empty() && all_paths.iter().all(|p| p.starts_with(dir)));
     // the first paths only: the same hits, counts and timeline
     let few = FtsEngine::new(open()).with_first_paths(FIRST);
     for order in [ResultOrder::Date, ResultOrder::Relevance] {
@@ -269,19 +277,7 @@ impl Engine for Gated {
 #[test]
 fn a_concordance_opened_before_the_last_paths_come_covers_every_result() {
     const FIRST: usize = 5;
-    let tmp = common::tempdir();
-    let dir = tmp.path().join("gen");
-    gen_corpus::generate(&dir, 120, 5, 0.0).unwrap();
-    let cache = tmp.path().join("cache");
-    let roots = vec![dir.clone()];
-    let built = diglot::fts::FtsIndex::open_updated_with(
-        &roots,
-        Some(&cache),
-        diglot::fts::Budget::BACKGROUND,
-        &|_, _| {},
-        &|| false,
-    );
-    drop(built.unwrap());
+    let (_tmp, roots, cache) = generated_and_indexed();
     let open = || diglot::fts::FtsIndex::open(&roots, &cache).unwrap();
     let all =
         FtsEngine::new(open()).with_first_paths(usize::MAX).run("commune", ResultOrder::Date, &|| false);
