@@ -141,6 +141,17 @@ fn a_file_added_is_found_after_the_update() {
     assert_eq!(app2.shown_len(), 1);
 }
 
+/// The reader on `roots` with `engine` as its full-text index, the index ready.
+fn app_on(roots: &[std::path::PathBuf], engine: Arc<dyn Engine>) -> App {
+    let builder: Builder = Arc::new(move |_, _, _, _| Ok(engine.clone()));
+    let mut app = App::with_loaded((100, 30), load_paths(roots));
+    app.set_indexer(roots.to_vec(), Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    app
+}
+
 /// 120 generated articles and their full-text index (as the reader builds it): the folder
 /// (kept while the first value lives), the roots and the cache folder.
 fn generated_and_indexed() -> (tempfile::TempDir, Vec<std::path::PathBuf>, std::path::PathBuf) {
@@ -191,12 +202,7 @@ fn a_query_with_many_hits_resolves_the_first_paths_and_the_rest_after() {
     }
     // the reader: the answer shown, then the rest of its rows
     let engine: Arc<dyn Engine> = Arc::new(FtsEngine::new(open()).with_first_paths(FIRST));
-    let builder: Builder = Arc::new(move |_, _, _, _| Ok(engine.clone()));
-    let mut app = App::with_loaded((100, 30), load_paths(&roots));
-    app.set_indexer(roots.clone(), Some(builder), true);
-    app.feed(Msg::LoadDone);
-    app.prepare();
-    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    let mut app = app_on(&roots, engine);
     search(&mut app, "commune");
     let shown_paths = |app: &App| -> Vec<std::path::PathBuf> {
         (0..app.shown_len()).map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().path()).collect()
@@ -290,12 +296,7 @@ fn a_concordance_opened_before_the_last_paths_come_covers_every_result() {
         opened: std::sync::Condvar::new(),
     });
     let engine: Arc<dyn Engine> = gated.clone();
-    let builder: Builder = Arc::new(move |_, _, _, _| Ok(engine.clone()));
-    let mut app = App::with_loaded((100, 30), load_paths(&roots));
-    app.set_indexer(roots.clone(), Some(builder), true);
-    app.feed(Msg::LoadDone);
-    app.prepare();
-    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
+    let mut app = app_on(&roots, engine);
     search(&mut app, "commune");
     assert!(app.wait_research(WAIT, |a| a.index_results()));
     assert_eq!(app.shown_len(), FIRST, "the last rows are held back");
