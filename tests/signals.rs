@@ -41,8 +41,35 @@ fn raw_mode(tui: &Tui) -> bool {
     !t.local_modes.contains(LocalModes::ICANON) && !t.local_modes.contains(LocalModes::ECHO)
 }
 
+/// Waits (up to the deadline) until `cond` holds. The modes are read from what the program
+/// wrote, and the thread that reads the pseudo-terminal may not have seen the last of it yet
+/// when the process is already stopped: an assertion made at once would race with it.
+fn settle(tui: &Tui, cond: impl Fn(&Tui) -> bool) {
+    let start = Instant::now();
+    while !cond(tui) && start.elapsed() < DEADLINE {
+        std::thread::sleep(POLL);
+    }
+}
+
+fn all_taken(tui: &Tui) -> bool {
+    raw_mode(tui)
+        && tui.on_alternate_screen()
+        && tui.cursor_hidden()
+        && tui.mouse_captured()
+        && tui.bracketed_paste()
+}
+
+fn all_restored(tui: &Tui) -> bool {
+    !raw_mode(tui)
+        && !tui.on_alternate_screen()
+        && !tui.cursor_hidden()
+        && !tui.mouse_captured()
+        && !tui.bracketed_paste()
+}
+
 /// The terminal as diglot leaves it when it runs: every mode on.
 fn assert_taken(tui: &Tui) {
+    settle(tui, all_taken);
     assert!(raw_mode(tui), "raw mode while running");
     assert!(tui.on_alternate_screen(), "alternate screen while running");
     assert!(tui.cursor_hidden(), "cursor hidden while running");
@@ -52,6 +79,7 @@ fn assert_taken(tui: &Tui) {
 
 /// The terminal as it was before diglot: every mode off.
 fn assert_restored(tui: &Tui, when: &str) {
+    settle(tui, all_restored);
     assert!(!raw_mode(tui), "{when}: raw mode left on");
     assert!(!tui.on_alternate_screen(), "{when}: alternate screen left on");
     assert!(!tui.cursor_hidden(), "{when}: cursor left hidden");
