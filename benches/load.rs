@@ -1,4 +1,4 @@
-//! Loading: parsing one article, loading a generated collection of 2,000 articles with and
+//! Loading: parsing one article (in full, and its head only), loading a generated collection of 2,000 articles with and
 //! without the persistent index, and the index's encoding. The whole-process figures at
 //! 10k/100k/430k articles are in docs/BENCHMARKS.md (hyperfine).
 //!
@@ -35,6 +35,10 @@ fn loading(c: &mut Criterion) {
         let bytes = std::fs::read(path).expect("read");
         g.throughput(criterion::Throughput::Bytes(bytes.len() as u64));
         g.bench_function(name, |b| b.iter(|| corpus::parse_bytes(black_box(path), black_box(&bytes))));
+        // what a cold open and `check` parse: the head only, the bytes borrowed
+        g.bench_function(format!("head_{name}"), |b| {
+            b.iter(|| corpus::parse_head(black_box(path), black_box(&bytes)))
+        });
     }
     g.finish();
 

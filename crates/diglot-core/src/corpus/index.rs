@@ -101,7 +101,12 @@ impl Parts {
 
     /// Finds the parts of a parsed article (a few `memmem` searches, not a pass over lines).
     pub fn of(a: &Article) -> Parts {
-        let text = a.text.as_bytes();
+        Parts::find(a.text.as_bytes(), a.en.first().map(|r| r.start), a.zh.first().map(|r| r.start))
+    }
+
+    /// [`Parts::of`] from an article's text and where its first English and Chinese
+    /// paragraphs start (a [`super::parse::Head`]'s `en_first` and `zh_first`).
+    pub fn find(text: &[u8], en_first: Option<usize>, zh_first: Option<usize>) -> Parts {
         let off = |i: usize| u32::try_from(i).unwrap_or(Parts::NONE);
         let [title, hr, named, hashes] = &*PART_FINDERS;
         let header = find_line(text, title, 0, text.len());
@@ -111,11 +116,11 @@ impl Parts {
         let zh_header = separator.and_then(|s| find_line(text, hashes, s, text.len()));
         Parts {
             header: header.map_or(Parts::NONE, off),
-            en_body: a.en.first().map_or(Parts::NONE, |r| off(r.start)),
+            en_body: en_first.map_or(Parts::NONE, off),
             glossary: glossary.map_or(Parts::NONE, off),
             separator: separator.map_or(Parts::NONE, off),
             zh_header: zh_header.map_or(Parts::NONE, off),
-            zh_body: a.zh.first().map_or(Parts::NONE, |r| off(r.start)),
+            zh_body: zh_first.map_or(Parts::NONE, off),
             end: off(text.len()),
         }
     }

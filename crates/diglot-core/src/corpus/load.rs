@@ -9,8 +9,8 @@
 
 use super::catalog::{Catalog, Field};
 use super::index::{self, Entry, Index, Stamp};
-use super::model::{Article, ArticleMeta, Diagnostic, Severity};
-use super::parse::{not_article, parse_vec, Parsed, HEAD_BYTES};
+use super::model::{ArticleMeta, Diagnostic, Severity};
+use super::parse::{not_article, parse_head, Head, ParsedHead, HEAD_BYTES};
 use super::seeds;
 use crate::fsutil;
 use crate::search::{SearchData, TitleBatch};
@@ -47,7 +47,14 @@ pub fn read_source(path: &Path) -> io::Result<Cow<'static, [u8]>> {
 struct Opener {
     #[cfg(unix)]
     dir: Option<(PathBuf, rustix::fd::OwnedFd)>,
+    /// The bytes of the last file read by [`read_found`]: one buffer for a run of files
+    /// (not one allocation a file), given back when it grew large ([`KEEP_BUFFER`]).
+    buf: Vec<u8>,
 }
+
+/// The largest read buffer an [`Opener`] keeps for the next file (articles are a few KiB;
+/// a large file's room is given back, not held for the batch).
+const KEEP_BUFFER: usize = 1 << 20;
 
 impl Opener {
     /// The folder of `path` opened (kept while the next paths are in the same folder) and the
@@ -110,31 +117,29 @@ impl Opener {
     }
 }
 
-/// A file read by [`read_found`]: an article's bytes, or why it is not one.
-#[derive(Debug)]
-enum FileRead {
-    /// The file sets out to be an article: all its bytes.
-    Article(Vec<u8>),
-    /// Not an article, judged from the first bytes (how many were read): the rest was not read.
-    NotArticle(&'static str, usize),
-}
-
 /// Reads a file the walk found as a regular file: one path lookup (open), then `fstat` on the
 /// open file (a file swapped for a FIFO or a device since, or one over the size limit, is
 /// refused before anything is read), then its first [`HEAD_BYTES`]: a file that is not an
 /// article (the archive's 2-5 MB `rmrb-js/*.js` month files, a README) is judged from them and
-/// the rest never read. Returns what was read and the file's stamp as it was when read.
-fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(FileRead, Stamp)> {
+/// the rest never read. The bytes go into the opener's buffer (`opener.buf`, reused from file
+/// to file), which then holds the article's bytes (`None`); else why the file is not an
+/// article and how many bytes were read. Returns that and the file's stamp as it was when
+/// read.
+fn read_found(opener: &mut Opener, path: &Path) -> io::Result<(Option<(&'static str, usize)>, Stamp)> {
     let f = opener.open(path)?;
-    let mut buf = Vec::new();
-    let judged = fsutil::read_opened_judged(f, MAX_FILE_BYTES, HEAD_BYTES, &mut buf, |head| {
+    let buf = &mut opener.buf;
+    if buf.capacity() > KEEP_BUFFER {
+        *buf = Vec::new();
+    }
+    buf.clear();
+    let judged = fsutil::read_opened_judged(f, MAX_FILE_BYTES, HEAD_BYTES, buf, |head| {
         not_article(path, head).is_none()
     })?;
     Ok(match judged {
-        fsutil::Judged::Whole(meta) => (FileRead::Article(buf), Stamp::of(&meta)),
+        fsutil::Judged::Whole(meta) => (None, Stamp::of(&meta)),
         fsutil::Judged::Head(meta) => {
-            let why = not_article(path, &buf).unwrap_or("does not start with `Title:`");
-            (FileRead::NotArticle(why, buf.len()), Stamp::of(&meta))
+            let why = not_article(path, buf).unwrap_or("does not start with `Title:`");
+            (Some((why, buf.len())), Stamp::of(&meta))
         }
     })
 }
@@ -146,9 +151,10 @@ pub fn read_if_article(path: &Path) -> io::Result<Option<Cow<'static, [u8]>>> {
     if let Some(bytes) = seeds::get(path) {
         return Ok(Some(Cow::Borrowed(bytes)));
     }
-    Ok(match read_found(&mut Opener::default(), path)?.0 {
-        FileRead::Article(bytes) => Some(Cow::Owned(bytes)),
-        FileRead::NotArticle(..) => None,
+    let mut opener = Opener::default();
+    Ok(match read_found(&mut opener, path)?.0 {
+        None => Some(Cow::Owned(opener.buf)),
+        Some(_) => None,
     })
 }
 
@@ -482,16 +488,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Outcome>) {
     (files, other)
 }
 
-/// What parsing gave: the outcome and, for the index, the parsed article.
-fn outcome_of(path: &Path, bytes: Vec<u8>) -> (Outcome, Option<Box<Article>>) {
-    match parse_vec(path, bytes) {
-        Parsed::Article(mut a) => {
-            let meta = std::mem::take(&mut a.meta);
-            let diags = std::mem::take(&mut a.diagnostics);
-            let keep = Outcome::Article(Box::new(meta), diags);
-            (keep, Some(a))
+/// The outcome of an article's bytes, by [`parse_head`] (the list needs no paragraphs).
+fn outcome_of(path: &Path, bytes: &[u8]) -> Outcome {
+    match parse_head(path, bytes) {
+        ParsedHead::Article(h) => {
+            let Head { meta, diagnostics, .. } = *h;
+            Outcome::Article(Box::new(meta), diagnostics)
         }
-        Parsed::NotArticle(why) => (Outcome::Skipped(path.to_path_buf(), why.into()), None),
+        ParsedHead::NotArticle(why) => Outcome::Skipped(path.to_path_buf(), why.into()),
     }
 }
 
@@ -501,21 +505,19 @@ pub fn load_file(path: &Path) -> (Outcome, u64) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
         Ok(bytes) => {
             let n = bytes.len() as u64;
-            (outcome_of(path, bytes.into_owned()).0, n)
+            (outcome_of(path, &bytes), n)
         }
     }
 }
 
 /// Reads and parses a file found by the walk (a file that is not an article is judged from
-/// its first bytes, see [`read_found`]).
+/// its first bytes, see [`read_found`]), into the opener's buffer and by [`parse_head`]: the
+/// list needs no paragraphs.
 fn load_found(opener: &mut Opener, path: &Path) -> (Outcome, u64) {
     match read_found(opener, path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
-        Ok((FileRead::NotArticle(why, n), _)) => (Outcome::Skipped(path.to_path_buf(), why.into()), n as u64),
-        Ok((FileRead::Article(bytes), _)) => {
-            let n = bytes.len() as u64;
-            (outcome_of(path, bytes).0, n)
-        }
+        Ok((Some((why, n)), _)) => (Outcome::Skipped(path.to_path_buf(), why.into()), n as u64),
+        Ok((None, _)) => (outcome_of(path, &opener.buf), opener.buf.len() as u64),
     }
 }
 
@@ -1148,6 +1150,10 @@ fn parse_while_walking(
             let at = ev.outcomes.len();
             let Some((stamp, parts)) = read_for_index(&mut opener, path, &mut ev) else { continue };
             let title = match ev.outcomes.get(at) {
+                // (the Chinese title as `title_zh_full` gives it, made only with a subtitle)
+                Some(Outcome::Article(m, _)) if m.subtitle_zh.is_empty() => {
+                    Some(titles.push(&m.title_en, &m.title_zh))
+                }
                 Some(Outcome::Article(m, _)) => Some(titles.push(&m.title_en, &m.title_zh_full())),
                 _ => None,
             };
@@ -1208,22 +1214,28 @@ fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Optio
             ev.outcomes.push(Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")));
             None
         }
-        Ok((FileRead::NotArticle(why, n), stamp)) => {
+        Ok((Some((why, n)), stamp)) => {
             ev.bytes += n as u64;
             ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
             Some((stamp, index::Parts::default()))
         }
-        Ok((FileRead::Article(bytes), stamp)) => {
+        Ok((None, stamp)) => {
+            let bytes = &opener.buf;
             ev.bytes += bytes.len() as u64;
-            match parse_vec(path, bytes) {
-                Parsed::Article(mut a) => {
-                    let meta = std::mem::take(&mut a.meta);
-                    let diags = std::mem::take(&mut a.diagnostics);
-                    let parts = index::Parts::of(&a);
-                    ev.outcomes.push(Outcome::Article(Box::new(meta), diags));
+            // the head only (no paragraphs, the bytes borrowed): the parts need the text
+            // as parsed, which is the bytes but when they are not UTF-8
+            match parse_head(path, bytes) {
+                ParsedHead::Article(h) => {
+                    let Head { meta, diagnostics, en_first, zh_first, replaced } = *h;
+                    let parts = if replaced {
+                        index::Parts::find(String::from_utf8_lossy(bytes).as_bytes(), en_first, zh_first)
+                    } else {
+                        index::Parts::find(bytes, en_first, zh_first)
+                    };
+                    ev.outcomes.push(Outcome::Article(Box::new(meta), diagnostics));
                     Some((stamp, parts))
                 }
-                Parsed::NotArticle(why) => {
+                ParsedHead::NotArticle(why) => {
                     ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
                     Some((stamp, index::Parts::default()))
                 }
@@ -1312,8 +1324,8 @@ mod tests {
         }
         let mut opener = Opener::default();
         let bytes_of = |opener: &mut Opener, f: &Path| match read_found(opener, f) {
-            Ok((FileRead::Article(b), _)) => Ok(b),
-            Ok((FileRead::NotArticle(why, _), _)) => Ok(why.as_bytes().to_vec()),
+            Ok((None, _)) => Ok(opener.buf.clone()),
+            Ok((Some((why, _)), _)) => Ok(why.as_bytes().to_vec()),
             Err(e) => Err(e),
         };
         for (k, f) in files.iter().enumerate() {
@@ -1332,6 +1344,51 @@ mod tests {
         assert_eq!(bytes_of(&mut opener, &files[1]).unwrap(), b"Title: 1");
         assert_eq!(opener.stamp(&a), None, "a folder has no stamp");
         assert_eq!(opener.stamp(&a.join("nope.md")), None);
+    }
+
+    #[test]
+    fn the_opener_s_buffer_holds_exactly_the_last_file_and_gives_back_a_large_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.md");
+        let mut text = b"Title: big\n".to_vec();
+        text.resize(KEEP_BUFFER + 10, b'x');
+        std::fs::write(&big, &text).unwrap();
+        let small = dir.path().join("small.md");
+        std::fs::write(&small, b"Title: small\n").unwrap();
+        let long = dir.path().join("long.md");
+        std::fs::write(&long, format!("Title: long\n{}", "y".repeat(5000))).unwrap();
+        let not = dir.path().join("not.md");
+        std::fs::write(&not, b"hello").unwrap();
+        let mut opener = Opener::default();
+        for f in [&long, &small, &not, &big, &small, &long, &small] {
+            let (read, _) = read_found(&mut opener, f).unwrap();
+            let want = std::fs::read(f).unwrap();
+            match read {
+                None => assert_eq!(opener.buf, want, "{f:?}"),
+                Some((why, n)) => {
+                    assert_eq!(why, "does not start with `Title:`");
+                    assert_eq!((n, &opener.buf), (want.len(), &want));
+                }
+            }
+            if f == &small {
+                assert!(opener.buf.capacity() <= KEEP_BUFFER, "a large file's room is not kept");
+            }
+        }
+        // what the loader makes of them: what the full parse makes
+        for f in [&long, &small, &big, &not] {
+            let (o, n) = load_found(&mut opener, f);
+            let bytes = std::fs::read(f).unwrap();
+            assert_eq!(n, if f == &not { 5 } else { bytes.len() as u64 });
+            match (o, crate::corpus::parse_bytes(f, &bytes)) {
+                (Outcome::Article(m, d), crate::corpus::Parsed::Article(a)) => {
+                    assert_eq!((*m, d), (a.meta.clone(), a.diagnostics.clone()));
+                }
+                (Outcome::Skipped(p, why), crate::corpus::Parsed::NotArticle(w)) => {
+                    assert_eq!((p.as_path(), why.as_ref()), (f.as_path(), w));
+                }
+                (o, a) => panic!("{f:?}: {o:?} against {a:?}"),
+            }
+        }
     }
 
     #[cfg(unix)]

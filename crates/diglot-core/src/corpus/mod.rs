@@ -10,7 +10,7 @@ pub mod seeds;
 pub use catalog::{ArticleRef, Catalog};
 pub use load::{load_paths, load_stream, read_source, LoadEvent, LoadSummary, Loaded, Outcome};
 pub use model::{Article, ArticleMeta, Date, Diagnostic, GlossEntry, Severity};
-pub use parse::{looks_like_article, parse, parse_bytes, parse_vec, Parsed};
+pub use parse::{looks_like_article, parse, parse_bytes, parse_head, parse_vec, Head, Parsed, ParsedHead};
 
 /// Why [`read_article`] could not give an article.
 #[derive(Debug, thiserror::Error)]

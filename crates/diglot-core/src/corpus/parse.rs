@@ -92,9 +92,7 @@ fn parse_checked(path: &Path, bytes: Vec<u8>) -> Parsed {
     let text = match into_string(bytes) {
         Ok(s) => s,
         Err(bytes) => {
-            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
-            let line = 1 + memchr::memchr_iter(b'\n', bytes.get(..valid).unwrap_or_default()).count();
-            diags.push(Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})"));
+            diags.push(invalid_utf8(&bytes));
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
@@ -103,6 +101,75 @@ fn parse_checked(path: &Path, bytes: Vec<u8>) -> Parsed {
     diags.sort_by_key(|d| d.line);
     article.diagnostics = diags;
     Parsed::Article(Box::new(article))
+}
+
+/// What [`parse_head`] gives of an article: what [`parse_bytes`] would give but the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The metadata, as [`Article::meta`].
+    pub meta: ArticleMeta,
+    /// The diagnostics, as [`Article::diagnostics`] (the same, in the same order).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the first English paragraph starts (`Article::en[0].start`), if any.
+    pub en_first: Option<usize>,
+    /// Where the first Chinese paragraph starts (`Article::zh[0].start`), if any.
+    pub zh_first: Option<usize>,
+    /// The bytes were not UTF-8: the offsets are of the text with the bad bytes replaced
+    /// (`String::from_utf8_lossy`, as [`Article::text`]), not of the bytes.
+    pub replaced: bool,
+}
+
+/// What [`parse_head`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParsedHead {
+    /// An article: its head.
+    Article(Box<Head>),
+    /// Not an article (as [`Parsed::NotArticle`]).
+    NotArticle(&'static str),
+}
+
+/// Parses a file's bytes as [`parse_bytes`] does, for the list and the title index only:
+/// the same metadata and diagnostics, the start of the first paragraph of each language,
+/// and nothing else. The bytes are borrowed (the caller may read the next file into the same
+/// buffer), no paragraph or glossary entry is kept, and the bytes are copied only when they
+/// are not UTF-8 (then as [`parse_bytes`] does: the bad bytes replaced, the offsets those of
+/// the replaced text).
+pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
+    if let Some(why) = not_article(path, bytes) {
+        return ParsedHead::NotArticle(why);
+    }
+    let size = bytes.len() as u64;
+    let mut diags = Vec::new();
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            diags.push(invalid_utf8(bytes));
+            String::from_utf8_lossy(bytes)
+        }
+    };
+    let mut body = FirstParagraphs::default();
+    let (meta, mut found) = parse_into(path, &text, size, &mut body);
+    let replaced = !diags.is_empty();
+    if diags.is_empty() {
+        diags = found;
+    } else {
+        diags.append(&mut found);
+        diags.sort_by_key(|d| d.line);
+    }
+    ParsedHead::Article(Box::new(Head {
+        meta,
+        diagnostics: diags,
+        en_first: body.en,
+        zh_first: body.zh,
+        replaced,
+    }))
+}
+
+/// The diagnostic of bytes that are not UTF-8: the line of the first bad byte.
+fn invalid_utf8(bytes: &[u8]) -> Diagnostic {
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
+    let line = 1 + memchr::memchr_iter(b'\n', bytes.get(..valid).unwrap_or_default()).count();
+    Diagnostic::error(line, "invalid UTF-8 (the bad bytes are shown as \u{fffd})")
 }
 
 /// The bytes as a `String` if they are UTF-8, checked with SIMD (simdutf8, several times
@@ -278,17 +345,96 @@ fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
 }
 
 fn parse_text(path: &Path, text: String, size: u64) -> Article {
+    let mut body = Paragraphs::default();
+    let (meta, diagnostics) = parse_into(path, &text, size, &mut body);
+    let Paragraphs { en, en_lines, zh, zh_lines, glossary } = body;
+    Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics }
+}
+
+/// Where [`parse_into`] puts what it finds below the headers: the paragraphs (trimmed byte
+/// ranges of the text, never empty, with their 1-based lines) and the glossary's lines.
+trait Body {
+    fn en(&mut self, range: Range<usize>, line: usize);
+    fn zh(&mut self, range: Range<usize>, line: usize);
+    fn gloss(&mut self, line: &str);
+    fn has_en(&self) -> bool;
+    fn has_zh(&self) -> bool;
+}
+
+/// The whole article's body: every paragraph and glossary entry.
+struct Paragraphs {
+    en: Vec<Range<usize>>,
+    en_lines: Vec<usize>,
+    zh: Vec<Range<usize>>,
+    zh_lines: Vec<usize>,
+    glossary: Vec<GlossEntry>,
+}
+
+impl Default for Paragraphs {
+    fn default() -> Self {
+        // most files have a few dozen paragraphs: no regrowing for them
+        Paragraphs {
+            en: Vec::with_capacity(32),
+            en_lines: Vec::with_capacity(32),
+            zh: Vec::with_capacity(32),
+            zh_lines: Vec::with_capacity(32),
+            glossary: Vec::new(),
+        }
+    }
+}
+
+impl Body for Paragraphs {
+    fn en(&mut self, range: Range<usize>, line: usize) {
+        self.en.push(range);
+        self.en_lines.push(line);
+    }
+    fn zh(&mut self, range: Range<usize>, line: usize) {
+        self.zh.push(range);
+        self.zh_lines.push(line);
+    }
+    fn gloss(&mut self, line: &str) {
+        self.glossary.push(parse_gloss(line));
+    }
+    fn has_en(&self) -> bool {
+        !self.en.is_empty()
+    }
+    fn has_zh(&self) -> bool {
+        !self.zh.is_empty()
+    }
+}
+
+/// Only where the first paragraph of each language starts: what the list and the title
+/// index need of the body (see [`parse_head`]). Nothing is allocated per paragraph.
+#[derive(Default)]
+struct FirstParagraphs {
+    en: Option<usize>,
+    zh: Option<usize>,
+}
+
+impl Body for FirstParagraphs {
+    fn en(&mut self, range: Range<usize>, _: usize) {
+        self.en.get_or_insert(range.start);
+    }
+    fn zh(&mut self, range: Range<usize>, _: usize) {
+        self.zh.get_or_insert(range.start);
+    }
+    fn gloss(&mut self, _: &str) {}
+    fn has_en(&self) -> bool {
+        self.en.is_some()
+    }
+    fn has_zh(&self) -> bool {
+        self.zh.is_some()
+    }
+}
+
+/// The parser proper, one for both bodies: the metadata and the diagnostics (sorted by
+/// line), the body handed to `body`.
+fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (ArticleMeta, Vec<Diagnostic>) {
     let mut meta = ArticleMeta { path: path.to_path_buf(), size, ..ArticleMeta::default() };
     let mut diags = Vec::new();
-    // most files have a few dozen paragraphs: no regrowing for them
-    let mut en = Vec::with_capacity(32);
-    let mut en_lines = Vec::with_capacity(32);
-    let mut zh = Vec::with_capacity(32);
-    let mut zh_lines = Vec::with_capacity(32);
-    let mut glossary = Vec::new();
     let last;
     {
-        let cur = Cursor::new(&text);
+        let cur = Cursor::new(text);
         let n = cur.lines.len();
         last = n;
         if text.starts_with(BOM) {
@@ -377,10 +523,9 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                 in_glossary = true;
             } else if !line.is_empty() {
                 if in_glossary {
-                    glossary.push(parse_gloss(line));
+                    body.gloss(line);
                 } else {
-                    en.push(range);
-                    en_lines.push(i + 1);
+                    body.en(range, i + 1);
                 }
             }
             i += 1;
@@ -481,8 +626,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
             while i < n {
                 let range = cur.trimmed_range(i);
                 if !range.is_empty() {
-                    zh.push(range);
-                    zh_lines.push(i + 1);
+                    body.zh(range, i + 1);
                 }
                 i += 1;
             }
@@ -507,10 +651,10 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
                 ));
             }
         }
-        if en.is_empty() {
+        if !body.has_en() {
             diags.push(Diagnostic::warning(0, "no English paragraphs"));
         }
-        if zh.is_empty() && (hr.is_some() || original.is_some()) {
+        if !body.has_zh() && (hr.is_some() || original.is_some()) {
             diags.push(Diagnostic::warning(0, "no Chinese paragraphs"));
         }
     }
@@ -519,7 +663,7 @@ fn parse_text(path: &Path, text: String, size: u64) -> Article {
         d.line = d.line.min(last);
     }
     diags.sort_by_key(|d| d.line);
-    Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics: diags }
+    (meta, diags)
 }
 
 /// What is wrong with a date that did not parse: its shape, or a day that does not exist.
@@ -633,6 +777,133 @@ mod tests {
         assert_eq!(parse_edition("第版"), Some((None, "")));
         assert_eq!(parse_edition("第3"), None);
         assert_eq!(parse_edition("第3页"), None);
+    }
+
+    /// Checks that [`parse_head`] gives what [`parse_bytes`] gives (metadata, diagnostics,
+    /// the first paragraphs and so the index's parts), on `bytes` named `path`.
+    fn head_agrees_with_full(path: &Path, bytes: &[u8]) -> Result<(), String> {
+        use crate::corpus::index::Parts;
+        match (parse_head(path, bytes), parse_bytes(path, bytes)) {
+            (ParsedHead::NotArticle(a), Parsed::NotArticle(b)) if a == b => Ok(()),
+            (ParsedHead::Article(h), Parsed::Article(a)) => {
+                let check = |what: &str, same: bool| {
+                    if same {
+                        Ok(())
+                    } else {
+                        Err(format!("{what} differs for {path:?}: head {h:?}, full {a:?}"))
+                    }
+                };
+                check("meta", h.meta == a.meta)?;
+                check("diagnostics", h.diagnostics == a.diagnostics)?;
+                check("en_first", h.en_first == a.en.first().map(|r| r.start))?;
+                check("zh_first", h.zh_first == a.zh.first().map(|r| r.start))?;
+                check(
+                    "replaced",
+                    h.replaced == a.diagnostics.iter().any(|d| d.message.starts_with("invalid UTF-8")),
+                )?;
+                let text: std::borrow::Cow<'_, [u8]> = if h.replaced {
+                    std::borrow::Cow::Owned(String::from_utf8_lossy(bytes).into_owned().into_bytes())
+                } else {
+                    std::borrow::Cow::Borrowed(bytes)
+                };
+                check("parts", Parts::find(&text, h.en_first, h.zh_first) == Parts::of(&a))
+            }
+            (h, a) => Err(format!("kind differs for {path:?}: head {h:?}, full {a:?}")),
+        }
+    }
+
+    fn fixtures(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                fixtures(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn the_head_parse_agrees_with_the_full_parse_on_every_fixture() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut files = Vec::new();
+        fixtures(&dir, &mut files);
+        assert!(files.len() > 30, "the fixtures are found: {files:?}");
+        let mut damaged = 0;
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            head_agrees_with_full(f, &bytes).unwrap();
+            // the same file cut short anywhere (a half-written file): every prefix at a line
+            // end and a few inside lines, UTF-8 sequences cut included
+            let cuts = memchr::memchr_iter(b'\n', &bytes).chain((0..bytes.len()).step_by(37));
+            for cut in cuts {
+                head_agrees_with_full(f, &bytes[..cut]).unwrap();
+            }
+            if let Parsed::Article(a) = parse_bytes(f, &bytes) {
+                damaged += usize::from(!a.diagnostics.is_empty());
+            }
+        }
+        assert!(damaged >= 10, "the fixtures include damaged articles ({damaged})");
+    }
+
+    /// Pieces of articles, damaged ones included, for the head parse's property test.
+    fn article_piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"Title: A title".to_vec()),
+            Just(b"Title:".to_vec()),
+            Just(b"Author: Xinhua, \xe6\x96\xb0\xe5\x8d\x8e".to_vec()),
+            Just(b"Date: 1960-01-01".to_vec()),
+            Just(b"Date: 1960-02-30".to_vec()),
+            Just(b"Date: 60-1-1".to_vec()),
+            Just(b"Page: 3".to_vec()),
+            Just(b"Edition: x".to_vec()),
+            Just(b"Column: Notes".to_vec()),
+            Just(b"**Named Entities**".to_vec()),
+            Just("人民日报\tRénmín Rìbào".as_bytes().to_vec()),
+            Just("人民日报  People's Daily".as_bytes().to_vec()),
+            Just(b"<hr />".to_vec()),
+            Just(b"Original:".to_vec()),
+            Just("### 标题\u{3000}副标题".as_bytes().to_vec()),
+            Just(b"###".to_vec()),
+            Just(b"1960-01-01".to_vec()),
+            Just(b"1960-01-02".to_vec()),
+            Just("第３版(要闻)".as_bytes().to_vec()),
+            Just("第7版".as_bytes().to_vec()),
+            Just("专栏：读者来信".as_bytes().to_vec()),
+            Just("新华社记者\u{3000}王某".as_bytes().to_vec()),
+            Just("\u{3000}\u{3000}中文段落。".as_bytes().to_vec()),
+            Just(b"\xef\xbb\xbf".to_vec()),
+            "[ a-zA-Z.,\t\u{3000}中文。]{0,20}".prop_map(String::into_bytes),
+            proptest::collection::vec(any::<u8>(), 0..6),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_head_parse_agrees_with_the_full_parse(
+            lines in proptest::collection::vec(
+                (article_piece(), prop_oneof![Just(&b"\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n\n"[..]), Just(&b""[..])]),
+                0..30,
+            ),
+            name in prop_oneof![Just("a.md"), Just("README.md")],
+        ) {
+            let mut bytes = Vec::new();
+            for (line, end) in &lines {
+                bytes.extend_from_slice(line);
+                bytes.extend_from_slice(end);
+            }
+            prop_assert_eq!(head_agrees_with_full(Path::new(name), &bytes), Ok(()));
+        }
+
+        #[test]
+        fn the_head_parse_agrees_with_the_full_parse_on_any_bytes(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+        ) {
+            let mut text = b"Title: T\nDate: 1960-01-01\n\n".to_vec();
+            text.extend_from_slice(&bytes);
+            prop_assert_eq!(head_agrees_with_full(Path::new("x.md"), &text), Ok(()));
+            prop_assert_eq!(head_agrees_with_full(Path::new("x.md"), &bytes), Ok(()));
+        }
     }
 
     proptest! {
