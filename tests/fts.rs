@@ -232,6 +232,41 @@ fn a_damaged_index_is_rebuilt() {
     assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
 }
 
+/// Bytes overwritten inside the fast fields (the path column and the stamps an update reads
+/// whole), the file's length unchanged: tantivy read them unchecked and panicked (`diglot
+/// index` exited 101 every time; the reader's background build restored the terminal
+/// mid-session). Found by the checksum, and rebuilt.
+#[test]
+fn bytes_damaged_inside_the_fast_fields_are_rebuilt_not_a_panic() {
+    let (_tmp, root, cache) = corpus(40, 9);
+    let (ix, _) = build(&root, &cache);
+    let dir = ix.dir().unwrap().to_path_buf();
+    drop(ix);
+    let mut fast: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "fast"))
+        .collect();
+    assert!(!fast.is_empty());
+    fast.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
+    let victim = fast.last().unwrap();
+    let mut bytes = std::fs::read(victim).unwrap();
+    let len = bytes.len();
+    // the middle half of the file (not its footer) made garbage, as a bad sector would
+    let mut x = 0x9e37_79b9_u32;
+    for b in bytes.iter_mut().take(len * 3 / 4).skip(len / 4) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    std::fs::write(victim, &bytes).unwrap();
+    let (ix, rep) = build(&root, &cache);
+    assert!(rep.rebuilt.as_deref().is_some_and(|w| w.contains("checksum")), "{rep:?}");
+    assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
+}
+
 /// An index of the previous format (made by diglot at e362fb3: a term for every character
 /// and every bigram, segments 1,002 positions apart; `tests/fts-v3-index/`) is refused and
 /// rebuilt, not read with the current terms.
