@@ -442,3 +442,59 @@ fn a_snippet_fits_its_width_with_the_hit_in_sight_and_no_control_character() {
     assert!(diglot::text::width(&text) >= 39, "the row filled: {text}");
     assert!(diglot::ui::snippet(&Snippet { occurrences: 0, line: None }, 40).is_none());
 }
+
+/// Four terms (the most the chart takes) at the compact sizes: a row of bars for each, in its
+/// own colour. The compact chart had three rows of bars, and the fourth term was cut off.
+#[test]
+fn four_terms_each_get_a_row_of_bars_at_60x20_and_80x24() {
+    use ratatui::style::Color;
+    for size in [(60, 20), (80, 24), (100, 30)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "工人,水车,Bridge,the");
+        assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 4);
+        let buf = draw(&app);
+        let pane = app.areas().list;
+        let (counts, chart) = app.research_rows(pane.height - 1);
+        assert!(chart >= 5, "{size:?}: a label and four rows of bars, not {chart}");
+        let bars = pane.y + 1 + counts + 1..pane.y + 1 + counts + chart;
+        for color in [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green] {
+            let drawn = bars.clone().any(|y| {
+                (pane.x..pane.x + pane.width).any(|x| buf[(x, y)].fg == color && buf[(x, y)].symbol() != " ")
+            });
+            assert!(drawn, "{size:?}: no bars in {color:?}\n{}", common::buffer_text(&buf));
+        }
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+    }
+}
+
+/// Narrowed to a year, the pages line counts that year's results (it kept the whole query's
+/// pages under "1955 only (1 of 2)").
+#[test]
+fn narrowed_to_a_year_the_pages_line_counts_that_years_results() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    let hits = app.research().answer.as_ref().unwrap().hits.clone();
+    assert_eq!(hits.len(), 2);
+    let page_1955 = hits.iter().find(|h| h.date / 10000 == 1955).unwrap().page;
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.research().selected_year(), Some(1955));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.research().year, Some(1955));
+    let text = common::buffer_text(&draw(&app));
+    let pages = text.lines().find_map(|l| l.trim_start().strip_prefix("pages ")).expect("a pages line");
+    let pages = pages.split('│').next().unwrap().trim();
+    assert_eq!(pages, format!("p{page_1955}:1"), "{text}");
+    key(&mut app, KeyCode::Backspace);
+    let text = common::buffer_text(&draw(&app));
+    let pages = text.lines().find_map(|l| l.trim_start().strip_prefix("pages ")).expect("a pages line");
+    let total: usize = pages
+        .split('│')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|p| p.rsplit(':').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(total, 2, "{pages}");
+}

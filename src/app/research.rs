@@ -530,10 +530,15 @@ impl App {
         }
         let counts = if self.size.0 >= 100 { 2 } else { 1 };
         let left = rows - counts;
+        // compact: a label line and a row of bars per term, three at least (up to four
+        // terms: the fourth was cut off at 80x24 and 60x20)
+        let terms =
+            self.research.answer.as_ref().map_or(0, |a| a.series.len()).min(super::fts_engine::MAX_SERIES);
+        let compact = 1 + terms.max(3) as u16;
         let chart = if left >= 24 {
             7
-        } else if left >= 14 || (self.mode == Mode::Chart && left >= 6) {
-            4
+        } else if left >= 10 + compact || (self.mode == Mode::Chart && left >= 2 + compact) {
+            compact
         } else {
             0
         };
