@@ -498,3 +498,21 @@ fn narrowed_to_a_year_the_pages_line_counts_that_years_results() {
         .sum();
     assert_eq!(total, 2, "{pages}");
 }
+
+/// A scan made while the index was being built said so ("scanning (index 25% built)"); once
+/// the index is ready the status bar says that instead (it kept the scan's percentage, out
+/// of date, and the notice went only to the message log).
+#[test]
+fn the_scans_notice_gives_way_to_the_index_ready_once_built() {
+    let (_dir, mut app, gate) = app_at((100, 30), false);
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").contains("scanning (index 25% built)"), "{:?}", app.message);
+    *gate.lock().unwrap() = true;
+    ready(&mut app);
+    let text = common::buffer_text(&draw(&app));
+    assert!(!text.contains("scanning (index 25% built)"), "{text}");
+    assert!(app.message.as_deref().unwrap_or("").starts_with("full-text index ready"), "{:?}", app.message);
+}

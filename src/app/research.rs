@@ -715,11 +715,13 @@ impl App {
                 if first {
                     let line = "full-text index ready: Ctrl-f takes the query language".to_string();
                     // a notice from the background does not take the status bar from the answer
-                    // to the reader's own last key (a copy, a save): the message log keeps it
-                    let replaceable = self
-                        .message
-                        .as_deref()
-                        .is_none_or(|m| m.starts_with("checked ") || m.starts_with("skipped "));
+                    // to the reader's own last key (a copy, a save): the message log keeps it;
+                    // but "scanning (index N% built)" is out of date once it is built
+                    let replaceable = self.message.as_deref().is_none_or(|m| {
+                        m.starts_with("checked ")
+                            || m.starts_with("skipped ")
+                            || m.starts_with("scanning (index ")
+                    });
                     if replaceable {
                         self.message = Some(line);
                     } else {
