@@ -192,9 +192,18 @@ pub struct KwicOpts {
 /// `diglot kwic`.
 pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
+    let phrases = q.positive_phrases();
+    if phrases.is_empty() {
+        // filters alone (date:, page:, NOT …) find articles but no occurrence to show: this
+        // printed nothing and succeeded
+        return Err(CmdError::Article(format!(
+            "kwic: `{}` has no word or phrase to show in context (only filters): add one, e.g. `公社 {}`",
+            crate::text::sanitize(&o.query),
+            crate::text::sanitize(&o.query)
+        )));
+    }
     let ix = open_index(&o.paths)?;
     let r = ix.search(&q, Order::Date, &|| false).map_err(fts_err)?.unwrap_or_default();
-    let phrases = q.positive_phrases();
     let limit = o.limit.unwrap_or(usize::MAX);
     // the hits' files from the path column (no stored document read), then each read and
     // parsed for its lines

@@ -424,6 +424,22 @@ fn search_query_uses_the_index_and_full_text_stays_the_scan() {
     assert!(!diglot(&cache, &["search", "--full-text", "x", r, "--counts"]).status.success());
 }
 
+/// `kwic` on filters alone (`date:1958`, `page:1`): the articles they find have no occurrence
+/// to show; it printed nothing and exited 0, as for a word that is nowhere. Now it says why.
+#[test]
+fn kwic_of_filters_alone_says_it_needs_a_word() {
+    let (_tmp, root, cache) = corpus(10, 3);
+    let r = root.to_str().unwrap();
+    for q in ["date:1958", "page:1..4 -公社"] {
+        let o = diglot(&cache, &["kwic", q, r]);
+        assert_eq!(o.status.code(), Some(2), "{q}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("no word or phrase to show in context"), "{q}: {err}");
+    }
+    let o = diglot(&cache, &["kwic", "的 date:..2100", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
+}
+
 #[test]
 fn search_query_prints_a_page_of_rows_unless_asked_for_more() {
     let (_tmp, root, cache) = corpus(130, 5);
