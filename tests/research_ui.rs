@@ -516,3 +516,25 @@ fn the_scans_notice_gives_way_to_the_index_ready_once_built() {
     assert!(!text.contains("scanning (index 25% built)"), "{text}");
     assert!(app.message.as_deref().unwrap_or("").starts_with("full-text index ready"), "{:?}", app.message);
 }
+
+/// While the chart has the keys, the status bar names them: the chart's label says
+/// "←/→ Enter narrows" but is cut in the list's 40 columns at 100x30 (`←/→ En…`), and the
+/// status bar kept the results' hints (`K KWIC  T chart  R order`).
+#[test]
+fn the_status_bar_names_the_charts_keys_while_it_has_them() {
+    // (at 60 columns the status bar has no room for hints at all)
+    for size in [(80, 24), (100, 30)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "工人");
+        key(&mut app, KeyCode::Char('T'));
+        assert_eq!(app.mode, Mode::Chart);
+        let buf = draw(&app);
+        let last = common::row_text(&buf, size.1 - 1, 0, size.0);
+        assert!(last.contains("Enter narrows") && last.contains("Esc back"), "{size:?}: {last}");
+        key(&mut app, KeyCode::Esc);
+        let buf = draw(&app);
+        let last = common::row_text(&buf, size.1 - 1, 0, size.0);
+        assert!(!last.contains("Enter narrows"), "{size:?}: {last}");
+    }
+}
