@@ -301,6 +301,15 @@ pub fn freq(
         return Err(CmdError::Article("freq: no term given (e.g. 人民公社,合作社)".into()));
     }
     let queries = list.iter().map(|t| parse_query(t)).collect::<Result<Vec<Node>, CmdError>>()?;
+    // a term of filters alone (date:, page:, NOT …) has nothing to count: it printed a zero
+    // for every period
+    if let Some((t, _)) = list.iter().zip(&queries).find(|(_, q)| q.positive_phrases().is_empty()) {
+        return Err(CmdError::Article(format!(
+            "freq: `{}` has no word or phrase to count (only filters): add one, e.g. `公社 {}`",
+            sanitize(t),
+            sanitize(t)
+        )));
+    }
     let ix = open_index(paths)?;
     let pairs: Vec<(&str, &Node)> = list.iter().copied().zip(&queries).collect();
     let rows = timeline::freq_rows(&ix, &pairs, by.into(), per.into(), &|| false)

@@ -440,6 +440,21 @@ fn kwic_of_filters_alone_says_it_needs_a_word() {
     assert!(o.status.success() && !o.stdout.is_empty());
 }
 
+/// `freq` with a term of filters alone counted nothing and printed a zero for every period.
+#[test]
+fn freq_of_a_term_of_filters_alone_says_it_needs_a_word() {
+    let (_tmp, root, cache) = corpus(10, 3);
+    let r = root.to_str().unwrap();
+    for terms in ["date:1958", "的,page:1"] {
+        let o = diglot(&cache, &["freq", terms, r]);
+        assert_eq!(o.status.code(), Some(2), "{terms}: {}", String::from_utf8_lossy(&o.stdout));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("no word or phrase to count"), "{terms}: {err}");
+    }
+    let o = diglot(&cache, &["freq", "的,人 date:..2100", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
+}
+
 #[test]
 fn search_query_prints_a_page_of_rows_unless_asked_for_more() {
     let (_tmp, root, cache) = corpus(130, 5);
