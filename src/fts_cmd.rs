@@ -192,9 +192,18 @@ pub struct KwicOpts {
 /// `diglot kwic`.
 pub fn kwic(o: &KwicOpts, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
+    let phrases = q.positive_phrases();
+    if phrases.is_empty() {
+        // filters alone (date:, page:, NOT …) find articles but no occurrence to show: this
+        // printed nothing and succeeded
+        return Err(CmdError::Article(format!(
+            "kwic: `{}` has no word or phrase to show in context (only filters): add one, e.g. `公社 {}`",
+            crate::text::sanitize(&o.query),
+            crate::text::sanitize(&o.query)
+        )));
+    }
     let ix = open_index(&o.paths)?;
     let r = ix.search(&q, Order::Date, &|| false).map_err(fts_err)?.unwrap_or_default();
-    let phrases = q.positive_phrases();
     let limit = o.limit.unwrap_or(usize::MAX);
     // the hits' files from the path column (no stored document read), then each read and
     // parsed for its lines
@@ -292,6 +301,15 @@ pub fn freq(
         return Err(CmdError::Article("freq: no term given (e.g. 人民公社,合作社)".into()));
     }
     let queries = list.iter().map(|t| parse_query(t)).collect::<Result<Vec<Node>, CmdError>>()?;
+    // a term of filters alone (date:, page:, NOT …) has nothing to count: it printed a zero
+    // for every period
+    if let Some((t, _)) = list.iter().zip(&queries).find(|(_, q)| q.positive_phrases().is_empty()) {
+        return Err(CmdError::Article(format!(
+            "freq: `{}` has no word or phrase to count (only filters): add one, e.g. `公社 {}`",
+            sanitize(t),
+            sanitize(t)
+        )));
+    }
     let ix = open_index(paths)?;
     let pairs: Vec<(&str, &Node)> = list.iter().copied().zip(&queries).collect();
     let rows = timeline::freq_rows(&ix, &pairs, by.into(), per.into(), &|| false)

@@ -453,6 +453,36 @@ fn the_help_is_readable_at_60x20() {
     }
 }
 
+/// Issue 15: the help names the full-text query language and the keys the timeline and the
+/// concordance take once open (←/→ Enter Esc; s Enter o), whole at 60x20 too.
+#[test]
+fn the_help_names_the_query_language_and_the_chart_and_concordance_keys() {
+    for (w, h) in [(60, 20), (100, 30)] {
+        let mut app = seed_app(w, h);
+        ch(&mut app, '?');
+        let (mut seen, mut last) = (String::new(), String::new());
+        for _ in 0..500 {
+            let screen = buffer_text(&render(&app));
+            if screen == last {
+                break;
+            }
+            seen.push_str(&screen);
+            last = screen;
+            ch(&mut app, 'j');
+        }
+        for needle in [
+            "\"a phrase\" OR -not NEAR/5",
+            "title: author: page:1..4 date:1958-08",
+            "T ←/→ Enter",
+            "timeline: narrow to a year; Esc widens",
+            "K s Enter o",
+            "concordance: sort, pair, open at hit",
+        ] {
+            assert!(seen.contains(needle), "{w}x{h}: {needle} missing or cut");
+        }
+    }
+}
+
 /// Issue 11 item 20: a key toggles mouse capture (an effect the terminal loop carries out).
 #[test]
 fn a_key_toggles_the_mouse() {

@@ -232,6 +232,41 @@ fn a_damaged_index_is_rebuilt() {
     assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
 }
 
+/// Bytes overwritten inside the fast fields (the path column and the stamps an update reads
+/// whole), the file's length unchanged: tantivy read them unchecked and panicked (`diglot
+/// index` exited 101 every time; the reader's background build restored the terminal
+/// mid-session). Found by the checksum, and rebuilt.
+#[test]
+fn bytes_damaged_inside_the_fast_fields_are_rebuilt_not_a_panic() {
+    let (_tmp, root, cache) = corpus(40, 9);
+    let (ix, _) = build(&root, &cache);
+    let dir = ix.dir().unwrap().to_path_buf();
+    drop(ix);
+    let mut fast: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "fast"))
+        .collect();
+    assert!(!fast.is_empty());
+    fast.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
+    let victim = fast.last().unwrap();
+    let mut bytes = std::fs::read(victim).unwrap();
+    let len = bytes.len();
+    // the middle half of the file (not its footer) made garbage, as a bad sector would
+    let mut x = 0x9e37_79b9_u32;
+    for b in bytes.iter_mut().take(len * 3 / 4).skip(len / 4) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    std::fs::write(victim, &bytes).unwrap();
+    let (ix, rep) = build(&root, &cache);
+    assert!(rep.rebuilt.as_deref().is_some_and(|w| w.contains("checksum")), "{rep:?}");
+    assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
+}
+
 /// An index of the previous format (made by diglot at e362fb3: a term for every character
 /// and every bigram, segments 1,002 positions apart; `tests/fts-v3-index/`) is refused and
 /// rebuilt, not read with the current terms.
@@ -387,6 +422,37 @@ fn search_query_uses_the_index_and_full_text_stays_the_scan() {
     assert!(err.contains("never closed") && err.contains('^'), "{err}");
     // --relevance and --counts need --query
     assert!(!diglot(&cache, &["search", "--full-text", "x", r, "--counts"]).status.success());
+}
+
+/// `kwic` on filters alone (`date:1958`, `page:1`): the articles they find have no occurrence
+/// to show; it printed nothing and exited 0, as for a word that is nowhere. Now it says why.
+#[test]
+fn kwic_of_filters_alone_says_it_needs_a_word() {
+    let (_tmp, root, cache) = corpus(10, 3);
+    let r = root.to_str().unwrap();
+    for q in ["date:1958", "page:1..4 -公社"] {
+        let o = diglot(&cache, &["kwic", q, r]);
+        assert_eq!(o.status.code(), Some(2), "{q}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("no word or phrase to show in context"), "{q}: {err}");
+    }
+    let o = diglot(&cache, &["kwic", "的 date:..2100", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
+}
+
+/// `freq` with a term of filters alone counted nothing and printed a zero for every period.
+#[test]
+fn freq_of_a_term_of_filters_alone_says_it_needs_a_word() {
+    let (_tmp, root, cache) = corpus(10, 3);
+    let r = root.to_str().unwrap();
+    for terms in ["date:1958", "的,page:1"] {
+        let o = diglot(&cache, &["freq", terms, r]);
+        assert_eq!(o.status.code(), Some(2), "{terms}: {}", String::from_utf8_lossy(&o.stdout));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("no word or phrase to count"), "{terms}: {err}");
+    }
+    let o = diglot(&cache, &["freq", "的,人 date:..2100", r]);
+    assert!(o.status.success() && !o.stdout.is_empty());
 }
 
 #[test]

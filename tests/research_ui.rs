@@ -442,3 +442,99 @@ fn a_snippet_fits_its_width_with_the_hit_in_sight_and_no_control_character() {
     assert!(diglot::text::width(&text) >= 39, "the row filled: {text}");
     assert!(diglot::ui::snippet(&Snippet { occurrences: 0, line: None }, 40).is_none());
 }
+
+/// Four terms (the most the chart takes) at the compact sizes: a row of bars for each, in its
+/// own colour. The compact chart had three rows of bars, and the fourth term was cut off.
+#[test]
+fn four_terms_each_get_a_row_of_bars_at_60x20_and_80x24() {
+    use ratatui::style::Color;
+    for size in [(60, 20), (80, 24), (100, 30)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "工人,水车,Bridge,the");
+        assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 4);
+        let buf = draw(&app);
+        let pane = app.areas().list;
+        let (counts, chart) = app.research_rows(pane.height - 1);
+        assert!(chart >= 5, "{size:?}: a label and four rows of bars, not {chart}");
+        let bars = pane.y + 1 + counts + 1..pane.y + 1 + counts + chart;
+        for color in [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green] {
+            let drawn = bars.clone().any(|y| {
+                (pane.x..pane.x + pane.width).any(|x| buf[(x, y)].fg == color && buf[(x, y)].symbol() != " ")
+            });
+            assert!(drawn, "{size:?}: no bars in {color:?}\n{}", common::buffer_text(&buf));
+        }
+        assert!(common::overdrawn_cells(&buf).is_empty(), "{size:?}");
+    }
+}
+
+/// Narrowed to a year, the pages line counts that year's results (it kept the whole query's
+/// pages under "1955 only (1 of 2)").
+#[test]
+fn narrowed_to_a_year_the_pages_line_counts_that_years_results() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    let hits = app.research().answer.as_ref().unwrap().hits.clone();
+    assert_eq!(hits.len(), 2);
+    let page_1955 = hits.iter().find(|h| h.date / 10000 == 1955).unwrap().page;
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.research().selected_year(), Some(1955));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.research().year, Some(1955));
+    let text = common::buffer_text(&draw(&app));
+    let pages = text.lines().find_map(|l| l.trim_start().strip_prefix("pages ")).expect("a pages line");
+    let pages = pages.split('│').next().unwrap().trim();
+    assert_eq!(pages, format!("p{page_1955}:1"), "{text}");
+    key(&mut app, KeyCode::Backspace);
+    let text = common::buffer_text(&draw(&app));
+    let pages = text.lines().find_map(|l| l.trim_start().strip_prefix("pages ")).expect("a pages line");
+    let total: usize = pages
+        .split('│')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|p| p.rsplit(':').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(total, 2, "{pages}");
+}
+
+/// A scan made while the index was being built said so ("scanning (index 25% built)"); once
+/// the index is ready the status bar says that instead (it kept the scan's percentage, out
+/// of date, and the notice went only to the message log).
+#[test]
+fn the_scans_notice_gives_way_to_the_index_ready_once_built() {
+    let (_dir, mut app, gate) = app_at((100, 30), false);
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").contains("scanning (index 25% built)"), "{:?}", app.message);
+    *gate.lock().unwrap() = true;
+    ready(&mut app);
+    let text = common::buffer_text(&draw(&app));
+    assert!(!text.contains("scanning (index 25% built)"), "{text}");
+    assert!(app.message.as_deref().unwrap_or("").starts_with("full-text index ready"), "{:?}", app.message);
+}
+
+/// While the chart has the keys, the status bar names them: the chart's label says
+/// "←/→ Enter narrows" but is cut in the list's 40 columns at 100x30 (`←/→ En…`), and the
+/// status bar kept the results' hints (`K KWIC  T chart  R order`).
+#[test]
+fn the_status_bar_names_the_charts_keys_while_it_has_them() {
+    // (at 60 columns the status bar has no room for hints at all)
+    for size in [(80, 24), (100, 30)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "工人");
+        key(&mut app, KeyCode::Char('T'));
+        assert_eq!(app.mode, Mode::Chart);
+        let buf = draw(&app);
+        let last = common::row_text(&buf, size.1 - 1, 0, size.0);
+        assert!(last.contains("Enter narrows") && last.contains("Esc back"), "{size:?}: {last}");
+        key(&mut app, KeyCode::Esc);
+        let buf = draw(&app);
+        let last = common::row_text(&buf, size.1 - 1, 0, size.0);
+        assert!(!last.contains("Enter narrows"), "{size:?}: {last}");
+    }
+}

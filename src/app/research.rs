@@ -530,10 +530,15 @@ impl App {
         }
         let counts = if self.size.0 >= 100 { 2 } else { 1 };
         let left = rows - counts;
+        // compact: a label line and a row of bars per term, three at least (up to four
+        // terms: the fourth was cut off at 80x24 and 60x20)
+        let terms =
+            self.research.answer.as_ref().map_or(0, |a| a.series.len()).min(super::fts_engine::MAX_SERIES);
+        let compact = 1 + terms.max(3) as u16;
         let chart = if left >= 24 {
             7
-        } else if left >= 14 || (self.mode == Mode::Chart && left >= 6) {
-            4
+        } else if left >= 10 + compact || (self.mode == Mode::Chart && left >= 2 + compact) {
+            compact
         } else {
             0
         };
@@ -710,11 +715,13 @@ impl App {
                 if first {
                     let line = "full-text index ready: Ctrl-f takes the query language".to_string();
                     // a notice from the background does not take the status bar from the answer
-                    // to the reader's own last key (a copy, a save): the message log keeps it
-                    let replaceable = self
-                        .message
-                        .as_deref()
-                        .is_none_or(|m| m.starts_with("checked ") || m.starts_with("skipped "));
+                    // to the reader's own last key (a copy, a save): the message log keeps it;
+                    // but "scanning (index N% built)" is out of date once it is built
+                    let replaceable = self.message.as_deref().is_none_or(|m| {
+                        m.starts_with("checked ")
+                            || m.starts_with("skipped ")
+                            || m.starts_with("scanning (index ")
+                    });
                     if replaceable {
                         self.message = Some(line);
                     } else {

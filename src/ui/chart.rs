@@ -32,7 +32,17 @@ pub(super) fn render_counts(app: &App, area: Rect, buf: &mut Buffer) {
         None => crate::text::count(total, "article"),
     };
     let years: Vec<String> = a.by_year.iter().map(|(y, n)| format!("{}:{n}", year_label(*y))).collect();
-    let pages: Vec<String> = a.by_page.iter().map(|(p, n)| format!("p{}:{n}", page_label(*p))).collect();
+    // the pages of the results shown: of the year chosen when narrowed (the whole query's
+    // were shown under "1958 only (4 of 88)")
+    let narrowed: Option<std::collections::BTreeMap<u32, usize>> = r.year.map(|y| {
+        let mut m = std::collections::BTreeMap::new();
+        for h in a.hits.iter().filter(|h| h.date / 10000 == y) {
+            *m.entry(h.page).or_default() += 1;
+        }
+        m
+    });
+    let by_page = narrowed.as_ref().unwrap_or(&a.by_page);
+    let pages: Vec<String> = by_page.iter().map(|(p, n)| format!("p{}:{n}", page_label(*p))).collect();
     if area.height >= 2 {
         let head = format!("{scope} {order} · years {}", years.join(" "));
         put(buf, area.x, area.y, &crate::text::fit(&head, w), w, dim);

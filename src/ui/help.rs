@@ -8,9 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-/// What the help says besides the keys: the list's marks, the search syntax, the words of
-/// the status bar, and the mouse.
-pub const NOTES: [(&str, &str); 16] = [
+/// What the help says besides the keys: the list's marks, the search syntax (titles, then the
+/// full-text query and the keys of its chart and concordance), the words of the status bar,
+/// and the mouse.
+pub const NOTES: [(&str, &str); 20] = [
     ("*", "list mark: bookmarked"),
     ("dim", "list mark: read"),
     ("word", "title search: fuzzy match"),
@@ -19,6 +20,10 @@ pub const NOTES: [(&str, &str); 16] = [
     ("word$", "title ends with"),
     ("!word", "leave out titles with it"),
     ("a | b", "either"),
+    ("full text", "words \"a phrase\" OR -not NEAR/5"),
+    ("fields", "title: author: page:1..4 date:1958-08"),
+    ("T ←/→ Enter", "timeline: narrow to a year; Esc widens"),
+    ("K s Enter o", "concordance: sort, pair, open at hit"),
     ("realigned", "paragraphs paired other than 1:1"),
     ("!", "reader mark: translation looks wrong (status bar says why)"),
     ("N%", "how far the reader has read"),

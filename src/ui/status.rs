@@ -115,6 +115,8 @@ pub fn status_text(app: &App) -> (String, String) {
         _ => String::new(),
     };
     let right = match app.focus {
+        // the chart has the keys: its own (its label's hint is cut in a narrow list)
+        Focus::List if app.mode == Mode::Chart => "←/→ year  Enter narrows  Esc back".to_string(),
         // the index's results: what the research keys do
         Focus::List if app.index_results() => hints(
             app,

@@ -175,6 +175,14 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
                     }
                     continue;
                 }
+                // a field's name misspelt (`titel:`, `autor:`, `dates:`) found nothing and
+                // said nothing: an error naming the field meant
+                if let Some(meant) = misspelt_field(&name) {
+                    let msg = format!(
+                        "`{word}:` is not a field: did you mean `{meant}:`? (title: author: page: date:)"
+                    );
+                    return Err(err(start, msg));
+                }
                 // not a field: the colon is part of the word (`3:0`)
                 while i < chars.len()
                     && !at(i).is_whitespace()
@@ -464,6 +472,35 @@ impl fmt::Display for Field {
     }
 }
 
+/// The field `name` is one edit away from (a letter changed, added, dropped, or two neighbours
+/// swapped), when `name` is a word of three letters or more and not a field itself.
+fn misspelt_field(name: &str) -> Option<&'static str> {
+    let n: Vec<char> = name.chars().collect();
+    if n.len() < 3 || !n.iter().all(char::is_ascii_alphabetic) {
+        return None;
+    }
+    ["title", "author", "page", "date"].into_iter().find(|f| {
+        let f: Vec<char> = f.chars().collect();
+        one_edit(&n, &f)
+    })
+}
+
+fn one_edit(a: &[char], b: &[char]) -> bool {
+    let (s, l) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match l.len() - s.len() {
+        0 => {
+            let diff: Vec<usize> = (0..s.len()).filter(|&i| s.get(i) != l.get(i)).collect();
+            match diff.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && s.get(*i) == l.get(*j) && s.get(*j) == l.get(*i),
+                _ => false,
+            }
+        }
+        1 => (0..l.len()).any(|k| l.iter().enumerate().filter(|(i, _)| *i != k).map(|(_, c)| c).eq(s.iter())),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,5 +594,26 @@ mod tests {
         }
         let r = p("人民 \"公社").unwrap_err().render("人民 \"公社");
         assert_eq!(r.lines().nth(2), Some("       ^"), "{r}");
+    }
+
+    /// A field's name misspelt was taken as words and found nothing, silently: an error at the
+    /// word, naming the field meant. Words with a colon that are no field's near miss stay words.
+    #[test]
+    fn a_misspelt_field_is_an_error_naming_the_field() {
+        for (q, col, meant) in [
+            ("人民公社 titel:公社", 6, "title:"),
+            ("autor:\"Hu Sheng\"", 1, "author:"),
+            ("x Title:a Dates:1958", 11, "date:"),
+            ("pgae:1", 1, "page:"),
+            ("data:1958..1960", 1, "date:"),
+            ("titles:公社", 1, "title:"),
+        ] {
+            let e = p(q).expect_err(q);
+            assert_eq!(e.col, col, "{q}: {e}");
+            assert!(e.msg.contains("is not a field") && e.msg.contains(meant), "{q}: {e}");
+        }
+        for q in ["3:0 公社", "Xinhua:公社", "note:x", "at:b", "title:公社 date:1958"] {
+            assert!(p(q).is_ok(), "{q}");
+        }
     }
 }
