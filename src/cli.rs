@@ -101,37 +101,50 @@ pub enum Command {
     /// Fuzzy-search titles (English, Chinese, pinyin; fzf syntax), best first:
     /// `score<TAB>date<TAB>English title<TAB>Chinese title<TAB>path`.
     ///
-    /// With --full-text, a phrase in the articles' text instead (a scan of the files, as the
-    /// reader's Ctrl-f): `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`.
+    /// With --full-text, the articles' text through the full-text index (see `diglot
+    /// index`; built the first time) and its query language, as the reader's Ctrl-f:
+    /// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`. `--query QUERY` is the
+    /// same search with every positional argument a PATH.
     ///
-    /// With --query QUERY, the full-text index (see `diglot index`) and its query language;
-    /// every positional argument is then a PATH. Same columns as --full-text.
+    /// With --scan, one phrase found by reading every file (substrings too, smart case; no
+    /// index): the same columns.
     Search {
         /// The query: space-separated terms, all must match; 'exact ^prefix suffix$ !not.
-        /// With --query, the first PATH.
+        /// With --full-text, the query language; with --query, the first PATH.
         #[arg(required_unless_present = "index_query")]
         query: Option<String>,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
-        /// At most this many results (with --query: 100 unless given).
+        /// At most this many results (with --full-text: 100 unless given).
         #[arg(long, short = 'n')]
         limit: Option<usize>,
         /// A JSON array instead.
         #[arg(long)]
         json: bool,
-        /// Search the full text for a phrase (smart case) instead of titles.
-        #[arg(long, conflicts_with = "index_query")]
+        /// Search the articles' text with the full-text index's query language: words and
+        /// "phrases" in either language, OR, NOT or -, NEAR/n (n at most 100), ( ), title:,
+        /// author:, page:N[..M], date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
+        #[arg(long, group = "fts", conflicts_with_all = ["index_query", "scan"])]
         full_text: bool,
-        /// Search the full-text index with the query language: words and "phrases" in either
-        /// language, OR, NOT or -, NEAR/n (n at most 100), ( ), title:, author:, page:N[..M],
-        /// date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
-        #[arg(long = "query", id = "index_query", value_name = "QUERY")]
+        /// The same as --full-text QUERY, the query given here: every positional argument is
+        /// then a PATH.
+        #[arg(
+            long = "query",
+            id = "index_query",
+            value_name = "QUERY",
+            group = "fts",
+            conflicts_with = "scan"
+        )]
         index_query: Option<String>,
-        /// With --query: order by relevance (BM25) instead of by date.
-        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
+        /// Read every file for one phrase instead (substrings too, smart case; no index):
+        /// what the reader's Ctrl-f does until the index is ready.
+        #[arg(long)]
+        scan: bool,
+        /// With --full-text: order by relevance (BM25) instead of by date.
+        #[arg(long, requires = "fts")]
         relevance: bool,
-        /// With --query: print the number of articles by year and by page instead.
-        #[arg(long, requires = "index_query", conflicts_with = "full_text")]
+        /// With --full-text: print the number of articles by year and by page instead.
+        #[arg(long, requires = "fts")]
         counts: bool,
     },
     /// Build or update the full-text index of PATHs (in the cache folder): only changed,

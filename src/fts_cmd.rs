@@ -1,4 +1,4 @@
-//! `diglot index`, `diglot search --query`, `diglot kwic` and `diglot freq`: the full-text
+//! `diglot index`, `diglot search --full-text`, `diglot kwic` and `diglot freq`: the full-text
 //! index ([`crate::fts`]) as plain text, CSV or JSON.
 
 use crate::commands::CmdError;
@@ -91,33 +91,30 @@ struct TextHit {
     score: Option<f32>,
 }
 
-/// The article of a hit, read from its file, and its first occurrence as a snippet.
-fn hit_row(ix: &FtsIndex, h: &Hit, q: &Node, relevance: bool) -> Option<TextHit> {
-    let info = ix.info(h).ok()?;
-    let (meta, snippet) = match fts::search::read_article(&info.path) {
+/// The article of a hit, read from its file (`path`, from the index's path column), and its
+/// first occurrence as a snippet. A file that cannot be read (removed since it was indexed)
+/// keeps its row, with the titles the index stored when it was indexed, if they can be read.
+fn hit_row(ix: &FtsIndex, h: &Hit, path: PathBuf, q: &Node, relevance: bool) -> TextHit {
+    let (meta, snippet) = match fts::search::read_article(&path) {
         Some(a) => {
             let snip =
                 fts::kwic_lines(&a, &q.positive_phrases()).first().map(|l| l.snippet(30)).unwrap_or_default();
             (a.meta, snip)
         }
-        None => (
-            ArticleMeta {
-                path: info.path,
-                title_en: info.title_en,
-                title_zh: info.title_zh,
-                ..ArticleMeta::default()
-            },
-            String::new(),
-        ),
+        None => {
+            let info = ix.info(h).ok();
+            let (title_en, title_zh) = info.map(|i| (i.title_en, i.title_zh)).unwrap_or_default();
+            (ArticleMeta { path, title_en, title_zh, ..ArticleMeta::default() }, String::new())
+        }
     };
-    Some(TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) })
+    TextHit { meta, snippet, occurrences: h.count, score: relevance.then_some(h.score) }
 }
 
-/// Rows `search --query` prints without `--limit`.
+/// Rows `search --full-text` prints without `--limit`.
 pub const DEFAULT_ROWS: usize = 100;
 
-/// `diglot search --query`: the index and its query language (`o.relevance`, `o.counts`;
-/// `o.full_text` is not looked at).
+/// `diglot search --full-text` (or `--query`): the index and its query language (`o.relevance`, `o.counts`;
+/// `o.scan` is not looked at).
 pub fn search(o: &crate::search_cmd::SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     let q = parse_query(&o.query)?;
     let ix = open_index(&o.paths)?;
@@ -149,7 +146,11 @@ pub fn search(o: &crate::search_cmd::SearchArgs, out: &mut dyn Write) -> Result<
             r.hits.len()
         );
     }
-    let rows: Vec<TextHit> = shown.par_iter().filter_map(|h| hit_row(&ix, h, &q, o.relevance)).collect();
+    // the files from the path column (checked on open), not from the stored documents: a
+    // damaged stored document dropped its row without a word
+    let paths = ix.paths(shown, &|| false).map_err(fts_err)?.unwrap_or_default();
+    let rows: Vec<TextHit> =
+        shown.par_iter().zip(paths).map(|(h, p)| hit_row(&ix, h, p, &q, o.relevance)).collect();
     if o.json {
         crate::export::write_json(&mut *out, &rows, true)?;
         writeln!(out)?;

@@ -9,7 +9,7 @@
 //! - [`watch`]: following the opened folders' files while the reader runs.
 //! - [`clipboard`]: putting exported text on the clipboard (tmux buffer, OSC 52).
 //! - [`commands`], [`search_cmd`], [`fts_cmd`]: the plain-text subcommands (`fts_cmd`:
-//!   index, search --query, kwic, freq).
+//!   index, search --full-text, kwic, freq).
 //! - [`dict`]: help with reading Chinese: segmentation, CC-CEDICT, pinyin, HSK, the word list.
 //! - [`define_cmd`]: the `define` and `words` subcommands.
 

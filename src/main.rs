@@ -92,10 +92,21 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => diglot::cli::man(&mut out).map(|()| 0).map_err(CmdError::Io),
         Some(Command::Search {
-            query, paths, limit, json, index_query: Some(q), relevance, counts, ..
-        }) => {
-            // With --query every positional argument is a path.
-            let paths = query.map(PathBuf::from).into_iter().chain(paths).collect();
+            query,
+            paths,
+            limit,
+            json,
+            full_text,
+            index_query,
+            relevance,
+            counts,
+            ..
+        }) if full_text || index_query.is_some() => {
+            // --full-text QUERY PATH...; --query QUERY PATH... (every positional a path)
+            let (q, paths) = match index_query {
+                Some(q) => (q, query.map(PathBuf::from).into_iter().chain(paths).collect()),
+                None => (query.unwrap_or_default(), paths),
+            };
             let o = diglot::search_cmd::SearchArgs {
                 query: q,
                 paths,
@@ -103,14 +114,14 @@ fn main() -> ExitCode {
                 json,
                 relevance,
                 counts,
-                full_text: false,
+                scan: false,
             };
             diglot::fts_cmd::search(&o, &mut out).map(|()| 0)
         }
-        Some(Command::Search { query, paths, limit, json, full_text, .. }) => {
+        Some(Command::Search { query, paths, limit, json, scan, .. }) => {
             let query = query.unwrap_or_default();
             let args =
-                diglot::search_cmd::SearchArgs { query, paths, limit, json, full_text, ..Default::default() };
+                diglot::search_cmd::SearchArgs { query, paths, limit, json, scan, ..Default::default() };
             diglot::search_cmd::search(&args, &mut out).map(|()| 0)
         }
         Some(Command::Index { paths }) => diglot::fts_cmd::index(&paths, &mut out).map(|()| 0),

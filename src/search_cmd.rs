@@ -1,5 +1,5 @@
-//! `diglot search`: the title ranking the TUI shows, or a full-text phrase search, as text
-//! or JSON for scripts.
+//! `diglot search`: the title ranking the TUI shows, or a scan of the articles' text for a
+//! phrase (`--scan`), as text or JSON for scripts (`--full-text`, the index: [`crate::fts_cmd`]).
 
 use crate::commands::CmdError;
 use crate::corpus::{self, ArticleMeta};
@@ -10,11 +10,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// What to search and how to print it: `diglot search` in each of its ways (the titles here,
-/// `--full-text` here, `--query` in [`crate::fts_cmd::search`]).
+/// `--scan` here, `--full-text` and `--query` in [`crate::fts_cmd::search`]).
 #[derive(Debug, Clone, Default)]
 pub struct SearchArgs {
-    /// The query (fzf syntax for titles; a phrase with `full_text`; the index's query
-    /// language with `--query`).
+    /// The query (fzf syntax for titles; a phrase with `scan`; the index's query language
+    /// with `--full-text`).
     pub query: String,
     /// Files or folders (the embedded seeds when empty).
     pub paths: Vec<PathBuf>,
@@ -22,8 +22,8 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
     /// JSON instead of tab-separated lines.
     pub json: bool,
-    /// Search the articles' text for a phrase instead of fuzzy-matching titles.
-    pub full_text: bool,
+    /// Scan the articles' text for a phrase instead of fuzzy-matching titles.
+    pub scan: bool,
     /// `--query`: by relevance instead of by date.
     pub relevance: bool,
     /// `--query`: counts by year and page instead of the articles.
@@ -70,7 +70,7 @@ fn load_indexed(paths: &[PathBuf]) -> corpus::Loaded {
 
 /// Runs `diglot search`.
 pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
-    if args.full_text {
+    if args.scan {
         return full_text(args, out);
     }
     let loaded = load_indexed(&args.paths);
@@ -155,7 +155,7 @@ fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// One line of `search --full-text`'s plain output, the same for the index and the scan:
+/// One line of `search --full-text`'s and `--scan`'s plain output, the same for the index and the scan:
 /// `date<TAB>English title<TAB>Chinese title<TAB>path<TAB>snippet`, each field sanitised.
 pub fn write_text_hit(out: &mut dyn Write, m: &ArticleMeta, snippet: &str) -> std::io::Result<()> {
     writeln!(

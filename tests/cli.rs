@@ -753,6 +753,7 @@ fn json_output_is_valid_for_file_names_that_are_not_utf8() {
     let checks: Vec<(Vec<&OsStr>, bool)> = vec![
         (os(&["list", "--json", &root]), true),
         (os(&["search", "--json", "Irrigation", &root]), true),
+        (os(&["search", "--scan", "--json", "Qingfeng", &root]), true),
         (os(&["search", "--full-text", "--json", "Qingfeng", &root]), true),
         // ARTICLE is text: the file by its position in the list
         (os(&["show", "--format", "json", "1", &root]), false),
@@ -774,8 +775,8 @@ fn json_output_is_valid_for_file_names_that_are_not_utf8() {
     assert!(v[0].get("path_lossy").is_none(), "{v}");
 }
 
-/// `diglot search --full-text` is the reader's full-text search: the article text, never the
-/// markup every file has, with clean snippets and the field found in.
+/// `diglot search --scan` is the reader's full-text search before the index is ready: the
+/// article text, never the markup every file has, with clean snippets and the field found in.
 #[test]
 fn full_text_search_matches_text_not_markup() {
     let c = Collection::new();
@@ -788,18 +789,18 @@ fn full_text_search_matches_text_not_markup() {
     c.add("b.md", article("Water Wheel", "水车", "A wheel saves labour.").as_bytes());
     let root = c.root.display().to_string();
     for markup in ["Original", "hr /", "专栏", "第4版", "Title:"] {
-        let o = c.run(["search", "--full-text", markup, &root]);
+        let o = c.run(["search", "--scan", markup, &root]);
         assert!(o.status.success());
         assert_eq!(stdout(&o), "", "{markup} matched the markup");
     }
-    let o = c.run(["search", "--full-text", "--json", "铁路桥", &root]);
+    let o = c.run(["search", "--scan", "--json", "铁路桥", &root]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let hits = v.as_array().unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["snippet"], "铁路桥");
     assert_eq!(hits[0]["field"], "title");
     // emphasis markers are not text: the phrase is found as the reader shows it
-    let o = c.run(["search", "--full-text", "the new bridge", &root]);
+    let o = c.run(["search", "--scan", "the new bridge", &root]);
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.trim_end().ends_with("The new bridge is long."), "{out}");

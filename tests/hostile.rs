@@ -540,8 +540,10 @@ fn check_list_show_align_print_no_control_bytes() {
     assert_eq!(code, Some(0));
     assert_plain("align", &out, true);
 
-    let searches: [&[&str]; 3] = [
+    let searches: [&[&str]; 5] = [
         &["search", "Hostile", d],
+        &["search", "--scan", "red", d],
+        &["search", "--scan", "pwned", d],
         &["search", "--full-text", "red", d],
         &["search", "--full-text", "pwned", d],
     ];

@@ -116,6 +116,7 @@ fn every_subcommand(prefix: &[&str], dir: &Path, home: &Path) {
         vec!["align", a],
         vec!["align", "--json", a],
         vec!["search", "Alpha", d],
+        vec!["search", "--scan", "人民日报", d],
         vec!["search", "--full-text", "人民日报", d],
     ];
     for args in runs {

@@ -8,6 +8,82 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The first character of a [`path_key`] that is not the path itself (a name that is not
+/// UTF-8): no real path starts with it.
+const KEY_ESCAPE: char = '\u{1}';
+
+/// A path as text, reversibly ([`key_path`] gives the path back): the full-text index keys and
+/// stores each file by it. A UTF-8 path is itself (borrowed); a name that is not UTF-8 (Linux
+/// allows any bytes but `/` and NUL) is written as [`KEY_ESCAPE`], then its UTF-8 runs with `%`
+/// as `%25` and every other byte as `%XX`. A lossy form (U+FFFD) could not be opened again, and
+/// two such names could give the same key.
+pub fn path_key(path: &Path) -> std::borrow::Cow<'_, str> {
+    match path.to_str() {
+        Some(s) if !s.starts_with(KEY_ESCAPE) => std::borrow::Cow::Borrowed(s),
+        _ => std::borrow::Cow::Owned(escaped_key(path)),
+    }
+}
+
+#[cfg(unix)]
+fn escaped_key(path: &Path) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::from(KEY_ESCAPE);
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '%' => out.push_str("%25"),
+                KEY_ESCAPE => out.push_str("%01"),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn escaped_key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The path of a [`path_key`].
+pub fn key_path(key: &str) -> PathBuf {
+    match key.strip_prefix(KEY_ESCAPE) {
+        Some(rest) => unescape_key(rest),
+        None => PathBuf::from(key),
+    }
+}
+
+#[cfg(unix)]
+fn unescape_key(rest: &str) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    let b = rest.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (c, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    PathBuf::from(std::ffi::OsString::from_vec(out))
+}
+
+#[cfg(not(unix))]
+fn unescape_key(rest: &str) -> PathBuf {
+    PathBuf::from(rest)
+}
+
 /// Temporary files of [`write_atomic`] older than this were left by a writer that died (a
 /// younger one may be another process's write in progress).
 pub const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
@@ -288,6 +364,45 @@ pub fn read_opened_judged(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A path key gives the path back, a UTF-8 path is its own key, and two paths never share
+    /// a key (the lossy form gave `a\u{fffd}` for both `a\xff` and `a\xfe`).
+    #[cfg(unix)]
+    #[test]
+    fn a_path_key_gives_the_path_back_and_is_the_path_when_it_is_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let of = |b: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(b));
+        let names: [&[u8]; 8] = [
+            b"/c/1958/a.md",
+            "/c/人民日报/文章.md".as_bytes(),
+            b"/c/bad\xff\xfename.md",
+            b"/c/bad\xfe\xffname.md",
+            b"/c/100%.md\xff",
+            b"/c/%FF\xff",
+            b"\x01starts with the escape",
+            b"/c/\x01%01\xc3",
+        ];
+        let mut keys = std::collections::HashSet::new();
+        for n in names {
+            let p = of(n);
+            let k = path_key(&p);
+            assert_eq!(key_path(&k), p, "{k:?}");
+            assert!(keys.insert(k.clone().into_owned()), "two paths with the key {k:?}");
+            if let Some(s) = p.to_str().filter(|s| !s.starts_with(KEY_ESCAPE)) {
+                assert_eq!(k, s);
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_path_round_trips_through_its_key(bytes in proptest::collection::vec(1u8..=255, 0..40)) {
+            use std::os::unix::ffi::OsStrExt;
+            let p = PathBuf::from(std::ffi::OsStr::from_bytes(&bytes));
+            proptest::prop_assert_eq!(key_path(&path_key(&p)), p);
+        }
+    }
 
     #[test]
     fn a_judged_read_gives_the_whole_file_or_exactly_its_head() {

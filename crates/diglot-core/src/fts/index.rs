@@ -478,7 +478,7 @@ fn stat_files(paths: &[PathBuf], each: &(dyn Fn(&str, corpus::index::Stamp, &Pat
             corpus::index::Stamp::of(&m)
         };
         // the key as a borrow of the path (a copy only for a name that is not UTF-8)
-        let key = p.to_string_lossy();
+        let key = crate::fsutil::path_key(&p);
         each(&key, stamp, &p);
     };
     let [root] = paths else {
@@ -962,7 +962,7 @@ impl FtsIndex {
             files.iter().filter(|f| paths.iter().any(|r| f.starts_with(r))).collect();
         files.sort_unstable();
         files.dedup();
-        let keys: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+        let keys: Vec<String> = files.iter().map(|f| crate::fsutil::path_key(f).into_owned()).collect();
         // racily clean files not looked at now stay so
         let looked: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
         for (k, h) in &self.racy {

@@ -531,7 +531,7 @@ impl FtsIndex {
             let mut at = v.iter();
             col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
                 if let Some(p) = at.next().and_then(|&(_, i)| out.get_mut(i)) {
-                    *p = PathBuf::from(String::from_utf8_lossy(bytes).into_owned());
+                    *p = crate::fsutil::key_path(&String::from_utf8_lossy(bytes));
                 }
             })?;
         }
@@ -545,7 +545,7 @@ impl FtsIndex {
         let doc: tantivy::TantivyDocument = searcher.doc(tantivy::DocAddress::new(h.addr.0, h.addr.1))?;
         let get = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
         Ok(HitInfo {
-            path: PathBuf::from(get(self.fields.path)),
+            path: crate::fsutil::key_path(&get(self.fields.path)),
             title_en: get(self.fields.title_en),
             title_zh: get(self.fields.title_zh),
         })

@@ -163,7 +163,7 @@ mod imp {
                     }
                 };
                 p.push(entries.name(a, b));
-                each(&p.to_string_lossy(), now, &p);
+                each(&crate::fsutil::path_key(&p), now, &p);
                 p.pop();
             }
         };
