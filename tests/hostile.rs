@@ -544,7 +544,7 @@ fn check_list_show_align_print_no_control_bytes() {
         &["search", "Hostile", d],
         &["search", "--scan", "red", d],
         &["search", "--scan", "pwned", d],
-        &["search", "--full-text", "red", d],
+        &["search", "--full-text", "CSI", d],
         &["search", "--full-text", "pwned", d],
     ];
     for args in searches {
