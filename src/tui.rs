@@ -441,6 +441,7 @@ fn event_loop(
     let mut exit = Exit::Quit;
     let mut frames = FrameLog::from_env();
     let mut told_shown = false;
+    let mut pacer = FramePacer::default();
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
         for effect in app.perform(std::mem::take(&mut effects)) {
@@ -484,31 +485,49 @@ fn event_loop(
         if !effects.is_empty() {
             continue;
         }
-        // lay out for the size of the frame about to be drawn
-        let size = term.size()?;
-        if (size.width, size.height) != app.size {
-            app.resize(size.width, size.height);
+        let now = std::time::Instant::now();
+        if pacer.may_draw(now) {
+            // lay out for the size of the frame about to be drawn
+            let size = term.size()?;
+            if (size.width, size.height) != app.size {
+                app.resize(size.width, size.height);
+            }
+            term.draw(|f| crate::ui::draw(&app, f))?;
+            frames.end(&app);
+            pacer.drawn(std::time::Instant::now());
+        } else {
+            // a frame held: the next one is timed from the message that draws it
+            frames.hold();
         }
-        term.draw(|f| crate::ui::draw(&app, f))?;
-        frames.end(&app);
         if app.progress.listed && !told_shown {
             shown.set();
             watch_gate.set();
             told_shown = true;
         }
-        let msg = if app.wants_tick() {
-            match rx.recv_timeout(crate::app::SAVE_PAUSE) {
-                Ok(m) => m,
-                Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        let tick = app.wants_tick().then_some(crate::app::SAVE_PAUSE);
+        let held = pacer.held_for(std::time::Instant::now());
+        let msg = match (tick, held) {
+            (None, None) => {
+                let Ok(m) = rx.recv() else { break };
+                m
             }
-        } else {
-            let Ok(m) = rx.recv() else { break };
-            m
+            (tick, held) => {
+                let wait = tick.into_iter().chain(held).min().unwrap_or(crate::app::SAVE_PAUSE);
+                match rx.recv_timeout(wait) {
+                    Ok(m) => m,
+                    // the held frame's time came: draw it
+                    Err(mpsc::RecvTimeoutError::Timeout) if held == Some(wait) => continue,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
         };
         frames.start();
-        // and whatever else is waiting before drawing again
+        // and whatever else is waiting before drawing again; a frame for loaded batches alone
+        // may wait (see [`FramePacer`])
+        let mut only_batches = true;
         for msg in std::iter::once(msg).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+            only_batches &= FramePacer::may_wait_for(&msg);
             match control(msg) {
                 Control::App(msg) => {
                     if let Msg::Signal(sig) = msg {
@@ -534,6 +553,7 @@ fn event_loop(
         if app.wants_tick() {
             effects.extend(app.update(Msg::Tick));
         }
+        pacer.after_messages(only_batches, std::time::Instant::now());
     }
     stop.store(true, Ordering::Relaxed);
     frames.write();
@@ -697,6 +717,58 @@ impl Shown {
     }
 }
 
+/// The least time between two frames drawn for loaded batches alone (a cold open's loader
+/// sends a batch every few milliseconds: a frame for each was ~20 % of the UI thread's CPU
+/// at 430,000 articles, and as much again in the terminal's, on cores the parsing needs):
+/// while loading the list, its count and rate are drawn 10 times a second.
+const BATCH_FRAME_GAP: Duration = Duration::from_millis(100);
+
+/// When to draw. A frame is drawn after each round of messages, except when the round held
+/// loaded batches alone ([`Msg::Loaded`], not the first list of a warm open) and the last
+/// frame was drawn less than [`BATCH_FRAME_GAP`] ago: that frame is held until the gap has
+/// passed (the loop waits for a message no longer than that). Any other message (a key, a
+/// resize, the load's end, a search's result) is drawn at once, with the batches held before
+/// it.
+#[derive(Debug, Default)]
+struct FramePacer {
+    /// When the last frame was drawn.
+    last: Option<std::time::Instant>,
+    /// The frame held, until when.
+    held: Option<std::time::Instant>,
+}
+
+impl FramePacer {
+    /// Whether a frame for `msg` alone may wait.
+    fn may_wait_for(msg: &Msg) -> bool {
+        matches!(msg, Msg::Loaded(ev) if !ev.listed)
+    }
+
+    /// A round of messages was handled at `now`; `only_batches`: all of them may wait.
+    fn after_messages(&mut self, only_batches: bool, now: std::time::Instant) {
+        let due = self.last.and_then(|t| t.checked_add(BATCH_FRAME_GAP));
+        self.held = match due {
+            Some(due) if only_batches && now < due => Some(due),
+            _ => None,
+        };
+    }
+
+    /// Whether the frame may be drawn at `now` (none is held, or its time has come).
+    fn may_draw(&self, now: std::time::Instant) -> bool {
+        self.held.is_none_or(|due| now >= due)
+    }
+
+    /// A frame was drawn at `now`.
+    fn drawn(&mut self, now: std::time::Instant) {
+        self.last = Some(now);
+        self.held = None;
+    }
+
+    /// How long the frame held still waits at `now` (`None`: none is held).
+    fn held_for(&self, now: std::time::Instant) -> Option<Duration> {
+        self.held.map(|due| due.saturating_duration_since(now))
+    }
+}
+
 /// Frame times, for measuring (`DIGLOT_FRAME_LOG=FILE`): from a message's arrival to the end
 /// of the frame drawn after it (updates and drawing: what a key waits for), with what the
 /// loader was doing (`loading`, `checking` the files of a warm open, `idle`). Written to FILE
@@ -732,6 +804,11 @@ impl FrameLog {
         if self.file.is_some() && self.since.is_none() {
             self.since = Some((std::time::Instant::now(), thread_cpu_ns()));
         }
+    }
+
+    /// The frame was held (not drawn): the next is timed from the message that draws it.
+    fn hold(&mut self) {
+        self.since = None;
     }
 
     fn end(&mut self, app: &App) {
@@ -872,5 +949,68 @@ mod tests {
         let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{said}");
         assert!(said.contains("1 passed"), "the child ran no test: {said}");
+    }
+
+    fn batch() -> Msg {
+        Msg::Loaded(corpus::LoadEvent::default())
+    }
+
+    // A cold open's batches are drawn at most once per gap: the round after a frame is held
+    // until the gap has passed since it, whatever arrives meanwhile (batches alone), and
+    // drawn then. Times are made, not waited for.
+    #[test]
+    fn frames_for_loaded_batches_alone_wait_for_the_gap() {
+        let t0 = std::time::Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut p = FramePacer::default();
+        assert!(p.may_draw(t0), "the first frame waits for nothing");
+        p.drawn(t0);
+        let mut drawn = vec![0];
+        // a batch every 5 ms for a second, each its own round
+        for ms in (5..=1000).step_by(5) {
+            p.after_messages(FramePacer::may_wait_for(&batch()), at(ms));
+            if p.may_draw(at(ms)) {
+                p.drawn(at(ms));
+                drawn.push(ms);
+            } else {
+                let wait = p.held_for(at(ms)).unwrap();
+                assert!(wait > Duration::ZERO && wait <= BATCH_FRAME_GAP, "held for {wait:?}");
+            }
+        }
+        assert_eq!(drawn, (0..=1000).step_by(100).collect::<Vec<u64>>(), "frames drawn (ms)");
+        // nothing comes: the frame held is drawn when its time comes
+        p.after_messages(true, at(1030));
+        assert!(!p.may_draw(at(1030)));
+        assert_eq!(p.held_for(at(1030)), Some(Duration::from_millis(70)));
+        assert!(p.may_draw(at(1100)), "the held frame is drawn at the gap");
+    }
+
+    // A key (or any message but a batch) is answered in the next frame, not after the gap,
+    // with the batches held before it; so are the load's end and a warm open's first list
+    // (the loader waits for it to be drawn).
+    #[test]
+    fn a_key_during_the_load_is_drawn_at_once() {
+        let t0 = std::time::Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut p = FramePacer::default();
+        p.drawn(t0);
+        p.after_messages(true, at(10));
+        assert!(!p.may_draw(at(10)), "a batch alone waits");
+        let key =
+            || Msg::Term(Event::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('j'))));
+        let done = || Msg::LoadDone;
+        let listed = || Msg::Loaded(corpus::LoadEvent { listed: true, ..corpus::LoadEvent::default() });
+        let others: [(&str, &dyn Fn() -> Msg); 3] =
+            [("a key", &key), ("the load's end", &done), ("a warm list", &listed)];
+        for (what, msg) in others {
+            assert!(!FramePacer::may_wait_for(&msg()), "{what} may wait");
+            // with the batches of the same round, or alone
+            for round in [vec![batch(), msg()], vec![msg()]] {
+                let only = round.iter().all(FramePacer::may_wait_for);
+                p.after_messages(only, at(20));
+                assert!(p.may_draw(at(20)), "{what} waited");
+                assert_eq!(p.held_for(at(20)), None);
+            }
+        }
     }
 }
