@@ -725,7 +725,7 @@ fn a_lowercase_or_is_a_word_and_the_cli_hints_at_or() {
         let o = diglot(&cache, &args);
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("hint: column 4: `or` was searched as a word") && err.contains("did you mean OR?"),
+            err.contains("hint: column 4: did you mean OR?") && err.contains("`or` was searched as a word"),
             "{args:?}: {err}"
         );
     }

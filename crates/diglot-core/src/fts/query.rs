@@ -239,7 +239,7 @@ pub fn lowercase_operator(q: &str) -> Option<(usize, String)> {
         let before = toks.get(i.checked_sub(1)?).is_some_and(|(_, p)| ends_term(p));
         let after = toks.get(i + 1).is_some_and(|(_, n)| starts_term(n));
         (before && after).then(|| {
-            (col + 1, format!("`{w}` was searched as a word: operators are upper case (did you mean {op}?)"))
+            (col + 1, format!("did you mean {op}? `{w}` was searched as a word (operators are upper case)"))
         })
     })
 }
