@@ -324,14 +324,14 @@ fn a_term_of_filters_alone_draws_no_series_and_says_it_needs_a_word() {
     let a = app.research().answer.clone().unwrap();
     assert_eq!(a.series.iter().map(|s| s.term.as_str()).collect::<Vec<_>>(), ["工人"]);
     let m = app.message.clone().unwrap_or_default();
-    assert!(m.contains("`date:1955` has no word or phrase to count"), "{m}");
+    assert!(m.contains("`date:1955` needs a word or phrase to count"), "{m}");
     // the whole query of filters: its articles listed, no chart, `T` says why
     search(&mut app, "date:1955");
     assert!(app.wait_research(WAIT, |a| a.index_results()));
     assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule"]);
     assert!(app.research().answer.as_ref().unwrap().series.is_empty());
     assert!(
-        app.message.as_deref().unwrap_or("").contains("has no word or phrase to count"),
+        app.message.as_deref().unwrap_or("").contains("needs a word or phrase to count"),
         "{:?}",
         app.message
     );
@@ -340,7 +340,7 @@ fn a_term_of_filters_alone_draws_no_series_and_says_it_needs_a_word() {
     key(&mut app, KeyCode::Char('T'));
     assert_ne!(app.mode, Mode::Chart);
     assert!(
-        app.message.as_deref().unwrap_or("").contains("has no word or phrase to count"),
+        app.message.as_deref().unwrap_or("").contains("needs a word or phrase to count"),
         "{:?}",
         app.message
     );
@@ -348,7 +348,7 @@ fn a_term_of_filters_alone_draws_no_series_and_says_it_needs_a_word() {
     search(&mut app, "工人");
     assert!(app.wait_research(WAIT, |a| a.index_results()));
     assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 1);
-    assert!(!app.message.as_deref().unwrap_or("").contains("no word or phrase"), "{:?}", app.message);
+    assert!(!app.message.as_deref().unwrap_or("").contains("needs a word"), "{:?}", app.message);
 }
 
 /// `工人 or bridge` searches `or` as a word (only upper case is an operator, as in Google

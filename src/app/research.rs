@@ -1034,9 +1034,8 @@ impl App {
     fn wordless_message(&self) -> Option<String> {
         let a = self.research.answer.as_ref()?;
         let t = crate::text::sanitize(a.wordless.first()?);
-        Some(format!(
-            "timeline: `{t}` has no word or phrase to count (only filters): add one, e.g. `公社 {t}`"
-        ))
+        // the point first: the status bar cuts the rest at 60 and 80 columns
+        Some(format!("chart: `{t}` needs a word or phrase to count (filters only), e.g. `公社 {t}`"))
     }
 
     fn needs_index_results(&self, what: &str) -> String {
