@@ -122,7 +122,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Search the articles' text with the full-text index's query language: words and
-        /// "phrases" in either language, OR, NOT or -, NEAR/n (n at most 100), ( ), title:,
+        /// "phrases" in either language, OR, NOT or - (operators upper case: a lower-case `or`
+        /// is a word), NEAR/n (n at most 100), ( ), title:,
         /// author:, page:N[..M], date:YYYY[-MM[-DD]][..YYYY[-MM[-DD]]].
         #[arg(long, group = "fts", conflicts_with_all = ["index_query", "scan"])]
         full_text: bool,

@@ -10,12 +10,28 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Progress on stderr (a terminal only): `indexing N/M files`.
-fn progress_line(done: usize, total: usize) {
+/// The progress line: `indexing N/M files`, and once every file is handed to the indexer,
+/// that the index is being written (the segments finished and committed, 1-3 s at 10k, with
+/// nothing else to say while it lasts; it showed `10001/10001 files`).
+pub fn progress_text(done: usize, total: usize) -> String {
+    if total > 0 && done >= total {
+        format!("indexed {done}/{total} files, writing the index…")
+    } else {
+        format!("indexing {done}/{total} files")
+    }
+}
+
+/// Progress on stderr (a terminal only), never going back: the indexing threads report in
+/// parallel, and an earlier count printed after the last would hide "writing the index…".
+fn progress_line(most: &AtomicUsize, done: usize, total: usize) {
     if io::stderr().is_terminal() {
         let mut e = io::stderr().lock();
-        let _ = write!(e, "\r\x1b[2Kindexing {done}/{total} files");
+        if most.fetch_max(done, Ordering::Relaxed) > done {
+            return;
+        }
+        let _ = write!(e, "\r\x1b[2K{}", progress_text(done, total));
         let _ = e.flush();
     }
 }
@@ -44,7 +60,9 @@ pub fn open_index(paths: &[PathBuf]) -> Result<FtsIndex, CmdError> {
             eprintln!("diglot: building the full-text index (once; `diglot index` updates it)");
         }
     }
-    let r = FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false);
+    let most = AtomicUsize::new(0);
+    let progress = |d, t| progress_line(&most, d, t);
+    let r = FtsIndex::open_updated(paths, cache.as_deref(), &progress, &|| false);
     clear_progress();
     r.map(|(ix, _)| ix).map_err(fts_err)
 }
@@ -53,8 +71,9 @@ pub fn open_index(paths: &[PathBuf]) -> Result<FtsIndex, CmdError> {
 pub fn index(paths: &[PathBuf], out: &mut dyn Write) -> Result<(), CmdError> {
     let start = std::time::Instant::now();
     let cache = crate::corpus::index::default_cache_dir();
-    let (ix, r) =
-        FtsIndex::open_updated(paths, cache.as_deref(), &progress_line, &|| false).map_err(fts_err)?;
+    let most = AtomicUsize::new(0);
+    let progress = |d, t| progress_line(&most, d, t);
+    let (ix, r) = FtsIndex::open_updated(paths, cache.as_deref(), &progress, &|| false).map_err(fts_err)?;
     clear_progress();
     if let Some(why) = r.rebuilt.as_deref().filter(|w| !w.is_empty() && !w.starts_with("no full-text")) {
         writeln!(out, "rebuilt the index: {}", sanitize(why))?;
@@ -78,7 +97,12 @@ fn dir_size(d: &std::path::Path) -> u64 {
 }
 
 fn parse_query(q: &str) -> Result<Node, CmdError> {
-    fts::parse(q).map_err(|e| CmdError::Article(format!("query: {}", e.render(q))))
+    let n = fts::parse(q).map_err(|e| CmdError::Article(format!("query: {}", e.render(q))))?;
+    // `公社 or commune` searched `or` as a word: the results are right, but likely not meant
+    if let Some((col, hint)) = fts::lowercase_operator(q) {
+        eprintln!("diglot: hint: column {col}: {}", sanitize(&hint));
+    }
+    Ok(n)
 }
 
 #[derive(Serialize)]

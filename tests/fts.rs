@@ -704,3 +704,32 @@ fn an_update_of_the_changed_files_alone_equals_a_whole_update() {
     assert_eq!(canon(by_index(&ix, "的")), by_scan(&root, "的"));
     assert_eq!(canon(by_index(&ix, "没说")).len(), 1);
 }
+
+/// `diglot index` showed `10001/10001 files` for the 1-3 s the index was being written, with
+/// nothing to say so: after the last file the progress line says it is writing the index.
+#[test]
+fn the_progress_line_says_the_index_is_written_after_the_last_file() {
+    assert_eq!(diglot::fts_cmd::progress_text(256, 10_001), "indexing 256/10001 files");
+    let last = diglot::fts_cmd::progress_text(10_001, 10_001);
+    assert!(last.contains("10001/10001") && last.contains("writing the index"), "{last}");
+    assert!(!diglot::fts_cmd::progress_text(0, 0).contains("writing"));
+}
+
+/// A lone lower-case `or` between terms is searched as a word (only upper case is an
+/// operator); the CLI says so on stderr and the results are those of the word. OR gets no hint.
+#[test]
+fn a_lowercase_or_is_a_word_and_the_cli_hints_at_or() {
+    let (_tmp, root, cache) = corpus(20, 5);
+    let r = root.to_str().unwrap();
+    for args in [vec!["search", "--full-text", "人民 or 公社", r], vec!["kwic", "人民 or 公社", r]] {
+        let o = diglot(&cache, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("hint: column 4: did you mean OR?") && err.contains("`or` was searched as a word"),
+            "{args:?}: {err}"
+        );
+    }
+    let o = diglot(&cache, &["search", "--full-text", "人民 OR 公社", r]);
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("hint"), "{}", String::from_utf8_lossy(&o.stderr));
+}

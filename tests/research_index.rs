@@ -310,3 +310,60 @@ fn a_concordance_opened_before_the_last_paths_come_covers_every_result() {
     got.dedup();
     assert_eq!(got, want);
 }
+
+/// A term of filters alone (`date:1955`, one of the chart's terms or the whole query) drew an
+/// empty series on the chart; now it draws none and the status bar says it needs a word, as
+/// `diglot freq` does. The results are still the filter's.
+#[test]
+fn a_term_of_filters_alone_draws_no_series_and_says_it_needs_a_word() {
+    let dir = common::fixture_dir();
+    let cache = common::tempdir();
+    let mut app = indexed_app(dir.path(), cache.path());
+    search(&mut app, "工人,date:1955");
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    let a = app.research().answer.clone().unwrap();
+    assert_eq!(a.series.iter().map(|s| s.term.as_str()).collect::<Vec<_>>(), ["工人"]);
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.contains("`date:1955` needs a word or phrase to count"), "{m}");
+    // the whole query of filters: its articles listed, no chart, `T` says why
+    search(&mut app, "date:1955");
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    assert_eq!(shown_titles(&app), ["Railway Workers Finish the New Bridge Ahead of Schedule"]);
+    assert!(app.research().answer.as_ref().unwrap().series.is_empty());
+    assert!(
+        app.message.as_deref().unwrap_or("").contains("needs a word or phrase to count"),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(app.research_rows(30).1, 0, "no chart");
+    app.message = None;
+    key(&mut app, KeyCode::Char('T'));
+    assert_ne!(app.mode, Mode::Chart);
+    assert!(
+        app.message.as_deref().unwrap_or("").contains("needs a word or phrase to count"),
+        "{:?}",
+        app.message
+    );
+    // a term with a word: a series, no such message
+    search(&mut app, "工人");
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 1);
+    assert!(!app.message.as_deref().unwrap_or("").contains("needs a word"), "{:?}", app.message);
+}
+
+/// `工人 or bridge` searches `or` as a word (only upper case is an operator, as in Google
+/// and ProQuest): the status bar asks whether OR was meant; with OR the hint is gone.
+#[test]
+fn a_lowercase_or_between_terms_is_a_word_with_a_hint() {
+    let dir = common::fixture_dir();
+    let cache = common::tempdir();
+    let mut app = indexed_app(dir.path(), cache.path());
+    search(&mut app, "工人 or bridge");
+    assert!(app.wait_research(WAIT, |a| a.index_results() || a.research().answer.is_some()));
+    let m = app.message.clone().unwrap_or_default();
+    assert!(m.contains("did you mean OR?") && m.contains("column 4"), "{m}");
+    search(&mut app, "工人 OR bridge");
+    assert!(app.wait_research(WAIT, |a| a.index_results()));
+    assert!(app.shown_len() >= 2);
+    assert!(!app.message.as_deref().unwrap_or("").contains("did you mean"), "{:?}", app.message);
+}

@@ -538,3 +538,92 @@ fn the_status_bar_names_the_charts_keys_while_it_has_them() {
         assert!(!last.contains("Enter narrows"), "{size:?}: {last}");
     }
 }
+
+/// In the concordance the status bar showed the list's position (`1/2` of the results) and the
+/// results' keys; it shows the concordance's own line (`line i/n`) and its keys.
+#[test]
+fn the_concordance_status_bar_shows_its_own_line_and_keys() {
+    for size in [(80, 24), (100, 30)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "水车");
+        let results = app.shown_len();
+        key(&mut app, KeyCode::Char('K'));
+        assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+        let n = app.research().kwic.as_ref().unwrap().lines.as_ref().unwrap().len();
+        assert!(n >= 2 && n != results, "{n} lines, {results} results: tell them apart");
+        let last = |app: &App| common::row_text(&draw(app), size.1 - 1, 0, size.0);
+        let s = last(&app);
+        let of = diglot::text::count(results, "result");
+        assert!(s.starts_with(&format!(" line 1/{n} · {of}")), "{size:?}: {s}");
+        assert!(!s.contains(&format!(" 1/{results} ")), "{size:?}: the list's position: {s}");
+        assert!(s.contains("s sort") && s.contains("Enter pair") && s.contains("Esc back"), "{size:?}: {s}");
+        key(&mut app, KeyCode::Down);
+        assert!(last(&app).starts_with(&format!(" line 2/{n} ")), "{size:?}: {}", last(&app));
+        key(&mut app, KeyCode::Enter);
+        let s = last(&app);
+        assert!(s.contains("Enter opens at the hit") && s.contains("Esc closes"), "{size:?}: {s}");
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Browse);
+        assert!(last(&app).starts_with(&format!(" 1/{results} ")), "{size:?}: {}", last(&app));
+    }
+}
+
+/// While the index is written (every file handed to the indexer, the segments finished and
+/// committed: 1-3 s at 10k) the status bar said `indexing 10,001/10,001` with nothing to say
+/// it was still at work.
+#[test]
+fn the_status_bar_says_the_index_is_being_written_after_the_last_file() {
+    let mut r = diglot::app::Research::default();
+    r.status = IndexStatus::Building { done: 9_984, total: 10_001 };
+    assert_eq!(r.status_text().as_deref(), Some("indexing 9,984/10,001"));
+    r.status = IndexStatus::Building { done: 10_001, total: 10_001 };
+    let t = r.status_text().unwrap();
+    assert!(t.contains("writing the index"), "{t}");
+}
+
+/// The years line above the chart at 100x30 (a list of 40 columns) showed two years of
+/// decades (`88 articles by date · years 1946:4 1947…`): when every year does not fit, it
+/// gives the span and the busiest years, as many whole as fit, and the count and order move
+/// to the pages line.
+#[test]
+fn the_years_line_gives_the_span_and_the_busiest_years_when_all_do_not_fit() {
+    let by_year: std::collections::BTreeMap<u32, usize> = (1946..1990)
+        .map(|y| {
+            (
+                y,
+                if y == 1963 {
+                    9
+                } else if y == 1958 {
+                    7
+                } else {
+                    (y % 5) as usize
+                },
+            )
+        })
+        .collect();
+    let years: Vec<String> = by_year.iter().map(|(y, n)| format!("{y}:{n}")).collect();
+    let pages = vec!["p1:12".to_string(), "p2:11".to_string()];
+    for w in [40, 64] {
+        let (head, second) = diglot::ui::counts_lines("88 articles", "by date", &by_year, &years, &pages, w);
+        assert!(diglot::text::width(&head) <= w, "{w}: {head}");
+        assert!(head.starts_with("years 1946–1989 · most 1963:9 1958:7"), "{w}: {head}");
+        assert!(head.ends_with(" …"), "{w}: more years than shown: {head}");
+        // whole entries only, the busiest first
+        let shown: Vec<&str> =
+            head.trim_end_matches(" …").split(" · most ").nth(1).unwrap().split(' ').collect();
+        let counts: Vec<usize> =
+            shown.iter().map(|e| e.split(':').nth(1).unwrap().parse().unwrap()).collect();
+        assert!(counts.windows(2).all(|c| c[0] >= c[1]), "{w}: {head}");
+        // no room for one more
+        assert!(diglot::text::width(&head) + " 1947:2".len() > w - 2, "{w}: {head}");
+        assert_eq!(second, "88 articles by date · pages p1:12 p2:11");
+    }
+    // every year fits: all of them, in order, as before
+    let few: std::collections::BTreeMap<u32, usize> = [(1955, 1), (1958, 2)].into_iter().collect();
+    let fy: Vec<String> = few.iter().map(|(y, n)| format!("{y}:{n}")).collect();
+    let (head, second) = diglot::ui::counts_lines("3 articles", "by date", &few, &fy, &pages, 40);
+    assert_eq!(head, "3 articles by date · years 1955:1 1958:2");
+    assert_eq!(second, "pages p1:12 p2:11");
+}

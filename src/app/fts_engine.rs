@@ -115,13 +115,19 @@ impl Engine for FtsEngine {
             .collect();
         let unresolved: Vec<(u32, u32)> = tail.iter().map(|h| h.addr).collect();
         // the timeline of each term: one term's is the answer's own hits; several terms are
-        // searched each
+        // searched each. A term of filters alone (`date:1958`) has nothing to count: no series
+        // (it drew an empty one), named in `wordless` for the reader to say so, as `freq` does
         let by = fts::Period::Year;
         let mut per_term = Vec::new();
-        if let [(t, _)] = terms.as_slice() {
-            per_term.push((t.as_str(), fts::by_period(&r.hits, by)));
+        let wordless: Vec<String> =
+            terms.iter().filter(|(_, n)| n.positive_phrases().is_empty()).map(|(t, _)| t.clone()).collect();
+        if let [(t, n)] = terms.as_slice() {
+            if !n.positive_phrases().is_empty() {
+                per_term.push((t.as_str(), fts::by_period(&r.hits, by)));
+            }
         } else {
-            for (t, n) in terms.iter().take(MAX_SERIES) {
+            let counted = terms.iter().filter(|(_, n)| !n.positive_phrases().is_empty());
+            for (t, n) in counted.take(MAX_SERIES) {
                 let Some(tr) = self.ix.search(n, fts::Order::Date, cancel).map_err(|e| e.to_string())? else {
                     return Ok(None);
                 };
@@ -143,7 +149,7 @@ impl Engine for FtsEngine {
                 });
             }
         }
-        Ok(Some(Answer { hits, by_year: r.by_year, by_page: r.by_page, series, unresolved }))
+        Ok(Some(Answer { hits, by_year: r.by_year, by_page: r.by_page, series, unresolved, wordless }))
     }
 
     fn rest_paths(

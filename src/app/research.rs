@@ -109,6 +109,9 @@ pub struct Answer {
     /// hits resolves the first screens' only): `hits[hits.len() - unresolved.len()..]`, in
     /// order, for [`Engine::rest_paths`] of the engine that answered.
     pub unresolved: Vec<(u32, u32)>,
+    /// The terms of filters alone (`date:1958`): they find articles but have no occurrence to
+    /// count, so no series (the reader says so, as `diglot freq` does).
+    pub wordless: Vec<String>,
 }
 
 /// Which text of an article a concordance hit is in.
@@ -485,6 +488,10 @@ impl Research {
     /// The status bar's words for the index, while it is being built.
     pub fn status_text(&self) -> Option<String> {
         match &self.status {
+            // every file handed to the indexer: the segments are finished and committed
+            IndexStatus::Building { done, total } if *total > 0 && done >= total => {
+                Some(format!("indexed {}, writing the index…", thousands(*total)))
+            }
             IndexStatus::Building { done, total } if *total > 0 => {
                 Some(format!("indexing {}/{}", thousands(*done), thousands(*total)))
             }
@@ -529,6 +536,10 @@ impl App {
             return (0, 0);
         }
         let counts = if self.size.0 >= 100 { 2 } else { 1 };
+        // no series (a query of filters alone): no chart
+        if self.research.answer.as_ref().is_some_and(|a| a.series.is_empty()) {
+            return (counts, 0);
+        }
         let left = rows - counts;
         // compact: a label line and a row of bars per term, three at least (up to four
         // terms: the fourth was cut off at 80x24 and 60x20)
@@ -703,7 +714,11 @@ impl App {
     pub(super) fn on_research(&mut self, m: ResearchMsg) {
         match m {
             ResearchMsg::Progress(done, total) => {
-                if self.research.building && !self.research.ready() {
+                // the indexing threads report in parallel: never back (an earlier count
+                // coming after the last would hide "writing the index…")
+                let back = matches!(self.research.status,
+                    IndexStatus::Building { done: d, total: t } if t == total && d > done);
+                if self.research.building && !self.research.ready() && !back {
                     self.research.status = IndexStatus::Building { done, total };
                 }
             }
@@ -781,6 +796,10 @@ impl App {
                         self.list = super::ListState::default();
                         self.clamp_list();
                         self.open_selected();
+                        // a term of filters alone draws no series: why, as `diglot freq` says
+                        if let Some(m) = self.wordless_message() {
+                            self.message = Some(m);
+                        }
                     }
                     Ok(None) => {}
                     Err(e) => self.message = Some(format!("full-text search: {e}")),
@@ -895,6 +914,14 @@ impl App {
             return true;
         }
         self.research.error = None;
+        // `公社 or commune`: `or` is searched as a word (as Google and ProQuest do); say so
+        match crate::fts::lowercase_operator(&text) {
+            Some((col, h)) => self.message = Some(format!("query: column {col}: {h}")),
+            // the last query's problem or hint is out of date
+            None if self.message.as_deref().is_some_and(|m| m.starts_with("query: ")) => self.message = None,
+            None => {}
+        }
+        let Some(f) = &mut self.fulltext else { return true };
         f.phrase = text.clone();
         f.results = None;
         self.mode = Mode::Browse;
@@ -995,8 +1022,20 @@ impl App {
             self.message = Some(self.needs_index_results("the timeline"));
             return;
         }
+        if self.research.answer.as_ref().is_some_and(|a| a.series.is_empty()) {
+            self.message = self.wordless_message().or(Some("the timeline has no term to draw".into()));
+            return;
+        }
         self.focus = Focus::List;
         self.mode = Mode::Chart;
+    }
+
+    /// Why a term of the answer has no series on the chart (filters alone: nothing to count).
+    fn wordless_message(&self) -> Option<String> {
+        let a = self.research.answer.as_ref()?;
+        let t = crate::text::sanitize(a.wordless.first()?);
+        // the point first: the status bar cuts the rest at 60 and 80 columns
+        Some(format!("chart: `{t}` needs a word or phrase to count (filters only), e.g. `公社 {t}`"))
     }
 
     fn needs_index_results(&self, what: &str) -> String {

@@ -44,9 +44,8 @@ pub(super) fn render_counts(app: &App, area: Rect, buf: &mut Buffer) {
     let by_page = narrowed.as_ref().unwrap_or(&a.by_page);
     let pages: Vec<String> = by_page.iter().map(|(p, n)| format!("p{}:{n}", page_label(*p))).collect();
     if area.height >= 2 {
-        let head = format!("{scope} {order} · years {}", years.join(" "));
+        let (head, pages) = two_lines(&scope, order, &a.by_year, &years, &pages, w);
         put(buf, area.x, area.y, &crate::text::fit(&head, w), w, dim);
-        let pages = format!("pages {}", pages.join(" "));
         put(buf, area.x, area.y + 1, &crate::text::fit(&pages, w), w, dim);
     } else {
         let peak = a.by_year.iter().max_by_key(|(y, n)| (**n, std::cmp::Reverse(**y)));
@@ -58,6 +57,56 @@ pub(super) fn render_counts(app: &App, area: Rect, buf: &mut Buffer) {
         let head = format!("{scope} {order}{span}{peak}");
         put(buf, area.x, area.y, &crate::text::fit(&head, w), w, dim);
     }
+}
+
+/// The two counts lines: `88 articles by date · years 1946:4 1947:1 …` and `pages p1:12 …`
+/// when every year fits. The list is 40 columns at 100x30 and the archive spans decades, so
+/// they rarely do: the years line was cut after two (`1946:4 1947…`; the chart below shows
+/// every year, but not their counts). Then the first line gives the span and the busiest years
+/// with their articles, as many whole ones as the width holds, and the count and the order
+/// go to the pages line: `years 1946–1989 · most 1963:9 1958:7 …` over
+/// `88 articles by date · pages p1:12 …`.
+pub fn two_lines(
+    scope: &str,
+    order: &str,
+    by_year: &std::collections::BTreeMap<u32, usize>,
+    years: &[String],
+    pages: &[String],
+    w: usize,
+) -> (String, String) {
+    use crate::text::width;
+    let all = format!("{scope} {order} · years {}", years.join(" "));
+    if width(&all) <= w || by_year.len() < 2 {
+        return (all, format!("pages {}", pages.join(" ")));
+    }
+    let span = match (by_year.keys().next(), by_year.keys().next_back()) {
+        (Some(f), Some(l)) => format!(" {}–{}", year_label(*f), year_label(*l)),
+        _ => String::new(),
+    };
+    let mut busiest: Vec<(&u32, &usize)> = by_year.iter().collect();
+    busiest.sort_by_key(|(y, n)| (std::cmp::Reverse(**n), **y));
+    let mut head = format!("years{span} · most");
+    let mut shown = 0;
+    for (y, n) in &busiest {
+        let next = format!(" {}:{n}", year_label(**y));
+        // room kept for ` …` while years are left out
+        let more = if shown + 1 < busiest.len() { 2 } else { 0 };
+        if width(&head) + width(&next) + more > w {
+            break;
+        }
+        head.push_str(&next);
+        shown += 1;
+    }
+    if shown == 0 {
+        // not even one: the span alone (and the busiest year, cut)
+        head = match busiest.first() {
+            Some((y, n)) => format!("years{span} · most {}:{n}", year_label(**y)),
+            None => format!("years{span}"),
+        };
+    } else if shown < busiest.len() {
+        head.push_str(" …");
+    }
+    (head, format!("{scope} {order} · pages {}", pages.join(" ")))
 }
 
 fn year_label(y: u32) -> String {

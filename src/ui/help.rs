@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 /// What the help says besides the keys: the list's marks, the search syntax (titles, then the
 /// full-text query and the keys of its chart and concordance), the words of the status bar,
 /// and the mouse.
-pub const NOTES: [(&str, &str); 20] = [
+pub const NOTES: [(&str, &str); 21] = [
     ("*", "list mark: bookmarked"),
     ("dim", "list mark: read"),
     ("word", "title search: fuzzy match"),
@@ -21,6 +21,7 @@ pub const NOTES: [(&str, &str); 20] = [
     ("!word", "leave out titles with it"),
     ("a | b", "either"),
     ("full text", "words \"a phrase\" OR -not NEAR/5"),
+    ("OR AND NOT", "upper case (a lower-case or is a word)"),
     ("fields", "title: author: page:1..4 date:1958-08"),
     ("T ←/→ Enter", "timeline: narrow to a year; Esc widens"),
     ("K s Enter o", "concordance: sort, pair, open at hit"),

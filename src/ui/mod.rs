@@ -2,6 +2,7 @@
 //! touched. Every string drawn has been sanitized (see [`crate::text::sanitize`]).
 
 mod chart;
+pub use chart::two_lines as counts_lines;
 mod dict;
 mod help;
 mod kwic;

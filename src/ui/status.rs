@@ -1,6 +1,7 @@
 //! The status bar: position `i/N`, the count, the view, the reading progress, loading progress,
 //! the last message and key hints taken from the key map in force.
 
+use crate::app::thousands;
 use crate::app::{App, Focus, Mode};
 use crate::keys::Action;
 use crate::text::{count, fit, sanitize};
@@ -43,21 +44,34 @@ pub fn status_text(app: &App) -> (String, String) {
     let n = app.articles.len();
     let shown = app.list_total();
     let pos = if shown == 0 { 0 } else { app.list.selected + 1 };
-    let mut left = format!(
-        " {pos}/{shown} · {} · {}",
-        count(n, "article"),
-        app.view.effective(app.areas().reader.width).name()
-    );
-    if app.focus == Focus::Reader {
+    // the concordance covers the panes: its own position (the list's was shown, `1/88`)
+    let kwic = app.research().kwic.as_ref().filter(|_| app.mode == Mode::Kwic);
+    let mut left = match kwic {
+        Some(k) => match &k.lines {
+            Some(l) => {
+                let i = if l.is_empty() { 0 } else { k.sel.min(l.len() - 1) + 1 };
+                format!(" line {i}/{} · {}", thousands(l.len()), count(shown, "result"))
+            }
+            None => format!(" line … · {}", count(shown, "result")),
+        },
+        None => format!(
+            " {pos}/{shown} · {} · {}",
+            count(n, "article"),
+            app.view.effective(app.areas().reader.width).name()
+        ),
+    };
+    if kwic.is_some() {
+        // the reader's and the list's parts below are not the concordance's
+    } else if app.focus == Focus::Reader {
         if let Some(p) = reading_progress(app) {
             left.push_str(&format!(" · {p}%"));
         }
     }
-    if let Some(c) = &app.reader.sentence {
+    if let Some(c) = app.reader.sentence.as_ref().filter(|_| kwic.is_none()) {
         let beads = app.reader.beads.len();
         left.push_str(&format!(" · sentence {}/{} · ¶ {}/{beads}", c.index + 1, c.count(), c.bead + 1));
     }
-    if app.search.is_some() {
+    if app.search.is_some() && kwic.is_none() {
         left.push_str(&format!(" · {shown}/{n} matches"));
     }
     if let Some(nw) = &app.narrow {
@@ -66,7 +80,8 @@ pub fn status_text(app: &App) -> (String, String) {
     if app.sort != crate::app::SortOrder::Date {
         left.push_str(&format!(" · sorted by {}", app.sort.label()));
     }
-    if app.reader.realigned()
+    if kwic.is_none()
+        && app.reader.realigned()
         && app.view != crate::layout::View::English
         && app.view != crate::layout::View::Chinese
     {
@@ -74,7 +89,9 @@ pub fn status_text(app: &App) -> (String, String) {
     }
     // why the paragraph pair at the top (or the first marked one shown) is marked `!`
     let shown = usize::from(app.reader_areas().0.height);
-    if let Some(m) = app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader) {
+    if let Some(m) =
+        app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader && kwic.is_none())
+    {
         let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
         left.push_str(&format!(" · ! {}", why.join("; ")));
     }
@@ -115,6 +132,9 @@ pub fn status_text(app: &App) -> (String, String) {
         _ => String::new(),
     };
     let right = match app.focus {
+        // the concordance has the keys (its header names them too, cut at 60 columns)
+        _ if kwic.is_some_and(|k| k.preview.is_some()) => "Enter opens at the hit  Esc closes".to_string(),
+        _ if kwic.is_some() => "s sort  Enter pair  o open  Esc back".to_string(),
         // the chart has the keys: its own (its label's hint is cut in a narrow list)
         Focus::List if app.mode == Mode::Chart => "←/→ year  Enter narrows  Esc back".to_string(),
         // the index's results: what the research keys do

@@ -65,7 +65,7 @@ pub mod tokens;
 mod walk;
 
 pub use index::{Budget, Changes, FtsError, FtsIndex, UpdateReport};
-pub use query::{parse, Node, QueryError};
+pub use query::{lowercase_operator, parse, Node, QueryError};
 pub use search::{kwic_lines, read_article, scan_article, Hit, HitInfo, KwicLine, Order, Results};
 pub use timeline::{by_period, freq_rows, rows_of, FreqRow, Norm, Period};
 

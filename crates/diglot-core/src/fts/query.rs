@@ -219,6 +219,31 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
     Ok(out)
 }
 
+/// A lower-case `or`, `and` or `not` standing alone between two terms (`公社 or commune`): it
+/// is searched as a word, as Google and ProQuest do (only upper case is an operator: `or` is
+/// a word of English text), but most likely OR was meant. Returns its 1-based column and a
+/// hint saying so; `None` for a query without one (or that does not parse).
+pub fn lowercase_operator(q: &str) -> Option<(usize, String)> {
+    let toks = lex(q).ok()?;
+    let ends_term = |t: &Tok| matches!(t, Tok::Word(_) | Tok::Quoted(_) | Tok::Field(..) | Tok::RParen);
+    let starts_term = |t: &Tok| {
+        matches!(t, Tok::Word(_) | Tok::Quoted(_) | Tok::Field(..) | Tok::LParen | Tok::Minus | Tok::Not)
+    };
+    toks.iter().enumerate().find_map(|(i, (col, t))| {
+        let Tok::Word(w) = t else { return None };
+        // (upper case is lexed as the operator, never a word)
+        let op = w.to_ascii_uppercase();
+        if !matches!(op.as_str(), "OR" | "AND" | "NOT") {
+            return None;
+        }
+        let before = toks.get(i.checked_sub(1)?).is_some_and(|(_, p)| ends_term(p));
+        let after = toks.get(i + 1).is_some_and(|(_, n)| starts_term(n));
+        (before && after).then(|| {
+            (col + 1, format!("did you mean {op}? `{w}` was searched as a word (operators are upper case)"))
+        })
+    })
+}
+
 struct Parser<'a> {
     toks: &'a [(usize, Tok)],
     i: usize,
@@ -614,6 +639,39 @@ mod tests {
         }
         for q in ["3:0 公社", "Xinhua:公社", "note:x", "at:b", "title:公社 date:1958"] {
             assert!(p(q).is_ok(), "{q}");
+        }
+    }
+
+    /// Only upper-case OR, AND, NOT are operators (as in Google and ProQuest): a lone
+    /// lower-case one between two terms is searched as a word, and a hint asks whether the
+    /// operator was meant; one at either end, in a phrase or beside an operator is none.
+    #[test]
+    fn a_lowercase_operator_between_terms_gets_a_hint() {
+        // searched as a word
+        let or = p("公社 or commune").unwrap();
+        assert_eq!(or.positive_phrases().len(), 3, "{or:?}");
+        for (q, col, meant) in [
+            ("公社 or commune", 4, "did you mean OR?"),
+            ("\"people's commune\" and 合作社", 20, "did you mean AND?"),
+            ("(a b) Or title:c", 7, "did you mean OR?"),
+            ("人民 not 美国", 4, "did you mean NOT?"),
+            ("a or -b", 3, "did you mean OR?"),
+        ] {
+            let (c, hint) = lowercase_operator(q).expect(q);
+            assert_eq!(c, col, "{q}");
+            assert!(hint.contains(meant) && hint.contains("searched as a word"), "{q}: {hint}");
+        }
+        for q in [
+            "公社 OR commune",
+            "or commune",
+            "commune or",
+            "\"war or peace\"",
+            "a or OR b",
+            "orchard and",
+            "a oracle b",
+            "(a or) b",
+        ] {
+            assert_eq!(lowercase_operator(q), None, "{q}");
         }
     }
 }
