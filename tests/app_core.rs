@@ -308,7 +308,7 @@ fn batches_merged_in_any_order_list_what_one_sort_lists() {
         title_en: format!("Title {k}"),
         title_zh: format!("标题{k}"),
         date: Some(corpus::Date { year: 1958, month: 1 + (k % 3) as u8, day: 1 + (k % 5) as u8 }),
-        page: (k % 4 > 0).then_some(k % 4),
+        page: (!k.is_multiple_of(4)).then_some(k % 4),
         ..corpus::ArticleMeta::default()
     };
     let metas: Vec<_> = (0..300u32).map(meta).collect();
