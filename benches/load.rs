@@ -1,5 +1,5 @@
 //! Loading: parsing one article (in full, and its head only), loading a generated collection of 2,000 articles with and
-//! without the persistent index, and the index's encoding. The whole-process figures at
+//! without the persistent index, the index's encoding, and the list's order of a batch. The whole-process figures at
 //! 10k/100k/430k articles are in docs/BENCHMARKS.md (hyperfine).
 //!
 //! `cargo bench --bench load -- --warm-up-time 1 --measurement-time 3`
@@ -81,5 +81,48 @@ fn loading(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, loading);
+/// The list's order of a batch of paths (a cold open's list compares whole paths of one
+/// day and page): `rel_cmp` checking both paths' plainness in every comparison, against
+/// the plainness checked once per path (`rel_cmp_known`, as the list's merge does).
+fn ordering(c: &mut Criterion) {
+    use corpus::catalog::{plain_path, rel_cmp, rel_cmp_known};
+    let n = 4096usize;
+    // a month's folder of the archive's layout, titles of 4 to 12 Chinese characters
+    let name = |k: usize| {
+        let title: String = (0..4 + k % 9)
+            .map(|j| char::from_u32(0x4e00 + ((k * 7 + j * 131) % 20000) as u32).unwrap())
+            .collect();
+        format!("/work/corpora/c430k/rmrb/1958.08/1958-08-{:02}_{title}.md", 1 + k % 28).into_bytes()
+    };
+    let mut paths: Vec<Vec<u8>> = (0..n).map(name).collect();
+    let mut r = 0x9e37_79b9_7f4a_7c15u64;
+    for i in (1..n).rev() {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        paths.swap(i, (r % (i as u64 + 1)) as usize);
+    }
+    let mut g = c.benchmark_group("list_order_4096");
+    g.bench_function("sort_rel_cmp", |b| {
+        b.iter(|| {
+            let mut ids: Vec<u32> = (0..n as u32).collect();
+            ids.sort_by(|&x, &y| rel_cmp(&paths[x as usize], &paths[y as usize]));
+            ids
+        })
+    });
+    g.bench_function("sort_known", |b| {
+        b.iter(|| {
+            let plain: Vec<bool> = paths.iter().map(|p| plain_path(p)).collect();
+            let mut ids: Vec<u32> = (0..n as u32).collect();
+            ids.sort_by(|&x, &y| {
+                let (x, y) = (x as usize, y as usize);
+                rel_cmp_known(&paths[x], plain[x], &paths[y], plain[y])
+            });
+            ids
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, loading, ordering);
 criterion_main!(benches);

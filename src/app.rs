@@ -174,8 +174,9 @@ pub struct FullText {
 
 type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
 
-/// An article's title search data made by the loader: its batch's and its place in it.
-type MadeTitle = Option<(Arc<crate::search::TitleBatch>, usize)>;
+/// A batch of loaded articles with its title search data when the loader made it (title
+/// `k` of the data is the batch's `k`th article).
+type PendingBatch = (Vec<ArticleMeta>, Option<Arc<crate::search::TitleBatch>>);
 
 /// The title search (`/` in the list): the prompt, and the ranked hits it got back.
 #[derive(Debug, Default)]
@@ -402,9 +403,11 @@ pub struct App {
     /// The articles, sorted by date, page, path: ids over the collection's catalog (the
     /// same ids as the title search's).
     pub articles: Articles,
-    /// Loaded but not yet merged into `articles`, each with its title search data when the
-    /// loader made it (see [`corpus::LoadEvent::titles`]).
-    pending: Vec<(ArticleMeta, MadeTitle)>,
+    /// Loaded but not yet merged into `articles`: the batches as they came, each with its
+    /// title search data when the loader made it (see [`corpus::LoadEvent::titles`]). Kept
+    /// as they came, not gathered into one vector: nothing is copied or grown before a
+    /// merge, and each batch's room goes back when it is merged.
+    pending: Vec<PendingBatch>,
     /// Counts of what was loaded.
     pub summary: LoadSummary,
     /// The list pane.
@@ -582,7 +585,7 @@ impl App {
         app.summary = loaded.summary;
         app.progress.bytes = app.summary.bytes;
         app.progress.done = true;
-        app.pending = loaded.articles.into_iter().map(|m| (m, None)).collect();
+        app.pending = vec![(loaded.articles, None)];
         app.note_errors(&loaded.diagnostics);
         app.merge_pending();
         app
@@ -851,9 +854,9 @@ impl App {
     /// identity, not row: on the same screen row when the rows above it changed).
     fn merge_keeping(&mut self, keep: Option<PathBuf>) {
         let (row_before, offset_before) = (self.list.selected, self.list.offset);
-        let batch = std::mem::take(&mut self.pending);
-        let ids = self.append(&batch);
-        drop(batch);
+        let batches = std::mem::take(&mut self.pending);
+        let ids = self.append(&batches);
+        drop(batches);
         self.articles.insert(ids);
         self.refilter();
         // the kept article is looked for near its old row first (a few rows came or went)
@@ -883,15 +886,23 @@ impl App {
     /// Appends articles to the catalog and the title search (the same ids); returns their ids.
     /// A title whose search data the loader made is handed to the search as it is (its
     /// pinyin is not computed again).
-    fn append(&mut self, batch: &[(ArticleMeta, MadeTitle)]) -> Vec<u32> {
-        let ids: Vec<u32> = batch.iter().map(|(m, _)| self.articles.append(m)).collect();
-        let titles = batch
-            .iter()
-            .map(|(m, made)| match made {
-                Some((b, k)) => crate::search::Title::Made(Arc::clone(b), *k, m.date_page_key()),
-                None => crate::search::Title::Text(m.title_en.clone(), m.title_zh_full(), m.date_page_key()),
-            })
-            .collect();
+    fn append(&mut self, batches: &[PendingBatch]) -> Vec<u32> {
+        let n = batches.iter().map(|(b, _)| b.len()).sum();
+        let mut ids: Vec<u32> = Vec::with_capacity(n);
+        let mut titles = Vec::with_capacity(n);
+        for (metas, made) in batches {
+            // the loader's data only when it is the batch's (one title per article)
+            let made = made.as_ref().filter(|t| t.len() == metas.len());
+            for (k, m) in metas.iter().enumerate() {
+                ids.push(self.articles.append(m));
+                titles.push(match made {
+                    Some(b) => crate::search::Title::Made(Arc::clone(b), k, m.date_page_key()),
+                    None => {
+                        crate::search::Title::Text(m.title_en.clone(), m.title_zh_full(), m.date_page_key())
+                    }
+                });
+            }
+        }
         let searched = self.worker.push_titles(titles);
         debug_assert_eq!(
             ids.first().copied().unwrap_or(searched.start),
@@ -907,8 +918,8 @@ impl App {
     fn take_catalog(&mut self, cat: std::sync::Arc<corpus::Catalog>) {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
-            self.pending
-                .extend((0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| (a.to_meta(), None)));
+            let metas = (0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()).collect();
+            self.pending.push((metas, None));
             return;
         }
         let for_search = std::sync::Arc::clone(&cat);
@@ -927,7 +938,7 @@ impl App {
             return;
         };
         if meta.refresh_from(read) {
-            if let Some(&new) = self.append(&[(meta, None)]).first() {
+            if let Some(&new) = self.append(&[(vec![meta], None)]).first() {
                 self.articles.replace(old, new);
             }
         }

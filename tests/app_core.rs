@@ -297,6 +297,53 @@ fn batches_arriving_keep_the_first_article_selected() {
     assert_eq!(app.reader.path.as_ref(), Some(&app.selected().unwrap().path()));
 }
 
+/// A cold open's batches (each with its titles' search data, as the loader sends them) in
+/// any order, some of their articles taken back before they are merged (a file changed):
+/// the list is one sort of what is left, whatever the merges' sizes.
+#[test]
+fn batches_merged_in_any_order_list_what_one_sort_lists() {
+    use diglot::search::TitleBatch;
+    let meta = |k: u32| corpus::ArticleMeta {
+        path: format!("/c/rmrb/1958.0{}/{:03}-{}.md", 1 + k % 3, (k * 37) % 101, k % 7).into(),
+        title_en: format!("Title {k}"),
+        title_zh: format!("标题{k}"),
+        date: Some(corpus::Date { year: 1958, month: 1 + (k % 3) as u8, day: 1 + (k % 5) as u8 }),
+        page: (!k.is_multiple_of(4)).then_some(k % 4),
+        ..corpus::ArticleMeta::default()
+    };
+    let metas: Vec<_> = (0..300u32).map(meta).collect();
+    let gone: Vec<std::path::PathBuf> = metas.iter().step_by(11).map(|m| m.path.clone()).collect();
+    for (size, merge_each) in [(7usize, false), (50, true), (300, false)] {
+        let mut app = App::new((80, 24));
+        for chunk in metas.chunks(size) {
+            let mut titles = TitleBatch::default();
+            for m in chunk {
+                titles.push(&m.title_en, &m.title_zh);
+            }
+            let ev = corpus::LoadEvent {
+                outcomes: chunk
+                    .iter()
+                    .map(|m| corpus::Outcome::Article(Box::new(m.clone()), Vec::new()))
+                    .collect(),
+                titles: Some(std::sync::Arc::new(titles)),
+                total: metas.len(),
+                ..corpus::LoadEvent::default()
+            };
+            app.feed(Msg::Loaded(ev));
+            if merge_each {
+                app.merge_pending();
+            }
+        }
+        // taken back while (some of) their batches wait
+        app.feed(Msg::Loaded(corpus::LoadEvent { removed: gone.clone(), ..corpus::LoadEvent::default() }));
+        app.feed(Msg::LoadDone);
+        let mut want: Vec<_> = metas.iter().filter(|m| !gone.contains(&m.path)).cloned().collect();
+        want.sort_by(corpus::load::order);
+        let got: Vec<_> = app.articles.iter().map(|a| a.to_meta()).collect();
+        assert_eq!(got, want, "batches of {size}");
+    }
+}
+
 /// Issue 11 item 9: with the list hidden, h, Left, Esc and Tab do not give it the focus.
 #[test]
 fn the_hidden_list_never_takes_the_focus() {

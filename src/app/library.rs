@@ -165,11 +165,8 @@ impl App {
         self.summary.add(&batch.summary);
         // title `k` of the batch's search data is its `k`th article
         let titles = titles.filter(|t| t.len() == batch.articles.len());
-        let made = |k: usize| titles.as_ref().map(|t| (std::sync::Arc::clone(t), k));
-        if self.pending.is_empty() {
-            self.pending = batch.articles.into_iter().enumerate().map(|(k, m)| (m, made(k))).collect();
-        } else {
-            self.pending.extend(batch.articles.into_iter().enumerate().map(|(k, m)| (m, made(k))));
+        if !batch.articles.is_empty() {
+            self.pending.push((batch.articles, titles));
         }
         if listed {
             self.merge_pending();
@@ -182,7 +179,9 @@ impl App {
             self.pristine = false;
         } else if update {
             self.merge_keeping(keep);
-        } else if self.pending.len() >= 4096.max(self.articles.len() / 16) {
+        } else if self.pending.iter().map(|(b, _)| b.len()).sum::<usize>()
+            >= 4096.max(self.articles.len() / 16)
+        {
             // a merge is a pass over the list's ids (u32s): at a sixteenth of the list, the
             // articles waiting (their metadata and titles' search data: ~60 MB at a quarter
             // of 430,000) stay a small part of a cold open's peak
@@ -215,7 +214,14 @@ impl App {
     fn take_back(&mut self, paths: &[PathBuf], ids: &[u32], counted: &corpus::LoadSummary) {
         let gone: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
         self.summary.sub(counted);
-        self.pending.retain(|(m, _)| !gone.contains(m.path.as_path()));
+        for (metas, titles) in &mut self.pending {
+            let before = metas.len();
+            metas.retain(|m| !gone.contains(m.path.as_path()));
+            if metas.len() != before {
+                // the loader's title data no longer goes one for one with the articles
+                *titles = None;
+            }
+        }
         // in place: ids of the listed catalog come with the batch (a few u32s moved at
         // 430,000 articles); paths without one (articles parsed in this session) are looked for
         // (`ids` go with `paths`, one for one, when they come from the listed catalog; an
