@@ -5,7 +5,8 @@
 # Prints: first_frame_s (the status bar is up), shown_s (" N articles" on screen and no
 # "loading": the whole list shown; a warm open may still be checking the files), done_s
 # (nothing loading or checking), idle CPU over 5 s, VmRSS after SETTLE (default 5) s idle,
-# and the peak RSS (/usr/bin/time -v). FRAME_LOG=FILE passes DIGLOT_FRAME_LOG=FILE.
+# and the peak RSS (/usr/bin/time -v); cpu_to_shown / ui_to_shown: the CPU (user + system) of
+# the whole process and of its main (UI) thread when the list is shown. FRAME_LOG=FILE passes DIGLOT_FRAME_LOG=FILE.
 # TMUX_SOCKET and TMUX_SESSION (default scale, scale-m) let two measurements run apart;
 # SMAPS=1 also prints the idle process's anonymous and file-backed resident kB.
 BIN=$1; DIR=$2; N=$3; CACHE=$4
@@ -23,7 +24,13 @@ for i in $(seq 1 6000); do
   scr=$(tmux -L $S capture-pane -p -t $M 2>/dev/null)
   now=$(date +%s.%N)
   if [ -z "$first" ] && echo "$scr" | grep -q "articles"; then first=$(echo "$now - $t0" | bc); fi
-  if [ -z "$shown" ] && echo "$scr" | grep -q " $N articles" && ! echo "$scr" | grep -q "loading"; then shown=$(echo "$now - $t0" | bc); fi
+  if [ -z "$shown" ] && echo "$scr" | grep -q " $N articles" && ! echo "$scr" | grep -q "loading"; then shown=$(echo "$now - $t0" | bc)
+    TP=$(tmux -L $S list-panes -t $M -F '#{pane_pid}'); DP=$(pgrep -P $TP diglot | head -1)
+    [ -z "$DP" ] && DP=$(pgrep -P $(pgrep -P $TP | head -1) | head -1)
+    tck=$(getconf CLK_TCK)
+    cpu_all=$(awk -v t=$tck '{printf "%.2f", ($14+$15)/t}' /proc/$DP/stat)
+    cpu_ui=$(awk -v t=$tck '{printf "%.2f", ($14+$15)/t}' /proc/$DP/task/$DP/stat)
+  fi
   if [ -n "$shown" ] && ! echo "$scr" | grep -q "checking"; then done_=$(echo "$now - $t0" | bc); break; fi
   sleep 0.01
 done
@@ -44,4 +51,4 @@ for i in $(seq 1 200); do [ -s $OUT ] && grep -q "Maximum resident" $OUT && brea
 rss=$(grep "Maximum resident" $OUT | awk '{print $NF}')
 tmux -L $S kill-session -t $M 2>/dev/null
 rm -f $OUT
-echo "first_frame=${first}s shown=${shown}s done=${done_}s idle_cpu=${idle_ms}ms/5s idle_rss=${vmrss}kB peak_rss=${rss}kB pid=$PID$smaps"
+echo "first_frame=${first}s shown=${shown}s cpu_to_shown=${cpu_all}s ui_to_shown=${cpu_ui}s done=${done_}s idle_cpu=${idle_ms}ms/5s idle_rss=${vmrss}kB peak_rss=${rss}kB pid=$PID$smaps"
