@@ -100,6 +100,9 @@ pub struct SearchIndex {
     /// [`initials_mask`] of each base item's pinyin, made on the first search (not stored in
     /// the title index: a pass over the initials, off the reader's thread).
     base_initials: OnceLock<Vec<u32>>,
+    /// The first letter's answer for the base items, made on the first search of a letter
+    /// ([`Letters`]; not stored: a pass over the titles, off the reader's thread).
+    letters: OnceLock<Letters>,
     /// [`initials_mask`] of each pushed item's pinyin.
     initials: Vec<u32>,
     /// Every item's sort key.
@@ -140,6 +143,7 @@ impl SearchIndex {
         self.data = data;
         self.order = OnceLock::new();
         self.base_initials = OnceLock::new();
+        self.letters = OnceLock::new();
     }
 
     /// Adds an item; returns its index (0, 1, 2, … in push order).
@@ -217,7 +221,56 @@ impl SearchIndex {
         Some(It { item: self.item(i)?, initials })
     }
 
-    /// The base items' initials masks (made once, in parallel, on the first search).
+    /// The base items' [`Letters`] (made once, in parallel, on the first search of a
+    /// letter).
+    fn letters(&self) -> &Letters {
+        self.letters.get_or_init(|| {
+            let base = self.base_initials();
+            let terms: Vec<Term> = (b'a'..=b'z')
+                .filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned())
+                .collect();
+            let n = self.data.items.len();
+            if terms.len() != LETTERS {
+                return Letters::default(); // (not reached: every letter is a fuzzy term)
+            }
+            let rows: Vec<[u8; LETTERS]> = (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    let mut row = [0u8; LETTERS];
+                    let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
+                    let any = it.en_mask | it.zh_mask | it.py_mask;
+                    for (slot, t) in row.iter_mut().zip(&terms) {
+                        // (no field has the letter: no match, nothing read)
+                        if t.mask & !any == 0 {
+                            *slot = self.progress(it, t, 0).map_or(0, |(_, p)| Letters::encode(&p));
+                        }
+                    }
+                    row
+                })
+                .collect();
+            let mut cols = vec![0u8; n * LETTERS];
+            for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
+                for (slot, row) in col.iter_mut().zip(&rows) {
+                    *slot = row.get(l).copied().unwrap_or(READ);
+                }
+            }
+            Letters { cols, n }
+        })
+    }
+
+    /// The letter (0 for `a`) of a query that is one lowercase ASCII letter (a fuzzy term, not
+    /// case-sensitive: what [`Letters`] answers), and that term.
+    fn one_letter(q: &Query) -> Option<(usize, &Term)> {
+        let t = last_term(q)?;
+        match t.text.as_bytes() {
+            &[c] if q.sets.len() == 1 && c.is_ascii_lowercase() && !t.case_sensitive => {
+                Some((usize::from(c - b'a'), t))
+            }
+            _ => None,
+        }
+    }
+
+    /// The base initials masks (made once, in parallel, on the first search).
     fn base_initials(&self) -> &[u32] {
         self.base_initials.get_or_init(|| {
             self.data.items.par_iter().map(|it| initials_mask(self.field_refs(it).pyi())).collect()
@@ -228,7 +281,9 @@ impl SearchIndex {
     /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
     pub fn heap_bytes(&self) -> usize {
         let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
+        let letters = self.letters.get().map_or(0, |l| l.cols.capacity());
         self.data.heap_bytes()
+            + letters
             + self.items.capacity() * std::mem::size_of::<Item>()
             + self.text.capacity()
             + self.keys.capacity() * 8
@@ -342,6 +397,8 @@ impl SearchIndex {
         };
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let base = self.base_initials();
+        // a letter searched from nothing: the base items' answers are made already
+        let column = Self::one_letter(q).map(|(l, t)| (self.letters().column(l), t));
         // this result carries each hit's progress on the last term when there is one
         let last = last_term(q);
         let tasks: Vec<Task> = prev
@@ -397,7 +454,23 @@ impl SearchIndex {
                         }
                     }
                     (Task::Prev(ids, _), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
-                    (Task::Items(range), _, _) => range.for_each(|i| visit(&mut f, i as u32)),
+                    (Task::Items(range), _, _) => match column {
+                        Some((col, t)) => {
+                            for i in range {
+                                match col.get(i).map(|&b| Letters::decode(b)) {
+                                    Some(Known::No) => {}
+                                    Some(Known::Yes(p)) => {
+                                        if let Some(bound) = p.value(t) {
+                                            f.push(i as u32, pack(bound, rank(i as u32)), first);
+                                            f.progress.push(p);
+                                        }
+                                    }
+                                    Some(Known::Read) | None => visit(&mut f, i as u32),
+                                }
+                            }
+                        }
+                        None => range.for_each(|i| visit(&mut f, i as u32)),
+                    },
                 }
                 if f.progress.len() != f.ids.len() {
                     f.progress = Vec::new(); // (a rest beyond i32: none carried)
@@ -608,7 +681,8 @@ impl SearchIndex {
                 // (an ASCII field is read as bytes from where the match ended: nothing before
                 // it is touched)
                 let extend = |field: Field, ascii: bool, at: u32| {
-                    let at = at as usize;
+                    // (an end not known: the whole term matched from the field's start)
+                    let (at, from) = if at == UNKNOWN { (0, 0) } else { (at as usize, from) };
                     let end = if ascii {
                         t.pattern.extend_ascii(f.field_bytes(field), at, from)
                     } else {
@@ -820,6 +894,78 @@ enum Task<'a> {
 
 /// [`Progress::first`] of a field the term does not match.
 const NONE: i32 = i32::MIN;
+
+/// [`Progress::end`] not known (the progress was made without reading the title, see
+/// [`Letters`]): typing on matches the whole term from the field's start.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Letters `a`..`z`.
+const LETTERS: usize = 26;
+
+/// [`Letters`]' code of an item that must be read (its English nibble).
+const READ: u8 = 0x0F;
+
+/// The first character's values [`Letters`] can hold (code `k + 1` is `VALUES[k]`): skim's
+/// values of one matched ASCII letter (`-1` + bonus + match). Any other value is stored as
+/// [`READ`].
+const VALUES: [i32; 14] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 29, 30, 31];
+
+/// What a query of one lowercase letter finds in each base item, made once so that a letter
+/// typed from nothing reads no title (a column per letter, one byte per item, 11 MB at
+/// 430,000): the [`Progress`] on the letter's term, its first values coded (English in the low
+/// nibble, pinyin in the high one; 0: no match) and its ends left [`UNKNOWN`]; [`READ`] where
+/// the Chinese title has the letter or a value has no code (the item is matched as before).
+#[derive(Debug, Default)]
+struct Letters {
+    /// Column `l` (letter `a + l`) is `cols[l * n..(l + 1) * n]`.
+    cols: Vec<u8>,
+    /// Base items.
+    n: usize,
+}
+
+/// An item's answer from [`Letters`].
+enum Known {
+    /// The letter matches no field.
+    No,
+    /// The item is read (see [`READ`]).
+    Read,
+    /// The item's progress on the letter (ends [`UNKNOWN`]).
+    Yes(Progress),
+}
+
+impl Letters {
+    /// Letter `l`'s column (empty if there is none).
+    fn column(&self, l: usize) -> &[u8] {
+        self.cols.get(l * self.n..(l + 1) * self.n).unwrap_or(&[])
+    }
+
+    /// The code of an item's progress on a letter's term.
+    fn encode(p: &Progress) -> u8 {
+        let code = |v: i32| match v {
+            NONE => Some(0u8),
+            v => VALUES.iter().position(|&x| x == v).map(|k| k as u8 + 1),
+        };
+        match (p.first[1], code(p.first[0]), code(p.first[2])) {
+            (NONE, Some(en), Some(py)) if p.rest == 0 => en | py << 4,
+            _ => READ,
+        }
+    }
+
+    /// What an item's code says.
+    fn decode(b: u8) -> Known {
+        let value = |c: u8| match c {
+            0 => NONE,
+            c => VALUES.get(usize::from(c - 1)).copied().unwrap_or(NONE),
+        };
+        match (b & 0x0F, b >> 4) {
+            (0, 0) => Known::No,
+            (READ, _) => Known::Read,
+            (en, py) => {
+                Known::Yes(Progress { rest: 0, first: [value(en), NONE, value(py)], end: [UNKNOWN; 2] })
+            }
+        }
+    }
+}
 
 /// How an item matched a query whose term typed last is a fuzzy term alone in its set ([`last_term`]),
 /// carried from keystroke to keystroke: the next keystroke, typing on ([`Step`]), reads
@@ -1123,5 +1269,60 @@ mod tests {
             prev = typed;
         }
         assert_eq!(prev.total, 1);
+    }
+
+    #[test]
+    fn the_letter_columns_hold_what_reading_the_titles_gives() {
+        use crate::corpus::{ArticleMeta, Catalog};
+        let titles = [
+            ("Production Team", "生产队"),
+            ("Steel Plant of Shenyang", "沈阳钢铁厂"),
+            ("GDP and Output", "GDP 产量"),
+            ("Café Élan", "咖啡"),
+            ("", "人民公社"),
+            ("x-Ray", "x光"),
+        ];
+        let mut cat = Catalog::new(Vec::new());
+        for (k, (en, zh)) in titles.iter().enumerate() {
+            let meta = ArticleMeta {
+                path: format!("/c/{k}.md").into(),
+                title_en: en.to_string(),
+                title_zh: zh.to_string(),
+                ..ArticleMeta::default()
+            };
+            cat.push_meta(&meta, &[]);
+        }
+        let mut ix = SearchIndex::new();
+        ix.set_base(Arc::new(cat), None);
+        let base = ix.base_initials().to_vec();
+        let letters = ix.letters();
+        let (mut known, mut read) = (0, 0);
+        for l in 0..LETTERS {
+            let q = Query::parse(&char::from(b'a' + l as u8).to_string());
+            let (got, t) = SearchIndex::one_letter(&q).unwrap();
+            assert_eq!(got, l);
+            for (i, &b) in letters.column(l).iter().enumerate() {
+                let want = ix.progress(ix.it(&base, i).unwrap(), t, 0).map(|(_, p)| p);
+                match (Letters::decode(b), want) {
+                    (Known::No, None) => {}
+                    (Known::Yes(p), Some(w)) => {
+                        known += 1;
+                        assert_eq!((p.rest, p.first), (w.rest, w.first), "item {i}, letter {l}");
+                        assert_eq!(p.end, [UNKNOWN; 2]);
+                    }
+                    // (read where the Chinese title has the letter)
+                    (Known::Read, Some(w)) => {
+                        read += 1;
+                        assert_ne!(w.first[1], NONE, "item {i}, letter {l}: read for nothing");
+                    }
+                    (_, w) => panic!("item {i}, letter {l}: {b:#x} for {w:?}"),
+                }
+            }
+        }
+        assert!(known > 20 && read > 0, "{known} known, {read} read");
+        // not a letter alone: not answered from the columns
+        for q in ["S", "sh", "s h", "'s", "!s", "人", "s | p", "1"] {
+            assert!(SearchIndex::one_letter(&Query::parse(q)).is_none(), "{q}");
+        }
     }
 }
