@@ -233,25 +233,29 @@ impl SearchIndex {
             if terms.len() != LETTERS {
                 return Letters::default(); // (not reached: every letter is a fuzzy term)
             }
-            let rows: Vec<[u8; LETTERS]> = (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    let mut row = [0u8; LETTERS];
-                    let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
-                    let any = it.en_mask | it.zh_mask | it.py_mask;
-                    for (slot, t) in row.iter_mut().zip(&terms) {
-                        // (no field has the letter: no match, nothing read)
-                        if t.mask & !any == 0 {
-                            *slot = self.progress(it, t, 0).map_or(0, |(_, p)| Letters::encode(&p));
-                        }
+            let row = |i: usize| {
+                let mut row = [0u8; LETTERS];
+                let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
+                let any = it.en_mask | it.zh_mask | it.py_mask;
+                for (slot, t) in row.iter_mut().zip(&terms) {
+                    // (no field has the letter: no match, nothing read)
+                    if t.mask & !any == 0 {
+                        *slot = self.progress(it, t, 0).map_or(0, |(_, p)| Letters::encode(&p));
                     }
-                    row
-                })
-                .collect();
+                }
+                row
+            };
+            // a chunk of items at a time, in parallel, then into the columns (the rows of
+            // a chunk, not of all items, held beside them)
             let mut cols = vec![0u8; n * LETTERS];
-            for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
-                for (slot, row) in col.iter_mut().zip(&rows) {
-                    *slot = row.get(l).copied().unwrap_or(READ);
+            for start in (0..n).step_by(LETTERS_CHUNK) {
+                let end = (start + LETTERS_CHUNK).min(n);
+                let rows: Vec<[u8; LETTERS]> = (start..end).into_par_iter().map(row).collect();
+                for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
+                    let col = col.get_mut(start..end).unwrap_or_default();
+                    for (slot, row) in col.iter_mut().zip(&rows) {
+                        *slot = row.get(l).copied().unwrap_or(READ);
+                    }
                 }
             }
             Letters { cols, n }
@@ -901,6 +905,10 @@ const UNKNOWN: u32 = u32::MAX;
 
 /// Letters `a`..`z`.
 const LETTERS: usize = 26;
+
+/// Items whose [`Letters`] rows are made at a time (a few in tests, so that chunks end
+/// within the small indexes tested).
+const LETTERS_CHUNK: usize = if cfg!(test) { 7 } else { 1 << 16 };
 
 /// [`Letters`]' code of an item that must be read (its English nibble).
 const READ: u8 = 0x0F;
