@@ -447,13 +447,29 @@ impl SearchIndex {
                         }
                     }
                 };
+                // (typing on, each run of `TOUCH` hits can have the bytes it will read first
+                // loaded together, so that their cache misses overlap instead of following one
+                // another)
+                let mut touched = 0u8;
                 match (task, &step, last) {
                     (Task::Prev(ids, Some(states)), Some(step), Some(t)) => {
-                        for (&i, p) in ids.iter().zip(states) {
-                            let Some(it) = self.it(base, i as usize) else { continue };
-                            if let Some((bound, p)) = self.step(it, t, step, p) {
-                                f.push(i, pack(bound, rank(i)), first);
-                                f.progress.push(p);
+                        // (only where the hits are sparse: dense runs of items are read in
+                        // order, which the hardware's own prefetching follows)
+                        let span = match (ids.first(), ids.last()) {
+                            (Some(&a), Some(&b)) => b.saturating_sub(a) as usize + 1,
+                            _ => 0,
+                        };
+                        let sparse = span > 2 * ids.len();
+                        for (ids, states) in ids.chunks(TOUCH).zip(states.chunks(TOUCH)) {
+                            if sparse {
+                                touched ^= self.touch_step(ids, states);
+                            }
+                            for (&i, p) in ids.iter().zip(states) {
+                                let Some(it) = self.it(base, i as usize) else { continue };
+                                if let Some((bound, p)) = self.step(it, t, step, p) {
+                                    f.push(i, pack(bound, rank(i)), first);
+                                    f.progress.push(p);
+                                }
                             }
                         }
                     }
@@ -476,6 +492,7 @@ impl SearchIndex {
                         None => range.for_each(|i| visit(&mut f, i as u32)),
                     },
                 }
+                std::hint::black_box(touched);
                 if f.progress.len() != f.ids.len() {
                     f.progress = Vec::new(); // (a rest beyond i32: none carried)
                 }
@@ -630,6 +647,29 @@ impl SearchIndex {
             rest = after;
         }
         Some(top.into_sorted_vec().into_iter().map(|k| unpack(k, order)).collect())
+    }
+
+    /// Loads the first byte each of `ids` will be read at by [`Self::step`] (from its
+    /// progress `states`): the English and Chinese titles where the match ended (their start
+    /// where that is [`UNKNOWN`]), the pinyin. A hint for the memory system (the bytes' xor,
+    /// for `black_box`), no result.
+    fn touch_step(&self, ids: &[u32], states: &[Progress]) -> u8 {
+        let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
+        let mut acc = 0u8;
+        for (&i, p) in ids.iter().zip(states) {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            if p.first[0] != NONE {
+                acc ^= f.field_bytes(Field::En).get(at(p.end[0])).copied().unwrap_or(0);
+            }
+            if p.first[1] != NONE {
+                acc ^= f.field_bytes(Field::Zh).get(at(p.end[1])).copied().unwrap_or(0);
+            }
+            if p.first[2] != NONE {
+                acc ^= f.py().first().copied().unwrap_or(0);
+            }
+        }
+        acc
     }
 
     /// The sum of [`Self::bound_set`] over the sets of `q` but set `skip`, `None` if one
@@ -1050,6 +1090,9 @@ fn other_sets(q: &Query) -> Option<Vec<&Vec<Term>>> {
     let typing = q.typing?;
     Some(q.sets.iter().enumerate().filter(|&(i, _)| i != typing).map(|(_, set)| set).collect())
 }
+
+/// Items whose first reads are loaded together in a scan (see `SearchIndex::touch_step`).
+const TOUCH: usize = 16;
 
 /// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
 const MORE_CHUNK: usize = 256;
