@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
 use super::query::{initials_mask, Query, Term, TermKind};
-use super::score::Scratch;
+use super::score::{letter_firsts, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
 
@@ -233,18 +233,7 @@ impl SearchIndex {
             if terms.len() != LETTERS {
                 return Letters::default(); // (not reached: every letter is a fuzzy term)
             }
-            let row = |i: usize| {
-                let mut row = [0u8; LETTERS];
-                let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
-                let any = it.en_mask | it.zh_mask | it.py_mask;
-                for (slot, t) in row.iter_mut().zip(&terms) {
-                    // (no field has the letter: no match, nothing read)
-                    if t.mask & !any == 0 {
-                        *slot = self.progress(it, t, 0).map_or(0, |(_, p)| Letters::encode(&p));
-                    }
-                }
-                row
-            };
+            let row = |i: usize| self.letter_row(base, i, &terms);
             // a chunk of items at a time, in parallel, then into the columns (the rows of
             // a chunk, not of all items, held beside them)
             let mut cols = vec![0u8; n * LETTERS];
@@ -260,6 +249,59 @@ impl SearchIndex {
             }
             Letters { cols, n }
         })
+    }
+
+    /// Item `i`'s row of [`Letters`] (`terms`: the 26 letters' terms): what
+    /// [`Self::progress`] gives on each letter's term, coded, from one read of the titles and
+    /// the pinyin (every letter's first value taken from that read, see [`letter_firsts`]).
+    fn letter_row(&self, base: &[u32], i: usize, terms: &[Term]) -> [u8; LETTERS] {
+        let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
+        let f = self.field_refs(&it);
+        let has = |t: &Term, mask: u64| t.mask & !mask == 0;
+        let mut en = [NONE; LETTERS];
+        if terms.iter().any(|t| has(t, it.en_mask)) {
+            letter_firsts(f.en().as_bytes(), !it.en_ascii, &mut en);
+        }
+        // the letters the Chinese title has (such an item is read)
+        let mut zh = 0u32;
+        if terms.iter().any(|t| has(t, it.zh_mask) && t.han & !it.zh_han == 0) {
+            for &b in f.zh().as_bytes() {
+                if let Some(l) = (b | 0x20).checked_sub(b'a').filter(|&l| usize::from(l) < LETTERS) {
+                    zh |= 1 << l;
+                }
+            }
+        }
+        // the letters a syllable of the pinyin starts with, as `pinyin_found` finds them for
+        // a term of one letter
+        let (full, mut syl, mut at) = (f.py(), 0u32, 0usize);
+        for (&initial, &len) in f.pyi().iter().zip(f.lens()) {
+            let unit = full.get(at..at + usize::from(len)).unwrap_or(&[]);
+            at += usize::from(len);
+            let Some(&c) = unit.first() else { continue };
+            let l = c.to_ascii_lowercase().wrapping_sub(b'a');
+            let Some(t) = terms.get(usize::from(l)) else { continue };
+            let table = t.positions.as_deref().and_then(|p| p.get(usize::from(initial & 0x7f)));
+            if t.kind == TermKind::Fuzzy && table.is_some_and(|&bits| bits & 1 != 0) {
+                syl |= 1 << l;
+            }
+        }
+        let py_ok =
+            |l: usize, t: &Term| has(t, it.py_mask) && t.initial & it.initials != 0 && (syl >> l) & 1 != 0;
+        let mut py = [NONE; LETTERS];
+        if terms.iter().enumerate().any(|(l, t)| py_ok(l, t)) {
+            letter_firsts(full, false, &mut py);
+        }
+        let mut row = [0u8; LETTERS];
+        for (l, ((slot, t), (&e, &p))) in row.iter_mut().zip(terms).zip(en.iter().zip(&py)).enumerate() {
+            *slot = if has(t, it.zh_mask) && t.han & !it.zh_han == 0 && (zh >> l) & 1 != 0 {
+                READ
+            } else {
+                let e = if has(t, it.en_mask) { e } else { NONE };
+                let p = if py_ok(l, t) { p } else { NONE };
+                Letters::encode(&Progress { rest: 0, first: [e, NONE, p], end: [0; 2] })
+            };
+        }
+        row
     }
 
     /// The letter (0 for `a`) of a query that is one lowercase ASCII letter (a fuzzy term, not
@@ -958,6 +1000,19 @@ const READ: u8 = 0x0F;
 /// [`READ`].
 const VALUES: [i32; 14] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 29, 30, 31];
 
+/// [`Letters`]' code of each value below 32 (`k + 1` for `VALUES[k]`, 0: none).
+// Built at compile time: indices run over `VALUES` and the values in it (below 32).
+#[allow(clippy::indexing_slicing)]
+const CODES: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut k = 0;
+    while k < VALUES.len() {
+        t[VALUES[k] as usize] = k as u8 + 1;
+        k += 1;
+    }
+    t
+};
+
 /// What a query of one lowercase letter finds in each base item, made once so that a letter
 /// typed from nothing reads no title (a column per letter, one byte per item, 11 MB at
 /// 430,000): the [`Progress`] on the letter's term, its first values coded (English in the low
@@ -991,7 +1046,7 @@ impl Letters {
     fn encode(p: &Progress) -> u8 {
         let code = |v: i32| match v {
             NONE => Some(0u8),
-            v => VALUES.iter().position(|&x| x == v).map(|k| k as u8 + 1),
+            v => usize::try_from(v).ok().and_then(|v| CODES.get(v)).copied().filter(|&c| c != 0),
         };
         match (p.first[1], code(p.first[0]), code(p.first[2])) {
             (NONE, Some(en), Some(py)) if p.rest == 0 => en | py << 4,
