@@ -1385,6 +1385,8 @@ mod tests {
             ("Steel Plant of Shenyang", "沈阳钢铁厂"),
             ("GDP and Output", "GDP 产量"),
             ("Café Élan", "咖啡"),
+            // (ï's last byte read as ASCII would be `/`: a word start before the `v`)
+            ("Naïve Diplomacy", "天真"),
             ("", "人民公社"),
             ("x-Ray", "x光"),
         ];
