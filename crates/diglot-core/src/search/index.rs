@@ -102,7 +102,7 @@ pub struct SearchIndex {
     base_initials: OnceLock<Vec<u32>>,
     /// The first letter's answer for the base items, made on the first search of a letter
     /// ([`Letters`]; not stored: a pass over the titles, off the reader's thread).
-    letters: OnceLock<Letters>,
+    letters: Letters,
     /// [`initials_mask`] of each pushed item's pinyin.
     initials: Vec<u32>,
     /// Every item's sort key.
@@ -143,7 +143,7 @@ impl SearchIndex {
         self.data = data;
         self.order = OnceLock::new();
         self.base_initials = OnceLock::new();
-        self.letters = OnceLock::new();
+        self.letters = Letters::default();
     }
 
     /// Adds an item; returns its index (0, 1, 2, … in push order).
@@ -221,34 +221,50 @@ impl SearchIndex {
         Some(It { item: self.item(i)?, initials })
     }
 
-    /// The base items' [`Letters`] (made once, in parallel, on the first search of a
-    /// letter).
-    fn letters(&self) -> &Letters {
-        self.letters.get_or_init(|| {
-            let base = self.base_initials();
-            let terms: Vec<Term> = (b'a'..=b'z')
-                .filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned())
-                .collect();
-            let n = self.data.items.len();
-            if terms.len() != LETTERS {
-                return Letters::default(); // (not reached: every letter is a fuzzy term)
+    /// Whether [`Self::prepare_step`] has work left: the base items' [`Letters`] (and their
+    /// initials masks) are not all made yet.
+    pub fn prepare_pending(&self) -> bool {
+        self.letters.made < self.data.items.len()
+    }
+
+    /// Makes a part of what answers a letter typed from nothing without reading a title (the
+    /// base items' initials masks, then their [`Letters`], a chunk of items at a time, in
+    /// parallel): the search worker's lowest-priority work, done while it has nothing else
+    /// to do, so that no keystroke waits for it. Until they are all made, a letter is searched
+    /// by reading the titles. Returns [`Self::prepare_pending`].
+    pub fn prepare_step(&mut self) -> bool {
+        let n = self.data.items.len();
+        if self.letters.made >= n {
+            return false;
+        }
+        if self.base_initials.get().is_none() {
+            self.base_initials();
+            return true;
+        }
+        let terms: Vec<Term> = (b'a'..=b'z')
+            .filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned())
+            .collect();
+        if terms.len() != LETTERS {
+            self.letters.made = n; // (not reached: every letter is a fuzzy term; none made)
+            self.letters.cols = Vec::new();
+            return false;
+        }
+        let mut cols = std::mem::take(&mut self.letters.cols);
+        if cols.len() != n * LETTERS {
+            cols = vec![0u8; n * LETTERS];
+        }
+        let (start, base) = (self.letters.made, self.base_initials());
+        let end = (start + LETTERS_CHUNK).min(n);
+        let rows: Vec<[u8; LETTERS]> =
+            (start..end).into_par_iter().map(|i| self.letter_row(base, i, &terms)).collect();
+        for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
+            let col = col.get_mut(start..end).unwrap_or_default();
+            for (slot, row) in col.iter_mut().zip(&rows) {
+                *slot = row.get(l).copied().unwrap_or(READ);
             }
-            let row = |i: usize| self.letter_row(base, i, &terms);
-            // a chunk of items at a time, in parallel, then into the columns (the rows of
-            // a chunk, not of all items, held beside them)
-            let mut cols = vec![0u8; n * LETTERS];
-            for start in (0..n).step_by(LETTERS_CHUNK) {
-                let end = (start + LETTERS_CHUNK).min(n);
-                let rows: Vec<[u8; LETTERS]> = (start..end).into_par_iter().map(row).collect();
-                for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
-                    let col = col.get_mut(start..end).unwrap_or_default();
-                    for (slot, row) in col.iter_mut().zip(&rows) {
-                        *slot = row.get(l).copied().unwrap_or(READ);
-                    }
-                }
-            }
-            Letters { cols, n }
-        })
+        }
+        self.letters = Letters { cols, n, made: end };
+        end < n
     }
 
     /// Item `i`'s row of [`Letters`] (`terms`: the 26 letters' terms): what
@@ -327,7 +343,7 @@ impl SearchIndex {
     /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
     pub fn heap_bytes(&self) -> usize {
         let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
-        let letters = self.letters.get().map_or(0, |l| l.cols.capacity());
+        let letters = self.letters.cols.capacity();
         self.data.heap_bytes()
             + letters
             + self.items.capacity() * std::mem::size_of::<Item>()
@@ -444,7 +460,9 @@ impl SearchIndex {
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let base = self.base_initials();
         // a letter searched from nothing: the base items' answers are made already
-        let column = Self::one_letter(q).map(|(l, t)| (self.letters().column(l), t));
+        // (once they are all made)
+        let column = (Self::one_letter(q).filter(|_| !self.prepare_pending()))
+            .map(|(l, t)| (self.letters.column(l), t));
         // this result carries each hit's progress on the last term when there is one
         let last = last_term(q);
         let tasks: Vec<Task> = prev
@@ -988,9 +1006,10 @@ const UNKNOWN: u32 = u32::MAX;
 /// Letters `a`..`z`.
 const LETTERS: usize = 26;
 
-/// Items whose [`Letters`] rows are made at a time (a few in tests, so that chunks end
-/// within the small indexes tested).
-const LETTERS_CHUNK: usize = if cfg!(test) { 7 } else { 1 << 16 };
+/// Items whose [`Letters`] rows are made at a time, in one [`SearchIndex::prepare_step`] (a
+/// few in tests, so that chunks end within the small indexes tested): some 10 ms of CPU, the
+/// most a query that arrives meanwhile waits.
+const LETTERS_CHUNK: usize = if cfg!(test) { 5 } else { 1 << 14 };
 
 /// [`Letters`]' code of an item that must be read (its English nibble).
 const READ: u8 = 0x0F;
@@ -1024,6 +1043,8 @@ struct Letters {
     cols: Vec<u8>,
     /// Base items.
     n: usize,
+    /// Items whose rows are made (the first ones; the columns are used once all are).
+    made: usize,
 }
 
 /// An item's answer from [`Letters`].
@@ -1402,8 +1423,13 @@ mod tests {
         }
         let mut ix = SearchIndex::new();
         ix.set_base(Arc::new(cat), None);
+        let mut steps = 0;
+        while ix.prepare_step() {
+            steps += 1;
+        }
+        assert!(steps > 1 && !ix.prepare_pending(), "made in chunks: {steps}");
         let base = ix.base_initials().to_vec();
-        let letters = ix.letters();
+        let letters = &ix.letters;
         let (mut known, mut read) = (0, 0);
         for l in 0..LETTERS {
             let q = Query::parse(&char::from(b'a' + l as u8).to_string());
