@@ -1013,3 +1013,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn worker_idle_after_a_catalog_answers_letters_as_reading_the_titles() {
+    // The worker makes the letter columns once it has had nothing to do for a while
+    // (`prepare_step`); letters searched then, and typing on from them, give what an index
+    // of the same titles pushed one by one gives.
+    let titles: Vec<Option<(String, String, String)>> = (0..400u64)
+        .map(|i| {
+            let en =
+                ["Production of Steel", "People's Communes", "Xinhua Report", "Rice Harvest"][i as usize % 4];
+            let zh = ["生产钢铁", "人民公社", "新华社报道", "水稻丰收 GDP"][i as usize % 3];
+            Some((format!("{en} {i}"), zh.to_string(), String::new()))
+        })
+        .collect();
+    let keys: Vec<u64> = (0..400u64).map(|i| i * 7 % 31).collect();
+    let (cat, items) = catalog_of(&titles, &keys);
+    let mut cold = SearchIndex::new();
+    for (en, zh, k) in &items {
+        cold.push(en, zh, *k);
+    }
+    let (tx, rx) = mpsc::channel();
+    let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+        let _ = tx.send(());
+    });
+    worker.push_catalog(std::sync::Arc::new(cat));
+    std::thread::sleep(Duration::from_millis(1500));
+    for typed in ["p", "pr", "x", "xh", "r", "s"] {
+        let g = worker.submit(typed);
+        let mut last = None;
+        while !last.as_ref().is_some_and(|r: &SearchResult| r.generation == g && r.hits.is_complete()) {
+            rx.recv_timeout(Duration::from_secs(20)).expect("no complete result");
+            if let Some(r) = worker.recv_all().into_iter().last() {
+                last = Some(r);
+            }
+        }
+        let want = cold.search(&Query::parse(typed), None, &|| false).unwrap();
+        assert_eq!(*last.unwrap().hits, want, "{typed}");
+    }
+}
