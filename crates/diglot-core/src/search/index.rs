@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
 use super::query::{initials_mask, Query, Term, TermKind};
-use super::score::Scratch;
+use super::score::{letter_firsts, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
 
@@ -100,6 +100,9 @@ pub struct SearchIndex {
     /// [`initials_mask`] of each base item's pinyin, made on the first search (not stored in
     /// the title index: a pass over the initials, off the reader's thread).
     base_initials: OnceLock<Vec<u32>>,
+    /// The first letter's answer for the base items, made on the first search of a letter
+    /// ([`Letters`]; not stored: a pass over the titles, off the reader's thread).
+    letters: Letters,
     /// [`initials_mask`] of each pushed item's pinyin.
     initials: Vec<u32>,
     /// Every item's sort key.
@@ -140,6 +143,7 @@ impl SearchIndex {
         self.data = data;
         self.order = OnceLock::new();
         self.base_initials = OnceLock::new();
+        self.letters = Letters::default();
     }
 
     /// Adds an item; returns its index (0, 1, 2, … in push order).
@@ -217,7 +221,118 @@ impl SearchIndex {
         Some(It { item: self.item(i)?, initials })
     }
 
-    /// The base items' initials masks (made once, in parallel, on the first search).
+    /// Whether [`Self::prepare_step`] has work left: the base items' [`Letters`] (and their
+    /// initials masks) are not all made yet.
+    pub fn prepare_pending(&self) -> bool {
+        self.letters.made < self.data.items.len()
+    }
+
+    /// Makes a part of what answers a letter typed from nothing without reading a title (the
+    /// base items' initials masks, then their [`Letters`], a chunk of items at a time, in
+    /// parallel): the search worker's lowest-priority work, done while it has nothing else
+    /// to do, so that no keystroke waits for it. Until they are all made, a letter is searched
+    /// by reading the titles. Returns [`Self::prepare_pending`].
+    pub fn prepare_step(&mut self) -> bool {
+        let n = self.data.items.len();
+        if self.letters.made >= n {
+            return false;
+        }
+        if self.base_initials.get().is_none() {
+            self.base_initials();
+            return true;
+        }
+        let terms: Vec<Term> = (b'a'..=b'z')
+            .filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned())
+            .collect();
+        if terms.len() != LETTERS {
+            self.letters.made = n; // (not reached: every letter is a fuzzy term; none made)
+            self.letters.cols = Vec::new();
+            return false;
+        }
+        let mut cols = std::mem::take(&mut self.letters.cols);
+        if cols.len() != n * LETTERS {
+            cols = vec![0u8; n * LETTERS];
+        }
+        let (start, base) = (self.letters.made, self.base_initials());
+        let end = (start + LETTERS_CHUNK).min(n);
+        let rows: Vec<[u8; LETTERS]> =
+            (start..end).into_par_iter().map(|i| self.letter_row(base, i, &terms)).collect();
+        for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
+            let col = col.get_mut(start..end).unwrap_or_default();
+            for (slot, row) in col.iter_mut().zip(&rows) {
+                *slot = row.get(l).copied().unwrap_or(READ);
+            }
+        }
+        self.letters = Letters { cols, n, made: end };
+        end < n
+    }
+
+    /// Item `i`'s row of [`Letters`] (`terms`: the 26 letters' terms): what
+    /// [`Self::progress`] gives on each letter's term, coded, from one read of the titles and
+    /// the pinyin (every letter's first value taken from that read, see [`letter_firsts`]).
+    fn letter_row(&self, base: &[u32], i: usize, terms: &[Term]) -> [u8; LETTERS] {
+        let Some(it) = self.it(base, i) else { return [READ; LETTERS] };
+        let f = self.field_refs(&it);
+        let has = |t: &Term, mask: u64| t.mask & !mask == 0;
+        let mut en = [NONE; LETTERS];
+        if terms.iter().any(|t| has(t, it.en_mask)) {
+            letter_firsts(f.en().as_bytes(), !it.en_ascii, &mut en);
+        }
+        // the letters the Chinese title has (such an item is read)
+        let mut zh = 0u32;
+        if terms.iter().any(|t| has(t, it.zh_mask) && t.han & !it.zh_han == 0) {
+            for &b in f.zh().as_bytes() {
+                if let Some(l) = (b | 0x20).checked_sub(b'a').filter(|&l| usize::from(l) < LETTERS) {
+                    zh |= 1 << l;
+                }
+            }
+        }
+        // the letters a syllable of the pinyin starts with, as `pinyin_found` finds them for
+        // a term of one letter
+        let (full, mut syl, mut at) = (f.py(), 0u32, 0usize);
+        for (&initial, &len) in f.pyi().iter().zip(f.lens()) {
+            let unit = full.get(at..at + usize::from(len)).unwrap_or(&[]);
+            at += usize::from(len);
+            let Some(&c) = unit.first() else { continue };
+            let l = c.to_ascii_lowercase().wrapping_sub(b'a');
+            let Some(t) = terms.get(usize::from(l)) else { continue };
+            let table = t.positions.as_deref().and_then(|p| p.get(usize::from(initial & 0x7f)));
+            if t.kind == TermKind::Fuzzy && table.is_some_and(|&bits| bits & 1 != 0) {
+                syl |= 1 << l;
+            }
+        }
+        let py_ok =
+            |l: usize, t: &Term| has(t, it.py_mask) && t.initial & it.initials != 0 && (syl >> l) & 1 != 0;
+        let mut py = [NONE; LETTERS];
+        if terms.iter().enumerate().any(|(l, t)| py_ok(l, t)) {
+            letter_firsts(full, false, &mut py);
+        }
+        let mut row = [0u8; LETTERS];
+        for (l, ((slot, t), (&e, &p))) in row.iter_mut().zip(terms).zip(en.iter().zip(&py)).enumerate() {
+            *slot = if has(t, it.zh_mask) && t.han & !it.zh_han == 0 && (zh >> l) & 1 != 0 {
+                READ
+            } else {
+                let e = if has(t, it.en_mask) { e } else { NONE };
+                let p = if py_ok(l, t) { p } else { NONE };
+                Letters::encode(&Progress { rest: 0, first: [e, NONE, p], end: [0; 2] })
+            };
+        }
+        row
+    }
+
+    /// The letter (0 for `a`) of a query that is one lowercase ASCII letter (a fuzzy term, not
+    /// case-sensitive: what [`Letters`] answers), and that term.
+    fn one_letter(q: &Query) -> Option<(usize, &Term)> {
+        let t = last_term(q)?;
+        match t.text.as_bytes() {
+            &[c] if q.sets.len() == 1 && c.is_ascii_lowercase() && !t.case_sensitive => {
+                Some((usize::from(c - b'a'), t))
+            }
+            _ => None,
+        }
+    }
+
+    /// The base initials masks (made once, in parallel, on the first search).
     fn base_initials(&self) -> &[u32] {
         self.base_initials.get_or_init(|| {
             self.data.items.par_iter().map(|it| initials_mask(self.field_refs(it).pyi())).collect()
@@ -228,7 +343,9 @@ impl SearchIndex {
     /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
     pub fn heap_bytes(&self) -> usize {
         let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
+        let letters = self.letters.cols.capacity();
         self.data.heap_bytes()
+            + letters
             + self.items.capacity() * std::mem::size_of::<Item>()
             + self.text.capacity()
             + self.keys.capacity() * 8
@@ -342,6 +459,10 @@ impl SearchIndex {
         };
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let base = self.base_initials();
+        // a letter searched from nothing: the base items' answers are made already
+        // (once they are all made)
+        let column = (Self::one_letter(q).filter(|_| !self.prepare_pending()))
+            .map(|(l, t)| (self.letters.column(l), t));
         // this result carries each hit's progress on the last term when there is one
         let last = last_term(q);
         let tasks: Vec<Task> = prev
@@ -386,19 +507,52 @@ impl SearchIndex {
                         }
                     }
                 };
+                // (typing on, each run of `TOUCH` hits can have the bytes it will read first
+                // loaded together, so that their cache misses overlap instead of following one
+                // another)
+                let mut touched = 0u8;
                 match (task, &step, last) {
                     (Task::Prev(ids, Some(states)), Some(step), Some(t)) => {
-                        for (&i, p) in ids.iter().zip(states) {
-                            let Some(it) = self.it(base, i as usize) else { continue };
-                            if let Some((bound, p)) = self.step(it, t, step, p) {
-                                f.push(i, pack(bound, rank(i)), first);
-                                f.progress.push(p);
+                        // (only where the hits are sparse: dense runs of items are read in
+                        // order, which the hardware's own prefetching follows)
+                        let span = match (ids.first(), ids.last()) {
+                            (Some(&a), Some(&b)) => b.saturating_sub(a) as usize + 1,
+                            _ => 0,
+                        };
+                        let sparse = span > 2 * ids.len();
+                        for (ids, states) in ids.chunks(TOUCH).zip(states.chunks(TOUCH)) {
+                            if sparse {
+                                touched ^= self.touch_step(ids, states);
+                            }
+                            for (&i, p) in ids.iter().zip(states) {
+                                let Some(it) = self.it(base, i as usize) else { continue };
+                                if let Some((bound, p)) = self.step(it, t, step, p) {
+                                    f.push(i, pack(bound, rank(i)), first);
+                                    f.progress.push(p);
+                                }
                             }
                         }
                     }
                     (Task::Prev(ids, _), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
-                    (Task::Items(range), _, _) => range.for_each(|i| visit(&mut f, i as u32)),
+                    (Task::Items(range), _, _) => match column {
+                        Some((col, t)) => {
+                            for i in range {
+                                match col.get(i).map(|&b| Letters::decode(b)) {
+                                    Some(Known::No) => {}
+                                    Some(Known::Yes(p)) => {
+                                        if let Some(bound) = p.value(t) {
+                                            f.push(i as u32, pack(bound, rank(i as u32)), first);
+                                            f.progress.push(p);
+                                        }
+                                    }
+                                    Some(Known::Read) | None => visit(&mut f, i as u32),
+                                }
+                            }
+                        }
+                        None => range.for_each(|i| visit(&mut f, i as u32)),
+                    },
                 }
+                std::hint::black_box(touched);
                 if f.progress.len() != f.ids.len() {
                     f.progress = Vec::new(); // (a rest beyond i32: none carried)
                 }
@@ -555,6 +709,29 @@ impl SearchIndex {
         Some(top.into_sorted_vec().into_iter().map(|k| unpack(k, order)).collect())
     }
 
+    /// Loads the first byte each of `ids` will be read at by [`Self::step`] (from its
+    /// progress `states`): the English and Chinese titles where the match ended (their start
+    /// where that is [`UNKNOWN`]), the pinyin. A hint for the memory system (the bytes' xor,
+    /// for `black_box`), no result.
+    fn touch_step(&self, ids: &[u32], states: &[Progress]) -> u8 {
+        let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
+        let mut acc = 0u8;
+        for (&i, p) in ids.iter().zip(states) {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            if p.first[0] != NONE {
+                acc ^= f.field_bytes(Field::En).get(at(p.end[0])).copied().unwrap_or(0);
+            }
+            if p.first[1] != NONE {
+                acc ^= f.field_bytes(Field::Zh).get(at(p.end[1])).copied().unwrap_or(0);
+            }
+            if p.first[2] != NONE {
+                acc ^= f.py().first().copied().unwrap_or(0);
+            }
+        }
+        acc
+    }
+
     /// The sum of [`Self::bound_set`] over the sets of `q` but set `skip`, `None` if one
     /// does not match.
     fn bound_sets(&self, it: It<'_>, q: &Query, skip: Option<usize>) -> Option<i64> {
@@ -608,7 +785,8 @@ impl SearchIndex {
                 // (an ASCII field is read as bytes from where the match ended: nothing before
                 // it is touched)
                 let extend = |field: Field, ascii: bool, at: u32| {
-                    let at = at as usize;
+                    // (an end not known: the whole term matched from the field's start)
+                    let (at, from) = if at == UNKNOWN { (0, 0) } else { (at as usize, from) };
                     let end = if ascii {
                         t.pattern.extend_ascii(f.field_bytes(field), at, from)
                     } else {
@@ -821,6 +999,98 @@ enum Task<'a> {
 /// [`Progress::first`] of a field the term does not match.
 const NONE: i32 = i32::MIN;
 
+/// [`Progress::end`] not known (the progress was made without reading the title, see
+/// [`Letters`]): typing on matches the whole term from the field's start.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Letters `a`..`z`.
+const LETTERS: usize = 26;
+
+/// Items whose [`Letters`] rows are made at a time, in one [`SearchIndex::prepare_step`] (a
+/// few in tests, so that chunks end within the small indexes tested): some 10 ms of CPU, the
+/// most a query that arrives meanwhile waits.
+const LETTERS_CHUNK: usize = if cfg!(test) { 5 } else { 1 << 14 };
+
+/// [`Letters`]' code of an item that must be read (its English nibble).
+const READ: u8 = 0x0F;
+
+/// The first character's values [`Letters`] can hold (code `k + 1` is `VALUES[k]`): skim's
+/// values of one matched ASCII letter (`-1` + bonus + match). Any other value is stored as
+/// [`READ`].
+const VALUES: [i32; 14] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 29, 30, 31];
+
+/// [`Letters`]' code of each value below 32 (`k + 1` for `VALUES[k]`, 0: none).
+// Built at compile time: indices run over `VALUES` and the values in it (below 32).
+#[allow(clippy::indexing_slicing)]
+const CODES: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut k = 0;
+    while k < VALUES.len() {
+        t[VALUES[k] as usize] = k as u8 + 1;
+        k += 1;
+    }
+    t
+};
+
+/// What a query of one lowercase letter finds in each base item, made once so that a letter
+/// typed from nothing reads no title (a column per letter, one byte per item, 11 MB at
+/// 430,000): the [`Progress`] on the letter's term, its first values coded (English in the low
+/// nibble, pinyin in the high one; 0: no match) and its ends left [`UNKNOWN`]; [`READ`] where
+/// the Chinese title has the letter or a value has no code (the item is matched as before).
+#[derive(Debug, Default)]
+struct Letters {
+    /// Column `l` (letter `a + l`) is `cols[l * n..(l + 1) * n]`.
+    cols: Vec<u8>,
+    /// Base items.
+    n: usize,
+    /// Items whose rows are made (the first ones; the columns are used once all are).
+    made: usize,
+}
+
+/// An item's answer from [`Letters`].
+enum Known {
+    /// The letter matches no field.
+    No,
+    /// The item is read (see [`READ`]).
+    Read,
+    /// The item's progress on the letter (ends [`UNKNOWN`]).
+    Yes(Progress),
+}
+
+impl Letters {
+    /// Letter `l`'s column (empty if there is none).
+    fn column(&self, l: usize) -> &[u8] {
+        self.cols.get(l * self.n..(l + 1) * self.n).unwrap_or(&[])
+    }
+
+    /// The code of an item's progress on a letter's term.
+    fn encode(p: &Progress) -> u8 {
+        let code = |v: i32| match v {
+            NONE => Some(0u8),
+            v => usize::try_from(v).ok().and_then(|v| CODES.get(v)).copied().filter(|&c| c != 0),
+        };
+        match (p.first[1], code(p.first[0]), code(p.first[2])) {
+            (NONE, Some(en), Some(py)) if p.rest == 0 => en | py << 4,
+            _ => READ,
+        }
+    }
+
+    /// What an item's code says.
+    fn decode(b: u8) -> Known {
+        let value = |c: u8| match c {
+            0 => NONE,
+            c => VALUES.get(usize::from(c - 1)).copied().unwrap_or(NONE),
+        };
+        match (b & 0x0F, b >> 4) {
+            (0, 0) => Known::No,
+            (READ, _) => Known::Read,
+            (en, py) => {
+                Known::Yes(Progress { rest: 0, first: [value(en), NONE, value(py)], end: [UNKNOWN; 2] })
+            }
+        }
+    }
+}
+
 /// How an item matched a query whose term typed last is a fuzzy term alone in its set ([`last_term`]),
 /// carried from keystroke to keystroke: the next keystroke, typing on ([`Step`]), reads
 /// only where the term's greedy match ended instead of each title from its start.
@@ -896,6 +1166,9 @@ fn other_sets(q: &Query) -> Option<Vec<&Vec<Term>>> {
     let typing = q.typing?;
     Some(q.sets.iter().enumerate().filter(|&(i, _)| i != typing).map(|(_, set)| set).collect())
 }
+
+/// Items whose first reads are loaded together in a scan (see `SearchIndex::touch_step`).
+const TOUCH: usize = 16;
 
 /// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
 const MORE_CHUNK: usize = 256;
@@ -1123,5 +1396,67 @@ mod tests {
             prev = typed;
         }
         assert_eq!(prev.total, 1);
+    }
+
+    #[test]
+    fn the_letter_columns_hold_what_reading_the_titles_gives() {
+        use crate::corpus::{ArticleMeta, Catalog};
+        let titles = [
+            ("Production Team", "生产队"),
+            ("Steel Plant of Shenyang", "沈阳钢铁厂"),
+            ("GDP and Output", "GDP 产量"),
+            ("Café Élan", "咖啡"),
+            // (ï's last byte read as ASCII would be `/`: a word start before the `v`)
+            ("Naïve Diplomacy", "天真"),
+            ("", "人民公社"),
+            ("x-Ray", "x光"),
+        ];
+        let mut cat = Catalog::new(Vec::new());
+        for (k, (en, zh)) in titles.iter().enumerate() {
+            let meta = ArticleMeta {
+                path: format!("/c/{k}.md").into(),
+                title_en: en.to_string(),
+                title_zh: zh.to_string(),
+                ..ArticleMeta::default()
+            };
+            cat.push_meta(&meta, &[]);
+        }
+        let mut ix = SearchIndex::new();
+        ix.set_base(Arc::new(cat), None);
+        let mut steps = 0;
+        while ix.prepare_step() {
+            steps += 1;
+        }
+        assert!(steps > 1 && !ix.prepare_pending(), "made in chunks: {steps}");
+        let base = ix.base_initials().to_vec();
+        let letters = &ix.letters;
+        let (mut known, mut read) = (0, 0);
+        for l in 0..LETTERS {
+            let q = Query::parse(&char::from(b'a' + l as u8).to_string());
+            let (got, t) = SearchIndex::one_letter(&q).unwrap();
+            assert_eq!(got, l);
+            for (i, &b) in letters.column(l).iter().enumerate() {
+                let want = ix.progress(ix.it(&base, i).unwrap(), t, 0).map(|(_, p)| p);
+                match (Letters::decode(b), want) {
+                    (Known::No, None) => {}
+                    (Known::Yes(p), Some(w)) => {
+                        known += 1;
+                        assert_eq!((p.rest, p.first), (w.rest, w.first), "item {i}, letter {l}");
+                        assert_eq!(p.end, [UNKNOWN; 2]);
+                    }
+                    // (read where the Chinese title has the letter)
+                    (Known::Read, Some(w)) => {
+                        read += 1;
+                        assert_ne!(w.first[1], NONE, "item {i}, letter {l}: read for nothing");
+                    }
+                    (_, w) => panic!("item {i}, letter {l}: {b:#x} for {w:?}"),
+                }
+            }
+        }
+        assert!(known > 20 && read > 0, "{known} known, {read} read");
+        // not a letter alone: not answered from the columns
+        for q in ["S", "sh", "s h", "'s", "!s", "人", "s | p", "1"] {
+            assert!(SearchIndex::one_letter(&Query::parse(q)).is_none(), "{q}");
+        }
     }
 }

@@ -420,6 +420,35 @@ fn for_occurrences(choice: &[u8], p: BytePat, from: usize, f: impl FnMut(usize))
     }
 }
 
+/// Every ASCII letter's first value in `choice`, in one pass: entry `l` becomes the larger
+/// of itself and what `Pattern::new(l, false)` (`l` the lowercase letter `a + l`) gives as
+/// the first of [`Pattern::bound_parts_unicode`] (`unicode`: a byte of a multi-byte
+/// character is a lowercase-like symbol, as its character is) or of
+/// [`Pattern::bound_parts_ascii`] (`!unicode`: every byte typed as its low 7 bits, as there);
+/// letters that do not occur are left as they are.
+// The bonus table is indexed by char types (its own 6x6 size).
+#[allow(clippy::indexing_slicing)]
+pub(crate) fn letter_firsts(choice: &[u8], unicode: bool, out: &mut [i32; 26]) {
+    let mut prev = CharType::Empty;
+    let mut mult = BONUS_FIRST_CHAR_MULTIPLIER;
+    for &b in choice {
+        let cur = if unicode && b >= 0x80 { CharType::Lower } else { b.ty() };
+        // (an ASCII letter, either case: `b | 0x20` is then `a..=z`)
+        let l = (b | 0x20).wrapping_sub(b'a');
+        if let Some(slot) = out.get_mut(usize::from(l)) {
+            let bonus = i32::from(BONUS_TABLE[prev as usize][cur as usize]) * mult;
+            let m = if b.is_ascii_lowercase() {
+                SCORE_MATCH
+            } else {
+                max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
+            };
+            *slot = max(*slot, GAP_EXTENSION + bonus + m);
+        }
+        prev = cur;
+        mult = 1;
+    }
+}
+
 /// The most pattern character `b` can add to a score after pattern character `a` (see
 /// [`Pattern::bound`]): directly after `a`'s cell, the bonus of the pair's types (at least
 /// the consecutive bonus), or after a gap, the largest bonus less the gap's 4.
@@ -955,6 +984,27 @@ mod tests {
                 prop_assert_eq!(pat.bound_unicode(&c), bound);
             } else {
                 prop_assert_eq!(pat.bound_unicode(&c), bound, "bytes and chars agree");
+            }
+        }
+
+        #[test]
+        fn every_letters_first_value_in_one_pass_equals_each_letters_own(
+            c in prop_oneof![text(), long_text(), "[a-zA-Z0-9 ._/(-]{0,40}".prop_map(String::from)],
+        ) {
+            // both readings: the choice as characters and (what the pinyin is read as) as
+            // bytes, whether ASCII or not
+            for unicode in [true, false] {
+                let mut got = [i32::MIN; 26];
+                letter_firsts(c.as_bytes(), unicode, &mut got);
+                for (l, &got) in got.iter().enumerate() {
+                    let pat = Pattern::new(&char::from(b'a' + l as u8).to_string(), false);
+                    let want = if unicode {
+                        pat.bound_parts_unicode(&c)
+                    } else {
+                        pat.bound_parts_ascii(c.as_bytes())
+                    };
+                    prop_assert_eq!(want.map_or(i32::MIN, |(first, _)| first), got, "{:?} {} {}", c, l, unicode);
+                }
             }
         }
 

@@ -955,3 +955,101 @@ fn stored_search_data_out_of_its_arenas_is_refused_and_made_again() {
         assert!(got.is_none(), "cut at {cut}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// A letter typed from nothing on a warm index is answered from the letter columns made
+    /// after load (no title read; while they are made in part, by reading the titles) and must be what reading every title gives: the count, the
+    /// first screen (any size), the complete ranking, and typing on from it (the carried ends
+    /// are not known: the next keystrokes match from each title's start), within the partial
+    /// result and the complete one alike. Titles with capitals, ASCII in the Chinese title,
+    /// accents and any character, so that every code (and the items that must be read) occurs.
+    #[test]
+    fn a_letter_from_the_columns_equals_reading_the_titles(
+        titles in proptest::collection::vec(prop_oneof![
+            2 => titled(),
+            1 => (title(), title()).prop_map(|(en, zh)| Some((en, zh, String::new()))),
+        ], 0..80),
+        keys in proptest::collection::vec(0u64..40, 80),
+        more in proptest::collection::vec(headline(), 0..4),
+        letters in proptest::collection::vec(proptest::sample::select(
+            "abcdefghijklmnopqrstuvwxyz".chars().collect::<Vec<_>>()), 1..6),
+        on in proptest::sample::select(vec!["", "i", "ro", "n", "x", "iang", "c d", " s"]),
+        first in 1usize..8,
+        partial in any::<bool>(),
+        steps in prop_oneof![1 => 0usize..4, 3 => Just(usize::MAX)],
+    ) {
+        let (cat, items) = catalog_of(&titles, &keys);
+        let data = SearchData::of_catalog(&cat);
+        let mut warm = SearchIndex::new();
+        warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
+        // (made in part, or all: the worker makes them while it is idle)
+        for _ in 0..steps {
+            if !warm.prepare_step() {
+                break;
+            }
+        }
+        let mut cold = SearchIndex::new();
+        for (en, zh, k) in &items {
+            cold.push(en, zh, *k);
+        }
+        for (k, (en, zh)) in more.iter().enumerate() {
+            prop_assert_eq!(warm.push(en, zh, 3 + k as u64), cold.push(en, zh, 3 + k as u64));
+        }
+        for l in letters {
+            let typed = format!("{l}{on}");
+            let mut prev: Option<Hits> = None;
+            for (k, c) in typed.char_indices() {
+                let q = Query::parse(&typed[..k + c.len_utf8()]);
+                let want = cold.search(&q, None, &|| false).unwrap();
+                let part = warm.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
+                prop_assert_eq!(part.total, want.total, "{:?}: count", q.as_str());
+                prop_assert_eq!(&part.hits[..], &want.hits[..first.min(want.total)], "{:?}: first", q.as_str());
+                let done = warm.complete(&part, &|| false).unwrap();
+                prop_assert_eq!(&done.hits, &want.hits, "{:?}: completed", q.as_str());
+                prev = Some(if partial { part } else { done });
+            }
+        }
+    }
+}
+
+#[test]
+fn worker_idle_after_a_catalog_answers_letters_as_reading_the_titles() {
+    // The worker makes the letter columns once it has had nothing to do for a while
+    // (`prepare_step`); letters searched then, and typing on from them, give what an index
+    // of the same titles pushed one by one gives.
+    let titles: Vec<Option<(String, String, String)>> = (0..400u64)
+        .map(|i| {
+            let en =
+                ["Production of Steel", "People's Communes", "Xinhua Report", "Rice Harvest"][i as usize % 4];
+            // (a letter the Chinese title has, best there: such items are read)
+            let zh = ["生产钢铁", "人民公社", "新华社报道", "pH 水稻丰收 GDP"][i as usize / 4 % 4];
+            Some((format!("{en} {i}"), zh.to_string(), String::new()))
+        })
+        .collect();
+    let keys: Vec<u64> = (0..400u64).map(|i| i * 7 % 31).collect();
+    let (cat, items) = catalog_of(&titles, &keys);
+    let mut cold = SearchIndex::new();
+    for (en, zh, k) in &items {
+        cold.push(en, zh, *k);
+    }
+    let (tx, rx) = mpsc::channel();
+    let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+        let _ = tx.send(());
+    });
+    worker.push_catalog(std::sync::Arc::new(cat));
+    std::thread::sleep(Duration::from_millis(1500));
+    for typed in ["p", "pr", "x", "xh", "r", "s"] {
+        let g = worker.submit(typed);
+        let mut last = None;
+        while !last.as_ref().is_some_and(|r: &SearchResult| r.generation == g && r.hits.is_complete()) {
+            rx.recv_timeout(Duration::from_secs(20)).expect("no complete result");
+            if let Some(r) = worker.recv_all().into_iter().last() {
+                last = Some(r);
+            }
+        }
+        let want = cold.search(&Query::parse(typed), None, &|| false).unwrap();
+        assert_eq!(*last.unwrap().hits, want, "{typed}");
+    }
+}

@@ -2,9 +2,10 @@
 //! matching (nor for a lock).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
@@ -25,6 +26,10 @@ pub struct SearchResult {
 /// How many hits a search ranks before it delivers its first result, unless
 /// [`SearchWorker::set_first`] says otherwise: more than a tall terminal's list shows.
 pub const FIRST: usize = 200;
+
+/// How long the worker has had no command before it makes what answers a first letter
+/// ([`SearchIndex::prepare_step`]): past a warm open's first frames and list.
+const PREPARE_AFTER: Duration = Duration::from_secs(1);
 
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
@@ -220,6 +225,7 @@ fn run(
     let mut first = FIRST;
     let mut reordered = false;
     let mut dirty = false;
+    let mut last_command = Instant::now();
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -233,12 +239,21 @@ fn run(
             }
             _ => false,
         };
-        // Block when idle; otherwise take whatever is queued, then search once.
+        // Block when idle; otherwise take whatever is queued, then search once (or, with
+        // nothing else to do for `PREPARE_AFTER`, make a part of what answers a first letter:
+        // the lowest priority, after the list a warm open gives has been drawn).
+        let prepare_due = index.prepare_pending();
         let first_command = if dirty || rest_due {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => return,
+            }
+        } else if prepare_due {
+            match commands.recv_timeout(PREPARE_AFTER.saturating_sub(last_command.elapsed())) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         } else {
             match commands.recv() {
@@ -247,6 +262,7 @@ fn run(
             }
         };
         for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
+            last_command = Instant::now();
             match c {
                 Command::Push(items) => {
                     for (en, zh, key) in items {
@@ -279,6 +295,10 @@ fn run(
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
             }
             dirty = true;
+        }
+        if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
+            pool.install(|| index.prepare_step());
+            continue;
         }
         let Some((gen, q)) = &current else {
             dirty = false;
