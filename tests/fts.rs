@@ -250,18 +250,7 @@ fn bytes_damaged_inside_the_fast_fields_are_rebuilt_not_a_panic() {
         .collect();
     assert!(!fast.is_empty());
     fast.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
-    let victim = fast.last().unwrap();
-    let mut bytes = std::fs::read(victim).unwrap();
-    let len = bytes.len();
-    // the middle half of the file (not its footer) made garbage, as a bad sector would
-    let mut x = 0x9e37_79b9_u32;
-    for b in bytes.iter_mut().take(len * 3 / 4).skip(len / 4) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        *b = x as u8;
-    }
-    std::fs::write(victim, &bytes).unwrap();
+    garble_middle_half(fast.last().unwrap());
     let (ix, rep) = build(&root, &cache);
     assert!(rep.rebuilt.as_deref().is_some_and(|w| w.contains("checksum")), "{rep:?}");
     assert_eq!(canon(by_index(&ix, "人")), by_scan(&root, "人"));
@@ -459,18 +448,24 @@ fn damaged_stored_documents_lose_no_row_of_search() {
     assert!(!stores.is_empty());
     stores.sort();
     for victim in &stores {
-        let mut bytes = std::fs::read(victim).unwrap();
-        let len = bytes.len();
-        let mut x = 0x9e37_79b9_u32;
-        for b in bytes.iter_mut().take(len * 3 / 4).skip(len / 4) {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *b = x as u8;
-        }
-        std::fs::write(victim, &bytes).unwrap();
+        garble_middle_half(victim);
     }
     assert_eq!(rows(&args), want, "rows lost to the damaged stored documents");
+}
+
+/// The middle half of a file (not its header or footer) made garbage, its length kept, as a
+/// bad sector would.
+fn garble_middle_half(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let len = bytes.len();
+    let mut x = 0x9e37_79b9_u32;
+    for b in bytes.iter_mut().take(len * 3 / 4).skip(len / 4) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    std::fs::write(path, &bytes).unwrap();
 }
 
 /// Every file under `dir`, at any depth.
