@@ -408,6 +408,11 @@ pub struct App {
     /// as they came, not gathered into one vector: nothing is copied or grown before a
     /// merge, and each batch's room goes back when it is merged.
     pending: Vec<PendingBatch>,
+    /// A cold open's files, once the loader's walk has counted them (0 until then): the
+    /// list's catalog makes room for them at a merge ([`Articles::reserve`]), once.
+    expected: usize,
+    /// Whether that room was made.
+    reserved: bool,
     /// Counts of what was loaded.
     pub summary: LoadSummary,
     /// The list pane.
@@ -562,6 +567,8 @@ impl App {
             worker: Worker(SearchWorker::new(crate::search::SearchIndex::new(), move || notify())),
             articles: Articles::default(),
             pending: Vec::new(),
+            expected: 0,
+            reserved: false,
             summary: LoadSummary::default(),
             list: ListState::default(),
             focus: Focus::List,
@@ -888,6 +895,10 @@ impl App {
     /// pinyin is not computed again).
     fn append(&mut self, batches: &[PendingBatch]) -> Vec<u32> {
         let n = batches.iter().map(|(b, _)| b.len()).sum();
+        if !self.reserved && self.expected > 0 && self.articles.ids() >= articles::RESERVE_AFTER {
+            self.articles.reserve(self.expected.saturating_sub(self.articles.ids()));
+            self.reserved = true;
+        }
         let mut ids: Vec<u32> = Vec::with_capacity(n);
         let mut titles = Vec::with_capacity(n);
         for (metas, made) in batches {

@@ -131,6 +131,10 @@ impl App {
         self.progress.bytes += ev.bytes;
         let checked = ev.checked.take();
         let listed = ev.listed;
+        // a cold open's count of files, as soon as the walk has it (a warm open lists first)
+        if !listed && !self.progress.listed && !self.progress.done && self.expected == 0 {
+            self.expected = ev.total;
+        }
         // the check's batches change the list in place; its report alone changes nothing
         let update = !ev.removed.is_empty() || (self.progress.listed && !ev.outcomes.is_empty());
         let keep = self.selected().map(|m| m.path());

@@ -40,6 +40,15 @@ impl Pinyin {
         p
     }
 
+    /// Makes this the pinyin of `zh` (without the char map), reusing its vectors' room.
+    pub(crate) fn rebuild(&mut self, zh: &str) {
+        self.full.clear();
+        self.initials.clear();
+        self.map.clear();
+        self.lens.clear();
+        self.build(zh, false);
+    }
+
     fn build(&mut self, zh: &str, with_map: bool) {
         for (ci, ch) in zh.chars().enumerate() {
             let ci = ci as u32;
@@ -156,6 +165,21 @@ mod tests {
         assert_eq!(p.lens, vec![5, 5, 4, 1, 1, 2]);
         assert!(Pinyin::has_han("图片"));
         assert!(!Pinyin::has_han("1958 ABC"));
+    }
+
+    #[test]
+    fn a_rebuilt_pinyin_is_a_fresh_one() {
+        // the buffer `Item::derive` reuses: nothing of the title before is left in it
+        let titles = ["湘乡县在农村人民公社", "图片", "", "A绿", "《图片》，1958", "人民日报社论 abc 湘"];
+        let mut p = Pinyin::with_map("湘乡县 A绿");
+        for a in titles {
+            for b in titles {
+                p.rebuild(a);
+                assert_eq!(p, Pinyin::new(a), "{a}");
+                p.rebuild(b);
+                assert_eq!(p, Pinyin::new(b), "{a} then {b}");
+            }
+        }
     }
 
     #[test]
