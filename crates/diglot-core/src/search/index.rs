@@ -689,11 +689,17 @@ impl SearchIndex {
                 if cancel() {
                     return None;
                 }
+                // (each run of `TOUCH` bounds has its items' first bytes loaded together
+                // first: the items are in bound order, scattered, so each read would miss)
                 let scored: Vec<u64> = chunk
-                    .par_iter()
-                    .filter(|&&b| b < limit)
-                    .map_init(Scratch::default, |s, &b| exact_below(s, b, limit))
-                    .flatten()
+                    .par_chunks(TOUCH)
+                    .map_init(Scratch::default, |s, part| {
+                        std::hint::black_box(self.touch_ranked(part, limit, order));
+                        (part.iter().filter(|&&b| b < limit))
+                            .filter_map(|&b| exact_below(s, b, limit))
+                            .collect::<Vec<_>>()
+                    })
+                    .flatten_iter()
                     .collect();
                 for e in scored {
                     if top.len() < first {
@@ -707,6 +713,22 @@ impl SearchIndex {
             rest = after;
         }
         Some(top.into_sorted_vec().into_iter().map(|k| unpack(k, order)).collect())
+    }
+
+    /// Loads the first bytes of the items of the packed bounds `part` below `limit` (their
+    /// item, English and Chinese titles' and pinyin's first bytes), as [`Self::touch_step`]
+    /// does for a scan: a hint for the memory system (the bytes' xor, for `black_box`).
+    fn touch_ranked(&self, part: &[u64], limit: u64, order: &Order) -> u8 {
+        let mut acc = 0u8;
+        for &b in part.iter().filter(|&&b| b < limit) {
+            let Some(&idx) = order.perm.get((b & 0xFFFF_FFFF) as usize) else { continue };
+            let Some(it) = self.item(idx as usize) else { continue };
+            let f = self.field_refs(it);
+            acc ^= f.field_bytes(Field::En).first().copied().unwrap_or(0);
+            acc ^= f.field_bytes(Field::Zh).first().copied().unwrap_or(0);
+            acc ^= f.py().first().copied().unwrap_or(0);
+        }
+        acc
     }
 
     /// Loads the first byte each of `ids` will be read at by [`Self::step`] (from its
