@@ -627,3 +627,28 @@ fn the_years_line_gives_the_span_and_the_busiest_years_when_all_do_not_fit() {
     assert_eq!(head, "3 articles by date · years 1955:1 1958:2");
     assert_eq!(second, "pages p1:12 p2:11");
 }
+
+/// A query with no match drew a counts line of zeros (`0 articles by date · years`, `pages`)
+/// and the chart's label and empty bar (`1960 May 0.0 · per M chars`) above "No match.";
+/// now "No match." stands alone under the prompt, and `T` says there is nothing to chart.
+#[test]
+fn a_query_with_no_match_draws_no_counts_and_no_chart() {
+    for size in [(60, 20), (80, 24), (120, 35)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "zzqqxx");
+        assert!(app.research().answer.as_ref().unwrap().hits.is_empty());
+        let buf = draw(&app);
+        let pane = app.areas().list;
+        assert_eq!(app.research_rows(pane.height - 1), (0, 0), "{size:?}");
+        let text = common::buffer_text(&buf);
+        let below = common::row_text(&buf, pane.y + 1, pane.x, pane.x + pane.width);
+        assert!(below.starts_with("No match."), "{size:?}: right under the prompt:\n{text}");
+        for word in ["0.0", "per M chars", "years", "pages", "▁"] {
+            assert!(!text.contains(word), "{size:?}: {word:?} drawn:\n{text}");
+        }
+        key(&mut app, KeyCode::Char('T'));
+        assert_ne!(app.mode, Mode::Chart, "{size:?}");
+        assert!(app.message.as_deref().unwrap_or("").contains("no match"), "{:?}", app.message);
+    }
+}
