@@ -50,7 +50,7 @@ pub fn status_text(app: &App) -> (String, String) {
         Some(k) => match &k.lines {
             Some(l) => {
                 let i = if l.is_empty() { 0 } else { k.sel.min(l.len() - 1) + 1 };
-                format!(" line {i}/{} · {}", thousands(l.len()), count(shown, "result"))
+                format!(" line {}/{} · {}", thousands(i), thousands(l.len()), count(shown, "result"))
             }
             None => format!(" line … · {}", count(shown, "result")),
         },
