@@ -759,3 +759,28 @@ fn a_damaged_state_files_warning_is_not_hidden_by_the_loaders_line() {
         assert!(app.log.iter().any(|l| l.starts_with(said)), "warm {warm}: {:?}", app.log);
     }
 }
+
+/// `d` then Enter with nothing typed (or spaces) said "not a date: `` (try 1958, …)"; an
+/// empty date prompt now closes as Esc does, without a word, the selection kept.
+#[test]
+fn enter_on_an_empty_date_prompt_closes_it_without_a_complaint() {
+    let dir = long_dir();
+    let mut app = App::with_loaded((80, 24), load_paths(&[dir.path().to_path_buf()]));
+    app.feed(Msg::LoadDone);
+    ch(&mut app, 'j');
+    app.message = None;
+    for typed_first in ["", "  "] {
+        ch(&mut app, 'd');
+        assert!(matches!(app.mode, Mode::Date(_)));
+        typed(&mut app, typed_first);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Browse);
+        assert_eq!(app.message, None, "{typed_first:?}");
+        assert_eq!(app.list.selected, 1);
+    }
+    // a date typed still goes there, a wrong one still says so
+    ch(&mut app, 'd');
+    typed(&mut app, "1958-13");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").starts_with("not a date"), "{:?}", app.message);
+}

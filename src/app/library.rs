@@ -551,6 +551,10 @@ impl App {
             KeyCode::Enter => {
                 let text = p.text().to_string();
                 self.mode = super::Mode::Browse;
+                if text.trim().is_empty() {
+                    // nothing typed: closed, as Esc does
+                    return;
+                }
                 match parse_date_prefix(&text) {
                     Ok(d) => self.goto_date(d),
                     Err(e) => self.message = Some(e),
