@@ -21,7 +21,8 @@ pub struct Cli {
     /// Article files or folders to open (default: the config's `paths`, else the embedded
     /// seed articles).
     pub paths: Vec<PathBuf>,
-    /// The config file to use instead of `$XDG_CONFIG_HOME/diglot/config.toml`.
+    /// The reader's config file, instead of `$XDG_CONFIG_HOME/diglot/config.toml` (the
+    /// subcommands do not read a config).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Print the default config file, every setting commented, and exit.
