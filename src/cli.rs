@@ -21,7 +21,8 @@ pub struct Cli {
     /// Article files or folders to open (default: the config's `paths`, else the embedded
     /// seed articles).
     pub paths: Vec<PathBuf>,
-    /// The config file to use instead of `$XDG_CONFIG_HOME/diglot/config.toml`.
+    /// The reader's config file, instead of `$XDG_CONFIG_HOME/diglot/config.toml` (the
+    /// subcommands do not read a config).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Print the default config file, every setting commented, and exit.
@@ -260,6 +261,10 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) ->
 }
 
 /// Writes diglot's man page (roff, section 1), generated from the command line definitions.
+/// The header (`.TH`) takes the bare version: the credits' lines in it broke the header
+/// (`man` printed them above NAME, with a stray quote); they go to the VERSION section.
 pub fn man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
+    let cmd =
+        <Cli as clap::CommandFactory>::command().version(env!("CARGO_PKG_VERSION")).long_version(VERSION);
+    clap_mangen::Man::new(cmd).render(out)
 }

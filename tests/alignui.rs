@@ -137,3 +137,33 @@ fn the_status_bar_gives_the_reason_of_the_marked_pair_shown() {
         }
     }
 }
+
+/// The answer to a key (`copied the citation…`, `saved 公社 (12 words)`, `not found: …`) came
+/// after the marked pair's reason in the status bar, and the reason is long: at 80x24 and
+/// 60x20 the answer was cut off whole, so `c` or `a` on a marked pair seemed to do nothing.
+/// The answer now comes first; the reason is back at the next key.
+#[test]
+fn the_answer_to_a_key_is_not_cut_off_by_a_marked_pairs_reason() {
+    for (w, h) in [(60, 20), (80, 24), (120, 35)] {
+        let (mut app, _d) = app_on(FAULTS, w, h, View::Both);
+        let first = app.reader.trust[0].bead;
+        for _ in 0..=first {
+            key(&mut app, KeyCode::Char('}'));
+        }
+        let status = |app: &App| common::row_text(&render(app), h - 1, 0, w);
+        assert!(status(&app).contains("! "), "{w}x{h}: {}", status(&app));
+        key(&mut app, KeyCode::Char('/'));
+        for c in "qqzz".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.message.as_deref(), Some("not found: qqzz"));
+        assert!(status(&app).contains("not found: qqzz"), "{w}x{h}: {}", status(&app));
+        // the next key: the reason again
+        key(&mut app, KeyCode::Char('v'));
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Char('v'));
+        }
+        assert!(status(&app).contains("! "), "{w}x{h}: {}", status(&app));
+    }
+}

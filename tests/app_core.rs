@@ -721,3 +721,66 @@ fn a_failed_save_is_said_and_logged() {
     assert!(said.starts_with("could not save the reading state"), "{said}");
     assert!(app.log.iter().any(|m| m == &said), "{:?}", app.log);
 }
+
+/// A damaged state file is moved aside and the reader starts fresh, "saying so in the status
+/// bar" (README); but the loader's line took the status bar at once (`checked 70 files: no
+/// change` on a warm open, `skipped 2 files that are not articles…` on a cold one) and the
+/// warning was in neither the status bar nor the message log (`L`): a reader whose marks
+/// and bookmarks were just set aside was never told. Now the warning stays and the loader's
+/// line goes to the log.
+#[test]
+fn a_damaged_state_files_warning_is_not_hidden_by_the_loaders_line() {
+    let dir = long_dir();
+    let paths = vec![dir.path().to_path_buf()];
+    for warm in [true, false] {
+        let state_dir = common::tempdir();
+        std::fs::write(state_dir.path().join("state.json"), "{\"version\": 1, \"read\": [").unwrap();
+        let (st, msg) = State::load(state_dir.path());
+        assert!(msg.as_deref().is_some_and(|m| m.contains("moved to")), "{msg:?}");
+        let mut app = App::new((100, 30));
+        app.attach_state(st, Some(state_dir.path().to_path_buf()), &paths, msg);
+        let loaded = load_paths(&paths);
+        let outcomes = loaded.articles.into_iter().map(|m| corpus::Outcome::Article(Box::new(m), Vec::new()));
+        let mut ev = corpus::LoadEvent { outcomes: outcomes.collect(), ..corpus::LoadEvent::default() };
+        if warm {
+            // the check of a warm open reports what it found
+            ev.checked = Some(Box::new(corpus::load::IndexReport { reused: 4, ..Default::default() }));
+        }
+        app.feed(Msg::Loaded(ev));
+        app.feed(Msg::Loaded(corpus::LoadEvent {
+            outcomes: vec![corpus::Outcome::Skipped(dir.path().join("README.md"), "a README".into())],
+            ..corpus::LoadEvent::default()
+        }));
+        app.feed(Msg::LoadDone);
+        let m = app.message.clone().unwrap_or_default();
+        assert!(m.starts_with("state file") && m.contains("starting fresh"), "warm {warm}: {m}");
+        assert!(app.log.iter().any(|l| l.contains("moved to")), "warm {warm}: {:?}", app.log);
+        let said = if warm { "checked " } else { "skipped " };
+        assert!(app.log.iter().any(|l| l.starts_with(said)), "warm {warm}: {:?}", app.log);
+    }
+}
+
+/// `d` then Enter with nothing typed (or spaces) said "not a date: `` (try 1958, …)"; an
+/// empty date prompt now closes as Esc does, without a word, the selection kept.
+#[test]
+fn enter_on_an_empty_date_prompt_closes_it_without_a_complaint() {
+    let dir = long_dir();
+    let mut app = App::with_loaded((80, 24), load_paths(&[dir.path().to_path_buf()]));
+    app.feed(Msg::LoadDone);
+    ch(&mut app, 'j');
+    app.message = None;
+    for typed_first in ["", "  "] {
+        ch(&mut app, 'd');
+        assert!(matches!(app.mode, Mode::Date(_)));
+        typed(&mut app, typed_first);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Browse);
+        assert_eq!(app.message, None, "{typed_first:?}");
+        assert_eq!(app.list.selected, 1);
+    }
+    // a date typed still goes there, a wrong one still says so
+    ch(&mut app, 'd');
+    typed(&mut app, "1958-13");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").starts_with("not a date"), "{:?}", app.message);
+}

@@ -226,6 +226,13 @@ fn the_binary_prints_the_default_config_completions_and_man_page() {
     let (ok, roff, err) = diglot(&["man"], &[]);
     assert!(ok, "{err}");
     assert!(roff.contains(".TH diglot") && roff.contains("completions"), "{roff}");
+    // the header on one line (the credits' lines of `--version` in it broke it: `man` showed
+    // them above NAME), the credits in the VERSION section
+    let th = roff.lines().find(|l| l.starts_with(".TH ")).unwrap();
+    assert_eq!(th.matches('"').count() % 2, 0, "a quote left open: {th}");
+    assert!(!th.contains("MDBG"), "{th}");
+    let version = roff.split(".SH VERSION").nth(1).unwrap_or_else(|| panic!("no VERSION section: {roff}"));
+    assert!(version.contains("MDBG"), "{version}");
 }
 
 #[test]

@@ -627,3 +627,76 @@ fn the_years_line_gives_the_span_and_the_busiest_years_when_all_do_not_fit() {
     assert_eq!(head, "3 articles by date · years 1955:1 1958:2");
     assert_eq!(second, "pages p1:12 p2:11");
 }
+
+/// A query with no match drew a counts line of zeros (`0 articles by date · years`, `pages`)
+/// and the chart's label and empty bar (`1960 May 0.0 · per M chars`) above "No match.";
+/// now "No match." stands alone under the prompt, and `T` says there is nothing to chart.
+#[test]
+fn a_query_with_no_match_draws_no_counts_and_no_chart() {
+    for size in [(60, 20), (80, 24), (120, 35)] {
+        let (_dir, mut app, _gate) = app_at(size, true);
+        ready(&mut app);
+        query(&mut app, "zzqqxx");
+        assert!(app.research().answer.as_ref().unwrap().hits.is_empty());
+        let buf = draw(&app);
+        let pane = app.areas().list;
+        assert_eq!(app.research_rows(pane.height - 1), (0, 0), "{size:?}");
+        let text = common::buffer_text(&buf);
+        let below = common::row_text(&buf, pane.y + 1, pane.x, pane.x + pane.width);
+        assert!(below.starts_with("No match."), "{size:?}: right under the prompt:\n{text}");
+        for word in ["0.0", "per M chars", "years", "pages", "▁"] {
+            assert!(!text.contains(word), "{size:?}: {word:?} drawn:\n{text}");
+        }
+        key(&mut app, KeyCode::Char('T'));
+        assert_ne!(app.mode, Mode::Chart, "{size:?}");
+        assert!(app.message.as_deref().unwrap_or("").contains("no match"), "{:?}", app.message);
+    }
+}
+
+/// An engine whose concordance repeats each line 600 times (a concordance of thousands).
+struct Repeating(TextEngine);
+
+impl Engine for Repeating {
+    fn check(&self, query: &str) -> Result<(), QueryProblem> {
+        self.0.check(query)
+    }
+    fn run(
+        &self,
+        query: &str,
+        order: ResultOrder,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Answer>, String> {
+        self.0.run(query, order, cancel)
+    }
+    fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+        let lines = self.0.concordance(query, paths, cancel);
+        lines.iter().flat_map(|l| std::iter::repeat_n(l.clone(), 600)).collect()
+    }
+}
+
+/// At 430,000 articles the concordance's status bar said `line 13280/13,280`: the line
+/// chosen without the thousands separator its count has. Both have it now.
+#[test]
+fn the_concordance_line_number_has_the_thousands_separator_of_its_count() {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
+        Ok(Arc::new(Repeating(TextEngine { paths: paths.clone() })) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    ready(&mut app);
+    query(&mut app, "水车");
+    key(&mut app, KeyCode::Char('K'));
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    let n = app.research().kwic.as_ref().unwrap().lines.as_ref().unwrap().len();
+    assert!(n >= 1200, "{n}");
+    key(&mut app, KeyCode::End);
+    let last = common::row_text(&draw(&app), 29, 0, 100);
+    // 1,200 and over: one comma
+    let n = format!("{},{:03}", n / 1000, n % 1000);
+    assert!(last.starts_with(&format!(" line {n}/{n} · ")), "{last}");
+}

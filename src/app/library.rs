@@ -208,6 +208,21 @@ impl App {
             if let Some(skipped) = self.summary.skipped_line() {
                 line.push_str(&format!(" · {skipped}"));
             }
+            self.say_loading(line);
+        }
+    }
+
+    /// A line of the loader's (what the check found, what was skipped): on the status bar,
+    /// unless it holds the state file's warning (set aside and starting fresh, not saved
+    /// over, no state folder), which the reader must see: then the message log keeps it.
+    fn say_loading(&mut self, line: String) {
+        let warned = self
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("state file ") || m.starts_with("no state folder"));
+        if warned {
+            self.log.push(line);
+        } else {
             self.message = Some(line);
         }
     }
@@ -271,7 +286,7 @@ impl App {
         }
         self.apply_resume();
         if let Some(line) = self.summary.skipped_line() {
-            self.message = Some(line);
+            self.say_loading(line);
         }
     }
 
@@ -299,8 +314,10 @@ impl App {
         }
         self.state = st;
         self.state_dir = dir;
-        if msg.is_some() {
-            self.message = msg;
+        if let Some(m) = msg {
+            // set outside `update`: the message log would not have it
+            self.log.push(m.clone());
+            self.message = Some(m);
         }
     }
 
@@ -538,6 +555,10 @@ impl App {
             KeyCode::Enter => {
                 let text = p.text().to_string();
                 self.mode = super::Mode::Browse;
+                if text.trim().is_empty() {
+                    // nothing typed: closed, as Esc does
+                    return;
+                }
                 match parse_date_prefix(&text) {
                     Ok(d) => self.goto_date(d),
                     Err(e) => self.message = Some(e),

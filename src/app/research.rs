@@ -532,7 +532,12 @@ impl App {
     /// prompt): (counts, chart). Two counts lines at terminal widths ≥ 100, one below; the
     /// chart (a label line and the bars) when there is room, or while it has the keys.
     pub fn research_rows(&self, rows: u16) -> (u16, u16) {
-        if !self.index_results() || rows < 4 {
+        // no match: "No match." alone (a counts line of zeros and the chart's empty bar were
+        // drawn above it)
+        if !self.index_results()
+            || rows < 4
+            || self.research.answer.as_ref().is_some_and(|a| a.hits.is_empty())
+        {
             return (0, 0);
         }
         let counts = if self.size.0 >= 100 { 2 } else { 1 };
@@ -1024,6 +1029,10 @@ impl App {
         }
         if self.research.answer.as_ref().is_some_and(|a| a.series.is_empty()) {
             self.message = self.wordless_message().or(Some("the timeline has no term to draw".into()));
+            return;
+        }
+        if self.research.answer.as_ref().is_some_and(|a| a.hits.is_empty()) {
+            self.message = Some("the timeline: no match to draw".into());
             return;
         }
         self.focus = Focus::List;

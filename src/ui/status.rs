@@ -50,7 +50,7 @@ pub fn status_text(app: &App) -> (String, String) {
         Some(k) => match &k.lines {
             Some(l) => {
                 let i = if l.is_empty() { 0 } else { k.sel.min(l.len() - 1) + 1 };
-                format!(" line {i}/{} · {}", thousands(l.len()), count(shown, "result"))
+                format!(" line {}/{} · {}", thousands(i), thousands(l.len()), count(shown, "result"))
             }
             None => format!(" line … · {}", count(shown, "result")),
         },
@@ -87,14 +87,6 @@ pub fn status_text(app: &App) -> (String, String) {
     {
         left.push_str(" · realigned");
     }
-    // why the paragraph pair at the top (or the first marked one shown) is marked `!`
-    let shown = usize::from(app.reader_areas().0.height);
-    if let Some(m) =
-        app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader && kwic.is_none())
-    {
-        let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
-        left.push_str(&format!(" · ! {}", why.join("; ")));
-    }
     if !app.progress.done && app.progress.listed {
         left.push_str(" · checking the files");
     } else if !app.progress.done {
@@ -108,6 +100,16 @@ pub fn status_text(app: &App) -> (String, String) {
     if let Some(m) = &app.message {
         left.push_str(" · ");
         left.push_str(&sanitize(m));
+    }
+    // why the paragraph pair at the top (or the first marked one shown) is marked `!`: after
+    // the answer to the last key (the reasons are long: at 80 columns they cut it off whole;
+    // the next key clears the answer)
+    let shown = usize::from(app.reader_areas().0.height);
+    if let Some(m) =
+        app.reader.trust_shown(shown).filter(|_| app.focus == crate::app::Focus::Reader && kwic.is_none())
+    {
+        let why: Vec<String> = m.concerns.iter().map(|c| c.to_string()).collect();
+        left.push_str(&format!(" · ! {}", why.join("; ")));
     }
     // a file that could not be loaded is named (a mistyped path, say)
     match app.load_errors.as_slice() {
