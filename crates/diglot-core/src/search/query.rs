@@ -216,6 +216,9 @@ impl Query {
         let mut after_bar = false;
         for token in t.split(' ').filter(|x| !x.is_empty()) {
             let typed = token.replace('\t', " ");
+            // pinyin as a dictionary writes it (gōngshè, lǜ) is matched as the titles' toneless
+            // pinyin is written (gongshe, lv)
+            let typed = toneless(&typed).unwrap_or(typed);
             let case_sensitive = typed.bytes().any(|b| b.is_ascii_uppercase());
             let mut text: &str = &if case_sensitive { typed.clone() } else { typed.to_ascii_lowercase() };
             if !set.is_empty() && !after_bar && text == "|" {
@@ -343,6 +346,26 @@ fn is_subsequence(needle: &str, hay: &str) -> bool {
     needle.chars().all(|c| h.any(|x| x == c))
 }
 
+/// `word` without pinyin's tone marks (`gōngshè` → `gongshe`; `ü` with or without a tone →
+/// `v`, as [`super::Pinyin`] writes it), if it has any and is pinyin: letters, digits,
+/// apostrophes and fzf's operators beside the marked vowels; `None` otherwise (a word with
+/// other non-ASCII characters, such as Han characters, is left as typed).
+fn toneless(word: &str) -> Option<String> {
+    const MARKED: [(&str, char); 6] = [
+        ("āáǎàĀÁǍÀ", 'a'),
+        ("ēéěèêĒÉĚÈÊ", 'e'),
+        ("īíǐìĪÍǏÌ", 'i'),
+        ("ōóǒòŌÓǑÒ", 'o'),
+        ("ūúǔùŪÚǓÙ", 'u'),
+        ("üǖǘǚǜÜǕǗǙǛ", 'v'),
+    ];
+    let base = |c: char| MARKED.iter().find(|(set, _)| set.contains(c)).map(|&(_, b)| b);
+    if !word.chars().any(|c| base(c).is_some()) || word.chars().any(|c| !c.is_ascii() && base(c).is_none()) {
+        return None;
+    }
+    Some(word.chars().map(|c| base(c).unwrap_or(c)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +376,19 @@ mod tests {
             .iter()
             .map(|s| s.iter().map(|t| (t.kind, t.inverse, t.text.clone())).collect())
             .collect()
+    }
+
+    #[test]
+    fn tone_marks_are_folded_to_the_titles_toneless_pinyin() {
+        let terms = |q: &str| kinds(q).into_iter().flatten().map(|(_, _, t)| t).collect::<Vec<_>>();
+        assert_eq!(terms("gōngshè"), ["gongshe"]);
+        assert_eq!(terms("^Rénmín lǜ$ 'nǚ"), ["Renmin", "lv", "nv"]);
+        assert_eq!(terms("Lüshun"), ["Lvshun"]);
+        // not pinyin: left as typed
+        let mut mixed = terms("公社 gongshe café");
+        mixed.sort();
+        assert_eq!(mixed, ["cafe", "gongshe", "公社"]);
+        assert_eq!(terms("é公"), ["é公"]);
     }
 
     #[test]

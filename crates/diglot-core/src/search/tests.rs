@@ -79,6 +79,9 @@ fn pinyin_full_and_initials_find_and_highlight_han() {
         ("'xxx", chars(3)),
         ("'xiangxiangxian", chars(3)),
         ("XiangXiang", chars(2)),
+        // as a dictionary writes it, tone marks and all
+        ("xiāngxiāng", chars(2)),
+        ("Xiāngxiāngxiàn", chars(3)),
     ] {
         assert_eq!(ids(&ix, q), vec![0], "{q}");
         let hl = ix.highlights(0, &Query::parse(q));
@@ -93,6 +96,7 @@ fn pinyin_full_and_initials_find_and_highlight_han() {
     // ü is typed v: 绿 lü.
     let ix = index(&[("Green", "绿化", 0)]);
     assert_eq!(ids(&ix, "lvhua"), vec![0]);
+    assert_eq!(ids(&ix, "lǜhuà"), vec![0]);
     assert_eq!(ids(&ix, "lh"), vec![0]);
 }
 
