@@ -1130,6 +1130,12 @@ fn read_to_entry(
     }
 }
 
+/// The string bytes a cold batch makes room for per file in its rows (the archive's
+/// articles take ~200: titles, authors, section, relative path).
+const ROW_BYTES: usize = 256;
+/// The same for its titles' search data (titles and pinyin: ~170 in the archive).
+const TITLE_BYTES: usize = 192;
+
 /// Cold (no index to use): the files are read and parsed while the folders are walked, as
 /// [`load_stream`] does, each batch sent as soon as it is done (small ones first, so that
 /// the first screen comes at once); returns their entries for the new index, its title
@@ -1157,9 +1163,11 @@ fn parse_while_walking(
         // its root, in the order read), each row's stamp, parts and title; the index and the
         // list append the rows as they are
         let mut rows = Catalog::new(paths.to_vec());
+        // (room for the batch at once: an article's strings take ~200 bytes of the archive's)
+        rows.reserve(chunk.len(), chunk.len() * ROW_BYTES);
         let (mut stamps, mut parts) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
         let mut title_of = Vec::with_capacity(chunk.len());
-        let mut titles = TitleBatch::default();
+        let mut titles = TitleBatch::with_capacity(chunk.len(), chunk.len() * TITLE_BYTES);
         let mut opener = Opener::default();
         for (root, path) in &chunk {
             let Some(root_path) = paths.get(*root) else { continue };
