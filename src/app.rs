@@ -176,7 +176,24 @@ type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
 
 /// A batch of loaded articles with its title search data when the loader made it (title
 /// `k` of the data is the batch's `k`th article).
-type PendingBatch = (Vec<ArticleMeta>, Option<Arc<crate::search::TitleBatch>>);
+#[derive(Debug)]
+enum PendingBatch {
+    /// Articles as metadata (a warm open's check, a refreshed entry).
+    Metas(Vec<ArticleMeta>, Option<Arc<crate::search::TitleBatch>>),
+    /// A cold open's batch as the loader wrote it ([`corpus::LoadEvent::rows`]), and how
+    /// many of its records are articles: appended to the list as they are.
+    Rows(Box<corpus::Catalog>, usize, Option<Arc<crate::search::TitleBatch>>),
+}
+
+impl PendingBatch {
+    /// Number of articles.
+    fn len(&self) -> usize {
+        match self {
+            PendingBatch::Metas(m, _) => m.len(),
+            PendingBatch::Rows(_, n, _) => *n,
+        }
+    }
+}
 
 /// The title search (`/` in the list): the prompt, and the ranked hits it got back.
 #[derive(Debug, Default)]
@@ -592,7 +609,7 @@ impl App {
         app.summary = loaded.summary;
         app.progress.bytes = app.summary.bytes;
         app.progress.done = true;
-        app.pending = vec![(loaded.articles, None)];
+        app.pending = vec![PendingBatch::Metas(loaded.articles, None)];
         app.note_errors(&loaded.diagnostics);
         app.merge_pending();
         app
@@ -894,24 +911,47 @@ impl App {
     /// A title whose search data the loader made is handed to the search as it is (its
     /// pinyin is not computed again).
     fn append(&mut self, batches: &[PendingBatch]) -> Vec<u32> {
-        let n = batches.iter().map(|(b, _)| b.len()).sum();
+        let n = batches.iter().map(PendingBatch::len).sum();
         if !self.reserved && self.expected > 0 && self.articles.ids() >= articles::RESERVE_AFTER {
             self.articles.reserve(self.expected.saturating_sub(self.articles.ids()));
             self.reserved = true;
         }
         let mut ids: Vec<u32> = Vec::with_capacity(n);
         let mut titles = Vec::with_capacity(n);
-        for (metas, made) in batches {
-            // the loader's data only when it is the batch's (one title per article)
-            let made = made.as_ref().filter(|t| t.len() == metas.len());
-            for (k, m) in metas.iter().enumerate() {
-                ids.push(self.articles.append(m));
-                titles.push(match made {
-                    Some(b) => crate::search::Title::Made(Arc::clone(b), k, m.date_page_key()),
-                    None => {
-                        crate::search::Title::Text(m.title_en.clone(), m.title_zh_full(), m.date_page_key())
+        for batch in batches {
+            match batch {
+                PendingBatch::Metas(metas, made) => {
+                    // the loader's data only when it is the batch's (one title per article)
+                    let made = made.as_ref().filter(|t| t.len() == metas.len());
+                    for (k, m) in metas.iter().enumerate() {
+                        ids.push(self.articles.append(m));
+                        titles.push(match made {
+                            Some(b) => crate::search::Title::Made(Arc::clone(b), k, m.date_page_key()),
+                            None => crate::search::Title::Text(
+                                m.title_en.clone(),
+                                m.title_zh_full(),
+                                m.date_page_key(),
+                            ),
+                        });
                     }
-                });
+                }
+                PendingBatch::Rows(rows, n, made) => {
+                    let made = made.as_ref().filter(|t| t.len() == *n);
+                    let first = ids.len();
+                    self.articles.append_rows(rows, &mut ids);
+                    // the batch's articles, in its order: title `k` is the `k`th
+                    let articles = (0..rows.len() as u32).filter_map(|id| rows.article(id));
+                    for (k, a) in articles.enumerate().take(ids.len() - first) {
+                        titles.push(match made {
+                            Some(b) => crate::search::Title::Made(Arc::clone(b), k, a.date_page_key()),
+                            None => crate::search::Title::Text(
+                                a.title_en().to_string(),
+                                a.title_zh_full().into_owned(),
+                                a.date_page_key(),
+                            ),
+                        });
+                    }
+                }
             }
         }
         let searched = self.worker.push_titles(titles);
@@ -930,7 +970,7 @@ impl App {
         if self.articles.ids() > 0 {
             // not first (cannot happen with the loader): its articles appended like any batch
             let metas = (0..cat.len() as u32).filter_map(|id| cat.article(id)).map(|a| a.to_meta()).collect();
-            self.pending.push((metas, None));
+            self.pending.push(PendingBatch::Metas(metas, None));
             return;
         }
         let for_search = std::sync::Arc::clone(&cat);
@@ -949,7 +989,7 @@ impl App {
             return;
         };
         if meta.refresh_from(read) {
-            if let Some(&new) = self.append(&[(vec![meta], None)]).first() {
+            if let Some(&new) = self.append(&[PendingBatch::Metas(vec![meta], None)]).first() {
                 self.articles.replace(old, new);
             }
         }

@@ -50,7 +50,7 @@ impl ProgressBar {
 
     /// Counts a batch; redraws at most ten times a second.
     fn tick(&mut self, ev: &corpus::LoadEvent) {
-        self.files += ev.outcomes.len();
+        self.files += ev.outcomes.len() + ev.rows.as_ref().map_or(0, |r| r.len());
         self.bytes += ev.bytes;
         if !self.on || self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
             return;

@@ -313,18 +313,25 @@ fn batches_merged_in_any_order_list_what_one_sort_lists() {
     };
     let metas: Vec<_> = (0..300u32).map(meta).collect();
     let gone: Vec<std::path::PathBuf> = metas.iter().step_by(11).map(|m| m.path.clone()).collect();
-    for (size, merge_each) in [(7usize, false), (50, true), (300, false)] {
+    // (as rows: the batches of a cold open through the index, under the root `/c`)
+    let cases =
+        [(7usize, false, false), (50, true, false), (300, false, false), (7, false, true), (50, true, true)];
+    for (size, merge_each, as_rows) in cases {
         let mut app = App::new((80, 24));
         for chunk in metas.chunks(size) {
             let mut titles = TitleBatch::default();
             for m in chunk {
                 titles.push(&m.title_en, &m.title_zh);
             }
+            let mut rows = corpus::Catalog::new(vec!["/c".into()]);
+            for m in chunk {
+                let rel = m.path.strip_prefix("/c").unwrap().to_str().unwrap().as_bytes();
+                rows.push_article(0, rel, m, &[]);
+            }
+            let outcomes = chunk.iter().map(|m| corpus::Outcome::Article(Box::new(m.clone()), Vec::new()));
             let ev = corpus::LoadEvent {
-                outcomes: chunk
-                    .iter()
-                    .map(|m| corpus::Outcome::Article(Box::new(m.clone()), Vec::new()))
-                    .collect(),
+                outcomes: if as_rows { Vec::new() } else { outcomes.collect() },
+                rows: as_rows.then(|| Box::new(rows)),
                 titles: Some(std::sync::Arc::new(titles)),
                 total: metas.len(),
                 ..corpus::LoadEvent::default()
@@ -340,7 +347,8 @@ fn batches_merged_in_any_order_list_what_one_sort_lists() {
         let mut want: Vec<_> = metas.iter().filter(|m| !gone.contains(&m.path)).cloned().collect();
         want.sort_by(corpus::load::order);
         let got: Vec<_> = app.articles.iter().map(|a| a.to_meta()).collect();
-        assert_eq!(got, want, "batches of {size}");
+        assert_eq!(got, want, "batches of {size}, rows: {as_rows}");
+        app.check_invariants().unwrap();
     }
 }
 
@@ -783,4 +791,97 @@ fn enter_on_an_empty_date_prompt_closes_it_without_a_complaint() {
     typed(&mut app, "1958-13");
     key(&mut app, KeyCode::Enter);
     assert!(app.message.as_deref().unwrap_or("").starts_with("not a date"), "{:?}", app.message);
+}
+
+/// Issue 14 item 3: a cold open's batches carry their articles as catalog rows (written on
+/// the loader threads, appended by the list as they are). The list they make, its counts and
+/// its title search are the ones a warm open on the index they wrote makes, and the ones the
+/// articles' metadata sorted makes (`load_paths`, which parses the same files without rows),
+/// on a collection of odd files: damaged, duplicated, CRLF, a BOM, bad UTF-8, control
+/// characters, a subtitle, not articles, two roots (one given with a trailing `/`).
+#[test]
+fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
+    let dir = common::tempdir();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for k in 0..40u32 {
+        let date = format!("1958-08-{:02}", 1 + k % 3);
+        let where_ = if k % 2 == 0 { "a" } else { "b" };
+        let text = long_article(&format!("Report {}", k % 9), &date, k % 4 + 1, 1);
+        files.push((format!("{where_}/d{}/{k:02}.md", k % 5), text.into_bytes()));
+    }
+    let good = long_article("Same", "1958-08-02", 1, 1);
+    files.push(("a/dup/one.md".into(), good.clone().into_bytes()));
+    files.push(("b/dup/one.md".into(), good.clone().into_bytes()));
+    files.push(("a/crlf.md".into(), good.replace('\n', "\r\n").into_bytes()));
+    files.push(("a/bom.md".into(), format!("\u{feff}{good}").into_bytes()));
+    let mut bad = good.clone().into_bytes();
+    bad.extend_from_slice(b"\n\xff\xfe bytes\n");
+    files.push(("a/bad-utf8.md".into(), bad));
+    files.push(("a/ctl.md".into(), good.replace("Paragraph 0", "Para\u{1b}[31mgraph").into_bytes()));
+    files.push((
+        "b/sub.md".into(),
+        good.replace("### Same标题\n", "### Same标题\n## 副标题\n").replace("Same", "Subtitled").into_bytes(),
+    ));
+    files.push(("a/damaged.md".into(), b"Title: Damaged\nDate: 1989-13-45\nPage: x\n".to_vec()));
+    files.push(("a/no-date.md".into(), b"Title: No date\n\nText.\n".to_vec()));
+    files.push(("a/README.md".into(), b"# not an article\n".to_vec()));
+    files.push(("b/empty.md".into(), Vec::new()));
+    files.push(("b/binary.bin".into(), vec![0, 159, 146, 150, 0, 1, 2]));
+    files.push(("b/x.js".into(), b"var a = 1;\n".to_vec()));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), t.as_slice())).collect();
+    common::write_files(dir.path(), &refs);
+    let roots = vec![a.clone(), std::path::PathBuf::from(format!("{}/", b.display()))];
+    let cache = dir.path().join("cache");
+
+    let open = |want_rows: bool| {
+        let mut app = App::new((80, 24));
+        let events = std::sync::Mutex::new(Vec::new());
+        let mut idx = corpus::load::load_stream_indexed(
+            &roots,
+            4,
+            Some(&cache),
+            &|ev| events.lock().unwrap().push(ev),
+            &|| false,
+        );
+        let events = events.into_inner().unwrap();
+        let rows = events.iter().filter(|e| e.rows.is_some()).count();
+        assert_eq!(rows > 0, want_rows, "rows only from a cold open");
+        for ev in events {
+            app.feed(Msg::Loaded(ev));
+        }
+        app.feed(Msg::LoadDone);
+        idx.save().unwrap();
+        app.wait_search(Duration::from_secs(5));
+        app.feed(Msg::SearchReady);
+        app.check_invariants().unwrap();
+        app
+    };
+    let list = |app: &App| app.articles.iter().map(|m| m.to_meta()).collect::<Vec<_>>();
+    let mut cold = open(true);
+    let mut warm = open(false);
+    let parsed = load_paths(&roots);
+    assert_eq!(list(&cold), parsed.articles, "cold: the parsed metadata, sorted");
+    assert_eq!(list(&warm), parsed.articles, "warm: the same");
+    assert_eq!(cold.summary.articles, parsed.summary.articles);
+    assert_eq!(cold.summary.skipped_by, parsed.summary.skipped_by);
+    assert_eq!(
+        (cold.summary.warnings, cold.summary.errors),
+        (parsed.summary.warnings, parsed.summary.errors)
+    );
+    assert_eq!(
+        (warm.summary.warnings, warm.summary.errors),
+        (parsed.summary.warnings, parsed.summary.errors)
+    );
+    assert!(cold.summary.skipped >= 4 && parsed.articles.len() >= 48, "{:?}", cold.summary);
+    // the title search finds the same articles (its ids are the list's: checked above)
+    for app in [&mut cold, &mut warm] {
+        key(app, KeyCode::Char('/'));
+        typed(app, "subtitled");
+        let shown: Vec<String> = (0..app.shown_len())
+            .filter_map(|i| app.articles.get(app.shown(i)?))
+            .map(|m| m.title_en().to_string())
+            .collect();
+        assert_eq!(shown, ["Subtitled"], "pinyin of the subtitle too: {shown:?}");
+    }
 }

@@ -588,10 +588,13 @@ fn a_cold_load_sends_each_batch_with_its_titles_search_data() {
     let mut articles = 0;
     for ev in events.into_inner().unwrap() {
         let mut want = TitleBatch::default();
-        for o in &ev.outcomes {
-            if let Outcome::Article(m, _) = o {
-                want.push(&m.title_en, &m.title_zh_full());
-            }
+        assert!(
+            !ev.outcomes.iter().any(|o| matches!(o, Outcome::Article(..))),
+            "a cold batch's articles are its rows"
+        );
+        let rows = ev.rows.as_deref().cloned().unwrap_or_default();
+        for a in (0..rows.len() as u32).filter_map(|id| rows.article(id)) {
+            want.push(a.title_en(), &a.title_zh_full());
         }
         articles += want.len();
         match &ev.titles {

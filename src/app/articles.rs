@@ -158,6 +158,33 @@ impl Articles {
         self.base.len() as u32 + local
     }
 
+    /// Appends the articles of a loader's batch ([`crate::corpus::LoadEvent::rows`]; its
+    /// skipped files left out) to the catalog, not yet listed, their records and strings
+    /// copied as they are; pushes their ids to `ids`, in the batch's order. The first batch
+    /// gives the catalog its roots (a cold open's batches all have the same: the PATHs as
+    /// given); a batch under other roots is appended article by article.
+    pub fn append_rows(&mut self, rows: &Catalog, ids: &mut Vec<u32>) {
+        if self.extra.is_empty() && self.extra.roots().is_empty() {
+            self.extra.set_roots(rows.roots().to_vec());
+        }
+        let same_roots = self.extra.roots() == rows.roots();
+        for id in 0..rows.len() as u32 {
+            let Some(a) = rows.article(id) else { continue };
+            let local = if same_roots {
+                match self.extra.push_copy(rows, id) {
+                    Some(local) => local,
+                    None => continue,
+                }
+            } else {
+                self.extra.push_meta(&a.to_meta(), &[])
+            };
+            self.extra_plain.resize(local as usize, false);
+            self.extra_plain.push(catalog::plain_path(self.extra.bytes(local, Field::Rel)));
+            self.pos.push(u32::MAX);
+            ids.push(self.base.len() as u32 + local);
+        }
+    }
+
     /// Lists ids appended (each put in its place in the collection order); returns the
     /// first list position that changed.
     pub fn insert(&mut self, mut ids: Vec<u32>) -> usize {

@@ -2,7 +2,7 @@
 //! narrowing the list (bookmarks, one day's paper, on this day), sorting, jumping to a date,
 //! and taking text out (citation, clipboard, pager).
 
-use super::{App, Focus, ListState};
+use super::{App, Focus, ListState, PendingBatch};
 use crate::config::Config;
 use crate::corpus::{self, ArticleRef, Date};
 use crate::export;
@@ -136,7 +136,8 @@ impl App {
             self.expected = ev.total;
         }
         // the check's batches change the list in place; its report alone changes nothing
-        let update = !ev.removed.is_empty() || (self.progress.listed && !ev.outcomes.is_empty());
+        let files = !ev.outcomes.is_empty() || ev.rows.as_ref().is_some_and(|r| !r.is_empty());
+        let update = !ev.removed.is_empty() || (self.progress.listed && files);
         let keep = self.selected().map(|m| m.path());
         if !ev.removed.is_empty() {
             let ids = std::mem::take(&mut ev.removed_ids);
@@ -147,30 +148,34 @@ impl App {
             summary.bytes = 0;
             self.summary.add(&summary);
             // the files that could not be read whole are named in the status bar
-            let errors: Vec<(PathBuf, corpus::Diagnostic)> = cat
-                .recs()
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.counts().1 > 0)
-                .flat_map(|(id, _)| {
-                    let id = id as u32;
-                    cat.diagnostics(id).into_iter().map(move |d| (id, d))
-                })
-                .map(|(id, d)| (cat.path(id), d))
-                .collect();
-            self.note_errors(&errors);
+            self.note_errors(&catalog_errors(&cat));
             self.take_catalog(cat);
         }
         let titles = ev.titles.take();
+        let rows = ev.rows.take();
         let mut batch = corpus::Loaded::default();
         batch.absorb(ev);
         self.note_errors(&batch.diagnostics);
         batch.summary.bytes = 0;
         self.summary.add(&batch.summary);
-        // title `k` of the batch's search data is its `k`th article
-        let titles = titles.filter(|t| t.len() == batch.articles.len());
-        if !batch.articles.is_empty() {
-            self.pending.push((batch.articles, titles));
+        if let Some(rows) = rows {
+            // a cold open's batch: counted from its records, appended as it is at the merge
+            let mut summary = corpus::LoadSummary::of_catalog(&rows);
+            summary.bytes = 0;
+            self.summary.add(&summary);
+            self.note_errors(&catalog_errors(&rows));
+            let n = rows.recs().iter().filter(|r| !r.is_skipped()).count();
+            // title `k` of the batch's search data is its `k`th article
+            let titles = titles.filter(|t| t.len() == n);
+            if n > 0 {
+                self.pending.push(PendingBatch::Rows(rows, n, titles));
+            }
+        } else {
+            // title `k` of the batch's search data is its `k`th article
+            let titles = titles.filter(|t| t.len() == batch.articles.len());
+            if !batch.articles.is_empty() {
+                self.pending.push(PendingBatch::Metas(batch.articles, titles));
+            }
         }
         if listed {
             self.merge_pending();
@@ -183,7 +188,7 @@ impl App {
             self.pristine = false;
         } else if update {
             self.merge_keeping(keep);
-        } else if self.pending.iter().map(|(b, _)| b.len()).sum::<usize>()
+        } else if self.pending.iter().map(PendingBatch::len).sum::<usize>()
             >= 4096.max(self.articles.len() / 16)
         {
             // a merge is a pass over the list's ids (u32s): at a sixteenth of the list, the
@@ -233,12 +238,23 @@ impl App {
     fn take_back(&mut self, paths: &[PathBuf], ids: &[u32], counted: &corpus::LoadSummary) {
         let gone: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
         self.summary.sub(counted);
-        for (metas, titles) in &mut self.pending {
-            let before = metas.len();
-            metas.retain(|m| !gone.contains(m.path.as_path()));
-            if metas.len() != before {
-                // the loader's title data no longer goes one for one with the articles
-                *titles = None;
+        for batch in &mut self.pending {
+            if let PendingBatch::Rows(rows, _, _) = batch {
+                if (0..rows.len() as u32)
+                    .any(|id| rows.article(id).is_some_and(|a| gone.contains(a.path().as_path())))
+                {
+                    // as metadata, to be taken back from
+                    let metas = (0..rows.len() as u32).filter_map(|id| rows.article(id)).map(|a| a.to_meta());
+                    *batch = PendingBatch::Metas(metas.collect(), None);
+                }
+            }
+            if let PendingBatch::Metas(metas, titles) = batch {
+                let before = metas.len();
+                metas.retain(|m| !gone.contains(m.path.as_path()));
+                if metas.len() != before {
+                    // the loader's title data no longer goes one for one with the articles
+                    *titles = None;
+                }
             }
         }
         // in place: ids of the listed catalog come with the batch (a few u32s moved at
@@ -606,6 +622,21 @@ impl App {
         self.center_list();
         self.clamp_list();
     }
+}
+
+/// The diagnostics of a catalog's files that have errors, with their paths (the status bar
+/// names the files that could not be read whole).
+fn catalog_errors(cat: &corpus::Catalog) -> Vec<(PathBuf, corpus::Diagnostic)> {
+    cat.recs()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.counts().1 > 0)
+        .flat_map(|(id, _)| {
+            let id = id as u32;
+            cat.diagnostics(id).into_iter().map(move |d| (id, d))
+        })
+        .map(|(id, d)| (cat.path(id), d))
+        .collect()
 }
 
 #[cfg(test)]

@@ -146,6 +146,10 @@ impl App {
             Outcome::Article(m, _) => m.path.clone(),
             Outcome::Skipped(p, _) | Outcome::Unreadable(p, _) => p.clone(),
         }));
+        // (a check without a usable index parses every file: its batches come as rows)
+        if let Some(rows) = &ev.rows {
+            changed.extend((0..rows.len() as u32).map(|id| rows.path(id)));
+        }
         self.on_loaded(ev);
     }
 

@@ -383,6 +383,46 @@ impl Catalog {
         Some(self.push(rec, &Strings { rel: other.bytes(id, Field::Rel), text, diags: &diags }))
     }
 
+    /// Appends record `id` of `other` as it is: its strings, which lie back to back in
+    /// `other`'s arena, copied in one piece and its bounds moved with them (no string looked
+    /// at, no diagnostic decoded: a loader's batch appended to the index and to the list).
+    /// The root id is kept: `other`'s roots must be this catalog's (or the same folders).
+    /// A record whose bounds are not in order is appended field by field
+    /// ([`Self::push_from`]). Returns the new id.
+    pub fn push_copy(&mut self, other: &Catalog, id: u32) -> Option<u32> {
+        let rec = *other.rec(id)?;
+        let (start, end) = (rec.bounds[0], rec.bounds[FIELDS]);
+        let in_order = rec.bounds.windows(2).all(|w| matches!(w, [a, b] if a <= b));
+        let at = self.arena.len();
+        let bytes = other
+            .arena
+            .get(start as usize..end as usize)
+            .filter(|b| in_order && at.checked_add(b.len()).is_some_and(|n| n <= u32::MAX as usize));
+        let Some(bytes) = bytes else { return self.push_from(other, id) };
+        self.search = None;
+        let new = self.recs.len() as u32;
+        self.arena.extend_from_slice(bytes);
+        let mut rec = rec;
+        for b in &mut rec.bounds {
+            // within `start..=end` (in order), and `at + (end - start)` fits in a u32
+            *b = (*b - start) + at as u32;
+        }
+        self.recs.push(rec);
+        Some(new)
+    }
+
+    /// Appends every record of `other` ([`Self::push_copy`]), in its order; returns the
+    /// first new id.
+    pub fn append(&mut self, other: &Catalog) -> u32 {
+        let first = self.recs.len() as u32;
+        self.recs.reserve(other.len());
+        self.arena.reserve(other.arena.len());
+        for id in 0..other.len() as u32 {
+            self.push_copy(other, id);
+        }
+        first
+    }
+
     /// The article `id` (`None` when out of range or a skipped file).
     pub fn article(&self, id: u32) -> Option<ArticleRef<'_>> {
         self.rec(id).filter(|r| !r.is_skipped()).map(|_| ArticleRef { cat: self, id })

@@ -591,6 +591,17 @@ impl Index {
         self.stamps.push(stamp);
     }
 
+    /// Adds every record of `rows` (a loader's batch, whose records have this index's root
+    /// ids), record `k` with `stamps[k]` and `parts[k]`, copied as they are
+    /// ([`Catalog::append`]); returns the first new id.
+    pub fn append_rows(&mut self, rows: &Catalog, stamps: &[Stamp], parts: &[Parts]) -> u32 {
+        let first = self.catalog.append(rows);
+        let n = rows.len();
+        self.stamps.extend((0..n).map(|k| stamps.get(k).copied().unwrap_or_default()));
+        self.parts.extend((0..n).map(|k| parts.get(k).copied().unwrap_or_default()));
+        first
+    }
+
     /// Adds record `id` of `other` (a catalog whose records have this index's roots), with
     /// its stamp and parts.
     pub fn push_from(&mut self, other: &Catalog, id: u32, stamp: Stamp, parts: Parts) {

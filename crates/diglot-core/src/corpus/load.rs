@@ -202,6 +202,11 @@ pub struct LoadEvent {
     /// made it (a cold open through the index): a title search takes it
     /// ([`crate::search::Title::Made`]) instead of computing the pinyin again.
     pub titles: Option<std::sync::Arc<TitleBatch>>,
+    /// The rows of this batch (a cold open through the index): the records of its articles
+    /// and skipped files, under the roots the load was given, which the index and the list
+    /// append as they are (title `k` of `titles` is its `k`th article). Their files are not
+    /// in `outcomes`, which holds only the files that could not be read.
+    pub rows: Option<Box<Catalog>>,
 }
 
 /// Counts for the last line of `check`.
@@ -340,24 +345,10 @@ impl Loaded {
             self.summary.sub(&event.retracted);
         }
         if let Some(cat) = &event.catalog {
-            self.articles.reserve(cat.len());
-            let mut listed = LoadSummary::of_catalog(cat);
-            listed.bytes = 0; // the event's bytes
-            self.summary.add(&listed);
-            for id in 0..cat.len() as u32 {
-                match cat.article(id) {
-                    Some(a) => {
-                        for d in a.diagnostics() {
-                            self.diagnostics.push((a.path(), d));
-                        }
-                        self.articles.push(a.to_meta());
-                    }
-                    None => {
-                        let why = cat.str(id, Field::TitleEn).to_string();
-                        self.skipped.push((cat.path(id), Cow::Owned(why)));
-                    }
-                }
-            }
+            self.absorb_catalog(cat);
+        }
+        if let Some(rows) = &event.rows {
+            self.absorb_catalog(rows);
         }
         self.articles.reserve(event.outcomes.len());
         for o in event.outcomes {
@@ -381,6 +372,28 @@ impl Loaded {
                 Outcome::Unreadable(p, why) => {
                     self.summary.errors += 1;
                     self.diagnostics.push((p, Diagnostic::error(0, why)));
+                }
+            }
+        }
+    }
+
+    /// Adds every file of a catalog (a warm open's, or a batch's rows).
+    fn absorb_catalog(&mut self, cat: &Catalog) {
+        self.articles.reserve(cat.len());
+        let mut listed = LoadSummary::of_catalog(cat);
+        listed.bytes = 0; // the event's bytes
+        self.summary.add(&listed);
+        for id in 0..cat.len() as u32 {
+            match cat.article(id) {
+                Some(a) => {
+                    for d in a.diagnostics() {
+                        self.diagnostics.push((a.path(), d));
+                    }
+                    self.articles.push(a.to_meta());
+                }
+                None => {
+                    let why = cat.str(id, Field::TitleEn).to_string();
+                    self.skipped.push((cat.path(id), Cow::Owned(why)));
                 }
             }
         }
@@ -1117,6 +1130,12 @@ fn read_to_entry(
     }
 }
 
+/// The string bytes a cold batch makes room for per file in its rows (the archive's
+/// articles take ~200: titles, authors, section, relative path).
+const ROW_BYTES: usize = 256;
+/// The same for its titles' search data (titles and pinyin: ~170 in the archive).
+const TITLE_BYTES: usize = 192;
+
 /// Cold (no index to use): the files are read and parsed while the folders are walked, as
 /// [`load_stream`] does, each batch sent as soon as it is done (small ones first, so that
 /// the first screen comes at once); returns their entries for the new index, its title
@@ -1139,41 +1158,50 @@ fn parse_while_walking(
         if cancel() {
             return;
         }
-        let mut ev = LoadEvent { outcomes: Vec::with_capacity(chunk.len()), ..LoadEvent::default() };
-        // per file read: its outcome's place in `ev`, root, relative path, stamp, parts and
-        // title (the index's record is made from the outcome itself, under the lock)
-        let mut mine = Vec::with_capacity(chunk.len());
-        let mut titles = TitleBatch::default();
+        let mut ev = LoadEvent::default();
+        // the batch's rows (each file read: an article's record or a skipped file's, under
+        // its root, in the order read), each row's stamp, parts and title; the index and the
+        // list append the rows as they are
+        let mut rows = Catalog::new(paths.to_vec());
+        // (room for the batch at once: an article's strings take ~200 bytes of the archive's)
+        rows.reserve(chunk.len(), chunk.len() * ROW_BYTES);
+        let (mut stamps, mut parts) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
+        let mut title_of = Vec::with_capacity(chunk.len());
+        let mut titles = TitleBatch::with_capacity(chunk.len(), chunk.len() * TITLE_BYTES);
         let mut opener = Opener::default();
         for (root, path) in &chunk {
             let Some(root_path) = paths.get(*root) else { continue };
-            let at = ev.outcomes.len();
-            let Some((stamp, parts)) = read_for_index(&mut opener, path, &mut ev) else { continue };
-            let title = match ev.outcomes.get(at) {
-                // (the Chinese title as `title_zh_full` gives it, made only with a subtitle)
-                Some(Outcome::Article(m, _)) if m.subtitle_zh.is_empty() => {
-                    Some(titles.push(&m.title_en, &m.title_zh))
+            let Some((stamp, part, parsed)) = read_parsed(&mut opener, path, &mut ev) else { continue };
+            let rel = index::path_key(rel_of(root_path, path));
+            let title = match parsed {
+                Parsed::Article(h) => {
+                    let m = &h.meta;
+                    rows.push_article(*root as u32, &rel, m, &h.diagnostics);
+                    // (the Chinese title as `title_zh_full` gives it, made only with a subtitle)
+                    Some(if m.subtitle_zh.is_empty() {
+                        titles.push(&m.title_en, &m.title_zh)
+                    } else {
+                        titles.push(&m.title_en, &m.title_zh_full())
+                    })
                 }
-                Some(Outcome::Article(m, _)) => Some(titles.push(&m.title_en, &m.title_zh_full())),
-                _ => None,
+                Parsed::Skipped(why) => {
+                    rows.push_skipped(*root as u32, &rel, stamp.size, why);
+                    None
+                }
             };
-            mine.push((at, *root as u32, index::path_key(rel_of(root_path, path)), stamp, parts, title));
+            stamps.push(stamp);
+            parts.push(part);
+            title_of.push(title);
         }
         {
             let mut held = entries.lock().unwrap_or_else(|e| e.into_inner());
             let (ix, search) = &mut *held;
-            for (at, root, rel, stamp, parts, title) in &mine {
-                let id = ix.len();
-                match ev.outcomes.get(*at) {
-                    Some(Outcome::Article(m, diags)) => ix.push_article(*root, rel, *stamp, m, diags, *parts),
-                    Some(Outcome::Skipped(_, why)) => ix.push_skipped(*root, rel, *stamp, why),
-                    _ => continue,
-                }
-                if ix.len() > id {
-                    search.push_record(ix.catalog(), id as u32, title.and_then(|k| titles.made(k)));
-                }
+            let first = ix.append_rows(&rows, &stamps, &parts);
+            for (k, title) in title_of.iter().enumerate() {
+                search.push_record(ix.catalog(), first + k as u32, title.and_then(|t| titles.made(t)));
             }
         }
+        ev.rows = Some(Box::new(rows));
         ev.titles = Some(std::sync::Arc::new(titles));
         ev.total = total.load(Ordering::Acquire);
         sink(ev);
@@ -1205,10 +1233,23 @@ fn parse_while_walking(
     (ix, search, files)
 }
 
-/// Reads and parses one file for a new index: its outcome goes into `ev`; returns its stamp
-/// and parts (default for a file that is not an article), `None` for a file that cannot be
-/// read (no record: it is read again next time).
-fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Option<(Stamp, index::Parts)> {
+/// What [`read_parsed`] found in a file it could read.
+enum Parsed {
+    /// An article: its metadata and diagnostics.
+    Article(Box<Head>),
+    /// Not an article, and why.
+    Skipped(&'static str),
+}
+
+/// Reads and parses one file for a new index (the bytes read counted in `ev`, a file that
+/// cannot be read made an [`Outcome::Unreadable`] of `ev`, which has no record: it is read
+/// again next time); returns its stamp, its parts (default for a file that is not an
+/// article) and what it is.
+fn read_parsed(
+    opener: &mut Opener,
+    path: &Path,
+    ev: &mut LoadEvent,
+) -> Option<(Stamp, index::Parts, Parsed)> {
     match read_found(opener, path) {
         Err(e) => {
             ev.outcomes.push(Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")));
@@ -1216,8 +1257,7 @@ fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Optio
         }
         Ok((Some((why, n)), stamp)) => {
             ev.bytes += n as u64;
-            ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
-            Some((stamp, index::Parts::default()))
+            Some((stamp, index::Parts::default(), Parsed::Skipped(why)))
         }
         Ok((None, stamp)) => {
             let bytes = &opener.buf;
@@ -1226,22 +1266,32 @@ fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Optio
             // as parsed, which is the bytes but when they are not UTF-8
             match parse_head(path, bytes) {
                 ParsedHead::Article(h) => {
-                    let Head { meta, diagnostics, en_first, zh_first, replaced } = *h;
-                    let parts = if replaced {
-                        index::Parts::find(String::from_utf8_lossy(bytes).as_bytes(), en_first, zh_first)
+                    let parts = if h.replaced {
+                        index::Parts::find(String::from_utf8_lossy(bytes).as_bytes(), h.en_first, h.zh_first)
                     } else {
-                        index::Parts::find(bytes, en_first, zh_first)
+                        index::Parts::find(bytes, h.en_first, h.zh_first)
                     };
-                    ev.outcomes.push(Outcome::Article(Box::new(meta), diagnostics));
-                    Some((stamp, parts))
+                    Some((stamp, parts, Parsed::Article(h)))
                 }
-                ParsedHead::NotArticle(why) => {
-                    ev.outcomes.push(Outcome::Skipped(path.to_path_buf(), why.into()));
-                    Some((stamp, index::Parts::default()))
-                }
+                ParsedHead::NotArticle(why) => Some((stamp, index::Parts::default(), Parsed::Skipped(why))),
             }
         }
     }
+}
+
+/// Reads and parses one file for a new index: its outcome goes into `ev`; returns its stamp
+/// and parts (default for a file that is not an article), `None` for a file that cannot be
+/// read (no record: it is read again next time).
+fn read_for_index(opener: &mut Opener, path: &Path, ev: &mut LoadEvent) -> Option<(Stamp, index::Parts)> {
+    let (stamp, parts, parsed) = read_parsed(opener, path, ev)?;
+    ev.outcomes.push(match parsed {
+        Parsed::Article(h) => {
+            let Head { meta, diagnostics, .. } = *h;
+            Outcome::Article(Box::new(meta), diagnostics)
+        }
+        Parsed::Skipped(why) => Outcome::Skipped(path.to_path_buf(), why.into()),
+    });
+    Some((stamp, parts))
 }
 
 /// A file found by [`walk_and_stat`].

@@ -214,10 +214,39 @@ struct Cursor<'t> {
     crlf: bool,
 }
 
+thread_local! {
+    /// The lines of the last file a [`Cursor`] went through on this thread: one vector for a
+    /// loader thread's files, not one allocated (and grown) per file.
+    static LINES: std::cell::RefCell<Vec<Line>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most lines a [`Cursor`] gives back to [`LINES`] for the next file (articles have a
+/// few hundred; a huge file's room is let go).
+const KEEP_LINES: usize = 1 << 14;
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        if self.lines.capacity() <= KEEP_LINES {
+            let lines = std::mem::take(&mut self.lines);
+            let _ = LINES.try_with(|cell| {
+                if let Ok(mut kept) = cell.try_borrow_mut() {
+                    *kept = lines;
+                }
+            });
+        }
+    }
+}
+
 impl<'t> Cursor<'t> {
     fn new(text: &'t str) -> Self {
         let bytes = text.as_bytes();
-        let mut lines = Vec::with_capacity(bytes.len() / 48 + 4);
+        let mut lines: Vec<Line> = LINES
+            .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        lines.clear();
+        lines.reserve(bytes.len() / 48 + 4);
         let mut crlf = false;
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {

@@ -177,6 +177,11 @@ pub struct TitleBatch {
 }
 
 impl TitleBatch {
+    /// An empty batch with room for `titles` titles and `bytes` bytes of their strings.
+    pub fn with_capacity(titles: usize, bytes: usize) -> TitleBatch {
+        TitleBatch { items: Vec::with_capacity(titles), text: String::with_capacity(bytes) }
+    }
+
     /// Adds a title (`zh`: the Chinese title joined to its subtitle, as
     /// [`crate::corpus::ArticleMeta::title_zh_full`] gives it); returns its index.
     pub fn push(&mut self, en: &str, zh: &str) -> usize {
