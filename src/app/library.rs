@@ -194,8 +194,9 @@ impl App {
         if let Some(r) = checked {
             let files = r.reused + r.reread + r.added;
             let mut said: Vec<String> = Vec::new();
-            if r.reread > 0 {
-                said.push(format!("{} changed", r.reread));
+            // (files read again only to be safe, found the same, are no news)
+            if r.changed > 0 {
+                said.push(format!("{} changed", r.changed));
             }
             if r.added > 0 {
                 said.push(format!("{} new", r.added));

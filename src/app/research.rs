@@ -752,8 +752,12 @@ impl App {
                     // the files changed: their snippets are made again
                     self.forget_snippets();
                     let again = if self.index_results() { " (Ctrl-f Enter: the query again)" } else { "" };
-                    // after what the check found, when the status bar still says it
+                    // after what the check found, when the status bar still says a check's line
+                    // (a later check's `no change`, when the file was read again to be safe,
+                    // is not what the update followed)
+                    let found_line = self.research.live.found_line.take();
                     let checked = self.message.as_deref().filter(|m| m.starts_with("checked "));
+                    let checked = checked.map(|m| found_line.as_deref().unwrap_or(m));
                     let found = checked.map(|m| m.split(" · ").next().unwrap_or(m).to_string() + " · ");
                     self.message =
                         Some(format!("{}full-text index updated{again}", found.unwrap_or_default()));
