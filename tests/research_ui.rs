@@ -700,3 +700,59 @@ fn the_concordance_line_number_has_the_thousands_separator_of_its_count() {
     let n = format!("{},{:03}", n / 1000, n % 1000);
     assert!(last.starts_with(&format!(" line {n}/{n} · ")), "{last}");
 }
+
+/// `q` in an overlay: the help, the message log and the chart closed on q, but the
+/// concordance quit the reader; and on the chart at 100x30, whose bars stay with the
+/// results, q seemed to do nothing, the hints naming Esc alone. Now the quit key closes each
+/// overlay as Esc does (the concordance's preview first), the hints and the help say so, and
+/// q quits from the list.
+#[test]
+fn q_closes_each_overlay_and_quits_from_the_list() {
+    use crossterm::event::{Event, KeyEvent};
+    use diglot::app::Effect;
+    let (_dir, mut app, _gate) = app_at((100, 30), true);
+    ready(&mut app);
+    query(&mut app, "水车");
+    let q = |app: &mut App| {
+        let e = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))));
+        app.prepare();
+        app.check_invariants().unwrap();
+        e.contains(&Effect::Quit)
+    };
+    let last = |app: &App| common::row_text(&draw(app), 29, 0, 100);
+    // the concordance, its preview open
+    key(&mut app, KeyCode::Char('K'));
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    assert!(last(&app).contains("q/Esc back"), "{}", last(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.research().kwic.as_ref().unwrap().preview.is_some());
+    assert!(last(&app).contains("q/Esc closes"), "{}", last(&app));
+    assert!(!q(&mut app), "q quit from the concordance");
+    assert_eq!(app.mode, Mode::Kwic);
+    assert!(app.research().kwic.as_ref().unwrap().preview.is_none());
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.research().kwic.is_none());
+    // the chart
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode, Mode::Chart);
+    assert!(last(&app).contains("q/Esc back"), "{}", last(&app));
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(!last(&app).contains("Enter narrows"), "{}", last(&app));
+    // the help, which says it
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    key(&mut app, KeyCode::Char('G'));
+    let help = common::buffer_text(&draw(&app));
+    assert!(help.contains("close help, log, chart, concordance"), "{help}");
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    // the message log
+    key(&mut app, KeyCode::Char('L'));
+    assert!(matches!(app.mode, Mode::Log { .. }));
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    // and from the list, q quits
+    assert!(q(&mut app));
+}

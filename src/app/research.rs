@@ -1147,6 +1147,10 @@ impl App {
         use crate::keys::Action;
         use crossterm::event::KeyCode;
         let rows = self.kwic_rows();
+        // the quit key closes the concordance, as Esc does (and as it closes the help, the
+        // message log and the chart): q quits from the list or the reader
+        let close = matches!(k.code, KeyCode::Esc | KeyCode::Backspace)
+            || self.keymap.action(k) == Some(Action::Quit);
         let Some(kw) = &mut self.research.kwic else {
             self.mode = Mode::Browse;
             return;
@@ -1162,7 +1166,7 @@ impl App {
             kw.preview = None;
         };
         match k.code {
-            KeyCode::Esc | KeyCode::Backspace => {
+            _ if close => {
                 if kw.preview.is_some() {
                     kw.preview = None;
                 } else {
@@ -1205,7 +1209,6 @@ impl App {
                 Some(Action::HalfDown) => step((rows / 2).max(1) as isize),
                 Some(Action::Top) => step(isize::MIN / 2),
                 Some(Action::Bottom) => step(isize::MAX / 2),
-                Some(Action::Quit) => self.act(Action::Quit),
                 Some(Action::Help) => self.act(Action::Help),
                 _ => {}
             },
