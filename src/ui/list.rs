@@ -59,7 +59,10 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
                 format!("Enter scans (index {}%)", app.research().status.percent())
             }
             _ if editing => "Enter searches".to_string(),
-            None => "searching…".to_string(),
+            None => match f.scan_progress() {
+                Some((done, total)) => format!("searching… {}%", done * 100 / total.max(1)),
+                None => "searching…".to_string(),
+            },
             Some(r) => crate::text::count(r.len(), "article"),
         };
         (f.prompt.text(), count, editing)

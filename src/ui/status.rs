@@ -97,6 +97,10 @@ pub fn status_text(app: &App) -> (String, String) {
     {
         left.push_str(" · realigned");
     }
+    // the scan of every file for Ctrl-f before the index is ready: seconds at 430,000
+    if let Some((done, total)) = app.fulltext.as_ref().and_then(|f| f.scan_progress()) {
+        left.push_str(&format!(" · scanning {}/{} files (Esc stops)", thousands(done), thousands(total)));
+    }
     if !app.progress.done && app.progress.listed {
         left.push_str(" · checking the files");
     } else if !app.progress.done {
