@@ -1576,6 +1576,8 @@ impl App {
             Action::PrevArticle => {
                 if self.list.selected > 0 {
                     self.select(self.list.selected - 1);
+                } else if self.shown_len() > 0 {
+                    self.message = Some(self.first_article_line());
                 }
             }
             Action::NextArticle => {

@@ -498,6 +498,16 @@ impl App {
         true
     }
 
+    /// What `[` on the first article says (it stays there; `]` on the last article of a
+    /// day's paper goes on to the next day's, `[` does not go back): the first of the day's
+    /// paper (`D`), or of the list.
+    pub(super) fn first_article_line(&self) -> String {
+        match self.narrow {
+            Some(Narrow::Day(d)) => format!("the first article of {d}'s paper"),
+            _ => "this is the first article".into(),
+        }
+    }
+
     /// Carries out the library actions (marks, bookmarks, narrowing, sort, dates, export); returns false for actions that are not these.
     pub(super) fn act_library(&mut self, a: crate::keys::Action) -> bool {
         use crate::keys::Action;
