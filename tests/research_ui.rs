@@ -756,3 +756,21 @@ fn q_closes_each_overlay_and_quits_from_the_list() {
     // and from the list, q quits
     assert!(q(&mut app));
 }
+
+/// `人民公社,合作社` at 430k: the first term occurs nowhere, and the chart started on the
+/// last year (1989, its bar empty, the label `1989 人民公社 0.0 合作社 0.0`) while the second
+/// term's bars stood at 1953 and 1958. It starts on the peak year of the first term that occurs.
+#[test]
+fn the_chart_starts_on_the_peak_of_the_first_term_that_occurs() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    let peak = app.research().selected_year();
+    assert_eq!(peak, Some(1955));
+    query(&mut app, "没有这个词,工人");
+    assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 2);
+    assert_eq!(app.research().selected_year(), peak, "not the last year, 1966");
+    key(&mut app, KeyCode::Char('T'));
+    let label = common::buffer_text(&draw(&app));
+    assert!(label.contains("◀1955▶"), "{label}");
+}

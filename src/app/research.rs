@@ -783,12 +783,13 @@ impl App {
                         self.research.answer = Some(Arc::from(a));
                         self.research.answer_generation = generation;
                         self.research.year = None;
-                        // the chart starts on the first term's peak year
+                        // the chart starts on the peak year of the first term that occurs (a
+                        // first term found nowhere has all its years at 0: the last was chosen)
                         self.research.chart_sel = self
                             .research
                             .answer
                             .as_ref()
-                            .and_then(|a| a.series.first())
+                            .and_then(|a| a.series.iter().find(|s| s.years.iter().any(|p| p.occurrences > 0)))
                             .and_then(|s| {
                                 s.years
                                     .iter()
