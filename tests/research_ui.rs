@@ -774,3 +774,63 @@ fn the_chart_starts_on_the_peak_of_the_first_term_that_occurs() {
     let label = common::buffer_text(&draw(&app));
     assert!(label.contains("◀1955▶"), "{label}");
 }
+
+/// An engine whose concordance reads the first article, then waits for the gate.
+struct SlowConcordance(TextEngine, Arc<Mutex<bool>>);
+
+impl Engine for SlowConcordance {
+    fn check(&self, query: &str) -> Result<(), QueryProblem> {
+        self.0.check(query)
+    }
+    fn run(
+        &self,
+        query: &str,
+        order: ResultOrder,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Answer>, String> {
+        self.0.run(query, order, cancel)
+    }
+    fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+        for (i, _) in paths.iter().enumerate() {
+            while i == 1 && !*self.1.lock().unwrap() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if cancel() {
+                return Vec::new();
+            }
+        }
+        self.0.concordance(query, paths, &|| false)
+    }
+}
+
+/// At 430,000 articles the concordance of a common word (`commune`: 254,269 results,
+/// 575,392 lines) took 45 s in which it said `reading the articles…` alone. It gives the
+/// articles read of all (`reading the articles… 1/2`) until the lines come.
+#[test]
+fn the_concordance_shows_the_articles_read_while_it_is_made() {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    let gate = Arc::new(Mutex::new(false));
+    let g = gate.clone();
+    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
+        Ok(Arc::new(SlowConcordance(TextEngine { paths: paths.clone() }, g.clone())) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    ready(&mut app);
+    query(&mut app, "工人");
+    let results = app.shown_len();
+    assert_eq!(results, 2);
+    key(&mut app, KeyCode::Char('K'));
+    let one = |a: &App| a.research().kwic.as_ref().and_then(|k| k.progress()) == Some((1, 2));
+    assert!(app.wait_research(WAIT, one), "{:?}", app.research().kwic.as_ref().map(|k| k.progress()));
+    let text = common::buffer_text(&draw(&app));
+    assert!(text.contains("reading the articles… 1/2"), "{text}");
+    *gate.lock().unwrap() = true;
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    assert_eq!(app.research().kwic.as_ref().unwrap().progress(), None);
+    assert!(!common::buffer_text(&draw(&app)).contains("reading the articles"));
+}

@@ -183,7 +183,8 @@ pub trait Engine: Send + Sync {
         order: ResultOrder,
         cancel: &dyn Fn() -> bool,
     ) -> Result<Option<Answer>, String>;
-    /// The concordance lines of a query in these articles (reads them), in the articles' order.
+    /// The concordance lines of a query in these articles (reads them), in the articles' order;
+    /// `cancel` is polled before each article (the reader counts the articles read with it).
     fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine>;
     /// The paths of an answer's [`Answer::unresolved`] hits, in order (`None` when
     /// cancelled). An engine whose answers resolve every path needs none.
@@ -346,6 +347,17 @@ pub struct Kwic {
     /// they come (made now, they would cover the first rows only).
     awaiting_paths: bool,
     generation: u64,
+    /// Articles read for the lines so far, of `to_read`, while they are being made.
+    read: Arc<std::sync::atomic::AtomicUsize>,
+    to_read: usize,
+}
+
+impl Kwic {
+    /// While the lines are being made: the articles read so far, and of how many.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        let read = self.read.load(Ordering::Relaxed).min(self.to_read);
+        (self.lines.is_none() && self.to_read > 0).then_some((read, self.to_read))
+    }
 }
 
 /// The research state.
@@ -657,8 +669,27 @@ impl App {
             ResearchEffect::Concord(generation, query, paths) => {
                 let Some(engine) = self.research.engine.clone() else { return Vec::new() };
                 let cancel = self.research.query_cancel.clone();
+                // the progress the concordance shows (`reading the articles… 12,345/254,269`:
+                // at 430k, a common word's lines take most of a minute)
+                let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                if let Some(k) = self.research.kwic.as_mut().filter(|k| k.generation == generation) {
+                    k.read = read.clone();
+                    k.to_read = paths.len();
+                }
+                let wake = self.notify.0.clone();
                 std::thread::spawn(move || {
-                    let lines = engine.concordance(&query, &paths, &|| cancel.load(Ordering::Relaxed));
+                    let started = std::time::Instant::now();
+                    let woken = std::cell::Cell::new(std::time::Duration::ZERO);
+                    let lines = engine.concordance(&query, &paths, &|| {
+                        let n = read.fetch_add(1, Ordering::Relaxed) + 1;
+                        // the loop woken to draw it five times a second at most
+                        let due = woken.get() + std::time::Duration::from_millis(200);
+                        if n.is_multiple_of(64) && started.elapsed() >= due {
+                            woken.set(started.elapsed());
+                            wake();
+                        }
+                        cancel.load(Ordering::Relaxed)
+                    });
                     send(ResearchMsg::Concord(generation, lines));
                 });
             }
