@@ -775,8 +775,28 @@ fn the_chart_starts_on_the_peak_of_the_first_term_that_occurs() {
     assert!(label.contains("◀1955▶"), "{label}");
 }
 
-/// An engine whose concordance reads the first article, then waits for the gate.
-struct SlowConcordance(TextEngine, Arc<Mutex<bool>>);
+/// The fixture, its index a [`SlowConcordance`]: the app, the gate, whether it was stopped.
+fn slow_concordance_app() -> (tempfile::TempDir, App, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    let (gate, stopped) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(false)));
+    let (g, s) = (gate.clone(), stopped.clone());
+    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
+        let engine = SlowConcordance(TextEngine { paths: paths.clone() }, g.clone(), s.clone());
+        Ok(Arc::new(engine) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    ready(&mut app);
+    (dir, app, gate, stopped)
+}
+
+/// An engine whose concordance reads the first article, then waits for the gate (the third:
+/// whether it was told to stop).
+struct SlowConcordance(TextEngine, Arc<Mutex<bool>>, Arc<Mutex<bool>>);
 
 impl Engine for SlowConcordance {
     fn check(&self, query: &str) -> Result<(), QueryProblem> {
@@ -796,6 +816,7 @@ impl Engine for SlowConcordance {
                 std::thread::sleep(Duration::from_millis(5));
             }
             if cancel() {
+                *self.2.lock().unwrap() = true;
                 return Vec::new();
             }
         }
@@ -808,19 +829,7 @@ impl Engine for SlowConcordance {
 /// articles read of all (`reading the articles… 1/2`) until the lines come.
 #[test]
 fn the_concordance_shows_the_articles_read_while_it_is_made() {
-    let dir = common::fixture_dir();
-    let loaded = load_paths(&[dir.path().to_path_buf()]);
-    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
-    let mut app = App::with_loaded((100, 30), loaded);
-    let gate = Arc::new(Mutex::new(false));
-    let g = gate.clone();
-    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
-        Ok(Arc::new(SlowConcordance(TextEngine { paths: paths.clone() }, g.clone())) as Arc<dyn Engine>)
-    });
-    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
-    app.feed(Msg::LoadDone);
-    app.prepare();
-    ready(&mut app);
+    let (_dir, mut app, gate, _stopped) = slow_concordance_app();
     query(&mut app, "工人");
     let results = app.shown_len();
     assert_eq!(results, 2);
@@ -833,4 +842,26 @@ fn the_concordance_shows_the_articles_read_while_it_is_made() {
     assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
     assert_eq!(app.research().kwic.as_ref().unwrap().progress(), None);
     assert!(!common::buffer_text(&draw(&app)).contains("reading the articles"));
+}
+
+/// Closing the concordance (Esc, q) while its lines were being made left them being made: at
+/// 430k, `commune`'s thread read on for half a minute, a core busy for lines no one would see.
+/// It is stopped.
+#[test]
+fn closing_the_concordance_stops_the_making_of_its_lines() {
+    for close in [KeyCode::Esc, KeyCode::Char('q')] {
+        let (_dir, mut app, gate, stopped) = slow_concordance_app();
+        query(&mut app, "工人");
+        key(&mut app, KeyCode::Char('K'));
+        let one = |a: &App| a.research().kwic.as_ref().and_then(|k| k.progress()) == Some((1, 2));
+        assert!(app.wait_research(WAIT, one));
+        key(&mut app, close);
+        assert!(app.research().kwic.is_none());
+        *gate.lock().unwrap() = true;
+        let start = std::time::Instant::now();
+        while !*stopped.lock().unwrap() && start.elapsed() < WAIT {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(*stopped.lock().unwrap(), "{close:?}: the lines were made on");
+    }
 }

@@ -350,6 +350,16 @@ pub struct Kwic {
     /// Articles read for the lines so far, of `to_read`, while they are being made.
     read: Arc<std::sync::atomic::AtomicUsize>,
     to_read: usize,
+    /// Stops the making of the lines: set when the concordance is closed (dropped).
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Kwic {
+    fn drop(&mut self) {
+        // closed (Esc, q, a new search): its lines are not wanted any more (at 430k the
+        // thread read on for half a minute)
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Kwic {
@@ -672,9 +682,11 @@ impl App {
                 // the progress the concordance shows (`reading the articles… 12,345/254,269`:
                 // at 430k, a common word's lines take most of a minute)
                 let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                let mut stop = Arc::new(AtomicBool::new(false));
                 if let Some(k) = self.research.kwic.as_mut().filter(|k| k.generation == generation) {
                     k.read = read.clone();
                     k.to_read = paths.len();
+                    stop = k.stop.clone();
                 }
                 let wake = self.notify.0.clone();
                 std::thread::spawn(move || {
@@ -688,7 +700,7 @@ impl App {
                             woken.set(started.elapsed());
                             wake();
                         }
-                        cancel.load(Ordering::Relaxed)
+                        cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed)
                     });
                     send(ResearchMsg::Concord(generation, lines));
                 });
@@ -1141,7 +1153,10 @@ impl App {
         self.research.generation += 1;
         let generation = self.research.generation;
         let awaiting_paths = self.research.answer.as_ref().is_some_and(|a| !a.unresolved.is_empty());
-        self.research.kwic = Some(Kwic { query, generation, awaiting_paths, ..Kwic::default() });
+        // (field by field: a Kwic stops its lines' making when dropped)
+        let mut kwic = Kwic::default();
+        (kwic.query, kwic.generation, kwic.awaiting_paths) = (query, generation, awaiting_paths);
+        self.research.kwic = Some(kwic);
         self.mode = Mode::Kwic;
         if !awaiting_paths {
             self.concord_results();
