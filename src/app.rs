@@ -1087,8 +1087,7 @@ impl App {
                     if self.research.background
                         && matches!(self.research.status, IndexStatus::Building { .. })
                     {
-                        self.message =
-                            Some(format!("scanning (index {}% built)", self.research.status.percent()));
+                        self.message = Some(format!("scanning ({})", self.research.status.words()));
                     }
                 }
             }

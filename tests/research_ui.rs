@@ -865,3 +865,56 @@ fn closing_the_concordance_stops_the_making_of_its_lines() {
         assert!(*stopped.lock().unwrap(), "{close:?}: the lines were made on");
     }
 }
+
+/// An index from before, opened and checked against the files (at 430k for a minute, the
+/// status bar saying `indexing…`), has not counted the files yet: Ctrl-f said `scanning
+/// (index 0% built)` and K `the concordance needs the full-text index (index 0% built)`,
+/// as if nothing were built. Until the build has counted the files, they say `index not
+/// ready`; then `index 25% built` as before.
+#[test]
+fn before_the_files_are_counted_the_index_is_not_said_0_percent_built() {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    // no progress until the gate opens (the files not counted yet), then 1 of 4
+    let (gate, counted) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(false)));
+    let (g, c) = (gate.clone(), counted.clone());
+    let builder: Builder = Arc::new(move |_roots, _files, progress, cancel| {
+        while !*g.lock().unwrap() {
+            if cancel() {
+                return Err("cancelled".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        progress(1, 4);
+        while !*c.lock().unwrap() {
+            if cancel() {
+                return Err("cancelled".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(Arc::new(TextEngine { paths: paths.clone() }) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(
+        app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { total: 0, .. }))
+    );
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    let text = common::buffer_text(&draw(&app));
+    assert!(text.contains("Enter scans") && !text.contains("0%"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.message.as_deref(), Some("scanning (index not ready)"));
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.message.as_deref(), Some("the concordance needs the full-text index (index not ready)"));
+    // counted: the percentage
+    *gate.lock().unwrap() = true;
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.message.as_deref(), Some("the concordance needs the full-text index (index 25% built)"));
+    *counted.lock().unwrap() = true;
+    ready(&mut app);
+}

@@ -245,6 +245,18 @@ impl IndexStatus {
             _ => 0,
         }
     }
+
+    /// How far the index is, in the words of the messages that wait for it: `index 40%
+    /// built`, or `index not ready` before the build has counted the files (an index from
+    /// before being opened and checked against the files, at 430k for a minute, is not "0%
+    /// built").
+    pub fn words(&self) -> String {
+        match self {
+            IndexStatus::Building { total, .. } if *total > 0 => format!("index {}% built", self.percent()),
+            IndexStatus::Ready => "index ready".into(),
+            _ => "index not ready".into(),
+        }
+    }
 }
 
 /// What the research threads send back.
@@ -1099,7 +1111,7 @@ impl App {
         if self.research.ready() {
             format!("{what} needs the results of a query: Ctrl-f")
         } else {
-            format!("{what} needs the full-text index (index {}% built)", self.research.status.percent())
+            format!("{what} needs the full-text index ({})", self.research.status.words())
         }
     }
 
