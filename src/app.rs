@@ -170,6 +170,19 @@ pub struct FullText {
     pub results: Option<Vec<(PathBuf, crate::search::FullTextHit)>>,
     /// Stops the running scan.
     cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// Files the running scan has begun to read, of `scan_total`.
+    scanned: Arc<std::sync::atomic::AtomicUsize>,
+    /// Files the running scan reads (0: no scan, the index answers).
+    scan_total: usize,
+}
+
+impl FullText {
+    /// While the scan of the files runs (no index yet): files read so far, and of how many.
+    pub fn scan_progress(&self) -> Option<(usize, usize)> {
+        let done = self.scanned.load(std::sync::atomic::Ordering::Relaxed);
+        (self.results.is_none() && self.scan_total > 0)
+            .then_some((done.min(self.scan_total), self.scan_total))
+    }
 }
 
 type FullTextDone = (String, Vec<(PathBuf, crate::search::FullTextHit)>);
@@ -1066,6 +1079,7 @@ impl App {
         f.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         f.phrase = f.prompt.text().to_string();
         f.results = None;
+        f.scan_total = 0;
         self.mode = Mode::Browse;
         self.effects.push(Effect::Scan(f.phrase.clone()));
     }
@@ -1113,8 +1127,7 @@ impl App {
                     if self.research.background
                         && matches!(self.research.status, IndexStatus::Building { .. })
                     {
-                        self.message =
-                            Some(format!("scanning (index {}% built)", self.research.status.percent()));
+                        self.message = Some(format!("scanning ({})", self.research.status.words()));
                     }
                 }
             }
@@ -1602,6 +1615,8 @@ impl App {
             Action::PrevArticle => {
                 if self.list.selected > 0 {
                     self.select(self.list.selected - 1);
+                } else if self.shown_len() > 0 {
+                    self.message = Some(self.first_article_line());
                 }
             }
             Action::NextArticle => {

@@ -177,6 +177,11 @@ pub fn list(paths: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Cm
 
 /// Finds ARTICLE: an existing file, else a 1-based position in the list of `paths`.
 pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
+    if article.is_empty() {
+        return Err(CmdError::Article(
+            "ARTICLE is empty: give an article file or a position in the list (diglot list)".into(),
+        ));
+    }
     let p = Path::new(article);
     if p.is_file() || corpus::seeds::get(p).is_some() {
         return Ok(p.to_path_buf());

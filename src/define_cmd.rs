@@ -52,8 +52,12 @@ fn entries_of(dict: &cedict::Dictionary, word: &str) -> (Vec<cedict::Entry>, boo
 
 /// `diglot define WORD...`: each word's entries (simplified, traditional, pinyin with tone
 /// marks, senses, HSK level); a word the dictionary lacks as a whole is given by its parts.
-/// Returns the exit status: [`EXIT_NOT_FOUND`] when some word had no entry at all.
+/// Returns the exit status: [`EXIT_NOT_FOUND`] when some word had no entry at all. An empty
+/// word (or one of spaces) is a usage error, before anything is looked up.
 pub fn define(words: &[String], json: bool, out: &mut dyn Write) -> Result<i32, CmdError> {
+    if words.iter().any(|w| w.trim().is_empty()) {
+        return Err(CmdError::Article("define: a word is empty (give words in Chinese, e.g. 银行)".into()));
+    }
     let dict = cedict::get();
     let mut all = Vec::new();
     let mut status = 0;

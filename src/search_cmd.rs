@@ -106,6 +106,9 @@ pub fn search(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
 /// the paths (walked as ripgrep does: hidden entries skipped, links followed, loops
 /// detected; no ignore files, the collection is not a source tree).
 fn full_text(args: &SearchArgs, out: &mut dyn Write) -> Result<(), CmdError> {
+    if args.query.trim().is_empty() {
+        return Err(CmdError::Article("search --scan: the phrase is empty (e.g. 人民公社)".into()));
+    }
     let mut paths: Vec<PathBuf> = Vec::new();
     if args.paths.is_empty() {
         paths = corpus::seeds::paths();

@@ -93,6 +93,10 @@ fn one_days_paper_and_back() {
     // walked in page order from the reader with ]
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.selected().unwrap().title_en(), "Page One");
+    // [ on the day's first page stays there, and says why (it said nothing)
+    ch(&mut app, '[');
+    assert_eq!(app.selected().unwrap().title_en(), "Page One");
+    assert_eq!(app.message.as_deref(), Some("the first article of 1958-08-01's paper"));
     ch(&mut app, ']');
     assert_eq!(app.selected().unwrap().title_en(), "Page Three");
     // ] on the day's last page goes on to the next day's paper, and says so
@@ -104,11 +108,23 @@ fn one_days_paper_and_back() {
     ch(&mut app, ']');
     assert_eq!(app.selected().unwrap().title_en(), "Other Day");
     assert!(app.message.as_deref().unwrap_or("").contains("last day"), "{:?}", app.message);
+    // [ on the first (and only) article of that day's paper: the same as on any day's first
+    ch(&mut app, '[');
+    assert_eq!(app.selected().unwrap().title_en(), "Other Day");
+    assert_eq!(app.message.as_deref(), Some("the first article of 1958-08-02's paper"));
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'D');
     assert_eq!(app.narrow, None);
     assert_eq!(app.shown_len(), 3);
     assert_eq!(app.selected().unwrap().title_en(), "Other Day", "the selection stays on its article");
+    // without D: [ on the first article of the list says so too, as ] on the last does
+    ch(&mut app, 'g');
+    ch(&mut app, '[');
+    assert_eq!(app.selected().unwrap().title_en(), "Page One");
+    assert_eq!(app.message.as_deref(), Some("this is the first article"));
+    ch(&mut app, 'G');
+    ch(&mut app, ']');
+    assert_eq!(app.message.as_deref(), Some("this is the last article"));
 }
 
 #[test]

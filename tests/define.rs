@@ -83,6 +83,36 @@ fn an_unknown_word_exits_1_and_a_phrase_is_given_by_its_parts() {
     assert!(!o.stderr.contains(&0x1b), "{o:?}");
 }
 
+/// `diglot define ''` said `diglot: : not in the dictionary` (status 1, as for a word the
+/// dictionary lacks): an empty word, or one of spaces, is a usage error (status 2) that says
+/// so, with nothing on stdout, and so is an empty ARTICLE; `search --scan ''` printed nothing
+/// with status 0.
+#[test]
+fn an_empty_word_or_argument_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["define", ""][..],
+        &["define", "  "],
+        &["define", "银行", ""],
+        &["define", "", "--json"],
+        &["define", "--article", ""],
+        &["show", ""],
+        &["align", ""],
+        &["search", "--scan", ""],
+        &["search", "--scan", " "],
+    ] {
+        let o = diglot(args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+        assert!(o.stdout.is_empty(), "{args:?}: {o:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("empty"), "{args:?}: {err}");
+        assert!(
+            !err.contains("not in the dictionary") && !err.contains("no such article"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn define_article_lists_the_vocabulary_in_context() {
     let tmp = tempfile::tempdir().unwrap();

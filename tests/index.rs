@@ -167,7 +167,7 @@ fn changed_files_are_read_again() {
     f.write(q, &new, 7);
 
     let (loaded, r, wrote) = f.load();
-    assert_eq!((r.reused, r.reread, r.added, r.removed), (20, 2, 0, 0));
+    assert_eq!((r.reused, r.reread, r.changed, r.added, r.removed), (20, 2, 2, 0, 0));
     assert!(wrote);
     same(&loaded, &load_paths(&f.roots()));
     let titles: Vec<&str> = loaded.articles.iter().map(|m| m.title_en.as_str()).collect();
@@ -187,6 +187,32 @@ fn a_file_changed_just_now_is_not_trusted() {
     // modified within the racy window of the index: read again, even with the same stamp
     let (_, r, _) = f.load();
     assert_eq!((r.reused, r.reread), (21, 1));
+    // and found the same: not a change
+    assert_eq!(r.changed, 0, "{r:?}");
+}
+
+/// A file read again only to be safe (modified just before the index was made) is counted
+/// as changed only when it holds something else: an edit that kept its size and time (a
+/// clock tick too coarse to tell) is found by what the file holds.
+#[test]
+fn a_file_read_again_to_be_safe_is_changed_only_if_it_holds_something_else() {
+    let f = Fixture::new();
+    let (p, q) = (f.path("rmrb/1958.08/1958-08-05_4.md"), f.path("rmrb/1958.08/1958-08-06_5.md"));
+    for p in [&p, &q] {
+        let text = fs::read_to_string(p).unwrap();
+        fs::write(p, text).unwrap(); // mtime: now, inside the index's racy window
+    }
+    let (_, r, _) = f.load();
+    assert_eq!(r.added, 22);
+    // q edited within the same tick: the same size and modification time
+    let before = fs::metadata(&q).unwrap();
+    let new = fs::read_to_string(&q).unwrap().replace("Title 5", "Title Y");
+    fs::write(&q, &new).unwrap();
+    set_mtime(&q, before.modified().unwrap());
+    assert_eq!(fs::metadata(&q).unwrap().len(), before.len());
+    let (loaded, r, _) = f.load();
+    assert_eq!((r.reused, r.reread, r.changed), (20, 2, 1), "{r:?}");
+    assert!(loaded.articles.iter().any(|m| m.title_en == "Title Y"));
 }
 
 #[test]
@@ -422,7 +448,7 @@ fn an_edit_that_restores_size_and_time_is_read_again() {
     let after = fs::metadata(&p).unwrap();
     assert_eq!((after.len(), after.modified().unwrap()), (before.len(), before.modified().unwrap()));
     let (loaded, r, _) = f.load();
-    assert_eq!((r.reused, r.reread), (21, 1));
+    assert_eq!((r.reused, r.reread, r.changed), (21, 1, 1));
     assert!(loaded.articles.iter().any(|m| m.title_en == "Title Y"));
 
     // replaced by another file (a new inode) with the same size and times
@@ -434,7 +460,7 @@ fn an_edit_that_restores_size_and_time_is_read_again() {
     set_mtime(&tmp, meta.modified().unwrap());
     fs::rename(&tmp, &q).unwrap();
     let (loaded, r, _) = f.load();
-    assert_eq!(r.reread, 1, "{r:?}");
+    assert_eq!((r.reread, r.changed), (1, 1), "{r:?}");
     assert!(loaded.articles.iter().any(|m| m.title_en == "Title Z"));
 }
 

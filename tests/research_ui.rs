@@ -700,3 +700,221 @@ fn the_concordance_line_number_has_the_thousands_separator_of_its_count() {
     let n = format!("{},{:03}", n / 1000, n % 1000);
     assert!(last.starts_with(&format!(" line {n}/{n} · ")), "{last}");
 }
+
+/// `q` in an overlay: the help, the message log and the chart closed on q, but the
+/// concordance quit the reader; and on the chart at 100x30, whose bars stay with the
+/// results, q seemed to do nothing, the hints naming Esc alone. Now the quit key closes each
+/// overlay as Esc does (the concordance's preview first), the hints and the help say so, and
+/// q quits from the list.
+#[test]
+fn q_closes_each_overlay_and_quits_from_the_list() {
+    use crossterm::event::{Event, KeyEvent};
+    use diglot::app::Effect;
+    let (_dir, mut app, _gate) = app_at((100, 30), true);
+    ready(&mut app);
+    query(&mut app, "水车");
+    let q = |app: &mut App| {
+        let e = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))));
+        app.prepare();
+        app.check_invariants().unwrap();
+        e.contains(&Effect::Quit)
+    };
+    let last = |app: &App| common::row_text(&draw(app), 29, 0, 100);
+    // the concordance, its preview open
+    key(&mut app, KeyCode::Char('K'));
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    assert!(last(&app).contains("q/Esc back"), "{}", last(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.research().kwic.as_ref().unwrap().preview.is_some());
+    assert!(last(&app).contains("q/Esc closes"), "{}", last(&app));
+    assert!(!q(&mut app), "q quit from the concordance");
+    assert_eq!(app.mode, Mode::Kwic);
+    assert!(app.research().kwic.as_ref().unwrap().preview.is_none());
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.research().kwic.is_none());
+    // the chart
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode, Mode::Chart);
+    assert!(last(&app).contains("q/Esc back"), "{}", last(&app));
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(!last(&app).contains("Enter narrows"), "{}", last(&app));
+    // the help, which says it
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    key(&mut app, KeyCode::Char('G'));
+    let help = common::buffer_text(&draw(&app));
+    assert!(help.contains("close help, log, chart, concordance"), "{help}");
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    // the message log
+    key(&mut app, KeyCode::Char('L'));
+    assert!(matches!(app.mode, Mode::Log { .. }));
+    assert!(!q(&mut app));
+    assert_eq!(app.mode, Mode::Browse);
+    // and from the list, q quits
+    assert!(q(&mut app));
+}
+
+/// `人民公社,合作社` at 430k: the first term occurs nowhere, and the chart started on the
+/// last year (1989, its bar empty, the label `1989 人民公社 0.0 合作社 0.0`) while the second
+/// term's bars stood at 1953 and 1958. It starts on the peak year of the first term that occurs.
+#[test]
+fn the_chart_starts_on_the_peak_of_the_first_term_that_occurs() {
+    let (_dir, mut app, _gate) = app_at((120, 35), true);
+    ready(&mut app);
+    query(&mut app, "工人");
+    let peak = app.research().selected_year();
+    assert_eq!(peak, Some(1955));
+    query(&mut app, "没有这个词,工人");
+    assert_eq!(app.research().answer.as_ref().unwrap().series.len(), 2);
+    assert_eq!(app.research().selected_year(), peak, "not the last year, 1966");
+    key(&mut app, KeyCode::Char('T'));
+    let label = common::buffer_text(&draw(&app));
+    assert!(label.contains("◀1955▶"), "{label}");
+}
+
+/// The fixture, its index a [`SlowConcordance`]: the app, the gate, whether it was stopped.
+fn slow_concordance_app() -> (tempfile::TempDir, App, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    let (gate, stopped) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(false)));
+    let (g, s) = (gate.clone(), stopped.clone());
+    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
+        let engine = SlowConcordance(TextEngine { paths: paths.clone() }, g.clone(), s.clone());
+        Ok(Arc::new(engine) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    ready(&mut app);
+    (dir, app, gate, stopped)
+}
+
+/// An engine whose concordance reads the first article, then waits for the gate (the third:
+/// whether it was told to stop).
+struct SlowConcordance(TextEngine, Arc<Mutex<bool>>, Arc<Mutex<bool>>);
+
+impl Engine for SlowConcordance {
+    fn check(&self, query: &str) -> Result<(), QueryProblem> {
+        self.0.check(query)
+    }
+    fn run(
+        &self,
+        query: &str,
+        order: ResultOrder,
+        cancel: &dyn Fn() -> bool,
+    ) -> Result<Option<Answer>, String> {
+        self.0.run(query, order, cancel)
+    }
+    fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+        for (i, _) in paths.iter().enumerate() {
+            while i == 1 && !*self.1.lock().unwrap() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if cancel() {
+                *self.2.lock().unwrap() = true;
+                return Vec::new();
+            }
+        }
+        self.0.concordance(query, paths, &|| false)
+    }
+}
+
+/// At 430,000 articles the concordance of a common word (`commune`: 254,269 results,
+/// 575,392 lines) took 45 s in which it said `reading the articles…` alone. It gives the
+/// articles read of all (`reading the articles… 1/2`) until the lines come.
+#[test]
+fn the_concordance_shows_the_articles_read_while_it_is_made() {
+    let (_dir, mut app, gate, _stopped) = slow_concordance_app();
+    query(&mut app, "工人");
+    let results = app.shown_len();
+    assert_eq!(results, 2);
+    key(&mut app, KeyCode::Char('K'));
+    let one = |a: &App| a.research().kwic.as_ref().and_then(|k| k.progress()) == Some((1, 2));
+    assert!(app.wait_research(WAIT, one), "{:?}", app.research().kwic.as_ref().map(|k| k.progress()));
+    let text = common::buffer_text(&draw(&app));
+    assert!(text.contains("reading the articles… 1/2"), "{text}");
+    *gate.lock().unwrap() = true;
+    assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
+    assert_eq!(app.research().kwic.as_ref().unwrap().progress(), None);
+    assert!(!common::buffer_text(&draw(&app)).contains("reading the articles"));
+}
+
+/// Closing the concordance (Esc, q) while its lines were being made left them being made: at
+/// 430k, `commune`'s thread read on for half a minute, a core busy for lines no one would see.
+/// It is stopped.
+#[test]
+fn closing_the_concordance_stops_the_making_of_its_lines() {
+    for close in [KeyCode::Esc, KeyCode::Char('q')] {
+        let (_dir, mut app, gate, stopped) = slow_concordance_app();
+        query(&mut app, "工人");
+        key(&mut app, KeyCode::Char('K'));
+        let one = |a: &App| a.research().kwic.as_ref().and_then(|k| k.progress()) == Some((1, 2));
+        assert!(app.wait_research(WAIT, one));
+        key(&mut app, close);
+        assert!(app.research().kwic.is_none());
+        *gate.lock().unwrap() = true;
+        let start = std::time::Instant::now();
+        while !*stopped.lock().unwrap() && start.elapsed() < WAIT {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(*stopped.lock().unwrap(), "{close:?}: the lines were made on");
+    }
+}
+
+/// An index from before, opened and checked against the files (at 430k for a minute, the
+/// status bar saying `indexing…`), has not counted the files yet: Ctrl-f said `scanning
+/// (index 0% built)` and K `the concordance needs the full-text index (index 0% built)`,
+/// as if nothing were built. Until the build has counted the files, they say `index not
+/// ready`; then `index 25% built` as before.
+#[test]
+fn before_the_files_are_counted_the_index_is_not_said_0_percent_built() {
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    // no progress until the gate opens (the files not counted yet), then 1 of 4
+    let (gate, counted) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(false)));
+    let (g, c) = (gate.clone(), counted.clone());
+    let builder: Builder = Arc::new(move |_roots, _files, progress, cancel| {
+        while !*g.lock().unwrap() {
+            if cancel() {
+                return Err("cancelled".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        progress(1, 4);
+        while !*c.lock().unwrap() {
+            if cancel() {
+                return Err("cancelled".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(Arc::new(TextEngine { paths: paths.clone() }) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(
+        app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { total: 0, .. }))
+    );
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    let text = common::buffer_text(&draw(&app));
+    assert!(text.contains("Enter scans") && !text.contains("0%"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.message.as_deref(), Some("scanning (index not ready)"));
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.message.as_deref(), Some("the concordance needs the full-text index (index not ready)"));
+    // counted: the percentage
+    *gate.lock().unwrap() = true;
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.message.as_deref(), Some("the concordance needs the full-text index (index 25% built)"));
+    *counted.lock().unwrap() = true;
+    ready(&mut app);
+}

@@ -175,3 +175,43 @@ fn full_text_search_matches_text_not_markup() {
     let snippet = &hits[0].1.snippet;
     assert!(!snippet.contains("###") && !snippet.contains("第1版") && !snippet.contains("专栏"), "{snippet}");
 }
+
+/// Ctrl-f before the full-text index exists reads every file: at 430,000 that is seconds in
+/// which the status bar said nothing (the prompt line `searching…`). It now gives the files
+/// read of all (`scanning 3/3 files (Esc stops)`) until the answer, and Esc stops the scan.
+#[test]
+fn the_scan_of_the_files_shows_its_progress_and_esc_stops_it() {
+    let (_dir, mut app) = fixture_app();
+    let files = app.articles.len();
+    let status = |app: &App| {
+        let buf = common::render(app);
+        common::row_text(&buf, buf.area.height - 1, 0, buf.area.width)
+    };
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    key(&mut app, KeyCode::Enter);
+    // (the answer is taken when the loop is woken: until then the scan is running)
+    let (done, total) = app.fulltext.as_ref().unwrap().scan_progress().expect("a scan running");
+    assert!(done <= total && total == files, "{done}/{total} of {files}");
+    let s = status(&app);
+    assert!(s.contains(&format!("/{files} files (Esc stops)")) && s.contains(" · scanning "), "{s}");
+    let start = std::time::Instant::now();
+    while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
+        app.feed(Msg::SearchReady);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    app.prepare();
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+    assert!(app.fulltext.as_ref().unwrap().scan_progress().is_none());
+    assert!(!status(&app).contains("scanning"), "{}", status(&app));
+    // another scan, stopped by Esc: the list back, nothing said about a scan
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typed(&mut app, "工人");
+    key(&mut app, KeyCode::Enter);
+    assert!(status(&app).contains(" · scanning "), "{}", status(&app));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.fulltext.is_none());
+    assert_eq!(app.shown_len(), files);
+    assert!(!status(&app).contains("scanning"), "{}", status(&app));
+}

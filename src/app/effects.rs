@@ -113,10 +113,32 @@ impl App {
         let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
         f.cancel = cancel.clone();
         let paths: Vec<PathBuf> = self.articles.iter().map(|m| m.path()).collect();
+        // the progress the status bar gives (`scanning 12,345/430,000 files`): the scan polls
+        // `stop` once before each file
+        let scanned = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        f.scanned = scanned.clone();
+        f.scan_total = paths.len();
         let tx = self.fulltext_tx.clone();
         let notify = self.notify.0.clone();
         std::thread::spawn(move || {
-            let stop = || cancel.load(std::sync::atomic::Ordering::Relaxed);
+            use std::sync::atomic::Ordering::Relaxed;
+            let started = std::time::Instant::now();
+            // when the loop was last woken to draw the progress (ms after the start)
+            let woken = std::sync::atomic::AtomicU64::new(0);
+            let stop = || {
+                let n = scanned.fetch_add(1, Relaxed) + 1;
+                if n.is_multiple_of(256) {
+                    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    let last = woken.load(Relaxed);
+                    // five frames a second at most
+                    if ms >= last.saturating_add(200)
+                        && woken.compare_exchange(last, ms, Relaxed, Relaxed).is_ok()
+                    {
+                        notify();
+                    }
+                }
+                cancel.load(Relaxed)
+            };
             let Some(scan) = crate::search::scan_files(&paths, &phrase, true, &stop) else { return };
             let hits: Vec<(PathBuf, crate::search::FullTextHit)> =
                 scan.hits.into_iter().filter_map(|h| Some((paths.get(h.index)?.clone(), h.hit))).collect();

@@ -86,14 +86,22 @@ impl SortOrder {
     }
 }
 
-/// Parses `1958`, `1958-08` or `1958-08-01` into the first day it names.
+/// Parses `1958`, `1958-08` or `1958-08-01` into the first day it names; the Chinese forms
+/// `1958年`, `1958年8月` and `1958年8月1日` too. The full-width digits and hyphen of a Chinese
+/// input method (`１９５８－０８－０１`) are read as the ASCII ones.
 pub fn parse_date_prefix(s: &str) -> Result<Date, String> {
-    let s = s.trim();
+    let typed = s.trim();
+    let bad = || format!("not a date: `{}` (try 1958, 1958-08 or 1958-08-01)", crate::text::sanitize(typed));
+    let folded: String = typed.chars().map(fold_width).collect();
+    let s = folded.trim();
+    if s.contains('年') {
+        let (year, month, day) = chinese_date(s).ok_or_else(bad)?;
+        return Date::parse(&format!("{year:04}-{month:02}-{day:02}")).ok_or_else(bad);
+    }
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| -> Option<u32> {
         (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
     };
-    let bad = || format!("not a date: `{}` (try 1958, 1958-08 or 1958-08-01)", crate::text::sanitize(s));
     let year = parts.first().and_then(|p| num(p, 4)).ok_or_else(bad)?;
     let month = match parts.get(1) {
         Some(p) => num(p, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad)?,
@@ -107,6 +115,37 @@ pub fn parse_date_prefix(s: &str) -> Result<Date, String> {
         return Err(bad());
     }
     Date::parse(&format!("{year:04}-{month:02}-{day:02}")).ok_or_else(bad)
+}
+
+/// A full-width digit, hyphen or space (a Chinese input method's) as the ASCII one.
+fn fold_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_digit(u32::from(c) - u32::from('０'), 10).unwrap_or(c),
+        '－' => '-',
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// `1958年`, `1958年8月`, `1958年8月1日` (the month and day of one or two digits, as they are
+/// written in Chinese; `号` for `日` too; spaces ignored): year, month (1 to 12) and day.
+fn chinese_date(s: &str) -> Option<(u32, u32, u32)> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let num = |p: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
+        (lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+    };
+    let (year, rest) = s.split_once('年')?;
+    let year = num(year, 4..=4)?;
+    if rest.is_empty() {
+        return Some((year, 1, 1));
+    }
+    let (month, rest) = rest.split_once('月')?;
+    let month = num(month, 1..=2).filter(|m| (1..=12).contains(m))?;
+    if rest.is_empty() {
+        return Some((year, month, 1));
+    }
+    let day = rest.strip_suffix('日').or_else(|| rest.strip_suffix('号')).unwrap_or(rest);
+    Some((year, month, num(day, 1..=2)?))
 }
 
 /// Today's date in the local time zone (`TZ` honoured, else the system's), from the clock.
@@ -199,8 +238,9 @@ impl App {
         if let Some(r) = checked {
             let files = r.reused + r.reread + r.added;
             let mut said: Vec<String> = Vec::new();
-            if r.reread > 0 {
-                said.push(format!("{} changed", r.reread));
+            // (files read again only to be safe, found the same, are no news)
+            if r.changed > 0 {
+                said.push(format!("{} changed", r.changed));
             }
             if r.added > 0 {
                 said.push(format!("{} new", r.added));
@@ -474,6 +514,16 @@ impl App {
         true
     }
 
+    /// What `[` on the first article says (it stays there; `]` on the last article of a
+    /// day's paper goes on to the next day's, `[` does not go back): the first of the day's
+    /// paper (`D`), or of the list.
+    pub(super) fn first_article_line(&self) -> String {
+        match self.narrow {
+            Some(Narrow::Day(d)) => format!("the first article of {d}'s paper"),
+            _ => "this is the first article".into(),
+        }
+    }
+
     /// Carries out the library actions (marks, bookmarks, narrowing, sort, dates, export); returns false for actions that are not these.
     pub(super) fn act_library(&mut self, a: crate::keys::Action) -> bool {
         use crate::keys::Action;
@@ -650,6 +700,32 @@ mod tests {
         assert_eq!(parse_date_prefix("1958-08-31").unwrap().to_string(), "1958-08-31");
         for bad in ["", "58", "1958-13", "1958-02-30", "1958-8", "1958-08-01-02", "abcd"] {
             assert!(parse_date_prefix(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A Chinese input method types full-width digits and hyphen (`１９５８－０５－０１`), and
+    /// a date in Chinese is written `1958年5月1日`: the prompt said `not a date` to both.
+    #[test]
+    fn full_width_digits_and_chinese_dates() {
+        for (typed, day) in [
+            ("１９５８－０５－０１", "1958-05-01"),
+            ("１９５８－０５", "1958-05-01"),
+            ("　１９５８　", "1958-01-01"),
+            ("1958年5月1日", "1958-05-01"),
+            ("１９５８年５月１日", "1958-05-01"),
+            ("1958年05月01日", "1958-05-01"),
+            ("1958年12月31号", "1958-12-31"),
+            ("1958 年 8 月", "1958-08-01"),
+            ("1958年", "1958-01-01"),
+            ("1958年8月3", "1958-08-03"),
+        ] {
+            assert_eq!(parse_date_prefix(typed).map(|d| d.to_string()), Ok(day.to_string()), "{typed}");
+        }
+        for bad in
+            ["58年", "1958年13月", "1958年2月30日", "1958年8", "1958年8月1日2", "年8月", "１９５８－８"]
+        {
+            let e = parse_date_prefix(bad).unwrap_err();
+            assert!(e.starts_with("not a date") && e.contains(bad.trim()), "{bad}: {e}");
         }
     }
 

@@ -31,6 +31,9 @@ pub struct Live {
     pub again: bool,
     /// The running check found changes (the index is updated after it).
     found: bool,
+    /// What the last check that found changes said (`checked 4 files: 1 changed`): the index
+    /// update after it says it again, even when a later check found nothing.
+    pub(super) found_line: Option<String>,
     /// The files the running check found changed, added or removed (the index update takes
     /// only these).
     changed: Vec<PathBuf>,
@@ -136,7 +139,8 @@ impl App {
     /// A batch of the check.
     pub(super) fn on_recheck_batch(&mut self, ev: LoadEvent) {
         if let Some(r) = &ev.checked {
-            if r.reread + r.added + r.removed > 0 {
+            // (files read again only to be safe, found the same, need no update)
+            if r.changed + r.added + r.removed > 0 {
                 self.research.live.found = true;
             }
         }
@@ -161,6 +165,7 @@ impl App {
             self.message = Some(e);
         }
         if std::mem::take(&mut self.research.live.found) {
+            self.research.live.found_line = self.message.clone().filter(|m| m.starts_with("checked "));
             self.research.live_index = true;
             let mut files = std::mem::take(&mut self.research.live.changed);
             files.sort_unstable();

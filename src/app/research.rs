@@ -183,7 +183,8 @@ pub trait Engine: Send + Sync {
         order: ResultOrder,
         cancel: &dyn Fn() -> bool,
     ) -> Result<Option<Answer>, String>;
-    /// The concordance lines of a query in these articles (reads them), in the articles' order.
+    /// The concordance lines of a query in these articles (reads them), in the articles' order;
+    /// `cancel` is polled before each article (the reader counts the articles read with it).
     fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine>;
     /// The paths of an answer's [`Answer::unresolved`] hits, in order (`None` when
     /// cancelled). An engine whose answers resolve every path needs none.
@@ -242,6 +243,18 @@ impl IndexStatus {
             IndexStatus::Building { done, total } if *total > 0 => done * 100 / total,
             IndexStatus::Ready => 100,
             _ => 0,
+        }
+    }
+
+    /// How far the index is, in the words of the messages that wait for it: `index 40%
+    /// built`, or `index not ready` before the build has counted the files (an index from
+    /// before being opened and checked against the files, at 430k for a minute, is not "0%
+    /// built").
+    pub fn words(&self) -> String {
+        match self {
+            IndexStatus::Building { total, .. } if *total > 0 => format!("index {}% built", self.percent()),
+            IndexStatus::Ready => "index ready".into(),
+            _ => "index not ready".into(),
         }
     }
 }
@@ -346,6 +359,27 @@ pub struct Kwic {
     /// they come (made now, they would cover the first rows only).
     awaiting_paths: bool,
     generation: u64,
+    /// Articles read for the lines so far, of `to_read`, while they are being made.
+    read: Arc<std::sync::atomic::AtomicUsize>,
+    to_read: usize,
+    /// Stops the making of the lines: set when the concordance is closed (dropped).
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Kwic {
+    fn drop(&mut self) {
+        // closed (Esc, q, a new search): its lines are not wanted any more (at 430k the
+        // thread read on for half a minute)
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Kwic {
+    /// While the lines are being made: the articles read so far, and of how many.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        let read = self.read.load(Ordering::Relaxed).min(self.to_read);
+        (self.lines.is_none() && self.to_read > 0).then_some((read, self.to_read))
+    }
 }
 
 /// The research state.
@@ -657,8 +691,29 @@ impl App {
             ResearchEffect::Concord(generation, query, paths) => {
                 let Some(engine) = self.research.engine.clone() else { return Vec::new() };
                 let cancel = self.research.query_cancel.clone();
+                // the progress the concordance shows (`reading the articles… 12,345/254,269`:
+                // at 430k, a common word's lines take most of a minute)
+                let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                let mut stop = Arc::new(AtomicBool::new(false));
+                if let Some(k) = self.research.kwic.as_mut().filter(|k| k.generation == generation) {
+                    k.read = read.clone();
+                    k.to_read = paths.len();
+                    stop = k.stop.clone();
+                }
+                let wake = self.notify.0.clone();
                 std::thread::spawn(move || {
-                    let lines = engine.concordance(&query, &paths, &|| cancel.load(Ordering::Relaxed));
+                    let started = std::time::Instant::now();
+                    let woken = std::cell::Cell::new(std::time::Duration::ZERO);
+                    let lines = engine.concordance(&query, &paths, &|| {
+                        let n = read.fetch_add(1, Ordering::Relaxed) + 1;
+                        // the loop woken to draw it five times a second at most
+                        let due = woken.get() + std::time::Duration::from_millis(200);
+                        if n.is_multiple_of(64) && started.elapsed() >= due {
+                            woken.set(started.elapsed());
+                            wake();
+                        }
+                        cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed)
+                    });
                     send(ResearchMsg::Concord(generation, lines));
                 });
             }
@@ -752,8 +807,12 @@ impl App {
                     // the files changed: their snippets are made again
                     self.forget_snippets();
                     let again = if self.index_results() { " (Ctrl-f Enter: the query again)" } else { "" };
-                    // after what the check found, when the status bar still says it
+                    // after what the check found, when the status bar still says a check's line
+                    // (a later check's `no change`, when the file was read again to be safe,
+                    // is not what the update followed)
+                    let found_line = self.research.live.found_line.take();
                     let checked = self.message.as_deref().filter(|m| m.starts_with("checked "));
+                    let checked = checked.map(|m| found_line.as_deref().unwrap_or(m));
                     let found = checked.map(|m| m.split(" · ").next().unwrap_or(m).to_string() + " · ");
                     self.message =
                         Some(format!("{}full-text index updated{again}", found.unwrap_or_default()));
@@ -779,12 +838,13 @@ impl App {
                         self.research.answer = Some(Arc::from(a));
                         self.research.answer_generation = generation;
                         self.research.year = None;
-                        // the chart starts on the first term's peak year
+                        // the chart starts on the peak year of the first term that occurs (a
+                        // first term found nowhere has all its years at 0: the last was chosen)
                         self.research.chart_sel = self
                             .research
                             .answer
                             .as_ref()
-                            .and_then(|a| a.series.first())
+                            .and_then(|a| a.series.iter().find(|s| s.years.iter().any(|p| p.occurrences > 0)))
                             .and_then(|s| {
                                 s.years
                                     .iter()
@@ -1051,7 +1111,7 @@ impl App {
         if self.research.ready() {
             format!("{what} needs the results of a query: Ctrl-f")
         } else {
-            format!("{what} needs the full-text index (index {}% built)", self.research.status.percent())
+            format!("{what} needs the full-text index ({})", self.research.status.words())
         }
     }
 
@@ -1105,7 +1165,10 @@ impl App {
         self.research.generation += 1;
         let generation = self.research.generation;
         let awaiting_paths = self.research.answer.as_ref().is_some_and(|a| !a.unresolved.is_empty());
-        self.research.kwic = Some(Kwic { query, generation, awaiting_paths, ..Kwic::default() });
+        // (field by field: a Kwic stops its lines' making when dropped)
+        let mut kwic = Kwic::default();
+        (kwic.query, kwic.generation, kwic.awaiting_paths) = (query, generation, awaiting_paths);
+        self.research.kwic = Some(kwic);
         self.mode = Mode::Kwic;
         if !awaiting_paths {
             self.concord_results();
@@ -1143,6 +1206,10 @@ impl App {
         use crate::keys::Action;
         use crossterm::event::KeyCode;
         let rows = self.kwic_rows();
+        // the quit key closes the concordance, as Esc does (and as it closes the help, the
+        // message log and the chart): q quits from the list or the reader
+        let close = matches!(k.code, KeyCode::Esc | KeyCode::Backspace)
+            || self.keymap.action(k) == Some(Action::Quit);
         let Some(kw) = &mut self.research.kwic else {
             self.mode = Mode::Browse;
             return;
@@ -1158,7 +1225,7 @@ impl App {
             kw.preview = None;
         };
         match k.code {
-            KeyCode::Esc | KeyCode::Backspace => {
+            _ if close => {
                 if kw.preview.is_some() {
                     kw.preview = None;
                 } else {
@@ -1201,7 +1268,6 @@ impl App {
                 Some(Action::HalfDown) => step((rows / 2).max(1) as isize),
                 Some(Action::Top) => step(isize::MIN / 2),
                 Some(Action::Bottom) => step(isize::MAX / 2),
-                Some(Action::Quit) => self.act(Action::Quit),
                 Some(Action::Help) => self.act(Action::Help),
                 _ => {}
             },

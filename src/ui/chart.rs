@@ -125,6 +125,18 @@ fn page_label(p: u32) -> String {
     }
 }
 
+/// A value of the chart's label: one decimal, or two significant digits below 0.1, so that a
+/// year with occurrences never reads `0.0` (one occurrence in a year of 30 million characters
+/// is 0.033 per million).
+fn value_label(v: f64) -> String {
+    if v >= 0.1 || v <= 0.0 || !v.is_finite() {
+        return format!("{v:.1}");
+    }
+    // 0.0338: 3 decimals (0.034); 0.0012: 4 (0.0012); never more than 6
+    let decimals = (1.0 - v.log10().floor()).clamp(2.0, 6.0) as usize;
+    format!("{v:.decimals$}")
+}
+
 /// The timeline: a label line (the year chosen and its values, the normalisation) and one
 /// sparkline per term below it, one column per year; when the years do not fit, a window of
 /// them around the year chosen.
@@ -152,7 +164,7 @@ pub(super) fn render_chart(app: &App, area: Rect, buf: &mut Buffer) {
     };
     for s in &series {
         if let Some(p) = s.years.get(sel) {
-            label.push_str(&format!(" {} {:.1}", crate::text::sanitize(&s.term), p.value(r.norm)));
+            label.push_str(&format!(" {} {}", crate::text::sanitize(&s.term), value_label(p.value(r.norm))));
         }
     }
     label.push_str(&format!(" · {norm}"));
@@ -194,5 +206,27 @@ pub(super) fn render_chart(app: &App, area: Rect, buf: &mut Buffer) {
             cell.set_symbol("▁");
         }
         cell.set_style(Style::default().add_modifier(Modifier::REVERSED));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_label;
+
+    /// One occurrence in a year of 30 million characters is 0.033 per million: the label said
+    /// `0.0` beside a full bar (`1953 合作社 0.0` at 430k); below 0.1, two significant digits.
+    #[test]
+    fn a_small_value_is_not_shown_as_zero() {
+        for (v, shown) in [
+            (0.0338, "0.034"),
+            (0.0012, "0.0012"),
+            (0.09, "0.090"),
+            (0.1, "0.1"),
+            (786.84, "786.8"),
+            (0.0, "0.0"),
+            (1e-9, "0.000000"),
+        ] {
+            assert_eq!(value_label(v), shown, "{v}");
+        }
     }
 }

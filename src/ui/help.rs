@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 /// What the help says besides the keys: the list's marks, the search syntax (titles, then the
 /// full-text query and the keys of its chart and concordance), the words of the status bar,
 /// and the mouse.
-pub const NOTES: [(&str, &str); 21] = [
+pub const NOTES: [(&str, &str); 22] = [
     ("*", "list mark: bookmarked"),
     ("dim", "list mark: read"),
     ("word", "title search: fuzzy match"),
@@ -25,6 +25,7 @@ pub const NOTES: [(&str, &str); 21] = [
     ("fields", "title: author: page:1..4 date:1958-08"),
     ("T ←/→ Enter", "timeline: narrow to a year; Esc widens"),
     ("K s Enter o", "concordance: sort, pair, open at hit"),
+    ("q Esc", "close help, log, chart, concordance"),
     ("realigned", "paragraphs paired other than 1:1"),
     ("!", "reader mark: translation looks wrong (status bar says why)"),
     ("N%", "how far the reader has read"),

@@ -4,7 +4,7 @@
 //! the aligned English beside it. Draws only inside the `Rect` it is given.
 
 use super::put;
-use crate::app::{App, ConcordLine};
+use crate::app::{thousands, App, ConcordLine};
 use crate::text::{sanitize, tail, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -120,7 +120,11 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, area.x, area.y, &crate::text::fit(&head, w), w, bold);
     let Some(lines) = &k.lines else {
         if area.height > 1 {
-            put(buf, area.x, area.y + 1, "reading the articles…", w, dim);
+            let line = match k.progress() {
+                Some((read, of)) => format!("reading the articles… {}/{}", thousands(read), thousands(of)),
+                None => "reading the articles…".to_string(),
+            };
+            put(buf, area.x, area.y + 1, &line, w, dim);
         }
         return;
     };

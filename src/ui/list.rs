@@ -2,7 +2,7 @@
 //! the title search open, its prompt on top and the matched characters highlighted.
 
 use super::put;
-use crate::app::{App, Focus, Mode};
+use crate::app::{App, Focus, IndexStatus, Mode};
 
 use crate::text::{fit, sanitize, width};
 use ratatui::buffer::Buffer;
@@ -56,10 +56,19 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
                 app.research().error.as_ref().map(|e| format!("col {}: {}", e.col, e.msg)).unwrap_or_default()
             }
             _ if editing && !app.research().ready() && app.research().background => {
-                format!("Enter scans (index {}%)", app.research().status.percent())
+                match app.research().status {
+                    IndexStatus::Building { total, .. } if total > 0 => {
+                        format!("Enter scans (index {}%)", app.research().status.percent())
+                    }
+                    // (the status bar says `indexing…`)
+                    _ => "Enter scans".to_string(),
+                }
             }
             _ if editing => "Enter searches".to_string(),
-            None => "searching…".to_string(),
+            None => match f.scan_progress() {
+                Some((done, total)) => format!("searching… {}%", done * 100 / total.max(1)),
+                None => "searching…".to_string(),
+            },
             Some(r) => crate::text::count(r.len(), "article"),
         };
         (f.prompt.text(), count, editing)

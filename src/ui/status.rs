@@ -14,6 +14,16 @@ pub fn key_for(app: &App, a: Action) -> Option<String> {
     app.keymap.bindings.iter().find(|b| b.action == a).and_then(|b| b.keys.first()).map(|k| k.label())
 }
 
+/// The quit key as an overlay's hint names it (`q`): Ctrl-c, which always quits, is not one
+/// that closes an overlay.
+fn close_key(app: &App) -> String {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let ctrl_c =
+        |k: &&crate::keys::Key| k.code == KeyCode::Char('c') && k.mods.contains(KeyModifiers::CONTROL);
+    let q = app.keymap.bindings.iter().filter(|b| b.action == Action::Quit).flat_map(|b| b.keys.iter());
+    q.filter(|k| !ctrl_c(k)).map(|k| format!("{}/", k.label())).next().unwrap_or_default()
+}
+
 /// Key hints: `key what` pairs for the actions that still have a key.
 fn hints(app: &App, pairs: &[(Action, &str)]) -> String {
     let mut out = String::new();
@@ -87,6 +97,10 @@ pub fn status_text(app: &App) -> (String, String) {
     {
         left.push_str(" · realigned");
     }
+    // the scan of every file for Ctrl-f before the index is ready: seconds at 430,000
+    if let Some((done, total)) = app.fulltext.as_ref().and_then(|f| f.scan_progress()) {
+        left.push_str(&format!(" · scanning {}/{} files (Esc stops)", thousands(done), thousands(total)));
+    }
     if !app.progress.done && app.progress.listed {
         left.push_str(" · checking the files");
     } else if !app.progress.done {
@@ -135,10 +149,14 @@ pub fn status_text(app: &App) -> (String, String) {
     };
     let right = match app.focus {
         // the concordance has the keys (its header names them too, cut at 60 columns)
-        _ if kwic.is_some_and(|k| k.preview.is_some()) => "Enter opens at the hit  Esc closes".to_string(),
-        _ if kwic.is_some() => "s sort  Enter pair  o open  Esc back".to_string(),
+        _ if kwic.is_some_and(|k| k.preview.is_some()) => {
+            format!("Enter opens at the hit  {}Esc closes", close_key(app))
+        }
+        _ if kwic.is_some() => format!("s sort  Enter pair  o open  {}Esc back", close_key(app)),
         // the chart has the keys: its own (its label's hint is cut in a narrow list)
-        Focus::List if app.mode == Mode::Chart => "←/→ year  Enter narrows  Esc back".to_string(),
+        Focus::List if app.mode == Mode::Chart => {
+            format!("←/→ year  Enter narrows  {}Esc back", close_key(app))
+        }
         // the index's results: what the research keys do
         Focus::List if app.index_results() => hints(
             app,

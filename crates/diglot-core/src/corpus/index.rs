@@ -352,6 +352,16 @@ impl Entry {
         &self.rel
     }
 
+    /// Whether `self`, an entry just read, holds what `old`, the file's entry in the index,
+    /// held: the same file with the same size and outcome (what the list shows, the
+    /// diagnostics, where the parts start); the times and inode are not compared.
+    pub fn same_content(&self, old: &Entry) -> bool {
+        self.root == old.root
+            && self.rel == old.rel
+            && self.stamp.size == old.stamp.size
+            && self.kind == old.kind
+    }
+
     /// Whether the entry is an article (not a skipped file).
     pub fn is_article(&self) -> bool {
         matches!(self.kind, Kind::Article { .. })
@@ -481,6 +491,22 @@ pub struct Index {
     catalog: Catalog,
     stamps: Vec<Stamp>,
     parts: Vec<Parts>,
+}
+
+/// Record `id` of a catalog as an entry (owned), with its stamp and parts.
+pub(crate) fn entry_of(cat: &Catalog, id: u32, stamp: Stamp, parts: Parts) -> Option<Entry> {
+    let rec = cat.rec(id)?;
+    let rel = cat.bytes(id, Field::Rel).to_vec();
+    if rec.is_skipped() {
+        let why = cat.str(id, Field::TitleEn);
+        return Some(Entry { root: rec.root(), rel, stamp, kind: Kind::Skipped(why.to_string()) });
+    }
+    let mut meta = cat.article(id)?.to_meta();
+    meta.path = PathBuf::new();
+    let diags = cat.diagnostics(id);
+    let mut e = Entry::from_meta(rec.root(), Path::new(""), stamp, &meta, &diags, parts);
+    e.rel = rel;
+    Some(e)
 }
 
 /// Bytes of a stamp in the index file.
@@ -614,20 +640,9 @@ impl Index {
     /// Entry `i`, built (owned) from the catalog.
     pub fn entry(&self, i: usize) -> Option<Entry> {
         let id = u32::try_from(i).ok()?;
-        let rec = self.catalog.rec(id)?;
-        let rel = self.catalog.bytes(id, Field::Rel).to_vec();
         let stamp = self.stamps.get(i).copied().unwrap_or_default();
-        if rec.is_skipped() {
-            let why = self.catalog.str(id, Field::TitleEn);
-            return Some(Entry { root: rec.root(), rel, stamp, kind: Kind::Skipped(why.to_string()) });
-        }
-        let mut meta = self.catalog.article(id)?.to_meta();
-        meta.path = PathBuf::new();
-        let diags = self.catalog.diagnostics(id);
         let parts = self.parts.get(i).copied().unwrap_or_default();
-        let mut e = Entry::from_meta(rec.root(), Path::new(""), stamp, &meta, &diags, parts);
-        e.rel = rel;
-        Some(e)
+        entry_of(&self.catalog, id, stamp, parts)
     }
 
     /// Every entry, built (owned) from the catalog.

@@ -648,8 +648,13 @@ pub struct IndexReport {
     pub rebuilt: Option<String>,
     /// Files whose entry was used without reading them.
     pub reused: usize,
-    /// Files read again because they changed (size or time) since they were indexed.
+    /// Files read again because they changed (size or times) since they were indexed, or
+    /// were modified too close to the index's making to be trusted ([`index::RACY_NS`]).
     pub reread: usize,
+    /// Of the files read again, those that changed: modified (another size or modification
+    /// time) or found to hold another outcome than their entry's (what the list shows, the
+    /// diagnostics). A file read again only to be safe and found the same is not counted.
+    pub changed: usize,
     /// Files not in the index, read.
     pub added: usize,
     /// Entries whose file is gone.
@@ -890,7 +895,9 @@ pub fn load_stream_indexed(
     let plan = match_found_to_entries(paths, &found, &known, &keys, fresh_since, &mut report);
     send_removed(paths, &known, &plan.seen, total, sink);
     // phase 4: new and changed files parsed, each changed one replacing its old outcome
-    let fresh = parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
+    let (fresh, changed) =
+        parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
+    report.changed = changed;
     let changed = report.reread + report.added + report.removed > 0;
     sink(LoadEvent { total, checked: Some(Box::new(report.clone())), ..LoadEvent::default() });
     if cancel() || !changed {
@@ -1071,7 +1078,7 @@ fn join_rel(root: &Path, rel: &[u8]) -> PathBuf {
 /// Phase 4: reads and parses the new and changed files in parallel, sending each batch as
 /// it is done (a changed file's path in the batch's `removed`, with what its old entry
 /// counted for, so that the list replaces it in place); returns their entries for the new
-/// index.
+/// index, and how many of the files read again changed (see [`IndexReport::changed`]).
 #[allow(clippy::too_many_arguments)]
 fn parse_new_and_changed(
     paths: &[PathBuf],
@@ -1082,7 +1089,8 @@ fn parse_new_and_changed(
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
-) -> Vec<Entry> {
+) -> (Vec<Entry>, usize) {
+    let changed = AtomicUsize::new(0);
     let fresh: Vec<Vec<Entry>> = to_read
         .par_chunks(batch)
         .map(|chunk| {
@@ -1096,19 +1104,40 @@ fn parse_new_and_changed(
             for &(i, old) in chunk {
                 let Some(f) = found.get(i) else { continue };
                 let Some(root_path) = paths.get(f.root) else { continue };
-                if let Some(k) = old.filter(|&k| k < known.len()) {
+                let old = old.filter(|&k| k < known.len());
+                if let Some(k) = old {
                     ev.removed.push(f.path.clone());
                     ev.removed_ids.push(k as u32);
                     ev.retracted.count(&counted_of(&known.cat, k as u32));
                     ev.retracted.bytes += known.stamp(k).size;
                 }
-                entries.extend(read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev));
+                let entry = read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev);
+                if let Some(k) = old {
+                    if !same_as_before(known, k, entry.as_ref()) {
+                        changed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                entries.extend(entry);
             }
             sink(ev);
             entries
         })
         .collect();
-    fresh.into_iter().flatten().collect()
+    (fresh.into_iter().flatten().collect(), changed.into_inner())
+}
+
+/// Whether a file read again (`new`: its entry now, `None` if it could not be read) is the
+/// same as its old entry `k`: not modified (the same size and modification time: a file
+/// read again only because it was modified just before the index was made, or whose change
+/// time or inode alone changed) and holding the same outcome.
+fn same_as_before(known: &Old, k: usize, new: Option<&Entry>) -> bool {
+    let Some(new) = new else { return false };
+    let was = known.stamp(k);
+    if new.stamp.size != was.size || new.stamp.mtime_ns != was.mtime_ns {
+        return false;
+    }
+    let parts = known.parts.get(k).copied().unwrap_or_default();
+    index::entry_of(&known.cat, k as u32, was, parts).is_some_and(|old| new.same_content(&old))
 }
 
 /// Reads and parses one file for the index: its outcome goes into `ev`, its new entry is
