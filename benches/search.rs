@@ -369,7 +369,19 @@ fn build(n: usize) -> SearchIndex {
         // sort key: a pseudo-random "date order" position
         ix.push(&en, &zh, (i as u64).wrapping_mul(0x9E37_79B9) % n as u64);
     }
+    prepare(&mut ix, n);
     ix
+}
+
+/// What the reader's search worker makes while it is idle after the index is set or items
+/// are pushed, before a first keystroke: the letter columns (`DIGLOT_BENCH_UNPREPARED=1`:
+/// not made, a first letter is searched by reading the titles, as when it is typed sooner).
+fn prepare(ix: &mut SearchIndex, n: usize) {
+    if std::env::var_os("DIGLOT_BENCH_UNPREPARED").is_none() {
+        let t = cpu_time();
+        while ix.prepare_step() {}
+        eprintln!("prepare {n}: {:.1} ms CPU", (cpu_time() - t).as_secs_f64() * 1e3);
+    }
 }
 
 /// `DIGLOT_BENCH_CATALOG=1`: the index as a warm open gives it to the reader instead of
@@ -400,14 +412,7 @@ fn build_catalog(n: usize) -> SearchIndex {
     let data = SearchData::of_catalog(&cat);
     let mut ix = SearchIndex::new();
     ix.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
-    // what the reader's search worker makes while it is idle after the index is set, before
-    // a first keystroke (`DIGLOT_BENCH_UNPREPARED=1`: not made, a first letter is searched by
-    // reading the titles, as when it is typed sooner)
-    if std::env::var_os("DIGLOT_BENCH_UNPREPARED").is_none() {
-        let t = cpu_time();
-        while ix.prepare_step() {}
-        eprintln!("prepare {n}: {:.1} ms CPU", (cpu_time() - t).as_secs_f64() * 1e3);
-    }
+    prepare(&mut ix, n);
     ix
 }
 

@@ -222,9 +222,11 @@ impl SearchIndex {
     }
 
     /// Whether [`Self::prepare_step`] has work left: the base items' [`Letters`] (and their
-    /// initials masks) are not all made yet.
+    /// initials masks) are not all made yet, or a chunk of pushed items is complete whose
+    /// rows are not made.
     pub fn prepare_pending(&self) -> bool {
         self.letters.made < self.data.items.len()
+            || self.letters.pushed.len() < self.items.len() / LETTERS_CHUNK
     }
 
     /// Makes a part of what answers a letter typed from nothing without reading a title (the
@@ -235,20 +237,17 @@ impl SearchIndex {
     pub fn prepare_step(&mut self) -> bool {
         let n = self.data.items.len();
         if self.letters.made >= n {
-            return false;
+            return self.prepare_pushed();
         }
         if self.base_initials.get().is_none() {
             self.base_initials();
             return true;
         }
-        let terms: Vec<Term> = (b'a'..=b'z')
-            .filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned())
-            .collect();
-        if terms.len() != LETTERS {
+        let Some(terms) = letter_terms() else {
             self.letters.made = n; // (not reached: every letter is a fuzzy term; none made)
             self.letters.cols = Vec::new();
             return false;
-        }
+        };
         let mut cols = std::mem::take(&mut self.letters.cols);
         if cols.len() != n * LETTERS {
             cols = vec![0u8; n * LETTERS];
@@ -263,8 +262,35 @@ impl SearchIndex {
                 *slot = row.get(l).copied().unwrap_or(READ);
             }
         }
-        self.letters = Letters { cols, n, made: end };
-        end < n
+        self.letters.cols = cols;
+        self.letters.n = n;
+        self.letters.made = end;
+        self.prepare_pending()
+    }
+
+    /// [`Self::prepare_step`] once the base items' rows are made: the rows of the next
+    /// complete chunk of [`LETTERS_CHUNK`] pushed items (a cold open's titles, which have no
+    /// catalog), one column per letter within the chunk. Returns [`Self::prepare_pending`].
+    fn prepare_pushed(&mut self) -> bool {
+        let k = self.letters.pushed.len();
+        if k >= self.items.len() / LETTERS_CHUNK {
+            return false;
+        }
+        let Some(terms) = letter_terms() else { return false };
+        let start = self.data.items.len() + k * LETTERS_CHUNK;
+        let base = self.base_initials();
+        let rows: Vec<[u8; LETTERS]> = (start..start + LETTERS_CHUNK)
+            .into_par_iter()
+            .map(|i| self.letter_row(base, i, &terms))
+            .collect();
+        let mut chunk = vec![0u8; LETTERS * LETTERS_CHUNK].into_boxed_slice();
+        for (l, col) in chunk.chunks_exact_mut(LETTERS_CHUNK).enumerate() {
+            for (slot, row) in col.iter_mut().zip(&rows) {
+                *slot = row.get(l).copied().unwrap_or(READ);
+            }
+        }
+        self.letters.pushed.push(chunk);
+        self.prepare_pending()
     }
 
     /// Item `i`'s row of [`Letters`] (`terms`: the 26 letters' terms): what
@@ -343,7 +369,7 @@ impl SearchIndex {
     /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
     pub fn heap_bytes(&self) -> usize {
         let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
-        let letters = self.letters.cols.capacity();
+        let letters = self.letters.cols.capacity() + self.letters.pushed.len() * LETTERS * LETTERS_CHUNK;
         self.data.heap_bytes()
             + letters
             + self.items.capacity() * std::mem::size_of::<Item>()
@@ -435,7 +461,7 @@ impl SearchIndex {
         first: usize,
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Option<Hits> {
-        let n = self.len();
+        let (n, n0) = (self.len(), self.data.items.len());
         let order = self.order();
         let query = q.as_str().to_string();
         if q.is_empty() {
@@ -459,10 +485,12 @@ impl SearchIndex {
         };
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let base = self.base_initials();
-        // a letter searched from nothing: the base items' answers are made already
-        // (once they are all made)
-        let column = (Self::one_letter(q).filter(|_| !self.prepare_pending()))
-            .map(|(l, t)| (self.letters.column(l), t));
+        // a letter searched from nothing: the answers made already (the base items' column
+        // once they are all made, the pushed items' complete chunks made so far)
+        let column = Self::one_letter(q).map(|(l, t)| {
+            let col = self.letters.column(l);
+            (l, col.get(..self.letters.made).unwrap_or(&[]), t)
+        });
         // this result carries each hit's progress on the last term when there is one
         let last = last_term(q);
         let tasks: Vec<Task> = prev
@@ -535,9 +563,13 @@ impl SearchIndex {
                     }
                     (Task::Prev(ids, _), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
                     (Task::Items(range), _, _) => match column {
-                        Some((col, t)) => {
+                        Some((l, col, t)) => {
                             for i in range {
-                                match col.get(i).map(|&b| Letters::decode(b)) {
+                                let code = match col.get(i) {
+                                    Some(&b) => Some(b),
+                                    None => self.letters.pushed_code(l, i.wrapping_sub(n0)),
+                                };
+                                match code.map(Letters::decode) {
                                     Some(Known::No) => {}
                                     Some(Known::Yes(p)) => {
                                         if let Some(bound) = p.value(t) {
@@ -1059,14 +1091,20 @@ const CODES: [u8; 32] = {
 /// 430,000): the [`Progress`] on the letter's term, its first values coded (English in the low
 /// nibble, pinyin in the high one; 0: no match) and its ends left [`UNKNOWN`]; [`READ`] where
 /// the Chinese title has the letter or a value has no code (the item is matched as before).
+///
+/// Pushed items (a cold open's, which have no catalog) have theirs too, made a chunk of
+/// [`LETTERS_CHUNK`] items at a time once the chunk is complete (`pushed`).
 #[derive(Debug, Default)]
 struct Letters {
     /// Column `l` (letter `a + l`) is `cols[l * n..(l + 1) * n]`.
     cols: Vec<u8>,
     /// Base items.
     n: usize,
-    /// Items whose rows are made (the first ones; the columns are used once all are).
+    /// Base items whose rows are made (the first ones).
     made: usize,
+    /// Per chunk of [`LETTERS_CHUNK`] pushed items (the first ones), their rows: letter
+    /// `l`'s column is `[l * LETTERS_CHUNK..(l + 1) * LETTERS_CHUNK]`.
+    pushed: Vec<Box<[u8]>>,
 }
 
 /// An item's answer from [`Letters`].
@@ -1083,6 +1121,12 @@ impl Letters {
     /// Letter `l`'s column (empty if there is none).
     fn column(&self, l: usize) -> &[u8] {
         self.cols.get(l * self.n..(l + 1) * self.n).unwrap_or(&[])
+    }
+
+    /// Letter `l`'s code of pushed item `k` (the `k`-th pushed), if its chunk is made.
+    fn pushed_code(&self, l: usize, k: usize) -> Option<u8> {
+        let chunk = self.pushed.get(k / LETTERS_CHUNK)?;
+        chunk.get(l * LETTERS_CHUNK + k % LETTERS_CHUNK).copied()
     }
 
     /// The code of an item's progress on a letter's term.
@@ -1172,6 +1216,14 @@ impl Step {
         let old_all: Vec<&Vec<Term>> = old.sets.iter().collect();
         (same(&old_all, &new_rest)).then(|| Step::NewSet { old: Box::new(o.clone()) })
     }
+}
+
+/// The terms of the 26 lowercase letters, `a` first (what [`Letters`] holds the answers
+/// of); `None` if one is not a fuzzy term alone (not reached).
+fn letter_terms() -> Option<Vec<Term>> {
+    let terms: Vec<Term> =
+        (b'a'..=b'z').filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned()).collect();
+    (terms.len() == LETTERS).then_some(terms)
 }
 
 /// The term typed last if its OR-set is that positive fuzzy term alone (what [`Progress`]
@@ -1480,5 +1532,65 @@ mod tests {
         for q in ["S", "sh", "s h", "'s", "!s", "人", "s | p", "1"] {
             assert!(SearchIndex::one_letter(&Query::parse(q)).is_none(), "{q}");
         }
+    }
+
+    #[test]
+    fn pushed_titles_get_letter_columns_a_complete_chunk_at_a_time() {
+        let titles = [
+            ("Production Team", "生产队"),
+            ("Steel Plant of Shenyang", "沈阳钢铁厂"),
+            ("GDP and Output", "GDP 产量"),
+            ("Café Élan", "咖啡"),
+            ("Naïve Diplomacy", "天真"),
+            ("", "人民公社"),
+            ("x-Ray", "x光"),
+        ];
+        let mut ix = SearchIndex::new();
+        // two complete chunks and a part of one
+        let n = 2 * LETTERS_CHUNK + 3;
+        for k in 0..n {
+            let (en, zh) = titles[k % titles.len()];
+            ix.push(en, zh, k as u64);
+        }
+        assert!(ix.prepare_pending());
+        let mut steps = 0;
+        while ix.prepare_step() {
+            steps += 1;
+        }
+        assert_eq!((steps, ix.letters.pushed.len()), (1, 2));
+        assert!(!ix.prepare_pending());
+        let base = ix.base_initials().to_vec();
+        let (mut known, mut read) = (0, 0);
+        for l in 0..LETTERS {
+            let q = Query::parse(&char::from(b'a' + l as u8).to_string());
+            let (_, t) = SearchIndex::one_letter(&q).unwrap();
+            for k in 0..n {
+                let want = ix.progress(ix.it(&base, k).unwrap(), t, 0).map(|(_, p)| p);
+                let Some(b) = ix.letters.pushed_code(l, k) else {
+                    assert!(k >= 2 * LETTERS_CHUNK, "item {k}: no code");
+                    continue;
+                };
+                match (Letters::decode(b), want) {
+                    (Known::No, None) => {}
+                    (Known::Yes(p), Some(w)) => {
+                        known += 1;
+                        assert_eq!((p.rest, p.first), (w.rest, w.first), "item {k}, letter {l}");
+                    }
+                    (Known::Read, Some(w)) => {
+                        read += 1;
+                        assert_ne!(w.first[1], NONE, "item {k}, letter {l}: read for nothing");
+                    }
+                    (_, w) => panic!("item {k}, letter {l}: {b:#x} for {w:?}"),
+                }
+            }
+        }
+        assert!(known > 20 && read > 0, "{known} known, {read} read");
+        // one more item completes the third chunk
+        for k in n..3 * LETTERS_CHUNK {
+            ix.push("Rice", "水稻", k as u64);
+        }
+        assert!(ix.prepare_pending());
+        assert!(!ix.prepare_step());
+        assert_eq!(ix.letters.pushed.len(), 3);
     }
 }

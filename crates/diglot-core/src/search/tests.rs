@@ -964,7 +964,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(120))]
 
     /// A letter typed from nothing on a warm index is answered from the letter columns made
-    /// after load (no title read; while they are made in part, by reading the titles) and must be what reading every title gives: the count, the
+    /// after load (no title read; while they are made in part, by reading the titles), and
+    /// on an index of pushed titles (a cold open's) from the columns of its complete chunks,
+    /// and must be what reading every title gives: the count, the
     /// first screen (any size), the complete ranking, and typing on from it (the carried ends
     /// are not known: the next keystrokes match from each title's start), within the partial
     /// result and the complete one alike. Titles with capitals, ASCII in the Chinese title,
@@ -976,7 +978,7 @@ proptest! {
             1 => (title(), title()).prop_map(|(en, zh)| Some((en, zh, String::new()))),
         ], 0..80),
         keys in proptest::collection::vec(0u64..40, 80),
-        more in proptest::collection::vec(headline(), 0..4),
+        more in proptest::collection::vec(headline(), 0..14),
         letters in proptest::collection::vec(proptest::sample::select(
             "abcdefghijklmnopqrstuvwxyz".chars().collect::<Vec<_>>()), 1..6),
         on in proptest::sample::select(vec!["", "i", "ro", "n", "x", "iang", "c d", " s"]),
@@ -994,25 +996,37 @@ proptest! {
                 break;
             }
         }
-        let mut cold = SearchIndex::new();
+        let (mut cold, mut pushed) = (SearchIndex::new(), SearchIndex::new());
         for (en, zh, k) in &items {
             cold.push(en, zh, *k);
+            pushed.push(en, zh, *k);
         }
         for (k, (en, zh)) in more.iter().enumerate() {
             prop_assert_eq!(warm.push(en, zh, 3 + k as u64), cold.push(en, zh, 3 + k as u64));
+            pushed.push(en, zh, 3 + k as u64);
         }
-        for l in letters {
-            let typed = format!("{l}{on}");
-            let mut prev: Option<Hits> = None;
-            for (k, c) in typed.char_indices() {
-                let q = Query::parse(&typed[..k + c.len_utf8()]);
-                let want = cold.search(&q, None, &|| false).unwrap();
-                let part = warm.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
-                prop_assert_eq!(part.total, want.total, "{:?}: count", q.as_str());
-                prop_assert_eq!(&part.hits[..], &want.hits[..first.min(want.total)], "{:?}: first", q.as_str());
-                let done = warm.complete(&part, &|| false).unwrap();
-                prop_assert_eq!(&done.hits, &want.hits, "{:?}: completed", q.as_str());
-                prev = Some(if partial { part } else { done });
+        // (the pushed items' chunks, after the base's rows, in part or all)
+        for ix in [&mut warm, &mut pushed] {
+            for _ in 0..steps {
+                if !ix.prepare_step() {
+                    break;
+                }
+            }
+        }
+        for ix in [&warm, &pushed] {
+            for l in &letters {
+                let typed = format!("{l}{on}");
+                let mut prev: Option<Hits> = None;
+                for (k, c) in typed.char_indices() {
+                    let q = Query::parse(&typed[..k + c.len_utf8()]);
+                    let want = cold.search(&q, None, &|| false).unwrap();
+                    let part = ix.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
+                    prop_assert_eq!(part.total, want.total, "{:?}: count", q.as_str());
+                    prop_assert_eq!(&part.hits[..], &want.hits[..first.min(want.total)], "{:?}: first", q.as_str());
+                    let done = ix.complete(&part, &|| false).unwrap();
+                    prop_assert_eq!(&done.hits, &want.hits, "{:?}: completed", q.as_str());
+                    prev = Some(if partial { part } else { done });
+                }
             }
         }
     }
