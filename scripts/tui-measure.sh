@@ -23,6 +23,8 @@ ENV="HOME=$HOMEDIR XDG_CACHE_HOME=$CACHE XDG_STATE_HOME=$HOMEDIR/state XDG_CONFI
 # round every 20 ms (was 10) halves what is left (~3 ms of CPU a round, the tmux client).
 us() { local t=${1/./}; echo $((10#$t)); }
 since() { local d=$(( $(us "$1") - $(us "$t0") )); printf '%d.%06d' $((d / 1000000)) $((d % 1000000)); }
+# the count as the status bar writes it since session 11 (430,000), or plainly (older builds)
+NC=$(echo "$N" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta')
 t0=$EPOCHREALTIME
 tmux -L $S new-session -d -s $M -x 200 -y 50 "env $ENV /usr/bin/time -v -o $OUT $BIN $DIR"
 first=""; shown=""; done_=""
@@ -30,7 +32,7 @@ for i in $(seq 1 6000); do
   scr=$(tmux -L $S capture-pane -p -t $M 2>/dev/null)
   now=$EPOCHREALTIME
   if [ -z "$first" ] && [[ $scr == *articles* ]]; then first=$(since $now); fi
-  if [ -z "$shown" ] && [[ $scr == *" $N articles"* ]] && [[ $scr != *loading* ]]; then shown=$(since $now)
+  if [ -z "$shown" ] && { [[ $scr == *" $N articles"* ]] || [[ $scr == *" $NC articles"* ]]; } && [[ $scr != *loading* ]]; then shown=$(since $now)
     TP=$(tmux -L $S list-panes -t $M -F '#{pane_pid}'); DP=$(pgrep -P $TP diglot | head -1)
     [ -z "$DP" ] && DP=$(pgrep -P $(pgrep -P $TP | head -1) | head -1)
     tck=$(getconf CLK_TCK)

@@ -21,11 +21,11 @@ mod live;
 mod research;
 mod sentence;
 mod words;
+pub(crate) use crate::text::thousands;
 pub use effects::read_article;
 pub use fts_engine::{builder as fts_builder, FtsEngine};
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 pub use live::{Live, Rechecker};
-pub(crate) use research::thousands;
 pub use research::{
     default_indexer, hit_place, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace,
     IndexStatus, Kwic, KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder,

@@ -10,6 +10,7 @@
 
 use super::{App, ArticleRead, Effect, Focus, Mode, Msg};
 use crate::search::FullTextHit;
+use crate::text::thousands;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -1470,17 +1471,4 @@ pub(crate) fn lower_priority_to(nice: i32) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = nice;
-}
-
-/// `12,345`.
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -83,13 +83,27 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
 }
 
-/// `1 article`, `2 articles`: a count and its noun, singular or plural (English `s`).
+/// `1 article`, `2 articles`, `430,001 files`: a count (in [`thousands`]) and its noun,
+/// singular or plural (English `s`).
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
-        format!("{n} {noun}s")
+        format!("{} {noun}s", thousands(n))
     }
+}
+
+/// `12,345`: a number with its thousands separated, as every count diglot shows is written.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The longest prefix of `s` that fits in `max` columns, cut on a character boundary.
@@ -258,6 +272,16 @@ pub fn strip_emphasis(s: &str) -> (String, Vec<(std::ops::Range<usize>, Emphasis
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_written_with_thousands_separated() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(999, "file"), "999 files");
+        assert_eq!(count(430_001, "file"), "430,001 files");
+        assert_eq!(count(1_000_000, "article"), "1,000,000 articles");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(12_345), "12,345");
+    }
 
     #[test]
     fn sanitize_replaces_escapes_and_controls() {
