@@ -313,3 +313,36 @@ fn two_processes_sharing_the_cache_never_damage_it() {
     loaded.sort();
     same(&loaded, &load_paths(&[root]));
 }
+
+/// Every count on the status bar is written with its thousands separated: at 430,000 it
+/// said `1/429995 · 429995 articles · checked 430001 files` beside a scan's `12,345/430,000`.
+#[test]
+fn the_status_bar_separates_thousands_in_every_count() {
+    let tmp = common::tempdir();
+    let (root, cache) = (tmp.path().join("c"), tmp.path().join("cache"));
+    for i in 0..1200u32 {
+        let date = format!("1958-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+        write_old(
+            &root,
+            &format!("rmrb/1958/{date}_{i}.md"),
+            &article(&format!("Item {i}"), &date, 1 + i % 8),
+        );
+    }
+    load_and_save(&root, &cache);
+    let events = Mutex::new(Vec::new());
+    load_stream_indexed(
+        std::slice::from_ref(&root),
+        4,
+        Some(&cache),
+        &|ev| events.lock().unwrap().push(ev),
+        &|| false,
+    );
+    let mut app = App::new((120, 12));
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    let status = status_row(&app);
+    assert!(status.contains(" 1/1,200 · 1,200 articles"), "{status}");
+    assert!(status.contains("checked 1,200 files"), "{status}");
+}

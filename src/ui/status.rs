@@ -65,7 +65,9 @@ pub fn status_text(app: &App) -> (String, String) {
             None => format!(" line … · {}", count(shown, "result")),
         },
         None => format!(
-            " {pos}/{shown} · {} · {}",
+            " {}/{} · {} · {}",
+            thousands(pos),
+            thousands(shown),
             count(n, "article"),
             app.view.effective(app.areas().reader.width).name()
         ),
