@@ -1472,19 +1472,22 @@ mod tests {
         assert_eq!(prev.total, 1);
     }
 
+    /// Titles whose letters are odd for the letter columns (English, Chinese).
+    const ODD_TITLES: [(&str, &str); 7] = [
+        ("Production Team", "生产队"),
+        ("Steel Plant of Shenyang", "沈阳钢铁厂"),
+        ("GDP and Output", "GDP 产量"),
+        ("Café Élan", "咖啡"),
+        // (ï's last byte read as ASCII would be `/`: a word start before the `v`)
+        ("Naïve Diplomacy", "天真"),
+        ("", "人民公社"),
+        ("x-Ray", "x光"),
+    ];
+
     #[test]
     fn the_letter_columns_hold_what_reading_the_titles_gives() {
         use crate::corpus::{ArticleMeta, Catalog};
-        let titles = [
-            ("Production Team", "生产队"),
-            ("Steel Plant of Shenyang", "沈阳钢铁厂"),
-            ("GDP and Output", "GDP 产量"),
-            ("Café Élan", "咖啡"),
-            // (ï's last byte read as ASCII would be `/`: a word start before the `v`)
-            ("Naïve Diplomacy", "天真"),
-            ("", "人民公社"),
-            ("x-Ray", "x光"),
-        ];
+        let titles = ODD_TITLES;
         let mut cat = Catalog::new(Vec::new());
         for (k, (en, zh)) in titles.iter().enumerate() {
             let meta = ArticleMeta {
@@ -1536,15 +1539,7 @@ mod tests {
 
     #[test]
     fn pushed_titles_get_letter_columns_a_complete_chunk_at_a_time() {
-        let titles = [
-            ("Production Team", "生产队"),
-            ("Steel Plant of Shenyang", "沈阳钢铁厂"),
-            ("GDP and Output", "GDP 产量"),
-            ("Café Élan", "咖啡"),
-            ("Naïve Diplomacy", "天真"),
-            ("", "人民公社"),
-            ("x-Ray", "x光"),
-        ];
+        let titles = ODD_TITLES;
         let mut ix = SearchIndex::new();
         // two complete chunks and a part of one
         let n = 2 * LETTERS_CHUNK + 3;
