@@ -8,7 +8,7 @@ mod common;
 
 use diglot::app::{App, Msg};
 use diglot::corpus::index::{self, Index};
-use diglot::corpus::load::{load_paths, load_stream_indexed, LoadEvent, Loaded};
+use diglot::corpus::load::{load_paths, load_stream_indexed, IndexedLoad, LoadEvent, Loaded};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::fs;
@@ -52,6 +52,25 @@ fn status_row(app: &App) -> String {
     let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
     term.draw(|f| diglot::ui::draw(app, f)).unwrap();
     common::buffer_lines(term.backend().buffer()).last().cloned().unwrap()
+}
+
+/// A warm open of `root` on the index in `cache`: what the load gave, and an app of `size`
+/// fed its events to the end.
+fn warm_app(root: &Path, cache: &Path, size: (u16, u16)) -> (IndexedLoad, App) {
+    let events = Mutex::new(Vec::new());
+    let done = load_stream_indexed(
+        &[root.to_path_buf()],
+        4,
+        Some(cache),
+        &|ev| events.lock().unwrap().push(ev),
+        &|| false,
+    );
+    let mut app = App::new(size);
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    (done, app)
 }
 
 /// The screen row of the selection in the list (items take one or two rows).
@@ -227,21 +246,9 @@ fn files_read_again_only_to_be_safe_are_not_said_changed() {
     fs::write(root.join("rmrb/1958.08/1958-08-20_20.md"), article("Day 20, corrected", "1958-08-20", 1))
         .unwrap();
 
-    let events = Mutex::new(Vec::new());
-    let done = load_stream_indexed(
-        std::slice::from_ref(&root),
-        4,
-        Some(&cache),
-        &|ev| events.lock().unwrap().push(ev),
-        &|| false,
-    );
+    let (done, app) = warm_app(&root, &cache, (100, 12));
     let r = &done.report;
     assert_eq!((r.reused, r.reread, r.changed, r.added, r.removed), (19, 11, 1, 0, 0), "{r:?}");
-    let mut app = App::new((100, 12));
-    for ev in events.into_inner().unwrap() {
-        app.feed(Msg::Loaded(ev));
-    }
-    app.feed(Msg::LoadDone);
     let status = status_row(&app);
     assert!(status.contains("checked 30 files: 1 changed"), "{status}");
     assert!(app.articles.iter().any(|m| m.title_en() == "Day 20, corrected"));
@@ -329,19 +336,7 @@ fn the_status_bar_separates_thousands_in_every_count() {
         );
     }
     load_and_save(&root, &cache);
-    let events = Mutex::new(Vec::new());
-    load_stream_indexed(
-        std::slice::from_ref(&root),
-        4,
-        Some(&cache),
-        &|ev| events.lock().unwrap().push(ev),
-        &|| false,
-    );
-    let mut app = App::new((120, 12));
-    for ev in events.into_inner().unwrap() {
-        app.feed(Msg::Loaded(ev));
-    }
-    app.feed(Msg::LoadDone);
+    let (_, app) = warm_app(&root, &cache, (120, 12));
     let status = status_row(&app);
     assert!(status.contains(" 1/1,200 · 1,200 articles"), "{status}");
     assert!(status.contains("checked 1,200 files"), "{status}");
