@@ -745,7 +745,7 @@ fn q_closes_each_overlay_and_quits_from_the_list() {
     assert!(matches!(app.mode, Mode::Help { .. }));
     key(&mut app, KeyCode::Char('G'));
     let help = common::buffer_text(&draw(&app));
-    assert!(help.contains("close help, log, chart, concordance"), "{help}");
+    assert!(help.contains("close help, log, chart, concordance; leave a cursor"), "{help}");
     assert!(!q(&mut app));
     assert_eq!(app.mode, Mode::Browse);
     // the message log

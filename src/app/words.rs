@@ -425,7 +425,9 @@ impl App {
             Action::WordUp => self.move_word(-1, true),
             Action::WordDown => self.move_word(1, true),
             Action::SaveWord => self.save_word(),
-            Action::WordExit | Action::WordCursor => self.leave_words(),
+            // the quit key leaves the cursor as Esc does (it closes every overlay so):
+            // q quits from the list or the reader, Ctrl-c from anywhere
+            Action::WordExit | Action::WordCursor | Action::Quit => self.leave_words(),
             Action::Pinyin
             | Action::HskColour
             | Action::CycleView
@@ -434,8 +436,7 @@ impl App {
             | Action::GlossaryUp
             | Action::Mouse
             | Action::Cite
-            | Action::CopyPair
-            | Action::Quit => {
+            | Action::CopyPair => {
                 self.act(a);
                 if self.view.effective(self.reader_areas().0.width) == View::English {
                     self.leave_words();
