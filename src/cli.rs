@@ -92,8 +92,8 @@ pub enum Command {
         /// Which language(s) to show.
         #[arg(long, value_enum, default_value_t = Lang::Both)]
         lang: Lang,
-        /// Width in columns (default: 100).
-        #[arg(long, default_value_t = 100)]
+        /// Width in columns, 1 to 65535 (default: 100).
+        #[arg(long, default_value_t = 100, value_parser = width)]
         width: u16,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -116,8 +116,8 @@ pub enum Command {
         query: Option<String>,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
-        /// At most this many results (with --full-text: 100 unless given).
-        #[arg(long, short = 'n')]
+        /// At most this many results, 1 or more (with --full-text: 100 unless given).
+        #[arg(long, short = 'n', value_parser = count)]
         limit: Option<usize>,
         /// A JSON array instead.
         #[arg(long)]
@@ -162,14 +162,14 @@ pub enum Command {
         query: String,
         /// Files or folders (default: the embedded seeds).
         paths: Vec<PathBuf>,
-        /// Columns of context on each side of the hit.
-        #[arg(long, default_value_t = 40)]
+        /// Columns of context on each side of the hit, 0 (the hits alone) to 1000.
+        #[arg(long, default_value_t = 40, value_parser = context)]
         width: usize,
         /// Order of the lines.
         #[arg(long, value_enum, default_value_t = crate::fts_cmd::KwicSort::Date)]
         sort: crate::fts_cmd::KwicSort,
-        /// At most this many lines.
-        #[arg(long, short = 'n')]
+        /// At most this many lines, 1 or more.
+        #[arg(long, short = 'n', value_parser = count)]
         limit: Option<usize>,
         /// One JSON object per line instead (the whole context, paragraph and byte range).
         #[arg(long)]
@@ -249,6 +249,39 @@ pub enum Command {
     /// Print the man page (roff), e.g. `diglot man > diglot.1`.
     #[command(hide = true)]
     Man,
+}
+
+/// The command line's numbers, checked in one place (a usage error, exit status 2, with the
+/// reason on one line): `value` a whole number from `min` to `max`.
+fn number(value: &str, min: u64, max: u64) -> Result<u64, String> {
+    let n: u64 = value.trim().parse().map_err(|_| format!("not a whole number from {min} to {max}"))?;
+    if n < min {
+        Err(format!("{n} is too small: at least {min}"))
+    } else if n > max {
+        Err(format!("{n} is too large: at most {max}"))
+    } else {
+        Ok(n)
+    }
+}
+
+/// `show --width`: 0 columns wrapped every character on a line of its own (as 1 did).
+fn width(value: &str) -> Result<u16, String> {
+    number(value, 1, u64::from(u16::MAX)).map(|n| u16::try_from(n).unwrap_or(u16::MAX))
+}
+
+/// `--limit`: at most 0 results printed nothing and said nothing.
+fn count(value: &str) -> Result<usize, String> {
+    number(value, 1, u64::try_from(usize::MAX).unwrap_or(u64::MAX))
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The most columns of context `kwic --width` takes on each side of a hit (a width near
+/// `usize::MAX` overflowed the padding and crashed).
+pub const MAX_CONTEXT: u64 = 1000;
+
+/// `kwic --width`: 0 is the hits alone.
+fn context(value: &str) -> Result<usize, String> {
+    number(value, 0, MAX_CONTEXT).map(|n| usize::try_from(n).unwrap_or(0))
 }
 
 /// Writes the completion script of `shell` for diglot's command line. The script is made in

@@ -191,6 +191,10 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
         let count = loaded.articles.len();
         return match n.checked_sub(1).and_then(|i| loaded.articles.into_iter().nth(i)) {
             Some(m) => Ok(m.path),
+            // positions count from 1, as `diglot list`'s lines: 0 is none of them
+            None if n == 0 => Err(CmdError::Article(format!(
+                "no article 0: positions count from 1 (1 to {count}, as `diglot list` prints them)"
+            ))),
             None => Err(CmdError::Article(format!("no article {n}: the list has {count}"))),
         };
     }

@@ -805,3 +805,62 @@ fn full_text_search_matches_text_not_markup() {
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.trim_end().ends_with("The new bridge is long."), "{out}");
 }
+
+/// `show --width 0` wrapped at one column (as 1 did), `-n 0` printed nothing with status 0,
+/// and `kwic --width` near `usize::MAX` crashed (capacity overflow): the command line's
+/// numbers are checked in one place, a number out of its range a usage error (status 2, the
+/// reason on one line, nothing on stdout); the bounds themselves are taken.
+#[test]
+fn numbers_out_of_range_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().to_str().unwrap().to_string();
+    let env = |c: &mut Command| {
+        c.env("HOME", &home).env("XDG_CACHE_HOME", format!("{home}/cache"));
+    };
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_diglot"));
+        env(&mut c);
+        c.args(args).current_dir(tmp.path()).stdin(Stdio::null()).output().expect("run diglot")
+    };
+    for (args, why) in [
+        (&["show", "1", "--width", "0"][..], "at least 1"),
+        (&["show", "1", "--width", "65536"], "at most 65535"),
+        (&["show", "1", "--width=-3"], "not a whole number"),
+        (&["show", "1", "--width", "wide"], "not a whole number"),
+        (&["search", "collective", "-n", "0"], "at least 1"),
+        (&["search", "--scan", "collective", "--limit", "0"], "at least 1"),
+        (&["search", "--full-text", "人民", "-n", "0"], "at least 1"),
+        (&["kwic", "人民", "-n", "0"], "at least 1"),
+        (&["kwic", "人民", "--width", "18446744073709551615"], "at most 1000"),
+        (&["kwic", "人民", "--width", "1001"], "at most 1000"),
+    ] {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{args:?}: {err}");
+    }
+    // the bounds are taken
+    for args in [
+        &["show", "1", "--width", "1"][..],
+        &["show", "1", "--width", "65535", "--lang", "en"],
+        &["search", "collective", "-n", "1"],
+        &["kwic", "人民", "--width", "0", "-n", "1"],
+        &["kwic", "人民", "--width", "1000", "-n", "1"],
+    ] {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty(), "{args:?}");
+    }
+    // an ARTICLE position of 0 says where positions start (it said "the list has 1")
+    for cmd in ["show", "align"] {
+        let o = run(&[cmd, "0"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {o:?}");
+        assert!(stderr(&o).contains("positions count from 1"), "{cmd}: {}", stderr(&o));
+    }
+    // `kwic --width 0`: the hits alone, no context around them
+    let o = run(&["kwic", "人民", "--width", "0", "-n", "1"]);
+    let line = stdout(&o);
+    assert!(line.contains("   人民   "), "{line}");
+}
