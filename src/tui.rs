@@ -387,6 +387,8 @@ fn event_loop(
     app.configure(cfg);
     // the full-text index, built in the background once loading is done
     app.set_indexer(paths.clone(), purging(crate::app::default_indexer()), cfg.background_index);
+    // with background indexing off, an index `diglot index` built is used while current
+    app.set_opener(crate::app::default_opener());
     let dir = state::default_dir();
     let (st, msg) = match &dir {
         Some(d) => State::load(d),

@@ -405,3 +405,34 @@ fn the_pager_gets_the_keys_typed_while_it_runs() {
     tui.send(b"q");
     assert!(tui.wait_exit().success());
 }
+
+/// `background_index = false` and an index `diglot index DIR` built: Ctrl-f scanned the
+/// files (in tmux: `commune` found by the scan's substrings, `date:1958 commune` "No
+/// match."). The real reader now opens the index and Ctrl-f takes the query language.
+#[test]
+fn with_background_indexing_off_ctrl_f_uses_the_index_diglot_index_built() {
+    let dir = common::fixture_dir();
+    let home = common::tempdir();
+    let env = home_env(home.path());
+    std::fs::create_dir_all(home.path().join("config/diglot")).unwrap();
+    std::fs::write(home.path().join("config/diglot/config.toml"), "background_index = false\n").unwrap();
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let out = std::process::Command::new(program)
+        .arg("index")
+        .arg(dir.path())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut tui = Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 100, 30);
+    tui.wait_status("the index ready", |s| s.contains("full-text index ready"));
+    tui.send(b"\x06");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    tui.send("date:1958 水车\r".as_bytes());
+    tui.wait_text("1 article by date");
+    tui.wait_text("A Wooden Water Wheel");
+    tui.send(b"\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}

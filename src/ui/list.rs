@@ -130,6 +130,14 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             "Loading…"
         };
         put(buf, area.x, area.y, msg, w, Style::default().add_modifier(Modifier::DIM));
+        // why the scan could not answer what was typed, under it (wrapped to the pane)
+        let note = app.fulltext.as_ref().filter(|f| f.results.is_some()).and_then(|f| f.note.as_deref());
+        if let (Some(note), true) = (note, msg == "No match.") {
+            let lines = textwrap::wrap(note, w.max(1));
+            for (y, line) in (area.y + 1..area.bottom()).zip(lines.iter()) {
+                put(buf, area.x, y, line, w, Style::default().add_modifier(Modifier::DIM));
+            }
+        }
         return;
     }
     let query = app.search.as_ref().filter(|s| s.hits.is_some()).map(|s| s.query());
