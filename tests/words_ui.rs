@@ -326,6 +326,18 @@ fn no_frame_waits_for_the_dictionary_the_panel_says_it_is_loading() {
     assert!(app.reader.layout.pinyin);
     let buf = render(&app);
     assert!(row_text(&buf, panel.y + 1, panel.x, panel.right()).contains("本周"));
+    // the status bar no longer says the dictionary is loading (it said so until the next key)
+    assert!(!status(&app).contains("loading dictionary"), "{}", status(&app));
+    // nor does an `a` said while loading, once it is there
+    app.learn.ready = || false;
+    ch(&mut app, 'p');
+    ch(&mut app, 'a');
+    app.learn.cursor.as_mut().unwrap().info = None;
+    ch(&mut app, 'a');
+    assert!(status(&app).contains("loading dictionary"), "{}", status(&app));
+    app.learn.ready = diglot::dict::cedict::ready;
+    app.feed(Msg::DictReady);
+    assert!(!status(&app).contains("loading dictionary"), "{}", status(&app));
 }
 
 /// The screen positions of the characters of the first occurrence of `word` in the Chinese

@@ -263,6 +263,11 @@ impl App {
 
     /// The dictionary arrived: the article's Chinese is analysed, the cursor placed.
     pub(super) fn on_dict_ready(&mut self) {
+        // what was said while it loaded (`pinyin: loading dictionary…`, an `a` answered
+        // `loading dictionary…`) is out of date now: the panel, pinyin or colours show it
+        if self.message.as_deref().is_some_and(|m| m.ends_with("loading dictionary…")) {
+            self.message = None;
+        }
         self.learn.wanted = true;
         self.analyse_chinese();
         if self.mode == Mode::Word {
