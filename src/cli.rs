@@ -251,6 +251,33 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// The PATHs given to the command, checked to exist before it runs
+    /// ([`crate::commands::require_paths`]); `check` reports a missing one among its
+    /// diagnostics instead.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        match self {
+            Command::List { paths, .. }
+            | Command::Show { paths, .. }
+            | Command::Index { paths }
+            | Command::Kwic { paths, .. }
+            | Command::Freq { paths, .. }
+            | Command::Align { paths, .. } => paths.clone(),
+            // --query QUERY: every positional argument is a PATH
+            Command::Search { query, paths, index_query: Some(_), .. } => {
+                query.iter().map(PathBuf::from).chain(paths.iter().cloned()).collect()
+            }
+            Command::Search { paths, .. } => paths.clone(),
+            Command::Define { args, article: Some(_), .. } => args.iter().map(PathBuf::from).collect(),
+            Command::Define { .. }
+            | Command::Check { .. }
+            | Command::Words { .. }
+            | Command::Completions { .. }
+            | Command::Man => Vec::new(),
+        }
+    }
+}
+
 /// The command line's numbers, checked in one place (a usage error, exit status 2, with the
 /// reason on one line): `value` a whole number from `min` to `max`.
 fn number(value: &str, min: u64, max: u64) -> Result<u64, String> {

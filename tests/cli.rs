@@ -864,3 +864,47 @@ fn numbers_out_of_range_are_usage_errors() {
     let line = stdout(&o);
     assert!(line.contains("   人民   "), "{line}");
 }
+
+/// A PATH that is not there (a typo): `list` and `search` printed nothing with status 0,
+/// `freq`, `kwic` and `index` said "a path does not exist" without naming it, `show 1` said
+/// "the list has 0", the reader opened an empty list. Now each names it, status 2, nothing on
+/// stdout, nothing run; `check` reports it among its diagnostics, as before.
+#[test]
+fn a_path_that_is_not_there_is_named_and_nothing_runs() {
+    let c = collection();
+    let missing = c.root.join("rmrb-typo");
+    let m = missing.to_str().unwrap();
+    let real = c.root.to_str().unwrap();
+    for args in [
+        &["list", m][..],
+        &["list", "--json", real, m],
+        &["search", "collective", m],
+        &["search", "--scan", "collective", m],
+        &["search", "--full-text", "公社", m],
+        &["search", "--query", "公社", m],
+        &["freq", "公社", m],
+        &["kwic", "公社", m],
+        &["index", m],
+        &["show", "1", m],
+        &["align", "1", m],
+        &["define", "--article", "1", m],
+        &[m],
+    ] {
+        let o = c.run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(err.contains(&format!("{m}: no such file or folder")), "{args:?}: {err}");
+    }
+    #[cfg(unix)]
+    {
+        let link = c.root.join("gone.md");
+        std::os::unix::fs::symlink(c.root.join("nowhere.md"), &link).unwrap();
+        let o = c.run(["list", link.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("gone.md: a broken link"), "{}", stderr(&o));
+    }
+    let o = c.run(["check", m]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("cannot read"), "{}", stdout(&o));
+}
