@@ -20,6 +20,7 @@ pub const VERSION: &str = concat!(
 pub struct Cli {
     /// Article files or folders to open (default: the config's `paths`, else the embedded
     /// seed articles).
+    #[arg(value_parser = path)]
     pub paths: Vec<PathBuf>,
     /// The reader's config file, instead of `$XDG_CONFIG_HOME/diglot/config.toml` (the
     /// subcommands do not read a config).
@@ -65,6 +66,7 @@ pub enum Command {
     /// Ends with `N articles, W warnings, E errors, S skipped`. Exit status 1 if any error.
     Check {
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Also list the files skipped as not articles.
         #[arg(long, short)]
@@ -78,6 +80,7 @@ pub enum Command {
     /// One article per line: `date<TAB>page<TAB>English title<TAB>Chinese title<TAB>path`.
     List {
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// A JSON array instead.
         #[arg(long)]
@@ -88,6 +91,7 @@ pub enum Command {
         /// A file path, or the 1-based position in `list`.
         article: String,
         /// Files or folders that `list` positions refer to (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Which language(s) to show.
         #[arg(long, value_enum, default_value_t = Lang::Both)]
@@ -115,6 +119,7 @@ pub enum Command {
         #[arg(required_unless_present = "index_query")]
         query: Option<String>,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// At most this many results, 1 or more (with --full-text: 100 unless given).
         #[arg(long, short = 'n', value_parser = count)]
@@ -153,6 +158,7 @@ pub enum Command {
     /// added and removed files are read again. Progress on stderr, a summary on stdout.
     Index {
         /// Files or folders (default: the embedded seeds, indexed in memory).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
     },
     /// A concordance (keyword in context): one line per occurrence of the query's words and
@@ -161,6 +167,7 @@ pub enum Command {
         /// The query (the language of `search --query`).
         query: String,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Columns of context on each side of the hit, 0 (the hits alone) to 1000.
         #[arg(long, default_value_t = 40, value_parser = context)]
@@ -182,6 +189,7 @@ pub enum Command {
         /// Comma-separated terms (each in the query language).
         terms: String,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Period.
         #[arg(long, value_enum, default_value_t = crate::fts_cmd::By::Year)]
@@ -199,6 +207,7 @@ pub enum Command {
         /// A file path, or the 1-based position in `list`.
         article: String,
         /// Files or folders that `list` positions refer to (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// JSON: `{"beads": [{"en": [...], "zh": [...]}, ...]}`.
         #[arg(long)]
@@ -275,6 +284,17 @@ impl Command {
             | Command::Completions { .. }
             | Command::Man => Vec::new(),
         }
+    }
+}
+
+/// A PATH: not empty (`diglot list "$DIR"` with DIR unset). clap's own parser refused it
+/// as "a value is required for '[PATHS]...' but none was supplied", which is not what
+/// happened.
+fn path(value: &str) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        Err("an empty PATH (an unset variable?): give a file or folder".into())
+    } else {
+        Ok(PathBuf::from(value))
     }
 }
 

@@ -908,3 +908,28 @@ fn a_path_that_is_not_there_is_named_and_nothing_runs() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("cannot read"), "{}", stdout(&o));
 }
+
+/// An empty PATH (`diglot list "$DIR"` with DIR unset) was refused with clap's "a value is
+/// required for '[PATHS]...' but none was supplied": a value was supplied, empty. Now the
+/// usage error says so (status 2), for every command that takes PATHs and the reader.
+#[test]
+fn an_empty_path_is_a_usage_error_that_says_so() {
+    let c = collection();
+    for args in [
+        &["list", ""][..],
+        &["check", ""],
+        &["search", "x", ""],
+        &["show", "1", ""],
+        &["index", ""],
+        &["kwic", "公社", ""],
+        &["freq", "公社", ""],
+        &["align", "1", ""],
+        &[""],
+    ] {
+        let o = c.run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("an empty PATH"), "{args:?}: {err}");
+        assert!(!err.contains("none was supplied"), "{args:?}: {err}");
+    }
+}
