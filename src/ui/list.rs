@@ -74,9 +74,13 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
         (f.prompt.text(), count, editing)
     } else if let Some(s) = &app.search {
         let count = if s.pending() {
-            format!("…/{}", app.articles.len())
+            format!("…/{}", crate::text::thousands(app.articles.len()))
         } else {
-            format!("{}/{}", app.list_total(), app.articles.len())
+            format!(
+                "{}/{}",
+                crate::text::thousands(app.list_total()),
+                crate::text::thousands(app.articles.len())
+            )
         };
         (s.prompt.text(), count, app.mode == Mode::TitleSearch)
     } else {

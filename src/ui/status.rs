@@ -84,7 +84,7 @@ pub fn status_text(app: &App) -> (String, String) {
         left.push_str(&format!(" · sentence {}/{} · ¶ {}/{beads}", c.index + 1, c.count(), c.bead + 1));
     }
     if app.search.is_some() && kwic.is_none() {
-        left.push_str(&format!(" · {shown}/{n} matches"));
+        left.push_str(&format!(" · {}/{} matches", thousands(shown), thousands(n)));
     }
     if let Some(nw) = &app.narrow {
         left.push_str(&format!(" · {}", nw.label()));
