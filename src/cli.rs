@@ -96,7 +96,7 @@ pub enum Command {
         /// Which language(s) to show.
         #[arg(long, value_enum, default_value_t = Lang::Both)]
         lang: Lang,
-        /// Width in columns, 1 to 65535 (default: 100).
+        /// Width in columns, 2 (a Chinese character's) to 65535 (default: 100).
         #[arg(long, default_value_t = 100, value_parser = width)]
         width: u16,
         /// Output format.
@@ -311,9 +311,15 @@ fn number(value: &str, min: u64, max: u64) -> Result<u64, String> {
     }
 }
 
-/// `show --width`: 0 columns wrapped every character on a line of its own (as 1 did).
+/// The narrowest `show --width`: a Chinese character takes two columns (at 1, the layout
+/// clips what cannot fit, and `--lang zh` printed empty lines; 0 acted as 1).
+pub const MIN_SHOW_WIDTH: u64 = 2;
+
+/// `show --width`: from [`MIN_SHOW_WIDTH`] columns.
 fn width(value: &str) -> Result<u16, String> {
-    number(value, 1, u64::from(u16::MAX)).map(|n| u16::try_from(n).unwrap_or(u16::MAX))
+    number(value, MIN_SHOW_WIDTH, u64::from(u16::MAX)).map(|n| u16::try_from(n).unwrap_or(u16::MAX)).map_err(
+        |e| if e.contains("too small") { format!("{e} (a Chinese character takes two columns)") } else { e },
+    )
 }
 
 /// `--limit`: at most 0 results printed nothing and said nothing.

@@ -823,7 +823,8 @@ fn numbers_out_of_range_are_usage_errors() {
         c.args(args).current_dir(tmp.path()).stdin(Stdio::null()).output().expect("run diglot")
     };
     for (args, why) in [
-        (&["show", "1", "--width", "0"][..], "at least 1"),
+        (&["show", "1", "--width", "0"][..], "at least 2"),
+        (&["show", "1", "--width", "1", "--lang", "zh"], "a Chinese character takes two columns"),
         (&["show", "1", "--width", "65536"], "at most 65535"),
         (&["show", "1", "--width=-3"], "not a whole number"),
         (&["show", "1", "--width", "wide"], "not a whole number"),
@@ -841,9 +842,14 @@ fn numbers_out_of_range_are_usage_errors() {
         assert!(err.contains(why), "{args:?}: {err}");
         assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{args:?}: {err}");
     }
+    // at its narrowest `show --lang zh` keeps every character (at 1 it printed none)
+    let narrow = stdout(&run(&["show", "1", "--width", "2", "--lang", "zh"]));
+    let wide = stdout(&run(&["show", "1", "--lang", "zh"]));
+    let han = |s: &str| s.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    assert!(han(&wide) > 100 && han(&narrow) == han(&wide), "{} of {}", han(&narrow), han(&wide));
     // the bounds are taken
     for args in [
-        &["show", "1", "--width", "1"][..],
+        &["show", "1", "--width", "2", "--lang", "zh"][..],
         &["show", "1", "--width", "65535", "--lang", "en"],
         &["search", "collective", "-n", "1"],
         &["kwic", "人民", "--width", "0", "-n", "1"],
