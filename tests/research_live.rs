@@ -294,14 +294,22 @@ fn with_background_indexing_off_a_current_index_is_used_until_the_files_change()
     assert!(app.message.as_deref().unwrap_or("").contains("full-text index ready"), "{:?}", app.message);
     query(&mut app, "date:1958 水车", WAIT);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
-    key(&mut app, KeyCode::Esc);
-    // a file changes: the check finds it, the index is out of date
+    // the chart of the answer open when a file changes: the check finds it, the index is
+    // out of date, and what needed it (the chart, the answer) goes; the hits stay
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode, diglot::app::Mode::Chart);
     std::fs::write(dir.path().join(WHEEL), wheel_edited("拖拉机也来了。")).unwrap();
     let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
     app.perform(effects);
     let gone = app.wait_research(WAIT, |a| a.research().unavailable.is_some() && !a.research().live.running);
     assert!(gone, "{:?}", app.research());
     assert_eq!(app.research().status, IndexStatus::Idle);
+    assert_eq!(app.mode, diglot::app::Mode::Browse);
+    assert!(!app.index_results() && app.research().answer.is_none());
+    app.prepare();
+    app.check_invariants().unwrap();
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
+    key(&mut app, KeyCode::Esc);
     let said = app.message.clone().unwrap_or_default();
     assert_eq!(
         said,

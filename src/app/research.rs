@@ -899,6 +899,14 @@ impl App {
                 let had = self.research.engine.take().is_some();
                 self.research.status = IndexStatus::Idle;
                 if had {
+                    // the answer shown was the index's: its chart, concordance and order
+                    // need it (the hits stay in the list, as a scan's)
+                    self.research.answer = None;
+                    self.research.kwic = None;
+                    self.research.year = None;
+                    if matches!(self.mode, Mode::Chart | Mode::Kwic) {
+                        self.mode = Mode::Browse;
+                    }
                     self.message =
                         Some(format!("full-text index {why}: Ctrl-f scans; diglot index updates it"));
                 }
