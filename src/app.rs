@@ -23,13 +23,13 @@ mod sentence;
 mod words;
 pub(crate) use crate::text::thousands;
 pub use effects::read_article;
-pub use fts_engine::{builder as fts_builder, FtsEngine};
+pub use fts_engine::{builder as fts_builder, opener as fts_opener, FtsEngine};
 pub use library::{parse_date_prefix, today, Narrow, SortOrder};
 pub use live::{Live, Rechecker};
 pub use research::{
-    default_indexer, hit_place, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine, HitPlace,
-    IndexStatus, Kwic, KwicSort, Preview, QueryProblem, Research, ResearchEffect, ResearchMsg, ResultOrder,
-    Series, Snippet, YearPoint, SNIPPET_CONTEXT,
+    default_indexer, default_opener, hit_place, Answer, AnswerHit, Builder, ChartNorm, ConcordLine, Engine,
+    HitPlace, IndexStatus, Kwic, KwicSort, Opener, Preview, QueryProblem, Research, ResearchEffect,
+    ResearchMsg, ResultOrder, Series, Snippet, YearPoint, SNIPPET_CONTEXT,
 };
 pub(crate) use research::{lower_priority, lower_priority_to};
 pub use sentence::SentenceCursor;
@@ -174,6 +174,9 @@ pub struct FullText {
     scanned: Arc<std::sync::atomic::AtomicUsize>,
     /// Files the running scan reads (0: no scan, the index answers).
     scan_total: usize,
+    /// Why the scan cannot answer a part of what was typed (a filter or an operator of the
+    /// index's query language), said in the status bar and under "No match.".
+    pub note: Option<String>,
 }
 
 impl FullText {
@@ -1124,10 +1127,16 @@ impl App {
                     self.close_fulltext();
                 } else if !self.start_index_query() {
                     self.start_fulltext();
-                    if self.research.background
+                    let note = self.fulltext.as_ref().and_then(|f| self.scan_note(&f.phrase));
+                    if let Some(n) = &note {
+                        self.message = Some(n.clone());
+                    } else if self.research.background
                         && matches!(self.research.status, IndexStatus::Building { .. })
                     {
                         self.message = Some(format!("scanning ({})", self.research.status.words()));
+                    }
+                    if let Some(f) = &mut self.fulltext {
+                        f.note = note;
                     }
                 }
             }

@@ -20,6 +20,7 @@ pub const VERSION: &str = concat!(
 pub struct Cli {
     /// Article files or folders to open (default: the config's `paths`, else the embedded
     /// seed articles).
+    #[arg(value_parser = path)]
     pub paths: Vec<PathBuf>,
     /// The reader's config file, instead of `$XDG_CONFIG_HOME/diglot/config.toml` (the
     /// subcommands do not read a config).
@@ -65,6 +66,7 @@ pub enum Command {
     /// Ends with `N articles, W warnings, E errors, S skipped`. Exit status 1 if any error.
     Check {
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Also list the files skipped as not articles.
         #[arg(long, short)]
@@ -78,6 +80,7 @@ pub enum Command {
     /// One article per line: `date<TAB>page<TAB>English title<TAB>Chinese title<TAB>path`.
     List {
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// A JSON array instead.
         #[arg(long)]
@@ -88,12 +91,13 @@ pub enum Command {
         /// A file path, or the 1-based position in `list`.
         article: String,
         /// Files or folders that `list` positions refer to (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Which language(s) to show.
         #[arg(long, value_enum, default_value_t = Lang::Both)]
         lang: Lang,
-        /// Width in columns (default: 100).
-        #[arg(long, default_value_t = 100)]
+        /// Width in columns, 2 (a Chinese character's) to 65535 (default: 100).
+        #[arg(long, default_value_t = 100, value_parser = width)]
         width: u16,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -115,9 +119,10 @@ pub enum Command {
         #[arg(required_unless_present = "index_query")]
         query: Option<String>,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
-        /// At most this many results (with --full-text: 100 unless given).
-        #[arg(long, short = 'n')]
+        /// At most this many results, 1 or more (with --full-text: 100 unless given).
+        #[arg(long, short = 'n', value_parser = count)]
         limit: Option<usize>,
         /// A JSON array instead.
         #[arg(long)]
@@ -153,6 +158,7 @@ pub enum Command {
     /// added and removed files are read again. Progress on stderr, a summary on stdout.
     Index {
         /// Files or folders (default: the embedded seeds, indexed in memory).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
     },
     /// A concordance (keyword in context): one line per occurrence of the query's words and
@@ -161,15 +167,16 @@ pub enum Command {
         /// The query (the language of `search --query`).
         query: String,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
-        /// Columns of context on each side of the hit.
-        #[arg(long, default_value_t = 40)]
+        /// Columns of context on each side of the hit, 0 (the hits alone) to 1000.
+        #[arg(long, default_value_t = 40, value_parser = context)]
         width: usize,
         /// Order of the lines.
         #[arg(long, value_enum, default_value_t = crate::fts_cmd::KwicSort::Date)]
         sort: crate::fts_cmd::KwicSort,
-        /// At most this many lines.
-        #[arg(long, short = 'n')]
+        /// At most this many lines, 1 or more.
+        #[arg(long, short = 'n', value_parser = count)]
         limit: Option<usize>,
         /// One JSON object per line instead (the whole context, paragraph and byte range).
         #[arg(long)]
@@ -182,6 +189,7 @@ pub enum Command {
         /// Comma-separated terms (each in the query language).
         terms: String,
         /// Files or folders (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// Period.
         #[arg(long, value_enum, default_value_t = crate::fts_cmd::By::Year)]
@@ -199,6 +207,7 @@ pub enum Command {
         /// A file path, or the 1-based position in `list`.
         article: String,
         /// Files or folders that `list` positions refer to (default: the embedded seeds).
+        #[arg(value_parser = path)]
         paths: Vec<PathBuf>,
         /// JSON: `{"beads": [{"en": [...], "zh": [...]}, ...]}`.
         #[arg(long)]
@@ -249,6 +258,83 @@ pub enum Command {
     /// Print the man page (roff), e.g. `diglot man > diglot.1`.
     #[command(hide = true)]
     Man,
+}
+
+impl Command {
+    /// The PATHs given to the command, checked to exist before it runs
+    /// ([`crate::commands::require_paths`]); `check` reports a missing one among its
+    /// diagnostics instead.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        match self {
+            Command::List { paths, .. }
+            | Command::Show { paths, .. }
+            | Command::Index { paths }
+            | Command::Kwic { paths, .. }
+            | Command::Freq { paths, .. }
+            | Command::Align { paths, .. } => paths.clone(),
+            // --query QUERY: every positional argument is a PATH
+            Command::Search { query, paths, index_query: Some(_), .. } => {
+                query.iter().map(PathBuf::from).chain(paths.iter().cloned()).collect()
+            }
+            Command::Search { paths, .. } => paths.clone(),
+            Command::Define { args, article: Some(_), .. } => args.iter().map(PathBuf::from).collect(),
+            Command::Define { .. }
+            | Command::Check { .. }
+            | Command::Words { .. }
+            | Command::Completions { .. }
+            | Command::Man => Vec::new(),
+        }
+    }
+}
+
+/// A PATH: not empty (`diglot list "$DIR"` with DIR unset). clap's own parser refused it
+/// as "a value is required for '[PATHS]...' but none was supplied", which is not what
+/// happened.
+fn path(value: &str) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        Err("an empty PATH (an unset variable?): give a file or folder".into())
+    } else {
+        Ok(PathBuf::from(value))
+    }
+}
+
+/// The command line's numbers, checked in one place (a usage error, exit status 2, with the
+/// reason on one line): `value` a whole number from `min` to `max`.
+fn number(value: &str, min: u64, max: u64) -> Result<u64, String> {
+    let n: u64 = value.trim().parse().map_err(|_| format!("not a whole number from {min} to {max}"))?;
+    if n < min {
+        Err(format!("{n} is too small: at least {min}"))
+    } else if n > max {
+        Err(format!("{n} is too large: at most {max}"))
+    } else {
+        Ok(n)
+    }
+}
+
+/// The narrowest `show --width`: a Chinese character takes two columns (at 1, the layout
+/// clips what cannot fit, and `--lang zh` printed empty lines; 0 acted as 1).
+pub const MIN_SHOW_WIDTH: u64 = 2;
+
+/// `show --width`: from [`MIN_SHOW_WIDTH`] columns.
+fn width(value: &str) -> Result<u16, String> {
+    number(value, MIN_SHOW_WIDTH, u64::from(u16::MAX)).map(|n| u16::try_from(n).unwrap_or(u16::MAX)).map_err(
+        |e| if e.contains("too small") { format!("{e} (a Chinese character takes two columns)") } else { e },
+    )
+}
+
+/// `--limit`: at most 0 results printed nothing and said nothing.
+fn count(value: &str) -> Result<usize, String> {
+    number(value, 1, u64::try_from(usize::MAX).unwrap_or(u64::MAX))
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The most columns of context `kwic --width` takes on each side of a hit (a width near
+/// `usize::MAX` overflowed the padding and crashed).
+pub const MAX_CONTEXT: u64 = 1000;
+
+/// `kwic --width`: 0 is the hits alone.
+fn context(value: &str) -> Result<usize, String> {
+    number(value, 0, MAX_CONTEXT).map(|n| usize::try_from(n).unwrap_or(0))
 }
 
 /// Writes the completion script of `shell` for diglot's command line. The script is made in

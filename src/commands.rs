@@ -19,6 +19,19 @@ pub enum CmdError {
     Article(String),
 }
 
+/// Every PATH given must be there: a missing one (a typo) is said, naming it, and nothing
+/// runs (`list` and `search` printed nothing with status 0, `freq` said "a path does not
+/// exist" without naming it, the reader opened an empty list).
+pub fn require_paths(paths: &[PathBuf]) -> Result<(), CmdError> {
+    for p in paths {
+        if let Ok(false) = p.try_exists() {
+            let what = if p.symlink_metadata().is_ok() { "a broken link" } else { "no such file or folder" };
+            return Err(CmdError::Article(format!("{}: {what}", shown(p))));
+        }
+    }
+    Ok(())
+}
+
 /// Exit status of a run of `check` that found errors.
 pub const EXIT_ERRORS: i32 = 1;
 
@@ -191,6 +204,10 @@ pub fn resolve(article: &str, paths: &[PathBuf]) -> Result<PathBuf, CmdError> {
         let count = loaded.articles.len();
         return match n.checked_sub(1).and_then(|i| loaded.articles.into_iter().nth(i)) {
             Some(m) => Ok(m.path),
+            // positions count from 1, as `diglot list`'s lines: 0 is none of them
+            None if n == 0 => Err(CmdError::Article(format!(
+                "no article 0: positions count from 1 (1 to {count}, as `diglot list` prints them)"
+            ))),
             None => Err(CmdError::Article(format!("no article {n}: the list has {count}"))),
         };
     }

@@ -76,7 +76,8 @@ pub struct Config {
     pub list_width: ListWidth,
     /// Mouse capture (click, wheel); off leaves the terminal's own text selection.
     pub mouse: bool,
-    /// Build (and update) the full-text index in the background while the reader runs.
+    /// Build (and update) the full-text index in the background while the reader runs; off,
+    /// an index already built is still used while it is up to date.
     pub background_index: bool,
     /// Files or folders opened when no PATH is given; empty for the embedded seeds.
     pub paths: Vec<PathBuf>,
@@ -481,7 +482,8 @@ pub fn default_config_text() -> String {
     line(&format!("mouse = {}", d.mouse));
     line("");
     line("# Build the full-text index in the background (Ctrl-f then takes the query language");
-    line("# and shows the timeline and the concordance); false: Ctrl-f scans the files.");
+    line("# and shows the timeline and the concordance); false: an index `diglot index` built is");
+    line("# used while it is up to date, else Ctrl-f scans the files.");
     line(&format!("background_index = {}", d.background_index));
     line("");
     line("# Files or folders opened when diglot is started without PATH arguments, e.g.");

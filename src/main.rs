@@ -45,6 +45,10 @@ fn main() -> ExitCode {
         let text = diglot::config::default_config_text();
         return written("the default configuration", io::stdout().lock().write_all(text.as_bytes()));
     }
+    if let Some(Err(e)) = cli.command.as_ref().map(|c| commands::require_paths(&c.paths())) {
+        eprintln!("diglot: {e}");
+        return ExitCode::from(2);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
@@ -57,7 +61,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let from_config = cli.paths.is_empty() && !cfg.paths.is_empty();
             let paths = if cli.paths.is_empty() { cfg.paths.clone() } else { cli.paths };
+            if let Err(e) = commands::require_paths(&paths) {
+                let whence = if from_config { " (the config's `paths`)" } else { "" };
+                eprintln!("diglot: {e}{whence}");
+                return ExitCode::from(2);
+            }
             return match diglot::tui::run(paths, cfg) {
                 Ok(diglot::tui::Exit::Quit) => ExitCode::SUCCESS,
                 Ok(diglot::tui::Exit::Signal(sig)) => diglot::tui::exit_for_signal(sig),

@@ -278,29 +278,93 @@ fn resume(term: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io::Res
 }
 
 /// The input thread: reads terminal events, except while paused (when `$PAGER` owns the
-/// terminal). It polls so that it can notice a pause; a poll is a few microseconds of CPU
-/// four times a second.
-fn spawn_input(tx: mpsc::Sender<Msg>, paused: Arc<AtomicBool>, idle: Arc<AtomicBool>) {
-    std::thread::spawn(move || loop {
-        if paused.load(Ordering::Acquire) {
-            idle.store(true, Ordering::Release);
-            std::thread::park_timeout(Duration::from_millis(50));
+/// terminal). It blocks until the terminal has something (a key, a paste, a resize): an idle
+/// reader does not wake. [`run_pager`] pauses it and wakes it with [`wake_input`]; while
+/// paused it waits to be unparked.
+///
+/// Not `crossterm::event::poll` with a timeout, as until session 12: its poll rounds the time
+/// left down to whole milliseconds, so each timeout ended in a busy loop of zero-timeout polls
+/// for up to a millisecond (~14 ms of CPU per 5 s idle at a poll every 250 ms).
+fn spawn_input(tx: mpsc::Sender<Msg>) -> Input {
+    let paused = Arc::new(AtomicBool::new(false));
+    let idle = Arc::new(AtomicBool::new(false));
+    let (p, i) = (paused.clone(), idle.clone());
+    let handle = std::thread::spawn(move || loop {
+        if p.load(Ordering::Acquire) {
+            i.store(true, Ordering::Release);
+            std::thread::park();
             continue;
         }
-        idle.store(false, Ordering::Release);
-        match crossterm::event::poll(Duration::from_millis(250)) {
-            Ok(true) => match crossterm::event::read() {
-                Ok(ev) => {
-                    if tx.send(Msg::Term(ev)).is_err() {
-                        break;
-                    }
+        i.store(false, Ordering::Release);
+        match next_event() {
+            Ok(Some(ev)) => {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    break;
                 }
-                Err(_) => break,
-            },
-            Ok(false) => {}
+            }
+            Ok(None) => {}
             Err(_) => break,
         }
     });
+    Input { paused, idle, thread: handle.thread().clone() }
+}
+
+/// The input thread, to pause while `$PAGER` owns the terminal.
+struct Input {
+    paused: Arc<AtomicBool>,
+    /// Set by the thread once it has stopped reading the terminal.
+    idle: Arc<AtomicBool>,
+    thread: std::thread::Thread,
+}
+
+impl Input {
+    /// Stops reading the terminal: waits (half a second at most) until the thread has seen
+    /// the pause, woken from its wait for the terminal by [`wake_input`].
+    fn pause(&self) {
+        self.paused.store(true, Ordering::Release);
+        wake_input();
+        for _ in 0..100 {
+            if self.idle.load(Ordering::Acquire) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Reads the terminal again.
+    fn resume(&self) {
+        // seen set again only once the thread has seen this pause end
+        self.idle.store(false, Ordering::Release);
+        self.paused.store(false, Ordering::Release);
+        self.thread.unpark();
+    }
+}
+
+/// The terminal's next event, waiting for it as long as it takes.
+#[cfg(unix)]
+fn next_event() -> io::Result<Option<Event>> {
+    crossterm::event::read().map(Some)
+}
+
+/// The terminal's next event, or `None` after a while without one (the input thread then
+/// looks whether it is paused: there is no signal to wake it with).
+#[cfg(not(unix))]
+fn next_event() -> io::Result<Option<Event>> {
+    if crossterm::event::poll(Duration::from_millis(250))? {
+        crossterm::event::read().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Wakes the input thread from its wait for the terminal, so that it sees it is paused: a
+/// SIGWINCH to this process, which crossterm's own handler turns into a resize event (of the
+/// same size: harmless) that ends the wait. A stray resize is what a terminal sends anyway.
+fn wake_input() {
+    #[cfg(unix)]
+    {
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGWINCH);
+    }
 }
 
 fn event_loop(
@@ -323,6 +387,8 @@ fn event_loop(
     app.configure(cfg);
     // the full-text index, built in the background once loading is done
     app.set_indexer(paths.clone(), purging(crate::app::default_indexer()), cfg.background_index);
+    // with background indexing off, an index `diglot index` built is used while current
+    app.set_opener(crate::app::default_opener());
     let dir = state::default_dir();
     let (st, msg) = match &dir {
         Some(d) => State::load(d),
@@ -331,9 +397,7 @@ fn event_loop(
     app.attach_state(st, dir, &paths, msg);
 
     let stop = Arc::new(AtomicBool::new(false));
-    let paused = Arc::new(AtomicBool::new(false));
-    let idle = Arc::new(AtomicBool::new(false));
-    spawn_input(tx.clone(), paused.clone(), idle.clone());
+    let input = spawn_input(tx.clone());
     #[cfg(unix)]
     spawn_signals(signals, tx.clone());
     // The title index is read and written by one load at a time: the first load holds this
@@ -351,9 +415,11 @@ fn event_loop(
     let watch_gate = Shown::default();
     // Following the files: a change under the folders checks them again (app/live.rs). Not
     // for the seeds, nor without a cache folder (the check needs the title index).
+    // The watch, once set up, is held here: it stops when the loop ends.
+    let mut _watch = None;
     if let (Some(cache), false) = (&cache, paths.is_empty()) {
         app.set_rechecker(Some(crate::watch::rechecker(paths.clone(), cache.clone(), loading.clone())));
-        spawn_watch(paths.clone(), cache.clone(), tx.clone(), stop.clone(), watch_gate.clone());
+        _watch = Some(spawn_watch(paths.clone(), cache.clone(), tx.clone(), watch_gate.clone()));
     }
     // Loading, in parallel, streamed into the app as batches. On a warm open the check of the
     // files (a walk and a stat of every file, on every core) waits until the list the index
@@ -457,7 +523,7 @@ fn event_loop(
                     effects.extend(app.update(Msg::Said(said)));
                 }
                 Effect::Pager(path) => {
-                    if let Some(e) = run_pager(term, &path, mouse, &paused, &idle)? {
+                    if let Some(e) = run_pager(term, &path, mouse, &input)? {
                         effects.extend(app.update(Msg::Said(e)));
                     }
                 }
@@ -564,17 +630,18 @@ fn event_loop(
 
 /// Watches the folders on a thread of its own (adding a watch per folder takes a while on a
 /// large tree; the first frame does not wait for it, and it waits for `gate`: the first list
-/// of a warm open drawn, or a cold open's load done, see `watch_gate` in [`run`]) until the
-/// loop stops; what the watcher
-/// says comes as [`Msg::Watch`]. A watch that cannot be set up is said once, in the status bar
-/// and the message log.
+/// of a warm open drawn, or a cold open's load done, see `watch_gate` in [`run`]); what the
+/// watcher says comes as [`Msg::Watch`]. The watch set up is put in the slot returned, which
+/// the loop holds: it watches until the loop ends (the setup thread ends once it is set up).
+/// A watch that cannot be set up is said once, in the status bar and the message log.
 fn spawn_watch(
     paths: Vec<PathBuf>,
     cache: PathBuf,
     tx: mpsc::Sender<Msg>,
-    stop: Arc<AtomicBool>,
     gate: Shown,
-) {
+) -> Arc<std::sync::Mutex<Option<crate::watch::Watch>>> {
+    let slot = Arc::new(std::sync::Mutex::new(None));
+    let keep = slot.clone();
     let _ = std::thread::Builder::new().name("diglot-watch-setup".into()).spawn(move || {
         // setting the watches walks every folder: not while the first list is being drawn,
         // nor while a cold open reads every file (each open an event: an overflow)
@@ -589,18 +656,19 @@ fn spawn_watch(
             }
         };
         let watch = crate::watch::watch(&paths, vec![cache], crate::watch::QUIET, send);
-        let _watch = match watch {
+        let watch = match watch {
             Ok(w) => w,
             Err(e) => {
                 let _ = tx.send(Msg::Watch(crate::watch::WatchEvent::Unavailable(e)));
                 return;
             }
         };
-        // the watch lives as long as the loop
-        while !stop.load(Ordering::Relaxed) {
-            std::thread::park_timeout(Duration::from_millis(500));
+        // the watch lives as long as the loop, which holds it (no thread waits for the end)
+        if let Ok(mut slot) = keep.lock() {
+            *slot = Some(watch);
         }
     });
+    slot
 }
 
 /// Gives the memory the loading freed back to the system. The walk and the parsing allocate
@@ -844,17 +912,9 @@ fn run_pager(
     term: &mut Terminal<CrosstermBackend<Stdout>>,
     path: &Path,
     mouse: bool,
-    paused: &AtomicBool,
-    idle: &AtomicBool,
+    input: &Input,
 ) -> io::Result<Option<String>> {
-    paused.store(true, Ordering::Release);
-    // wait for the input thread to stop reading the terminal
-    for _ in 0..100 {
-        if idle.load(Ordering::Acquire) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    input.pause();
     restore_terminal();
     let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "less".into());
     let mut words = pager.split_whitespace();
@@ -876,7 +936,7 @@ fn run_pager(
     };
     enter_terminal(mouse)?;
     clear(term)?;
-    paused.store(false, Ordering::Release);
+    input.resume();
     Ok(status.err().map(|e| format!("cannot run {program}: {e}")))
 }
 

@@ -405,7 +405,8 @@ fn show_respects_the_width() {
     ];
     for f in &files {
         for lang in ["en", "zh", "both", "interleaved"] {
-            for width in [1usize, 2, 3, 7, 10, 20, 43, 44, 45, 61, 80, 100] {
+            // (from 2: a Chinese character's width; 1 is a usage error)
+            for width in [2usize, 3, 7, 10, 20, 43, 44, 45, 61, 80, 100] {
                 let out = c.run([
                     OsStr::new("show"),
                     f.as_os_str(),
@@ -804,4 +805,138 @@ fn full_text_search_matches_text_not_markup() {
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.trim_end().ends_with("The new bridge is long."), "{out}");
+}
+
+/// `show --width 0` wrapped at one column (as 1 did), `-n 0` printed nothing with status 0,
+/// and `kwic --width` near `usize::MAX` crashed (capacity overflow): the command line's
+/// numbers are checked in one place, a number out of its range a usage error (status 2, the
+/// reason on one line, nothing on stdout); the bounds themselves are taken.
+#[test]
+fn numbers_out_of_range_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().to_str().unwrap().to_string();
+    let env = |c: &mut Command| {
+        c.env("HOME", &home).env("XDG_CACHE_HOME", format!("{home}/cache"));
+    };
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_diglot"));
+        env(&mut c);
+        c.args(args).current_dir(tmp.path()).stdin(Stdio::null()).output().expect("run diglot")
+    };
+    for (args, why) in [
+        (&["show", "1", "--width", "0"][..], "at least 2"),
+        (&["show", "1", "--width", "1", "--lang", "zh"], "a Chinese character takes two columns"),
+        (&["show", "1", "--width", "65536"], "at most 65535"),
+        (&["show", "1", "--width=-3"], "not a whole number"),
+        (&["show", "1", "--width", "wide"], "not a whole number"),
+        (&["search", "collective", "-n", "0"], "at least 1"),
+        (&["search", "--scan", "collective", "--limit", "0"], "at least 1"),
+        (&["search", "--full-text", "人民", "-n", "0"], "at least 1"),
+        (&["kwic", "人民", "-n", "0"], "at least 1"),
+        (&["kwic", "人民", "--width", "18446744073709551615"], "at most 1000"),
+        (&["kwic", "人民", "--width", "1001"], "at most 1000"),
+    ] {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{args:?}: {err}");
+    }
+    // at its narrowest `show --lang zh` keeps every character (at 1 it printed none)
+    let narrow = stdout(&run(&["show", "1", "--width", "2", "--lang", "zh"]));
+    let wide = stdout(&run(&["show", "1", "--lang", "zh"]));
+    let han = |s: &str| s.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    assert!(han(&wide) > 100 && han(&narrow) == han(&wide), "{} of {}", han(&narrow), han(&wide));
+    // the bounds are taken
+    for args in [
+        &["show", "1", "--width", "2", "--lang", "zh"][..],
+        &["show", "1", "--width", "65535", "--lang", "en"],
+        &["search", "collective", "-n", "1"],
+        &["kwic", "人民", "--width", "0", "-n", "1"],
+        &["kwic", "人民", "--width", "1000", "-n", "1"],
+    ] {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty(), "{args:?}");
+    }
+    // an ARTICLE position of 0 says where positions start (it said "the list has 1")
+    for cmd in ["show", "align"] {
+        let o = run(&[cmd, "0"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {o:?}");
+        assert!(stderr(&o).contains("positions count from 1"), "{cmd}: {}", stderr(&o));
+    }
+    // `kwic --width 0`: the hits alone, no context around them
+    let o = run(&["kwic", "人民", "--width", "0", "-n", "1"]);
+    let line = stdout(&o);
+    assert!(line.contains("   人民   "), "{line}");
+}
+
+/// A PATH that is not there (a typo): `list` and `search` printed nothing with status 0,
+/// `freq`, `kwic` and `index` said "a path does not exist" without naming it, `show 1` said
+/// "the list has 0", the reader opened an empty list. Now each names it, status 2, nothing on
+/// stdout, nothing run; `check` reports it among its diagnostics, as before.
+#[test]
+fn a_path_that_is_not_there_is_named_and_nothing_runs() {
+    let c = collection();
+    let missing = c.root.join("rmrb-typo");
+    let m = missing.to_str().unwrap();
+    let real = c.root.to_str().unwrap();
+    for args in [
+        &["list", m][..],
+        &["list", "--json", real, m],
+        &["search", "collective", m],
+        &["search", "--scan", "collective", m],
+        &["search", "--full-text", "公社", m],
+        &["search", "--query", "公社", m],
+        &["freq", "公社", m],
+        &["kwic", "公社", m],
+        &["index", m],
+        &["show", "1", m],
+        &["align", "1", m],
+        &["define", "--article", "1", m],
+        &[m],
+    ] {
+        let o = c.run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(err.contains(&format!("{m}: no such file or folder")), "{args:?}: {err}");
+    }
+    #[cfg(unix)]
+    {
+        let link = c.root.join("gone.md");
+        std::os::unix::fs::symlink(c.root.join("nowhere.md"), &link).unwrap();
+        let o = c.run(["list", link.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("gone.md: a broken link"), "{}", stderr(&o));
+    }
+    let o = c.run(["check", m]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("cannot read"), "{}", stdout(&o));
+}
+
+/// An empty PATH (`diglot list "$DIR"` with DIR unset) was refused with clap's "a value is
+/// required for '[PATHS]...' but none was supplied": a value was supplied, empty. Now the
+/// usage error says so (status 2), for every command that takes PATHs and the reader.
+#[test]
+fn an_empty_path_is_a_usage_error_that_says_so() {
+    let c = collection();
+    for args in [
+        &["list", ""][..],
+        &["check", ""],
+        &["search", "x", ""],
+        &["show", "1", ""],
+        &["index", ""],
+        &["kwic", "公社", ""],
+        &["freq", "公社", ""],
+        &["align", "1", ""],
+        &[""],
+    ] {
+        let o = c.run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("an empty PATH"), "{args:?}: {err}");
+        assert!(!err.contains("none was supplied"), "{args:?}: {err}");
+    }
 }

@@ -284,3 +284,155 @@ fn copy_inside_tmux_goes_through_tmux_load_buffer() {
     tui.send(b"q");
     assert!(tui.wait_exit().success());
 }
+
+/// The voluntary context switches (a thread going to sleep: each one a wake-up before it) of
+/// every thread of process `pid` so far, by thread name.
+#[cfg(target_os = "linux")]
+fn sleeps(pid: u32) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for t in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().flatten() {
+        let name = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default().trim().to_string();
+        let status = std::fs::read_to_string(t.path().join("status")).unwrap_or_default();
+        let n = status
+            .lines()
+            .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        out.push((format!("{name} {}", t.file_name().to_string_lossy()), n));
+    }
+    out
+}
+
+/// What every thread of process `pid` waits in (the kernel's `wchan`), by thread name.
+#[cfg(target_os = "linux")]
+fn waits(pid: u32) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for t in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().flatten() {
+        let name = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default().trim().to_string();
+        let wchan = std::fs::read_to_string(t.path().join("wchan")).unwrap_or_default();
+        out.push((name, wchan));
+    }
+    out
+}
+
+/// An idle reader sleeps until something happens (a key, a resize, a signal, a change to
+/// the files): none of its threads wakes on a timer. Until session 12 the input thread woke
+/// 4 times a second (a poll with a timeout, which crossterm ended in a busy loop of up to a
+/// millisecond) and the thread that set up the watch twice a second to see whether the loop
+/// had ended: ~14 ms of CPU per 5 s at rest. Counted, not timed: over three seconds of rest
+/// every thread's sleeps (each one follows a wake-up) are counted (18 before).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_reader_does_not_wake() {
+    let dir = common::fixture_dir();
+    let mut tui = Tui::spawn(&[dir.path()], 100, 30);
+    // loaded, the title index written, the full-text index built, the watch set up
+    tui.wait_status("the full-text index ready", |s| s.contains("full-text index ready"));
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let before = sleeps(tui.pid());
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let after = sleeps(tui.pid());
+    let woke: Vec<(String, u64)> = after
+        .iter()
+        .map(|(t, n)| (t.clone(), n - before.iter().find(|b| &b.0 == t).map_or(0, |b| b.1)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let total: u64 = woke.iter().map(|w| w.1).sum();
+    assert!(total <= 2, "an idle reader woke {total} times in 3 s: {woke:?}");
+    // and it still answers at once
+    tui.send(b"j");
+    tui.wait_status("2/3", |s| has_word(s, "2/3"));
+    tui.resize(80, 24);
+    tui.wait_for("the 80x24 screen", |rows| rows.len() == 24 && rows[23].contains("2/3"));
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}
+
+/// `o` gives the terminal to `$PAGER` and the pager alone reads the keys typed meanwhile:
+/// the input thread, which waits for the terminal without a timeout since session 12, is
+/// woken to pause (none of its threads polls the terminal while the pager runs, and a pager
+/// reading a line from the terminal gets all of it), and reads the keys again once the pager
+/// has ended.
+#[cfg(unix)]
+#[test]
+fn the_pager_gets_the_keys_typed_while_it_runs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::fixture_dir();
+    let home = common::tempdir();
+    let bin = common::tempdir();
+    let pager = bin.path().join("pager");
+    let got = bin.path().join("got");
+    std::fs::write(&pager, format!("#!/bin/sh\nread line < /dev/tty\necho \"$line\" > {}\n", got.display()))
+        .unwrap();
+    std::fs::set_permissions(&pager, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut env = home_env(home.path());
+    env.push(("PAGER".into(), pager.into_os_string()));
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let mut tui = Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 100, 30);
+    tui.wait_status("1/3", |s| has_word(s, "1/3"));
+    for round in 0..2 {
+        tui.send(b"o");
+        // the pager runs once the reader has left the alternate screen
+        let start = std::time::Instant::now();
+        while tui.on_alternate_screen() {
+            assert!(start.elapsed() < common::pty::DEADLINE, "the pager did not start: {}", tui.screen());
+            std::thread::sleep(common::pty::POLL);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        // no thread of the reader waits on the terminal beside the pager (a race for each key)
+        #[cfg(target_os = "linux")]
+        {
+            let waits = waits(tui.pid());
+            assert!(
+                !waits.iter().any(|(_, w)| w.starts_with("poll_schedule_timeout")),
+                "round {round}: a thread of the reader still polls the terminal: {waits:?}"
+            );
+        }
+        // typed slowly: each key read by someone before the next
+        for k in b"jjjj" {
+            tui.send(&[*k]);
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        tui.send(b"\r");
+        tui.wait_status("the reader back", |s| has_word(s, "1/3"));
+        let line = std::fs::read_to_string(&got).unwrap();
+        assert_eq!(line.trim(), "jjjj", "round {round}: the pager got {line:?}");
+        std::fs::remove_file(&got).unwrap();
+    }
+    // the reader reads the keys again
+    tui.send(b"j");
+    tui.wait_status("2/3", |s| has_word(s, "2/3"));
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}
+
+/// `background_index = false` and an index `diglot index DIR` built: Ctrl-f scanned the
+/// files (in tmux: `commune` found by the scan's substrings, `date:1958 commune` "No
+/// match."). The real reader now opens the index and Ctrl-f takes the query language.
+#[test]
+fn with_background_indexing_off_ctrl_f_uses_the_index_diglot_index_built() {
+    let dir = common::fixture_dir();
+    let home = common::tempdir();
+    let env = home_env(home.path());
+    std::fs::create_dir_all(home.path().join("config/diglot")).unwrap();
+    std::fs::write(home.path().join("config/diglot/config.toml"), "background_index = false\n").unwrap();
+    let program = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_diglot"));
+    let out = std::process::Command::new(program)
+        .arg("index")
+        .arg(dir.path())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut tui = Tui::spawn_with(program, &[dir.path().as_os_str()], &env, 100, 30);
+    tui.wait_status("the index ready", |s| s.contains("full-text index ready"));
+    tui.send(b"\x06");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    tui.send("date:1958 水车\r".as_bytes());
+    tui.wait_text("1 article by date");
+    tui.wait_text("A Wooden Water Wheel");
+    tui.send(b"\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+}

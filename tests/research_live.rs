@@ -259,3 +259,71 @@ fn the_index_update_after_a_check_takes_only_the_files_it_found() {
     query(&mut app, "拖拉机", WAIT);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
 }
+
+/// With `background_index = false` and an index `diglot index` built, Ctrl-f scanned the
+/// files. Now the index is used while it holds every file as it is (nothing is built: the
+/// builder is never called); a change to the files makes it out of date, said once, and
+/// Ctrl-f scans again, saying why a filter finds nothing.
+#[test]
+fn with_background_indexing_off_a_current_index_is_used_until_the_files_change() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let paths = vec![dir.path().to_path_buf()];
+    // `diglot index DIR`
+    diglot::fts::FtsIndex::open_updated(&paths, Some(cache.path()), &|_, _| {}, &|| false).unwrap();
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let mut app = App::new((100, 30));
+    app.set_indexer(paths.clone(), Some(recording_builder(cache.path(), calls.clone())), false);
+    app.set_opener(Some(diglot::app::fts_opener(Some(cache.path().to_path_buf()))));
+    let check: Rechecker =
+        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_rechecker(Some(check));
+    let events = Mutex::new(Vec::new());
+    let mut done =
+        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
+            false
+        });
+    done.save().unwrap();
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
+    assert!(app.message.as_deref().unwrap_or("").contains("full-text index ready"), "{:?}", app.message);
+    query(&mut app, "date:1958 水车", WAIT);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+    // the chart of the answer open when a file changes: the check finds it, the index is
+    // out of date, and what needed it (the chart, the answer) goes; the hits stay
+    key(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.mode, diglot::app::Mode::Chart);
+    std::fs::write(dir.path().join(WHEEL), wheel_edited("拖拉机也来了。")).unwrap();
+    let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+    app.perform(effects);
+    let gone = app.wait_research(WAIT, |a| a.research().unavailable.is_some() && !a.research().live.running);
+    assert!(gone, "{:?}", app.research());
+    assert_eq!(app.research().status, IndexStatus::Idle);
+    assert_eq!(app.mode, diglot::app::Mode::Browse);
+    assert!(!app.index_results() && app.research().answer.is_none());
+    app.prepare();
+    app.check_invariants().unwrap();
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Much Labour"]);
+    key(&mut app, KeyCode::Esc);
+    let said = app.message.clone().unwrap_or_default();
+    assert_eq!(
+        said,
+        "full-text index out of date (1 changed since it was built): Ctrl-f scans; diglot index updates it"
+    );
+    // Ctrl-f scans, and says why a filter finds nothing
+    common::research::search(&mut app, "date:1958 水车");
+    assert!(!app.index_results());
+    let said = app.message.clone().unwrap_or_default();
+    assert!(
+        said.starts_with(
+            "date: needs the full-text index, out of date (1 changed since it was built): run diglot index"
+        ),
+        "{said}"
+    );
+    assert!(calls.lock().unwrap().is_empty(), "nothing was built: {:?}", calls.lock().unwrap());
+}

@@ -745,7 +745,7 @@ fn q_closes_each_overlay_and_quits_from_the_list() {
     assert!(matches!(app.mode, Mode::Help { .. }));
     key(&mut app, KeyCode::Char('G'));
     let help = common::buffer_text(&draw(&app));
-    assert!(help.contains("close help, log, chart, concordance"), "{help}");
+    assert!(help.contains("close help, log, chart, concordance; leave a cursor"), "{help}");
     assert!(!q(&mut app));
     assert_eq!(app.mode, Mode::Browse);
     // the message log
@@ -917,4 +917,50 @@ fn before_the_files_are_counted_the_index_is_not_said_0_percent_built() {
     assert_eq!(app.message.as_deref(), Some("the concordance needs the full-text index (index 25% built)"));
     *counted.lock().unwrap() = true;
     ready(&mut app);
+}
+
+/// Ctrl-f before the index is ready scans for the text as typed: `date:1958 水车` answered
+/// "No match." with no reason. Now the status bar and the list say which part needs the
+/// index and how far it is; a plain phrase is scanned as before, without the note.
+#[test]
+fn a_filter_the_scan_cannot_answer_says_why() {
+    let (_dir, mut app, gate) = app_at((100, 30), false);
+    assert!(app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Building { done: 1, .. })));
+    let scanned = |app: &mut App| {
+        for _ in 0..1000 {
+            app.feed(Msg::SearchReady);
+            app.prepare();
+            if app.fulltext.as_ref().is_some_and(|f| f.results.is_some()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the scan did not end");
+    };
+    for (q, what) in [("date:1958 水车", "date:"), ("水车 OR 公社", "OR"), ("title:水车", "title:")] {
+        press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        typed(&mut app, q);
+        key(&mut app, KeyCode::Enter);
+        let said = app.message.clone().unwrap_or_default();
+        assert!(
+            said.starts_with(&format!("{what} needs the full-text index (index 25% built)")),
+            "{q}: {said}"
+        );
+        assert!(said.contains("the scan looks for the text as typed"), "{q}: {said}");
+        scanned(&mut app);
+        let text = common::buffer_text(&draw(&app));
+        assert!(text.contains("No match."), "{q}:\n{text}");
+        assert!(text.contains(&format!("{what} needs the full-text")), "{q}: the list says why:\n{text}");
+        key(&mut app, KeyCode::Esc);
+    }
+    // a phrase alone: scanned, found, no note
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    typed(&mut app, "水车");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.as_deref().unwrap_or("").contains("scanning (index 25% built)"), "{:?}", app.message);
+    scanned(&mut app);
+    assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
+    assert!(app.fulltext.as_ref().unwrap().note.is_none());
+    *gate.lock().unwrap() = true;
 }

@@ -10,7 +10,7 @@ mod common;
 use common::render;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use diglot::app::{App, Focus, Msg};
+use diglot::app::{App, Effect, Focus, Msg};
 use diglot::corpus::load_paths;
 use diglot::layout::View;
 use ratatui::buffer::Buffer;
@@ -194,6 +194,22 @@ fn esc_leaves_the_cursor_and_then_the_reader() {
         ch(&mut app, ')');
         assert_eq!(reversed(&render(&app)), (String::new(), String::new()));
     }
+}
+
+/// `q` leaves the sentence cursor as Esc does (it quit the reader), and says so in the
+/// hint; from the reader, `q` quits.
+#[test]
+fn q_leaves_the_sentence_cursor_as_esc_does_then_quits() {
+    let (mut app, _dir) = app_on(100, 30, View::Both);
+    ch(&mut app, 'x');
+    assert!(app.reader.sentence.is_some());
+    assert!(status(&render(&app)).contains("q/Esc leave"), "{}", status(&render(&app)));
+    let e = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))));
+    assert!(!e.contains(&Effect::Quit) && !app.quit, "q quit from the sentence cursor");
+    assert!(app.reader.sentence.is_none());
+    assert_eq!(app.focus, Focus::Reader);
+    let e = app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))));
+    assert!(e.contains(&Effect::Quit) || app.quit, "q from the reader quits");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod common;
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use diglot::app::{App, Msg};
 use diglot::corpus::index::{self, Index};
 use diglot::corpus::load::{load_paths, load_stream_indexed, IndexedLoad, LoadEvent, Loaded};
@@ -340,4 +341,18 @@ fn the_status_bar_separates_thousands_in_every_count() {
     let status = status_row(&app);
     assert!(status.contains(" 1/1,200 · 1,200 articles"), "{status}");
     assert!(status.contains("checked 1,200 files"), "{status}");
+    // and the title search's counts, in the status bar and on its prompt line (the fix12
+    // sweep saw '8844/10000 matches' beside '1/8,844 · 10,000 articles')
+    let (_, mut app) = warm_app(&root, &cache, (120, 12));
+    app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE))));
+    for c in "item".chars() {
+        app.feed(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+    }
+    assert!(app.wait_search(std::time::Duration::from_secs(30)));
+    app.prepare();
+    let status = status_row(&app);
+    assert!(status.contains(" · 1,200/1,200 matches"), "{status}");
+    let buf = common::render(&app);
+    let prompt = common::row_text(&buf, 0, 0, 120);
+    assert!(prompt.contains("1,200/1,200"), "{prompt}");
 }

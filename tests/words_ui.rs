@@ -131,8 +131,28 @@ fn w_enters_on_the_first_chinese_word_shown_and_the_keys_move_and_leave() {
     assert_eq!(app.mode, Mode::Browse);
     // another key (]: next article) leaves it first
     ch(&mut app, 'w');
-    ch(&mut app, 'q');
-    assert!(app.quit);
+    ch(&mut app, ']');
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.learn.cursor.is_none());
+}
+
+/// `q` leaves the word cursor as Esc does (as it closes the help, the log, the chart and the
+/// concordance) instead of quitting the reader; the hint says so; a second `q` quits.
+#[test]
+fn q_leaves_the_word_cursor_as_esc_does_then_quits() {
+    let tmp = common::tempdir();
+    let mut app = learn_app(100, 30, tmp.path());
+    ch(&mut app, 'w');
+    assert_eq!(app.mode, Mode::Word);
+    assert!(status(&app).contains("q/Esc leave"), "{}", status(&app));
+    let e = ch(&mut app, 'q');
+    assert!(!e.contains(&Effect::Quit) && !app.quit, "q quit from the word cursor");
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.learn.cursor.is_none());
+    assert_eq!(app.focus, Focus::Reader, "q only left the cursor");
+    assert!(!status(&app).contains("leave"), "{}", status(&app));
+    let e = ch(&mut app, 'q');
+    assert!(e.contains(&Effect::Quit) || app.quit, "q from the reader quits");
 }
 
 #[test]
@@ -273,7 +293,7 @@ fn the_panel_shows_the_word_its_pinyin_senses_hsk_and_glossary_at_each_size() {
         assert!(all.contains("cǎiqǔxíngdòng") && all.contains("no HSK level"), "{all}");
         assert!(all.contains("1. to take action"), "{all}");
         if w >= 120 {
-            assert!(status(&app).contains("a save  p pinyin  Esc leave"), "{}", status(&app));
+            assert!(status(&app).contains("a save  p pinyin  q/Esc leave"), "{}", status(&app));
         }
     }
 }
@@ -306,6 +326,18 @@ fn no_frame_waits_for_the_dictionary_the_panel_says_it_is_loading() {
     assert!(app.reader.layout.pinyin);
     let buf = render(&app);
     assert!(row_text(&buf, panel.y + 1, panel.x, panel.right()).contains("本周"));
+    // the status bar no longer says the dictionary is loading (it said so until the next key)
+    assert!(!status(&app).contains("loading dictionary"), "{}", status(&app));
+    // nor does an `a` said while loading, once it is there
+    app.learn.ready = || false;
+    ch(&mut app, 'p');
+    ch(&mut app, 'a');
+    app.learn.cursor.as_mut().unwrap().info = None;
+    ch(&mut app, 'a');
+    assert!(status(&app).contains("loading dictionary"), "{}", status(&app));
+    app.learn.ready = diglot::dict::cedict::ready;
+    app.feed(Msg::DictReady);
+    assert!(!status(&app).contains("loading dictionary"), "{}", status(&app));
 }
 
 /// The screen positions of the characters of the first occurrence of `word` in the Chinese

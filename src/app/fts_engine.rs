@@ -2,7 +2,7 @@
 //! CJK bigrams, the query language), its answers turned into the app's own types.
 
 use super::research::{
-    Answer, AnswerHit, Builder, ConcordLine, Engine, QueryProblem, ResultOrder, Series, YearPoint,
+    Answer, AnswerHit, Builder, ConcordLine, Engine, Opener, QueryProblem, ResultOrder, Series, YearPoint,
 };
 use crate::fts::{self, FtsIndex, Node};
 use std::collections::BTreeMap;
@@ -196,5 +196,35 @@ pub fn builder(cache: Option<PathBuf>) -> Builder {
                 .map(|(ix, _)| ix),
         };
         ix.map(|ix| Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>).map_err(|e| e.to_string())
+    })
+}
+
+/// The opener the reader uses with background indexing off: the index of the roots in
+/// `cache` as `diglot index` left it, when it holds every file as it is now (a walk and a
+/// stat of every file, as `diglot index` does before updating; nothing is written). Why not
+/// otherwise, to follow "full-text index": `none built yet`, `out of date (3 changed, 1 added
+/// since it was built)`, or what could not be read.
+pub fn opener(cache: Option<PathBuf>) -> Opener {
+    Arc::new(move |roots, cancel| {
+        let Some(c) = cache.as_deref() else { return Err("not kept (no cache folder)".into()) };
+        let built = crate::corpus::index::canonical_roots(roots)
+            .is_some_and(|r| crate::fts::index::index_dir(c, &r).join("meta.json").exists());
+        if !built {
+            return Err("none built yet".into());
+        }
+        let ix = FtsIndex::open(roots, c).map_err(|e| format!("unusable ({e})"))?;
+        if cancel() {
+            return Err("not looked at".into());
+        }
+        let ch = ix.changes(roots).map_err(|e| format!("unusable ({e})"))?;
+        if !ch.is_fresh() {
+            let parts: Vec<String> = [(ch.changed, "changed"), (ch.added, "added"), (ch.removed, "removed")]
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{} {what}", crate::text::thousands(n)))
+                .collect();
+            return Err(format!("out of date ({} since it was built)", parts.join(", ")));
+        }
+        Ok(Arc::new(FtsEngine::new(ix)) as Arc<dyn Engine>)
     })
 }

@@ -218,6 +218,13 @@ pub type Builder = Arc<
         + Sync,
 >;
 
+/// Opens the index of the roots as it is when it is current (it holds every file as it is
+/// now), without building or updating it: with background indexing off, Ctrl-f still uses
+/// the index `diglot index` built. `Err` says why there is none to use (none yet, out of
+/// date, unreadable); polls `cancel`. The effect runner calls it on a worker thread.
+pub type Opener =
+    Arc<dyn Fn(&[PathBuf], &(dyn Fn() -> bool + Sync)) -> Result<Arc<dyn Engine>, String> + Send + Sync>;
+
 /// How far the index is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum IndexStatus {
@@ -268,6 +275,8 @@ pub enum ResearchMsg {
     Ready(Arc<dyn Engine>),
     /// It could not be built.
     Failed(String),
+    /// Background indexing is off and there is no current index to open (why).
+    Unavailable(String),
     /// A query's answer (its generation; boxed: the message stays small).
     Answer(u64, Result<Option<Box<Answer>>, String>),
     /// The paths of an answer's last hits (the answer's generation).
@@ -290,6 +299,7 @@ impl std::fmt::Debug for ResearchMsg {
             ResearchMsg::Progress(d, t) => write!(f, "Progress({d}, {t})"),
             ResearchMsg::Ready(_) => f.write_str("Ready"),
             ResearchMsg::Failed(e) => write!(f, "Failed({e})"),
+            ResearchMsg::Unavailable(e) => write!(f, "Unavailable({e})"),
             ResearchMsg::Answer(g, _) => write!(f, "Answer({g})"),
             ResearchMsg::Paths(g, p) => write!(f, "Paths({g}, {:?})", p.as_ref().map(Vec::len)),
             ResearchMsg::Concord(g, l) => write!(f, "Concord({g}, {} lines)", l.len()),
@@ -394,6 +404,13 @@ pub struct Research {
     engine: Option<Arc<dyn Engine>>,
     builder: Option<Builder>,
     building: bool,
+    /// Opens a current index without building it (background indexing off).
+    opener: Option<Opener>,
+    /// An [`Opener`] runs; `reopen`: the files changed meanwhile, look again when it ends.
+    opening: bool,
+    reopen: bool,
+    /// Background indexing off: why no index answers Ctrl-f (none, out of date), once looked.
+    pub unavailable: Option<String>,
     rebuild: bool,
     /// The next update looks at every file (after loading), not only at `changed_files`.
     whole: bool,
@@ -456,6 +473,10 @@ impl Default for Research {
             engine: None,
             builder: None,
             building: false,
+            opener: None,
+            opening: false,
+            reopen: false,
+            unavailable: None,
             rebuild: false,
             whole: false,
             changed_files: Vec::new(),
@@ -542,11 +563,19 @@ pub fn default_indexer() -> Option<Builder> {
     Some(super::fts_engine::builder(crate::corpus::index::default_cache_dir()))
 }
 
+/// The opener of the real index in the cache folder (`None`: no cache folder).
+pub fn default_opener() -> Option<Opener> {
+    Some(super::fts_engine::opener(crate::corpus::index::default_cache_dir()))
+}
+
 /// The effects of the research instruments, carried out by [`App::perform`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResearchEffect {
     /// Build or update the index of the roots on a low-priority worker thread.
     Index,
+    /// Open the index of the roots if it is current (background indexing off), on a
+    /// low-priority worker thread.
+    Open,
     /// Run the query (generation, text, order) on a worker thread.
     Query(u64, String, ResultOrder),
     /// Make the concordance of the query for these articles.
@@ -605,6 +634,13 @@ impl App {
         self.research.background = background;
     }
 
+    /// Sets how a current index is opened when background indexing is off (the terminal
+    /// loop gives [`super::fts_engine::opener`]): Ctrl-f then uses the index `diglot index`
+    /// built, as long as it holds every file as it is.
+    pub fn set_opener(&mut self, opener: Option<Opener>) {
+        self.research.opener = opener;
+    }
+
     /// Loading finished: build or update the index (every file looked at).
     pub(super) fn want_index(&mut self) {
         self.want_index_of(None);
@@ -614,7 +650,21 @@ impl App {
     /// removed), or (`None`) of every file.
     pub(super) fn want_index_of(&mut self, files: Option<Vec<PathBuf>>) {
         let r = &mut self.research;
-        if !r.background || r.builder.is_none() {
+        if !r.background {
+            // not built here: an index already built is used while it is current, looked at
+            // again when the files change (the seeds have none on disk)
+            if r.opener.is_some() && !r.roots.is_empty() {
+                r.live_index = false;
+                if r.opening {
+                    r.reopen = true;
+                } else {
+                    r.opening = true;
+                    self.effects.push(Effect::Research(ResearchEffect::Open));
+                }
+            }
+            return;
+        }
+        if r.builder.is_none() {
             return;
         }
         match files {
@@ -665,6 +715,23 @@ impl App {
                 });
                 if let Err(e) = spawned {
                     return self.update(Msg::Research(ResearchMsg::Failed(e.to_string())));
+                }
+            }
+            ResearchEffect::Open => {
+                let Some(opener) = self.research.opener.clone() else { return Vec::new() };
+                let roots = self.research.roots.clone();
+                let cancel = self.research.cancel.clone();
+                let spawned = std::thread::Builder::new().name("diglot-index".into()).spawn(move || {
+                    lower_priority();
+                    let stop = || cancel.load(Ordering::Relaxed);
+                    match opener(&roots, &stop) {
+                        Ok(engine) => send(ResearchMsg::Ready(engine)),
+                        Err(_) if stop() => {}
+                        Err(why) => send(ResearchMsg::Unavailable(why)),
+                    }
+                });
+                if let Err(e) = spawned {
+                    return self.update(Msg::Research(ResearchMsg::Unavailable(e.to_string())));
                 }
             }
             ResearchEffect::Query(generation, query, order) => {
@@ -787,7 +854,11 @@ impl App {
                 let first = !self.research.ready();
                 self.research.engine = Some(engine);
                 self.research.status = IndexStatus::Ready;
-                self.research.building = false;
+                self.research.unavailable = None;
+                if !self.research.opening {
+                    self.research.building = false;
+                }
+                self.reopen_if_asked();
                 if first {
                     let line = "full-text index ready: Ctrl-f takes the query language".to_string();
                     // a notice from the background does not take the status bar from the answer
@@ -822,6 +893,25 @@ impl App {
                     // what was asked for while building: files, or everything
                     self.want_index_of(Some(Vec::new()));
                 }
+            }
+            ResearchMsg::Unavailable(why) => {
+                // with background indexing off: none, or the one used is out of date now
+                let had = self.research.engine.take().is_some();
+                self.research.status = IndexStatus::Idle;
+                if had {
+                    // the answer shown was the index's: its chart, concordance and order
+                    // need it (the hits stay in the list, as a scan's)
+                    self.research.answer = None;
+                    self.research.kwic = None;
+                    self.research.year = None;
+                    if matches!(self.mode, Mode::Chart | Mode::Kwic) {
+                        self.mode = Mode::Browse;
+                    }
+                    self.message =
+                        Some(format!("full-text index {why}: Ctrl-f scans; diglot index updates it"));
+                }
+                self.research.unavailable = Some(why);
+                self.reopen_if_asked();
             }
             ResearchMsg::Failed(e) => {
                 self.research.building = false;
@@ -968,6 +1058,33 @@ impl App {
         self.refilter();
     }
 
+    /// When the scan started for `text` cannot answer a part of it (a filter or an operator
+    /// of the index's query language: the scan looks for the text as typed, and `date:1958
+    /// commune` found nothing with no reason given), why, with what would answer it.
+    pub(super) fn scan_note(&self, text: &str) -> Option<String> {
+        let what = crate::fts::parse(text).ok()?.index_only()?;
+        let r = &self.research;
+        let why = match (&r.status, r.background) {
+            (IndexStatus::Failed(e), _) => format!(" ({e})"),
+            (_, true) => format!(" ({}): Enter again once it is ready", r.status.words()),
+            (_, false) => {
+                let why = r.unavailable.as_deref().unwrap_or("not looked at yet");
+                format!(", {why}: run diglot index (background_index = false)")
+            }
+        };
+        Some(format!("{what} needs the full-text index{why}; the scan looks for the text as typed"))
+    }
+
+    /// An [`Opener`] ended: if the files changed meanwhile, look again.
+    fn reopen_if_asked(&mut self) {
+        if !std::mem::take(&mut self.research.opening) {
+            return;
+        }
+        if std::mem::take(&mut self.research.reopen) {
+            self.want_index_of(Some(Vec::new()));
+        }
+    }
+
     /// Enter in the full-text prompt once the index is ready: the query, or its error.
     /// Returns false when the index is not ready (the scan is used).
     pub(super) fn start_index_query(&mut self) -> bool {
@@ -990,6 +1107,7 @@ impl App {
         let Some(f) = &mut self.fulltext else { return true };
         f.phrase = text.clone();
         f.results = None;
+        f.note = None;
         self.mode = Mode::Browse;
         self.research.query_cancel.store(true, Ordering::Relaxed);
         self.research.query_cancel = Arc::new(AtomicBool::new(false));

@@ -114,7 +114,8 @@ impl App {
             return;
         }
         match self.keymap.action(k) {
-            Some(Action::SentenceCursor) => self.leave_sentences(),
+            // the quit key leaves the cursor as Esc does, as it leaves the word cursor
+            Some(Action::SentenceCursor | Action::Quit) => self.leave_sentences(),
             Some(Action::GlossaryDown) => self.move_sentence(1),
             Some(Action::GlossaryUp) => self.move_sentence(-1),
             _ => self.on_browse_key(k),

@@ -263,6 +263,11 @@ impl App {
 
     /// The dictionary arrived: the article's Chinese is analysed, the cursor placed.
     pub(super) fn on_dict_ready(&mut self) {
+        // what was said while it loaded (`pinyin: loading dictionary…`, an `a` answered
+        // `loading dictionary…`) is out of date now: the panel, pinyin or colours show it
+        if self.message.as_deref().is_some_and(|m| m.ends_with("loading dictionary…")) {
+            self.message = None;
+        }
         self.learn.wanted = true;
         self.analyse_chinese();
         if self.mode == Mode::Word {
@@ -425,7 +430,9 @@ impl App {
             Action::WordUp => self.move_word(-1, true),
             Action::WordDown => self.move_word(1, true),
             Action::SaveWord => self.save_word(),
-            Action::WordExit | Action::WordCursor => self.leave_words(),
+            // the quit key leaves the cursor as Esc does (it closes every overlay so):
+            // q quits from the list or the reader, Ctrl-c from anywhere
+            Action::WordExit | Action::WordCursor | Action::Quit => self.leave_words(),
             Action::Pinyin
             | Action::HskColour
             | Action::CycleView
@@ -434,8 +441,7 @@ impl App {
             | Action::GlossaryUp
             | Action::Mouse
             | Action::Cite
-            | Action::CopyPair
-            | Action::Quit => {
+            | Action::CopyPair => {
                 self.act(a);
                 if self.view.effective(self.reader_areas().0.width) == View::English {
                     self.leave_words();

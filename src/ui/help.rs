@@ -25,7 +25,7 @@ pub const NOTES: [(&str, &str); 22] = [
     ("fields", "title: author: page:1..4 date:1958-08"),
     ("T ←/→ Enter", "timeline: narrow to a year; Esc widens"),
     ("K s Enter o", "concordance: sort, pair, open at hit"),
-    ("q Esc", "close help, log, chart, concordance"),
+    ("q Esc", "close help, log, chart, concordance; leave a cursor"),
     ("realigned", "paragraphs paired other than 1:1"),
     ("!", "reader mark: translation looks wrong (status bar says why)"),
     ("N%", "how far the reader has read"),

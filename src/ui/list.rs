@@ -74,9 +74,13 @@ fn prompt_line(app: &App, area: Rect, buf: &mut Buffer) {
         (f.prompt.text(), count, editing)
     } else if let Some(s) = &app.search {
         let count = if s.pending() {
-            format!("…/{}", app.articles.len())
+            format!("…/{}", crate::text::thousands(app.articles.len()))
         } else {
-            format!("{}/{}", app.list_total(), app.articles.len())
+            format!(
+                "{}/{}",
+                crate::text::thousands(app.list_total()),
+                crate::text::thousands(app.articles.len())
+            )
         };
         (s.prompt.text(), count, app.mode == Mode::TitleSearch)
     } else {
@@ -130,6 +134,14 @@ pub(super) fn render(app: &App, pane: Rect, buf: &mut Buffer) {
             "Loading…"
         };
         put(buf, area.x, area.y, msg, w, Style::default().add_modifier(Modifier::DIM));
+        // why the scan could not answer what was typed, under it (wrapped to the pane)
+        let note = app.fulltext.as_ref().filter(|f| f.results.is_some()).and_then(|f| f.note.as_deref());
+        if let (Some(note), true) = (note, msg == "No match.") {
+            let lines = textwrap::wrap(note, w.max(1));
+            for (y, line) in (area.y + 1..area.bottom()).zip(lines.iter()) {
+                put(buf, area.x, y, line, w, Style::default().add_modifier(Modifier::DIM));
+            }
+        }
         return;
     }
     let query = app.search.as_ref().filter(|s| s.hits.is_some()).map(|s| s.query());

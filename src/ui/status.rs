@@ -84,7 +84,7 @@ pub fn status_text(app: &App) -> (String, String) {
         left.push_str(&format!(" · sentence {}/{} · ¶ {}/{beads}", c.index + 1, c.count(), c.bead + 1));
     }
     if app.search.is_some() && kwic.is_none() {
-        left.push_str(&format!(" · {shown}/{n} matches"));
+        left.push_str(&format!(" · {}/{} matches", thousands(shown), thousands(n)));
     }
     if let Some(nw) = &app.narrow {
         left.push_str(&format!(" · {}", nw.label()));
@@ -173,22 +173,25 @@ pub fn status_text(app: &App) -> (String, String) {
                 (Action::Quit, "quit"),
             ],
         ),
-        Focus::Reader if app.mode == Mode::Word => hints(
-            app,
-            &[
-                (Action::WordRight, "word"),
-                (Action::WordDown, "row"),
-                (Action::SaveWord, "save"),
-                (Action::Pinyin, "pinyin"),
-                (Action::WordExit, "leave"),
-            ],
-        ),
+        Focus::Reader if app.mode == Mode::Word => {
+            let keys = hints(
+                app,
+                &[
+                    (Action::WordRight, "word"),
+                    (Action::WordDown, "row"),
+                    (Action::SaveWord, "save"),
+                    (Action::Pinyin, "pinyin"),
+                ],
+            );
+            let leave = key_for(app, Action::WordExit).map(|k| format!("  {}{k} leave", close_key(app)));
+            format!("{keys}{}", leave.unwrap_or_default()).trim().to_string()
+        }
         Focus::Reader if app.reader.sentence.is_some() => {
             let keys = match (key_for(app, Action::GlossaryUp), key_for(app, Action::GlossaryDown)) {
                 (Some(p), Some(n)) => format!("{p} {n} sentence  "),
                 _ => String::new(),
             };
-            format!("{keys}Esc leave")
+            format!("{keys}{}Esc leave", close_key(app))
         }
         Focus::Reader => {
             let back = if app.zoom { Action::Zoom } else { Action::FocusList };

@@ -467,6 +467,25 @@ pub fn parse(q: &str) -> Result<Node, QueryError> {
 }
 
 impl Node {
+    /// The first part of the query (in the query language's words) that a scan for the text
+    /// as one phrase cannot answer: a filter (`date:`, `page:`, `title:`, `author:`) or an
+    /// operator (`OR`, `NOT`, `NEAR/n`); `None` for words and phrases alone.
+    pub fn index_only(&self) -> Option<&'static str> {
+        match self {
+            Node::Phrase(p) => match p.field {
+                Field::Body => None,
+                Field::Title => Some("title:"),
+                Field::Author => Some("author:"),
+            },
+            Node::And(xs) => xs.iter().find_map(Node::index_only),
+            Node::Or(_) => Some("OR"),
+            Node::Not(_) => Some("NOT"),
+            Node::Near(..) => Some("NEAR/n"),
+            Node::Date(_) => Some("date:"),
+            Node::Page(..) => Some("page:"),
+        }
+    }
+
     /// The phrases the query looks for (not the excluded ones): what `kwic` shows and
     /// relevance counts.
     pub fn positive_phrases(&self) -> Vec<&Phrase> {
@@ -532,6 +551,28 @@ mod tests {
 
     fn p(q: &str) -> Result<Node, QueryError> {
         parse_with(q, &|s: &str| s.replace('戰', "战"))
+    }
+
+    // What a scan for the text as typed cannot answer: the first filter or operator met;
+    // words and phrases alone are the scan's.
+    #[test]
+    fn index_only_names_the_first_filter_or_operator() {
+        for (q, want) in [
+            ("公社", None),
+            ("people's commune", None),
+            ("\"core group\" 公社", None),
+            ("date:1958 公社", Some("date:")),
+            ("公社 page:1..2", Some("page:")),
+            ("title:公社", Some("title:")),
+            ("author:李明 公社", Some("author:")),
+            ("公社 OR 合作社", Some("OR")),
+            ("公社 NOT 合作社", Some("NOT")),
+            ("公社 -合作社", Some("NOT")),
+            ("公社 NEAR/5 合作社", Some("NEAR/n")),
+            ("(公社 OR 合作社) date:1958", Some("OR")),
+        ] {
+            assert_eq!(p(q).unwrap().index_only(), want, "{q}");
+        }
     }
 
     fn phrase(field: Field, s: &str) -> Node {
