@@ -255,7 +255,13 @@ impl Config {
         }
         if let Some(paths) = raw.paths {
             let base = origin.parent().unwrap_or(Path::new(""));
-            config.paths = paths.iter().map(|p| expand_path(p, base)).collect();
+            // an empty path (`""`, say a variable left unset by a template) would be the
+            // config file's own folder: said, as an empty PATH on the command line is
+            if let Some(e) = paths.iter().find(|p| p.get_ref().trim().is_empty()) {
+                let msg = "an empty path: give a file or folder (`paths = []` opens the seed articles)";
+                return Err(err(e.span(), "paths", msg.to_string()));
+            }
+            config.paths = paths.iter().map(|p| expand_path(p.get_ref(), base)).collect();
         }
         if let Some(c) = raw.citation {
             crate::export::check_template(c.get_ref()).map_err(|m| err(c.span(), "citation", m))?;
@@ -283,7 +289,7 @@ struct Raw {
     list_width: Option<Spanned<toml::Value>>,
     mouse: Option<bool>,
     background_index: Option<bool>,
-    paths: Option<Vec<String>>,
+    paths: Option<Vec<Spanned<String>>>,
     citation: Option<Spanned<String>>,
     hsk_level: Option<Spanned<i64>>,
     hsk_colour: Option<bool>,
@@ -336,7 +342,10 @@ fn parse_view(s: &str) -> Result<View, String> {
 
 fn parse_list_width(v: &toml::Value) -> Result<ListWidth, String> {
     let bad = || {
-        format!("`{v}` is not a list width: use \"auto\", a number of columns (e.g. 40) or a percentage (\"35%\")")
+        format!(
+            "`{v}` is not a list width: use \"auto\", a number of columns from 1 to {} (e.g. 40) or a percentage (\"35%\")",
+            u16::MAX
+        )
     };
     match v {
         toml::Value::Integer(n) => {

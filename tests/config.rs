@@ -110,6 +110,14 @@ fn errors_name_the_line_and_the_key() {
     let (line, key, _) = invalid("\ncitation = \"{nope}\"\n");
     assert_eq!((line, key.as_str()), (2, "citation"));
     // a syntax error
+    // an empty path (it was the config file's own folder, opened without a word), on its
+    // line of a multi-line array; and a list width past the largest says the range
+    let (line, key, msg) = invalid("paths = [\n  \"rmrb\",\n  \"\",\n]\n");
+    assert_eq!((line, key.as_str()), (3, "paths"), "{msg}");
+    assert!(msg.contains("empty path"), "{msg}");
+    let (line, key, msg) = invalid("view = \"both\"\nlist_width = 100000\n");
+    assert_eq!((line, key.as_str()), (2, "list_width"), "{msg}");
+    assert!(msg.contains("from 1 to 65535"), "{msg}");
     let (line, _, _) = invalid("view = \"both\"\nmouse = = true\n");
     assert_eq!(line, 2);
     // the message reads path:line: `key`: what
