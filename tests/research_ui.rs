@@ -653,10 +653,14 @@ fn a_query_with_no_match_draws_no_counts_and_no_chart() {
     }
 }
 
-/// An engine whose concordance repeats each line 600 times (a concordance of thousands).
-struct Repeating(TextEngine);
+/// An engine that answers as [`TextEngine`] does, its concordance made by `F` (given the
+/// text engine, the query, the paths and the cancel).
+struct Concordance<F>(TextEngine, F);
 
-impl Engine for Repeating {
+impl<F> Engine for Concordance<F>
+where
+    F: Fn(&TextEngine, &str, &[PathBuf], &dyn Fn() -> bool) -> Vec<ConcordLine> + Send + Sync,
+{
     fn check(&self, query: &str) -> Result<(), QueryProblem> {
         self.0.check(query)
     }
@@ -669,26 +673,41 @@ impl Engine for Repeating {
         self.0.run(query, order, cancel)
     }
     fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
-        let lines = self.0.concordance(query, paths, cancel);
-        lines.iter().flat_map(|l| std::iter::repeat_n(l.clone(), 600)).collect()
+        (self.1)(&self.0, query, paths, cancel)
     }
+}
+
+/// The fixture at 100x30, its index a [`Concordance`] made with `f`, built and ready.
+fn concordance_app<F>(f: F) -> (tempfile::TempDir, App)
+where
+    F: Fn(&TextEngine, &str, &[PathBuf], &dyn Fn() -> bool) -> Vec<ConcordLine>
+        + Send
+        + Sync
+        + Clone
+        + 'static,
+{
+    let dir = common::fixture_dir();
+    let loaded = load_paths(&[dir.path().to_path_buf()]);
+    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
+    let mut app = App::with_loaded((100, 30), loaded);
+    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
+        Ok(Arc::new(Concordance(TextEngine { paths: paths.clone() }, f.clone())) as Arc<dyn Engine>)
+    });
+    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    ready(&mut app);
+    (dir, app)
 }
 
 /// At 430,000 articles the concordance's status bar said `line 13280/13,280`: the line
 /// chosen without the thousands separator its count has. Both have it now.
 #[test]
 fn the_concordance_line_number_has_the_thousands_separator_of_its_count() {
-    let dir = common::fixture_dir();
-    let loaded = load_paths(&[dir.path().to_path_buf()]);
-    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
-    let mut app = App::with_loaded((100, 30), loaded);
-    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
-        Ok(Arc::new(Repeating(TextEngine { paths: paths.clone() })) as Arc<dyn Engine>)
+    // a concordance of thousands: each line 600 times
+    let (_dir, mut app) = concordance_app(|e, q, p, c| {
+        e.concordance(q, p, c).iter().flat_map(|l| std::iter::repeat_n(l.clone(), 600)).collect()
     });
-    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
-    app.feed(Msg::LoadDone);
-    app.prepare();
-    ready(&mut app);
     query(&mut app, "水车");
     key(&mut app, KeyCode::Char('K'));
     assert!(app.wait_research(WAIT, |a| a.research().kwic.as_ref().is_some_and(|k| k.lines.is_some())));
@@ -775,53 +794,25 @@ fn the_chart_starts_on_the_peak_of_the_first_term_that_occurs() {
     assert!(label.contains("◀1955▶"), "{label}");
 }
 
-/// The fixture, its index a [`SlowConcordance`]: the app, the gate, whether it was stopped.
+/// The fixture, its index's concordance slow (it waits for the gate after the first
+/// article): the app, the gate, whether it was stopped.
 fn slow_concordance_app() -> (tempfile::TempDir, App, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
-    let dir = common::fixture_dir();
-    let loaded = load_paths(&[dir.path().to_path_buf()]);
-    let paths: Vec<PathBuf> = loaded.articles.iter().map(|m| m.path.clone()).collect();
-    let mut app = App::with_loaded((100, 30), loaded);
     let (gate, stopped) = (Arc::new(Mutex::new(false)), Arc::new(Mutex::new(false)));
     let (g, s) = (gate.clone(), stopped.clone());
-    let builder: Builder = Arc::new(move |_roots, _files, _progress, _cancel| {
-        let engine = SlowConcordance(TextEngine { paths: paths.clone() }, g.clone(), s.clone());
-        Ok(Arc::new(engine) as Arc<dyn Engine>)
-    });
-    app.set_indexer(vec![dir.path().to_path_buf()], Some(builder), true);
-    app.feed(Msg::LoadDone);
-    app.prepare();
-    ready(&mut app);
-    (dir, app, gate, stopped)
-}
-
-/// An engine whose concordance reads the first article, then waits for the gate (the third:
-/// whether it was told to stop).
-struct SlowConcordance(TextEngine, Arc<Mutex<bool>>, Arc<Mutex<bool>>);
-
-impl Engine for SlowConcordance {
-    fn check(&self, query: &str) -> Result<(), QueryProblem> {
-        self.0.check(query)
-    }
-    fn run(
-        &self,
-        query: &str,
-        order: ResultOrder,
-        cancel: &dyn Fn() -> bool,
-    ) -> Result<Option<Answer>, String> {
-        self.0.run(query, order, cancel)
-    }
-    fn concordance(&self, query: &str, paths: &[PathBuf], cancel: &dyn Fn() -> bool) -> Vec<ConcordLine> {
+    // reads the first article, then waits for the gate (`s`: whether it was told to stop)
+    let (dir, app) = concordance_app(move |e, q, paths, cancel| {
         for (i, _) in paths.iter().enumerate() {
-            while i == 1 && !*self.1.lock().unwrap() {
+            while i == 1 && !*g.lock().unwrap() {
                 std::thread::sleep(Duration::from_millis(5));
             }
             if cancel() {
-                *self.2.lock().unwrap() = true;
+                *s.lock().unwrap() = true;
                 return Vec::new();
             }
         }
-        self.0.concordance(query, paths, &|| false)
-    }
+        e.concordance(q, paths, &|| false)
+    });
+    (dir, app, gate, stopped)
 }
 
 /// At 430,000 articles the concordance of a common word (`commune`: 254,269 results,

@@ -6,35 +6,27 @@
 
 mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::research::{key, press, shown_titles, typed};
+use crossterm::event::{Event, KeyCode, KeyModifiers};
 use diglot::app::{App, Focus, Msg};
 use diglot::corpus::load_paths;
 use std::time::Duration;
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    app.feed(Msg::Term(Event::Key(KeyEvent::new(code, mods))));
-    app.prepare();
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    press(app, code, KeyModifiers::NONE);
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
 
 fn settle(app: &mut App) {
     assert!(app.wait_search(Duration::from_secs(10)), "the search worker answered");
     app.prepare();
 }
 
-fn shown_titles(app: &App) -> Vec<String> {
-    (0..app.shown_len())
-        .map(|i| app.articles.get(app.shown(i).unwrap()).unwrap().title_en().to_string())
-        .collect()
+/// Feeds the loop's wake-ups until Ctrl-f's answer (the index's or the scan's) is in, up to
+/// 10 s, and returns it.
+fn fulltext_results(app: &mut App) -> Vec<(std::path::PathBuf, diglot::search::FullTextHit)> {
+    let start = std::time::Instant::now();
+    while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
+        app.feed(Msg::SearchReady);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    app.prepare();
+    app.fulltext.as_ref().unwrap().results.clone().expect("Ctrl-f answered within 10 s")
 }
 
 fn fixture_app() -> (tempfile::TempDir, App) {
@@ -131,12 +123,7 @@ fn full_text_search_opens_the_article_at_the_hit() {
     press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
     typed(&mut app, "二十个人");
     key(&mut app, KeyCode::Enter);
-    let start = std::time::Instant::now();
-    while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
-        app.feed(Msg::SearchReady);
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    app.prepare();
+    fulltext_results(&mut app);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
     let hit = app.fulltext_hit(0).unwrap();
     assert_eq!(&hit.snippet[hit.hit.clone()], "二十个人");
@@ -160,12 +147,7 @@ fn full_text_search_matches_text_not_markup() {
         }
         typed(app, phrase);
         key(app, KeyCode::Enter);
-        let start = std::time::Instant::now();
-        while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
-            app.update(Msg::SearchReady);
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        app.fulltext.as_ref().unwrap().results.clone().unwrap()
+        fulltext_results(app)
     };
     for markup in ["Original", "hr /", "专栏", "第1版()", "Title:"] {
         assert!(search(&mut app, markup).is_empty(), "{markup} matched markup");
@@ -195,12 +177,7 @@ fn the_scan_of_the_files_shows_its_progress_and_esc_stops_it() {
     assert!(done <= total && total == files, "{done}/{total} of {files}");
     let s = status(&app);
     assert!(s.contains(&format!("/{files} files (Esc stops)")) && s.contains(" · scanning "), "{s}");
-    let start = std::time::Instant::now();
-    while app.fulltext.as_ref().unwrap().results.is_none() && start.elapsed() < Duration::from_secs(10) {
-        app.feed(Msg::SearchReady);
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    app.prepare();
+    fulltext_results(&mut app);
     assert_eq!(shown_titles(&app), ["A Wooden Water Wheel Saves Labour"]);
     assert!(app.fulltext.as_ref().unwrap().scan_progress().is_none());
     assert!(!status(&app).contains("scanning"), "{}", status(&app));
