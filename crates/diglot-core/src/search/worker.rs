@@ -31,6 +31,11 @@ pub const FIRST: usize = 200;
 /// ([`SearchIndex::prepare_step`]): past a warm open's first frames and list.
 const PREPARE_AFTER: Duration = Duration::from_secs(1);
 
+/// How long the worker has had no command before it adds the titles it holds back (see
+/// [`SearchWorker::push_titles`]): a cold open's loader sends a batch every few
+/// milliseconds, so they are added once the list is whole.
+pub(crate) const TITLES_AFTER: Duration = Duration::from_millis(250);
+
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 
@@ -124,7 +129,11 @@ impl SearchWorker {
     }
 
     /// Adds titles, each given by its strings or made already (see [`Title`]); returns their
-    /// indices.
+    /// indices. While no query has been submitted they are held back (their pinyin, when it
+    /// was not made, is not computed yet) until the worker has had no command for
+    /// [`TITLES_AFTER`] or another command comes (a query searches them all): a cold open's
+    /// titles, sent a batch at a time, are added once the list is whole, off the cores the
+    /// loading needs.
     pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
         let end = start + items.len() as u32;
@@ -226,6 +235,16 @@ fn run(
     let mut reordered = false;
     let mut dirty = false;
     let mut last_command = Instant::now();
+    // titles pushed while no query was ever submitted, not added yet (see `push_titles`)
+    let mut held: Vec<Title> = Vec::new();
+    let add = |index: &mut SearchIndex, items: Vec<Title>| {
+        for t in items {
+            match t {
+                Title::Text(en, zh, key) => index.push(&en, &zh, key),
+                Title::Made(batch, k, key) => index.push_made(&batch, k, key),
+            };
+        }
+    };
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -240,14 +259,21 @@ fn run(
             _ => false,
         };
         // Block when idle; otherwise take whatever is queued, then search once (or, with
-        // nothing else to do for `PREPARE_AFTER`, make a part of what answers a first letter:
-        // the lowest priority, after the list a warm open gives has been drawn).
+        // nothing else to do for `TITLES_AFTER`, add the titles held back; for
+        // `PREPARE_AFTER`, make a part of what answers a first letter: the lowest priority,
+        // after the list a warm open gives has been drawn).
         let prepare_due = index.prepare_pending();
         let first_command = if dirty || rest_due {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => return,
+            }
+        } else if !held.is_empty() {
+            match commands.recv_timeout(TITLES_AFTER.saturating_sub(last_command.elapsed())) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         } else if prepare_due {
             match commands.recv_timeout(PREPARE_AFTER.saturating_sub(last_command.elapsed())) {
@@ -263,20 +289,19 @@ fn run(
         };
         for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
             last_command = Instant::now();
+            match &c {
+                Command::PushTitles(_) if current.is_none() => {}
+                Command::SetFirst(_) => {}
+                _ => add(&mut index, std::mem::take(&mut held)),
+            }
             match c {
                 Command::Push(items) => {
                     for (en, zh, key) in items {
                         index.push(&en, &zh, key);
                     }
                 }
-                Command::PushTitles(items) => {
-                    for t in items {
-                        match t {
-                            Title::Text(en, zh, key) => index.push(&en, &zh, key),
-                            Title::Made(batch, k, key) => index.push_made(&batch, k, key),
-                        };
-                    }
-                }
+                Command::PushTitles(items) if current.is_none() => held.extend(items),
+                Command::PushTitles(items) => add(&mut index, items),
                 Command::Fill(n, fill) => {
                     let want = index.len() + n;
                     fill(&mut index);
@@ -295,6 +320,10 @@ fn run(
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
             }
             dirty = true;
+        }
+        if !held.is_empty() && last_command.elapsed() >= TITLES_AFTER {
+            add(&mut index, std::mem::take(&mut held));
+            continue;
         }
         if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
             pool.install(|| index.prepare_step());
