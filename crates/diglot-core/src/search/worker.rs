@@ -221,6 +221,89 @@ impl Drop for SearchWorker {
     }
 }
 
+/// Adds titles to the index, in order.
+fn add(index: &mut SearchIndex, items: Vec<Title>) {
+    for t in items {
+        match t {
+            Title::Text(en, zh, key) => index.push(&en, &zh, key),
+            Title::Made(batch, k, key) => index.push_made(&batch, k, key),
+        };
+    }
+}
+
+/// Titles held back by the worker (see [`SearchWorker::push_titles`]): their strings copied
+/// on the worker's thread as they come, a piece per push, so that the batches they came in
+/// are let go of at once (a batch held until the load is done was memory freed by another
+/// thread than the loader's that made it, which the allocator gave back only once that
+/// thread ran again: up to ~60 MB at 430,000 titles, on top of the index's write), and
+/// each piece is let go of as soon as its titles are added.
+#[derive(Default)]
+struct Held {
+    pieces: std::collections::VecDeque<HeldPiece>,
+}
+
+/// Titles of one push held back: their strings back to back, and per title where its
+/// English title ends, where its Chinese title ends and its sort key.
+#[derive(Default)]
+struct HeldPiece {
+    text: String,
+    titles: Vec<(u32, u32, u64)>,
+}
+
+impl Held {
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Holds `items` back (titles alone, or strings); titles whose search data was made
+    /// already are added at once, after what is held (nothing to compute: they cost
+    /// nothing to add).
+    fn hold(&mut self, index: &mut SearchIndex, items: Vec<Title>) {
+        let plain = |t: &Title| match t {
+            Title::Text(..) => true,
+            Title::Made(b, ..) => b.is_plain(),
+        };
+        if !items.iter().all(plain) {
+            self.add_to(index);
+            add(index, items);
+            return;
+        }
+        let mut piece = HeldPiece { text: String::new(), titles: Vec::with_capacity(items.len()) };
+        let mut put = |en: &str, zh: &str, key: u64| {
+            piece.text.push_str(en);
+            let en_end = piece.text.len() as u32;
+            piece.text.push_str(zh);
+            piece.titles.push((en_end, piece.text.len() as u32, key));
+        };
+        for t in &items {
+            match t {
+                Title::Text(en, zh, key) => put(en, zh, *key),
+                Title::Made(b, k, key) => {
+                    let (en, zh) = b.titles(*k).unwrap_or(("", ""));
+                    put(en, zh, *key);
+                }
+            }
+        }
+        drop(items);
+        piece.text.shrink_to_fit();
+        self.pieces.push_back(piece);
+    }
+
+    /// Adds everything held to the index, in order (each piece let go of once added).
+    fn add_to(&mut self, index: &mut SearchIndex) {
+        while let Some(piece) = self.pieces.pop_front() {
+            let mut start = 0usize;
+            for &(en_end, zh_end, key) in &piece.titles {
+                let (en_end, zh_end) = (en_end as usize, zh_end as usize);
+                let en = piece.text.get(start..en_end).unwrap_or("");
+                let zh = piece.text.get(en_end..zh_end).unwrap_or("");
+                index.push(en, zh, key);
+                start = zh_end;
+            }
+        }
+    }
+}
+
 fn run(
     mut index: SearchIndex,
     pool: rayon::ThreadPool,
@@ -236,15 +319,7 @@ fn run(
     let mut dirty = false;
     let mut last_command = Instant::now();
     // titles pushed while no query was ever submitted, not added yet (see `push_titles`)
-    let mut held: Vec<Title> = Vec::new();
-    let add = |index: &mut SearchIndex, items: Vec<Title>| {
-        for t in items {
-            match t {
-                Title::Text(en, zh, key) => index.push(&en, &zh, key),
-                Title::Made(batch, k, key) => index.push_made(&batch, k, key),
-            };
-        }
-    };
+    let mut held = Held::default();
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -292,7 +367,7 @@ fn run(
             match &c {
                 Command::PushTitles(_) if current.is_none() => {}
                 Command::SetFirst(_) => {}
-                _ => add(&mut index, std::mem::take(&mut held)),
+                _ => held.add_to(&mut index),
             }
             match c {
                 Command::Push(items) => {
@@ -300,7 +375,7 @@ fn run(
                         index.push(&en, &zh, key);
                     }
                 }
-                Command::PushTitles(items) if current.is_none() => held.extend(items),
+                Command::PushTitles(items) if current.is_none() => held.hold(&mut index, items),
                 Command::PushTitles(items) => add(&mut index, items),
                 Command::Fill(n, fill) => {
                     let want = index.len() + n;
@@ -322,7 +397,7 @@ fn run(
             dirty = true;
         }
         if !held.is_empty() && last_command.elapsed() >= TITLES_AFTER {
-            add(&mut index, std::mem::take(&mut held));
+            held.add_to(&mut index);
             continue;
         }
         if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
