@@ -21,10 +21,16 @@ ENV="HOME=$HOMEDIR XDG_CACHE_HOME=$CACHE XDG_STATE_HOME=$HOMEDIR/state XDG_CONFI
 # bash's own ($EPOCHREALTIME, [[ ]]). With `grep`, `date` and `bc` forked each round (until
 # session 10) the poll took ~0.25 of a core, which a cold open on 2 cores waited for; a
 # round every 20 ms (was 10) halves what is left (~3 ms of CPU a round, the tmux client).
+# Session 12: the wait between rounds is bash's own (`read -t` on a pipe nobody writes; it
+# was `sleep`, a second fork a round) and a round every 50 ms (POLL=SECONDS to change it):
+# polling a 200x50 pane took 0.18 of a core at 20 ms with `sleep`, 0.14 without, 0.07 at
+# 50 ms (the tmux server and the poll loop, measured apart), all of it taken from the
+# 2 cores the open being measured runs on; "shown" is then up to 50 ms late (25 on average).
 us() { local t=${1/./}; echo $((10#$t)); }
 since() { local d=$(( $(us "$1") - $(us "$t0") )); printf '%d.%06d' $((d / 1000000)) $((d % 1000000)); }
 # the count as the status bar writes it since session 11 (430,000), or plainly (older builds)
 NC=$(echo "$N" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta')
+exec {NAP}<> <(:)
 t0=$EPOCHREALTIME
 tmux -L $S new-session -d -s $M -x 200 -y 50 "env $ENV /usr/bin/time -v -o $OUT $BIN $DIR"
 first=""; shown=""; done_=""
@@ -40,7 +46,7 @@ for i in $(seq 1 6000); do
     cpu_ui=$(awk -v t=$tck '{printf "%.2f", ($14+$15)/t}' /proc/$DP/task/$DP/stat)
   fi
   if [ -n "$shown" ] && [[ $scr != *checking* ]]; then done_=$(since $now); break; fi
-  sleep 0.02
+  read -t ${POLL:-0.05} -u $NAP || :
 done
 sleep ${SETTLE:-5}
 TPID=$(tmux -L $S list-panes -t $M -F '#{pane_pid}')

@@ -413,6 +413,9 @@ fn event_loop(
     // again through the index just written, right after the load (its memory on top of the
     // load's: the cold open's peak), for nothing.
     let watch_gate = Shown::default();
+    // set once a frame has been drawn with the load done (the whole list of a cold open on
+    // screen, or a warm open's check reported): the title index is written after it
+    let all_drawn = Shown::default();
     // Following the files: a change under the folders checks them again (app/live.rs). Not
     // for the seeds, nor without a cache folder (the check needs the title index).
     // The watch, once set up, is held here: it stops when the loop ends.
@@ -430,6 +433,7 @@ fn event_loop(
         let loading = loading.clone();
         let shown = shown.clone();
         let watch_gate = watch_gate.clone();
+        let all_drawn = all_drawn.clone();
         std::thread::spawn(move || {
             let _held = loading.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             // On a cold open (its first batch is not an index's list) what the load frees
@@ -470,9 +474,15 @@ fn event_loop(
                 Err(_) => load(),
             };
             let _ = tx.send(Msg::LoadDone);
-            // the index is written (and checksummed, on a thread of its own) while the reader
-            // is in use: at 430,000 files a frame drawn then waited 33 ms for a core
+            // the index is written once the list is on screen whole (its sort and write,
+            // ~1 s of CPU at 430,000 files, had started with the last batches still to be
+            // merged and drawn; at most a while: a reader stopped meanwhile draws nothing),
+            // and while the reader is in use (checksummed on a thread of its own): at
+            // 430,000 files a frame drawn then waited 33 ms for a core
             crate::app::lower_priority();
+            if !stop.load(Ordering::Relaxed) {
+                all_drawn.wait(Duration::from_secs(2));
+            }
             let _ = done.save();
             drop(done);
             watch_gate.set();
@@ -507,6 +517,7 @@ fn event_loop(
     let mut exit = Exit::Quit;
     let mut frames = FrameLog::from_env();
     let mut told_shown = false;
+    let mut told_drawn = false;
     let mut pacer = FramePacer::default();
     'outer: loop {
         // effects that need no terminal are done first (they may ask for more)
@@ -561,6 +572,10 @@ fn event_loop(
             term.draw(|f| crate::ui::draw(&app, f))?;
             frames.end(&app);
             pacer.drawn(std::time::Instant::now());
+            if app.progress.done && !told_drawn {
+                all_drawn.set();
+                told_drawn = true;
+            }
         } else {
             // a frame held: the next one is timed from the message that draws it
             frames.hold();

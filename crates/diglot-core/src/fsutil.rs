@@ -312,10 +312,18 @@ pub enum Judged {
     Head(fs::Metadata),
 }
 
-/// [`read_opened_into`], judging the file from its first `head` bytes before the rest is read:
-/// when `keep(first bytes)` says no, reading stops there (a 5 MB file that is not wanted
-/// costs one read of `head` bytes). The first read asks for `head` bytes, so a file no longer
-/// than that costs the same system calls as [`read_opened_into`].
+/// Files up to this size are read with one `read` when they are whole (the size `fstat`
+/// gave is what the read returned), then judged; larger ones are judged from their head
+/// before the rest is read. Articles are a few KiB (the largest real one ~30 KB); the
+/// archive's `rmrb-js/*.js` month files that are not wanted are 2-5 MB.
+pub const WHOLE_AT_ONCE: u64 = 64 * 1024;
+
+/// [`read_opened_into`], judging the file from its first `head` bytes: when `keep(first
+/// bytes)` says no, only the head is left in the buffer. A file of at most
+/// [`WHOLE_AT_ONCE`] bytes is read whole before it is judged, in one `read` when the read
+/// returns the size `fstat` gave (no second read to see the end: one system call a file, not
+/// two or three); a larger one is judged from its head before the rest is read (a 5 MB file
+/// that is not wanted costs one read of `head` bytes).
 pub fn read_opened_judged(
     f: File,
     limit: u64,
@@ -330,24 +338,66 @@ pub fn read_opened_judged(
     if meta.len() > limit {
         return Err(ReadError::TooLarge { size: meta.len(), limit });
     }
+    let judged = read_stated_judged(&f, meta.len(), limit, head, buf, keep)?;
+    Ok(if judged { Judged::Whole(meta) } else { Judged::Head(meta) })
+}
+
+/// The reading of [`read_opened_judged`] once `fstat` has said the file is regular and
+/// `size` bytes long (which the file may no longer be: it may have grown or shrunk since).
+/// `true` when the file was kept and read whole, `false` when only its head is in `buf`.
+fn read_stated_judged(
+    f: &File,
+    size: u64,
+    limit: u64,
+    head: usize,
+    buf: &mut Vec<u8>,
+    keep: impl FnOnce(&[u8]) -> bool,
+) -> Result<bool, ReadError> {
     let start = buf.len();
-    let want = usize::try_from(meta.len()).unwrap_or(0);
+    let want = usize::try_from(size).unwrap_or(0);
     buf.reserve(want.min(limit as usize).saturating_add(1));
+    let head = head.min(8192);
+    let fail = |buf: &mut Vec<u8>, e: io::Error| {
+        buf.truncate(start);
+        ReadError::Io(e)
+    };
+    #[cfg(unix)]
+    if size <= WHOLE_AT_ONCE {
+        // one read into the room for size + 1 bytes: the size returned means the file ended
+        // there (a read of a regular file returns less than asked only at its end); anything
+        // else (shrunk, grown, a short read, interrupted) goes on as the loop below does,
+        // to the end of the file and within the limit
+        let whole = match rustix::io::read(f, rustix::buffer::spare_capacity(buf)) {
+            Ok(n) => n as u64 == size,
+            Err(rustix::io::Errno::INTR) => false,
+            Err(e) => return Err(fail(buf, e.into())),
+        };
+        if !whole {
+            let got = (buf.len() - start) as u64;
+            let rest = (limit + 1).saturating_sub(got);
+            if got <= limit {
+                f.take(rest).read_to_end(buf).map_err(|e| fail(buf, e))?;
+            }
+        }
+        let end = buf.len().min(start + head);
+        if !keep(buf.get(start..end).unwrap_or_default()) {
+            buf.truncate(end);
+            return Ok(false);
+        }
+        if (buf.len() - start) as u64 > limit {
+            let size = (buf.len() - start) as u64;
+            buf.truncate(start);
+            return Err(ReadError::TooLarge { size, limit });
+        }
+        return Ok(true);
+    }
     // the head: up to `head` bytes (fewer at the end of the file), read straight into the
     // room reserved for the whole file (through a zeroed 8 KiB buffer on the stack, it was a
     // memset and a copy of every article: ~1.4 GB of each at 430,000 files)
-    let mut f = f;
-    let head = head.min(8192);
-    let got = match (&mut f).take(head as u64).read_to_end(buf) {
-        Ok(n) => n,
-        Err(e) => {
-            buf.truncate(start);
-            return Err(ReadError::Io(e));
-        }
-    };
+    let got = f.take(head as u64).read_to_end(buf).map_err(|e| fail(buf, e))?;
     let first = buf.get(start..).unwrap_or_default();
     if !keep(first) {
-        return Ok(Judged::Head(meta));
+        return Ok(false);
     }
     if got == head {
         let rest = (limit + 1).saturating_sub(got as u64);
@@ -358,7 +408,7 @@ pub fn read_opened_judged(
         buf.truncate(start);
         return Err(ReadError::TooLarge { size, limit });
     }
-    Ok(Judged::Whole(meta))
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -449,6 +499,63 @@ mod tests {
                 assert!(matches!(got, Err(ReadError::TooLarge { .. })), "{size}: {got:?}");
                 assert_eq!(buf, b"x");
             }
+        }
+    }
+
+    /// A file whose size changed between `fstat` and the read is read to its end all the same
+    /// (grown: the bytes past the stated size too; shrunk: what is left), judged on its head;
+    /// one whose stated size is right is read whole, and a file not kept leaves its head only.
+    #[test]
+    fn a_file_that_grew_or_shrank_since_its_fstat_is_read_to_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = 64;
+        for size in [0usize, 1, head - 1, head, head + 1, 5_000, 64 * 1024] {
+            let bytes: Vec<u8> = (0..size).map(|i| (i * 13 % 251) as u8).collect();
+            let path = dir.path().join(format!("f{size}"));
+            fs::write(&path, &bytes).unwrap();
+            for stated in [0, size / 2, size.saturating_sub(1), size, size + 1, 2 * size + 3] {
+                for keep in [true, false] {
+                    let f = File::open(&path).unwrap();
+                    let mut buf = b"before".to_vec();
+                    let mut seen = Vec::new();
+                    let kept = read_stated_judged(&f, stated as u64, 1 << 20, head, &mut buf, |h| {
+                        seen = h.to_vec();
+                        keep
+                    })
+                    .unwrap();
+                    let n = size.min(head);
+                    assert_eq!(kept, keep);
+                    assert_eq!(seen, bytes[..n], "the head judged ({size}, stated {stated})");
+                    assert_eq!(&buf[..6], b"before");
+                    let want = if keep { &bytes[..] } else { &bytes[..n] };
+                    assert_eq!(buf[6..], *want, "{size}, stated {stated}, keep {keep}");
+                }
+            }
+        }
+    }
+
+    /// A large file that is not kept is read no further than its head: the file's offset after
+    /// the judgement is the head's length (the archive's 2-5 MB month files of JavaScript).
+    #[test]
+    fn a_large_file_not_kept_is_read_no_further_than_its_head() {
+        use std::io::Seek;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("month.js");
+        let big = WHOLE_AT_ONCE as usize + 1;
+        for size in [big, 5 << 20] {
+            fs::write(&path, vec![b'x'; size]).unwrap();
+            let mut f = File::open(&path).unwrap();
+            let mut buf = Vec::new();
+            let kept = read_stated_judged(&f, size as u64, 1 << 30, 4096, &mut buf, |_| false).unwrap();
+            assert!(!kept);
+            assert_eq!(buf.len(), 4096);
+            assert_eq!(f.stream_position().unwrap(), 4096, "{size}");
+            // kept, the same file is read whole
+            let mut f = File::open(&path).unwrap();
+            buf.clear();
+            assert!(read_stated_judged(&f, size as u64, 1 << 30, 4096, &mut buf, |_| true).unwrap());
+            assert_eq!(buf.len(), size);
+            assert_eq!(f.stream_position().unwrap(), size as u64);
         }
     }
 

@@ -197,10 +197,10 @@ pub struct LoadEvent {
     /// Of the `removed` files, the ids they have in the listed `catalog` (a list made from it
     /// drops these without looking for the paths).
     pub removed_ids: Vec<u32>,
-    /// The title search's data of this batch's articles (title `k` is the `k`th
-    /// [`Outcome::Article`] of `outcomes`), made where they were parsed, when the loader
-    /// made it (a cold open through the index): a title search takes it
-    /// ([`crate::search::Title::Made`]) instead of computing the pinyin again.
+    /// The titles of this batch's articles (title `k` is the `k`th article of `rows`), when
+    /// the loader made them (a cold open through the index): titles alone
+    /// ([`TitleBatch::push_plain`]), which a title search takes
+    /// ([`crate::search::Title::Made`]) and computes the pinyin of once the list is whole.
     pub titles: Option<std::sync::Arc<TitleBatch>>,
     /// The rows of this batch (a cold open through the index): the records of its articles
     /// and skipped files, under the roots the load was given, which the index and the list
@@ -680,24 +680,20 @@ struct Pending {
     old: Option<Old>,
     reuse: Vec<bool>,
     fresh: Index,
-    /// The fresh index's title search data, made while its files were parsed (a cold open).
-    fresh_search: Option<SearchData>,
 }
 
 impl Pending {
     /// The new index: the old entries that still hold, and the fresh ones, in order.
     ///
-    /// Its title search data comes with it: a cold open's was made while the files were
-    /// parsed; a warm open's takes the unchanged records' from the old index (the pinyin
-    /// copied, not computed again: at 430,000 titles that was a second of CPU beside the
-    /// reader) and computes only the new and changed files'.
+    /// Its title search data comes with it: a cold open's is made when it is written (not
+    /// while the files were parsed: the list waited for it); a warm open's takes the
+    /// unchanged records' from the old index (the pinyin copied, not computed again: at
+    /// 430,000 titles that was a second of CPU beside the reader) and computes only the new
+    /// and changed files'.
     fn into_index(self) -> Index {
-        let Pending { roots, started, old, reuse, mut fresh, fresh_search, .. } = self;
+        let Pending { roots, started, old, reuse, mut fresh, .. } = self;
         let Some(old) = old else {
             fresh.started_ns = started;
-            if let Some(d) = fresh_search.filter(|d| d.len() == fresh.len()) {
-                fresh.set_search_data(d);
-            }
             return fresh.sorted();
         };
         let mut index = Index::new(&roots, started);
@@ -871,13 +867,12 @@ pub fn load_stream_indexed(
         }
         Err(e) => {
             report.rebuilt = Some(e.to_string());
-            let (fresh, fresh_search, files) = parse_while_walking(paths, &roots, batch, sink, cancel);
+            let (fresh, files) = parse_while_walking(paths, &roots, batch, sink, cancel);
             report.added = files;
             if cancel() {
                 return IndexedLoad { report, pending: None };
             }
-            let fresh_search = Some(fresh_search);
-            let pending = Pending { file, roots, started, old: None, reuse: Vec::new(), fresh, fresh_search };
+            let pending = Pending { file, roots, started, old: None, reuse: Vec::new(), fresh };
             return IndexedLoad { report, pending: Some(pending) };
         }
     };
@@ -907,15 +902,7 @@ pub fn load_stream_indexed(
     for e in &fresh {
         fresh_ix.push_entry(e);
     }
-    let pending = Pending {
-        file,
-        roots,
-        started,
-        old: Some(known),
-        reuse: plan.reuse,
-        fresh: fresh_ix,
-        fresh_search: None,
-    };
+    let pending = Pending { file, roots, started, old: Some(known), reuse: plan.reuse, fresh: fresh_ix };
     IndexedLoad { report, pending: Some(pending) }
 }
 
@@ -1162,26 +1149,28 @@ fn read_to_entry(
 /// The string bytes a cold batch makes room for per file in its rows (the archive's
 /// articles take ~200: titles, authors, section, relative path).
 const ROW_BYTES: usize = 256;
-/// The same for its titles' search data (titles and pinyin: ~170 in the archive).
-const TITLE_BYTES: usize = 192;
+/// The same for its titles (English and Chinese: ~90 in the archive).
+const TITLE_BYTES: usize = 128;
 
 /// Cold (no index to use): the files are read and parsed while the folders are walked, as
 /// [`load_stream`] does, each batch sent as soon as it is done (small ones first, so that
-/// the first screen comes at once); returns their entries for the new index, its title
-/// search data and how many files there were.
+/// the first screen comes at once); returns their entries for the new index and how many
+/// files there were.
 ///
-/// The title search data (the pinyin of every title) is made once, per batch, on the thread
-/// that parsed it: the batch's [`TitleBatch`] goes to the list with the batch (the reader's
-/// title search takes it as it is) and the index's [`SearchData`] is made from it (the
-/// strings copied beside the records), so the index is written without making it again.
+/// The titles' search data (the pinyin of every title, ~10 % of the instructions of the
+/// load) is not made here, where every core is reading and parsing until the list is
+/// whole: each batch's titles go to the list as a [`TitleBatch`] of titles alone, whose
+/// pinyin the reader's title search computes once the load is done (see
+/// [`crate::search::SearchWorker::push_titles`]), and the index's is made when it is
+/// written, after the list is shown.
 fn parse_while_walking(
     paths: &[PathBuf],
     roots: &[PathBuf],
     batch: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
-) -> (Index, SearchData, usize) {
-    let entries = std::sync::Mutex::new((Index::new(roots, 0), SearchData::default()));
+) -> (Index, usize) {
+    let entries = std::sync::Mutex::new(Index::new(roots, 0));
     let total = AtomicUsize::new(0);
     let run = |chunk: Vec<(usize, PathBuf)>| {
         if cancel() {
@@ -1195,41 +1184,33 @@ fn parse_while_walking(
         // (room for the batch at once: an article's strings take ~200 bytes of the archive's)
         rows.reserve(chunk.len(), chunk.len() * ROW_BYTES);
         let (mut stamps, mut parts) = (Vec::with_capacity(chunk.len()), Vec::with_capacity(chunk.len()));
-        let mut title_of = Vec::with_capacity(chunk.len());
-        let mut titles = TitleBatch::with_capacity(chunk.len(), chunk.len() * TITLE_BYTES);
+        let mut titles = TitleBatch::plain_with_capacity(chunk.len(), chunk.len() * TITLE_BYTES);
         let mut opener = Opener::default();
         for (root, path) in &chunk {
             let Some(root_path) = paths.get(*root) else { continue };
             let Some((stamp, part, parsed)) = read_parsed(&mut opener, path, &mut ev) else { continue };
             let rel = index::path_key(rel_of(root_path, path));
-            let title = match parsed {
+            match parsed {
                 Parsed::Article(h) => {
                     let m = &h.meta;
                     rows.push_article(*root as u32, &rel, m, &h.diagnostics);
                     // (the Chinese title as `title_zh_full` gives it, made only with a subtitle)
-                    Some(if m.subtitle_zh.is_empty() {
-                        titles.push(&m.title_en, &m.title_zh)
+                    if m.subtitle_zh.is_empty() {
+                        titles.push_plain(&m.title_en, &m.title_zh);
                     } else {
-                        titles.push(&m.title_en, &m.title_zh_full())
-                    })
+                        titles.push_plain(&m.title_en, &m.title_zh_full());
+                    }
                 }
                 Parsed::Skipped(why) => {
                     rows.push_skipped(*root as u32, &rel, stamp.size, why);
-                    None
                 }
-            };
+            }
             stamps.push(stamp);
             parts.push(part);
-            title_of.push(title);
         }
-        {
-            let mut held = entries.lock().unwrap_or_else(|e| e.into_inner());
-            let (ix, search) = &mut *held;
-            let first = ix.append_rows(&rows, &stamps, &parts);
-            for (k, title) in title_of.iter().enumerate() {
-                search.push_record(ix.catalog(), first + k as u32, title.and_then(|t| titles.made(t)));
-            }
-        }
+        entries.lock().unwrap_or_else(|e| e.into_inner()).append_rows(&rows, &stamps, &parts);
+        // (held by the search until the load is done: no room left over)
+        titles.shrink_to_fit();
         ev.rows = Some(Box::new(rows));
         ev.titles = Some(std::sync::Arc::new(titles));
         ev.total = total.load(Ordering::Acquire);
@@ -1244,12 +1225,11 @@ fn parse_while_walking(
         // the index's vectors are not doubled (old and new block at once) while the list's
         // and the search's grow too
         {
-            let mut held = entries.lock().unwrap_or_else(|e| e.into_inner());
-            let (ix, search) = &mut *held;
+            let mut ix = entries.lock().unwrap_or_else(|e| e.into_inner());
             let (done, left) = (ix.len().max(1), n.saturating_sub(ix.len()));
             let per = |b: usize| (b / done).saturating_mul(left).saturating_add(b / done * left / 4);
-            ix.reserve(left, per(ix.catalog().arena().len()));
-            search.reserve(left, per(search.text_len()));
+            let arena = ix.catalog().arena().len();
+            ix.reserve(left, per(arena));
         }
         if !other.is_empty() {
             sink(LoadEvent { outcomes: other, total: files, ..LoadEvent::default() });
@@ -1258,8 +1238,8 @@ fn parse_while_walking(
             run(chunk);
         }
     });
-    let (ix, search) = entries.into_inner().unwrap_or_else(|e| e.into_inner());
-    (ix, search, files)
+    let ix = entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    (ix, files)
 }
 
 /// What [`read_parsed`] found in a file it could read.

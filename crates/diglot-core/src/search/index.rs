@@ -165,10 +165,15 @@ impl SearchIndex {
     }
 
     /// Adds title `k` of `batch` (its pinyin made where it was parsed: copied, not computed
-    /// again); returns its index. A title out of range is added empty.
+    /// again; computed here for a batch of titles alone); returns its index. A title out of
+    /// range is added empty.
     // as in `push`
     #[allow(clippy::expect_used)]
     pub fn push_made(&mut self, batch: &super::TitleBatch, k: usize, sort_key: u64) -> u32 {
+        if batch.is_plain() {
+            let (en, zh) = batch.titles(k).unwrap_or(("", ""));
+            return self.push(en, zh, sort_key);
+        }
         let Some(m) = batch.made(k) else { return self.push("", "", sort_key) };
         let idx = u32::try_from(self.len()).expect("more than u32::MAX items");
         let len32 = |n: usize| u32::try_from(n).expect("search text over 4 GiB");

@@ -170,20 +170,69 @@ pub(crate) struct Made<'a> {
 /// search takes it ([`super::SearchIndex::push_made`]) and so does the title index's writer
 /// ([`SearchData::push_record`]). Per title an item whose English title, Chinese title (with
 /// its subtitle) and derived strings lie in `text`, back to back.
+///
+/// Or the titles alone ([`TitleBatch::push_plain`]: a cold open's loader, which leaves the
+/// pinyin to the search worker once the list is whole): a search taking one computes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TitleBatch {
     pub(crate) items: Vec<Item>,
     pub(crate) text: String,
+    /// The titles alone, nothing derived (see [`TitleBatch::push_plain`]).
+    pub(crate) plain: bool,
 }
 
 impl TitleBatch {
     /// An empty batch with room for `titles` titles and `bytes` bytes of their strings.
     pub fn with_capacity(titles: usize, bytes: usize) -> TitleBatch {
-        TitleBatch { items: Vec::with_capacity(titles), text: String::with_capacity(bytes) }
+        TitleBatch { items: Vec::with_capacity(titles), text: String::with_capacity(bytes), plain: false }
+    }
+
+    /// An empty batch for titles alone ([`Self::push_plain`]), with room as
+    /// [`Self::with_capacity`].
+    pub fn plain_with_capacity(titles: usize, bytes: usize) -> TitleBatch {
+        TitleBatch { plain: true, ..TitleBatch::with_capacity(titles, bytes) }
+    }
+
+    /// Adds a title to a batch of titles alone (made by [`Self::plain_with_capacity`]): its
+    /// strings, nothing derived (no pinyin: whoever takes it computes that); returns its
+    /// index.
+    pub fn push_plain(&mut self, en: &str, zh: &str) -> usize {
+        let en_at = len32(self.text.len());
+        self.text.push_str(en);
+        let zh_at = len32(self.text.len());
+        self.text.push_str(zh);
+        self.items.push(Item {
+            en_at,
+            en_len: len32(en.len()),
+            zh_at,
+            zh_len: len32(zh.len()),
+            ..Item::default()
+        });
+        self.items.len() - 1
+    }
+
+    /// Whether the batch holds titles alone (see [`Self::push_plain`]).
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// Title `k`'s English and Chinese titles (`None` when out of range).
+    pub(crate) fn titles(&self, k: usize) -> Option<(&str, &str)> {
+        let it = self.items.get(k)?;
+        let s = |at: u32, len: u32| self.text.get(at as usize..(at as usize).checked_add(len as usize)?);
+        Some((s(it.en_at, it.en_len)?, s(it.zh_at, it.zh_len)?))
+    }
+
+    /// Gives back the room not used (a batch of titles alone may wait in the search
+    /// worker's queue until the load is done).
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        self.text.shrink_to_fit();
     }
 
     /// Adds a title (`zh`: the Chinese title joined to its subtitle, as
-    /// [`crate::corpus::ArticleMeta::title_zh_full`] gives it); returns its index.
+    /// [`crate::corpus::ArticleMeta::title_zh_full`] gives it), its pinyin computed; returns
+    /// its index. (Not in a batch of titles alone.)
     pub fn push(&mut self, en: &str, zh: &str) -> usize {
         let en_at = len32(self.text.len());
         self.text.push_str(en);
@@ -204,8 +253,12 @@ impl TitleBatch {
         self.items.is_empty()
     }
 
-    /// Title `k`: its item, its titles and derived strings (`None` when out of range).
+    /// Title `k`: its item, its titles and derived strings (`None` when out of range, or in a
+    /// batch of titles alone: nothing was derived).
     pub(crate) fn made(&self, k: usize) -> Option<Made<'_>> {
+        if self.plain {
+            return None;
+        }
         let it = self.items.get(k)?;
         let s = |at: u32, len: usize| self.text.get(at as usize..(at as usize).checked_add(len)?);
         let derived_len = (it.py_len as usize).checked_add(2 * it.pyi_len as usize)?;

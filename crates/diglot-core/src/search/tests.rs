@@ -269,6 +269,79 @@ fn worker_delivers_the_newest_result_and_notifies() {
     assert_eq!(result.hits.hits.iter().map(|h| h.idx).collect::<Vec<_>>(), vec![5000]);
 }
 
+/// Titles alone (a cold open's loader makes no pinyin) pushed to the worker before any query
+/// are held back, then searched as titles pushed with their strings are: a query right after
+/// the pushes, or one after the worker added them on its own (no command for a while), finds
+/// the same, pinyin and initials included; titles pushed once a query is current are added
+/// (and searched) at once.
+#[test]
+fn titles_alone_pushed_to_the_worker_are_searched_with_their_pinyin() {
+    let titles: Vec<(String, String)> = (0..3000u32)
+        .map(|i| match i % 3 {
+            0 => (format!("Brief News {i}"), "简讯".to_string()),
+            1 => (format!("Xiangxiang County {i}"), format!("湘乡县{i}")),
+            _ => (format!("Picture {i}"), "图片 副题".to_string()),
+        })
+        .collect();
+    let mut own = SearchIndex::new();
+    for (k, (en, zh)) in titles.iter().enumerate() {
+        own.push(en, zh, k as u64);
+    }
+    let final_of = |worker: &SearchWorker, rx: &mpsc::Receiver<()>, g: u64, n: usize| loop {
+        rx.recv_timeout(Duration::from_secs(20)).expect("no result");
+        while let Some(r) = worker.try_recv() {
+            if r.generation == g && r.hits.is_complete() && r.hits.searched == n {
+                return r.hits;
+            }
+        }
+    };
+    for wait in [false, true] {
+        let (tx, rx) = mpsc::channel();
+        let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+            let _ = tx.send(());
+        });
+        let mut sent = 0;
+        for chunk in titles.chunks(512).take(4) {
+            let mut batch = TitleBatch::plain_with_capacity(chunk.len(), 0);
+            for (en, zh) in chunk {
+                batch.push_plain(en, zh);
+            }
+            assert!(batch.made(0).is_none(), "nothing derived");
+            let batch = std::sync::Arc::new(batch);
+            let items = (0..chunk.len()).map(|k| Title::Made(batch.clone(), k, (sent + k) as u64)).collect();
+            assert_eq!(worker.push_titles(items), sent as u32..(sent + chunk.len()) as u32);
+            sent += chunk.len();
+        }
+        if wait {
+            std::thread::sleep(worker::TITLES_AFTER * 3);
+        }
+        for q in ["xiangxiang", "xxx", "jianxun", "futi", "tupian 2", "brief"] {
+            let g = worker.submit(q);
+            let got = final_of(&worker, &rx, g, sent);
+            let mut want = SearchIndex::new();
+            for (k, (en, zh)) in titles.iter().take(sent).enumerate() {
+                want.push(en, zh, k as u64);
+            }
+            let want = want.search(&Query::parse(q), None, &|| false).unwrap();
+            assert!(!want.hits.is_empty(), "{q}");
+            assert_eq!(got.hits, want.hits, "{q} (waited: {wait})");
+        }
+        // a query is current: the next titles are searched at once
+        let rest = titles.get(sent..).unwrap();
+        let mut batch = TitleBatch::plain_with_capacity(rest.len(), 0);
+        for (en, zh) in rest {
+            batch.push_plain(en, zh);
+        }
+        let batch = std::sync::Arc::new(batch);
+        let items = (0..rest.len()).map(|k| Title::Made(batch.clone(), k, (sent + k) as u64)).collect();
+        worker.push_titles(items);
+        let got = final_of(&worker, &rx, worker.submit("xiangxiang"), titles.len());
+        let want = own.search(&Query::parse("xiangxiang"), None, &|| false).unwrap();
+        assert_eq!(got.hits, want.hits);
+    }
+}
+
+// ---- properties ----
 // ---- properties ----
 
 fn on_char_boundaries(s: &str, ranges: &[Range<usize>]) -> bool {

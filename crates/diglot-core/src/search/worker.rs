@@ -31,6 +31,11 @@ pub const FIRST: usize = 200;
 /// ([`SearchIndex::prepare_step`]): past a warm open's first frames and list.
 const PREPARE_AFTER: Duration = Duration::from_secs(1);
 
+/// How long the worker has had no command before it adds the titles it holds back (see
+/// [`SearchWorker::push_titles`]): a cold open's loader sends a batch every few
+/// milliseconds, so they are added once the list is whole.
+pub(crate) const TITLES_AFTER: Duration = Duration::from_millis(250);
+
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 
@@ -124,7 +129,11 @@ impl SearchWorker {
     }
 
     /// Adds titles, each given by its strings or made already (see [`Title`]); returns their
-    /// indices.
+    /// indices. While no query has been submitted they are held back (their pinyin, when it
+    /// was not made, is not computed yet) until the worker has had no command for
+    /// [`TITLES_AFTER`] or another command comes (a query searches them all): a cold open's
+    /// titles, sent a batch at a time, are added once the list is whole, off the cores the
+    /// loading needs.
     pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
         let end = start + items.len() as u32;
@@ -212,6 +221,89 @@ impl Drop for SearchWorker {
     }
 }
 
+/// Adds titles to the index, in order.
+fn add(index: &mut SearchIndex, items: Vec<Title>) {
+    for t in items {
+        match t {
+            Title::Text(en, zh, key) => index.push(&en, &zh, key),
+            Title::Made(batch, k, key) => index.push_made(&batch, k, key),
+        };
+    }
+}
+
+/// Titles held back by the worker (see [`SearchWorker::push_titles`]): their strings copied
+/// on the worker's thread as they come, a piece per push, so that the batches they came in
+/// are let go of at once (a batch held until the load is done was memory freed by another
+/// thread than the loader's that made it, which the allocator gave back only once that
+/// thread ran again: up to ~60 MB at 430,000 titles, on top of the index's write), and
+/// each piece is let go of as soon as its titles are added.
+#[derive(Default)]
+struct Held {
+    pieces: std::collections::VecDeque<HeldPiece>,
+}
+
+/// Titles of one push held back: their strings back to back, and per title where its
+/// English title ends, where its Chinese title ends and its sort key.
+#[derive(Default)]
+struct HeldPiece {
+    text: String,
+    titles: Vec<(u32, u32, u64)>,
+}
+
+impl Held {
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Holds `items` back (titles alone, or strings); titles whose search data was made
+    /// already are added at once, after what is held (nothing to compute: they cost
+    /// nothing to add).
+    fn hold(&mut self, index: &mut SearchIndex, items: Vec<Title>) {
+        let plain = |t: &Title| match t {
+            Title::Text(..) => true,
+            Title::Made(b, ..) => b.is_plain(),
+        };
+        if !items.iter().all(plain) {
+            self.add_to(index);
+            add(index, items);
+            return;
+        }
+        let mut piece = HeldPiece { text: String::new(), titles: Vec::with_capacity(items.len()) };
+        let mut put = |en: &str, zh: &str, key: u64| {
+            piece.text.push_str(en);
+            let en_end = piece.text.len() as u32;
+            piece.text.push_str(zh);
+            piece.titles.push((en_end, piece.text.len() as u32, key));
+        };
+        for t in &items {
+            match t {
+                Title::Text(en, zh, key) => put(en, zh, *key),
+                Title::Made(b, k, key) => {
+                    let (en, zh) = b.titles(*k).unwrap_or(("", ""));
+                    put(en, zh, *key);
+                }
+            }
+        }
+        drop(items);
+        piece.text.shrink_to_fit();
+        self.pieces.push_back(piece);
+    }
+
+    /// Adds everything held to the index, in order (each piece let go of once added).
+    fn add_to(&mut self, index: &mut SearchIndex) {
+        while let Some(piece) = self.pieces.pop_front() {
+            let mut start = 0usize;
+            for &(en_end, zh_end, key) in &piece.titles {
+                let (en_end, zh_end) = (en_end as usize, zh_end as usize);
+                let en = piece.text.get(start..en_end).unwrap_or("");
+                let zh = piece.text.get(en_end..zh_end).unwrap_or("");
+                index.push(en, zh, key);
+                start = zh_end;
+            }
+        }
+    }
+}
+
 fn run(
     mut index: SearchIndex,
     pool: rayon::ThreadPool,
@@ -226,6 +318,8 @@ fn run(
     let mut reordered = false;
     let mut dirty = false;
     let mut last_command = Instant::now();
+    // titles pushed while no query was ever submitted, not added yet (see `push_titles`)
+    let mut held = Held::default();
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -240,14 +334,21 @@ fn run(
             _ => false,
         };
         // Block when idle; otherwise take whatever is queued, then search once (or, with
-        // nothing else to do for `PREPARE_AFTER`, make a part of what answers a first letter:
-        // the lowest priority, after the list a warm open gives has been drawn).
+        // nothing else to do for `TITLES_AFTER`, add the titles held back; for
+        // `PREPARE_AFTER`, make a part of what answers a first letter: the lowest priority,
+        // after the list a warm open gives has been drawn).
         let prepare_due = index.prepare_pending();
         let first_command = if dirty || rest_due {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => return,
+            }
+        } else if !held.is_empty() {
+            match commands.recv_timeout(TITLES_AFTER.saturating_sub(last_command.elapsed())) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         } else if prepare_due {
             match commands.recv_timeout(PREPARE_AFTER.saturating_sub(last_command.elapsed())) {
@@ -263,20 +364,19 @@ fn run(
         };
         for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
             last_command = Instant::now();
+            match &c {
+                Command::PushTitles(_) if current.is_none() => {}
+                Command::SetFirst(_) => {}
+                _ => held.add_to(&mut index),
+            }
             match c {
                 Command::Push(items) => {
                     for (en, zh, key) in items {
                         index.push(&en, &zh, key);
                     }
                 }
-                Command::PushTitles(items) => {
-                    for t in items {
-                        match t {
-                            Title::Text(en, zh, key) => index.push(&en, &zh, key),
-                            Title::Made(batch, k, key) => index.push_made(&batch, k, key),
-                        };
-                    }
-                }
+                Command::PushTitles(items) if current.is_none() => held.hold(&mut index, items),
+                Command::PushTitles(items) => add(&mut index, items),
                 Command::Fill(n, fill) => {
                     let want = index.len() + n;
                     fill(&mut index);
@@ -295,6 +395,10 @@ fn run(
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
             }
             dirty = true;
+        }
+        if !held.is_empty() && last_command.elapsed() >= TITLES_AFTER {
+            held.add_to(&mut index);
+            continue;
         }
         if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
             pool.install(|| index.prepare_step());
