@@ -577,7 +577,7 @@ impl SearchIndex {
                                                 && bound >= score - HEAD_SLACK
                                                 && self.loose_head(it, t, &p));
                                         if above {
-                                            let exact = self.eval_item(it, q, &mut scratch);
+                                            let exact = self.eval_typed(it, q, t, &p, &mut scratch);
                                             packed = pack(exact.unwrap_or(bound), r);
                                         }
                                     }
@@ -916,6 +916,29 @@ impl SearchIndex {
                 let py = self.field_refs(&it).py();
                 !py.get(..t.lower.len()).is_some_and(|b| b.eq_ignore_ascii_case(t.lower.as_bytes()))
             })
+    }
+
+    /// [`Self::eval_item`] for an item whose [`Progress`] on `q`'s last term `t` is `p`:
+    /// that term is scored only on the fields `p` says it matches (it alone is its set), so
+    /// that a field the scan did not read is not read now.
+    fn eval_typed(&self, it: It<'_>, q: &Query, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
+        let f = self.field_refs(&it);
+        let mut last = None;
+        if p.first[0] != NONE {
+            last = last.max(field_score(t, f.en(), it.en_ascii, s));
+        }
+        if p.first[1] != NONE {
+            last = last.max(field_score(t, f.zh(), it.zh_ascii, s));
+        }
+        if p.first[2] != NONE {
+            last = last.max(t.pattern_lower.score_ascii(f.py(), s));
+        }
+        let typing = q.typing?;
+        let others: Option<i64> = (q.sets.iter().enumerate())
+            .filter(|&(i, _)| i != typing)
+            .map(|(_, set)| self.eval_set(it, set, s))
+            .sum();
+        Some(last? + others?)
     }
 
     /// The item's score for `q` (the sum over its sets), `None` if it does not match.
