@@ -458,7 +458,9 @@ impl SearchIndex {
     ///
     /// Matching needs no score: each item gets a cheap upper bound of its score instead
     /// (see `Pattern::bound`), and only items whose bound could still place them among the
-    /// first `first` are scored, best bound first.
+    /// first `first` are scored, best bound first. Typing on (`prev` a result of the query
+    /// less the last character), the hits likely to be among those are scored in the scan
+    /// instead, their exact score standing for their bound (see `first_estimate`).
     pub fn search_first(
         &self,
         q: &Query,
@@ -476,17 +478,30 @@ impl SearchIndex {
             let hits = order.perm.iter().map(|&idx| Hit { idx, score: 0 }).collect();
             return Some(Hits { query, hits, total: n, searched: n, carry: None });
         }
-        let (prev, step) = match prev.filter(|p| p.searched <= n) {
+        let (prev, step, old) = match prev.filter(|p| p.searched <= n) {
             Some(p) => {
                 let old = Query::parse(&p.query);
                 match (q.narrows(&old), p.carry.as_deref()) {
                     (true, Some(c)) => {
-                        (Some((p, c)), (!c.progress.is_empty()).then(|| Step::of(&old, q)).flatten())
+                        let step = (!c.progress.is_empty()).then(|| Step::of(&old, q)).flatten();
+                        (Some((p, c)), step, Some(old))
                     }
-                    _ => (None, None),
+                    _ => (None, None, None),
                 }
             }
-            None => (None, None),
+            None => (None, None, None),
+        };
+        let last = last_term(q);
+        // Typing on, a hit that the guess of this keystroke's `first`-th best (score, rank)
+        // says will be a candidate of the first screen's ranking is scored at once, while its
+        // titles are in the cache, and its exact score stands for its bound (the tightest
+        // bound there is): the ranking then has fewer hits to read again, scattered over the
+        // index, one after the other (see `first_estimate`).
+        let exact_above = match (&step, prev, old.as_ref().and_then(last_term), last) {
+            (Some(Step::Extend { .. }), Some((p, _)), Some(o), Some(t)) if first > 0 => {
+                first_estimate(p, first, o, t, order)
+            }
+            _ => None,
         };
         let covered = prev.map_or(0, |(p, _)| p.searched);
         let base = self.base_initials();
@@ -496,8 +511,7 @@ impl SearchIndex {
             let col = self.letters.column(l);
             (l, col.get(..self.letters.made).unwrap_or(&[]), t)
         });
-        // this result carries each hit's progress on the last term when there is one
-        let last = last_term(q);
+        // (this result carries each hit's progress on the last term when there is one)
         let tasks: Vec<Task> = prev
             .map(|(_, c)| {
                 (c.blocks.iter().enumerate())
@@ -519,6 +533,7 @@ impl SearchIndex {
                     return None;
                 }
                 let mut f = Found::default();
+                let mut scratch = Scratch::default();
                 let rank = |i: u32| order.rank.get(i as usize).copied().unwrap_or(u32::MAX);
                 // an item searched from nothing
                 let visit = |f: &mut Found, i: u32| {
@@ -560,7 +575,18 @@ impl SearchIndex {
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
                                 if let Some((bound, p)) = self.step(it, t, step, p) {
-                                    f.push(i, pack(bound, rank(i)), first);
+                                    let (r, mut packed) = (rank(i), pack(bound, rank(i)));
+                                    if let Some((score, r_est)) = exact_above {
+                                        let above = packed < pack(score, r_est)
+                                            || (r < r_est
+                                                && bound >= score - HEAD_SLACK
+                                                && self.loose_head(it, t, &p));
+                                        if above {
+                                            let exact = self.eval_typed(it, q, t, &p, &mut scratch);
+                                            packed = pack(exact.unwrap_or(bound), r);
+                                        }
+                                    }
+                                    f.push(i, packed, first);
                                     f.progress.push(p);
                                 }
                             }
@@ -883,6 +909,43 @@ impl SearchIndex {
         }
     }
 
+    /// Whether a field's value in `p` (the item's progress on `t`, typed on) is its first
+    /// column's (see [`FIRST_ELSEWHERE`]) while the term does not begin there: its bound
+    /// is likely loose (the term matched further on).
+    fn loose_head(&self, it: It<'_>, t: &Term, p: &Progress) -> bool {
+        let head = |k: usize| p.first.get(k).is_some_and(|&v| v != NONE && v > FIRST_ELSEWHERE);
+        let len = t.text.len() as u32;
+        (head(0) && p.end[0] != len)
+            || (head(1) && p.end[1] != len)
+            || (head(2) && {
+                let py = self.field_refs(&it).py();
+                !py.get(..t.lower.len()).is_some_and(|b| b.eq_ignore_ascii_case(t.lower.as_bytes()))
+            })
+    }
+
+    /// [`Self::eval_item`] for an item whose [`Progress`] on `q`'s last term `t` is `p`:
+    /// that term is scored only on the fields `p` says it matches (it alone is its set), so
+    /// that a field the scan did not read is not read now.
+    fn eval_typed(&self, it: It<'_>, q: &Query, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
+        let f = self.field_refs(&it);
+        let mut last = None;
+        if p.first[0] != NONE {
+            last = last.max(field_score(t, f.en(), it.en_ascii, s));
+        }
+        if p.first[1] != NONE {
+            last = last.max(field_score(t, f.zh(), it.zh_ascii, s));
+        }
+        if p.first[2] != NONE {
+            last = last.max(t.pattern_lower.score_ascii(f.py(), s));
+        }
+        let typing = q.typing?;
+        let others: Option<i64> = (q.sets.iter().enumerate())
+            .filter(|&(i, _)| i != typing)
+            .map(|(_, set)| self.eval_set(it, set, s))
+            .sum();
+        Some(last? + others?)
+    }
+
     /// The item's score for `q` (the sum over its sets), `None` if it does not match.
     fn eval_item(&self, it: It<'_>, q: &Query, s: &mut Scratch) -> Option<i64> {
         q.sets.iter().map(|set| self.eval_set(it, set, s)).sum()
@@ -1177,6 +1240,17 @@ struct Progress {
     end: [u32; 2],
 }
 
+/// The most a term's first character is worth anywhere but a field's first column (a
+/// word's head: `GAP_EXTENSION + BONUS_HEAD + SCORE_MATCH`); in the first column skim
+/// doubles the head bonus, up to 31.
+const FIRST_ELSEWHERE: i32 = 23;
+
+/// What the first column's doubled bonus adds to a first character's value (see
+/// [`FIRST_ELSEWHERE`]): a bound made from it is that much above the best a match further
+/// on can score, and such bounds are often loose (a title that begins with the term's first
+/// letter, the term matched further on).
+const HEAD_SLACK: i64 = 8;
+
 impl Progress {
     /// The last set's bound (`t`: its term), `None` if no field matches.
     fn value(&self, t: &Term) -> Option<i64> {
@@ -1229,6 +1303,20 @@ fn letter_terms() -> Option<Vec<Term>> {
     let terms: Vec<Term> =
         (b'a'..=b'z').filter_map(|c| last_term(&Query::parse(&char::from(c).to_string())).cloned()).collect();
     (terms.len() == LETTERS).then_some(terms)
+}
+
+/// Typing on from `prev` (whose last term `old` grew into `t`), a guess of this keystroke's
+/// `first`-th best hit: the previous one's score plus the most the new character can add (a
+/// good match grows by that much), and its rank in the sort-key order. A hit whose bound
+/// packs above it, or whose bound is likely loose ([`SearchIndex::loose_head`]) and at most
+/// [`HEAD_SLACK`] below it with a rank before it, is scored in the scan (see
+/// [`SearchIndex::search_first`]): that is what the ranking would do after, reading its
+/// titles again. The guess decides only where hits are scored, never the result: an exact
+/// score is a bound.
+fn first_estimate(prev: &Hits, first: usize, old: &Term, t: &Term, order: &Order) -> Option<(i64, u32)> {
+    let hit = prev.hits.get(first.checked_sub(1)?)?;
+    let rank = *order.rank.get(hit.idx as usize)?;
+    Some((hit.score + i64::from(t.pattern.tail()) - i64::from(old.pattern.tail()), rank))
 }
 
 /// The term typed last if its OR-set is that positive fuzzy term alone (what [`Progress`]

@@ -714,6 +714,48 @@ fn first_screen_scores_few_and_completes_exactly() {
     assert!(ix.complete(&part, &|| true).is_none(), "completing is cancellable");
 }
 
+/// Typing on where the bounds are loose (titles that begin with the term's first letter, the
+/// term matched further on: their bound counts the first column's doubled bonus; a hit
+/// whose bound beats the previous first screen's is scored in the scan): at every
+/// keystroke, within a partial or a complete result, the first screen is the complete
+/// ranking's first hits and completing it gives the complete ranking.
+#[test]
+fn typing_on_over_loose_bounds_ranks_the_first_screen_exactly() {
+    let mut ix = SearchIndex::new();
+    for i in 0..2400u64 {
+        let (en, zh) = match i % 8 {
+            0 => (format!("Production Plan {i}"), "生产计划"),
+            1 => (format!("Promoting Production in Hunan {i}"), "推动生产"),
+            2 => (format!("Policies on Rice Output {i}"), "政策"),
+            3 => (format!("Shengchan Brigade Produces Cotton {i}"), "生产大队"),
+            4 => (format!("Strengthening Collective Leadership {i}"), "加强集体领导"),
+            5 => (format!("Collective Leadership {i}"), "集体领导"),
+            6 => (format!("Celebrating the Collective {i}"), "生活"),
+            _ => (format!("Xiangxiang County Reports {i}"), "湘乡县生产"),
+        };
+        ix.push(&en, zh, (i * 7919) % 2400);
+    }
+    let never = || false;
+    for typed in ["production", "collective", "shengchan", "xiangxiang", "生产计划"] {
+        for first in [1, 7, 40, 200] {
+            for partial in [true, false] {
+                let mut prev: Option<Hits> = None;
+                for (k, c) in typed.char_indices() {
+                    let q = Query::parse(&typed[..k + c.len_utf8()]);
+                    let want = ix.search(&q, None, &never).unwrap();
+                    let part = ix.search_first(&q, prev.as_ref(), first, &never).unwrap();
+                    let at = format!("{:?}, first {first}, within a partial result: {partial}", q.as_str());
+                    assert_eq!(part.total, want.hits.len(), "{at}");
+                    assert_eq!(part.hits[..], want.hits[..first.min(want.hits.len())], "{at}");
+                    let done = ix.complete(&part, &never).unwrap();
+                    assert_eq!(done, want, "{at}: completed");
+                    prev = Some(if partial { part } else { done });
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn worker_delivers_the_first_screen_then_the_full_ranking() {
     let (tx, rx) = mpsc::channel();
