@@ -10,10 +10,10 @@ mod common;
 
 use common::research::{key, query, shown_titles};
 use crossterm::event::KeyCode;
-use diglot::app::{fts_builder, App, Effect, Focus, IndexStatus, Msg, Rechecker};
+use diglot::app::{fts_builder, App, Builder, Effect, Focus, IndexStatus, Msg, Rechecker};
 use diglot::corpus::load::load_stream_indexed;
 use diglot::watch::{self, WatchEvent};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -33,29 +33,40 @@ fn age(dir: &Path) {
 /// An app loaded as the terminal loop loads it: through the title index in `cache` (saved
 /// after), the full-text index built in the background, the check of the files set.
 fn live_app(dir: &Path, cache: &Path, size: (u16, u16)) -> App {
-    let paths = vec![dir.to_path_buf()];
+    let mut app = loaded_app(&[dir.to_path_buf()], cache, size, fts_builder(Some(cache.to_path_buf())), true);
+    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
+    app
+}
+
+/// The reader on `paths` as the terminal loop sets it up: the full-text index made by
+/// `builder` (in the background when `background`, else only opened as `diglot index` left
+/// it), the watch's rechecker, the articles loaded through the title index in `cache` (and
+/// saved), the load done.
+fn loaded_app(paths: &[PathBuf], cache: &Path, size: (u16, u16), builder: Builder, background: bool) -> App {
     let mut app = App::new(size);
-    app.set_indexer(paths.clone(), Some(fts_builder(Some(cache.to_path_buf()))), true);
-    let check: Rechecker = watch::rechecker(paths.clone(), cache.to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_indexer(paths.to_vec(), Some(builder), background);
+    if !background {
+        app.set_opener(Some(diglot::app::fts_opener(Some(cache.to_path_buf()))));
+    }
+    let check: Rechecker = watch::rechecker(paths.to_vec(), cache.to_path_buf(), Arc::new(Mutex::new(())));
     app.set_rechecker(Some(check));
     let events = Mutex::new(Vec::new());
     let mut done =
-        load_stream_indexed(&paths, 512, Some(cache), &|ev| events.lock().unwrap().push(ev), &|| false);
+        load_stream_indexed(paths, 512, Some(cache), &|ev| events.lock().unwrap().push(ev), &|| false);
     done.save().unwrap();
     for ev in events.into_inner().unwrap() {
         app.feed(Msg::Loaded(ev));
     }
     app.feed(Msg::LoadDone);
     app.prepare();
-    assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
     app
 }
 
+/// The files each build was given (`None`: all of them, the first build).
+type Calls = Arc<Mutex<Vec<Option<Vec<PathBuf>>>>>;
+
 /// The reader's builder, recording the files each update was given (`None`: every file).
-fn recording_builder(
-    cache: &Path,
-    calls: Arc<Mutex<Vec<Option<Vec<std::path::PathBuf>>>>>,
-) -> diglot::app::Builder {
+fn recording_builder(cache: &Path, calls: Calls) -> Builder {
     let inner = fts_builder(Some(cache.to_path_buf()));
     Arc::new(move |roots, files, progress, cancel| {
         calls.lock().unwrap().push(files.map(<[_]>::to_vec));
@@ -232,22 +243,8 @@ fn the_index_update_after_a_check_takes_only_the_files_it_found() {
     let cache = common::tempdir();
     let paths = vec![dir.path().to_path_buf()];
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut app = App::new((100, 30));
-    app.set_indexer(paths.clone(), Some(recording_builder(cache.path(), calls.clone())), true);
-    let check: Rechecker =
-        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
-    app.set_rechecker(Some(check));
-    let events = Mutex::new(Vec::new());
-    let mut done =
-        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
-            false
-        });
-    done.save().unwrap();
-    for ev in events.into_inner().unwrap() {
-        app.feed(Msg::Loaded(ev));
-    }
-    app.feed(Msg::LoadDone);
-    app.prepare();
+    let mut app =
+        loaded_app(&paths, cache.path(), (100, 30), recording_builder(cache.path(), calls.clone()), true);
     assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready));
     assert_eq!(*calls.lock().unwrap(), vec![None], "the first build looks at every file");
     std::fs::write(dir.path().join(WHEEL), wheel_edited("拖拉机也来了。")).unwrap();
@@ -273,23 +270,8 @@ fn with_background_indexing_off_a_current_index_is_used_until_the_files_change()
     // `diglot index DIR`
     diglot::fts::FtsIndex::open_updated(&paths, Some(cache.path()), &|_, _| {}, &|| false).unwrap();
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut app = App::new((100, 30));
-    app.set_indexer(paths.clone(), Some(recording_builder(cache.path(), calls.clone())), false);
-    app.set_opener(Some(diglot::app::fts_opener(Some(cache.path().to_path_buf()))));
-    let check: Rechecker =
-        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
-    app.set_rechecker(Some(check));
-    let events = Mutex::new(Vec::new());
-    let mut done =
-        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
-            false
-        });
-    done.save().unwrap();
-    for ev in events.into_inner().unwrap() {
-        app.feed(Msg::Loaded(ev));
-    }
-    app.feed(Msg::LoadDone);
-    app.prepare();
+    let mut app =
+        loaded_app(&paths, cache.path(), (100, 30), recording_builder(cache.path(), calls.clone()), false);
     assert!(app.wait_research(WAIT, |a| a.research().status == IndexStatus::Ready), "{:?}", app.research());
     assert!(app.message.as_deref().unwrap_or("").contains("full-text index ready"), "{:?}", app.message);
     query(&mut app, "date:1958 水车", WAIT);
