@@ -384,12 +384,7 @@ fn read_stated_judged(
             buf.truncate(end);
             return Ok(false);
         }
-        if (buf.len() - start) as u64 > limit {
-            let size = (buf.len() - start) as u64;
-            buf.truncate(start);
-            return Err(ReadError::TooLarge { size, limit });
-        }
-        return Ok(true);
+        return kept_within(buf, start, limit);
     }
     // the head: up to `head` bytes (fewer at the end of the file), read straight into the
     // room reserved for the whole file (through a zeroed 8 KiB buffer on the stack, it was a
@@ -403,8 +398,14 @@ fn read_stated_judged(
         let rest = (limit + 1).saturating_sub(got as u64);
         f.take(rest).read_to_end(buf)?;
     }
-    if (buf.len() - start) as u64 > limit {
-        let size = (buf.len() - start) as u64;
+    kept_within(buf, start, limit)
+}
+
+/// `Ok(true)` when the bytes read from `start` are within `limit`; else they are dropped and
+/// the error says how many there were.
+fn kept_within(buf: &mut Vec<u8>, start: usize, limit: u64) -> Result<bool, ReadError> {
+    let size = (buf.len() - start) as u64;
+    if size > limit {
         buf.truncate(start);
         return Err(ReadError::TooLarge { size, limit });
     }
