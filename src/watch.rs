@@ -1,7 +1,8 @@
 //! Following the files while the reader runs (issue 15): the opened folders are watched
 //! (the `notify` crate: inotify on Linux, recursive), the events that can change what the
-//! list or the full-text index holds are kept (a write, a new file, a rename, a removal; not
-//! a read: the reader and the index build open every file), and after a pause of
+//! list or the full-text index holds are asked of the kernel (a write, a new file, a rename,
+//! a removal; not a read: the reader, the index build and `rg` open every file, which
+//! overflowed the kernel's queue of events at 430,000 files), and after a pause of
 //! [`QUIET`] one [`WatchEvent::Changed`] goes to the reader, which runs the warm open's check
 //! again ([`rechecker`]: the same loader entry point, [`corpus::load::load_stream_indexed`])
 //! and then updates the full-text index.
@@ -79,7 +80,7 @@ pub fn watch(
 ) -> Result<Watch, String> {
     let (tx, rx) = mpsc::channel::<usize>();
     let keep_roots = roots.to_vec();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+    let handler = move |res: notify::Result<notify::Event>| {
         let n = match res {
             Ok(ev) if relevant(&ev, &keep_roots, &ignore) => 1,
             Ok(_) => return,
@@ -87,8 +88,12 @@ pub fn watch(
             Err(_) => 1,
         };
         let _ = tx.send(n);
-    })
-    .map_err(|e| e.to_string())?;
+    };
+    // changes only (created, removed, written, renamed, attributes): reads are not asked
+    // of the kernel at all, so a program reading the whole folder (the index build, `rg`)
+    // cannot overflow its queue of events, which would mean "check everything"
+    let config = notify::Config::default().with_event_kinds(notify::EventKindMask::CORE);
+    let mut watcher = notify::RecommendedWatcher::new(handler, config).map_err(|e| e.to_string())?;
     let mut failed: Vec<String> = Vec::new();
     for r in roots {
         let mode = if r.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
@@ -223,6 +228,49 @@ mod tests {
         assert!(relevant(&ev(write, "/home/u/.local/c/a.md"), &[PathBuf::from("/home/u/.local/c")], &[]));
         // no paths: the watcher lost track, everything is checked
         assert!(relevant(&notify::Event::new(EventKind::Any), &roots, &ignore));
+    }
+
+    /// The masks of this process's inotify watches, from `/proc/self/fdinfo` (a line
+    /// `inotify wd:1 ino:… sdev:… mask:… …` per watch).
+    #[cfg(target_os = "linux")]
+    fn inotify_masks() -> Vec<u32> {
+        let mut masks = Vec::new();
+        for e in std::fs::read_dir("/proc/self/fdinfo").unwrap().flatten() {
+            let Ok(info) = std::fs::read_to_string(e.path()) else { continue };
+            for line in info.lines().filter(|l| l.starts_with("inotify wd:")) {
+                let mask = line.split_whitespace().find_map(|w| w.strip_prefix("mask:")).unwrap();
+                masks.push(u32::from_str_radix(mask, 16).unwrap());
+            }
+        }
+        masks
+    }
+
+    /// Reading a file is not an event the kernel queues for the watcher: at 430,000 files a
+    /// read of the folder (`rg`, the index build, another diglot) overflowed the queue, which
+    /// means "check everything". Writes, creations, removals and renames still are.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn reads_are_not_watched_writes_are() {
+        const IN_MODIFY: u32 = 0x2;
+        const IN_ATTRIB: u32 = 0x4;
+        const IN_CLOSE_NOWRITE: u32 = 0x10;
+        const IN_OPEN: u32 = 0x20;
+        const IN_MOVED_FROM: u32 = 0x40;
+        const IN_MOVED_TO: u32 = 0x80;
+        const IN_CREATE: u32 = 0x100;
+        const IN_DELETE: u32 = 0x200;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let w = watch(&[dir.path().to_path_buf()], vec![], QUIET, |_| {}).unwrap();
+        let masks = inotify_masks();
+        // the folder and its subfolder (other tests of this binary may watch too)
+        assert!(masks.len() >= 2, "{masks:x?}");
+        for m in masks {
+            assert_eq!(m & (IN_OPEN | IN_CLOSE_NOWRITE), 0, "a read is watched: mask {m:#x}");
+            let wanted = IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE;
+            assert_eq!(m & wanted, wanted, "a change is not watched: mask {m:#x}");
+        }
+        drop(w);
     }
 
     #[test]
