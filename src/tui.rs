@@ -407,11 +407,10 @@ fn event_loop(
     // set once the list a warm open's index gave is drawn (see the loading below)
     let shown = Shown::default();
     // set once the watch may be set up: the list a warm open's index gave is drawn, or the
-    // first load is done and its index saved. On a cold open the loader opens every file,
-    // and each open is an event for a watch (inotify's `IN_OPEN`): at 430,000 files they
-    // overflowed its queue, and the overflow (events lost) made the reader check every file
-    // again through the index just written, right after the load (its memory on top of the
-    // load's: the cold open's peak), for nothing.
+    // first load is done and its index saved: setting the watches walks every folder, and
+    // a change seen during the first load is in the list already. (Reads are no longer
+    // watched at all, see watch.rs: with notify 8 each file the loader opened was an
+    // `IN_OPEN` event, and at 430,000 files they overflowed the kernel's queue.)
     let watch_gate = Shown::default();
     // set once a frame has been drawn with the load done (the whole list of a cold open on
     // screen, or a warm open's check reported): the title index is written after it
@@ -659,7 +658,7 @@ fn spawn_watch(
     let keep = slot.clone();
     let _ = std::thread::Builder::new().name("diglot-watch-setup".into()).spawn(move || {
         // setting the watches walks every folder: not while the first list is being drawn,
-        // nor while a cold open reads every file (each open an event: an overflow)
+        // nor while a cold open reads every file
         gate.wait(Duration::from_secs(3600));
         // nor ahead of the reader's frames: at 430,000 files it states every one (~1 s of
         // CPU), and the watch's own thread, started here, follows events at this priority
