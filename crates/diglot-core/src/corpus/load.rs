@@ -1276,9 +1276,9 @@ fn read_parsed(
             match parse_head(path, bytes) {
                 ParsedHead::Article(h) => {
                     let parts = if h.replaced {
-                        index::Parts::find(String::from_utf8_lossy(bytes).as_bytes(), h.en_first, h.zh_first)
+                        index::Parts::of_head(String::from_utf8_lossy(bytes).as_bytes(), &h)
                     } else {
-                        index::Parts::find(bytes, h.en_first, h.zh_first)
+                        index::Parts::of_head(bytes, &h)
                     };
                     Some((stamp, parts, Parsed::Article(h)))
                 }

@@ -117,6 +117,13 @@ pub struct Head {
     /// The bytes were not UTF-8: the offsets are of the text with the bad bytes replaced
     /// (`String::from_utf8_lossy`, as [`Article::text`]), not of the bytes.
     pub replaced: bool,
+    /// No line before this offset is the `<hr` separator as the index's parts find it
+    /// ([`super::index::Parts::of_head`]): where the parser's English body ended (its
+    /// separator or `Original:` line, or the end of the text).
+    pub separator_from: usize,
+    /// No line before this offset is the glossary's `**Named Entities**` line as the
+    /// index's parts find it: the parser's first such line, else `separator_from`.
+    pub glossary_from: usize,
 }
 
 /// What [`parse_head`] found.
@@ -162,6 +169,8 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
         en_first: body.en,
         zh_first: body.zh,
         replaced,
+        separator_from: body.body_end,
+        glossary_from: body.glossary.unwrap_or(body.body_end),
     }))
 }
 
@@ -420,6 +429,9 @@ trait Body {
     fn gloss(&mut self, line: &str);
     fn has_en(&self) -> bool;
     fn has_zh(&self) -> bool;
+    /// Where the English body ended (the start of the line of its `<hr` or `Original:`,
+    /// or the text's length) and where the first `**Named Entities**` line starts.
+    fn english_ends(&mut self, _end: usize, _glossary: Option<usize>) {}
     /// Nothing more of the Chinese body is wanted: the Chinese paragraphs after this one
     /// would change nothing (the head parse needs the first only).
     fn zh_done(&self) -> bool {
@@ -475,6 +487,9 @@ impl Body for Paragraphs {
 struct FirstParagraphs {
     en: Option<usize>,
     zh: Option<usize>,
+    /// See [`Body::english_ends`].
+    body_end: usize,
+    glossary: Option<usize>,
 }
 
 impl Body for FirstParagraphs {
@@ -490,6 +505,10 @@ impl Body for FirstParagraphs {
     }
     fn has_zh(&self) -> bool {
         self.zh.is_some()
+    }
+    fn english_ends(&mut self, end: usize, glossary: Option<usize>) {
+        self.body_end = end;
+        self.glossary = glossary;
     }
     fn zh_done(&self) -> bool {
         self.zh.is_some()
@@ -575,6 +594,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
 
         // --- English body and glossary ------------------------------------------------------
         let mut in_glossary = false;
+        let mut glossary_start = None;
         let mut hr = None;
         let mut original = None;
         while i < n {
@@ -589,6 +609,9 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
                 break;
             }
             if line.starts_with("**Named Entities**") {
+                if !in_glossary {
+                    glossary_start = cur.lines.get(i).map(|l| l.start);
+                }
                 in_glossary = true;
             } else if !line.is_empty() {
                 if in_glossary {
@@ -599,6 +622,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
             }
             i += 1;
         }
+        body.english_ends(cur.lines.get(i).map_or(text.len(), |l| l.start), glossary_start);
         if hr.is_none() {
             diags.push(Diagnostic::error(
                 (i + 1).min(n.max(1)),
@@ -876,6 +900,8 @@ mod tests {
                 } else {
                     std::borrow::Cow::Borrowed(bytes)
                 };
+                check("parts", Parts::of_head(&text, &h) == Parts::of(&a))?;
+                // the hints are where the searches may start: from the text's start, the same
                 check("parts", Parts::find(&text, h.en_first, h.zh_first) == Parts::of(&a))
             }
             (h, a) => Err(format!("kind differs for {path:?}: head {h:?}, full {a:?}")),
@@ -932,6 +958,12 @@ mod tests {
             Just("人民日报\tRénmín Rìbào".as_bytes().to_vec()),
             Just("人民日报  People's Daily".as_bytes().to_vec()),
             Just(b"<hr />".to_vec()),
+            // indents the parser trims and the index's parts do not (and the other way)
+            Just("\u{2003}<hr />".as_bytes().to_vec()),
+            Just("\u{a0}**Named Entities**".as_bytes().to_vec()),
+            Just("\u{3000}\t**Named Entities**".as_bytes().to_vec()),
+            Just("\u{2003}Title: B".as_bytes().to_vec()),
+            Just("\u{85}### 题".as_bytes().to_vec()),
             Just(b"Original:".to_vec()),
             Just("### 标题\u{3000}副标题".as_bytes().to_vec()),
             Just(b"###".to_vec()),
