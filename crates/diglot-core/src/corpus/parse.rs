@@ -145,6 +145,12 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
     if let Some(why) = not_article(path, bytes) {
         return ParsedHead::NotArticle(why);
     }
+    ParsedHead::Article(parse_head_of_article(path, bytes))
+}
+
+/// [`parse_head`] of bytes that [`not_article`] has accepted already (the loader judges a
+/// file from its head before reading the rest): the same head, without judging them again.
+pub fn parse_head_of_article(path: &Path, bytes: &[u8]) -> Box<Head> {
     let size = bytes.len() as u64;
     let mut diags = Vec::new();
     let text = match simdutf8::basic::from_utf8(bytes) {
@@ -155,7 +161,7 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
         }
     };
     let mut body = FirstParagraphs::default();
-    let (meta, mut found) = parse_into(path, &text, size, &mut body);
+    let (meta, mut found, english) = parse_into(path, &text, size, &mut body);
     let replaced = !diags.is_empty();
     if diags.is_empty() {
         diags = found;
@@ -163,15 +169,15 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
         diags.append(&mut found);
         diags.sort_by_key(|d| d.line);
     }
-    ParsedHead::Article(Box::new(Head {
+    Box::new(Head {
         meta,
         diagnostics: diags,
         en_first: body.en,
         zh_first: body.zh,
         replaced,
-        separator_from: body.body_end,
-        glossary_from: body.glossary.unwrap_or(body.body_end),
-    }))
+        separator_from: english.end,
+        glossary_from: english.glossary.unwrap_or(english.end),
+    })
 }
 
 /// The diagnostic of bytes that are not UTF-8: the line of the first bad byte.
@@ -416,7 +422,7 @@ fn low_bytes(b: &[u8]) -> usize {
 
 fn parse_text(path: &Path, text: String, size: u64) -> Article {
     let mut body = Paragraphs::default();
-    let (meta, diagnostics) = parse_into(path, &text, size, &mut body);
+    let (meta, diagnostics, _) = parse_into(path, &text, size, &mut body);
     let Paragraphs { en, en_lines, zh, zh_lines, glossary } = body;
     Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics }
 }
@@ -429,9 +435,6 @@ trait Body {
     fn gloss(&mut self, line: &str);
     fn has_en(&self) -> bool;
     fn has_zh(&self) -> bool;
-    /// Where the English body ended (the start of the line of its `<hr` or `Original:`,
-    /// or the text's length) and where the first `**Named Entities**` line starts.
-    fn english_ends(&mut self, _end: usize, _glossary: Option<usize>) {}
     /// Nothing more of the Chinese body is wanted: the Chinese paragraphs after this one
     /// would change nothing (the head parse needs the first only).
     fn zh_done(&self) -> bool {
@@ -487,9 +490,6 @@ impl Body for Paragraphs {
 struct FirstParagraphs {
     en: Option<usize>,
     zh: Option<usize>,
-    /// See [`Body::english_ends`].
-    body_end: usize,
-    glossary: Option<usize>,
 }
 
 impl Body for FirstParagraphs {
@@ -506,21 +506,30 @@ impl Body for FirstParagraphs {
     fn has_zh(&self) -> bool {
         self.zh.is_some()
     }
-    fn english_ends(&mut self, end: usize, glossary: Option<usize>) {
-        self.body_end = end;
-        self.glossary = glossary;
-    }
     fn zh_done(&self) -> bool {
         self.zh.is_some()
     }
 }
 
+/// Where the parser's English body ended: the start of the line of its `<hr` or `Original:`
+/// (the text's length when it has none), and of its first `**Named Entities**` line.
+struct EnglishEnd {
+    end: usize,
+    glossary: Option<usize>,
+}
+
 /// The parser proper, one for both bodies: the metadata and the diagnostics (sorted by
-/// line), the body handed to `body`.
-fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (ArticleMeta, Vec<Diagnostic>) {
+/// line), the body handed to `body`, and where the English body ended.
+fn parse_into(
+    path: &Path,
+    text: &str,
+    size: u64,
+    body: &mut impl Body,
+) -> (ArticleMeta, Vec<Diagnostic>, EnglishEnd) {
     let mut meta = ArticleMeta { path: path.to_path_buf(), size, ..ArticleMeta::default() };
     let mut diags = Vec::new();
     let last;
+    let english;
     {
         let cur = Cursor::new(text);
         let n = cur.lines.len();
@@ -594,7 +603,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
 
         // --- English body and glossary ------------------------------------------------------
         let mut in_glossary = false;
-        let mut glossary_start = None;
+        let mut glossary_line = None;
         let mut hr = None;
         let mut original = None;
         while i < n {
@@ -609,9 +618,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
                 break;
             }
             if line.starts_with("**Named Entities**") {
-                if !in_glossary {
-                    glossary_start = cur.lines.get(i).map(|l| l.start);
-                }
+                glossary_line = glossary_line.or(Some(i));
                 in_glossary = true;
             } else if !line.is_empty() {
                 if in_glossary {
@@ -622,7 +629,8 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
             }
             i += 1;
         }
-        body.english_ends(cur.lines.get(i).map_or(text.len(), |l| l.start), glossary_start);
+        let start_of = |k: usize| cur.lines.get(k).map_or(text.len(), |l| l.start);
+        english = EnglishEnd { end: start_of(i), glossary: glossary_line.map(start_of) };
         if hr.is_none() {
             diags.push(Diagnostic::error(
                 (i + 1).min(n.max(1)),
@@ -757,7 +765,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
         d.line = d.line.min(last);
     }
     diags.sort_by_key(|d| d.line);
-    (meta, diags)
+    (meta, diags, english)
 }
 
 /// What is wrong with a date that did not parse: its shape, or a day that does not exist.
@@ -1004,6 +1012,24 @@ mod tests {
                 bytes.extend_from_slice(end);
             }
             prop_assert_eq!(head_agrees_with_full(Path::new(name), &bytes), Ok(()));
+        }
+
+        /// Bytes judged an article already are parsed as `parse_head` parses them.
+        #[test]
+        fn an_article_judged_already_is_parsed_the_same(
+            lines in proptest::collection::vec(
+                (article_piece(), prop_oneof![Just(&b"\n"[..]), Just(&b"\r\n"[..]), Just(&b""[..])]),
+                0..20,
+            ),
+        ) {
+            let mut bytes = b"Title: T\n".to_vec();
+            for (line, end) in &lines {
+                bytes.extend_from_slice(line);
+                bytes.extend_from_slice(end);
+            }
+            let p = Path::new("a.md");
+            prop_assert_eq!(not_article(p, &bytes), None);
+            prop_assert_eq!(parse_head(p, &bytes), ParsedHead::Article(parse_head_of_article(p, &bytes)));
         }
 
         #[test]
