@@ -107,12 +107,31 @@ impl Parts {
     /// [`Parts::of`] from an article's text and where its first English and Chinese
     /// paragraphs start (a [`super::parse::Head`]'s `en_first` and `zh_first`).
     pub fn find(text: &[u8], en_first: Option<usize>, zh_first: Option<usize>) -> Parts {
+        Parts::find_from(text, en_first, zh_first, 0, 0)
+    }
+
+    /// [`Parts::find`] from a head parse of `text` (the text as parsed: the bytes, or the
+    /// bytes with the bad UTF-8 replaced when `head.replaced`): the same parts, the separator
+    /// and the glossary looked for from where the parser's English body ended and its
+    /// glossary began (a line `find` would take there is one the parser takes too, which
+    /// trims more white space; so no earlier line is one), not over the whole English part.
+    pub fn of_head(text: &[u8], head: &super::parse::Head) -> Parts {
+        Parts::find_from(text, head.en_first, head.zh_first, head.separator_from, head.glossary_from)
+    }
+
+    fn find_from(
+        text: &[u8],
+        en_first: Option<usize>,
+        zh_first: Option<usize>,
+        separator_from: usize,
+        glossary_from: usize,
+    ) -> Parts {
         let off = |i: usize| u32::try_from(i).unwrap_or(Parts::NONE);
         let [title, hr, named, hashes] = &*PART_FINDERS;
         let header = find_line(text, title, 0, text.len());
         let from = header.unwrap_or(0);
-        let separator = find_line(text, hr, from, text.len());
-        let glossary = find_line(text, named, from, separator.unwrap_or(text.len()));
+        let separator = find_line(text, hr, from.max(separator_from), text.len());
+        let glossary = find_line(text, named, from.max(glossary_from), separator.unwrap_or(text.len()));
         let zh_header = separator.and_then(|s| find_line(text, hashes, s, text.len()));
         Parts {
             header: header.map_or(Parts::NONE, off),

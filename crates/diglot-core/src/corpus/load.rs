@@ -10,7 +10,7 @@
 use super::catalog::{Catalog, Field};
 use super::index::{self, Entry, Index, Stamp};
 use super::model::{ArticleMeta, Diagnostic, Severity};
-use super::parse::{not_article, parse_head, Head, ParsedHead, HEAD_BYTES};
+use super::parse::{not_article, parse_head, parse_head_of_article, Head, ParsedHead, HEAD_BYTES};
 use super::seeds;
 use crate::fsutil;
 use crate::search::{SearchData, TitleBatch};
@@ -530,7 +530,11 @@ fn load_found(opener: &mut Opener, path: &Path) -> (Outcome, u64) {
     match read_found(opener, path) {
         Err(e) => (Outcome::Unreadable(path.to_path_buf(), format!("cannot read: {e}")), 0),
         Ok((Some((why, n)), _)) => (Outcome::Skipped(path.to_path_buf(), why.into()), n as u64),
-        Ok((None, _)) => (outcome_of(path, &opener.buf), opener.buf.len() as u64),
+        Ok((None, _)) => {
+            // judged an article from its head already: not judged again
+            let Head { meta, diagnostics, .. } = *parse_head_of_article(path, &opener.buf);
+            (Outcome::Article(Box::new(meta), diagnostics), opener.buf.len() as u64)
+        }
     }
 }
 
@@ -1271,19 +1275,17 @@ fn read_parsed(
         Ok((None, stamp)) => {
             let bytes = &opener.buf;
             ev.bytes += bytes.len() as u64;
-            // the head only (no paragraphs, the bytes borrowed): the parts need the text
-            // as parsed, which is the bytes but when they are not UTF-8
-            match parse_head(path, bytes) {
-                ParsedHead::Article(h) => {
-                    let parts = if h.replaced {
-                        index::Parts::find(String::from_utf8_lossy(bytes).as_bytes(), h.en_first, h.zh_first)
-                    } else {
-                        index::Parts::find(bytes, h.en_first, h.zh_first)
-                    };
-                    Some((stamp, parts, Parsed::Article(h)))
-                }
-                ParsedHead::NotArticle(why) => Some((stamp, index::Parts::default(), Parsed::Skipped(why))),
-            }
+            // the head only (no paragraphs, the bytes borrowed), of bytes `read_found` has
+            // judged an article from their head (`not_article`, which `parse_head` would run
+            // again on the same first bytes); the parts need the text as parsed, which is the
+            // bytes but when they are not UTF-8
+            let h = parse_head_of_article(path, bytes);
+            let parts = if h.replaced {
+                index::Parts::of_head(String::from_utf8_lossy(bytes).as_bytes(), &h)
+            } else {
+                index::Parts::of_head(bytes, &h)
+            };
+            Some((stamp, parts, Parsed::Article(h)))
         }
     }
 }

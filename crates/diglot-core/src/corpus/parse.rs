@@ -117,6 +117,13 @@ pub struct Head {
     /// The bytes were not UTF-8: the offsets are of the text with the bad bytes replaced
     /// (`String::from_utf8_lossy`, as [`Article::text`]), not of the bytes.
     pub replaced: bool,
+    /// No line before this offset is the `<hr` separator as the index's parts find it
+    /// ([`super::index::Parts::of_head`]): where the parser's English body ended (its
+    /// separator or `Original:` line, or the end of the text).
+    pub separator_from: usize,
+    /// No line before this offset is the glossary's `**Named Entities**` line as the
+    /// index's parts find it: the parser's first such line, else `separator_from`.
+    pub glossary_from: usize,
 }
 
 /// What [`parse_head`] found.
@@ -138,6 +145,12 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
     if let Some(why) = not_article(path, bytes) {
         return ParsedHead::NotArticle(why);
     }
+    ParsedHead::Article(parse_head_of_article(path, bytes))
+}
+
+/// [`parse_head`] of bytes that [`not_article`] has accepted already (the loader judges a
+/// file from its head before reading the rest): the same head, without judging them again.
+pub fn parse_head_of_article(path: &Path, bytes: &[u8]) -> Box<Head> {
     let size = bytes.len() as u64;
     let mut diags = Vec::new();
     let text = match simdutf8::basic::from_utf8(bytes) {
@@ -148,7 +161,7 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
         }
     };
     let mut body = FirstParagraphs::default();
-    let (meta, mut found) = parse_into(path, &text, size, &mut body);
+    let (meta, mut found, english) = parse_into(path, &text, size, &mut body);
     let replaced = !diags.is_empty();
     if diags.is_empty() {
         diags = found;
@@ -156,13 +169,15 @@ pub fn parse_head(path: &Path, bytes: &[u8]) -> ParsedHead {
         diags.append(&mut found);
         diags.sort_by_key(|d| d.line);
     }
-    ParsedHead::Article(Box::new(Head {
+    Box::new(Head {
         meta,
         diagnostics: diags,
         en_first: body.en,
         zh_first: body.zh,
         replaced,
-    }))
+        separator_from: english.end,
+        glossary_from: english.glossary.unwrap_or(english.end),
+    })
 }
 
 /// The diagnostic of bytes that are not UTF-8: the line of the first bad byte.
@@ -407,7 +422,7 @@ fn low_bytes(b: &[u8]) -> usize {
 
 fn parse_text(path: &Path, text: String, size: u64) -> Article {
     let mut body = Paragraphs::default();
-    let (meta, diagnostics) = parse_into(path, &text, size, &mut body);
+    let (meta, diagnostics, _) = parse_into(path, &text, size, &mut body);
     let Paragraphs { en, en_lines, zh, zh_lines, glossary } = body;
     Article { meta, text, en, zh, en_lines, zh_lines, glossary, diagnostics }
 }
@@ -496,12 +511,25 @@ impl Body for FirstParagraphs {
     }
 }
 
+/// Where the parser's English body ended: the start of the line of its `<hr` or `Original:`
+/// (the text's length when it has none), and of its first `**Named Entities**` line.
+struct EnglishEnd {
+    end: usize,
+    glossary: Option<usize>,
+}
+
 /// The parser proper, one for both bodies: the metadata and the diagnostics (sorted by
-/// line), the body handed to `body`.
-fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (ArticleMeta, Vec<Diagnostic>) {
+/// line), the body handed to `body`, and where the English body ended.
+fn parse_into(
+    path: &Path,
+    text: &str,
+    size: u64,
+    body: &mut impl Body,
+) -> (ArticleMeta, Vec<Diagnostic>, EnglishEnd) {
     let mut meta = ArticleMeta { path: path.to_path_buf(), size, ..ArticleMeta::default() };
     let mut diags = Vec::new();
     let last;
+    let english;
     {
         let cur = Cursor::new(text);
         let n = cur.lines.len();
@@ -575,6 +603,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
 
         // --- English body and glossary ------------------------------------------------------
         let mut in_glossary = false;
+        let mut glossary_line = None;
         let mut hr = None;
         let mut original = None;
         while i < n {
@@ -589,6 +618,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
                 break;
             }
             if line.starts_with("**Named Entities**") {
+                glossary_line = glossary_line.or(Some(i));
                 in_glossary = true;
             } else if !line.is_empty() {
                 if in_glossary {
@@ -599,6 +629,8 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
             }
             i += 1;
         }
+        let start_of = |k: usize| cur.lines.get(k).map_or(text.len(), |l| l.start);
+        english = EnglishEnd { end: start_of(i), glossary: glossary_line.map(start_of) };
         if hr.is_none() {
             diags.push(Diagnostic::error(
                 (i + 1).min(n.max(1)),
@@ -733,7 +765,7 @@ fn parse_into(path: &Path, text: &str, size: u64, body: &mut impl Body) -> (Arti
         d.line = d.line.min(last);
     }
     diags.sort_by_key(|d| d.line);
-    (meta, diags)
+    (meta, diags, english)
 }
 
 /// What is wrong with a date that did not parse: its shape, or a day that does not exist.
@@ -876,6 +908,8 @@ mod tests {
                 } else {
                     std::borrow::Cow::Borrowed(bytes)
                 };
+                check("parts", Parts::of_head(&text, &h) == Parts::of(&a))?;
+                // the hints are where the searches may start: from the text's start, the same
                 check("parts", Parts::find(&text, h.en_first, h.zh_first) == Parts::of(&a))
             }
             (h, a) => Err(format!("kind differs for {path:?}: head {h:?}, full {a:?}")),
@@ -932,6 +966,12 @@ mod tests {
             Just("人民日报\tRénmín Rìbào".as_bytes().to_vec()),
             Just("人民日报  People's Daily".as_bytes().to_vec()),
             Just(b"<hr />".to_vec()),
+            // indents the parser trims and the index's parts do not (and the other way)
+            Just("\u{2003}<hr />".as_bytes().to_vec()),
+            Just("\u{a0}**Named Entities**".as_bytes().to_vec()),
+            Just("\u{3000}\t**Named Entities**".as_bytes().to_vec()),
+            Just("\u{2003}Title: B".as_bytes().to_vec()),
+            Just("\u{85}### 题".as_bytes().to_vec()),
             Just(b"Original:".to_vec()),
             Just("### 标题\u{3000}副标题".as_bytes().to_vec()),
             Just(b"###".to_vec()),
@@ -972,6 +1012,24 @@ mod tests {
                 bytes.extend_from_slice(end);
             }
             prop_assert_eq!(head_agrees_with_full(Path::new(name), &bytes), Ok(()));
+        }
+
+        /// Bytes judged an article already are parsed as `parse_head` parses them.
+        #[test]
+        fn an_article_judged_already_is_parsed_the_same(
+            lines in proptest::collection::vec(
+                (article_piece(), prop_oneof![Just(&b"\n"[..]), Just(&b"\r\n"[..]), Just(&b""[..])]),
+                0..20,
+            ),
+        ) {
+            let mut bytes = b"Title: T\n".to_vec();
+            for (line, end) in &lines {
+                bytes.extend_from_slice(line);
+                bytes.extend_from_slice(end);
+            }
+            let p = Path::new("a.md");
+            prop_assert_eq!(not_article(p, &bytes), None);
+            prop_assert_eq!(parse_head(p, &bytes), ParsedHead::Article(parse_head_of_article(p, &bytes)));
         }
 
         #[test]
