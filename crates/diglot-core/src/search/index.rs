@@ -636,7 +636,7 @@ impl SearchIndex {
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
-                                if let Some((bound, p)) = self.step(it, t, step, p) {
+                                if let Some((bound, p)) = self.step(it, t, step, p, &mut scratch) {
                                     let (r, mut packed) = (rank(i), pack(bound, rank(i)));
                                     if let Some((score, r_est)) = exact_above {
                                         let above = packed < pack(score, r_est)
@@ -976,7 +976,14 @@ impl SearchIndex {
 
     /// An item's bound and [`Progress`] for the query typed on (`step`) from the one
     /// `p` was made for: what [`Self::progress`] gives, reading only what the step needs.
-    fn step(&self, it: It<'_>, t: &Term, step: &Step, p: &Progress) -> Option<(i64, Progress)> {
+    fn step(
+        &self,
+        it: It<'_>,
+        t: &Term,
+        step: &Step,
+        p: &Progress,
+        s: &mut Scratch,
+    ) -> Option<(i64, Progress)> {
         match *step {
             Step::Extend { from } => {
                 let f = self.field_refs(&it);
@@ -1023,8 +1030,16 @@ impl SearchIndex {
                 Some((i64::from(p.rest) + p.value(t)?, p))
             }
             Step::NewSet { ref old } => {
-                let rest = i64::from(p.rest) + p.value(old)?;
-                self.progress(it, t, rest)
+                // (the earlier term's bound is likely loose, its first character's value a
+                // field's first column's while it matched further on: its exact score instead,
+                // while the item is read anyway. It stays in every later keystroke's bound, and
+                // a loose one there makes the first screen's ranking score hits one by one:
+                // `collective le`)
+                let old_value = match self.loose_head(it, old, p) {
+                    true => self.term_score(it, old, p, s).or_else(|| p.value(old))?,
+                    false => p.value(old)?,
+                };
+                self.progress(it, t, i64::from(p.rest) + old_value)
             }
         }
     }
@@ -1047,23 +1062,31 @@ impl SearchIndex {
     /// that term is scored only on the fields `p` says it matches (it alone is its set), so
     /// that a field the scan did not read is not read now.
     fn eval_typed(&self, it: It<'_>, q: &Query, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
-        let f = self.field_refs(&it);
-        let mut last = None;
-        if p.first[0] != NONE {
-            last = last.max(field_score(t, f.en(), it.en_ascii, s));
-        }
-        if p.first[1] != NONE {
-            last = last.max(field_score(t, f.zh(), it.zh_ascii, s));
-        }
-        if p.first[2] != NONE {
-            last = last.max(t.pattern_lower.score_ascii(f.py(), s));
-        }
+        let last = self.term_score(it, t, p, s);
         let typing = q.typing?;
         let others: Option<i64> = (q.sets.iter().enumerate())
             .filter(|&(i, _)| i != typing)
             .map(|(_, set)| self.eval_set(it, set, s))
             .sum();
         Some(last? + others?)
+    }
+
+    /// The score of `t` (a fuzzy term alone in its set) on an item whose [`Progress`] on it
+    /// is `p`: on the fields `p` says it matches only (its best there), so that a field the
+    /// scan did not read is not read now.
+    fn term_score(&self, it: It<'_>, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
+        let f = self.field_refs(&it);
+        let mut best = None;
+        if p.first[0] != NONE {
+            best = best.max(field_score(t, f.en(), it.en_ascii, s));
+        }
+        if p.first[1] != NONE {
+            best = best.max(field_score(t, f.zh(), it.zh_ascii, s));
+        }
+        if p.first[2] != NONE {
+            best = best.max(t.pattern_lower.score_ascii(f.py(), s));
+        }
+        best
     }
 
     /// The item's score for `q` (the sum over its sets), `None` if it does not match.

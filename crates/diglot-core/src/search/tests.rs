@@ -730,13 +730,18 @@ fn typing_on_over_loose_bounds_ranks_the_first_screen_exactly() {
             3 => (format!("Shengchan Brigade Produces Cotton {i}"), "生产大队"),
             4 => (format!("Strengthening Collective Leadership {i}"), "加强集体领导"),
             5 => (format!("Collective Leadership {i}"), "集体领导"),
-            6 => (format!("Celebrating the Collective {i}"), "生活"),
+            6 if i % 16 == 6 => (format!("Celebrating the Collective {i}"), "生活"),
+            // (begins with the first letter of `collective` and matches it further on: the
+            // bound of that term is loose, and stays in the next term's bounds)
+            6 => (format!("Comrade Li of the Collective Leading Group {i}"), "李同志"),
             _ => (format!("Xiangxiang County Reports {i}"), "湘乡县生产"),
         };
         ix.push(&en, zh, (i * 7919) % 2400);
     }
     let never = || false;
-    for typed in ["production", "collective", "shengchan", "xiangxiang", "生产计划"] {
+    for typed in
+        ["production", "collective", "shengchan", "xiangxiang", "生产计划", "collective lead", "co le"]
+    {
         for first in [1, 7, 40, 200] {
             for partial in [true, false] {
                 let mut prev: Option<Hits> = None;
