@@ -103,6 +103,16 @@ pub struct SearchIndex {
     /// The first letter's answer for the base items, made on the first search of a letter
     /// ([`Letters`]; not stored: a pass over the titles, off the reader's thread).
     letters: Letters,
+    /// Per base item, a bit each (made with its [`Letters`] row): its English
+    /// (`utf8[0]`) or Chinese (`utf8[1]`) title's bytes are what [`FieldRefs::en`] or
+    /// [`FieldRefs::zh`] reads (valid UTF-8, checked once), so that they are matched as
+    /// bytes without checking them again (see [`It::utf8`]).
+    utf8: [Vec<u64>; 2],
+    /// Per base item (made with its [`Letters`] row): its Chinese title's `zh_han` folded to
+    /// 32 bits ([`fold`]), `u32::MAX` where its English title is not ASCII. A query with a
+    /// term of Chinese characters, typed from nothing, reads this (1.7 MB) and the initials
+    /// masks instead of every item's 64 bytes (see [`SearchIndex::han_need`]).
+    han: Vec<u32>,
     /// [`initials_mask`] of each pushed item's pinyin.
     initials: Vec<u32>,
     /// Every item's sort key.
@@ -144,6 +154,8 @@ impl SearchIndex {
         self.order = OnceLock::new();
         self.base_initials = OnceLock::new();
         self.letters = Letters::default();
+        self.utf8 = [Vec::new(), Vec::new()];
+        self.han = Vec::new();
     }
 
     /// Adds an item; returns its index (0, 1, 2, … in push order).
@@ -219,11 +231,21 @@ impl SearchIndex {
 
     /// Item `i` with its initials mask, for matching (`base`: [`Self::base_initials`]).
     fn it<'a>(&'a self, base: &[u32], i: usize) -> Option<It<'a>> {
-        let initials = match base.get(i) {
-            Some(&m) => m,
-            None => self.initials.get(i.checked_sub(base.len())?).copied()?,
+        let bit = |v: &Vec<u64>| v.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 != 0);
+        let (initials, utf8) = match base.get(i) {
+            Some(&m) => (m, [bit(&self.utf8[0]), bit(&self.utf8[1])]),
+            // (a pushed item's titles are in the index's own text, pushed as strings)
+            None => (self.initials.get(i.checked_sub(base.len())?).copied()?, [true; 2]),
         };
-        Some(It { item: self.item(i)?, initials })
+        Some(It { item: self.item(i)?, initials, utf8 })
+    }
+
+    /// Whether item `i`'s English and Chinese titles read as their bytes ([`It::utf8`]).
+    fn utf8_of(&self, i: usize) -> [bool; 2] {
+        let Some(it) = self.item(i) else { return [false; 2] };
+        let f = self.field_refs(it);
+        let reads = |field: Field, s: &str| s.as_bytes() == f.field_bytes(field);
+        [reads(Field::En, f.en()), reads(Field::Zh, f.zh())]
     }
 
     /// Whether [`Self::prepare_step`] has work left: the base items' [`Letters`] (and their
@@ -259,12 +281,28 @@ impl SearchIndex {
         }
         let (start, base) = (self.letters.made, self.base_initials());
         let end = (start + LETTERS_CHUNK).min(n);
-        let rows: Vec<[u8; LETTERS]> =
-            (start..end).into_par_iter().map(|i| self.letter_row(base, i, &terms)).collect();
+        let (rows, utf8): (Vec<[u8; LETTERS]>, Vec<[bool; 2]>) =
+            (start..end).into_par_iter().map(|i| (self.letter_row(base, i, &terms), self.utf8_of(i))).unzip();
         for (l, col) in cols.chunks_exact_mut(n.max(1)).enumerate() {
             let col = col.get_mut(start..end).unwrap_or_default();
             for (slot, row) in col.iter_mut().zip(&rows) {
                 *slot = row.get(l).copied().unwrap_or(READ);
+            }
+        }
+        self.han.resize(n, u32::MAX);
+        for (i, slot) in self.han.iter_mut().enumerate().take(end).skip(start) {
+            if let Some(it) = self.data.items.get(i) {
+                *slot = if it.en_ascii { fold(it.zh_han) } else { u32::MAX };
+            }
+        }
+        for (k, bits) in self.utf8.iter_mut().enumerate() {
+            bits.resize(n.div_ceil(64), 0);
+            for (i, ok) in (start..end).zip(&utf8) {
+                if ok.get(k).copied().unwrap_or(false) {
+                    if let Some(w) = bits.get_mut(i / 64) {
+                        *w |= 1 << (i % 64);
+                    }
+                }
             }
         }
         self.letters.cols = cols;
@@ -363,6 +401,22 @@ impl SearchIndex {
         }
     }
 
+    /// What an item must have to match `q` when a set of `q` is a positive term with
+    /// characters that are not ASCII (which only a title can have, not the pinyin): those
+    /// characters' bits in [`Self::han`] (the Chinese title's [`fold`]ed `zh_han`, all set
+    /// where the English title is not ASCII), and the initials of their readings in its
+    /// initials mask (unless its English title is not ASCII: see `han_initials`). `None`
+    /// when no set is such a term.
+    fn han_need(q: &Query) -> Option<(u32, u32)> {
+        let need = (q.sets.iter())
+            .filter_map(|set| match set.as_slice() {
+                [t] if !t.inverse && t.han != 0 => Some((fold(t.han), t.han_initials)),
+                _ => None,
+            })
+            .fold((0, 0), |(a, b), (h, i)| (a | h, b | i));
+        (need.0 != 0).then_some(need)
+    }
+
     /// The base initials masks (made once, in parallel, on the first search).
     fn base_initials(&self) -> &[u32] {
         self.base_initials.get_or_init(|| {
@@ -374,7 +428,10 @@ impl SearchIndex {
     /// [`SearchData`] shared with others, counted once here): items, strings, keys, order.
     pub fn heap_bytes(&self) -> usize {
         let order = self.order.get().map_or(0, |o| (o.perm.capacity() + o.rank.capacity()) * 4);
-        let letters = self.letters.cols.capacity() + self.letters.pushed.len() * LETTERS * LETTERS_CHUNK;
+        let letters = self.letters.cols.capacity()
+            + self.letters.pushed.len() * LETTERS * LETTERS_CHUNK
+            + self.utf8.iter().map(|v| v.capacity() * 8).sum::<usize>()
+            + self.han.capacity() * 4;
         self.data.heap_bytes()
             + letters
             + self.items.capacity() * std::mem::size_of::<Item>()
@@ -513,6 +570,9 @@ impl SearchIndex {
             let col = self.letters.column(l);
             (l, col.get(..self.letters.made).unwrap_or(&[]), t)
         });
+        // a query with Chinese characters searched from nothing: the base items whose masks
+        // are made (with their letter rows) are read only where those masks allow
+        let han = Self::han_need(q).map(|need| (need, self.han.get(..self.letters.made).unwrap_or(&[])));
         // (this result carries each hit's progress on the last term when there is one)
         let tasks: Vec<Task> = prev
             .map(|(_, c)| {
@@ -576,7 +636,7 @@ impl SearchIndex {
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
-                                if let Some((bound, p)) = self.step(it, t, step, p) {
+                                if let Some((bound, p)) = self.step(it, t, step, p, &mut scratch) {
                                     let (r, mut packed) = (rank(i), pack(bound, rank(i)));
                                     if let Some((score, r_est)) = exact_above {
                                         let above = packed < pack(score, r_est)
@@ -614,7 +674,35 @@ impl SearchIndex {
                                 }
                             }
                         }
-                        None => range.for_each(|i| visit(&mut f, i as u32)),
+                        None => match han {
+                            Some(((bits, initials), col)) => {
+                                // (the items the masks let through are sparse and scattered:
+                                // each run of `TOUCH` of them has its item and then its
+                                // titles loaded together, so that their cache misses overlap)
+                                let mut run = [0u32; TOUCH];
+                                let mut k = 0;
+                                for i in range {
+                                    let may = col.get(i).is_none_or(|&h| {
+                                        h & bits == bits
+                                            && (h == u32::MAX
+                                                || base.get(i).is_some_and(|&m| m & initials == initials))
+                                    });
+                                    if let Some(slot) = run.get_mut(k).filter(|_| may) {
+                                        *slot = i as u32;
+                                        k += 1;
+                                    }
+                                    if k == TOUCH {
+                                        touched ^= self.touch_items(&run);
+                                        run.iter().for_each(|&i| visit(&mut f, i));
+                                        k = 0;
+                                    }
+                                }
+                                let rest = run.get(..k).unwrap_or_default();
+                                touched ^= self.touch_items(rest);
+                                rest.iter().for_each(|&i| visit(&mut f, i));
+                            }
+                            None => range.for_each(|i| visit(&mut f, i as u32)),
+                        },
                     },
                 }
                 std::hint::black_box(touched);
@@ -796,6 +884,24 @@ impl SearchIndex {
         acc
     }
 
+    /// Loads the items `ids` (a field of each), then their titles' first and last bytes: a
+    /// hint for the memory system, as [`Self::touch_step`] (the bytes' xor, for `black_box`).
+    fn touch_items(&self, ids: &[u32]) -> u8 {
+        let mut acc = 0u8;
+        for &i in ids {
+            acc ^= self.item(i as usize).map_or(0, |it| it.src);
+        }
+        for &i in ids {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            for field in [Field::En, Field::Zh] {
+                let b = f.field_bytes(field);
+                acc ^= b.first().copied().unwrap_or(0) ^ b.last().copied().unwrap_or(0);
+            }
+        }
+        acc
+    }
+
     /// Loads the first byte each of `ids` will be read at by [`Self::step`] (from its
     /// progress `states`): the English and Chinese titles where the match ended (their start
     /// where that is [`UNKNOWN`]), the pinyin. A hint for the memory system (the bytes' xor,
@@ -834,21 +940,27 @@ impl SearchIndex {
     fn progress(&self, it: It<'_>, t: &Term, rest: i64) -> Option<(i64, Progress)> {
         let f = self.field_refs(&it);
         let mut p = Progress { rest: i32::try_from(rest).ok()?, first: [NONE; 3], end: [0; 2] };
-        let parts = |field: &str, ascii: bool| {
-            if ascii {
-                t.pattern.bound_parts_ascii(field.as_bytes())
-            } else {
-                t.pattern.bound_parts_unicode(field)
+        // (a title known to read as its bytes is matched on them, not checked again)
+        let parts = |field: Field, ascii: bool, utf8: bool| match (ascii, utf8) {
+            (true, true) => t.pattern.bound_parts_ascii(f.field_bytes(field)),
+            (false, true) => t.pattern.bound_parts_utf8(f.field_bytes(field)),
+            (ascii, false) => {
+                let s = if let Field::En = field { f.en() } else { f.zh() };
+                if ascii {
+                    t.pattern.bound_parts_ascii(s.as_bytes())
+                } else {
+                    t.pattern.bound_parts_unicode(s)
+                }
             }
         };
         if t.mask & !it.en_mask == 0 {
-            if let Some((first, end)) = parts(f.en(), it.en_ascii) {
+            if let Some((first, end)) = parts(Field::En, it.en_ascii, it.utf8[0]) {
                 p.first[0] = first;
                 p.end[0] = u32::try_from(end).ok()?;
             }
         }
-        if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
-            if let Some((first, end)) = parts(f.zh(), it.zh_ascii) {
+        if it.zh_may(t) {
+            if let Some((first, end)) = parts(Field::Zh, it.zh_ascii, it.utf8[1]) {
                 p.first[1] = first;
                 p.end[1] = u32::try_from(end).ok()?;
             }
@@ -864,18 +976,27 @@ impl SearchIndex {
 
     /// An item's bound and [`Progress`] for the query typed on (`step`) from the one
     /// `p` was made for: what [`Self::progress`] gives, reading only what the step needs.
-    fn step(&self, it: It<'_>, t: &Term, step: &Step, p: &Progress) -> Option<(i64, Progress)> {
+    fn step(
+        &self,
+        it: It<'_>,
+        t: &Term,
+        step: &Step,
+        p: &Progress,
+        s: &mut Scratch,
+    ) -> Option<(i64, Progress)> {
         match *step {
             Step::Extend { from } => {
                 let f = self.field_refs(&it);
                 let mut p = *p;
                 // (an ASCII field is read as bytes from where the match ended: nothing before
                 // it is touched)
-                let extend = |field: Field, ascii: bool, at: u32| {
+                let extend = |field: Field, ascii: bool, utf8: bool, at: u32| {
                     // (an end not known: the whole term matched from the field's start)
                     let (at, from) = if at == UNKNOWN { (0, 0) } else { (at as usize, from) };
                     let end = if ascii {
                         t.pattern.extend_ascii(f.field_bytes(field), at, from)
+                    } else if utf8 {
+                        t.pattern.extend_utf8(f.field_bytes(field), at, from)
                     } else {
                         t.pattern.extend_unicode(
                             if let Field::En = field { f.en() } else { f.zh() },
@@ -886,13 +1007,17 @@ impl SearchIndex {
                     end.and_then(|e| u32::try_from(e).ok())
                 };
                 if p.first[0] != NONE {
-                    match extend(Field::En, it.en_ascii, p.end[0]) {
+                    match extend(Field::En, it.en_ascii, it.utf8[0], p.end[0]) {
                         Some(end) => p.end[0] = end,
                         None => p.first[0] = NONE,
                     }
                 }
+                // (a Chinese character the title cannot have, by its masks: not read)
+                if p.first[1] != NONE && (t.han & !it.zh_han != 0 || t.han_initials & !it.initials != 0) {
+                    p.first[1] = NONE;
+                }
                 if p.first[1] != NONE {
-                    match extend(Field::Zh, it.zh_ascii, p.end[1]) {
+                    match extend(Field::Zh, it.zh_ascii, it.utf8[1], p.end[1]) {
                         Some(end) => p.end[1] = end,
                         None => p.first[1] = NONE,
                     }
@@ -905,8 +1030,16 @@ impl SearchIndex {
                 Some((i64::from(p.rest) + p.value(t)?, p))
             }
             Step::NewSet { ref old } => {
-                let rest = i64::from(p.rest) + p.value(old)?;
-                self.progress(it, t, rest)
+                // (the earlier term's bound is likely loose, its first character's value a
+                // field's first column's while it matched further on: its exact score instead,
+                // while the item is read anyway. It stays in every later keystroke's bound, and
+                // a loose one there makes the first screen's ranking score hits one by one:
+                // `collective le`)
+                let old_value = match self.loose_head(it, old, p) {
+                    true => self.term_score(it, old, p, s).or_else(|| p.value(old))?,
+                    false => p.value(old)?,
+                };
+                self.progress(it, t, i64::from(p.rest) + old_value)
             }
         }
     }
@@ -929,23 +1062,31 @@ impl SearchIndex {
     /// that term is scored only on the fields `p` says it matches (it alone is its set), so
     /// that a field the scan did not read is not read now.
     fn eval_typed(&self, it: It<'_>, q: &Query, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
-        let f = self.field_refs(&it);
-        let mut last = None;
-        if p.first[0] != NONE {
-            last = last.max(field_score(t, f.en(), it.en_ascii, s));
-        }
-        if p.first[1] != NONE {
-            last = last.max(field_score(t, f.zh(), it.zh_ascii, s));
-        }
-        if p.first[2] != NONE {
-            last = last.max(t.pattern_lower.score_ascii(f.py(), s));
-        }
+        let last = self.term_score(it, t, p, s);
         let typing = q.typing?;
         let others: Option<i64> = (q.sets.iter().enumerate())
             .filter(|&(i, _)| i != typing)
             .map(|(_, set)| self.eval_set(it, set, s))
             .sum();
         Some(last? + others?)
+    }
+
+    /// The score of `t` (a fuzzy term alone in its set) on an item whose [`Progress`] on it
+    /// is `p`: on the fields `p` says it matches only (its best there), so that a field the
+    /// scan did not read is not read now.
+    fn term_score(&self, it: It<'_>, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
+        let f = self.field_refs(&it);
+        let mut best = None;
+        if p.first[0] != NONE {
+            best = best.max(field_score(t, f.en(), it.en_ascii, s));
+        }
+        if p.first[1] != NONE {
+            best = best.max(field_score(t, f.zh(), it.zh_ascii, s));
+        }
+        if p.first[2] != NONE {
+            best = best.max(t.pattern_lower.score_ascii(f.py(), s));
+        }
+        best
     }
 
     /// The item's score for `q` (the sum over its sets), `None` if it does not match.
@@ -1010,7 +1151,7 @@ impl SearchIndex {
             if t.mask & !it.en_mask == 0 {
                 best = best.max(value(t, &f, Field::En));
             }
-            if t.mask & !it.zh_mask == 0 && t.han & !it.zh_han == 0 {
+            if it.zh_may(t) {
                 best = best.max(value(t, &f, Field::Zh));
             }
             // (a fuzzy term matches the pinyin from a syllable's start: its first letter must be
@@ -1043,6 +1184,19 @@ impl SearchIndex {
 struct It<'a> {
     item: &'a Item,
     initials: u32,
+    /// The English (`[0]`) and Chinese (`[1]`) titles' bytes are known to be what
+    /// [`FieldRefs::en`] and [`FieldRefs::zh`] read: valid UTF-8, matched as bytes
+    /// (`Pattern::bound_parts_utf8`, `Pattern::extend_utf8`), not checked again.
+    utf8: [bool; 2],
+}
+
+impl It<'_> {
+    /// Whether term `t` can match the Chinese title, by the masks alone: the title's
+    /// character masks hold the term's, and the pinyin's initials hold the initial of every
+    /// character of the term that has a reading (see `han_initials`).
+    fn zh_may(&self, t: &Term) -> bool {
+        t.mask & !self.zh_mask == 0 && t.han & !self.zh_han == 0 && t.han_initials & !self.initials == 0
+    }
 }
 
 impl std::ops::Deref for It<'_> {
@@ -1297,6 +1451,12 @@ impl Step {
         let old_all: Vec<&Vec<Term>> = old.sets.iter().collect();
         (same(&old_all, &new_rest)).then(|| Step::NewSet { old: Box::new(o.clone()) })
     }
+}
+
+/// A 64-bit mask folded to 32 bits (each bit the OR of two): a mask that holds another
+/// still does once both are folded.
+fn fold(mask: u64) -> u32 {
+    (mask as u32) | (mask >> 32) as u32
 }
 
 /// The terms of the 26 lowercase letters, `a` first (what [`Letters`] holds the answers

@@ -2,6 +2,8 @@
 
 use pinyin::ToPinyin;
 
+use super::query::initial_bit;
+
 /// The pinyin forms of one Chinese title.
 ///
 /// * `full`: each Han character's default reading, first letter capitalised, concatenated
@@ -82,6 +84,30 @@ impl Pinyin {
     pub fn has_han(zh: &str) -> bool {
         zh.chars().any(|c| !c.is_ascii() && c.to_pinyin().is_some())
     }
+}
+
+/// The [`initial_bit`]s of the readings of `text`'s characters that have one (the
+/// non-ASCII ones, as [`Pinyin::has_han`] takes them). A title with such a character has
+/// that character's initial in its pinyin's initials ([`Pinyin`]: every character's default
+/// reading, whatever is around it), so an item whose [`initials_mask`] lacks a bit of these
+/// cannot have `text` in its Chinese title, nor any character of it with a reading.
+///
+/// [`initials_mask`]: super::query::initials_mask
+pub(crate) fn han_initials(text: &str) -> u32 {
+    let bit = |first: char| {
+        let first = if first == 'ü' { 'v' } else { first };
+        // (`Pinyin::initials` holds the character; `initials_mask` reads its bytes: a
+        // character that is not ASCII has only non-lowercase bytes, bit 26)
+        if first.is_ascii() {
+            initial_bit(first as u8)
+        } else {
+            initial_bit(0x80)
+        }
+    };
+    (text.chars().filter(|c| !c.is_ascii()))
+        .filter_map(|c| c.to_pinyin())
+        .filter_map(|py| py.plain().chars().next())
+        .fold(0, |m, first| m | bit(first))
 }
 
 /// Positions of each byte value in a (lowercase, ASCII, at most 63 bytes) term: bit `k` of

@@ -2,7 +2,7 @@
 
 use memchr::memmem;
 
-use super::pinyin::position_table;
+use super::pinyin::{han_initials, position_table};
 use super::score::Pattern;
 
 /// How a term matches (fzf's term types).
@@ -46,6 +46,9 @@ pub struct Term {
     /// [`initial_bit`] of `lower`'s first byte: an item whose pinyin has no syllable starting
     /// with it cannot match the term syllable-aware (see [`initials_mask`]).
     pub(crate) initial: u32,
+    /// [`han_initials`] of `text`: an item whose pinyin's initials lack one of them cannot
+    /// match the term on its Chinese title.
+    pub(crate) han_initials: u32,
     finder: memmem::Finder<'static>,
     finder_lower: memmem::Finder<'static>,
 }
@@ -62,6 +65,7 @@ impl Term {
             pattern_lower: Pattern::new(&lower, false),
             positions: position_table(&lower),
             initial: lower.bytes().next().map_or(0, initial_bit),
+            han_initials: han_initials(&text),
             finder: memmem::Finder::new(text.as_bytes()).into_owned(),
             finder_lower: memmem::Finder::new(lower.as_bytes()).into_owned(),
             text,

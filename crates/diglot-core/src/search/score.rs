@@ -329,6 +329,51 @@ impl Pattern {
         Some(end)
     }
 
+    /// [`Pattern::bound_parts_unicode`] on the bytes of a choice known to be valid UTF-8
+    /// (the same answer as on `std::str::from_utf8(choice)`), without decoding it: the
+    /// first character's occurrences are found as bytes (in valid UTF-8 an ASCII byte is a
+    /// whole character and a character's encoding found starts at a character), and each
+    /// occurrence's bonus needs only the byte before it (a byte of a multi-byte character
+    /// is of that character's type, `Lower`, as [`letter_firsts`] takes it). Garbage in,
+    /// garbage out (never a panic) on bytes that are not UTF-8.
+    // The bonus table is indexed by char types (its own 6x6 size).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn bound_parts_utf8(&self, choice: &[u8]) -> Option<(i32, usize)> {
+        let &p = self.chars.first()?;
+        let ty = |b: u8| if b < 0x80 { b.ty() } else { CharType::Lower };
+        let mut best = NEG_INFINITY;
+        let mut after = None;
+        let mut next = next_char(choice, p, 0);
+        while let Some(a) = next {
+            next = next_char(choice, p, a + 1);
+            let &c = choice.get(a).unwrap_or(&0);
+            let (prev, mult) = match a.checked_sub(1).and_then(|k| choice.get(k)) {
+                Some(&b) => (ty(b), 1),
+                None => (CharType::Empty, BONUS_FIRST_CHAR_MULTIPLIER),
+            };
+            let bonus = i32::from(BONUS_TABLE[prev as usize][ty(c) as usize]) * mult;
+            // (an ASCII pattern character matched the other case: skim's case penalty)
+            let m = if p.0.is_ascii() && !p.1 && c != p.0 as u8 {
+                max(0, SCORE_MATCH + PENALTY_CASE_MISMATCH)
+            } else {
+                SCORE_MATCH
+            };
+            best = max(best, GAP_EXTENSION + bonus + m);
+            after.get_or_insert(a + p.0.len_utf8());
+        }
+        Some((best, self.extend_utf8(choice, after?, 1)?))
+    }
+
+    /// [`Pattern::extend_unicode`] on the bytes of a choice known to be valid UTF-8 (the
+    /// same answer), without decoding it (see [`Pattern::bound_parts_utf8`]).
+    pub(crate) fn extend_utf8(&self, choice: &[u8], mut at: usize, from: usize) -> Option<usize> {
+        choice.get(at..)?;
+        for &p in self.chars.get(from..)? {
+            at = next_char(choice, p, at)? + p.0.len_utf8();
+        }
+        Some(at)
+    }
+
     /// True for the empty pattern (which matches everything with score 0).
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
@@ -418,6 +463,31 @@ fn for_occurrences(choice: &[u8], p: BytePat, from: usize, f: impl FnMut(usize))
     } else {
         memchr::memchr2_iter(p.target, p.target & !0x20, hay).for_each(|k| f(from + k));
     }
+}
+
+/// The first byte offset `a >= from` of valid UTF-8 `choice` at which the character `p` is
+/// (with its case rule: an ASCII character in either case unless case-sensitive, as
+/// `char::matches` takes it), if any.
+fn next_char(choice: &[u8], (p, case_sensitive): (char, bool), from: usize) -> Option<usize> {
+    let hay = choice.get(from..)?;
+    if p.is_ascii() {
+        let b = p as u8;
+        let k = if case_sensitive || !b.is_ascii_alphabetic() {
+            memchr::memchr(b, hay)
+        } else {
+            memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), hay)
+        };
+        return k.map(|k| from + k);
+    }
+    // (found by its last byte, a continuation byte: in Chinese text far rarer than a lead
+    // byte, which every character of a block shares)
+    let mut buf = [0u8; 4];
+    let enc = p.encode_utf8(&mut buf).as_bytes();
+    let (&last, head) = enc.split_last()?;
+    memchr::memchr_iter(last, hay)
+        .filter_map(|k| k.checked_sub(head.len()))
+        .find(|&a| hay.get(a..a + head.len()).is_some_and(|h| h.iter().zip(head).all(|(x, y)| x == y)))
+        .map(|a| from + a)
 }
 
 /// Every ASCII letter's first value in `choice`, in one pass: entry `l` becomes the larger
@@ -1006,6 +1076,22 @@ mod tests {
                     prop_assert_eq!(want.map_or(i32::MIN, |(first, _)| first), got, "{:?} {} {}", c, l, unicode);
                 }
             }
+        }
+
+        #[test]
+        fn the_bytes_of_valid_utf8_give_what_its_chars_give(
+            c in text(),
+            p in "[abcxA湘乡é😀 -]{1,4}",
+            cs in any::<bool>(),
+            at in any::<proptest::sample::Index>(),
+            from in 0usize..4,
+        ) {
+            let pat = Pattern::new(&p, cs);
+            prop_assert_eq!(pat.bound_parts_utf8(c.as_bytes()), pat.bound_parts_unicode(&c));
+            // (from every character boundary, with every pattern start)
+            let bounds: Vec<usize> = c.char_indices().map(|(k, _)| k).chain([c.len()]).collect();
+            let at = bounds[at.index(bounds.len())];
+            prop_assert_eq!(pat.extend_utf8(c.as_bytes(), at, from), pat.extend_unicode(&c, at, from));
         }
 
         #[test]

@@ -730,13 +730,18 @@ fn typing_on_over_loose_bounds_ranks_the_first_screen_exactly() {
             3 => (format!("Shengchan Brigade Produces Cotton {i}"), "生产大队"),
             4 => (format!("Strengthening Collective Leadership {i}"), "加强集体领导"),
             5 => (format!("Collective Leadership {i}"), "集体领导"),
-            6 => (format!("Celebrating the Collective {i}"), "生活"),
+            6 if i % 16 == 6 => (format!("Celebrating the Collective {i}"), "生活"),
+            // (begins with the first letter of `collective` and matches it further on: the
+            // bound of that term is loose, and stays in the next term's bounds)
+            6 => (format!("Comrade Li of the Collective Leading Group {i}"), "李同志"),
             _ => (format!("Xiangxiang County Reports {i}"), "湘乡县生产"),
         };
         ix.push(&en, zh, (i * 7919) % 2400);
     }
     let never = || false;
-    for typed in ["production", "collective", "shengchan", "xiangxiang", "生产计划"] {
+    for typed in
+        ["production", "collective", "shengchan", "xiangxiang", "生产计划", "collective lead", "co le"]
+    {
         for first in [1, 7, 40, 200] {
             for partial in [true, false] {
                 let mut prev: Option<Hits> = None;
@@ -1184,5 +1189,101 @@ fn worker_idle_after_a_catalog_answers_letters_as_reading_the_titles() {
         }
         let want = cold.search(&Query::parse(typed), None, &|| false).unwrap();
         assert_eq!(*last.unwrap().hits, want, "{typed}");
+    }
+}
+
+/// Titles that mix the scripts: Chinese characters in the English title (such an item's
+/// masks cannot rule a Chinese term out: see `SearchIndex::han_need`), ASCII and characters
+/// without a reading in the Chinese one, characters the masks hash alike.
+fn mixed() -> impl Strategy<Value = Option<(String, String, String)>> {
+    let zh = proptest::collection::vec(
+        proptest::sample::select(
+            "人民公社生产队湘乡县图片简讯的 a民P😀é\u{3000}".chars().collect::<Vec<_>>(),
+        ),
+        0..12,
+    )
+    .prop_map(|v| v.into_iter().collect::<String>());
+    let en = prop_oneof![
+        3 => Just("People's Daily".to_string()),
+        1 => Just("Report 人民 Daily".to_string()),
+        1 => Just("Shengchan Dui 生".to_string()),
+        1 => title(),
+    ];
+    prop_oneof![
+        4 => (en, zh, proptest::sample::select(vec!["", "", "副题", "人 县"]))
+            .prop_map(|(en, zh, sub)| Some((en, zh, sub.to_string()))),
+        2 => titled(),
+        1 => Just(None),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// A query with Chinese characters typed from nothing on a warm index reads only the
+    /// items its masks made after load allow (the Chinese title's characters hashed, the
+    /// initials of their readings) and matches the titles checked then as bytes; while the
+    /// masks are made in part, it reads the titles. Either way, and typing on from it, it
+    /// must give what an index of the same titles pushed one by one gives: the count, the
+    /// first screen, the complete ranking. Queries with Chinese terms beside Latin ones,
+    /// inverse and exact terms, characters with no reading.
+    #[test]
+    fn chinese_from_the_masks_equals_reading_the_titles(
+        titles in proptest::collection::vec(mixed(), 0..80),
+        keys in proptest::collection::vec(0u64..40, 80),
+        more in proptest::collection::vec(headline(), 0..10),
+        typed in proptest::sample::select(vec![
+            "人民公社", "生产队", "湘乡 县", "人 sheng", "县$", "'图片", "!人 生", "民|湘",
+            "😀图", "é人", "民P", "的", "a人", "生 Daily", "^人民", "社 !'公",
+        ]),
+        first in 1usize..8,
+        partial in any::<bool>(),
+        steps in prop_oneof![1 => 0usize..4, 3 => Just(usize::MAX)],
+    ) {
+        let (cat, items) = catalog_of(&titles, &keys);
+        let data = SearchData::of_catalog(&cat);
+        let mut warm = SearchIndex::new();
+        warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
+        for _ in 0..steps {
+            if !warm.prepare_step() {
+                break;
+            }
+        }
+        let mut cold = SearchIndex::new();
+        for (en, zh, k) in &items {
+            cold.push(en, zh, *k);
+        }
+        for (k, (en, zh)) in more.iter().enumerate() {
+            prop_assert_eq!(warm.push(en, zh, 3 + k as u64), cold.push(en, zh, 3 + k as u64));
+        }
+        let mut prev: Option<Hits> = None;
+        for (k, c) in typed.char_indices() {
+            let q = Query::parse(&typed[..k + c.len_utf8()]);
+            let want = cold.search(&q, None, &|| false).unwrap();
+            let part = warm.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
+            prop_assert_eq!(part.total, want.total, "{:?}: count", q.as_str());
+            // (the empty query, `^` alone, lists every item at once)
+            let n = if q.is_empty() { want.total } else { first.min(want.total) };
+            prop_assert_eq!(&part.hits[..], &want.hits[..n], "{:?}: first", q.as_str());
+            let done = warm.complete(&part, &|| false).unwrap();
+            prop_assert_eq!(&done.hits, &want.hits, "{:?}: completed", q.as_str());
+            prev = Some(if partial { part } else { done });
+        }
+    }
+}
+
+#[test]
+fn a_chinese_term_needs_the_initials_of_its_readings() {
+    use super::query::initial_bit;
+    let bits = |s: &str| s.bytes().fold(0, |m, b| m | initial_bit(b));
+    assert_eq!(pinyin::han_initials("人民"), bits("rm"));
+    assert_eq!(pinyin::han_initials("绿"), bits("l"));
+    // (ASCII and characters without a reading need nothing)
+    assert_eq!(pinyin::han_initials("a😀é\u{3000}"), 0);
+    // every initial of a title's pinyin is in its mask
+    for zh in ["人民公社", "生产队 GDP", "湘乡县😀"] {
+        let py = Pinyin::new(zh);
+        let mask = super::query::initials_mask(py.initials.as_bytes());
+        assert_eq!(pinyin::han_initials(zh) & !mask, 0, "{zh}");
     }
 }
