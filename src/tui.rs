@@ -431,6 +431,8 @@ fn event_loop(
         let tx = tx.clone();
         let stop = stop.clone();
         let loading = loading.clone();
+        // a cold open's title index takes the titles' pinyin the title search made
+        let titles = app.search_titles();
         let shown = shown.clone();
         let watch_gate = watch_gate.clone();
         let all_drawn = all_drawn.clone();
@@ -483,7 +485,8 @@ fn event_loop(
             if !stop.load(Ordering::Relaxed) {
                 all_drawn.wait(Duration::from_secs(2));
             }
-            let _ = done.save();
+            let _ = done.save_with(&|cat, at| titles.search_data(cat, at));
+            drop(titles);
             drop(done);
             watch_gate.set();
             give_back_memory();

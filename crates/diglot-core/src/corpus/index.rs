@@ -661,7 +661,12 @@ impl Index {
     /// and search data items are put in that order; the strings stay where they are in the
     /// arena (a record says where its strings are): sorting copies no string, so it never
     /// holds a second copy of the catalog (at 430,000 files it did: ~120 MB).
-    pub fn sorted(mut self) -> Index {
+    pub fn sorted(self) -> Index {
+        self.sorted_with(&mut Vec::new())
+    }
+
+    /// [`Self::sorted`], `with` (a value per record, or empty) put in the same order.
+    pub(crate) fn sorted_with(mut self, with: &mut Vec<u32>) -> Index {
         let mut ids: Vec<u32> = (0..self.len() as u32).collect();
         let c = &self.catalog;
         ids.sort_unstable_by(|&a, &b| {
@@ -681,6 +686,9 @@ impl Index {
         super::catalog::permute(&mut self.stamps, &ids);
         self.parts.resize(ids.len(), Parts::default());
         super::catalog::permute(&mut self.parts, &ids);
+        if with.len() == ids.len() {
+            super::catalog::permute(with, &ids);
+        }
         if let Some(d) = search {
             // the catalog let go of it: taken, not copied
             let d = std::sync::Arc::try_unwrap(d).unwrap_or_else(|d| (*d).clone());
@@ -695,6 +703,11 @@ impl Index {
         self.catalog.reserve(files, bytes);
         self.stamps.reserve(files);
         self.parts.reserve(files);
+    }
+
+    /// Puts back a catalog [`Self::take_catalog`] took.
+    pub(crate) fn put_catalog(&mut self, cat: Catalog) {
+        self.catalog = cat;
     }
 
     /// Gives the catalog its title search data (made for its records, in their order), which

@@ -217,6 +217,22 @@ impl SearchIndex {
         }
     }
 
+    /// Item `i`'s titles and derived strings (its pinyin, initials and syllable lengths) as
+    /// made: the title index's writer copies them instead of computing them again
+    /// ([`SearchData::push_record`]). `None` out of range.
+    pub(crate) fn made(&self, i: usize) -> Option<super::store::Made<'_>> {
+        let item = self.item(i)?;
+        let f = self.field_refs(item);
+        let len = item.py_len.checked_add(item.pyi_len.checked_mul(2)?)?;
+        let derived = f.str(item.src & PY_DATA, item.py_at, len);
+        (derived.len() == len as usize).then_some(super::store::Made {
+            item,
+            en: f.en(),
+            zh: f.zh(),
+            derived,
+        })
+    }
+
     /// Item `i` with its initials mask, for matching (`base`: [`Self::base_initials`]).
     fn it<'a>(&'a self, base: &[u32], i: usize) -> Option<It<'a>> {
         let initials = match base.get(i) {

@@ -281,6 +281,17 @@ impl SearchData {
         d
     }
 
+    /// [`Self::of_catalog`], record `id`'s pinyin, initials and masks taken from `made(id)`
+    /// (the same titles' data made before: the reader's title search's after a cold open)
+    /// when it is of the record's titles, computed otherwise: the same data, made once.
+    pub(crate) fn of_catalog_from<'a>(cat: &Catalog, made: impl Fn(u32) -> Option<Made<'a>>) -> SearchData {
+        let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
+        for id in 0..cat.len() as u32 {
+            d.push_record(cat, id, made(id));
+        }
+        d
+    }
+
     /// Appends the item of record `id` of `cat` (the next record: item `k` is record `k`),
     /// exactly as [`Self::of_catalog`] makes it, taking the pinyin, initials and masks from
     /// `made` (the same titles' data made before, on a loader's thread or in an older index)
