@@ -485,7 +485,14 @@ fn event_loop(
             if !stop.load(Ordering::Relaxed) {
                 all_drawn.wait(Duration::from_secs(2));
             }
-            let _ = done.save_with(&|cat, at| titles.search_data(cat, at));
+            let asked = AtomicBool::new(false);
+            let _ = done.save_with(&|cat, at| {
+                asked.store(true, Ordering::Relaxed);
+                titles.search_data(cat, at)
+            });
+            if asked.load(Ordering::Relaxed) {
+                titles.written();
+            }
             drop(titles);
             drop(done);
             watch_gate.set();

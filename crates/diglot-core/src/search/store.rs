@@ -281,15 +281,20 @@ impl SearchData {
         d
     }
 
-    /// [`Self::of_catalog`], record `id`'s pinyin, initials and masks taken from `made(id)`
-    /// (the same titles' data made before: the reader's title search's after a cold open)
-    /// when it is of the record's titles, computed otherwise: the same data, made once.
-    pub(crate) fn of_catalog_from<'a>(cat: &Catalog, made: impl Fn(u32) -> Option<Made<'a>>) -> SearchData {
-        let mut d = SearchData { items: Vec::with_capacity(cat.len()), text: String::new() };
-        for id in 0..cat.len() as u32 {
-            d.push_record(cat, id, made(id));
+    /// Appends the items of records `ids` of `cat` (the next records), as
+    /// [`Self::of_catalog`] makes them, record `id`'s pinyin, initials and masks taken from
+    /// `made(id)` (the same titles' data made before: the reader's title search's after a
+    /// cold open) when it is of the record's titles, computed otherwise: the same data, made
+    /// once.
+    pub(crate) fn extend_from<'a>(
+        &mut self,
+        cat: &Catalog,
+        ids: std::ops::Range<u32>,
+        made: impl Fn(u32) -> Option<Made<'a>>,
+    ) {
+        for id in ids {
+            self.push_record(cat, id, made(id));
         }
-        d
     }
 
     /// Appends the item of record `id` of `cat` (the next record: item `k` is record `k`),

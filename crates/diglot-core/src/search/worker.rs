@@ -53,6 +53,10 @@ type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 /// pushed is added.
 type Read = Box<dyn FnOnce(&SearchIndex) + Send>;
 
+/// Records whose search data [`WorkerTitles::search_data`] makes in one read: ~15 ms of the
+/// worker's time, the most a query that comes meanwhile waits.
+const READ_CHUNK: u32 = if cfg!(test) { 4 } else { 1 << 15 };
+
 /// A title for [`SearchWorker::push_titles`]: its strings, or where it is in a batch whose
 /// search data was made where it was parsed (nothing is computed again for it).
 #[derive(Clone, Debug)]
@@ -71,6 +75,9 @@ enum Command {
     SetFirst(usize),
     Query(u64, String),
     Read(Read),
+    /// A reader of the titles is using what it read (see [`WorkerTitles::written`]): the
+    /// worker's background work waits meanwhile.
+    Reading(bool),
 }
 
 /// The worker's commands, shared with its [`WorkerTitles`]: `None` once the worker is
@@ -95,21 +102,56 @@ pub struct WorkerTitles {
 impl WorkerTitles {
     /// The title search data of `cat`'s records (see [`SearchData::of_catalog`]; the same
     /// data), record `id`'s pinyin, initials and masks copied from the worker's item
-    /// `at[id]` when it holds the record's titles, computed otherwise (`at[id]` = `u32::MAX`
-    /// or out of range: no item). Made on the worker's thread once every title pushed so far
-    /// is added (a query waits meanwhile: ~30 ms at 430,000 records); blocks until then.
-    /// `None` when the worker is gone.
+    /// `at[id]` when it holds the record's titles, computed otherwise (`at[id]` =
+    /// `u32::MAX` or out of range: no item). Made on the worker's thread once every title
+    /// pushed so far is added, [`READ_CHUNK`] records at a time (a query that comes
+    /// meanwhile waits for a chunk, not for them all); blocks until then. `None` when the
+    /// worker is gone.
     pub fn search_data(&self, cat: Arc<Catalog>, at: Vec<u32>) -> Option<SearchData> {
+        let at = Arc::new(at);
+        let n = u32::try_from(cat.len()).ok()?;
+        send_to(&self.commands, Command::Reading(true));
+        // room for it all at once (grown by doubling, the items and the text were copied
+        // with the old block still there: a peak of their size and a half), the text's room
+        // an upper bound: every title's derived strings and Chinese title
         let (tx, rx) = mpsc::channel();
-        let read = move |index: &SearchIndex| {
-            let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
-            let data = SearchData::of_catalog_from(&cat, made);
-            // the catalog let go of before the answer: its owner may take it back at once
-            drop(cat);
-            let _ = tx.send(data);
+        let (want, for_room) = (Arc::clone(&at), Arc::clone(&cat));
+        let room = move |index: &SearchIndex| {
+            let bytes = (0..for_room.len())
+                .filter_map(|id| want.get(id).and_then(|&k| index.made(k as usize)))
+                .map(|m| m.derived.len() + m.zh.len())
+                .sum::<usize>();
+            drop(for_room);
+            let _ = tx.send(bytes);
         };
-        send_to(&self.commands, Command::Read(Box::new(read)));
-        rx.recv().ok()
+        send_to(&self.commands, Command::Read(Box::new(room)));
+        let mut data = SearchData::default();
+        data.reserve(cat.len(), rx.recv().ok()?);
+        let mut start = 0u32;
+        while start < n {
+            let end = start.saturating_add(READ_CHUNK).min(n);
+            let (tx, rx) = mpsc::channel();
+            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
+            let read = move |index: &SearchIndex| {
+                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
+                data.extend_from(&cat, start..end, made);
+                // the catalog let go of before the answer: its owner may take it back at once
+                drop(cat);
+                let _ = tx.send(data);
+            };
+            send_to(&self.commands, Command::Read(Box::new(read)));
+            data = rx.recv().ok()?;
+            start = end;
+        }
+        Some(data)
+    }
+
+    /// Says that what [`Self::search_data`] gave has been used (the title index written): the
+    /// worker's own background work ([`SearchIndex::prepare_step`], ~11 MB at 430,000
+    /// titles), which waits from the first read until then, is done [`PREPARE_AFTER`] from
+    /// now, not beside the write (a cold open's peak).
+    pub fn written(&self) {
+        send_to(&self.commands, Command::Reading(false));
     }
 }
 
@@ -371,15 +413,22 @@ impl Held {
         // where the first title's strings start: where the title before ends
         let start = piece.next.checked_sub(1).and_then(|k| piece.titles.get(k)).map_or(0, |t| t.1 as usize);
         let parts = pool.map_or(1, rayon::ThreadPool::current_num_threads).max(1);
+        // each part's batch made here, with room for its titles and their pinyin (~2 bytes
+        // a byte of Chinese), so that it is freed by the thread that made it: a block a
+        // matching thread made and this one freed stayed resident until that thread ran
+        // again (mimalloc), ~5 MB idle at 430,000 titles
         let mut jobs = Vec::with_capacity(parts);
         let mut at = start;
         for part in titles.chunks(titles.len().div_ceil(parts).max(1)) {
-            jobs.push((at, part));
-            at = part.last().map_or(at, |t| t.1 as usize);
+            let end = part.last().map_or(at, |t| t.1 as usize);
+            let zh: usize = part.iter().map(|t| t.1.saturating_sub(t.0) as usize).sum();
+            let room = (end - at).saturating_add(zh.saturating_mul(2)).saturating_add(part.len() * 8);
+            jobs.push((at, part, TitleBatch::with_capacity(part.len(), room)));
+            at = end;
         }
         let text = piece.text.as_str();
-        let make = |&(mut at, part): &(usize, &[(u32, u32, u64)])| {
-            let mut batch = TitleBatch::with_capacity(part.len(), 0);
+        let parts: Vec<&[(u32, u32, u64)]> = jobs.iter().map(|j| j.1).collect();
+        let make = |(mut at, part, mut batch): (usize, &[(u32, u32, u64)], TitleBatch)| {
             for &(en_end, zh_end, _) in part {
                 let (en_end, zh_end) = (en_end as usize, zh_end as usize);
                 batch.push(text.get(at..en_end).unwrap_or(""), text.get(en_end..zh_end).unwrap_or(""));
@@ -388,14 +437,15 @@ impl Held {
             batch
         };
         let batches: Vec<TitleBatch> = match pool {
-            Some(pool) if jobs.len() > 1 => pool.install(|| jobs.par_iter().map(make).collect()),
-            _ => jobs.iter().map(make).collect(),
+            Some(pool) if jobs.len() > 1 => pool.install(|| jobs.into_par_iter().map(make).collect()),
+            _ => jobs.into_iter().map(make).collect(),
         };
-        for (batch, (_, part)) in batches.iter().zip(&jobs) {
+        for (part, batch) in parts.iter().zip(&batches) {
             for (k, &(_, _, key)) in part.iter().enumerate() {
                 index.push_made(batch, k, key);
             }
         }
+        drop(batches);
         piece.next = end;
         if piece.next >= piece.titles.len() {
             self.pieces.pop_front();
@@ -422,6 +472,8 @@ fn run(
     // reads waiting for the held titles to be added
     let mut reads: Vec<Read> = Vec::new();
     let mut delivered = Instant::now();
+    // a reader of the titles is using what it read: no background work meanwhile
+    let mut reading = false;
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -439,7 +491,7 @@ fn run(
         // nothing else to do for `TITLES_AFTER`, add the titles held back; for
         // `PREPARE_AFTER`, make a part of what answers a first letter: the lowest priority,
         // after the list a warm open gives has been drawn).
-        let prepare_due = index.prepare_pending();
+        let prepare_due = !reading && index.prepare_pending();
         // the held titles are added a chunk at a time, at once when a query or a read waits
         // for them, else once the worker has had no command for `TITLES_AFTER`
         let held_now = !held.is_empty() && (current.is_some() || !reads.is_empty());
@@ -473,7 +525,7 @@ fn run(
                 Command::PushTitles(_) if current.is_none() => {}
                 // a query is answered with the titles added so far, brought up to date as
                 // the rest are added (a chunk at a time, below): it does not wait for them all
-                Command::SetFirst(_) | Command::Query(..) | Command::Read(_) => {}
+                Command::SetFirst(_) | Command::Query(..) | Command::Read(_) | Command::Reading(_) => {}
                 _ => held.add_to(&mut index, Some(&pool)),
             }
             match c {
@@ -502,6 +554,7 @@ fn run(
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
                 Command::Read(read) if held.is_empty() => read(&index),
                 Command::Read(read) => reads.push(read),
+                Command::Reading(on) => reading = on,
             }
             dirty = true;
         }
