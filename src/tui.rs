@@ -486,9 +486,9 @@ fn event_loop(
                 all_drawn.wait(Duration::from_secs(2));
             }
             let asked = AtomicBool::new(false);
-            let _ = done.save_with(&|cat, at| {
+            let _ = done.save_with(&|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
-                titles.search_data(cat, at)
+                titles.write_search_data(cat, at, out)
             });
             if asked.load(Ordering::Relaxed) {
                 titles.written();

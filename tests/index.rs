@@ -669,11 +669,11 @@ fn a_cold_index_takes_the_title_searchs_pinyin_and_writes_what_it_would_make() {
         let titles = worker.titles();
         let asked = Mutex::new(0);
         let wrote = done
-            .save_with(&|cat, at| {
+            .save_with(&|cat, at, out| {
                 *asked.lock().unwrap() += 1;
                 assert_eq!(at.len(), cat.len(), "a place per record");
                 let at = at.iter().map(|&k| k.saturating_add(shift)).collect();
-                titles.search_data(cat, at)
+                titles.write_search_data(cat, at, out)
             })
             .unwrap();
         assert!(wrote);

@@ -744,6 +744,10 @@ impl Pending {
     }
 }
 
+/// What writes a cold open's title search data for [`IndexedLoad::save_with`].
+pub type TitlesWriter<'a> =
+    &'a dyn Fn(Arc<Catalog>, Vec<u32>, &mut dyn FnMut(&[u8]) -> io::Result<()>) -> Option<io::Result<()>>;
+
 /// [`IndexedLoad::save_with`]'s place of a record that has no title (a skipped file).
 pub const NO_TITLE: u32 = u32::MAX;
 
@@ -757,33 +761,34 @@ impl IndexedLoad {
     /// Either way, records the index's use in the cache folder and removes index files
     /// unused for long (see [`index::record_use`]).
     pub fn save(&mut self) -> io::Result<bool> {
-        self.save_with(&|_, _| None)
+        self.save_with(&|_, _, _| None)
     }
 
     /// [`Self::save`], a cold open's title search data taken from `titles` instead of being
     /// made again (the pinyin of every title: the reader's title search has made it, see
-    /// [`crate::search::WorkerTitles::search_data`]). `titles` is given the new index's
-    /// catalog and, per record, the place of its title among the titles the load sent, in
-    /// the order the batches were sent (`k`: the `k`th article record; [`NO_TITLE`]: none),
-    /// and gives the catalog's search data ([`SearchData::of_catalog`]'s) or `None` (made
-    /// here then).
-    pub fn save_with(
-        &mut self,
-        titles: &dyn Fn(Arc<Catalog>, Vec<u32>) -> Option<SearchData>,
-    ) -> io::Result<bool> {
+    /// [`crate::search::WorkerTitles::write_search_data`]) and written as it comes, never
+    /// held whole (at 430,000 titles ~42 MB on top of the cold open's peak). `titles` is
+    /// given the new index's catalog, per record the place of its title among the titles
+    /// the load sent, in the order the batches were sent (`k`: the `k`th article record;
+    /// [`NO_TITLE`]: none), and where to write: it writes what [`SearchData::write_to`]
+    /// writes of the catalog's [`SearchData::of_catalog`], or gives `None` having written
+    /// nothing (made and written here then).
+    pub fn save_with(&mut self, titles: TitlesWriter<'_>) -> io::Result<bool> {
         let wrote = match self.pending.take() {
             Some(p) => {
                 let file = p.file.clone();
                 let (mut index, at) = p.into_index();
-                if !at.is_empty() {
+                if at.is_empty() {
+                    index.write(&file)
+                } else {
                     let cat = Arc::new(index.take_catalog());
-                    let data = titles(Arc::clone(&cat), at);
-                    index.put_catalog(Arc::try_unwrap(cat).unwrap_or_else(|c| (*c).clone()));
-                    if let Some(d) = data.filter(|d| d.len() == index.len()) {
-                        index.set_search_data(d);
-                    }
+                    let mut at = Some(at);
+                    index.write_streamed(&cat, &file, &mut |out| {
+                        let given = at.take().and_then(|at| titles(Arc::clone(&cat), at, out));
+                        given.unwrap_or_else(|| SearchData::of_catalog(&cat).write_to(out))
+                    })
                 }
-                index.write(&file).map(|()| true)
+                .map(|()| true)
             }
             None => Ok(false),
         };

@@ -53,8 +53,8 @@ type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 /// pushed is added.
 type Read = Box<dyn FnOnce(&SearchIndex) + Send>;
 
-/// Records whose search data [`WorkerTitles::search_data`] makes in one read: ~15 ms of the
-/// worker's time, the most a query that comes meanwhile waits.
+/// Records whose search data [`WorkerTitles::write_search_data`] makes in one read: ~15 ms
+/// of the worker's time, the most a query that comes meanwhile waits.
 const READ_CHUNK: u32 = if cfg!(test) { 4 } else { 1 << 15 };
 
 /// A title for [`SearchWorker::push_titles`]: its strings, or where it is in a batch whose
@@ -100,53 +100,75 @@ pub struct WorkerTitles {
 }
 
 impl WorkerTitles {
-    /// The title search data of `cat`'s records (see [`SearchData::of_catalog`]; the same
-    /// data), record `id`'s pinyin, initials and masks copied from the worker's item
-    /// `at[id]` when it holds the record's titles, computed otherwise (`at[id]` =
-    /// `u32::MAX` or out of range: no item). Made on the worker's thread once every title
-    /// pushed so far is added, [`READ_CHUNK`] records at a time (a query that comes
-    /// meanwhile waits for a chunk, not for them all); blocks until then. `None` when the
-    /// worker is gone.
-    pub fn search_data(&self, cat: Arc<Catalog>, at: Vec<u32>) -> Option<SearchData> {
-        let at = Arc::new(at);
-        let n = u32::try_from(cat.len()).ok()?;
-        send_to(&self.commands, Command::Reading(true));
-        // room for it all at once (grown by doubling, the items and the text were copied
-        // with the old block still there: a peak of their size and a half), the text's room
-        // an upper bound: every title's derived strings and Chinese title
+    /// Runs `read` on the worker's thread once every title pushed so far is added, and
+    /// gives what it gives; `None` when the worker is gone.
+    fn on_worker<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&SearchIndex) -> T + Send + 'static,
+    ) -> Option<T> {
         let (tx, rx) = mpsc::channel();
-        let (want, for_room) = (Arc::clone(&at), Arc::clone(&cat));
-        let room = move |index: &SearchIndex| {
-            let bytes = (0..for_room.len())
-                .filter_map(|id| want.get(id).and_then(|&k| index.made(k as usize)))
-                .map(|m| m.derived.len() + m.zh.len())
-                .sum::<usize>();
-            drop(for_room);
-            let _ = tx.send(bytes);
+        let read = move |index: &SearchIndex| {
+            let _ = tx.send(read(index));
         };
-        send_to(&self.commands, Command::Read(Box::new(room)));
-        let mut data = SearchData::default();
-        data.reserve(cat.len(), rx.recv().ok()?);
-        let mut start = 0u32;
-        while start < n {
-            let end = start.saturating_add(READ_CHUNK).min(n);
-            let (tx, rx) = mpsc::channel();
-            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
-            let read = move |index: &SearchIndex| {
-                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
-                data.extend_from(&cat, start..end, made);
-                // the catalog let go of before the answer: its owner may take it back at once
-                drop(cat);
-                let _ = tx.send(data);
-            };
-            send_to(&self.commands, Command::Read(Box::new(read)));
-            data = rx.recv().ok()?;
-            start = end;
-        }
-        Some(data)
+        send_to(&self.commands, Command::Read(Box::new(read)));
+        rx.recv().ok()
     }
 
-    /// Says that what [`Self::search_data`] gave has been used (the title index written): the
+    /// Gives `out` the title search data of `cat`'s records as [`SearchData::write_to`]
+    /// writes [`SearchData::of_catalog`]'s (the same bytes), in pieces, never held whole:
+    /// record `id`'s pinyin, initials and masks copied from the worker's item `at[id]` when
+    /// it holds the record's titles, computed otherwise (`at[id]` = `u32::MAX` or out of
+    /// range: no item). Made on the worker's thread once every title pushed so far is added,
+    /// [`READ_CHUNK`] records at a time (a query that comes meanwhile waits for a chunk, not
+    /// for them all), three times over (the text's length, the items, the text); blocks
+    /// until then. `None` when the worker is gone before anything was given to `out`.
+    pub fn write_search_data(
+        &self,
+        cat: Arc<Catalog>,
+        at: Vec<u32>,
+        out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Option<std::io::Result<()>> {
+        let at = Arc::new(at);
+        let n = u32::try_from(cat.len()).ok()?;
+        let chunks: Vec<std::ops::Range<u32>> =
+            (0..n).step_by(READ_CHUNK as usize).map(|a| a..a.saturating_add(READ_CHUNK).min(n)).collect();
+        send_to(&self.commands, Command::Reading(true));
+        // records `ids`, the text before them `base` bytes long: their items when asked for,
+        // and their text
+        let piece = |ids: std::ops::Range<u32>, base: usize, items: bool| {
+            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
+            self.on_worker(move |index: &SearchIndex| {
+                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
+                let mut bytes = Vec::new();
+                let text = SearchData::encode_records(&cat, ids, made, base, items.then_some(&mut bytes));
+                (bytes, text)
+            })
+        };
+        let mut bases = Vec::with_capacity(chunks.len());
+        let mut len = 0usize;
+        for ids in &chunks {
+            bases.push(len);
+            let (cat, at, ids) = (Arc::clone(&cat), Arc::clone(&at), ids.clone());
+            len += self.on_worker(move |index: &SearchIndex| {
+                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
+                SearchData::encode_records(&cat, ids, made, 0, None).len()
+            })?;
+        }
+        let gone = || std::io::Error::other("the title search stopped");
+        let mut write = || -> std::io::Result<()> {
+            out(&(len as u64).to_le_bytes())?;
+            for (ids, &base) in chunks.iter().zip(&bases) {
+                out(&piece(ids.clone(), base, true).ok_or_else(gone)?.0)?;
+            }
+            for (ids, &base) in chunks.iter().zip(&bases) {
+                out(piece(ids.clone(), base, false).ok_or_else(gone)?.1.as_bytes())?;
+            }
+            Ok(())
+        };
+        Some(write())
+    }
+
+    /// Says that what [`Self::write_search_data`] gave has been used (the title index written): the
     /// worker's own background work ([`SearchIndex::prepare_step`], ~11 MB at 430,000
     /// titles), which waits from the first read until then, is done [`PREPARE_AFTER`] from
     /// now, not beside the write (a cold open's peak).
@@ -344,6 +366,8 @@ fn add(index: &mut SearchIndex, items: Vec<Title>) {
 #[derive(Default)]
 struct Held {
     pieces: std::collections::VecDeque<HeldPiece>,
+    /// Whether the index has room for every title held (made at the first chunk added).
+    room: bool,
 }
 
 /// Titles of one push held back: their strings back to back, and per title where its
@@ -407,6 +431,21 @@ impl Held {
     /// index ([`SearchIndex::push_made`]: the same items as [`SearchIndex::push`] makes).
     fn add_chunk(&mut self, index: &mut SearchIndex, pool: Option<&rayon::ThreadPool>, max: usize) {
         use rayon::prelude::*;
+        if !self.room {
+            // room for them all at once: their titles, and their pinyin, initials and syllable
+            // lengths (at most 8 bytes a Chinese character, 3 bytes)
+            let (mut titles, mut bytes) = (0usize, 0usize);
+            for p in &self.pieces {
+                let mut end = p.next.checked_sub(1).and_then(|k| p.titles.get(k)).map_or(0, |t| t.1);
+                for &(en_end, zh_end, _) in p.titles.get(p.next..).unwrap_or_default() {
+                    let (en, zh) =
+                        (en_end.saturating_sub(end) as usize, zh_end.saturating_sub(en_end) as usize);
+                    (titles, bytes, end) = (titles + 1, bytes + en + 4 * zh, zh_end);
+                }
+            }
+            index.reserve(titles, bytes);
+            self.room = true;
+        }
         let Some(piece) = self.pieces.front_mut() else { return };
         let end = piece.next.saturating_add(max).min(piece.titles.len());
         let titles = piece.titles.get(piece.next..end).unwrap_or_default();
@@ -449,6 +488,9 @@ impl Held {
         piece.next = end;
         if piece.next >= piece.titles.len() {
             self.pieces.pop_front();
+        }
+        if self.pieces.is_empty() {
+            self.room = false;
         }
     }
 }
