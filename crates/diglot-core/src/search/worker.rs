@@ -42,10 +42,6 @@ pub(crate) const TITLES_AFTER: Duration = Duration::from_millis(250);
 /// waits (a few in tests, so that the small indexes tested are added in several chunks).
 const HELD_CHUNK: usize = if cfg!(test) { 3 } else { 1 << 14 };
 
-/// While held titles are being added with a query current, how often its result is brought
-/// up to date with the titles added since (and when they are all added).
-const HELD_RESULT_EVERY: Duration = Duration::from_millis(100);
-
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
 
@@ -257,8 +253,7 @@ impl SearchWorker {
     /// open's titles, sent a batch at a time, are added once the list is whole, off the cores
     /// the loading needs. They are added [`HELD_CHUNK`] at a time, their pinyin made on the
     /// matching threads: a query that comes meanwhile is answered at once with the titles
-    /// added so far, its result brought up to date as the rest are added (every
-    /// [`HELD_RESULT_EVERY`], and once they are all added); another command (more titles, a
+    /// added so far, and again once they are all added; another command (more titles, a
     /// catalog, a sort key) waits until they are all added.
     pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
@@ -511,9 +506,8 @@ fn run(
     let mut last_command = Instant::now();
     // titles pushed while no query was ever submitted, not added yet (see `push_titles`)
     let mut held = Held::default();
-    // reads waiting for the held titles to be added
-    let mut reads: Vec<Read> = Vec::new();
-    let mut delivered = Instant::now();
+    // reads waiting for the held titles to be added, and for the current query's result
+    let mut reads: std::collections::VecDeque<Read> = std::collections::VecDeque::new();
     // a reader of the titles is using what it read: no background work meanwhile
     let mut reading = false;
     loop {
@@ -537,7 +531,7 @@ fn run(
         // the held titles are added a chunk at a time, at once when a query or a read waits
         // for them, else once the worker has had no command for `TITLES_AFTER`
         let held_now = !held.is_empty() && (current.is_some() || !reads.is_empty());
-        let first_command = if dirty || rest_due || held_now {
+        let first_command = if dirty || rest_due || held_now || !reads.is_empty() {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
@@ -563,6 +557,8 @@ fn run(
         };
         for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
             last_command = Instant::now();
+            // (a read changes nothing of the current result)
+            let quiet = matches!(c, Command::Read(_) | Command::Reading(_));
             match &c {
                 Command::PushTitles(_) if current.is_none() => {}
                 // a query is answered with the titles added so far, brought up to date as
@@ -594,25 +590,30 @@ fn run(
                 }
                 Command::SetFirst(k) => first = k,
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
-                Command::Read(read) if held.is_empty() => read(&index),
-                Command::Read(read) => reads.push(read),
+                Command::Read(read) => reads.push_back(read),
                 Command::Reading(on) => reading = on,
             }
-            dirty = true;
+            dirty |= !quiet;
         }
         if !held.is_empty()
             && !dirty
             && (current.is_some() || !reads.is_empty() || last_command.elapsed() >= TITLES_AFTER)
         {
             held.add_chunk(&mut index, Some(&pool), HELD_CHUNK);
-            if held.is_empty() {
-                for read in reads.drain(..) {
-                    read(&index);
-                }
-            }
-            // the current query's result, with the titles added since
-            dirty = current.is_some() && (held.is_empty() || delivered.elapsed() >= HELD_RESULT_EVERY);
+            // the current query's result, with every title (answered at once with the titles
+            // added so far, it is not searched again until they are all added: each search of
+            // a part delayed the whole one)
+            dirty = current.is_some() && held.is_empty();
             continue;
+        }
+        // a read once the titles are all added and the current query's result is delivered
+        // whole (a query typed while the title index is written waits for a read, ~15 ms;
+        // the index's write, at nice 19, for the query)
+        if held.is_empty() && !dirty && !rest_due {
+            if let Some(read) = reads.pop_front() {
+                read(&index);
+                continue;
+            }
         }
         if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
             pool.install(|| index.prepare_step());
@@ -648,7 +649,6 @@ fn run(
             }
         };
         reordered = false;
-        delivered = Instant::now();
         last = Some(Arc::clone(&hits));
         if results.send(SearchResult { generation: *gen, hits }).is_err() {
             return;
