@@ -979,6 +979,13 @@ impl App {
         ids
     }
 
+    /// A handle on the title search's titles for the loading thread: a cold open's title
+    /// index takes their pinyin from it instead of computing it again (see
+    /// [`corpus::load::IndexedLoad::save_with`]).
+    pub fn search_titles(&self) -> crate::search::WorkerTitles {
+        self.worker.titles()
+    }
+
     /// Takes the catalog of a warm open as the list; the title search takes it too, on its
     /// own thread, with the search data read beside it (the titles are neither copied nor
     /// their pinyin computed again).

@@ -430,6 +430,8 @@ fn event_loop(
         let tx = tx.clone();
         let stop = stop.clone();
         let loading = loading.clone();
+        // a cold open's title index takes the titles' pinyin the title search made
+        let titles = app.search_titles();
         let shown = shown.clone();
         let watch_gate = watch_gate.clone();
         let all_drawn = all_drawn.clone();
@@ -482,7 +484,15 @@ fn event_loop(
             if !stop.load(Ordering::Relaxed) {
                 all_drawn.wait(Duration::from_secs(2));
             }
-            let _ = done.save();
+            let asked = AtomicBool::new(false);
+            let _ = done.save_with(&|cat, at, out| {
+                asked.store(true, Ordering::Relaxed);
+                titles.write_search_data(cat, at, out)
+            });
+            if asked.load(Ordering::Relaxed) {
+                titles.written();
+            }
+            drop(titles);
             drop(done);
             watch_gate.set();
             give_back_memory();

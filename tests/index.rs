@@ -631,3 +631,57 @@ fn a_cold_load_sends_each_batch_with_its_titles() {
     }
     assert_eq!(articles, 21);
 }
+
+/// Issue 14 item 2 (session 13): a cold open's title index takes its titles' pinyin from
+/// the reader's title search (`IndexedLoad::save_with`, the search worker's items, found by
+/// the order the batches were sent in) instead of making it a second time, and writes the
+/// same search data as one made from scratch (`SearchData::of_catalog`, what `save` writes):
+/// whether the search holds every title, holds them shifted by one (each record's title
+/// then not the one found: made again), or none (`u32::MAX`).
+#[test]
+fn a_cold_index_takes_the_title_searchs_pinyin_and_writes_what_it_would_make() {
+    use diglot::search::{SearchData, SearchIndex, SearchWorker, Title};
+    let f = Fixture::new();
+    let sub =
+        article("Subtitled", "1958-08-03", 2, "A body.").replace("### 标题2\n", "### 标题2\n## 副标题\n");
+    f.write("rmrb/1958.08/1958-08-03_sub.md", &sub, 2);
+    for shift in [0u32, 1, u32::MAX] {
+        let cache = f.cache.join(format!("shift-{shift}"));
+        let events = Mutex::new(Vec::new());
+        let mut done =
+            load_stream_indexed(&f.roots(), 4, Some(&cache), &|ev| events.lock().unwrap().push(ev), &|| {
+                false
+            });
+        // the titles pushed as the reader pushes them: per batch, title k its kth article
+        let worker = SearchWorker::new(SearchIndex::new(), || {});
+        let mut pushed = 0;
+        for ev in events.into_inner().unwrap() {
+            let (Some(rows), Some(titles)) = (ev.rows.as_deref(), ev.titles.as_ref()) else { continue };
+            let articles = (0..rows.len() as u32).filter_map(|id| rows.article(id));
+            let items: Vec<Title> = articles
+                .enumerate()
+                .map(|(k, a)| Title::Made(titles.clone(), k, a.date_page_key()))
+                .collect();
+            pushed += items.len();
+            worker.push_titles(items);
+        }
+        assert_eq!(pushed, 22, "every article's title pushed");
+        let titles = worker.titles();
+        let asked = Mutex::new(0);
+        let wrote = done
+            .save_with(&|cat, at, out| {
+                *asked.lock().unwrap() += 1;
+                assert_eq!(at.len(), cat.len(), "a place per record");
+                let at = at.iter().map(|&k| k.saturating_add(shift)).collect();
+                titles.write_search_data(cat, at, out)
+            })
+            .unwrap();
+        assert!(wrote);
+        assert_eq!(*asked.lock().unwrap(), 1, "a cold open's index asks the search once");
+        let file = done.report.file.clone().unwrap();
+        let read = Index::read(&file, &[fs::canonicalize(&f.root).unwrap()]).unwrap();
+        let data = read.catalog().search_data().expect("search data written");
+        assert_eq!(**data, SearchData::of_catalog(read.catalog()), "shift {shift}");
+        assert_eq!(data.len(), 23, "an item per record, skipped files too");
+    }
+}

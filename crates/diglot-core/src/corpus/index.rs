@@ -680,7 +680,12 @@ impl Index {
     /// and search data items are put in that order; the strings stay where they are in the
     /// arena (a record says where its strings are): sorting copies no string, so it never
     /// holds a second copy of the catalog (at 430,000 files it did: ~120 MB).
-    pub fn sorted(mut self) -> Index {
+    pub fn sorted(self) -> Index {
+        self.sorted_with(&mut Vec::new())
+    }
+
+    /// [`Self::sorted`], `with` (a value per record, or empty) put in the same order.
+    pub(crate) fn sorted_with(mut self, with: &mut Vec<u32>) -> Index {
         let mut ids: Vec<u32> = (0..self.len() as u32).collect();
         let c = &self.catalog;
         ids.sort_unstable_by(|&a, &b| {
@@ -700,6 +705,9 @@ impl Index {
         super::catalog::permute(&mut self.stamps, &ids);
         self.parts.resize(ids.len(), Parts::default());
         super::catalog::permute(&mut self.parts, &ids);
+        if with.len() == ids.len() {
+            super::catalog::permute(with, &ids);
+        }
         if let Some(d) = search {
             // the catalog let go of it: taken, not copied
             let d = std::sync::Arc::try_unwrap(d).unwrap_or_else(|d| (*d).clone());
@@ -726,8 +734,14 @@ impl Index {
     /// The payload (what follows the header), in pieces given to `out`, with `search` the
     /// search data of the catalog.
     fn payload(&self, search: &SearchData, out: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
-        let n = self.len();
-        let arena = self.catalog.arena();
+        self.payload_head(&self.catalog, out)?;
+        search.write_to(&mut |b| out(b))
+    }
+
+    /// The payload but for the search data (which follows it), `cat` the catalog.
+    fn payload_head(&self, cat: &Catalog, out: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let n = cat.len();
+        let arena = cat.arena();
         let mut buf = Vec::with_capacity(1 << 16);
         buf.extend_from_slice(&self.fingerprint.to_le_bytes());
         buf.extend_from_slice(&self.started_ns.to_le_bytes());
@@ -745,7 +759,7 @@ impl Index {
             }
             io::Result::Ok(())
         };
-        for r in self.catalog.recs() {
+        for r in cat.recs() {
             r.write_to(&mut buf);
             flush(&mut buf, false)?;
         }
@@ -758,9 +772,7 @@ impl Index {
             flush(&mut buf, false)?;
         }
         flush(&mut buf, true)?;
-        out(arena)?;
-        search.write_to(&mut |b| out(b))?;
-        Ok(())
+        out(arena)
     }
 
     /// The search data to write: the one read, or made now.
@@ -778,13 +790,34 @@ impl Index {
             sum.feed(b);
             Ok(())
         })?;
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(&MAGIC);
-        header.extend_from_slice(&VERSION.to_le_bytes());
-        header.extend_from_slice(&0u32.to_le_bytes());
-        header.extend_from_slice(&sum.len.to_le_bytes());
-        header.extend_from_slice(&sum.finish().to_le_bytes());
-        Ok(header)
+        Ok(header_of(&sum))
+    }
+
+    /// [`Self::write`] with the catalog `cat` (taken out of the index, shared meanwhile) and
+    /// the search data given by `search` in pieces, in the order [`SearchData::write_to`]
+    /// gives them, never held whole: the payload written once, its checksum taken as it is
+    /// written, the header written last, in front of it.
+    pub(crate) fn write_streamed(
+        &self,
+        cat: &Catalog,
+        file: &Path,
+        search: &mut dyn FnMut(Out<'_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        write_atomic(file, |f| {
+            let mut w = io::BufWriter::with_capacity(1 << 16, f);
+            w.write_all(&[0u8; HEADER_LEN])?;
+            let mut sum = StreamSum::default();
+            let mut out = |b: &[u8]| {
+                sum.feed(b);
+                w.write_all(b)
+            };
+            self.payload_head(cat, &mut out)?;
+            search(&mut out)?;
+            let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+            f.seek(SeekFrom::Start(0))?;
+            f.write_all(&header_of(&sum))
+        })
     }
 
     /// The index as bytes: header, then the payload.
@@ -874,6 +907,20 @@ impl Index {
             w.flush()
         })
     }
+}
+
+/// Where a payload's bytes go, in pieces.
+type Out<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// The header of a payload whose bytes `sum` was fed.
+fn header_of(sum: &StreamSum) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(&MAGIC);
+    header.extend_from_slice(&VERSION.to_le_bytes());
+    header.extend_from_slice(&0u32.to_le_bytes());
+    header.extend_from_slice(&sum.len.to_le_bytes());
+    header.extend_from_slice(&sum.finish().to_le_bytes());
+    header
 }
 
 /// An index file's bytes: mapped, or read when the file cannot be mapped.

@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Files larger than this are not read (the largest real article is ~30 KB).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -694,11 +695,26 @@ impl Pending {
     /// unchanged records' from the old index (the pinyin copied, not computed again: at
     /// 430,000 titles that was a second of CPU beside the reader) and computes only the new
     /// and changed files'.
-    fn into_index(self) -> Index {
+    ///
+    /// With a cold open's index, per record the place of its title among the titles the load
+    /// sent (`k` for the `k`th article record sent, [`NO_TITLE`] for a skipped file), else
+    /// nothing.
+    fn into_index(self) -> (Index, Vec<u32>) {
         let Pending { roots, started, old, reuse, mut fresh, .. } = self;
         let Some(old) = old else {
             fresh.started_ns = started;
-            return fresh.sorted();
+            let mut k = 0u32;
+            let mut at: Vec<u32> = (0..fresh.len() as u32)
+                .map(|id| match fresh.catalog().article(id) {
+                    Some(_) => {
+                        k += 1;
+                        k - 1
+                    }
+                    None => NO_TITLE,
+                })
+                .collect();
+            let index = fresh.sorted_with(&mut at);
+            return (index, at);
         };
         let mut index = Index::new(&roots, started);
         let mut search = SearchData::default();
@@ -728,9 +744,16 @@ impl Pending {
         if search.len() == index.len() {
             index.set_search_data(search);
         }
-        index.sorted()
+        (index.sorted(), Vec::new())
     }
 }
+
+/// What writes a cold open's title search data for [`IndexedLoad::save_with`].
+pub type TitlesWriter<'a> =
+    &'a dyn Fn(Arc<Catalog>, Vec<u32>, &mut dyn FnMut(&[u8]) -> io::Result<()>) -> Option<io::Result<()>>;
+
+/// [`IndexedLoad::save_with`]'s place of a record that has no title (a skipped file).
+pub const NO_TITLE: u32 = u32::MAX;
 
 impl IndexedLoad {
     /// Whether there is a new index to write.
@@ -742,10 +765,34 @@ impl IndexedLoad {
     /// Either way, records the index's use in the cache folder and removes index files
     /// unused for long (see [`index::record_use`]).
     pub fn save(&mut self) -> io::Result<bool> {
+        self.save_with(&|_, _, _| None)
+    }
+
+    /// [`Self::save`], a cold open's title search data taken from `titles` instead of being
+    /// made again (the pinyin of every title: the reader's title search has made it, see
+    /// [`crate::search::WorkerTitles::write_search_data`]) and written as it comes, never
+    /// held whole (at 430,000 titles ~42 MB on top of the cold open's peak). `titles` is
+    /// given the new index's catalog, per record the place of its title among the titles
+    /// the load sent, in the order the batches were sent (`k`: the `k`th article record;
+    /// [`NO_TITLE`]: none), and where to write: it writes what [`SearchData::write_to`]
+    /// writes of the catalog's [`SearchData::of_catalog`], or gives `None` having written
+    /// nothing (made and written here then).
+    pub fn save_with(&mut self, titles: TitlesWriter<'_>) -> io::Result<bool> {
         let wrote = match self.pending.take() {
             Some(p) => {
                 let file = p.file.clone();
-                p.into_index().write(&file).map(|()| true)
+                let (mut index, at) = p.into_index();
+                if at.is_empty() {
+                    index.write(&file)
+                } else {
+                    let cat = Arc::new(index.take_catalog());
+                    let mut at = Some(at);
+                    index.write_streamed(&cat, &file, &mut |out| {
+                        let given = at.take().and_then(|at| titles(Arc::clone(&cat), at, out));
+                        given.unwrap_or_else(|| SearchData::of_catalog(&cat).write_to(out))
+                    })
+                }
+                .map(|()| true)
             }
             None => Ok(false),
         };
@@ -1212,13 +1259,18 @@ fn parse_while_walking(
             stamps.push(stamp);
             parts.push(part);
         }
-        entries.lock().unwrap_or_else(|e| e.into_inner()).append_rows(&rows, &stamps, &parts);
         // (held by the search until the load is done: no room left over)
         titles.shrink_to_fit();
+        // the index's rows in the order the batches are sent (what the list and the search
+        // append): the index's writer finds each record's title by that order (see
+        // `IndexedLoad::save_with`)
+        let mut ix = entries.lock().unwrap_or_else(|e| e.into_inner());
+        ix.append_rows(&rows, &stamps, &parts);
         ev.rows = Some(Box::new(rows));
         ev.titles = Some(std::sync::Arc::new(titles));
         ev.total = total.load(Ordering::Acquire);
         sink(ev);
+        drop(ix);
     };
     let mut files = 0;
     rayon::in_place_scope(|s| {

@@ -229,6 +229,32 @@ impl SearchIndex {
         }
     }
 
+    /// Makes room for `items` more pushed items whose strings take about `bytes` (their
+    /// titles and derived strings): grown by doubling, the old block was still there while
+    /// copied (~30 MB above a cold open's level at 430,000 titles).
+    pub(crate) fn reserve(&mut self, items: usize, bytes: usize) {
+        self.items.reserve(items);
+        self.initials.reserve(items);
+        self.keys.reserve(items);
+        self.text.reserve(bytes);
+    }
+
+    /// Item `i`'s titles and derived strings (its pinyin, initials and syllable lengths) as
+    /// made: the title index's writer copies them instead of computing them again
+    /// ([`SearchData::push_record`]). `None` out of range.
+    pub(crate) fn made(&self, i: usize) -> Option<super::store::Made<'_>> {
+        let item = self.item(i)?;
+        let f = self.field_refs(item);
+        let len = item.py_len.checked_add(item.pyi_len.checked_mul(2)?)?;
+        let derived = f.str(item.src & PY_DATA, item.py_at, len);
+        (derived.len() == len as usize).then_some(super::store::Made {
+            item,
+            en: f.en(),
+            zh: f.zh(),
+            derived,
+        })
+    }
+
     /// Item `i` with its initials mask, for matching (`base`: [`Self::base_initials`]).
     fn it<'a>(&'a self, base: &[u32], i: usize) -> Option<It<'a>> {
         let bit = |v: &Vec<u64>| v.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 != 0);

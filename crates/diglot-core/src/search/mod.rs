@@ -63,4 +63,4 @@ pub use index::{Hit, Hits, SearchIndex};
 pub use pinyin::Pinyin;
 pub use query::{Query, Term, TermKind};
 pub use store::{SearchData, TitleBatch, ITEM_BYTES};
-pub use worker::{SearchResult, SearchWorker, Title, FIRST};
+pub use worker::{SearchResult, SearchWorker, Title, WorkerTitles, FIRST};

@@ -281,6 +281,53 @@ impl SearchData {
         d
     }
 
+    /// Appends the items of records `ids` of `cat` (the next records), as
+    /// [`Self::of_catalog`] makes them, record `id`'s pinyin, initials and masks taken from
+    /// `made(id)` (the same titles' data made before: the reader's title search's after a
+    /// cold open) when it is of the record's titles, computed otherwise: the same data, made
+    /// once.
+    pub(crate) fn extend_from<'a>(
+        &mut self,
+        cat: &Catalog,
+        ids: std::ops::Range<u32>,
+        made: impl Fn(u32) -> Option<Made<'a>>,
+    ) {
+        for id in ids {
+            self.push_record(cat, id, made(id));
+        }
+    }
+
+    /// Records `ids` of `cat` as [`Self::of_catalog`] makes them when the records before
+    /// them took `base` bytes of its text (each record's data taken from `made(id)` as in
+    /// [`Self::extend_from`]): their text, and their items as [`Self::write_to`] writes them,
+    /// appended to `items` when it is given. What the title index's writer streams a piece
+    /// at a time (see [`crate::search::WorkerTitles::write_search_data`]).
+    pub(crate) fn encode_records<'a>(
+        cat: &Catalog,
+        ids: std::ops::Range<u32>,
+        made: impl Fn(u32) -> Option<Made<'a>>,
+        base: usize,
+        items: Option<&mut Vec<u8>>,
+    ) -> String {
+        let mut d = SearchData::default();
+        d.extend_from(cat, ids.clone(), made);
+        if let Some(out) = items {
+            let base = len32(base);
+            for (it, id) in d.items.iter().zip(ids) {
+                let mut it = *it;
+                // the places in the text: a record that is not an article has none
+                if cat.article(id).is_some() {
+                    it.py_at = it.py_at.saturating_add(base);
+                    if it.src & ZH_DATA != 0 {
+                        it.zh_at = it.zh_at.saturating_add(base);
+                    }
+                }
+                it.write_to(out);
+            }
+        }
+        d.text
+    }
+
     /// Appends the item of record `id` of `cat` (the next record: item `k` is record `k`),
     /// exactly as [`Self::of_catalog`] makes it, taking the pinyin, initials and masks from
     /// `made` (the same titles' data made before, on a loader's thread or in an older index)

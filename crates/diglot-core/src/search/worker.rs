@@ -3,13 +3,14 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
-use super::store::TitleBatch;
+use super::store::{SearchData, TitleBatch};
+use crate::corpus::Catalog;
 
 /// A search result, as delivered by [`SearchWorker::try_recv`]: first the count and the
 /// first hits ranked ([`Hits::is_complete`] false when more match), then, unless a newer
@@ -36,8 +37,21 @@ const PREPARE_AFTER: Duration = Duration::from_secs(1);
 /// milliseconds, so they are added once the list is whole.
 pub(crate) const TITLES_AFTER: Duration = Duration::from_millis(250);
 
+/// Titles held back that are added at a time, their pinyin made on the matching threads
+/// (see [`SearchWorker::push_titles`]): ~10 ms of CPU, the most a query that comes meanwhile
+/// waits (a few in tests, so that the small indexes tested are added in several chunks).
+const HELD_CHUNK: usize = if cfg!(test) { 3 } else { 1 << 14 };
+
 /// Items added on the worker thread (see [`SearchWorker::push_with`]).
 type Fill = Box<dyn FnOnce(&mut SearchIndex) + Send>;
+
+/// What another thread reads on the worker thread (see [`WorkerTitles`]), once every title
+/// pushed is added.
+type Read = Box<dyn FnOnce(&SearchIndex) + Send>;
+
+/// Records whose search data [`WorkerTitles::write_search_data`] makes in one read: ~15 ms
+/// of the worker's time, the most a query that comes meanwhile waits.
+const READ_CHUNK: u32 = if cfg!(test) { 4 } else { 1 << 15 };
 
 /// A title for [`SearchWorker::push_titles`]: its strings, or where it is in a batch whose
 /// search data was made where it was parsed (nothing is computed again for it).
@@ -56,6 +70,107 @@ enum Command {
     SetSortKey(u32, u64),
     SetFirst(usize),
     Query(u64, String),
+    Read(Read),
+    /// A reader of the titles is using what it read (see [`WorkerTitles::written`]): the
+    /// worker's background work waits meanwhile.
+    Reading(bool),
+}
+
+/// The worker's commands, shared with its [`WorkerTitles`]: `None` once the worker is
+/// dropped (its thread ends then, whoever holds a handle).
+type Commands = Arc<Mutex<Option<Sender<Command>>>>;
+
+fn send_to(commands: &Commands, c: Command) {
+    if let Some(tx) = commands.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+        // The worker only stops when dropped; a send error means it panicked.
+        let _ = tx.send(c);
+    }
+}
+
+/// A handle on a [`SearchWorker`]'s titles for another thread ([`SearchWorker::titles`]):
+/// the title index's writer takes the pinyin the worker made for a cold open's titles
+/// instead of computing it a second time.
+#[derive(Clone)]
+pub struct WorkerTitles {
+    commands: Commands,
+}
+
+impl WorkerTitles {
+    /// Runs `read` on the worker's thread once every title pushed so far is added, and
+    /// gives what it gives; `None` when the worker is gone.
+    fn on_worker<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&SearchIndex) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (tx, rx) = mpsc::channel();
+        let read = move |index: &SearchIndex| {
+            let _ = tx.send(read(index));
+        };
+        send_to(&self.commands, Command::Read(Box::new(read)));
+        rx.recv().ok()
+    }
+
+    /// Gives `out` the title search data of `cat`'s records as [`SearchData::write_to`]
+    /// writes [`SearchData::of_catalog`]'s (the same bytes), in pieces, never held whole:
+    /// record `id`'s pinyin, initials and masks copied from the worker's item `at[id]` when
+    /// it holds the record's titles, computed otherwise (`at[id]` = `u32::MAX` or out of
+    /// range: no item). Made on the worker's thread once every title pushed so far is added,
+    /// [`READ_CHUNK`] records at a time (a query that comes meanwhile waits for a chunk, not
+    /// for them all), three times over (the text's length, the items, the text); blocks
+    /// until then. `None` when the worker is gone before anything was given to `out`.
+    pub fn write_search_data(
+        &self,
+        cat: Arc<Catalog>,
+        at: Vec<u32>,
+        out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Option<std::io::Result<()>> {
+        let at = Arc::new(at);
+        let n = u32::try_from(cat.len()).ok()?;
+        let chunks: Vec<std::ops::Range<u32>> =
+            (0..n).step_by(READ_CHUNK as usize).map(|a| a..a.saturating_add(READ_CHUNK).min(n)).collect();
+        send_to(&self.commands, Command::Reading(true));
+        // records `ids`, the text before them `base` bytes long: their items when asked for,
+        // and their text
+        let piece = |ids: std::ops::Range<u32>, base: usize, items: bool| {
+            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
+            self.on_worker(move |index: &SearchIndex| {
+                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
+                let mut bytes = Vec::new();
+                let text = SearchData::encode_records(&cat, ids, made, base, items.then_some(&mut bytes));
+                (bytes, text)
+            })
+        };
+        let mut bases = Vec::with_capacity(chunks.len());
+        let mut len = 0usize;
+        for ids in &chunks {
+            bases.push(len);
+            let (cat, at, ids) = (Arc::clone(&cat), Arc::clone(&at), ids.clone());
+            len += self.on_worker(move |index: &SearchIndex| {
+                let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
+                SearchData::encode_records(&cat, ids, made, 0, None).len()
+            })?;
+        }
+        let gone = || std::io::Error::other("the title search stopped");
+        let mut write = || -> std::io::Result<()> {
+            out(&(len as u64).to_le_bytes())?;
+            for (ids, &base) in chunks.iter().zip(&bases) {
+                out(&piece(ids.clone(), base, true).ok_or_else(gone)?.0)?;
+            }
+            for (ids, &base) in chunks.iter().zip(&bases) {
+                out(piece(ids.clone(), base, false).ok_or_else(gone)?.1.as_bytes())?;
+            }
+            Ok(())
+        };
+        Some(write())
+    }
+
+    /// Says that what [`Self::write_search_data`] gave has been used (the title index written): the
+    /// worker's own background work ([`SearchIndex::prepare_step`], ~11 MB at 430,000
+    /// titles), which waits from the first read until then, is done [`PREPARE_AFTER`] from
+    /// now, not beside the write (a cold open's peak).
+    pub fn written(&self) {
+        send_to(&self.commands, Command::Reading(false));
+    }
 }
 
 /// Runs searches on its own thread (matching itself on a rayon pool of its own), always for
@@ -71,7 +186,7 @@ enum Command {
 /// [`SearchWorker::new`] (from the worker thread), e.g. to send a message into the UI's
 /// event channel so the event loop can block on one channel.
 pub struct SearchWorker {
-    commands: Option<Sender<Command>>,
+    commands: Commands,
     results: Receiver<SearchResult>,
     generation: Arc<AtomicU64>,
     len: AtomicUsize,
@@ -105,14 +220,17 @@ impl SearchWorker {
             .name("search".into())
             .spawn(move || run(index, pool, command_rx, result_tx, gen, notify))
             .expect("cannot start the search thread");
-        SearchWorker { commands: Some(commands), results, generation, len, thread: Some(thread) }
+        let commands = Arc::new(Mutex::new(Some(commands)));
+        SearchWorker { commands, results, generation, len, thread: Some(thread) }
     }
 
     fn send(&self, c: Command) {
-        if let Some(tx) = &self.commands {
-            // The worker only stops when dropped; a send error means it panicked.
-            let _ = tx.send(c);
-        }
+        send_to(&self.commands, c);
+    }
+
+    /// A handle on the titles for another thread (see [`WorkerTitles`]).
+    pub fn titles(&self) -> WorkerTitles {
+        WorkerTitles { commands: Arc::clone(&self.commands) }
     }
 
     /// Adds an item (see [`SearchIndex::push`]); returns its index.
@@ -131,9 +249,12 @@ impl SearchWorker {
     /// Adds titles, each given by its strings or made already (see [`Title`]); returns their
     /// indices. While no query has been submitted they are held back (their pinyin, when it
     /// was not made, is not computed yet) until the worker has had no command for
-    /// [`TITLES_AFTER`] or another command comes (a query searches them all): a cold open's
-    /// titles, sent a batch at a time, are added once the list is whole, off the cores the
-    /// loading needs.
+    /// [`TITLES_AFTER`], or a query or a read of the titles ([`WorkerTitles`]) comes: a cold
+    /// open's titles, sent a batch at a time, are added once the list is whole, off the cores
+    /// the loading needs. They are added [`HELD_CHUNK`] at a time, their pinyin made on the
+    /// matching threads: a query that comes meanwhile is answered at once with the titles
+    /// added so far, and again once they are all added; another command (more titles, a
+    /// catalog, a sort key) waits until they are all added.
     pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
         let end = start + items.len() as u32;
@@ -214,7 +335,7 @@ impl Drop for SearchWorker {
     fn drop(&mut self) {
         // Cancel the search in progress and close the channel: the thread exits.
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.commands = None;
+        *self.commands.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -240,14 +361,18 @@ fn add(index: &mut SearchIndex, items: Vec<Title>) {
 #[derive(Default)]
 struct Held {
     pieces: std::collections::VecDeque<HeldPiece>,
+    /// Whether the index has room for every title held (made at the first chunk added).
+    room: bool,
 }
 
 /// Titles of one push held back: their strings back to back, and per title where its
-/// English title ends, where its Chinese title ends and its sort key.
+/// English title ends, where its Chinese title ends and its sort key; `next`: how many of
+/// them are added already.
 #[derive(Default)]
 struct HeldPiece {
     text: String,
     titles: Vec<(u32, u32, u64)>,
+    next: usize,
 }
 
 impl Held {
@@ -264,11 +389,11 @@ impl Held {
             Title::Made(b, ..) => b.is_plain(),
         };
         if !items.iter().all(plain) {
-            self.add_to(index);
+            self.add_to(index, None);
             add(index, items);
             return;
         }
-        let mut piece = HeldPiece { text: String::new(), titles: Vec::with_capacity(items.len()) };
+        let mut piece = HeldPiece { text: String::new(), titles: Vec::with_capacity(items.len()), next: 0 };
         let mut put = |en: &str, zh: &str, key: u64| {
             piece.text.push_str(en);
             let en_end = piece.text.len() as u32;
@@ -290,16 +415,77 @@ impl Held {
     }
 
     /// Adds everything held to the index, in order (each piece let go of once added).
-    fn add_to(&mut self, index: &mut SearchIndex) {
-        while let Some(piece) = self.pieces.pop_front() {
-            let mut start = 0usize;
-            for &(en_end, zh_end, key) in &piece.titles {
-                let (en_end, zh_end) = (en_end as usize, zh_end as usize);
-                let en = piece.text.get(start..en_end).unwrap_or("");
-                let zh = piece.text.get(en_end..zh_end).unwrap_or("");
-                index.push(en, zh, key);
-                start = zh_end;
+    fn add_to(&mut self, index: &mut SearchIndex, pool: Option<&rayon::ThreadPool>) {
+        while !self.is_empty() {
+            self.add_chunk(index, pool, usize::MAX);
+        }
+    }
+
+    /// Adds the next `max` titles held (at most: those of the first piece left), in order:
+    /// their pinyin made on `pool`'s threads, a part each, then the items copied into the
+    /// index ([`SearchIndex::push_made`]: the same items as [`SearchIndex::push`] makes).
+    fn add_chunk(&mut self, index: &mut SearchIndex, pool: Option<&rayon::ThreadPool>, max: usize) {
+        use rayon::prelude::*;
+        if !self.room {
+            // room for them all at once: their titles, and their pinyin, initials and syllable
+            // lengths (at most 8 bytes a Chinese character, 3 bytes)
+            let (mut titles, mut bytes) = (0usize, 0usize);
+            for p in &self.pieces {
+                let mut end = p.next.checked_sub(1).and_then(|k| p.titles.get(k)).map_or(0, |t| t.1);
+                for &(en_end, zh_end, _) in p.titles.get(p.next..).unwrap_or_default() {
+                    let (en, zh) =
+                        (en_end.saturating_sub(end) as usize, zh_end.saturating_sub(en_end) as usize);
+                    (titles, bytes, end) = (titles + 1, bytes + en + 4 * zh, zh_end);
+                }
             }
+            index.reserve(titles, bytes);
+            self.room = true;
+        }
+        let Some(piece) = self.pieces.front_mut() else { return };
+        let end = piece.next.saturating_add(max).min(piece.titles.len());
+        let titles = piece.titles.get(piece.next..end).unwrap_or_default();
+        // where the first title's strings start: where the title before ends
+        let start = piece.next.checked_sub(1).and_then(|k| piece.titles.get(k)).map_or(0, |t| t.1 as usize);
+        let parts = pool.map_or(1, rayon::ThreadPool::current_num_threads).max(1);
+        // each part's batch made here, with room for its titles and their pinyin (~2 bytes
+        // a byte of Chinese), so that it is freed by the thread that made it: a block a
+        // matching thread made and this one freed stayed resident until that thread ran
+        // again (mimalloc), ~5 MB idle at 430,000 titles
+        let mut jobs = Vec::with_capacity(parts);
+        let mut at = start;
+        for part in titles.chunks(titles.len().div_ceil(parts).max(1)) {
+            let end = part.last().map_or(at, |t| t.1 as usize);
+            let zh: usize = part.iter().map(|t| t.1.saturating_sub(t.0) as usize).sum();
+            let room = (end - at).saturating_add(zh.saturating_mul(2)).saturating_add(part.len() * 8);
+            jobs.push((at, part, TitleBatch::with_capacity(part.len(), room)));
+            at = end;
+        }
+        let text = piece.text.as_str();
+        let parts: Vec<&[(u32, u32, u64)]> = jobs.iter().map(|j| j.1).collect();
+        let make = |(mut at, part, mut batch): (usize, &[(u32, u32, u64)], TitleBatch)| {
+            for &(en_end, zh_end, _) in part {
+                let (en_end, zh_end) = (en_end as usize, zh_end as usize);
+                batch.push(text.get(at..en_end).unwrap_or(""), text.get(en_end..zh_end).unwrap_or(""));
+                at = zh_end;
+            }
+            batch
+        };
+        let batches: Vec<TitleBatch> = match pool {
+            Some(pool) if jobs.len() > 1 => pool.install(|| jobs.into_par_iter().map(make).collect()),
+            _ => jobs.into_iter().map(make).collect(),
+        };
+        for (part, batch) in parts.iter().zip(&batches) {
+            for (k, &(_, _, key)) in part.iter().enumerate() {
+                index.push_made(batch, k, key);
+            }
+        }
+        drop(batches);
+        piece.next = end;
+        if piece.next >= piece.titles.len() {
+            self.pieces.pop_front();
+        }
+        if self.pieces.is_empty() {
+            self.room = false;
         }
     }
 }
@@ -320,6 +506,10 @@ fn run(
     let mut last_command = Instant::now();
     // titles pushed while no query was ever submitted, not added yet (see `push_titles`)
     let mut held = Held::default();
+    // reads waiting for the held titles to be added, and for the current query's result
+    let mut reads: std::collections::VecDeque<Read> = std::collections::VecDeque::new();
+    // a reader of the titles is using what it read: no background work meanwhile
+    let mut reading = false;
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -337,8 +527,11 @@ fn run(
         // nothing else to do for `TITLES_AFTER`, add the titles held back; for
         // `PREPARE_AFTER`, make a part of what answers a first letter: the lowest priority,
         // after the list a warm open gives has been drawn).
-        let prepare_due = index.prepare_pending();
-        let first_command = if dirty || rest_due {
+        let prepare_due = !reading && index.prepare_pending();
+        // the held titles are added a chunk at a time, at once when a query or a read waits
+        // for them, else once the worker has had no command for `TITLES_AFTER`
+        let held_now = !held.is_empty() && (current.is_some() || !reads.is_empty());
+        let first_command = if dirty || rest_due || held_now || !reads.is_empty() {
             match commands.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
@@ -364,10 +557,14 @@ fn run(
         };
         for c in first_command.into_iter().chain(std::iter::from_fn(|| commands.try_recv().ok())) {
             last_command = Instant::now();
+            // (a read changes nothing of the current result)
+            let quiet = matches!(c, Command::Read(_) | Command::Reading(_));
             match &c {
                 Command::PushTitles(_) if current.is_none() => {}
-                Command::SetFirst(_) => {}
-                _ => held.add_to(&mut index),
+                // a query is answered with the titles added so far, brought up to date as
+                // the rest are added (a chunk at a time, below): it does not wait for them all
+                Command::SetFirst(_) | Command::Query(..) | Command::Read(_) | Command::Reading(_) => {}
+                _ => held.add_to(&mut index, Some(&pool)),
             }
             match c {
                 Command::Push(items) => {
@@ -393,12 +590,30 @@ fn run(
                 }
                 Command::SetFirst(k) => first = k,
                 Command::Query(g, s) => current = Some((g, Query::parse(&s))),
+                Command::Read(read) => reads.push_back(read),
+                Command::Reading(on) => reading = on,
             }
-            dirty = true;
+            dirty |= !quiet;
         }
-        if !held.is_empty() && last_command.elapsed() >= TITLES_AFTER {
-            held.add_to(&mut index);
+        if !held.is_empty()
+            && !dirty
+            && (current.is_some() || !reads.is_empty() || last_command.elapsed() >= TITLES_AFTER)
+        {
+            held.add_chunk(&mut index, Some(&pool), HELD_CHUNK);
+            // the current query's result, with every title (answered at once with the titles
+            // added so far, it is not searched again until they are all added: each search of
+            // a part delayed the whole one)
+            dirty = current.is_some() && held.is_empty();
             continue;
+        }
+        // a read once the titles are all added and the current query's result is delivered
+        // whole (a query typed while the title index is written waits for a read, ~15 ms;
+        // the index's write, at nice 19, for the query)
+        if held.is_empty() && !dirty && !rest_due {
+            if let Some(read) = reads.pop_front() {
+                read(&index);
+                continue;
+            }
         }
         if !dirty && !rest_due && prepare_due && last_command.elapsed() >= PREPARE_AFTER {
             pool.install(|| index.prepare_step());
@@ -439,5 +654,60 @@ fn run(
             return;
         }
         notify();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::store::Item;
+
+    /// Titles held back and added a chunk at a time (session 13: a query waits for a chunk,
+    /// not for them all), their pinyin made on the pool's threads, a part each, are the
+    /// items [`SearchIndex::push`] makes one by one, in order, whatever the chunks' size.
+    #[test]
+    fn held_titles_added_a_chunk_at_a_time_are_the_items_pushed_one_by_one() {
+        let titles: Vec<(String, String)> = (0..23)
+            .map(|k| match k % 4 {
+                0 => (format!("Report {k}"), format!("湘乡县第{k}次会议")),
+                1 => (format!("Brief {k}"), String::new()),
+                2 => (String::new(), format!("图片 {k} 新闻：简讯")),
+                _ => (format!("Ünïcode {k} 😀"), format!("标题{k}\u{3000}副标题")),
+            })
+            .collect();
+        let mut want = SearchIndex::new();
+        for (k, (en, zh)) in titles.iter().enumerate() {
+            want.push(en, zh, k as u64);
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        for (max, pool) in
+            [(1, Some(&pool)), (2, Some(&pool)), (5, None), (7, Some(&pool)), (usize::MAX, Some(&pool))]
+        {
+            let (mut held, mut index) = (Held::default(), SearchIndex::new());
+            // two pushes: two pieces
+            let (a, b) = titles.split_at(9);
+            for (part, first) in [(a, 0), (b, 9)] {
+                let items = part
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (en, zh))| Title::Text(en.clone(), zh.clone(), (first + k) as u64))
+                    .collect();
+                held.hold(&mut index, items);
+            }
+            assert_eq!(index.len(), 0, "held, not added");
+            while !held.is_empty() {
+                let before = index.len();
+                held.add_chunk(&mut index, pool, max);
+                assert!((1..=max).contains(&(index.len() - before)), "at most a chunk, never nothing");
+            }
+            assert_eq!(index.len(), titles.len());
+            let strip = |it: &Item| Item { en_at: 0, zh_at: 0, py_at: 0, ..*it };
+            for i in 0..titles.len() {
+                let (got, want) = (index.made(i).unwrap(), want.made(i).unwrap());
+                assert_eq!((got.en, got.zh, got.derived), (want.en, want.zh, want.derived), "{i}, max {max}");
+                assert_eq!(strip(got.item), strip(want.item), "{i}, max {max}");
+                assert_eq!(index.sort_key(i as u32), i as u64);
+            }
+        }
     }
 }
