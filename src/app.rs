@@ -1163,20 +1163,23 @@ impl App {
     }
 
     /// Shows a result of the title search if it is for the query typed last: its first hits
-    /// (the count is every hit's), or its complete ranking, which keeps the selection and
-    /// the scroll (the first hits are the same, in the same order).
+    /// (the count is every hit's), or a later answer to the same query (its complete
+    /// ranking, whose first hits are the same; or, during a cold open, its answer on all the
+    /// titles after one on those added so far), which keeps the article the reader moved to
+    /// and the scroll. A selection not moved stays on the first row: the best hit.
     fn take_search_result(&mut self, r: crate::search::SearchResult) -> bool {
         let Some(s) = &mut self.search else { return false };
         if r.generation != s.generation {
             return false;
         }
-        let same_query = s.hits.as_ref().is_some_and(|h| h.query == r.hits.query);
+        let moved_in_same_query =
+            s.hits.as_ref().is_some_and(|h| h.query == r.hits.query) && self.list.selected > 0;
         let keep = self.selected().map(|m| m.path());
         if let Some(s) = &mut self.search {
             s.hits = Some(r.hits);
         }
         self.refilter();
-        let at = if same_query {
+        let at = if moved_in_same_query {
             keep.and_then(|path| (0..self.shown_len()).find(|&i| self.selected_path_is(i, &path)))
         } else {
             None
@@ -2091,6 +2094,69 @@ mod title_search_tests {
             .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// A query answered first on the titles added so far (a cold open's, while the worker
+    /// adds the rest), then on them all: a selection the reader has not moved stays on the
+    /// best hit, the new first row. It stayed on the first answer's best, 65 rows down in
+    /// tmux at 100k.
+    #[test]
+    fn a_fuller_answer_to_the_same_query_selects_its_best_hit_unless_the_reader_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..60 {
+            std::fs::write(dir.path().join(format!("a{i:02}.md")), article(i)).unwrap();
+        }
+        let mut app = App::with_loaded((100, 30), corpus::load_paths(&[dir.path().to_path_buf()]));
+        app.prepare();
+        let mut all = SearchIndex::new();
+        for id in 0..app.articles.ids() as u32 {
+            let a = app.articles.by_id(id).unwrap();
+            all.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
+        }
+        // the query whose best hit comes latest among the titles (the first answer then has
+        // other hits, the reader can move among them)
+        let (text, full) = ["production", "production 4", "production 5", "report 4", "report 5"]
+            .into_iter()
+            .map(|t| (t, all.search(&Query::parse(t), None, &|| false).unwrap()))
+            .max_by_key(|(_, r)| r.hits.first().map(|h| h.idx))
+            .unwrap();
+        let q = Query::parse(text);
+        let best = full.hits.first().unwrap().idx;
+        assert!(best > 2, "the best hit must not be among the first titles: {best}");
+        // the titles added so far: those before the best one
+        let mut part = SearchIndex::new();
+        for id in 0..best {
+            let a = app.articles.by_id(id).unwrap();
+            part.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
+        }
+        let partial = part.search(&q, None, &|| false).unwrap();
+        assert!(partial.hits.len() >= 2, "{text}: {}", partial.hits.len());
+        for moved in [false, true] {
+            app.close_search();
+            app.open_search();
+            for c in text.chars() {
+                let k = crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                );
+                app.on_search_key(&k);
+            }
+            let generation = app.search.as_ref().unwrap().generation;
+            assert!(app.take_search_result(SearchResult { generation, hits: Arc::new(partial.clone()) }));
+            if moved {
+                app.step(1);
+            }
+            let chosen = app.selected().map(|m| m.path());
+            assert!(app.take_search_result(SearchResult { generation, hits: Arc::new(full.clone()) }));
+            if moved {
+                // the reader's choice is kept, wherever it is now
+                assert_eq!(app.selected().map(|m| m.path()), chosen);
+            } else {
+                assert_eq!(app.list.selected, 0);
+                assert_eq!(rows(&app).first(), Some(&best));
+                assert_eq!(app.articles.id(app.shown(app.list.selected).unwrap()), Some(best));
+            }
+        }
     }
 
     #[test]
