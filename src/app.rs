@@ -2084,6 +2084,33 @@ mod title_search_tests {
         )
     }
 
+    /// A reader on 60 articles of [`article`], and what its search worker holds: the
+    /// catalog's ids, titles and keys.
+    fn sixty_articles() -> (tempfile::TempDir, App, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..60 {
+            std::fs::write(dir.path().join(format!("a{i:02}.md")), article(i)).unwrap();
+        }
+        let mut app = App::with_loaded((100, 30), corpus::load_paths(&[dir.path().to_path_buf()]));
+        app.prepare();
+        let mut ix = SearchIndex::new();
+        for id in 0..app.articles.ids() as u32 {
+            let a = app.articles.by_id(id).unwrap();
+            ix.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
+        }
+        (dir, app, ix)
+    }
+
+    fn type_in(app: &mut App, text: &str) {
+        for c in text.chars() {
+            let k = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            );
+            app.on_search_key(&k);
+        }
+    }
+
     fn rows(app: &App) -> Vec<u32> {
         (0..app.shown_len()).map(|i| app.articles.id(app.shown(i).unwrap()).unwrap()).collect()
     }
@@ -2102,17 +2129,7 @@ mod title_search_tests {
     /// tmux at 100k.
     #[test]
     fn a_fuller_answer_to_the_same_query_selects_its_best_hit_unless_the_reader_moved() {
-        let dir = tempfile::tempdir().unwrap();
-        for i in 0..60 {
-            std::fs::write(dir.path().join(format!("a{i:02}.md")), article(i)).unwrap();
-        }
-        let mut app = App::with_loaded((100, 30), corpus::load_paths(&[dir.path().to_path_buf()]));
-        app.prepare();
-        let mut all = SearchIndex::new();
-        for id in 0..app.articles.ids() as u32 {
-            let a = app.articles.by_id(id).unwrap();
-            all.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
-        }
+        let (_dir, mut app, all) = sixty_articles();
         // the query whose best hit comes latest among the titles (the first answer then has
         // other hits, the reader can move among them)
         let (text, full) = ["production", "production 4", "production 5", "report 4", "report 5"]
@@ -2134,13 +2151,7 @@ mod title_search_tests {
         for moved in [false, true] {
             app.close_search();
             app.open_search();
-            for c in text.chars() {
-                let k = crossterm::event::KeyEvent::new(
-                    crossterm::event::KeyCode::Char(c),
-                    crossterm::event::KeyModifiers::NONE,
-                );
-                app.on_search_key(&k);
-            }
+            type_in(&mut app, text);
             let generation = app.search.as_ref().unwrap().generation;
             assert!(app.take_search_result(SearchResult { generation, hits: Arc::new(partial.clone()) }));
             if moved {
@@ -2161,27 +2172,10 @@ mod title_search_tests {
 
     #[test]
     fn the_list_shows_the_count_and_first_hits_then_the_full_order() {
-        let dir = tempfile::tempdir().unwrap();
-        for i in 0..60 {
-            std::fs::write(dir.path().join(format!("a{i:02}.md")), article(i)).unwrap();
-        }
-        let mut app = App::with_loaded((100, 30), corpus::load_paths(&[dir.path().to_path_buf()]));
-        app.prepare();
+        let (_dir, mut app, ix) = sixty_articles();
         assert_eq!(app.articles.len(), 60);
-        // what the worker holds: the catalog's ids, titles and keys
-        let mut ix = SearchIndex::new();
-        for id in 0..app.articles.ids() as u32 {
-            let a = app.articles.by_id(id).unwrap();
-            ix.push(a.title_en(), &a.title_zh_full(), a.date_page_key());
-        }
         app.open_search();
-        for c in "report".chars() {
-            let k = crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char(c),
-                crossterm::event::KeyModifiers::NONE,
-            );
-            app.on_search_key(&k);
-        }
+        type_in(&mut app, "report");
         let generation = app.search.as_ref().unwrap().generation;
         let q = Query::parse("report");
         let first = ix.search_first(&q, None, 5, &|| false).unwrap();
