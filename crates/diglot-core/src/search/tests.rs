@@ -827,6 +827,37 @@ fn plain_scan_can_fail() {
 
 /// A catalog of `titles` (English, Chinese, Chinese subtitle; `None`: a skipped file), each
 /// dated by its key, and the same titles as [`SearchIndex::push`] takes them.
+/// A warm index (a catalog and its stored search data, then `ready` run on it) and a cold
+/// one of the same titles pushed one by one.
+fn warm_and_cold(
+    cat: crate::corpus::Catalog,
+    data: SearchData,
+    items: &[(String, String, u64)],
+    ready: impl FnOnce(&mut SearchIndex),
+) -> (SearchIndex, SearchIndex) {
+    let mut warm = SearchIndex::new();
+    warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
+    ready(&mut warm);
+    let mut cold = SearchIndex::new();
+    for (en, zh, k) in items {
+        cold.push(en, zh, *k);
+    }
+    (warm, cold)
+}
+
+/// Pushes `more` titles to both indexes (keys from `key`), which must give them one id.
+fn pushed_to_both(
+    warm: &mut SearchIndex,
+    cold: &mut SearchIndex,
+    more: &[(String, String)],
+    key: u64,
+) -> Result<(), TestCaseError> {
+    for (k, (en, zh)) in more.iter().enumerate() {
+        prop_assert_eq!(warm.push(en, zh, key + k as u64), cold.push(en, zh, key + k as u64));
+    }
+    Ok(())
+}
+
 fn catalog_of(
     titles: &[Option<(String, String, String)>],
     keys: &[u64],
@@ -906,15 +937,8 @@ proptest! {
         let data = SearchData::of_catalog(&cat);
         let back = stored(&data, cat.arena().len()).unwrap();
         prop_assert_eq!(&back, &data);
-        let mut warm = SearchIndex::new();
-        warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(back)));
-        let mut cold = SearchIndex::new();
-        for (en, zh, k) in &items {
-            cold.push(en, zh, *k);
-        }
-        for (k, (en, zh)) in more.iter().enumerate() {
-            prop_assert_eq!(warm.push(en, zh, 7 + k as u64), cold.push(en, zh, 7 + k as u64));
-        }
+        let (mut warm, mut cold) = warm_and_cold(cat, back, &items, |_| ());
+        pushed_to_both(&mut warm, &mut cold, &more, 7)?;
         prop_assert_eq!(warm.len(), cold.len());
         for i in 0..cold.len() as u32 {
             prop_assert_eq!(warm.title_en(i), cold.title_en(i));
@@ -1242,20 +1266,14 @@ proptest! {
     ) {
         let (cat, items) = catalog_of(&titles, &keys);
         let data = SearchData::of_catalog(&cat);
-        let mut warm = SearchIndex::new();
-        warm.set_base(std::sync::Arc::new(cat), Some(std::sync::Arc::new(data)));
-        for _ in 0..steps {
-            if !warm.prepare_step() {
-                break;
+        let (mut warm, mut cold) = warm_and_cold(cat, data, &items, |warm| {
+            for _ in 0..steps {
+                if !warm.prepare_step() {
+                    break;
+                }
             }
-        }
-        let mut cold = SearchIndex::new();
-        for (en, zh, k) in &items {
-            cold.push(en, zh, *k);
-        }
-        for (k, (en, zh)) in more.iter().enumerate() {
-            prop_assert_eq!(warm.push(en, zh, 3 + k as u64), cold.push(en, zh, 3 + k as u64));
-        }
+        });
+        pushed_to_both(&mut warm, &mut cold, &more, 3)?;
         let mut prev: Option<Hits> = None;
         for (k, c) in typed.char_indices() {
             let q = Query::parse(&typed[..k + c.len_utf8()]);
