@@ -663,7 +663,12 @@ impl App {
     pub fn wait_search(&mut self, timeout: std::time::Duration) -> bool {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
-            if self.search.as_ref().is_none_or(|s| !s.pending() && !s.ranking()) {
+            // settled: the typed query's complete ranking, over every title pushed (during a
+            // cold open the worker answers on the titles added so far first)
+            let all = self.worker.len();
+            if self.search.as_ref().is_none_or(|s| {
+                !s.pending() && !s.ranking() && s.hits.as_ref().is_some_and(|h| h.searched >= all)
+            }) {
                 return true;
             }
             self.poll_search();
