@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
 use super::store::{SearchData, TitleBatch};
-use crate::corpus::Catalog;
+use crate::corpus::index::Records;
 
 /// A search result, as delivered by [`SearchWorker::try_recv`]: first the count and the
 /// first hits ranked ([`Hits::is_complete`] false when more match), then, unless a newer
@@ -110,7 +110,8 @@ impl WorkerTitles {
         rx.recv().ok()
     }
 
-    /// Gives `out` the title search data of `cat`'s records as [`SearchData::write_to`]
+    /// Gives `out` the title search data of `cat`'s records (a catalog's, or a cold open's
+    /// joined from the list's catalog: [`Records`]) as [`SearchData::write_to`]
     /// writes [`SearchData::of_catalog`]'s (the same bytes), in pieces, never held whole:
     /// record `id`'s pinyin, initials and masks copied from the worker's item `at[id]` when
     /// it holds the record's titles, computed otherwise (`at[id]` = `u32::MAX` or out of
@@ -120,7 +121,7 @@ impl WorkerTitles {
     /// until then. `None` when the worker is gone before anything was given to `out`.
     pub fn write_search_data(
         &self,
-        cat: Arc<Catalog>,
+        cat: Records,
         at: Vec<u32>,
         out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Option<std::io::Result<()>> {
@@ -132,7 +133,7 @@ impl WorkerTitles {
         // records `ids`, the text before them `base` bytes long: their items when asked for,
         // and their text
         let piece = |ids: std::ops::Range<u32>, base: usize, items: bool| {
-            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
+            let (cat, at) = (cat.clone(), Arc::clone(&at));
             self.on_worker(move |index: &SearchIndex| {
                 let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
                 let mut bytes = Vec::new();
@@ -144,7 +145,7 @@ impl WorkerTitles {
         let mut len = 0usize;
         for ids in &chunks {
             bases.push(len);
-            let (cat, at, ids) = (Arc::clone(&cat), Arc::clone(&at), ids.clone());
+            let (cat, at, ids) = (cat.clone(), Arc::clone(&at), ids.clone());
             len += self.on_worker(move |index: &SearchIndex| {
                 let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
                 SearchData::encode_records(&cat, ids, made, 0, None).len()
