@@ -991,6 +991,13 @@ impl App {
         self.worker.titles()
     }
 
+    /// The articles a cold open's batches appended to the list, in the order the loader sent
+    /// them, shared: its title index is written from them, not from a copy of its own (see
+    /// [`corpus::load::load_stream_indexed_shared`]). Asked once the load is done.
+    pub fn parsed_catalog(&self) -> Arc<corpus::Catalog> {
+        self.articles.parsed()
+    }
+
     /// Takes the catalog of a warm open as the list; the title search takes it too, on its
     /// own thread, with the search data read beside it (the titles are neither copied nor
     /// their pinyin computed again).

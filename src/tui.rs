@@ -415,6 +415,9 @@ fn event_loop(
     // set once a frame has been drawn with the load done (the whole list of a cold open on
     // screen, or a warm open's check reported): the title index is written after it
     let all_drawn = Shown::default();
+    // the list's catalog once the load is done: a cold open's title index is written from
+    // it (its articles' rows are the list's, not copied by the index)
+    let parsed: Handoff<corpus::Catalog> = Handoff::default();
     // Following the files: a change under the folders checks them again (app/live.rs). Not
     // for the seeds, nor without a cache folder (the check needs the title index).
     // The watch, once set up, is held here: it stops when the loop ends.
@@ -435,6 +438,7 @@ fn event_loop(
         let shown = shown.clone();
         let watch_gate = watch_gate.clone();
         let all_drawn = all_drawn.clone();
+        let parsed = parsed.clone();
         std::thread::spawn(move || {
             let _held = loading.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             // On a cold open (its first batch is not an index's list) what the load frees
@@ -446,7 +450,7 @@ fn event_loop(
             let sink_tx = std::sync::Mutex::new(tx.clone());
             // Through the index in the cache folder; it is written after the list is shown.
             let load = || {
-                corpus::load::load_stream_indexed(
+                corpus::load::load_stream_indexed_shared(
                     &paths,
                     512,
                     cache.as_deref(),
@@ -485,7 +489,13 @@ fn event_loop(
                 all_drawn.wait(Duration::from_secs(2));
             }
             let asked = AtomicBool::new(false);
-            let _ = done.save_with(&|cat, at, out| {
+            // (given by the reader as its load is done: at once, unless it stopped first)
+            let list = parsed.take(if stop.load(Ordering::Relaxed) {
+                Duration::ZERO
+            } else {
+                Duration::from_secs(10)
+            });
+            let _ = done.save_shared(list, &|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
                 titles.write_search_data(cat, at, out)
             });
@@ -582,6 +592,7 @@ fn event_loop(
             frames.end(&app);
             pacer.drawn(std::time::Instant::now());
             if app.progress.done && !told_drawn {
+                parsed.give(app.parsed_catalog());
                 all_drawn.set();
                 told_drawn = true;
             }
@@ -806,6 +817,46 @@ impl Shown {
         if let Ok(done) = lock.lock() {
             let _ = cvar.wait_timeout_while(done, at_most, |done| !*done);
         }
+    }
+}
+
+/// A value one thread gives another once (see `parsed` in [`event_loop`]): given after the
+/// other has stopped waiting, it is dropped (not held on to for good).
+struct Handoff<T>(Arc<(std::sync::Mutex<Slot<T>>, std::sync::Condvar)>);
+
+/// A [`Handoff`]'s value, and whether the taker has stopped waiting.
+type Slot<T> = (Option<Arc<T>>, bool);
+
+impl<T> Default for Handoff<T> {
+    fn default() -> Self {
+        Handoff(Arc::new((std::sync::Mutex::new((None, false)), std::sync::Condvar::new())))
+    }
+}
+
+impl<T> Clone for Handoff<T> {
+    fn clone(&self) -> Self {
+        Handoff(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Handoff<T> {
+    fn give(&self, v: Arc<T>) {
+        let (lock, cvar) = &*self.0;
+        if let Ok(mut slot) = lock.lock() {
+            if !slot.1 {
+                slot.0 = Some(v);
+                cvar.notify_all();
+            }
+        }
+    }
+
+    /// The value, waiting for it at most `at_most`; nothing is given after this.
+    fn take(&self, at_most: Duration) -> Option<Arc<T>> {
+        let (lock, cvar) = &*self.0;
+        let slot = lock.lock().ok()?;
+        let mut slot = cvar.wait_timeout_while(slot, at_most, |s| s.0.is_none()).ok()?.0;
+        slot.1 = true;
+        slot.0.take()
     }
 }
 

@@ -793,16 +793,10 @@ fn enter_on_an_empty_date_prompt_closes_it_without_a_complaint() {
     assert!(app.message.as_deref().unwrap_or("").starts_with("not a date"), "{:?}", app.message);
 }
 
-/// Issue 14 item 3: a cold open's batches carry their articles as catalog rows (written on
-/// the loader threads, appended by the list as they are). The list they make, its counts and
-/// its title search are the ones a warm open on the index they wrote makes, and the ones the
-/// articles' metadata sorted makes (`load_paths`, which parses the same files without rows),
-/// on a collection of odd files: damaged, duplicated, CRLF, a BOM, bad UTF-8, control
-/// characters, a subtitle, not articles, two roots (one given with a trailing `/`).
-#[test]
-fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
-    let dir = common::tempdir();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+/// The odd collection of the cold/warm tests, under `dir`: its two roots (`a`, and `b` given
+/// with a trailing `/`).
+fn odd_collection(dir: &Path) -> Vec<std::path::PathBuf> {
+    let (a, b) = (dir.join("a"), dir.join("b"));
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for k in 0..40u32 {
         let date = format!("1958-08-{:02}", 1 + k % 3);
@@ -830,14 +824,26 @@ fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
     files.push(("b/binary.bin".into(), vec![0, 159, 146, 150, 0, 1, 2]));
     files.push(("b/x.js".into(), b"var a = 1;\n".to_vec()));
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), t.as_slice())).collect();
-    common::write_files(dir.path(), &refs);
-    let roots = vec![a.clone(), std::path::PathBuf::from(format!("{}/", b.display()))];
+    common::write_files(dir, &refs);
+    vec![a, std::path::PathBuf::from(format!("{}/", b.display()))]
+}
+
+/// Issue 14 item 3: a cold open's batches carry their articles as catalog rows (written on
+/// the loader threads, appended by the list as they are). The list they make, its counts and
+/// its title search are the ones a warm open on the index they wrote makes, and the ones the
+/// articles' metadata sorted makes (`load_paths`, which parses the same files without rows),
+/// on a collection of odd files: damaged, duplicated, CRLF, a BOM, bad UTF-8, control
+/// characters, a subtitle, not articles, two roots (one given with a trailing `/`).
+#[test]
+fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
+    let dir = common::tempdir();
+    let roots = odd_collection(dir.path());
     let cache = dir.path().join("cache");
 
     let open = |want_rows: bool| {
         let mut app = App::new((80, 24));
         let events = std::sync::Mutex::new(Vec::new());
-        let mut idx = corpus::load::load_stream_indexed(
+        let mut idx = corpus::load::load_stream_indexed_shared(
             &roots,
             4,
             Some(&cache),
@@ -851,9 +857,11 @@ fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
             app.feed(Msg::Loaded(ev));
         }
         app.feed(Msg::LoadDone);
-        // a cold open's index takes the pinyin the title search made (as the reader's does)
+        // a cold open's index takes the pinyin the title search made and the articles' rows
+        // from the list (as the reader's does)
         let titles = app.search_titles();
-        idx.save_with(&|cat, at, out| titles.write_search_data(cat, at, out)).unwrap();
+        idx.save_shared(Some(app.parsed_catalog()), &|cat, at, out| titles.write_search_data(cat, at, out))
+            .unwrap();
         app.wait_search(Duration::from_secs(5));
         app.feed(Msg::SearchReady);
         app.check_invariants().unwrap();
@@ -902,4 +910,63 @@ fn a_cold_open_lists_what_a_warm_open_and_the_parsed_metadata_list() {
         w.sort();
         assert_eq!(w, c, "{q}");
     }
+}
+
+/// Session 14: a cold open's title index written from the list's catalog (the loader keeps
+/// no copy of the articles' rows: `load_stream_indexed_shared`, `IndexedLoad::save_shared`)
+/// is the file the index that appended every row itself writes (`load_stream_indexed`,
+/// `save_with`), byte for byte but for the checksum and the load's start time (one loader
+/// thread: the rows come in the same order in both loads); a list that does not hold the
+/// articles sent writes nothing.
+#[test]
+fn a_cold_index_written_from_the_lists_rows_is_the_one_written_from_its_own() {
+    let dir = common::tempdir();
+    let roots = odd_collection(dir.path());
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    // (cache, shared): the index file written
+    let cold = |cache: &Path, shared: bool, feed: usize| {
+        let mut app = App::new((80, 24));
+        let events = std::sync::Mutex::new(Vec::new());
+        let sink = |ev| events.lock().unwrap().push(ev);
+        let mut idx = pool.install(|| {
+            if shared {
+                corpus::load::load_stream_indexed_shared(&roots, 4, Some(cache), &sink, &|| false)
+            } else {
+                corpus::load::load_stream_indexed(&roots, 4, Some(cache), &sink, &|| false)
+            }
+        });
+        let events = events.into_inner().unwrap();
+        assert!(events.iter().filter(|e| e.rows.is_some()).count() > 3, "a cold open, several batches");
+        for ev in events.into_iter().take(feed) {
+            app.feed(Msg::Loaded(ev));
+        }
+        app.feed(Msg::LoadDone);
+        let titles = app.search_titles();
+        let write = |cat, at, out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
+            titles.write_search_data(cat, at, out)
+        };
+        let wrote =
+            if shared { idx.save_shared(Some(app.parsed_catalog()), &write) } else { idx.save_with(&write) };
+        let file = idx.report.file.clone().unwrap();
+        (wrote.ok(), std::fs::read(&file).ok())
+    };
+    let (own, own_file) = cold(&dir.path().join("own"), false, usize::MAX);
+    let (list, list_file) = cold(&dir.path().join("list"), true, usize::MAX);
+    assert_eq!((own, list), (Some(true), Some(true)));
+    let (own_file, list_file) = (own_file.unwrap(), list_file.unwrap());
+    assert_eq!(own_file.len(), list_file.len());
+    // the header's checksum (bytes 24..32) and the payload's start time (16 bytes after the
+    // parser's fingerprint) differ from load to load
+    let start = corpus::index::HEADER_LEN + 8;
+    let differ: Vec<usize> = (0..own_file.len()).filter(|&i| own_file[i] != list_file[i]).collect();
+    assert!(
+        differ.iter().all(|&i| (24..32).contains(&i) || (start..start + 16).contains(&i)),
+        "{} bytes of {} differ, from {:?}",
+        differ.len(),
+        own_file.len(),
+        &differ[..differ.len().min(24)]
+    );
+    // a list that misses a batch: nothing written
+    let (missed, file) = cold(&dir.path().join("missed"), true, 4);
+    assert_eq!((missed, file), (None, None));
 }

@@ -16,8 +16,10 @@ pub const RESERVE_AFTER: usize = 1024;
 pub struct Articles {
     /// The catalog of a warm open (ids `0..base.len()`).
     base: Arc<Catalog>,
-    /// Articles parsed in this session (ids from `base.len()` on).
-    extra: Catalog,
+    /// Articles parsed in this session (ids from `base.len()` on); shared with a cold open's
+    /// title index while it is written from it ([`Self::parsed`]; changed meanwhile, it is
+    /// copied first).
+    extra: Arc<Catalog>,
     /// Of each `extra` article, whether its path is plain ([`catalog::plain_path`]: checked
     /// once here, not in every comparison of a merge's sort).
     extra_plain: Vec<bool>,
@@ -89,7 +91,7 @@ impl Articles {
     /// The collection order of two ids.
     pub fn cmp_ids(&self, a: u32, b: u32) -> Ordering {
         let (Some((ca, la)), Some((cb, lb))) = (self.locate(a), self.locate(b)) else { return a.cmp(&b) };
-        if std::ptr::eq(ca, &self.extra) && std::ptr::eq(cb, &self.extra) {
+        if std::ptr::eq(ca, &*self.extra) && std::ptr::eq(cb, &*self.extra) {
             if let (Some(ra), Some(rb), Some(&pa), Some(&pb)) =
                 (ca.rec(la), ca.rec(lb), self.extra_plain.get(la as usize), self.extra_plain.get(lb as usize))
             {
@@ -144,14 +146,14 @@ impl Articles {
         }
         let per = self.extra.arena().len() / n;
         let bytes = per.saturating_mul(more);
-        self.extra.reserve(more, bytes.saturating_add(bytes / 4));
+        Arc::make_mut(&mut self.extra).reserve(more, bytes.saturating_add(bytes / 4));
         self.extra_plain.reserve(more);
         self.pos.reserve(more);
     }
 
     /// Appends an article to the catalog (not yet listed); returns its id.
     pub fn append(&mut self, m: &ArticleMeta) -> u32 {
-        let local = self.extra.push_meta(m, &[]);
+        let local = Arc::make_mut(&mut self.extra).push_meta(m, &[]);
         self.extra_plain.resize(local as usize, false);
         self.extra_plain.push(catalog::plain_path(self.extra.bytes(local, Field::Rel)));
         self.pos.push(u32::MAX);
@@ -164,19 +166,21 @@ impl Articles {
     /// gives the catalog its roots (a cold open's batches all have the same: the PATHs as
     /// given); a batch under other roots is appended article by article.
     pub fn append_rows(&mut self, rows: &Catalog, ids: &mut Vec<u32>) {
-        if self.extra.is_empty() && self.extra.roots().is_empty() {
-            self.extra.set_roots(rows.roots().to_vec());
+        let extra = Arc::make_mut(&mut self.extra);
+        if extra.is_empty() && extra.roots().is_empty() {
+            extra.set_roots(rows.roots().to_vec());
         }
-        let same_roots = self.extra.roots() == rows.roots();
+        let same_roots = extra.roots() == rows.roots();
         for id in 0..rows.len() as u32 {
             let Some(a) = rows.article(id) else { continue };
+            let extra = Arc::make_mut(&mut self.extra);
             let local = if same_roots {
-                match self.extra.push_copy(rows, id) {
+                match extra.push_copy(rows, id) {
                     Some(local) => local,
                     None => continue,
                 }
             } else {
-                self.extra.push_meta(&a.to_meta(), &[])
+                extra.push_meta(&a.to_meta(), &[])
             };
             self.extra_plain.resize(local as usize, false);
             self.extra_plain.push(catalog::plain_path(self.extra.bytes(local, Field::Rel)));
@@ -296,6 +300,13 @@ impl Articles {
                 *slot = p as u32;
             }
         }
+    }
+
+    /// The articles parsed in this session, in the order they were appended (a cold open's:
+    /// every batch's articles, as the loader sent them), shared: a cold open's title index
+    /// is written from them ([`crate::corpus::load::IndexedLoad::save_shared`]).
+    pub fn parsed(&self) -> Arc<Catalog> {
+        Arc::clone(&self.extra)
     }
 
     /// Heap bytes held by the list itself (ids and positions) and the catalog parsed since.

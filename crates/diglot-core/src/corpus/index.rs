@@ -22,13 +22,14 @@
 //!
 //! The loader side is [`super::load::load_stream_indexed`].
 
-use super::catalog::{Catalog, Field, Reader, Rec, REC_BYTES};
+use super::catalog::{Catalog, Field, Reader, Rec, FIELDS, REC_BYTES};
 use super::model::{Article, ArticleMeta, Date, Diagnostic, Severity};
 use crate::search::{SearchData, ITEM_BYTES};
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// First bytes of an index file.
 pub const MAGIC: [u8; 8] = *b"DIGLOTIX";
@@ -528,6 +529,231 @@ pub(crate) fn entry_of(cat: &Catalog, id: u32, stamp: Stamp, parts: Parts) -> Op
     Some(e)
 }
 
+/// What [`Index::payload_head_of`] writes: `n` records, their strings taking `arena` bytes,
+/// record `i`, its stamp and its parts.
+struct Head<'a> {
+    n: usize,
+    arena: usize,
+    rec: &'a dyn Fn(usize) -> Option<Rec>,
+    stamp: &'a dyn Fn(usize) -> Stamp,
+    parts: &'a dyn Fn(usize) -> Parts,
+}
+
+/// [`Joined::new`]'s mark of a skipped file's record as sent.
+pub(crate) const SKIPPED: u32 = 1 << 31;
+
+/// The records of a cold open's index without a copy of its articles' (session 14): the
+/// reader's list appended each batch's articles as the loader sent them (their records and
+/// strings copied in one piece, in the order sent), so the index keeps only the skipped
+/// files' records and, per record sent, which one it is; the file is written from both as
+/// the index that had appended every row itself writes it: the records in the collection
+/// order, their strings in the order sent.
+#[derive(Debug)]
+pub struct Joined {
+    list: Arc<Catalog>,
+    skipped: Catalog,
+    /// Per record as sent: article `k` of `list`, or skipped record `k` ([`SKIPPED`] | `k`).
+    kinds: Vec<u32>,
+    /// Per record as sent: where its strings start in the file's arena.
+    starts: Vec<u32>,
+    /// The records as sent (their places in `kinds`), in the file's order.
+    order: Vec<u32>,
+    arena_len: usize,
+}
+
+/// Where record `id` of a file's catalog is (see [`Records`]): record `id` of `cat`, its
+/// strings at `from` there and at `to` in the file's arena.
+#[derive(Clone, Copy)]
+pub(crate) struct RecordAt<'a> {
+    pub cat: &'a Catalog,
+    pub id: u32,
+    pub from: u32,
+    pub to: u32,
+}
+
+impl RecordAt<'_> {
+    /// A bound of the record as the file's arena places it.
+    pub fn bound(&self, b: u32) -> u32 {
+        b.wrapping_sub(self.from).wrapping_add(self.to)
+    }
+}
+
+/// The records of an index being written, for its title search data: a catalog, or a
+/// [`Joined`] one.
+#[derive(Clone, Debug)]
+pub enum Records {
+    /// The catalog itself.
+    One(Arc<Catalog>),
+    /// A cold open's records, its articles in the list's catalog.
+    Joined(Arc<Joined>),
+}
+
+impl Records {
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        match self {
+            Records::One(c) => c.len(),
+            Records::Joined(j) => j.len(),
+        }
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where record `id` is.
+    pub(crate) fn get(&self, id: u32) -> Option<RecordAt<'_>> {
+        match self {
+            Records::One(cat) => cat.rec(id).map(|_| RecordAt { cat, id, from: 0, to: 0 }),
+            Records::Joined(j) => j.at(id),
+        }
+    }
+}
+
+/// A quick sum of a record (but for where its strings are) and its path, to check that the
+/// list's record is the one the loader sent ([`Joined::new`]): its date, page, root, counts,
+/// size, the lengths of its strings and its path (the list appends the batches' records as
+/// they are: a list that differs misses, adds or moves records, which this finds).
+pub(crate) fn record_sum(cat: &Catalog, id: u32) -> u64 {
+    use std::hash::Hasher;
+    let Some(rec) = cat.rec(id) else { return 0 };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let a = rec.bounds[0];
+    h.write_u32(rec.date);
+    h.write_u32(rec.page);
+    h.write_u32(rec.root);
+    h.write_u32(rec.counts);
+    h.write_u64(rec.size);
+    for x in rec.bounds {
+        h.write_u32(x.wrapping_sub(a));
+    }
+    h.write(cat.bytes(id, Field::Rel));
+    h.finish()
+}
+
+impl Joined {
+    /// The records sent, `kinds` per record as sent ([`SKIPPED`] | `k`: record `k` of
+    /// `skipped`; `k`: article `k` of `list`, whose [`record_sum`] must be `sums[k]`), in the
+    /// collection order ([`Index::sorted`]'s). `None` when `list` does not hold the articles
+    /// sent (another number of them, or one whose record or strings differ).
+    pub fn new(list: Arc<Catalog>, skipped: Catalog, kinds: Vec<u32>, sums: &[u64]) -> Option<Joined> {
+        if list.len() != sums.len() || kinds.iter().filter(|&&k| k & SKIPPED == 0).count() != sums.len() {
+            return None;
+        }
+        if !(0..list.len() as u32).zip(sums).all(|(id, &s)| record_sum(&list, id) == s) {
+            return None;
+        }
+        let mut joined = Joined { list, skipped, kinds, starts: Vec::new(), order: Vec::new(), arena_len: 0 };
+        let mut at = 0usize;
+        let mut starts = Vec::with_capacity(joined.kinds.len());
+        for j in 0..joined.kinds.len() {
+            starts.push(u32::try_from(at).ok()?);
+            let (cat, id) = joined.sent(j)?;
+            let rec = cat.rec(id)?;
+            at += rec.bounds[FIELDS].checked_sub(rec.bounds[0])? as usize;
+        }
+        u32::try_from(at).ok()?;
+        joined.starts = starts;
+        joined.arena_len = at;
+        let mut order: Vec<u32> = (0..joined.kinds.len() as u32).collect();
+        {
+            let j = &joined;
+            let key =
+                |k: u32| j.sent(k as usize).and_then(|(c, id)| Some((c.rec(id)?, c.bytes(id, Field::Rel))));
+            // (the comparison of `Index::sorted_with`, on the same records in the same order)
+            order.sort_unstable_by(|&a, &b| {
+                let (ka, kb) = (key(a), key(b));
+                let (ra, rb) = (ka.map(|k| k.0), kb.map(|k| k.0));
+                ra.map(Rec::order_key)
+                    .cmp(&rb.map(Rec::order_key))
+                    .then_with(|| ra.map(Rec::root).cmp(&rb.map(Rec::root)))
+                    .then_with(|| {
+                        super::catalog::rel_cmp(ka.map_or(&[][..], |k| k.1), kb.map_or(&[][..], |k| k.1))
+                    })
+            });
+        }
+        joined.order = order;
+        Some(joined)
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// Record `j` as sent: its catalog and id there.
+    fn sent(&self, j: usize) -> Option<(&Catalog, u32)> {
+        let k = *self.kinds.get(j)?;
+        Some(if k & SKIPPED != 0 { (&self.skipped, k & !SKIPPED) } else { (&*self.list, k) })
+    }
+
+    /// Record `id` of the file (in its order).
+    fn at(&self, id: u32) -> Option<RecordAt<'_>> {
+        let j = *self.order.get(id as usize)? as usize;
+        let (cat, local) = self.sent(j)?;
+        let from = cat.rec(local)?.bounds[0];
+        Some(RecordAt { cat, id: local, from, to: *self.starts.get(j)? })
+    }
+
+    /// Record `id` of the file, its bounds in the file's arena.
+    fn rec(&self, id: u32) -> Option<Rec> {
+        let at = self.at(id)?;
+        let mut rec = *at.cat.rec(at.id)?;
+        for b in &mut rec.bounds {
+            *b = at.bound(*b);
+        }
+        Some(rec)
+    }
+
+    /// Per record of the file, the place of its title among the titles sent (`k` for the
+    /// `k`th article sent, `u32::MAX` for a skipped file).
+    pub(crate) fn title_places(&self) -> Vec<u32> {
+        self.order
+            .iter()
+            .map(|&j| {
+                self.kinds.get(j as usize).map_or(u32::MAX, |&k| if k & SKIPPED != 0 { u32::MAX } else { k })
+            })
+            .collect()
+    }
+
+    /// The file's arena: every record's strings, in the order sent (a run of articles that
+    /// lie back to back in the list's arena given in one piece).
+    fn write_arena(&self, out: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        // the run of the list's arena not given yet
+        let mut run: Option<(usize, usize)> = None;
+        let list = self.list.arena();
+        for j in 0..self.kinds.len() {
+            let Some((cat, id)) = self.sent(j) else { continue };
+            let Some(rec) = cat.rec(id) else { continue };
+            let (a, b) = (rec.bounds[0] as usize, rec.bounds[FIELDS] as usize);
+            let from_list = std::ptr::eq(cat, &*self.list);
+            match run {
+                Some((ra, rb)) if from_list && rb == a => run = Some((ra, b)),
+                _ => {
+                    if let Some((ra, rb)) = run.take() {
+                        out(list.get(ra..rb).unwrap_or_default())?;
+                    }
+                    if from_list {
+                        run = Some((a, b));
+                    } else {
+                        out(cat.arena().get(a..b).unwrap_or_default())?;
+                    }
+                }
+            }
+        }
+        if let Some((ra, rb)) = run {
+            out(list.get(ra..rb).unwrap_or_default())?;
+        }
+        Ok(())
+    }
+}
+
 /// Bytes of a stamp in the index file.
 const STAMP_BYTES: usize = 8 + 16 + 16 + 8;
 /// Bytes of the parts in the index file.
@@ -741,13 +967,33 @@ impl Index {
     /// The payload but for the search data (which follows it), `cat` the catalog.
     fn payload_head(&self, cat: &Catalog, out: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
         let n = cat.len();
-        let arena = cat.arena();
+        let stamp = |i: usize| self.stamps.get(i).copied().unwrap_or_default();
+        let parts = |i: usize| self.parts.get(i).copied().unwrap_or_default();
+        let head = Head {
+            n,
+            arena: cat.arena().len(),
+            rec: &|i| cat.recs().get(i).copied(),
+            stamp: &stamp,
+            parts: &parts,
+        };
+        self.payload_head_of(&head, out)?;
+        out(cat.arena())
+    }
+
+    /// The payload's head (all but the arena and the search data, which follow it) of `n`
+    /// records given one at a time.
+    fn payload_head_of(
+        &self,
+        head: &Head<'_>,
+        out: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let n = head.n;
         let mut buf = Vec::with_capacity(1 << 16);
         buf.extend_from_slice(&self.fingerprint.to_le_bytes());
         buf.extend_from_slice(&self.started_ns.to_le_bytes());
         buf.extend_from_slice(&(self.roots.len() as u32).to_le_bytes());
         buf.extend_from_slice(&(n as u32).to_le_bytes());
-        buf.extend_from_slice(&(arena.len() as u64).to_le_bytes());
+        buf.extend_from_slice(&(head.arena as u64).to_le_bytes());
         for r in &self.roots {
             buf.extend_from_slice(&(r.len() as u32).to_le_bytes());
             buf.extend_from_slice(r);
@@ -759,20 +1005,53 @@ impl Index {
             }
             io::Result::Ok(())
         };
-        for r in cat.recs() {
-            r.write_to(&mut buf);
+        for i in 0..n {
+            (head.rec)(i).unwrap_or_default().write_to(&mut buf);
             flush(&mut buf, false)?;
         }
         for i in 0..n {
-            write_stamp(&self.stamps.get(i).copied().unwrap_or_default(), &mut buf);
+            write_stamp(&(head.stamp)(i), &mut buf);
             flush(&mut buf, false)?;
         }
         for i in 0..n {
-            write_parts(&self.parts.get(i).copied().unwrap_or_default(), &mut buf);
+            write_parts(&(head.parts)(i), &mut buf);
             flush(&mut buf, false)?;
         }
-        flush(&mut buf, true)?;
-        out(arena)
+        flush(&mut buf, true)
+    }
+
+    /// [`Self::write_streamed`] for a cold open's index whose records are `joined`'s (its
+    /// articles the list's, see [`Joined`]), `stamps` and `parts` by record as sent: the same
+    /// file as the index that had appended the same rows would write, sorted.
+    pub(crate) fn write_joined(
+        &self,
+        joined: &Joined,
+        stamps: &[Stamp],
+        parts: &[Parts],
+        file: &Path,
+        search: &mut dyn FnMut(Out<'_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let sent = |k: usize| joined.order.get(k).map_or(usize::MAX, |&j| j as usize);
+        let stamp = |k: usize| stamps.get(sent(k)).copied().unwrap_or_default();
+        let part = |k: usize| parts.get(sent(k)).copied().unwrap_or_default();
+        let rec = |k: usize| joined.rec(k as u32);
+        let head = Head { n: joined.len(), arena: joined.arena_len, rec: &rec, stamp: &stamp, parts: &part };
+        write_atomic(file, |f| {
+            let mut w = io::BufWriter::with_capacity(1 << 16, f);
+            w.write_all(&[0u8; HEADER_LEN])?;
+            let mut sum = StreamSum::default();
+            let mut out = |b: &[u8]| {
+                sum.feed(b);
+                w.write_all(b)
+            };
+            self.payload_head_of(&head, &mut out)?;
+            joined.write_arena(&mut out)?;
+            search(&mut out)?;
+            let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+            f.seek(SeekFrom::Start(0))?;
+            f.write_all(&header_of(&sum))
+        })
     }
 
     /// The search data to write: the one read, or made now.

@@ -685,6 +685,8 @@ struct Pending {
     old: Option<Old>,
     reuse: Vec<bool>,
     fresh: Index,
+    /// A cold open's rows when the list keeps its articles' (`fresh` is empty then).
+    cold: Option<ColdRows>,
 }
 
 impl Pending {
@@ -750,7 +752,7 @@ impl Pending {
 
 /// What writes a cold open's title search data for [`IndexedLoad::save_with`].
 pub type TitlesWriter<'a> =
-    &'a dyn Fn(Arc<Catalog>, Vec<u32>, &mut dyn FnMut(&[u8]) -> io::Result<()>) -> Option<io::Result<()>>;
+    &'a dyn Fn(index::Records, Vec<u32>, &mut dyn FnMut(&[u8]) -> io::Result<()>) -> Option<io::Result<()>>;
 
 /// [`IndexedLoad::save_with`]'s place of a record that has no title (a skipped file).
 pub const NO_TITLE: u32 = u32::MAX;
@@ -778,7 +780,48 @@ impl IndexedLoad {
     /// writes of the catalog's [`SearchData::of_catalog`], or gives `None` having written
     /// nothing (made and written here then).
     pub fn save_with(&mut self, titles: TitlesWriter<'_>) -> io::Result<bool> {
+        self.save_shared(None, titles)
+    }
+
+    /// [`Self::save_with`] after [`load_stream_indexed_shared`]: a cold open's articles'
+    /// rows are `list`'s, the catalog the reader's list appended every batch's articles to,
+    /// in the order sent (nothing else), which the index did not copy; the file written is
+    /// the one the index that had appended them would write. Writes nothing (an error) when
+    /// `list` is not given or does not hold the articles sent (another number of them, or
+    /// one whose record or strings differ): the next open is cold again.
+    pub fn save_shared(&mut self, list: Option<Arc<Catalog>>, titles: TitlesWriter<'_>) -> io::Result<bool> {
         let wrote = match self.pending.take() {
+            Some(Pending { file, roots, started, cold: Some(cold), .. }) => {
+                let ColdRows { stamps, parts, kinds, skipped, sums } = cold;
+                let joined = list.and_then(|list| index::Joined::new(list, skipped, kinds, &sums));
+                drop(sums);
+                match joined {
+                    Some(joined) => {
+                        let index = Index::new(&roots, started);
+                        let joined = Arc::new(joined);
+                        let mut at = Some(joined.title_places());
+                        let records = index::Records::Joined(Arc::clone(&joined));
+                        index
+                            .write_joined(&joined, &stamps, &parts, &file, &mut |out| {
+                                let given = at.take().and_then(|at| titles(records.clone(), at, out));
+                                // (nobody to give it: made here, as `of_catalog` makes it)
+                                given.unwrap_or_else(|| {
+                                    let mut d = SearchData::default();
+                                    for id in 0..records.len() as u32 {
+                                        if let Some(r) = records.get(id) {
+                                            d.push_record_at(r, None);
+                                        }
+                                    }
+                                    d.write_to(out)
+                                })
+                            })
+                            .map(|()| true)
+                    }
+                    None => {
+                        Err(io::Error::other("the list does not hold the articles loaded: index not written"))
+                    }
+                }
+            }
             Some(p) => {
                 let file = p.file.clone();
                 let (mut index, at) = p.into_index();
@@ -788,7 +831,8 @@ impl IndexedLoad {
                     let cat = Arc::new(index.take_catalog());
                     let mut at = Some(at);
                     index.write_streamed(&cat, &file, &mut |out| {
-                        let given = at.take().and_then(|at| titles(Arc::clone(&cat), at, out));
+                        let given =
+                            at.take().and_then(|at| titles(index::Records::One(Arc::clone(&cat)), at, out));
                         given.unwrap_or_else(|| SearchData::of_catalog(&cat).write_to(out))
                     })
                 }
@@ -889,6 +933,31 @@ pub fn load_stream_indexed(
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
 ) -> IndexedLoad {
+    load_indexed(paths, batch, cache_dir, sink, cancel, false)
+}
+
+/// [`load_stream_indexed`] for a caller that keeps every article of a cold open's batches
+/// ([`LoadEvent::rows`]) in one catalog, in the order sent, nothing else (the reader's
+/// list): the new index does not keep a copy of them (at 100,000 files ~25 MB of a cold
+/// open's peak) and is written from that catalog ([`IndexedLoad::save_shared`]).
+pub fn load_stream_indexed_shared(
+    paths: &[PathBuf],
+    batch: usize,
+    cache_dir: Option<&Path>,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> IndexedLoad {
+    load_indexed(paths, batch, cache_dir, sink, cancel, true)
+}
+
+fn load_indexed(
+    paths: &[PathBuf],
+    batch: usize,
+    cache_dir: Option<&Path>,
+    sink: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &(dyn Fn() -> bool + Sync),
+    shared: bool,
+) -> IndexedLoad {
     let (Some(cache_dir), false) = (cache_dir, paths.is_empty()) else {
         load_stream(paths, batch, sink, cancel);
         return IndexedLoad::default();
@@ -918,12 +987,12 @@ pub fn load_stream_indexed(
         }
         Err(e) => {
             report.rebuilt = Some(e.to_string());
-            let (fresh, files) = parse_while_walking(paths, &roots, batch, sink, cancel);
+            let (fresh, files, cold) = parse_while_walking(paths, &roots, batch, sink, cancel, shared);
             report.added = files;
             if cancel() {
                 return IndexedLoad { report, pending: None };
             }
-            let pending = Pending { file, roots, started, old: None, reuse: Vec::new(), fresh };
+            let pending = Pending { file, roots, started, old: None, reuse: Vec::new(), fresh, cold };
             return IndexedLoad { report, pending: Some(pending) };
         }
     };
@@ -953,7 +1022,8 @@ pub fn load_stream_indexed(
     for e in &fresh {
         fresh_ix.push_entry(e);
     }
-    let pending = Pending { file, roots, started, old: Some(known), reuse: plan.reuse, fresh: fresh_ix };
+    let pending =
+        Pending { file, roots, started, old: Some(known), reuse: plan.reuse, fresh: fresh_ix, cold: None };
     IndexedLoad { report, pending: Some(pending) }
 }
 
@@ -1214,14 +1284,21 @@ const TITLE_BYTES: usize = 128;
 /// pinyin the reader's title search computes once the load is done (see
 /// [`crate::search::SearchWorker::push_titles`]), and the index's is made when it is
 /// written, after the list is shown.
+///
+/// With `shared` (the caller keeps every article row sent, in the order sent: the reader's
+/// list), the index does not append the articles' rows too: it keeps what the list has not
+/// (each row's stamp and parts, the skipped files' rows, which row is which), and is written
+/// from both ([`IndexedLoad::save_shared`]).
 fn parse_while_walking(
     paths: &[PathBuf],
     roots: &[PathBuf],
     batch: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
-) -> (Index, usize) {
+    shared: bool,
+) -> (Index, usize, Option<ColdRows>) {
     let entries = std::sync::Mutex::new(Index::new(roots, 0));
+    let cold = std::sync::Mutex::new(shared.then(|| ColdRows::new(roots)));
     let total = AtomicUsize::new(0);
     let run = |chunk: Vec<(usize, PathBuf)>| {
         if cancel() {
@@ -1264,12 +1341,28 @@ fn parse_while_walking(
         // the index's rows in the order the batches are sent (what the list and the search
         // append): the index's writer finds each record's title by that order (see
         // `IndexedLoad::save_with`)
+        // (the articles' sums for the index that keeps no copy of them, made before the lock)
+        let sums: Vec<u64> = if shared {
+            (0..rows.len() as u32)
+                .filter(|&id| rows.article(id).is_some())
+                .map(|id| index::record_sum(&rows, id))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut ix = entries.lock().unwrap_or_else(|e| e.into_inner());
-        ix.append_rows(&rows, &stamps, &parts);
+        let mut kept = cold.lock().unwrap_or_else(|e| e.into_inner());
+        match kept.as_mut() {
+            Some(kept) => kept.append(&rows, &stamps, &parts, &sums),
+            None => {
+                ix.append_rows(&rows, &stamps, &parts);
+            }
+        }
         ev.rows = Some(Box::new(rows));
         ev.titles = Some(std::sync::Arc::new(titles));
         ev.total = total.load(Ordering::Acquire);
         sink(ev);
+        drop(kept);
         drop(ix);
     };
     let mut files = 0;
@@ -1282,10 +1375,16 @@ fn parse_while_walking(
         // and the search's grow too
         {
             let mut ix = entries.lock().unwrap_or_else(|e| e.into_inner());
-            let (done, left) = (ix.len().max(1), n.saturating_sub(ix.len()));
-            let per = |b: usize| (b / done).saturating_mul(left).saturating_add(b / done * left / 4);
-            let arena = ix.catalog().arena().len();
-            ix.reserve(left, per(arena));
+            let mut kept = cold.lock().unwrap_or_else(|e| e.into_inner());
+            match kept.as_mut() {
+                Some(kept) => kept.reserve(n.saturating_sub(kept.kinds.len())),
+                None => {
+                    let (done, left) = (ix.len().max(1), n.saturating_sub(ix.len()));
+                    let per = |b: usize| (b / done).saturating_mul(left).saturating_add(b / done * left / 4);
+                    let arena = ix.catalog().arena().len();
+                    ix.reserve(left, per(arena));
+                }
+            }
         }
         if !other.is_empty() {
             sink(LoadEvent { outcomes: other, total: files, ..LoadEvent::default() });
@@ -1295,7 +1394,61 @@ fn parse_while_walking(
         }
     });
     let ix = entries.into_inner().unwrap_or_else(|e| e.into_inner());
-    (ix, files)
+    let kept = cold.into_inner().unwrap_or_else(|e| e.into_inner());
+    (ix, files, kept)
+}
+
+/// A cold open's rows as the index keeps them when the list keeps the articles' (see
+/// [`parse_while_walking`]): per row as sent, its stamp, its parts and which row it is
+/// (article `k` of those sent, or [`index::SKIPPED`] | skipped row `k`); the skipped files'
+/// rows; per article sent, its [`index::record_sum`] (to check the list's).
+#[derive(Debug)]
+struct ColdRows {
+    stamps: Vec<Stamp>,
+    parts: Vec<index::Parts>,
+    kinds: Vec<u32>,
+    skipped: Catalog,
+    sums: Vec<u64>,
+}
+
+impl ColdRows {
+    fn new(roots: &[PathBuf]) -> ColdRows {
+        ColdRows {
+            stamps: Vec::new(),
+            parts: Vec::new(),
+            kinds: Vec::new(),
+            skipped: Catalog::new(roots.to_vec()),
+            sums: Vec::new(),
+        }
+    }
+
+    fn reserve(&mut self, files: usize) {
+        self.stamps.reserve(files);
+        self.parts.reserve(files);
+        self.kinds.reserve(files);
+        self.sums.reserve(files);
+    }
+
+    /// A batch's rows, row `k` with `stamps[k]` and `parts[k]` (as [`Index::append_rows`]),
+    /// its `j`th article's [`index::record_sum`] `sums[j]`.
+    fn append(&mut self, rows: &Catalog, stamps: &[Stamp], parts: &[index::Parts], sums: &[u64]) {
+        let mut sums = sums.iter();
+        for id in 0..rows.len() as u32 {
+            let Some(rec) = rows.rec(id) else { continue };
+            let kind = if rec.is_skipped() {
+                match self.skipped.push_copy(rows, id) {
+                    Some(k) => index::SKIPPED | k,
+                    None => continue,
+                }
+            } else {
+                self.sums.push(sums.next().copied().unwrap_or_default());
+                self.sums.len() as u32 - 1
+            };
+            self.kinds.push(kind);
+            self.stamps.push(stamps.get(id as usize).copied().unwrap_or_default());
+            self.parts.push(parts.get(id as usize).copied().unwrap_or_default());
+        }
+    }
 }
 
 /// What [`read_parsed`] found in a file it could read.

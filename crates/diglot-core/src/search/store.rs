@@ -11,6 +11,7 @@
 use super::pinyin::Pinyin;
 use super::query::{char_mask, han_mask};
 use crate::corpus::catalog::{Catalog, Field, Reader};
+use crate::corpus::index::{RecordAt, Records};
 
 /// [`Item::src`]: the English title is in the catalog's arena (else in the index's own text).
 pub(crate) const EN_CAT: u8 = 1;
@@ -281,42 +282,31 @@ impl SearchData {
         d
     }
 
-    /// Appends the items of records `ids` of `cat` (the next records), as
-    /// [`Self::of_catalog`] makes them, record `id`'s pinyin, initials and masks taken from
+    /// Records `ids` of `recs` as [`Self::of_catalog`] makes them when the records before
+    /// them took `base` bytes of its text, record `id`'s pinyin, initials and masks taken from
     /// `made(id)` (the same titles' data made before: the reader's title search's after a
-    /// cold open) when it is of the record's titles, computed otherwise: the same data, made
-    /// once.
-    pub(crate) fn extend_from<'a>(
-        &mut self,
-        cat: &Catalog,
-        ids: std::ops::Range<u32>,
-        made: impl Fn(u32) -> Option<Made<'a>>,
-    ) {
-        for id in ids {
-            self.push_record(cat, id, made(id));
-        }
-    }
-
-    /// Records `ids` of `cat` as [`Self::of_catalog`] makes them when the records before
-    /// them took `base` bytes of its text (each record's data taken from `made(id)` as in
-    /// [`Self::extend_from`]): their text, and their items as [`Self::write_to`] writes them,
+    /// cold open) when it is of the record's titles, computed otherwise: their text, and their items as [`Self::write_to`] writes them,
     /// appended to `items` when it is given. What the title index's writer streams a piece
     /// at a time (see [`crate::search::WorkerTitles::write_search_data`]).
     pub(crate) fn encode_records<'a>(
-        cat: &Catalog,
+        recs: &Records,
         ids: std::ops::Range<u32>,
         made: impl Fn(u32) -> Option<Made<'a>>,
         base: usize,
         items: Option<&mut Vec<u8>>,
     ) -> String {
         let mut d = SearchData::default();
-        d.extend_from(cat, ids.clone(), made);
+        for id in ids.clone() {
+            if let Some(at) = recs.get(id) {
+                d.push_record_at(at, made(id));
+            }
+        }
         if let Some(out) = items {
             let base = len32(base);
             for (it, id) in d.items.iter().zip(ids) {
                 let mut it = *it;
                 // the places in the text: a record that is not an article has none
-                if cat.article(id).is_some() {
+                if recs.get(id).is_some_and(|at| at.cat.article(at.id).is_some()) {
                     it.py_at = it.py_at.saturating_add(base);
                     if it.src & ZH_DATA != 0 {
                         it.zh_at = it.zh_at.saturating_add(base);
@@ -333,8 +323,15 @@ impl SearchData {
     /// `made` (the same titles' data made before, on a loader's thread or in an older index)
     /// instead of computing them again when its titles are the record's; computed otherwise.
     pub(crate) fn push_record(&mut self, cat: &Catalog, id: u32, made: Option<Made<'_>>) {
+        self.push_record_at(RecordAt { cat, id, from: 0, to: 0 }, made);
+    }
+
+    /// [`Self::push_record`] of a record whose strings are placed elsewhere in the arena
+    /// written than in its catalog (see [`RecordAt`]).
+    pub(crate) fn push_record_at(&mut self, at: RecordAt<'_>, made: Option<Made<'_>>) {
+        let RecordAt { cat, id, .. } = at;
         let Some(rec) = cat.rec(id) else { return };
-        let bound = |f: Field| rec.bounds.get(f as usize).copied().unwrap_or(0);
+        let bound = |f: Field| at.bound(rec.bounds.get(f as usize).copied().unwrap_or(0));
         let (en_at, zh_at) = (bound(Field::TitleEn), bound(Field::TitleZh));
         let it = match cat.article(id) {
             Some(a) if a.subtitle_zh().is_empty() => {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::index::{Hits, SearchIndex};
 use super::query::Query;
 use super::store::{SearchData, TitleBatch};
-use crate::corpus::Catalog;
+use crate::corpus::index::Records;
 
 /// A search result, as delivered by [`SearchWorker::try_recv`]: first the count and the
 /// first hits ranked ([`Hits::is_complete`] false when more match), then, unless a newer
@@ -110,7 +110,8 @@ impl WorkerTitles {
         rx.recv().ok()
     }
 
-    /// Gives `out` the title search data of `cat`'s records as [`SearchData::write_to`]
+    /// Gives `out` the title search data of `cat`'s records (a catalog's, or a cold open's
+    /// joined from the list's catalog: [`Records`]) as [`SearchData::write_to`]
     /// writes [`SearchData::of_catalog`]'s (the same bytes), in pieces, never held whole:
     /// record `id`'s pinyin, initials and masks copied from the worker's item `at[id]` when
     /// it holds the record's titles, computed otherwise (`at[id]` = `u32::MAX` or out of
@@ -120,7 +121,7 @@ impl WorkerTitles {
     /// until then. `None` when the worker is gone before anything was given to `out`.
     pub fn write_search_data(
         &self,
-        cat: Arc<Catalog>,
+        cat: Records,
         at: Vec<u32>,
         out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Option<std::io::Result<()>> {
@@ -132,7 +133,7 @@ impl WorkerTitles {
         // records `ids`, the text before them `base` bytes long: their items when asked for,
         // and their text
         let piece = |ids: std::ops::Range<u32>, base: usize, items: bool| {
-            let (cat, at) = (Arc::clone(&cat), Arc::clone(&at));
+            let (cat, at) = (cat.clone(), Arc::clone(&at));
             self.on_worker(move |index: &SearchIndex| {
                 let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
                 let mut bytes = Vec::new();
@@ -144,7 +145,7 @@ impl WorkerTitles {
         let mut len = 0usize;
         for ids in &chunks {
             bases.push(len);
-            let (cat, at, ids) = (Arc::clone(&cat), Arc::clone(&at), ids.clone());
+            let (cat, at, ids) = (cat.clone(), Arc::clone(&at), ids.clone());
             len += self.on_worker(move |index: &SearchIndex| {
                 let made = |id: u32| at.get(id as usize).and_then(|&k| index.made(k as usize));
                 SearchData::encode_records(&cat, ids, made, 0, None).len()
@@ -253,7 +254,9 @@ impl SearchWorker {
     /// open's titles, sent a batch at a time, are added once the list is whole, off the cores
     /// the loading needs. They are added [`HELD_CHUNK`] at a time, their pinyin made on the
     /// matching threads: a query that comes meanwhile is answered at once with the titles
-    /// added so far, and again once they are all added; another command (more titles, a
+    /// added so far, and again once they are all added (a query that comes right after such
+    /// an answer waits for the next chunk: a burst of keys does not starve the adding, and
+    /// of the queries queued meanwhile only the newest is answered); another command (more titles, a
     /// catalog, a sort key) waits until they are all added.
     pub fn push_titles(&self, items: Vec<Title>) -> std::ops::Range<u32> {
         let start = self.len.fetch_add(items.len(), Ordering::SeqCst) as u32;
@@ -510,6 +513,10 @@ fn run(
     let mut reads: std::collections::VecDeque<Read> = std::collections::VecDeque::new();
     // a reader of the titles is using what it read: no background work meanwhile
     let mut reading = false;
+    // a result was delivered on the titles added so far since the last chunk of held titles
+    // was added: a newer query waits for the next chunk (a burst of keys typed during the
+    // adding was a search each, back to back, the adding starved until the keys stopped)
+    let mut answered_part = false;
     loop {
         // The current query's result is found but not ranked completely yet (and no newer
         // query cancelled it): rank the rest unless something is queued.
@@ -596,14 +603,16 @@ fn run(
             dirty |= !quiet;
         }
         if !held.is_empty()
-            && !dirty
+            && (!dirty || answered_part)
             && (current.is_some() || !reads.is_empty() || last_command.elapsed() >= TITLES_AFTER)
         {
             held.add_chunk(&mut index, Some(&pool), HELD_CHUNK);
+            answered_part = false;
             // the current query's result, with every title (answered at once with the titles
             // added so far, it is not searched again until they are all added: each search of
-            // a part delayed the whole one)
-            dirty = current.is_some() && held.is_empty();
+            // a part delayed the whole one); a query that came since the last answer is
+            // answered after this chunk (on the titles added so far), the newest of them only
+            dirty = current.is_some() && (dirty || held.is_empty());
             continue;
         }
         // a read once the titles are all added and the current query's result is delivered
@@ -649,6 +658,7 @@ fn run(
             }
         };
         reordered = false;
+        answered_part = !held.is_empty();
         last = Some(Arc::clone(&hits));
         if results.send(SearchResult { generation: *gen, hits }).is_err() {
             return;
@@ -661,6 +671,67 @@ fn run(
 mod tests {
     use super::*;
     use crate::search::store::Item;
+
+    /// A burst of keys typed while a cold open's held titles are being added (session 14):
+    /// each query that comes right after an answer on the titles added so far waits for the
+    /// next chunk, so that the answers never starve the adding: the partial answers are on
+    /// ever more titles, and the last query's whole answer is the search of every title. The
+    /// next query is submitted from `notify`, on the worker's thread, as each answer is
+    /// delivered: it is queued before the worker looks again (before session 14 each was
+    /// searched at once on the same titles, none added until the burst ended).
+    #[test]
+    fn a_burst_of_queries_during_the_adding_answers_each_on_more_titles() {
+        type Hook = Arc<Mutex<Option<Box<dyn FnMut() + Send>>>>;
+        let titles: Vec<Title> = (0..40)
+            .map(|k| Title::Text(format!("Renmin report {k}"), format!("人民日报第{k}期"), k))
+            .collect();
+        let n = titles.len();
+        let hook: Hook = Arc::new(Mutex::new(None));
+        let h = Arc::clone(&hook);
+        let worker = SearchWorker::with_threads(SearchIndex::new(), 2, move || {
+            if let Some(f) = h.lock().unwrap().as_mut() {
+                f();
+            }
+        });
+        worker.push_titles(titles);
+        let queries = ["re", "ren", "renm", "renmi", "renmin"];
+        let (commands, generation) = (Arc::clone(&worker.commands), Arc::clone(&worker.generation));
+        let mut next = 0;
+        *hook.lock().unwrap() = Some(Box::new(move || {
+            if let Some(q) = queries.get(next) {
+                let g = generation.fetch_add(1, Ordering::SeqCst) + 1;
+                send_to(&commands, Command::Query(g, (*q).to_string()));
+                next += 1;
+            }
+        }));
+        let first = worker.submit("r");
+        let last = first + queries.len() as u64;
+        let mut got = Vec::new();
+        let end = Instant::now() + Duration::from_secs(20);
+        while !got.last().is_some_and(|r: &SearchResult| {
+            r.generation == last && r.hits.searched == n && r.hits.is_complete()
+        }) {
+            assert!(Instant::now() < end, "no complete answer to the last query: {got:?}");
+            got.extend(worker.recv_all());
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let parts: Vec<(u64, usize)> =
+            got.iter().filter(|r| r.hits.searched < n).map(|r| (r.generation, r.hits.searched)).collect();
+        assert!(!parts.is_empty(), "the first query answered on the titles added so far: {got:?}");
+        for w in parts.windows(2) {
+            assert!(w[0].1 < w[1].1, "a chunk added between two answers on part of the titles: {parts:?}");
+        }
+        // the whole answer is the search of every title
+        let mut all = SearchIndex::new();
+        for k in 0..n {
+            all.push(&format!("Renmin report {k}"), &format!("人民日报第{k}期"), k as u64);
+        }
+        let want = all.search(&Query::parse("renmin"), None, &|| false).unwrap();
+        let ids = |h: &Hits| h.hits.iter().map(|h| (h.idx, h.score)).collect::<Vec<_>>();
+        let whole = got.last().unwrap();
+        assert_eq!((ids(&whole.hits), whole.hits.total), (ids(&want), want.total));
+        assert!(want.total > 0);
+    }
 
     /// Titles held back and added a chunk at a time (session 13: a query waits for a chunk,
     /// not for them all), their pinyin made on the pool's threads, a part each, are the
