@@ -373,17 +373,35 @@ fn parse_edition(line: &str) -> Option<(Option<u32>, &str)> {
 /// return, a control) the text is tested as before for a byte below 0x20 (but newline, tab,
 /// carriage return) or DEL. The chars-and-`is_control` scan it replaces was a third of the
 /// parser's time.
+///
+/// Where the CPU has AVX2, one pass ([`super::scan::marks`]) tells whether there is either
+/// kind at all, and the two passes below look only for a kind it found.
 fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
+    first_control_line_with(cur, super::scan::marks(cur.text.as_bytes()))
+}
+
+/// [`first_control_line`] with what one pass found of the text's bytes (`None`: nothing
+/// known, the two portable passes decide).
+fn first_control_line_with(cur: &Cursor<'_>, marks: Option<super::scan::Marks>) -> Option<usize> {
     let b = cur.text.as_bytes();
     // `|` and `&`, not `||` and `&&`: no early exit, so the loop is vectorised; one pass over
     // the whole text, and the lines are looked at only when it finds something.
     let bad = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\r')) | (c == 0x7f);
-    let c0 = if low_bytes(b) != cur.newlines && b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n')))
-    {
+    let (c0, high) = match marks {
+        Some(m) => (m.c0, m.high),
+        None => (
+            low_bytes(b) != cur.newlines && b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n'))),
+            true,
+        ),
+    };
+    let c0 = if c0 {
         cur.lines.iter().position(|l| b.get(l.start..l.end).unwrap_or_default().iter().any(|&c| bad(c)))
     } else {
         None
     };
+    if !high {
+        return c0;
+    }
     let high = memchr::memchr2_iter(0xc2, 0xe2, b)
         .find(|&k| match b.get(k).copied().unwrap_or_default() {
             0xc2 => matches!(b.get(k + 1), Some(0x80..=0x9f)),
@@ -855,6 +873,7 @@ mod tests {
         ];
         for &(text, want) in cases {
             assert_eq!(first_control_line(&Cursor::new(text)), want, "{text:?}");
+            assert_eq!(first_control_line_with(&Cursor::new(text), None), want, "{text:?}");
             assert_eq!(first_control_line_by_chars(text), want, "{text:?}");
         }
     }
@@ -1056,7 +1075,9 @@ mod tests {
             ], 0..24)
         ) {
             let text = parts.concat();
-            prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+            let (cur, want) = (Cursor::new(&text), first_control_line_by_chars(&text));
+            prop_assert_eq!(first_control_line(&cur), want);
+            prop_assert_eq!(first_control_line_with(&cur, None), want);
         }
 
         /// The same on long texts: the controls past the first 32-byte chunks and past the
@@ -1076,7 +1097,9 @@ mod tests {
         ) {
             let mut text: String = (0..pad).map(|k| if k % newline_every == 0 { '\n' } else { 'x' }).collect();
             text.push_str(&parts.concat());
-            prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+            let (cur, want) = (Cursor::new(&text), first_control_line_by_chars(&text));
+            prop_assert_eq!(first_control_line(&cur), want);
+            prop_assert_eq!(first_control_line_with(&cur, None), want);
         }
 
         /// The lines as `str::split('\n')` cuts them (the piece after a last newline is no
