@@ -229,6 +229,9 @@ struct Cursor<'t> {
     crlf: bool,
     /// How many `\n` the text has.
     newlines: usize,
+    /// What the AVX2 pass that split the lines found of the control characters (`None`
+    /// without AVX2: the lines were split by `memchr`, see [`first_control_line`]).
+    marks: Option<super::scan::Marks>,
 }
 
 thread_local! {
@@ -256,6 +259,12 @@ impl Drop for Cursor<'_> {
 
 impl<'t> Cursor<'t> {
     fn new(text: &'t str) -> Self {
+        Self::split(text, true)
+    }
+
+    /// The lines of `text`, their newlines from the AVX2 pass where the CPU has it and
+    /// `vectors` (the tests' `false`: the portable `memchr` split, the same lines).
+    fn split(text: &'t str, vectors: bool) -> Self {
         let bytes = text.as_bytes();
         let mut lines: Vec<Line> = LINES
             .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).ok())
@@ -266,23 +275,32 @@ impl<'t> Cursor<'t> {
         lines.reserve(bytes.len() / 48 + 4);
         let mut crlf = false;
         let mut start = 0;
-        // a blank line (a third of an article's lines) is seen without a call to memchr
-        while let Some(nl) = match bytes.get(start) {
-            Some(b'\n') => Some(start),
-            Some(_) => memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()).map(|k| start + k),
-            None => None,
-        } {
+        let mut line = |nl: usize| {
             let cr = nl > start && bytes.get(nl - 1) == Some(&b'\r');
             crlf |= cr;
             lines.push(Line { start, end: nl - usize::from(cr) });
             start = nl + 1;
+        };
+        // the newlines from the control characters' pass where there is one (AVX2), else a
+        // memchr a line (a blank line, a third of an article's, seen without a call)
+        let marks = if vectors { super::scan::newlines_and_marks(bytes, &mut line) } else { None };
+        if marks.is_none() {
+            let mut from = 0;
+            while let Some(nl) = match bytes.get(from) {
+                Some(b'\n') => Some(from),
+                Some(_) => memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()).map(|k| from + k),
+                None => None,
+            } {
+                line(nl);
+                from = nl + 1;
+            }
         }
         let newlines = lines.len();
         if start < bytes.len() {
             let end = bytes.len() - usize::from(bytes.last() == Some(&b'\r'));
             lines.push(Line { start, end });
         }
-        Cursor { text, lines, crlf, newlines }
+        Cursor { text, lines, crlf, newlines, marks }
     }
 
     /// The line without surrounding white space (spaces, tabs, U+3000, BOM).
@@ -374,10 +392,11 @@ fn parse_edition(line: &str) -> Option<(Option<u32>, &str)> {
 /// carriage return) or DEL. The chars-and-`is_control` scan it replaces was a third of the
 /// parser's time.
 ///
-/// Where the CPU has AVX2, one pass ([`super::scan::marks`]) tells whether there is either
-/// kind at all, and the two passes below look only for a kind it found.
+/// Where the CPU has AVX2, the pass that split the lines ([`super::scan::newlines_and_marks`])
+/// tells whether there is either kind at all, and the two passes below look only for a kind
+/// it found.
 fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
-    first_control_line_with(cur, super::scan::marks(cur.text.as_bytes()))
+    first_control_line_with(cur, cur.marks)
 }
 
 /// [`first_control_line`] with what one pass found of the text's bytes (`None`: nothing
@@ -1112,10 +1131,13 @@ mod tests {
                 Just("\n\n".to_string()),
                 Just("\r".to_string()),
                 Just("\r\n".to_string()),
-            ], 0..24)
+            ], 0..24),
+            pad in 0usize..140,
+            vectors in any::<bool>(),
         ) {
-            let text = parts.concat();
-            let cur = Cursor::new(&text);
+            // (the pad moves the pieces across the AVX2 pass's 64-byte steps)
+            let text = "a".repeat(pad) + &parts.concat();
+            let cur = Cursor::split(&text, vectors);
             let mut want = Vec::new();
             let mut start = 0;
             let pieces: Vec<&str> = text.split('\n').collect();

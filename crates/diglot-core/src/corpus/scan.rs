@@ -8,6 +8,9 @@
 //! AVX2 (detected at run time) this module makes one, 64 bytes a step, and looks for the
 //! sequences only in steps that have a `C2` or `E2` byte (6 % of an article's steps). Elsewhere [`marks`] gives `None` and the parser keeps its two passes.
 //!
+//! The same pass gives the newlines' offsets (a bit mask a step), from which the parser's
+//! line cursor is made, instead of a `memchr` call a line.
+//!
 //! The crate's third audited `unsafe` (see Cargo.toml): the 32-byte loads (`loadu`, from
 //! within a 66-byte array, the offset bounded at compile time) and the call of the AVX2
 //! function once the CPU is known to have AVX2. Nothing is written.
@@ -33,18 +36,25 @@ pub(super) fn is_high_at(b: &[u8]) -> bool {
     matches!(b, [0xc2, 0x80..=0x9f, ..] | [0xe2, 0x80, 0xaa..=0xae, ..] | [0xe2, 0x81, 0xa6..=0xa9, ..])
 }
 
-/// [`Marks`] of any bytes (UTF-8 or not), in one pass where the CPU has AVX2; `None` where it
-/// has not (or is not x86_64).
-pub(super) fn marks(b: &[u8]) -> Option<Marks> {
+/// [`Marks`] of any bytes (UTF-8 or not), and the offset of each newline handed to
+/// `newline` in order, in one pass where the CPU has AVX2; `None` where it has not (or is not
+/// x86_64), and then `newline` is not called.
+pub(super) fn newlines_and_marks(b: &[u8], newline: impl FnMut(usize)) -> Option<Marks> {
     #[cfg(target_arch = "x86_64")]
     {
-        avx2::marks(b)
+        avx2::newlines_and_marks(b, newline)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = b;
+        let _ = (b, newline);
         None
     }
+}
+
+/// [`Marks`] alone (see [`newlines_and_marks`]).
+#[cfg(test)]
+pub(super) fn marks(b: &[u8]) -> Option<Marks> {
+    newlines_and_marks(b, |_| {})
 }
 
 /// [`Marks`] by their definition, a byte at a time (the tests' reference).
@@ -72,14 +82,14 @@ mod avx2 {
     /// byte ends in.
     const WINDOW: usize = STEP + 2;
 
-    pub(super) fn marks(b: &[u8]) -> Option<Marks> {
+    pub(super) fn newlines_and_marks(b: &[u8], newline: impl FnMut(usize)) -> Option<Marks> {
         // (std caches what it detected: an atomic load after the first call)
         if !std::arch::is_x86_feature_detected!("avx2") {
             return None;
         }
         // SAFETY: `marks_avx2` is safe but for the instructions it is compiled to; the CPU has
         // AVX2, detected just above.
-        Some(unsafe { marks_avx2(b) })
+        Some(unsafe { marks_avx2(b, newline) })
     }
 
     /// The 32 bytes of `w` from `K` on.
@@ -148,10 +158,15 @@ mod avx2 {
     /// One step: the window's first 64 bytes, classed; the sequences looked for only when
     /// there is a `C2` or `E2` among them (in 6 % of the steps of an article: its Chinese
     /// quotation marks, dashes and ellipses).
+    ///
+    /// Returns the step's newlines, a bit each (bit `k`: byte `k`).
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn step(w: &[u8; WINDOW], c0: &mut __m256i, high: &mut __m256i) {
+    fn step(w: &[u8; WINDOW], c0: &mut __m256i, high: &mut __m256i) -> u64 {
         let (a, b) = (load::<0>(w), load::<32>(w));
+        let nl = _mm256_set1_epi8(b'\n' as i8);
+        let newlines = u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, nl)) as u32)
+            | u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, nl)) as u32) << 32;
         let classes = _mm256_or_si256(classes(a), classes(b));
         *c0 = _mm256_or_si256(*c0, classes);
         if _mm256_movemask_epi8(classes) != 0 {
@@ -161,19 +176,31 @@ mod avx2 {
             );
             *high = _mm256_or_si256(*high, found);
         }
+        newlines
+    }
+
+    /// Hands the offset of each newline of a step to `newline`: `at` the step's start,
+    /// `bits` its newlines.
+    #[inline]
+    fn each_newline(at: usize, mut bits: u64, newline: &mut impl FnMut(usize)) {
+        while bits != 0 {
+            newline(at + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
     }
 
     #[target_feature(enable = "avx2")]
-    fn marks_avx2(b: &[u8]) -> Marks {
+    fn marks_avx2(b: &[u8], mut newline: impl FnMut(usize)) -> Marks {
         let mut c0 = _mm256_setzero_si256();
         let mut high = _mm256_setzero_si256();
         let mut i = 0;
         while let Some(w) = b.get(i..).and_then(|r| r.first_chunk::<WINDOW>()) {
-            step(w, &mut c0, &mut high);
+            let newlines = step(w, &mut c0, &mut high);
+            each_newline(i, newlines, &mut newline);
             i += STEP;
         }
         // the rest, fewer than WINDOW bytes (so two steps), padded with spaces: neither a
-        // control nor a byte of a sequence, so no sequence is found that ends past the text
+        // control, a newline nor a byte of a sequence, so nothing is found past the text
         let rest = b.get(i..).unwrap_or_default();
         let mut tail = [b' '; STEP + WINDOW];
         if let Some(t) = tail.get_mut(..rest.len()) {
@@ -181,7 +208,8 @@ mod avx2 {
         }
         for k in [0, STEP] {
             if let Some(w) = tail.get(k..).and_then(|r| r.first_chunk::<WINDOW>()) {
-                step(w, &mut c0, &mut high);
+                let newlines = step(w, &mut c0, &mut high);
+                each_newline(i + k, newlines, &mut newline);
             }
         }
         // (the C0 classes are the low three bits; 0x80 is the lead bytes')
@@ -254,13 +282,36 @@ mod tests {
                         if let Some(got) = marks(&text) {
                             assert_eq!(got, want, "{text:02x?}");
                         }
+                        if let Some(got) = newlines(&text) {
+                            assert_eq!(
+                                got,
+                                memchr::memchr_iter(b'\n', &text).collect::<Vec<_>>(),
+                                "{text:02x?}"
+                            );
+                        }
                     }
                 }
             }
         }
     }
 
+    /// The newlines handed over, by [`newlines_and_marks`] (`None` without AVX2).
+    fn newlines(b: &[u8]) -> Option<Vec<usize>> {
+        let mut out = Vec::new();
+        newlines_and_marks(b, |k| out.push(k)).map(|_| out)
+    }
+
     proptest! {
+        #[test]
+        fn newlines_are_handed_over_in_order(
+            bytes in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'\n'), Just(b'\n'), Just(b'\r')], 0..400),
+        ) {
+            if let Some(got) = newlines(&bytes) {
+                let want: Vec<usize> = memchr::memchr_iter(b'\n', &bytes).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+
         #[test]
         fn marks_agree_with_the_definition_on_any_bytes(
             bytes in proptest::collection::vec(prop_oneof![
