@@ -5,6 +5,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod parse;
+mod scan;
 pub mod seeds;
 
 pub use catalog::{ArticleRef, Catalog};

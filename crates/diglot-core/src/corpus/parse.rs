@@ -229,6 +229,9 @@ struct Cursor<'t> {
     crlf: bool,
     /// How many `\n` the text has.
     newlines: usize,
+    /// What the AVX2 pass that split the lines found of the control characters (`None`
+    /// without AVX2: the lines were split by `memchr`, see [`first_control_line`]).
+    marks: Option<super::scan::Marks>,
 }
 
 thread_local! {
@@ -256,6 +259,12 @@ impl Drop for Cursor<'_> {
 
 impl<'t> Cursor<'t> {
     fn new(text: &'t str) -> Self {
+        Self::split(text, true)
+    }
+
+    /// The lines of `text`, their newlines from the AVX2 pass where the CPU has it and
+    /// `vectors` (the tests' `false`: the portable `memchr` split, the same lines).
+    fn split(text: &'t str, vectors: bool) -> Self {
         let bytes = text.as_bytes();
         let mut lines: Vec<Line> = LINES
             .try_with(|cell| cell.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).ok())
@@ -266,23 +275,32 @@ impl<'t> Cursor<'t> {
         lines.reserve(bytes.len() / 48 + 4);
         let mut crlf = false;
         let mut start = 0;
-        // a blank line (a third of an article's lines) is seen without a call to memchr
-        while let Some(nl) = match bytes.get(start) {
-            Some(b'\n') => Some(start),
-            Some(_) => memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()).map(|k| start + k),
-            None => None,
-        } {
+        let mut line = |nl: usize| {
             let cr = nl > start && bytes.get(nl - 1) == Some(&b'\r');
             crlf |= cr;
             lines.push(Line { start, end: nl - usize::from(cr) });
             start = nl + 1;
+        };
+        // the newlines from the control characters' pass where there is one (AVX2), else a
+        // memchr a line (a blank line, a third of an article's, seen without a call)
+        let marks = if vectors { super::scan::newlines_and_marks(bytes, &mut line) } else { None };
+        if marks.is_none() {
+            let mut from = 0;
+            while let Some(nl) = match bytes.get(from) {
+                Some(b'\n') => Some(from),
+                Some(_) => memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()).map(|k| from + k),
+                None => None,
+            } {
+                line(nl);
+                from = nl + 1;
+            }
         }
         let newlines = lines.len();
         if start < bytes.len() {
             let end = bytes.len() - usize::from(bytes.last() == Some(&b'\r'));
             lines.push(Line { start, end });
         }
-        Cursor { text, lines, crlf, newlines }
+        Cursor { text, lines, crlf, newlines, marks }
     }
 
     /// The line without surrounding white space (spaces, tabs, U+3000, BOM).
@@ -373,17 +391,36 @@ fn parse_edition(line: &str) -> Option<(Option<u32>, &str)> {
 /// return, a control) the text is tested as before for a byte below 0x20 (but newline, tab,
 /// carriage return) or DEL. The chars-and-`is_control` scan it replaces was a third of the
 /// parser's time.
+///
+/// Where the CPU has AVX2, the pass that split the lines ([`super::scan::newlines_and_marks`])
+/// tells whether there is either kind at all, and the two passes below look only for a kind
+/// it found.
 fn first_control_line(cur: &Cursor<'_>) -> Option<usize> {
+    first_control_line_with(cur, cur.marks)
+}
+
+/// [`first_control_line`] with what one pass found of the text's bytes (`None`: nothing
+/// known, the two portable passes decide).
+fn first_control_line_with(cur: &Cursor<'_>, marks: Option<super::scan::Marks>) -> Option<usize> {
     let b = cur.text.as_bytes();
     // `|` and `&`, not `||` and `&&`: no early exit, so the loop is vectorised; one pass over
     // the whole text, and the lines are looked at only when it finds something.
     let bad = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\r')) | (c == 0x7f);
-    let c0 = if low_bytes(b) != cur.newlines && b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n')))
-    {
+    let (c0, high) = match marks {
+        Some(m) => (m.c0, m.high),
+        None => (
+            low_bytes(b) != cur.newlines && b.iter().fold(false, |acc, &c| acc | (bad(c) & (c != b'\n'))),
+            true,
+        ),
+    };
+    let c0 = if c0 {
         cur.lines.iter().position(|l| b.get(l.start..l.end).unwrap_or_default().iter().any(|&c| bad(c)))
     } else {
         None
     };
+    if !high {
+        return c0;
+    }
     let high = memchr::memchr2_iter(0xc2, 0xe2, b)
         .find(|&k| match b.get(k).copied().unwrap_or_default() {
             0xc2 => matches!(b.get(k + 1), Some(0x80..=0x9f)),
@@ -855,6 +892,7 @@ mod tests {
         ];
         for &(text, want) in cases {
             assert_eq!(first_control_line(&Cursor::new(text)), want, "{text:?}");
+            assert_eq!(first_control_line_with(&Cursor::new(text), None), want, "{text:?}");
             assert_eq!(first_control_line_by_chars(text), want, "{text:?}");
         }
     }
@@ -1056,7 +1094,9 @@ mod tests {
             ], 0..24)
         ) {
             let text = parts.concat();
-            prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+            let (cur, want) = (Cursor::new(&text), first_control_line_by_chars(&text));
+            prop_assert_eq!(first_control_line(&cur), want);
+            prop_assert_eq!(first_control_line_with(&cur, None), want);
         }
 
         /// The same on long texts: the controls past the first 32-byte chunks and past the
@@ -1076,7 +1116,9 @@ mod tests {
         ) {
             let mut text: String = (0..pad).map(|k| if k % newline_every == 0 { '\n' } else { 'x' }).collect();
             text.push_str(&parts.concat());
-            prop_assert_eq!(first_control_line(&Cursor::new(&text)), first_control_line_by_chars(&text));
+            let (cur, want) = (Cursor::new(&text), first_control_line_by_chars(&text));
+            prop_assert_eq!(first_control_line(&cur), want);
+            prop_assert_eq!(first_control_line_with(&cur, None), want);
         }
 
         /// The lines as `str::split('\n')` cuts them (the piece after a last newline is no
@@ -1089,10 +1131,13 @@ mod tests {
                 Just("\n\n".to_string()),
                 Just("\r".to_string()),
                 Just("\r\n".to_string()),
-            ], 0..24)
+            ], 0..24),
+            pad in 0usize..140,
+            vectors in any::<bool>(),
         ) {
-            let text = parts.concat();
-            let cur = Cursor::new(&text);
+            // (the pad moves the pieces across the AVX2 pass's 64-byte steps)
+            let text = "a".repeat(pad) + &parts.concat();
+            let cur = Cursor::split(&text, vectors);
             let mut want = Vec::new();
             let mut start = 0;
             let pieces: Vec<&str> = text.split('\n').collect();
