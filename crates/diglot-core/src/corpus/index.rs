@@ -1031,26 +1031,15 @@ impl Index {
         file: &Path,
         search: &mut dyn FnMut(Out<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
-        use std::io::{Seek, SeekFrom};
         let sent = |k: usize| joined.order.get(k).map_or(usize::MAX, |&j| j as usize);
         let stamp = |k: usize| stamps.get(sent(k)).copied().unwrap_or_default();
         let part = |k: usize| parts.get(sent(k)).copied().unwrap_or_default();
         let rec = |k: usize| joined.rec(k as u32);
         let head = Head { n: joined.len(), arena: joined.arena_len, rec: &rec, stamp: &stamp, parts: &part };
-        write_atomic(file, |f| {
-            let mut w = io::BufWriter::with_capacity(1 << 16, f);
-            w.write_all(&[0u8; HEADER_LEN])?;
-            let mut sum = StreamSum::default();
-            let mut out = |b: &[u8]| {
-                sum.feed(b);
-                w.write_all(b)
-            };
-            self.payload_head_of(&head, &mut out)?;
-            joined.write_arena(&mut out)?;
-            search(&mut out)?;
-            let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-            f.seek(SeekFrom::Start(0))?;
-            f.write_all(&header_of(&sum))
+        write_summed(file, &mut |out| {
+            self.payload_head_of(&head, out)?;
+            joined.write_arena(out)?;
+            search(out)
         })
     }
 
@@ -1082,20 +1071,9 @@ impl Index {
         file: &Path,
         search: &mut dyn FnMut(Out<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
-        use std::io::{Seek, SeekFrom};
-        write_atomic(file, |f| {
-            let mut w = io::BufWriter::with_capacity(1 << 16, f);
-            w.write_all(&[0u8; HEADER_LEN])?;
-            let mut sum = StreamSum::default();
-            let mut out = |b: &[u8]| {
-                sum.feed(b);
-                w.write_all(b)
-            };
-            self.payload_head(cat, &mut out)?;
-            search(&mut out)?;
-            let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-            f.seek(SeekFrom::Start(0))?;
-            f.write_all(&header_of(&sum))
+        write_summed(file, &mut |out| {
+            self.payload_head(cat, out)?;
+            search(out)
         })
     }
 
@@ -1190,6 +1168,26 @@ impl Index {
 
 /// Where a payload's bytes go, in pieces.
 type Out<'a> = &'a mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// Writes an index file atomically from a payload given by `payload` in pieces, never held
+/// whole: a header's room first, the payload's checksum taken as it is written, the header
+/// written last, in front of it.
+fn write_summed(file: &Path, payload: &mut dyn FnMut(Out<'_>) -> io::Result<()>) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    write_atomic(file, |f| {
+        let mut w = io::BufWriter::with_capacity(1 << 16, f);
+        w.write_all(&[0u8; HEADER_LEN])?;
+        let mut sum = StreamSum::default();
+        let mut out = |b: &[u8]| {
+            sum.feed(b);
+            w.write_all(b)
+        };
+        payload(&mut out)?;
+        let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+        f.seek(SeekFrom::Start(0))?;
+        f.write_all(&header_of(&sum))
+    })
+}
 
 /// The header of a payload whose bytes `sum` was fed.
 fn header_of(sum: &StreamSum) -> Vec<u8> {
