@@ -489,12 +489,10 @@ fn event_loop(
                 all_drawn.wait(Duration::from_secs(2));
             }
             let asked = AtomicBool::new(false);
-            // (given by the reader as its load is done: at once, unless it stopped first)
-            let list = parsed.take(if stop.load(Ordering::Relaxed) {
-                Duration::ZERO
-            } else {
-                Duration::from_secs(10)
-            });
+            // (given by the reader once it has drawn the load done: waited for as long as it
+            // runs, which may be long after the load (a reader in `$PAGER`, `o`, draws nothing
+            // until the pager ends); given up at once when it stopped: nothing comes then)
+            let list = parsed.take_while(HANDOFF_ROUND, || !stop.load(Ordering::Relaxed));
             let _ = done.save_shared(list, &|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
                 titles.write_search_data(cat, at, out)
@@ -820,6 +818,10 @@ impl Shown {
     }
 }
 
+/// How often the loader, waiting for the reader's list ([`Handoff::take_while`]), asks
+/// whether the reader has stopped.
+const HANDOFF_ROUND: Duration = Duration::from_millis(100);
+
 /// A value one thread gives another once (see `parsed` in [`event_loop`]): given after the
 /// other has stopped waiting, it is dropped (not held on to for good).
 struct Handoff<T>(Arc<(std::sync::Mutex<Slot<T>>, std::sync::Condvar)>);
@@ -850,13 +852,26 @@ impl<T> Handoff<T> {
         }
     }
 
-    /// The value, waiting for it at most `at_most`; nothing is given after this.
-    fn take(&self, at_most: Duration) -> Option<Arc<T>> {
+    /// The value, waiting for it as long as `waiting()` (asked every `round`, without the
+    /// lock; `false` at once: only a value given already); nothing is given after this.
+    ///
+    /// Not a fixed bound (until session 14's review: 10 s): the reader gives its list once it
+    /// has drawn the load done, which a reader in `$PAGER` does only when the pager ends; a
+    /// list given after the bound was dropped, the title index not written, and the next
+    /// open was cold again.
+    fn take_while(&self, round: Duration, waiting: impl Fn() -> bool) -> Option<Arc<T>> {
         let (lock, cvar) = &*self.0;
-        let slot = lock.lock().ok()?;
-        let mut slot = cvar.wait_timeout_while(slot, at_most, |s| s.0.is_none()).ok()?.0;
-        slot.1 = true;
-        slot.0.take()
+        loop {
+            let waiting = waiting();
+            let mut slot = lock.lock().ok()?;
+            if waiting && slot.0.is_none() {
+                slot = cvar.wait_timeout_while(slot, round, |s| s.0.is_none()).ok()?.0;
+            }
+            if slot.0.is_some() || !waiting {
+                slot.1 = true;
+                return slot.0.take();
+            }
+        }
     }
 }
 
@@ -1147,5 +1162,40 @@ mod tests {
                 assert_eq!(p.held_for(at(20)), None);
             }
         }
+    }
+
+    // The loader waits for the reader's list as long as the reader runs (session 14's
+    // review: it gave up after 10 s, and a reader in `$PAGER` when the load ended gave its
+    // list later: the title index was not written, the next open cold again). Here the list
+    // is given only at the 40th round of waiting, from the `waiting` check itself (no
+    // timing: any fixed bound of rounds below 40 loses it).
+    #[test]
+    fn a_list_given_late_is_taken_while_the_reader_runs() {
+        let h: Handoff<Vec<u32>> = Handoff::default();
+        let (giver, rounds) = (h.clone(), std::cell::Cell::new(0));
+        let list = Arc::new(vec![7, 8, 9]);
+        let got = h.take_while(Duration::from_millis(1), || {
+            rounds.set(rounds.get() + 1);
+            if rounds.get() == 40 {
+                giver.give(Arc::clone(&list));
+            }
+            true
+        });
+        assert_eq!(got.as_deref(), Some(&vec![7, 8, 9]));
+        assert_eq!(rounds.get(), 40);
+    }
+
+    // A reader that stopped gives nothing more: what it gave already is taken at once, and a
+    // list given after the loader stopped waiting is not held on to.
+    #[test]
+    fn a_stopped_reader_is_not_waited_for_and_a_late_list_is_dropped() {
+        let h: Handoff<Vec<u32>> = Handoff::default();
+        let list = Arc::new(vec![1]);
+        h.give(Arc::clone(&list));
+        assert_eq!(h.take_while(Duration::from_secs(3600), || false).as_deref(), Some(&vec![1]));
+        let h: Handoff<Vec<u32>> = Handoff::default();
+        assert_eq!(h.take_while(Duration::from_secs(3600), || false), None);
+        h.give(Arc::clone(&list));
+        assert_eq!(Arc::strong_count(&list), 1, "a list given late is dropped");
     }
 }
