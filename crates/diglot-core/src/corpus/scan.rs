@@ -6,7 +6,8 @@
 //! Portably the parser makes two passes for them (the low bytes counted in lanes, then
 //! memchr's `C2`/`E2` search, which stops at every Chinese quotation mark); on x86_64 with
 //! AVX2 (detected at run time) this module makes one, 64 bytes a step, and looks for the
-//! sequences only in steps that have a `C2` or `E2` byte (6 % of an article's steps). Elsewhere [`marks`] gives `None` and the parser keeps its two passes.
+//! sequences only in steps that have a `C2` or `E2` byte (6 % of an article's steps).
+//! Elsewhere [`newlines_and_marks`] gives `None` and the parser keeps its two passes.
 //!
 //! The same pass gives the newlines' offsets (a bit mask a step), from which the parser's
 //! line cursor is made, instead of a `memchr` call a line.
@@ -15,7 +16,7 @@
 //! within a 66-byte array, the offset bounded at compile time) and the call of the AVX2
 //! function once the CPU is known to have AVX2. Nothing is written.
 
-/// What [`marks`] finds in a text's bytes.
+/// What [`newlines_and_marks`] finds in a text's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Marks {
     /// Some byte [`is_c0`].
