@@ -71,7 +71,7 @@ impl App {
     /// What the watcher said.
     pub(super) fn on_watch(&mut self, ev: WatchEvent) {
         match ev {
-            WatchEvent::Changed(_) => self.want_recheck(),
+            WatchEvent::Changed(_) | WatchEvent::Watching => self.want_recheck(),
             WatchEvent::Unavailable(why) => {
                 if !std::mem::replace(&mut self.research.live.said_unwatched, true) {
                     self.message =
