@@ -745,9 +745,15 @@ fn spawn_watch(
                 .start_handler(|_| crate::app::lower_priority())
                 .build()
             {
-                Ok(pool) => pool.install(look),
+                Ok(pool) => {
+                    let changed = pool.install(look);
+                    // (what the walk allocated on them, given back as the load's is)
+                    pool.broadcast(|_| give_back_memory());
+                    changed
+                }
                 Err(_) => look(),
             };
+            give_back_memory();
             if changed {
                 let _ = tx.send(Msg::Watch(crate::watch::WatchEvent::Watching));
             }
