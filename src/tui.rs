@@ -407,11 +407,19 @@ fn event_loop(
     // set once the list a warm open's index gave is drawn (see the loading below)
     let shown = Shown::default();
     // set once the watch may be set up: the list a warm open's index gave is drawn, or the
-    // first load is done and its index saved: setting the watches walks every folder, and
-    // a change seen during the first load is in the list already. (Reads are no longer
-    // watched at all, see watch.rs: with notify 8 each file the loader opened was an
-    // `IN_OPEN` event, and at 430,000 files they overflowed the kernel's queue.)
+    // first load is done and its index saved (setting the watches states every file: not
+    // beside a cold open's reading of every file). (Reads are no longer watched at all, see
+    // watch.rs: with notify 8 each file the loader opened was an `IN_OPEN` event, and at
+    // 430,000 files they overflowed the kernel's queue.)
     let watch_gate = Shown::default();
+    // set once the watch is set up (or could not be): a warm open's check of the files waits
+    // for it, so that a change to a file after the check has stated it is an event (a change
+    // before is the check's); a cold open, whose files were read before the watch, has them
+    // looked at again when the watch is set up (`cold_load`)
+    let watching = Shown::default();
+    // a cold open whose title index is written (set before `watch_gate`): when it started and
+    // how many files it found
+    let cold_load: ColdLoad = Arc::default();
     // set once a frame has been drawn with the load done (the whole list of a cold open on
     // screen, or a warm open's check reported): the title index is written after it
     let all_drawn = Shown::default();
@@ -424,7 +432,17 @@ fn event_loop(
     let mut _watch = None;
     if let (Some(cache), false) = (&cache, paths.is_empty()) {
         app.set_rechecker(Some(crate::watch::rechecker(paths.clone(), cache.clone(), loading.clone())));
-        _watch = Some(spawn_watch(paths.clone(), cache.clone(), tx.clone(), watch_gate.clone()));
+        _watch = Some(spawn_watch(
+            paths.clone(),
+            cache.clone(),
+            tx.clone(),
+            watch_gate.clone(),
+            watching.clone(),
+            cold_load.clone(),
+        ));
+    } else {
+        // nothing is watched: nothing to wait for
+        watching.set();
     }
     // Loading, in parallel, streamed into the app as batches. On a warm open the check of the
     // files (a walk and a stat of every file, on every core) waits until the list the index
@@ -437,6 +455,8 @@ fn event_loop(
         let titles = app.search_titles();
         let shown = shown.clone();
         let watch_gate = watch_gate.clone();
+        let watching = watching.clone();
+        let cold_load = cold_load.clone();
         let all_drawn = all_drawn.clone();
         let parsed = parsed.clone();
         std::thread::spawn(move || {
@@ -462,6 +482,11 @@ fn event_loop(
                         }
                         if listed {
                             shown.wait(Duration::from_secs(2));
+                            // the check states the files once they are watched (the watch,
+                            // set up from now on, states every file itself; a change after
+                            // the check's stat of a file and before its folder was watched
+                            // was seen by nothing until the next open)
+                            watching.wait(WATCH_WAIT);
                             // a warm open: the list is on screen, the check of the files is
                             // background work, and its threads yield to the reader's frames
                             // (a cold open's threads keep their priority: the list is theirs)
@@ -493,10 +518,16 @@ fn event_loop(
             // runs, which may be long after the load (a reader in `$PAGER`, `o`, draws nothing
             // until the pager ends); given up at once when it stopped: nothing comes then)
             let list = parsed.take_while(HANDOFF_ROUND, || !stop.load(Ordering::Relaxed));
-            let _ = done.save_shared(list, &|cat, at, out| {
+            let wrote = done.save_shared(list, &|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
                 titles.write_search_data(cat, at, out)
             });
+            // a cold open's index written: looked at again once the files are watched
+            if matches!(wrote, Ok(true)) && done.report.rebuilt.is_some() {
+                if let Ok(mut c) = cold_load.lock() {
+                    *c = Some((done.report.started_ns, done.report.added));
+                }
+            }
             if asked.load(Ordering::Relaxed) {
                 titles.written();
             }
@@ -667,18 +698,66 @@ fn event_loop(
 /// watcher says comes as [`Msg::Watch`]. The watch set up is put in the slot returned, which
 /// the loop holds: it watches until the loop ends (the setup thread ends once it is set up).
 /// A watch that cannot be set up is said once, in the status bar and the message log.
+///
+/// Once the watch is set up (or could not be), `watching` is set (a warm open's check waits
+/// for it), and after a cold open whose index was written (`cold_load`) the folders are
+/// looked at again: if a file or folder changed since the load started, or a file went
+/// ([`corpus::load::changed_since`]: a walk and a stat of each, nothing kept), every file is
+/// checked against the index ([`crate::watch::WatchEvent::Watching`]), so that a file
+/// changed, added or removed after the load had read its folder and before the watch was set
+/// up is listed as it is (the load reads for seconds at 430,000 files). Not every time: that
+/// check holds the index's records and stamps beside the list (~+300 MB at 430,000 files).
 fn spawn_watch(
     paths: Vec<PathBuf>,
     cache: PathBuf,
     tx: mpsc::Sender<Msg>,
     gate: Shown,
+    watching: Shown,
+    cold_load: ColdLoad,
 ) -> Arc<std::sync::Mutex<Option<crate::watch::Watch>>> {
     let slot = Arc::new(std::sync::Mutex::new(None));
     let keep = slot.clone();
+    // whatever happens on the thread (or if it cannot be made), the check waiting for the
+    // watch goes on once it is over
+    struct SetOnDrop(Shown);
+    impl Drop for SetOnDrop {
+        fn drop(&mut self) {
+            self.0.set();
+        }
+    }
+    let watching = SetOnDrop(watching);
     let _ = std::thread::Builder::new().name("diglot-watch-setup".into()).spawn(move || {
+        let _watching = watching;
         // setting the watches walks every folder: not while the first list is being drawn,
         // nor while a cold open reads every file
         gate.wait(Duration::from_secs(3600));
+        if let Some(ms) = std::env::var(WATCH_DELAY).ok().and_then(|v| v.parse::<u64>().ok()) {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        // after a cold open: what changed before the watch is checked once it is set up
+        let check_once = || {
+            let Some((started, files)) = cold_load.lock().ok().and_then(|mut c| c.take()) else { return };
+            let look = || corpus::load::changed_since(&paths, started, files);
+            // threads of their own (the full-text build may hold rayon's), yielding to all
+            let changed = match rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .thread_name(|i| format!("diglot-look-{i}"))
+                .start_handler(|_| crate::app::lower_priority())
+                .build()
+            {
+                Ok(pool) => {
+                    let changed = pool.install(look);
+                    // (what the walk allocated on them, given back as the load's is)
+                    pool.broadcast(|_| give_back_memory());
+                    changed
+                }
+                Err(_) => look(),
+            };
+            give_back_memory();
+            if changed {
+                let _ = tx.send(Msg::Watch(crate::watch::WatchEvent::Watching));
+            }
+        };
         // nor ahead of the reader's frames: at 430,000 files it states every one (~1 s of
         // CPU), and the watch's own thread, started here, follows events at this priority
         crate::app::lower_priority_to(CHECK_NICE);
@@ -693,6 +772,7 @@ fn spawn_watch(
             Ok(w) => w,
             Err(e) => {
                 let _ = tx.send(Msg::Watch(crate::watch::WatchEvent::Unavailable(e)));
+                check_once();
                 return;
             }
         };
@@ -700,9 +780,21 @@ fn spawn_watch(
         if let Ok(mut slot) = keep.lock() {
             *slot = Some(watch);
         }
+        check_once();
     });
     slot
 }
+
+/// A cold open whose title index was written: when it started, how many files it found.
+type ColdLoad = Arc<std::sync::Mutex<Option<(i128, usize)>>>;
+
+/// How long a warm open's check of the files waits for the watch to be set up (it states
+/// every file: ~1 s of CPU at 430,000 files, at a lower priority than the reader's).
+const WATCH_WAIT: Duration = Duration::from_secs(60);
+
+/// For the tests: the watch is set up this many milliseconds late (a change in the time
+/// between the load's reading of the files and the watch must still show in the list).
+const WATCH_DELAY: &str = "DIGLOT_TEST_WATCH_DELAY_MS";
 
 /// Gives the memory the loading freed back to the system. The walk and the parsing allocate
 /// on threads that have ended since (the walker's, rayon's), and mimalloc keeps the pages of

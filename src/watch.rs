@@ -30,6 +30,11 @@ pub const AT_MOST: Duration = Duration::from_secs(5);
 pub enum WatchEvent {
     /// Files under the folders changed, appeared or went (this many events since the last).
     Changed(usize),
+    /// The folders are watched from now on, after a cold open, and files changed since the
+    /// load started ([`corpus::load::changed_since`]): what changed between the load's
+    /// reading of a file and now was seen by nothing (the watch is set up once the load is
+    /// done and its index written), so the files are checked against that index.
+    Watching,
     /// The folders are not watched, or only in part (why): changes show at the next start.
     Unavailable(String),
 }

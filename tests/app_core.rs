@@ -970,3 +970,101 @@ fn a_cold_index_written_from_the_lists_rows_is_the_one_written_from_its_own() {
     let (missed, file) = cold(&dir.path().join("missed"), true, 4);
     assert_eq!((missed, file), (None, None));
 }
+
+/// Session 15: an article the reader opens during a cold open, whose file changed after the
+/// loader read it, has its list row brought up to date (a row appended to the list's catalog
+/// among the load's). The title index is still written from the list (it refused it: no
+/// index, and the next open was cold again), the same file as from the list without that
+/// row: the loader's record with the loader's stamp, so that the next open's check reads the
+/// file again and lists it as it is now.
+#[test]
+fn a_cold_index_is_written_when_an_article_read_during_the_load_changed() {
+    let dir = common::tempdir();
+    let roots = odd_collection(dir.path());
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let load = |cache: &Path| {
+        let events = std::sync::Mutex::new(Vec::new());
+        let sink = |ev| events.lock().unwrap().push(ev);
+        let idx = pool
+            .install(|| corpus::load::load_stream_indexed_shared(&roots, 4, Some(cache), &sink, &|| false));
+        (idx, events.into_inner().unwrap())
+    };
+    // two cold loads of the same files (the one with the change, the one without)
+    let (mut idx, events) = load(&dir.path().join("changed"));
+    let (mut same_idx, same_events) = load(&dir.path().join("same"));
+    let half = events.len() / 2;
+    assert!(half >= 3, "several batches");
+    let save = |app: &App, idx: &mut corpus::load::IndexedLoad| {
+        let titles = app.search_titles();
+        let write = |cat, at, out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
+            titles.write_search_data(cat, at, out)
+        };
+        let wrote = idx.save_shared(Some(app.parsed_catalog()), &write);
+        let file = idx.report.file.clone().unwrap();
+        (wrote.ok(), std::fs::read(&file).ok())
+    };
+
+    // half the batches listed, an article opened, its file changed, opened again
+    let mut app = App::new((80, 24));
+    let mut events = events.into_iter();
+    for ev in events.by_ref().take(half) {
+        app.feed(Msg::Loaded(ev));
+    }
+    // (merged as a large load's are every 4,096 articles or more)
+    app.merge_pending();
+    ch(&mut app, 'j');
+    let file = app.reader.path.clone().expect("an article opened");
+    let was = app.articles.iter().find(|m| m.path() == file).unwrap().title_en().to_string();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen(&format!("Title: {was}"), "Title: Refreshed", 1)).unwrap();
+    ch(&mut app, 'k');
+    ch(&mut app, 'j');
+    assert_eq!(app.reader.path.as_deref(), Some(file.as_path()));
+    let rows = app.parsed_catalog().len();
+    for ev in events {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    assert!(app.parsed_catalog().len() > rows, "rows appended after the refreshed one");
+    let titles: Vec<String> =
+        app.articles.iter().filter(|m| m.path() == file).map(|m| m.title_en().to_string()).collect();
+    assert_eq!(titles, ["Refreshed"], "the list shows the file as it is");
+    let (wrote, written) = save(&app, &mut idx);
+    assert_eq!(wrote, Some(true), "the index is written");
+
+    let mut same = App::new((80, 24));
+    for ev in same_events {
+        same.feed(Msg::Loaded(ev));
+    }
+    same.feed(Msg::LoadDone);
+    let (_, same_written) = save(&same, &mut same_idx);
+    let (written, same_written) = (written.unwrap(), same_written.unwrap());
+    assert_eq!(written.len(), same_written.len());
+    let start = corpus::index::HEADER_LEN + 8;
+    let differ: Vec<usize> = (0..written.len()).filter(|&i| written[i] != same_written[i]).collect();
+    assert!(
+        differ.iter().all(|&i| (24..32).contains(&i) || (start..start + 16).contains(&i)),
+        "{} bytes differ from the index of the list without the refreshed row",
+        differ.len()
+    );
+
+    // the next open is warm: its check reads the changed file again and lists it as it is
+    let events = std::sync::Mutex::new(Vec::new());
+    let warm = corpus::load::load_stream_indexed(
+        &roots,
+        4,
+        Some(&dir.path().join("changed")),
+        &|ev| events.lock().unwrap().push(ev),
+        &|| false,
+    );
+    assert_eq!(warm.report.rebuilt, None, "warm");
+    assert_eq!(warm.report.changed, 1, "{:?}", warm.report);
+    let mut next = App::new((80, 24));
+    for ev in events.into_inner().unwrap() {
+        next.feed(Msg::Loaded(ev));
+    }
+    next.feed(Msg::LoadDone);
+    let titles: Vec<String> =
+        next.articles.iter().filter(|m| m.path() == file).map(|m| m.title_en().to_string()).collect();
+    assert_eq!(titles, ["Refreshed"]);
+}

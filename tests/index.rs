@@ -685,3 +685,54 @@ fn a_cold_index_takes_the_title_searchs_pinyin_and_writes_what_it_would_make() {
         assert_eq!(data.len(), 23, "an item per record, skipped files too");
     }
 }
+
+/// Session 15: after a cold open the reader looks at the folders again once they are
+/// watched (`changed_since`: a walk and a stat, nothing kept), and checks every file against
+/// the new index only when something changed since the load started: a file edited (even
+/// with its modification time set back: the status change time is the kernel's), added or
+/// removed, a folder moved. Nothing changed (files only read) says no.
+#[test]
+fn changed_since_a_load_sees_edits_additions_removals_and_moves() {
+    use diglot::corpus::load::changed_since;
+    // a collection of three files, and a load that "started" after they were written (its
+    // start given 2 s ahead: files changed within 2 s before a load count as changed)
+    let fresh = || {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("c");
+        for (rel, title) in [("a/1.md", "One"), ("a/2.md", "Two"), ("b/3.md", "Three")] {
+            let p = root.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, article(title, "1958-08-01", 1, "Text.")).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20)); // a change time the clock can tell apart
+        let started = index::now_ns() + index::RACY_NS;
+        std::thread::sleep(Duration::from_millis(20));
+        (dir, root, started)
+    };
+    let (_d, root, started) = fresh();
+    let roots = vec![root.clone()];
+    for p in ["a/1.md", "a/2.md", "b/3.md"] {
+        fs::read(root.join(p)).unwrap();
+    }
+    assert!(!changed_since(&roots, started, 3), "nothing changed");
+    assert!(changed_since(&roots, started, 4), "a file the load read is gone");
+    type Change = fn(&Path);
+    let changes: [(&str, Change); 5] = [
+        ("edited", |r| fs::write(r.join("a/1.md"), article("Edited", "1958-08-01", 1, "Text.")).unwrap()),
+        ("edited, its time set back", |r| {
+            let p = r.join("a/2.md");
+            fs::write(&p, article("Two", "1958-08-01", 1, "Texts")).unwrap();
+            set_mtime(&p, past(3600));
+        }),
+        ("added", |r| fs::write(r.join("b/4.md"), article("Four", "1958-08-01", 1, "Text.")).unwrap()),
+        ("removed", |r| fs::remove_file(r.join("b/3.md")).unwrap()),
+        ("a folder moved", |r| fs::rename(r.join("b"), r.join("a/b")).unwrap()),
+    ];
+    for (what, change) in changes {
+        let (_d, root, started) = fresh();
+        let roots = vec![root.clone()];
+        assert!(!changed_since(&roots, started, 3), "{what}: before");
+        change(&root);
+        assert!(changed_since(&roots, started, 3), "{what}");
+    }
+}

@@ -309,3 +309,66 @@ fn with_background_indexing_off_a_current_index_is_used_until_the_files_change()
     );
     assert!(calls.lock().unwrap().is_empty(), "nothing was built: {:?}", calls.lock().unwrap());
 }
+
+/// Session 15: the check the watcher sets off names the files it takes back with the ids of
+/// the index it read, and after a cold open those are not the list's (the list's ids are the
+/// order the load sent the articles in, the index's the collection's order). The file named
+/// is taken back and listed as it is now; before, the article at that id in the list was
+/// taken back (another file's), and the changed file was listed twice.
+#[test]
+fn a_check_after_a_cold_open_takes_back_the_files_it_names() {
+    let dir = common::tempdir();
+    // two roots walked in the order given: the load sends "Later" (root a) first, the index
+    // lists "Earlier" (root b) first
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let text = |title: &str, day: u32| {
+        common::ARTICLES[0]
+            .1
+            .replacen("Title: ", &format!("Title: {title} "), 1)
+            .replace("1955-01-03", &format!("1955-01-{day:02}"))
+    };
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(a.join("later.md"), text("Later", 3)).unwrap();
+    std::fs::write(b.join("earlier.md"), text("Earlier", 1)).unwrap();
+    age(dir.path());
+    let cache = common::tempdir();
+    let paths = vec![a.clone(), b.clone()];
+    let mut app = App::new((100, 30));
+    app.set_rechecker(Some(watch::rechecker(
+        paths.clone(),
+        cache.path().to_path_buf(),
+        Arc::new(Mutex::new(())),
+    )));
+    let events = Mutex::new(Vec::new());
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let mut done = pool.install(|| {
+        diglot::corpus::load::load_stream_indexed_shared(
+            &paths,
+            512,
+            Some(cache.path()),
+            &|ev| events.lock().unwrap().push(ev),
+            &|| false,
+        )
+    });
+    assert!(done.report.rebuilt.is_some(), "a cold open");
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    let titles = app.search_titles();
+    assert!(done
+        .save_shared(Some(app.parsed_catalog()), &|c, at, out| titles.write_search_data(c, at, out))
+        .unwrap());
+    let before = shown_titles(&app);
+    assert_eq!(before.len(), 2);
+    assert!(before[0].starts_with("Earlier") && before[1].starts_with("Later"), "{before:?}");
+    let renamed = text("Earlier", 1).replacen("Title: Earlier", "Title: Renamed", 1);
+    std::fs::write(b.join("earlier.md"), renamed).unwrap();
+    let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+    app.perform(effects);
+    settled(&mut app);
+    let after = shown_titles(&app);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after[0].starts_with("Renamed") && after[1].starts_with("Later"), "{after:?}");
+}

@@ -300,12 +300,19 @@ impl App {
         // in place: ids of the listed catalog come with the batch (a few u32s moved at
         // 430,000 articles); paths without one (articles parsed in this session) are looked for
         // (`ids` go with `paths`, one for one, when they come from the listed catalog; an
-        // entry replaced since, by reading its file, is looked for by path)
+        // entry replaced since, by reading its file, is looked for by path; so is one whose
+        // id is another file's: a check run by the watcher gives the ids of the index it read,
+        // which after a cold open or a check that wrote the index again are not the list's)
         let by_id = ids.len() == paths.len();
         let mut listed: Vec<u32> = Vec::with_capacity(paths.len());
         let mut rest: Vec<&std::path::Path> = Vec::new();
         for (k, p) in paths.iter().enumerate() {
-            match ids.get(k).filter(|&&id| by_id && self.articles.pos_of(id).is_some()) {
+            let same = |&&id: &&u32| {
+                by_id
+                    && self.articles.pos_of(id).is_some()
+                    && self.articles.by_id(id).is_some_and(|a| a.path_is(p))
+            };
+            match ids.get(k).filter(same) {
                 Some(&id) => listed.push(id),
                 None => rest.push(p),
             }

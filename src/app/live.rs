@@ -31,6 +31,10 @@ pub struct Live {
     pub again: bool,
     /// The running check found changes (the index is updated after it).
     found: bool,
+    /// The running check is the one after a cold open ([`WatchEvent::Watching`]), of files
+    /// that changed since the load started, perhaps only before it read them: when it finds
+    /// nothing new, it says nothing (the status bar keeps the answer to the reader's keys).
+    quiet: bool,
     /// What the last check that found changes said (`checked 4 files: 1 changed`): the index
     /// update after it says it again, even when a later check found nothing.
     pub(super) found_line: Option<String>,
@@ -71,7 +75,8 @@ impl App {
     /// What the watcher said.
     pub(super) fn on_watch(&mut self, ev: WatchEvent) {
         match ev {
-            WatchEvent::Changed(_) => self.want_recheck(),
+            WatchEvent::Changed(_) => self.want_recheck(false),
+            WatchEvent::Watching => self.want_recheck(true),
             WatchEvent::Unavailable(why) => {
                 if !std::mem::replace(&mut self.research.live.said_unwatched, true) {
                     self.message =
@@ -81,8 +86,9 @@ impl App {
         }
     }
 
-    /// A check of the files, now or after the one running (or the first load).
-    fn want_recheck(&mut self) {
+    /// A check of the files, now or after the one running (or the first load); `quiet`: a
+    /// check that finds nothing says nothing (see [`Live::quiet`]).
+    fn want_recheck(&mut self, quiet: bool) {
         let live = &mut self.research.live;
         if live.rechecker.is_none() {
             return;
@@ -92,6 +98,7 @@ impl App {
             return;
         }
         live.running = true;
+        live.quiet = quiet;
         live.found = false;
         live.changed.clear();
         live.checks += 1;
@@ -104,7 +111,7 @@ impl App {
     /// Loading (or a check) is done: a check if files changed meanwhile.
     pub(super) fn recheck_if_due(&mut self) {
         if std::mem::take(&mut self.research.live.again) {
-            self.want_recheck();
+            self.want_recheck(false);
         }
     }
 
@@ -137,11 +144,13 @@ impl App {
     }
 
     /// A batch of the check.
-    pub(super) fn on_recheck_batch(&mut self, ev: LoadEvent) {
+    pub(super) fn on_recheck_batch(&mut self, mut ev: LoadEvent) {
         if let Some(r) = &ev.checked {
             // (files read again only to be safe, found the same, need no update)
             if r.changed + r.added + r.removed > 0 {
                 self.research.live.found = true;
+            } else if self.research.live.quiet {
+                ev.checked = None;
             }
         }
         let changed = &mut self.research.live.changed;

@@ -552,7 +552,8 @@ pub(crate) const SKIPPED: u32 = 1 << 31;
 pub struct Joined {
     list: Arc<Catalog>,
     skipped: Catalog,
-    /// Per record as sent: article `k` of `list`, or skipped record `k` ([`SKIPPED`] | `k`).
+    /// Per record as sent: article `id` of `list` (its id there), or skipped record `k`
+    /// ([`SKIPPED`] | `k`).
     kinds: Vec<u32>,
     /// Per record as sent: where its strings start in the file's arena.
     starts: Vec<u32>,
@@ -632,18 +633,46 @@ pub(crate) fn record_sum(cat: &Catalog, id: u32) -> u64 {
     h.finish()
 }
 
+/// The ids in `list` of the articles sent, `k` at `k` (`sums[k]` the [`record_sum`] of the
+/// `k`th): the list's rows in order, those of its own skipped (a row of the list's own is
+/// never taken for an article sent: it is another row of a path sent before, and the sum
+/// holds the path). Empty when they are the whole list, `None` when it does not hold them.
+fn sent_ids(list: &Catalog, sums: &[u64]) -> Option<Vec<u32>> {
+    if list.len() == sums.len() {
+        let all = (0..list.len() as u32).zip(sums).all(|(id, &s)| record_sum(list, id) == s);
+        return all.then(Vec::new);
+    }
+    let mut ids = Vec::with_capacity(sums.len());
+    for id in 0..list.len() as u32 {
+        let Some(&s) = sums.get(ids.len()) else { break };
+        if record_sum(list, id) == s {
+            ids.push(id);
+        }
+    }
+    (ids.len() == sums.len()).then_some(ids)
+}
+
 impl Joined {
     /// The records sent, `kinds` per record as sent ([`SKIPPED`] | `k`: record `k` of
-    /// `skipped`; `k`: article `k` of `list`, whose [`record_sum`] must be `sums[k]`), in the
-    /// collection order ([`Index::sorted`]'s). `None` when `list` does not hold the articles
-    /// sent (another number of them, or one whose record or strings differ).
-    pub fn new(list: Arc<Catalog>, skipped: Catalog, kinds: Vec<u32>, sums: &[u64]) -> Option<Joined> {
-        if list.len() != sums.len() || kinds.iter().filter(|&&k| k & SKIPPED == 0).count() != sums.len() {
+    /// `skipped`; `k`: the `k`th article sent, whose [`record_sum`] is `sums[k]`), in the
+    /// collection order ([`Index::sorted`]'s). The list holds the articles sent in the order
+    /// sent, perhaps with rows of its own between and after them, which are not the load's
+    /// (an article the reader read while the load ran, whose file had changed since the
+    /// loader read it: the list's row brought up to date is appended, the loader's stays;
+    /// its stamp is the one the loader took, so the next check reads the file again).
+    /// `None` when `list` does not hold the articles sent (fewer, or one whose record or
+    /// strings differ).
+    pub fn new(list: Arc<Catalog>, skipped: Catalog, mut kinds: Vec<u32>, sums: &[u64]) -> Option<Joined> {
+        if kinds.iter().filter(|&&k| k & SKIPPED == 0).count() != sums.len() {
             return None;
         }
-        if !(0..list.len() as u32).zip(sums).all(|(id, &s)| record_sum(&list, id) == s) {
-            return None;
+        let ids = sent_ids(&list, sums)?;
+        if !ids.is_empty() {
+            for k in kinds.iter_mut().filter(|k| **k & SKIPPED == 0) {
+                *k = *ids.get(*k as usize)?;
+            }
         }
+        drop(ids);
         let mut joined = Joined { list, skipped, kinds, starts: Vec::new(), order: Vec::new(), arena_len: 0 };
         let mut at = 0usize;
         let mut starts = Vec::with_capacity(joined.kinds.len());
@@ -711,8 +740,9 @@ impl Joined {
         Some(rec)
     }
 
-    /// Per record of the file, the place of its title among the titles sent (`k` for the
-    /// `k`th article sent, `u32::MAX` for a skipped file).
+    /// Per record of the file, the place of its title among the titles the list pushed to
+    /// its title search (its id in the list, which is its title's there), `u32::MAX` for a
+    /// skipped file.
     pub(crate) fn title_places(&self) -> Vec<u32> {
         self.order
             .iter()

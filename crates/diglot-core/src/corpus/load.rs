@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Files larger than this are not read (the largest real article is ~30 KB).
@@ -664,6 +664,9 @@ pub struct IndexReport {
     pub added: usize,
     /// Entries whose file is gone.
     pub removed: usize,
+    /// When the load started (ns since the epoch, as [`index::now_ns`]): what changed after
+    /// it may not be in what it sent (see [`changed_since`]).
+    pub started_ns: i128,
 }
 
 /// The result of [`load_stream_indexed`]: what happened, and the new index to save (call
@@ -969,7 +972,7 @@ fn load_indexed(
     let batch = batch.max(1);
     let started = index::now_ns();
     let file = index::index_file(cache_dir, &roots);
-    let mut report = IndexReport { file: Some(file.clone()), ..IndexReport::default() };
+    let mut report = IndexReport { file: Some(file.clone()), started_ns: started, ..IndexReport::default() };
     let keys = EntryKeys(QuickState::default());
 
     // phase 1: the index, its catalog sent at once (or, without one, every file parsed)
@@ -1552,6 +1555,64 @@ fn walk_and_stat(paths: &[PathBuf]) -> (Vec<Found>, Vec<Outcome>) {
         stat(chunk);
     });
     (found.into_inner().unwrap_or_else(|e| e.into_inner()), other)
+}
+
+/// Whether the files under `paths` may differ from what a load that started at `started_ns`
+/// (its [`IndexReport::started_ns`]) and found `files` regular files read: a file or folder
+/// changed since (its modification or status change time after `started_ns` less
+/// [`index::RACY_NS`]: a file written, made, renamed or moved in, its mode or times set, a
+/// folder whose entries changed or that was moved), one that cannot be stated, or another
+/// number of files (one gone). The status change time is the kernel's: setting a file's
+/// times back sets it to now. Walks the folders with the load's walker and states every file
+/// and folder, keeping nothing (a check of every file against the index, which holds every
+/// record and stamp, is done only when this says yes): the reader's check after a cold open,
+/// whose files were read before they were watched.
+pub fn changed_since(paths: &[PathBuf], started_ns: i128, files: usize) -> bool {
+    const CHUNK: usize = 256;
+    let since = started_ns - index::RACY_NS;
+    let changed = AtomicBool::new(false);
+    let recent = |s: Option<Stamp>| s.is_none_or(|s| s.mtime_ns >= since || s.ctime_ns >= since);
+    let stat = |chunk: Vec<PathBuf>| {
+        if changed.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut opener = Opener::default();
+        if chunk.iter().any(|p| recent(opener.stamp(p))) {
+            changed.store(true, Ordering::Relaxed);
+        }
+    };
+    let mut found = 0usize;
+    let mut dirs_recent = false;
+    let redundant = redundant_roots(paths);
+    rayon::in_place_scope(|s| {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (root, _) in paths.iter().zip(&redundant).filter(|(_, &r)| !r) {
+            for entry in walk_builder(root).build() {
+                if changed.load(Ordering::Relaxed) || dirs_recent {
+                    return;
+                }
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        found += 1;
+                        chunk.push(e.into_path());
+                        if chunk.len() >= CHUNK {
+                            let c = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                            let stat = &stat;
+                            s.spawn(move |_| stat(c));
+                        }
+                    }
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {
+                        dirs_recent |= recent(std::fs::metadata(e.path()).ok().map(|m| Stamp::of(&m)));
+                    }
+                    // not a regular file, or an entry the walk cannot read (a loop, a folder
+                    // without permission): not counted by the load either, which said so
+                    Ok(_) | Err(_) => {}
+                }
+            }
+        }
+        stat(chunk);
+    });
+    dirs_recent || changed.into_inner() || found != files
 }
 
 /// A hasher for keys that are hashes already.
