@@ -1305,3 +1305,57 @@ fn a_chinese_term_needs_the_initials_of_its_readings() {
         assert_eq!(pinyin::han_initials(zh) & !mask, 0, "{zh}");
     }
 }
+
+/// A long title of few letters (both cases), punctuation, an accent and a character, so
+/// that a term typed on is often in its carried window, often after it, often in neither.
+fn long_title() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        proptest::sample::select("abcdeABCDE xy.-é湘".chars().collect::<Vec<_>>()),
+        0..48,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Typing on over hits that carry their English title's window and letters
+    /// (`Progress::ahead`): each keystroke, searched within the previous one's result
+    /// (partial or complete) on a warm index (titles in a catalog) and on pushed titles,
+    /// equals the plain scan: the count, the first screen and the complete ranking. Long
+    /// titles of few letters (the window decides, the letters after it decide, or the
+    /// title is read), windows run off the title's end, titles that are not ASCII, both
+    /// case rules, a new term after a space.
+    #[test]
+    fn typing_on_from_the_carried_windows_equals_the_plain_scan(
+        titles in proptest::collection::vec(prop_oneof![
+            4 => (long_title(), title()).prop_map(|(en, zh)| Some((en, zh, String::new()))),
+            1 => titled(),
+        ], 0..60),
+        keys in proptest::collection::vec(0u64..40, 60),
+        typed in "[abcdeAxy. ]{1,9}",
+        first in 1usize..8,
+        partial in any::<bool>(),
+        prepared in any::<bool>(),
+    ) {
+        let (cat, items) = catalog_of(&titles, &keys);
+        let data = SearchData::of_catalog(&cat);
+        let (warm, cold) = warm_and_cold(cat, data, &items, |ix| {
+            while prepared && ix.prepare_step() {}
+        });
+        for ix in [&warm, &cold] {
+            let mut prev: Option<Hits> = None;
+            for (k, c) in typed.char_indices() {
+                let q = Query::parse(&typed[..k + c.len_utf8()]);
+                let want = plain_scan(&items, &q);
+                let part = ix.search_first(&q, prev.as_ref(), first, &|| false).unwrap();
+                prop_assert_eq!(part.total, want.len(), "{:?}: count", q.as_str());
+                let shown = if q.is_empty() { want.len() } else { first.min(want.len()) };
+                prop_assert_eq!(&part.hits[..], &want[..shown], "{:?}: first", q.as_str());
+                let done = ix.complete(&part, &|| false).unwrap();
+                prop_assert_eq!(&done.hits, &want, "{:?}: completed", q.as_str());
+                prev = Some(if partial { part } else { done });
+            }
+        }
+    }
+}
