@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
 use super::query::{initials_mask, Query, Term, TermKind};
-use super::score::{letter_firsts, Ahead, Extended, Scratch};
+use super::score::{letter_firsts, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
 
@@ -409,7 +409,7 @@ impl SearchIndex {
             } else {
                 let e = if has(t, it.en_mask) { e } else { NONE };
                 let p = if py_ok(l, t) { p } else { NONE };
-                Letters::encode(&Progress { rest: 0, first: [e, NONE, p], end: [0; 2], ahead: Ahead::NONE })
+                Letters::encode(&Progress { rest: 0, first: [e, NONE, p], end: [0; 2] })
             };
         }
         row
@@ -656,59 +656,27 @@ impl SearchIndex {
                             _ => 0,
                         };
                         let sparse = span > 2 * ids.len();
-                        // (whether a hit decided by its window alone is scored in the scan: see
-                        // below)
-                        let scored = |i: u32, p: &Progress| {
-                            exact_above.is_some_and(|(score, r_est)| {
-                                let Some(bound) = p.value(t).map(|v| i64::from(p.rest) + v) else {
-                                    return false;
-                                };
-                                let r = rank(i);
-                                pack(bound, r) < pack(score, r_est)
-                                    || (r < r_est && bound >= score - HEAD_SLACK && p.loose_title_head(t))
-                            })
-                        };
                         for (ids, states) in ids.chunks(TOUCH).zip(states.chunks(TOUCH)) {
-                            // (and where their carried windows leave a few to read)
-                            if sparse || states.iter().any(|p| p.ahead.is_some()) {
-                                touched ^= self.touch_step(ids, states, (t, step), scored);
+                            if sparse {
+                                touched ^= self.touch_step(ids, states);
                             }
                             for (&i, p) in ids.iter().zip(states) {
-                                // (a hit that matched in the English title alone, decided by
-                                // its carried window and letters: neither its item nor its
-                                // title is read)
-                                let (bound, p) = match step.en_alone(t, p) {
-                                    Some(None) => continue,
-                                    Some(Some(p)) => match p.value(t) {
-                                        Some(v) => (i64::from(p.rest) + v, p),
-                                        None => continue,
-                                    },
-                                    None => {
-                                        let Some(it) = self.it(base, i as usize) else { continue };
-                                        match self.step(it, t, step, p, &mut scratch) {
-                                            Some(found) => found,
-                                            None => continue,
+                                let Some(it) = self.it(base, i as usize) else { continue };
+                                if let Some((bound, p)) = self.step(it, t, step, p, &mut scratch) {
+                                    let (r, mut packed) = (rank(i), pack(bound, rank(i)));
+                                    if let Some((score, r_est)) = exact_above {
+                                        let above = packed < pack(score, r_est)
+                                            || (r < r_est
+                                                && bound >= score - HEAD_SLACK
+                                                && self.loose_head(it, t, &p));
+                                        if above {
+                                            let exact = self.eval_typed(it, q, t, &p, &mut scratch);
+                                            packed = pack(exact.unwrap_or(bound), r);
                                         }
                                     }
-                                };
-                                let (r, mut packed) = (rank(i), pack(bound, rank(i)));
-                                if let Some((score, r_est)) = exact_above {
-                                    // (the item is read only where it is needed)
-                                    let it = || self.it(base, i as usize);
-                                    let above = packed < pack(score, r_est)
-                                        || (r < r_est
-                                            && bound >= score - HEAD_SLACK
-                                            && (p.loose_title_head(t)
-                                                || (p.first[2] != NONE
-                                                    && it().is_some_and(|it| self.loose_head(it, t, &p)))));
-                                    if above {
-                                        let exact =
-                                            it().and_then(|it| self.eval_typed(it, q, t, &p, &mut scratch));
-                                        packed = pack(exact.unwrap_or(bound), r);
-                                    }
+                                    f.push(i, packed, first);
+                                    f.progress.push(p);
                                 }
-                                f.push(i, packed, first);
-                                f.progress.push(p);
                             }
                         }
                     }
@@ -964,36 +932,13 @@ impl SearchIndex {
     /// progress `states`): the English and Chinese titles where the match ended (their start
     /// where that is [`UNKNOWN`]), the pinyin. A hint for the memory system (the bytes' xor,
     /// for `black_box`), no result.
-    /// What a carried window decides is not read, unless `scored` says that the hit (with
-    /// its new progress) is scored in the scan: then its English title from its start.
-    fn touch_step(
-        &self,
-        ids: &[u32],
-        states: &[Progress],
-        (t, step): (&Term, &Step),
-        scored: impl Fn(u32, &Progress) -> bool,
-    ) -> u8 {
+    fn touch_step(&self, ids: &[u32], states: &[Progress]) -> u8 {
         let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
         let mut acc = 0u8;
         for (&i, p) in ids.iter().zip(states) {
-            match step.en_alone(t, p) {
-                Some(None) => continue,
-                Some(Some(p)) => {
-                    if scored(i, &p) {
-                        let Some(it) = self.item(i as usize) else { continue };
-                        acc ^= self.field_refs(it).field_bytes(Field::En).first().copied().unwrap_or(0);
-                    }
-                    continue;
-                }
-                None => {}
-            }
             let Some(it) = self.item(i as usize) else { continue };
             let f = self.field_refs(it);
-            let en_read = match *step {
-                Step::Extend { from } => p.extend_en_copy(t, from).is_none(),
-                Step::NewSet { .. } => true,
-            };
-            if p.first[0] != NONE && en_read {
+            if p.first[0] != NONE {
                 acc ^= f.field_bytes(Field::En).get(at(p.end[0])).copied().unwrap_or(0);
             }
             if p.first[1] != NONE {
@@ -1020,8 +965,7 @@ impl SearchIndex {
     /// as [`Self::bound_item`], `None` exactly when it is `None`.
     fn progress(&self, it: It<'_>, t: &Term, rest: i64) -> Option<(i64, Progress)> {
         let f = self.field_refs(&it);
-        let mut p =
-            Progress { rest: i32::try_from(rest).ok()?, first: [NONE; 3], end: [0; 2], ahead: Ahead::NONE };
+        let mut p = Progress { rest: i32::try_from(rest).ok()?, first: [NONE; 3], end: [0; 2] };
         // (a title known to read as its bytes is matched on them, not checked again)
         let parts = |field: Field, ascii: bool, utf8: bool| match (ascii, utf8) {
             (true, true) => t.pattern.bound_parts_ascii(f.field_bytes(field)),
@@ -1039,9 +983,6 @@ impl SearchIndex {
             if let Some((first, end)) = parts(Field::En, it.en_ascii, it.utf8[0]) {
                 p.first[0] = first;
                 p.end[0] = u32::try_from(end).ok()?;
-                if it.en_ascii {
-                    p.ahead = Ahead::of(f.field_bytes(Field::En), end);
-                }
             }
         }
         if it.zh_may(t) {
@@ -1092,20 +1033,9 @@ impl SearchIndex {
                     end.and_then(|e| u32::try_from(e).ok())
                 };
                 if p.first[0] != NONE {
-                    // (the carried window and letters decide it without the title, mostly)
-                    match p.extend_en(t, from) {
-                        Some(true) => {}
-                        Some(false) => p.first[0] = NONE,
-                        None => match extend(Field::En, it.en_ascii, it.utf8[0], p.end[0]) {
-                            Some(end) => {
-                                p.end[0] = end;
-                                p.ahead = match it.en_ascii {
-                                    true => Ahead::of(f.field_bytes(Field::En), end as usize),
-                                    false => Ahead::NONE,
-                                };
-                            }
-                            None => p.first[0] = NONE,
-                        },
+                    match extend(Field::En, it.en_ascii, it.utf8[0], p.end[0]) {
+                        Some(end) => p.end[0] = end,
+                        None => p.first[0] = NONE,
                     }
                 }
                 // (a Chinese character the title cannot have, by its masks: not read)
@@ -1145,7 +1075,9 @@ impl SearchIndex {
     /// is likely loose (the term matched further on).
     fn loose_head(&self, it: It<'_>, t: &Term, p: &Progress) -> bool {
         let head = |k: usize| p.first.get(k).is_some_and(|&v| v != NONE && v > FIRST_ELSEWHERE);
-        p.loose_title_head(t)
+        let len = t.text.len() as u32;
+        (head(0) && p.end[0] != len)
+            || (head(1) && p.end[1] != len)
             || (head(2) && {
                 let py = self.field_refs(&it).py();
                 !py.get(..t.lower.len()).is_some_and(|b| b.eq_ignore_ascii_case(t.lower.as_bytes()))
@@ -1468,12 +1400,9 @@ impl Letters {
         match (b & 0x0F, b >> 4) {
             (0, 0) => Known::No,
             (READ, _) => Known::Read,
-            (en, py) => Known::Yes(Progress {
-                rest: 0,
-                first: [value(en), NONE, value(py)],
-                end: [UNKNOWN; 2],
-                ahead: Ahead::NONE,
-            }),
+            (en, py) => {
+                Known::Yes(Progress { rest: 0, first: [value(en), NONE, value(py)], end: [UNKNOWN; 2] })
+            }
         }
     }
 }
@@ -1491,9 +1420,6 @@ struct Progress {
     first: [i32; 3],
     /// Per field (English, Chinese): where the term's greedy match ends.
     end: [u32; 2],
-    /// The English title past `end[0]` (where it is ASCII and that end is known), so that
-    /// typing on can mostly do without reading it (see [`Progress::extend_en`]).
-    ahead: Ahead,
 }
 
 /// The most a term's first character is worth anywhere but a field's first column (a
@@ -1508,39 +1434,6 @@ const FIRST_ELSEWHERE: i32 = 23;
 const HEAD_SLACK: i64 = 8;
 
 impl Progress {
-    /// Typing on (`t` grown from its first `from` characters), the English field's new
-    /// end from [`Progress::ahead`] alone: `Some(true)` (the end and window moved on) or
-    /// `Some(false)` (the field no longer matches) where that decides it, exactly as
-    /// reading the title would; `None` where the title must be read.
-    fn extend_en(&mut self, t: &Term, from: usize) -> Option<bool> {
-        if self.end[0] == UNKNOWN {
-            return None;
-        }
-        match t.pattern.extend_ahead(&mut self.ahead, from) {
-            Extended::By(k) => {
-                self.end[0] = self.end[0].checked_add(u32::try_from(k).ok()?)?;
-                Some(true)
-            }
-            Extended::No => Some(false),
-            Extended::Read => None,
-        }
-    }
-
-    /// [`Progress::extend_en`] on a copy: whether the English field is decided without
-    /// reading it.
-    fn extend_en_copy(&self, t: &Term, from: usize) -> Option<bool> {
-        let mut p = *self;
-        p.extend_en(t, from)
-    }
-
-    /// Whether the English or Chinese field's value is its first column's while the term
-    /// does not begin there (see [`SearchIndex::loose_head`]; the pinyin's is read).
-    fn loose_title_head(&self, t: &Term) -> bool {
-        let head = |k: usize| self.first.get(k).is_some_and(|&v| v != NONE && v > FIRST_ELSEWHERE);
-        let len = t.text.len() as u32;
-        (head(0) && self.end[0] != len) || (head(1) && self.end[1] != len)
-    }
-
     /// The last set's bound (`t`: its term), `None` if no field matches.
     fn value(&self, t: &Term) -> Option<i64> {
         let tails = [t.pattern.tail(), t.pattern.tail(), t.pattern_lower.tail()];
@@ -1560,19 +1453,6 @@ enum Step {
 }
 
 impl Step {
-    /// Typing on, the [`Progress`] `p` of a hit that matched in the English title alone,
-    /// where its [`Progress::ahead`] decides it (see [`Progress::extend_en`]): `Some(None)`,
-    /// no match; `Some(Some(p))`, a match and its progress. `None`: the item is read.
-    fn en_alone(&self, t: &Term, p: &Progress) -> Option<Option<Progress>> {
-        match (self, p.first) {
-            (&Step::Extend { from }, [e, NONE, NONE]) if e != NONE && p.ahead.is_some() => {
-                let mut p = *p;
-                p.extend_en(t, from).map(|ok| ok.then_some(p))
-            }
-            _ => None,
-        }
-    }
-
     /// The step from `old` to `new`, if `new` types on from it: every set but the last the
     /// same and the last term grown with the same case rule, or every set the same and one
     /// term more; both last sets a single fuzzy term ([`last_term`]).

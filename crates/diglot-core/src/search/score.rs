@@ -134,65 +134,6 @@ impl Sym for char {
     }
 }
 
-/// Bytes of a field an [`Ahead`] carries past a match end.
-pub(crate) const AHEAD: usize = 16;
-
-/// What typing on needs of an ASCII field past where a term's greedy match ended, carried
-/// from keystroke to keystroke so that most keystrokes need not read the field at all: its
-/// next bytes (up to [`AHEAD`]: the window) and which letters the rest of it has. A
-/// character typed on that is in the window moves the match's end there; one that is
-/// neither in the window nor in the rest ends the field's match; only otherwise is the
-/// field read (see [`Pattern::extend_ahead`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Ahead {
-    window: [u8; AHEAD],
-    /// Bits 0..26: the letters `a`..`z` (either case) the field has after the window; bit
-    /// 26: any other byte after it; bits 27..31: the window's length; [`Ahead::NONE`]:
-    /// nothing carried (the field is read).
-    meta: u32,
-}
-
-/// [`Ahead::meta`]'s bit of a byte (its letter's, either case, or the one of every other
-/// byte).
-fn ahead_bit(b: u8) -> u32 {
-    match (b | 0x20).wrapping_sub(b'a') {
-        l if l < 26 && b.is_ascii_alphabetic() => 1 << l,
-        _ => 1 << 26,
-    }
-}
-
-impl Ahead {
-    /// Nothing carried.
-    pub(crate) const NONE: Ahead = Ahead { window: [0; AHEAD], meta: u32::MAX };
-
-    /// The window and letters of `field` from byte `end` on (nothing carried if `end` is
-    /// past its end).
-    pub(crate) fn of(field: &[u8], end: usize) -> Ahead {
-        let Some(rest) = field.get(end..) else { return Ahead::NONE };
-        let (win, after) = rest.split_at(rest.len().min(AHEAD));
-        let mut window = [0u8; AHEAD];
-        window.iter_mut().zip(win).for_each(|(w, &b)| *w = b);
-        let letters = after.iter().fold(0u32, |m, &b| m | ahead_bit(b));
-        Ahead { window, meta: letters | (win.len() as u32) << 27 }
-    }
-
-    /// Whether something is carried.
-    pub(crate) fn is_some(&self) -> bool {
-        self.meta != u32::MAX
-    }
-}
-
-/// [`Pattern::extend_ahead`]'s answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Extended {
-    /// The characters all matched in the window: the match now ends this many bytes further.
-    By(usize),
-    /// A character is neither in the window nor after it: the field no longer matches.
-    No,
-    /// The field must be read (see [`Pattern::extend_ascii`]).
-    Read,
-}
-
 /// A pattern prepared for scoring many choices.
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -294,31 +235,6 @@ impl Pattern {
             at += k? + 1;
         }
         Some(at)
-    }
-
-    /// [`Pattern::extend_ascii`] of the characters `from..` from a match end whose
-    /// [`Ahead`] is `ahead` (of an ASCII field), without the field: the same end when they
-    /// all match within the window (`ahead` then holds what is left of it), no match when
-    /// one is in neither the window nor the letters after it, else [`Extended::Read`]
-    /// (`ahead` is then left as it was).
-    pub(crate) fn extend_ahead(&self, ahead: &mut Ahead, from: usize) -> Extended {
-        let (Some(pats), true) = (self.bytes.as_deref().and_then(|b| b.get(from..)), ahead.is_some()) else {
-            return Extended::Read;
-        };
-        let len = (ahead.meta >> 27) as usize;
-        let win = ahead.window.get(..len).unwrap_or_default();
-        let mut at = 0;
-        for p in pats {
-            match win.get(at..).and_then(|w| w.iter().position(|&b| b | p.or == p.target)) {
-                Some(k) => at += k + 1,
-                None if ahead.meta & ahead_bit(p.target) == 0 => return Extended::No,
-                None => return Extended::Read,
-            }
-        }
-        let mut window = [0u8; AHEAD];
-        window.iter_mut().zip(win.get(at..).unwrap_or_default()).for_each(|(w, &b)| *w = b);
-        *ahead = Ahead { window, meta: (ahead.meta & ((1 << 27) - 1)) | ((len - at) as u32) << 27 };
-        Extended::By(at)
     }
 
     /// The most the characters after the first can add to a score (see [`Pattern::bound`]).
@@ -981,33 +897,6 @@ mod tests {
     }
 
     #[test]
-    fn the_window_decides_most_letters_typed_on() {
-        let title = b"Production Team of the Commune";
-        // after "Pr": the window "oduction Team of", then " the Commune"
-        let ahead = Ahead::of(title, 2);
-        let on = |typed: &str, case_sensitive: bool| {
-            let mut a = ahead;
-            Pattern::new(typed, case_sensitive).extend_ahead(&mut a, 2)
-        };
-        assert_eq!(on("pro", false), Extended::By(1));
-        assert_eq!(on("prod", false), Extended::By(2));
-        assert_eq!(on("prti", false), Extended::By(6));
-        assert_eq!(on("prE", false), Extended::By(11)); // either case
-        assert_eq!(on("prx", false), Extended::No);
-        assert_eq!(on("prh", false), Extended::Read); // after the window
-        assert_eq!(on("prT", true), Extended::By(10));
-        assert_eq!(on("prX", true), Extended::No);
-        // (the letters after the window are kept without their case)
-        assert_eq!(on("prE", true), Extended::Read);
-        // the window run off the title's end: nothing after it
-        let mut end = Ahead::of(title, 27);
-        assert_eq!(Pattern::new("pun", false).extend_ahead(&mut end, 2), Extended::By(2));
-        assert_eq!(Pattern::new("puna", false).extend_ahead(&mut end, 3), Extended::No);
-        let mut none = Ahead::NONE;
-        assert_eq!(Pattern::new("pa", false).extend_ahead(&mut none, 1), Extended::Read);
-    }
-
-    #[test]
     fn equals_skim_on_examples() {
         let cases = [
             ("Xiangxiang County", "xiang"),
@@ -1203,54 +1092,6 @@ mod tests {
             let bounds: Vec<usize> = c.char_indices().map(|(k, _)| k).chain([c.len()]).collect();
             let at = bounds[at.index(bounds.len())];
             prop_assert_eq!(pat.extend_utf8(c.as_bytes(), at, from), pat.extend_unicode(&c, at, from));
-        }
-
-        /// Typing a pattern on one character (or a few) at a time from a match end, the
-        /// carried window and letters give what reading the field gives wherever they decide
-        /// it (a read refreshes them, as the scan does): ASCII choices of letters of both
-        /// cases, digits and punctuation, windows cut short by the choice's end, both case
-        /// rules.
-        #[test]
-        fn the_window_and_letters_give_what_reading_gives(
-            c in "[abcxyABCX0 .-]{0,40}",
-            typed in "[abcxyABCX0 .é-]{1,10}",
-            cs in any::<bool>(),
-            steps in proptest::collection::vec(1usize..4, 10),
-            at in any::<proptest::sample::Index>(),
-        ) {
-            let bytes = c.as_bytes();
-            let mut end = at.index(bytes.len() + 1);
-            let mut ahead = Ahead::of(bytes, end);
-            let (mut from, mut k) = (0, 0);
-            while from < typed.len() {
-                let mut to = (from + steps[k % steps.len()]).min(typed.len());
-                k += 1;
-                while !typed.is_char_boundary(to) {
-                    to += 1;
-                }
-                let pat = Pattern::new(&typed[..to], cs);
-                let want = pat.extend_ascii(bytes, end, from);
-                let before = ahead;
-                match pat.extend_ahead(&mut ahead, from) {
-                    Extended::By(n) => {
-                        prop_assert_eq!(Some(end + n), want, "{:?} {:?} {}..{}", c, typed, from, to);
-                        end += n;
-                    }
-                    Extended::No => {
-                        prop_assert_eq!(want, None, "{:?} {:?} {}..{}", c, typed, from, to);
-                        break;
-                    }
-                    Extended::Read => {
-                        prop_assert_eq!(ahead, before);
-                        match want {
-                            Some(e) => end = e,
-                            None => break,
-                        }
-                        ahead = Ahead::of(bytes, end);
-                    }
-                }
-                from = to;
-            }
         }
 
         #[test]
