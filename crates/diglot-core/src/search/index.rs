@@ -1104,7 +1104,7 @@ impl SearchIndex {
         let f = self.field_refs(&it);
         let mut best = None;
         if p.first[0] != NONE {
-            best = best.max(field_score(t, f.en(), it.en_ascii, s));
+            best = best.max(en_score(it, &f, t, s));
         }
         if p.first[1] != NONE {
             best = best.max(field_score(t, f.zh(), it.zh_ascii, s));
@@ -1134,7 +1134,7 @@ impl SearchIndex {
     /// The score of one OR-set on an item, or `None` if it does not match.
     fn eval_set(&self, it: It<'_>, set: &[Term], s: &mut Scratch) -> Option<i64> {
         self.fold_set(it, set, |t, f, field| match field {
-            Field::En => field_score(t, f.en(), it.en_ascii, s),
+            Field::En => en_score(it, f, t, s),
             Field::Zh => field_score(t, f.zh(), it.zh_ascii, s),
             Field::Py => pinyin_score(t, f.py(), f.pyi(), f.lens(), s),
         })
@@ -1628,6 +1628,16 @@ fn unpack(k: u64, order: &Order) -> Hit {
 fn pack(score: i64, rank: u32) -> u64 {
     let s = score.clamp(i32::MIN as i64 + 1, i32::MAX as i64);
     (((i32::MAX as i64 - s) as u64) << 32) | rank as u64
+}
+
+/// [`field_score`] on an item's English title: a fuzzy term on an ASCII title known to
+/// read as its bytes ([`It::utf8`]) is scored on them, without checking them again as UTF-8
+/// (the same score: [`FieldRefs::en`] would return those bytes).
+fn en_score(it: It<'_>, f: &FieldRefs<'_>, t: &Term, s: &mut Scratch) -> Option<i64> {
+    if it.en_ascii && it.utf8[0] && t.kind == TermKind::Fuzzy {
+        return t.pattern.score_ascii(f.field_bytes(Field::En), s);
+    }
+    field_score(t, f.en(), it.en_ascii, s)
 }
 
 /// Score of a positive term on a title field (term's own case rule); `ascii`: the field is.
