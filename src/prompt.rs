@@ -107,20 +107,23 @@ impl Prompt {
         width(&self.text[..self.byte_at(self.cursor)])
     }
 
-    /// Handles an editing key; returns whether the text or cursor changed.
+    /// Handles an editing key; returns whether the text or cursor changed. A character is
+    /// inserted only if the key types it ([`crate::keys::typed_char`]: not an Alt or Ctrl
+    /// chord, AltGr's characters kept); a chord the prompt has no binding for does nothing.
     pub fn handle_key(&mut self, key: &crossterm::event::KeyEvent) -> bool {
-        use crossterm::event::{KeyCode, KeyModifiers};
+        use crate::keys::{is_ctrl, typed_char};
+        use crossterm::event::KeyCode;
         let before = (self.text.len(), self.cursor, self.text.clone());
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('u') if ctrl => self.clear(),
-            KeyCode::Char('w') if ctrl => self.delete_word(),
-            KeyCode::Char('a') if ctrl => self.home(),
-            KeyCode::Char('e') if ctrl => self.end(),
-            KeyCode::Char('h') if ctrl => self.backspace(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert(c.encode_utf8(&mut [0; 4]))
-            }
+            _ if is_ctrl(key, 'u') => self.clear(),
+            _ if is_ctrl(key, 'w') => self.delete_word(),
+            _ if is_ctrl(key, 'a') => self.home(),
+            _ if is_ctrl(key, 'e') => self.end(),
+            _ if is_ctrl(key, 'h') => self.backspace(),
+            KeyCode::Char(_) => match typed_char(key) {
+                Some(c) => self.insert(c.encode_utf8(&mut [0; 4])),
+                None => return false,
+            },
             KeyCode::Backspace => self.backspace(),
             KeyCode::Delete => self.delete(),
             KeyCode::Left => self.left(),
