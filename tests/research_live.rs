@@ -372,3 +372,42 @@ fn a_check_after_a_cold_open_takes_back_the_files_it_names() {
     assert_eq!(after.len(), 2, "{after:?}");
     assert!(after[0].starts_with("Renamed") && after[1].starts_with("Later"), "{after:?}");
 }
+
+/// Session 16: the check's line counts what the list gains and loses, articles: a README
+/// added or removed beside them is not "1 new" / "1 removed" (it said so, the article count
+/// unchanged), and a file that stops being an article is one removed.
+#[test]
+fn the_checks_line_counts_articles_not_files() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let mut app = live_app(dir.path(), cache.path(), (120, 35));
+    let articles = app.articles.len();
+    let check = |app: &mut App| {
+        app.message = None;
+        let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+        app.perform(effects);
+        settled(app);
+        app.message.clone().unwrap_or_default()
+    };
+    // a README added: a file, not an article
+    common::write_files(dir.path(), &[("rmrb/NOTES.md", b"# Notes\n\nNot an article either.\n")]);
+    let said = check(&mut app);
+    assert_eq!(app.articles.len(), articles);
+    assert!(said.starts_with("checked 5 files: no article changed · skipped 2"), "{said}");
+    // and removed
+    std::fs::remove_file(dir.path().join("rmrb/NOTES.md")).unwrap();
+    let said = check(&mut app);
+    assert!(said.starts_with("checked 4 files: no article changed · skipped 1"), "{said}");
+    // an article emptied: one removed (the file is still there); a README made an article:
+    // one new
+    std::fs::write(dir.path().join(WHEEL), "").unwrap();
+    std::fs::write(dir.path().join("README.md"), common::ARTICLES[1].1.replace("1958-08-01", "1958-08-02"))
+        .unwrap();
+    let said = check(&mut app);
+    assert_eq!(app.articles.len(), articles);
+    assert!(said.starts_with("checked 4 files: 1 new, 1 removed"), "{said}");
+    // nothing changed: nothing to say but that
+    let said = check(&mut app);
+    assert!(said.starts_with("checked 4 files: no change"), "{said}");
+}

@@ -237,18 +237,27 @@ impl App {
         }
         if let Some(r) = checked {
             let files = r.reused + r.reread + r.added;
+            // what the list gains and loses, in articles: a README added beside them is a
+            // new file but not a new article (`no article changed`; the count of files that
+            // are not articles, below, says it)
+            let a = r.articles;
             let mut said: Vec<String> = Vec::new();
             // (files read again only to be safe, found the same, are no news)
-            if r.changed > 0 {
-                said.push(format!("{} changed", r.changed));
+            if a.changed > 0 {
+                said.push(format!("{} changed", a.changed));
             }
-            if r.added > 0 {
-                said.push(format!("{} new", r.added));
+            if a.added > 0 {
+                said.push(format!("{} new", a.added));
             }
-            if r.removed > 0 {
-                said.push(format!("{} removed", r.removed));
+            if a.removed > 0 {
+                said.push(format!("{} removed", a.removed));
             }
-            let found = if said.is_empty() { "no change".to_string() } else { said.join(", ") };
+            let found = match said.is_empty() {
+                false => said.join(", "),
+                // files changed that are not articles
+                true if r.changed + r.added + r.removed > 0 => "no article changed".to_string(),
+                true => "no change".to_string(),
+            };
             let mut line = format!("checked {}: {found}", crate::text::count(files, "file"));
             if let Some(skipped) = self.summary.skipped_line() {
                 line.push_str(&format!(" · {skipped}"));

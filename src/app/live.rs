@@ -146,8 +146,10 @@ impl App {
     /// A batch of the check.
     pub(super) fn on_recheck_batch(&mut self, mut ev: LoadEvent) {
         if let Some(r) = &ev.checked {
-            // (files read again only to be safe, found the same, need no update)
-            if r.changed + r.added + r.removed > 0 {
+            // (files read again only to be safe, found the same, need no update; nor files
+            // that are not articles, a README: the list and the full-text index hold
+            // articles)
+            if r.articles.any() {
                 self.research.live.found = true;
             } else if self.research.live.quiet {
                 ev.checked = None;
