@@ -411,3 +411,58 @@ fn the_checks_line_counts_articles_not_files() {
     let said = check(&mut app);
     assert!(said.starts_with("checked 4 files: no change"), "{said}");
 }
+
+/// Session 16: a file the cold load found but could not read, removed meanwhile (`cannot
+/// read`), leaves the status bar and the errors once the check after the load has seen it
+/// gone; a file that stays unreadable (over the size limit) is one error however many checks
+/// read it again. The note stayed, and each check counted the big file once more.
+#[test]
+fn a_file_unreadable_then_gone_leaves_the_status_bar_after_the_check() {
+    let dir = common::fixture_dir();
+    // over the loader's size limit: unreadable at every read (sparse: no room taken)
+    let big = dir.path().join("rmrb/big.md");
+    std::fs::File::create(&big).unwrap().set_len(diglot::corpus::load::MAX_FILE_BYTES + 1).unwrap();
+    age(dir.path());
+    let cache = common::tempdir();
+    let paths = vec![dir.path().to_path_buf()];
+    let mut app = App::new((300, 35));
+    let check: Rechecker =
+        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_rechecker(Some(check));
+    // a cold load (no title index yet), its index saved
+    let events = Mutex::new(Vec::new());
+    let mut done =
+        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
+            false
+        });
+    assert!(done.report.rebuilt.is_some(), "a cold load");
+    done.save().unwrap();
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    // what the load sends for a file its walk found and that was removed before it read it
+    let gone = dir.path().join("rmrb/gone.md");
+    let why = "cannot read: No such file or directory (os error 2)".to_string();
+    app.feed(Msg::Loaded(diglot::corpus::LoadEvent {
+        outcomes: vec![diglot::corpus::Outcome::Unreadable(gone.clone(), why)],
+        ..Default::default()
+    }));
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert_eq!(app.summary.errors, 2);
+    let status = common::row_text(&common::render(&app), 34, 0, 300);
+    assert!(status.contains("(and 1 more"), "{status}");
+    // the look after a cold open found a change: the check against the index
+    for (k, ev) in
+        [WatchEvent::Watching, WatchEvent::Changed(1), WatchEvent::Changed(1)].into_iter().enumerate()
+    {
+        let effects = app.update(Msg::Watch(ev));
+        app.perform(effects);
+        settled(&mut app);
+        let status = common::row_text(&common::render(&app), 34, 0, 300);
+        assert!(!status.contains("gone.md") && !status.contains("more"), "check {k}: {status}");
+        assert!(status.contains("big.md"), "check {k}: {status}");
+        assert_eq!(app.summary.errors, 1, "check {k}");
+        assert_eq!(app.load_errors.len(), 1, "check {k}: {:?}", app.load_errors);
+    }
+}

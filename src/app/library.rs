@@ -178,7 +178,14 @@ impl App {
         let files = !ev.outcomes.is_empty() || ev.rows.as_ref().is_some_and(|r| !r.is_empty());
         let update = !ev.removed.is_empty() || (self.progress.listed && files);
         let keep = self.selected().map(|m| m.path());
+        // a check's batch (after a warm open's list, or the watcher's): not the cold load's
+        let in_check = self.progress.listed && !listed;
+        self.count_unreadable_once(&mut ev, in_check);
         if !ev.removed.is_empty() {
+            let gone: std::collections::HashSet<&std::path::Path> =
+                ev.removed.iter().map(PathBuf::as_path).collect();
+            // (a changed file's new errors, if any, are in the batch's outcomes)
+            self.load_errors.retain(|(p, _)| !gone.contains(p.as_path()));
             let ids = std::mem::take(&mut ev.removed_ids);
             self.take_back(&std::mem::take(&mut ev.removed), &ids, &ev.retracted);
         }
@@ -236,6 +243,7 @@ impl App {
             self.merge_pending();
         }
         if let Some(r) = checked {
+            self.forget_unreadable_gone();
             let files = r.reused + r.reread + r.added;
             // what the list gains and loses, in articles: a README added beside them is a
             // new file but not a new article (`no article changed`; the count of files that
@@ -264,6 +272,66 @@ impl App {
             }
             self.say_loading(line);
         }
+    }
+
+    /// Files that could not be read are counted once (an error, named in the status bar),
+    /// however many checks read them again: they have no entry in the title index, so every
+    /// check reads them again and reports them. A check's report of one already counted is
+    /// dropped from `ev` (and noted for [`App::forget_unreadable_gone`]); one read now (an
+    /// article, or a file that is not one) leaves the errors.
+    fn count_unreadable_once(&mut self, ev: &mut corpus::LoadEvent, in_check: bool) {
+        let live = &mut self.research.live;
+        if live.unreadable.is_empty()
+            && !ev.outcomes.iter().any(|o| matches!(o, corpus::Outcome::Unreadable(..)))
+        {
+            return;
+        }
+        let mut read_now = Vec::new();
+        ev.outcomes.retain(|o| match o {
+            corpus::Outcome::Unreadable(p, _) => {
+                if in_check {
+                    live.unreadable_seen.insert(p.clone());
+                }
+                live.unreadable.insert(p.clone())
+            }
+            corpus::Outcome::Article(m, _) => {
+                if live.unreadable.remove(&m.path) {
+                    read_now.push(m.path.clone());
+                }
+                true
+            }
+            corpus::Outcome::Skipped(p, _) => {
+                if live.unreadable.remove(p) {
+                    read_now.push(p.clone());
+                }
+                true
+            }
+        });
+        self.uncount_unreadable(&read_now);
+    }
+
+    /// A check is over: a file that could not be read and that the check did not report
+    /// again is gone (removed during a cold load, say, after the walk had found it): its
+    /// note leaves the status bar and its error the counts.
+    pub(super) fn forget_unreadable_gone(&mut self) {
+        let live = &mut self.research.live;
+        let seen = std::mem::take(&mut live.unreadable_seen);
+        let gone: Vec<PathBuf> = live.unreadable.iter().filter(|p| !seen.contains(*p)).cloned().collect();
+        for p in &gone {
+            live.unreadable.remove(p);
+        }
+        self.uncount_unreadable(&gone);
+    }
+
+    /// Takes files that could not be read (and are not counted as such any more) off the
+    /// errors and the status bar's notes.
+    fn uncount_unreadable(&mut self, paths: &[PathBuf]) {
+        if paths.is_empty() {
+            return;
+        }
+        let set: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+        self.load_errors.retain(|(p, _)| !set.contains(p.as_path()));
+        self.summary.errors = self.summary.errors.saturating_sub(paths.len());
     }
 
     /// A line of the loader's (what the check found, what was skipped): on the status bar,

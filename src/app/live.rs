@@ -45,6 +45,11 @@ pub struct Live {
     said_unwatched: bool,
     /// Checks run since the start.
     pub checks: usize,
+    /// The files that could not be read, counted once each in the errors (every check reads
+    /// them again: they have no entry in the title index).
+    pub(super) unreadable: std::collections::HashSet<PathBuf>,
+    /// Those the running check has reported again (the others are gone when it ends).
+    pub(super) unreadable_seen: std::collections::HashSet<PathBuf>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -99,6 +104,7 @@ impl App {
         }
         live.running = true;
         live.quiet = quiet;
+        live.unreadable_seen.clear();
         live.found = false;
         live.changed.clear();
         live.checks += 1;
@@ -153,6 +159,8 @@ impl App {
                 self.research.live.found = true;
             } else if self.research.live.quiet {
                 ev.checked = None;
+                // (the check is over all the same: what it did not see again is gone)
+                self.forget_unreadable_gone();
             }
         }
         let changed = &mut self.research.live.changed;
