@@ -197,7 +197,8 @@ fn chords_are_not_text_in_any_field_and_altgr_characters_are() {
     ];
     let altgr = ['@', '€', 'ł', '['];
     // each field: how it opens from the list, with the first article selected
-    let opens: [(&str, fn(&mut App)); 4] = [
+    type Open = fn(&mut App);
+    let opens: [(&str, Open); 4] = [
         ("title search", |app| {
             ch(app, '/');
         }),
