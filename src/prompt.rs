@@ -1,6 +1,7 @@
 //! A one-line text prompt: the editing behind the search boxes (readline habits: Left/Right,
-//! Home/End, Backspace, Delete, Ctrl-u clears, Ctrl-w deletes a word, paste inserts). The
-//! cursor is a character index; its screen column is measured by display width.
+//! Home/End, Backspace, Delete, Ctrl-u clears, Ctrl-w and Alt-Backspace delete a word, paste
+//! inserts; another chord with Alt or Ctrl does nothing). The cursor is a character index;
+//! its screen column is measured by display width.
 
 use crate::text::width;
 
@@ -112,7 +113,7 @@ impl Prompt {
     /// chord, AltGr's characters kept); a chord the prompt has no binding for does nothing.
     pub fn handle_key(&mut self, key: &crossterm::event::KeyEvent) -> bool {
         use crate::keys::{is_ctrl, typed_char};
-        use crossterm::event::KeyCode;
+        use crossterm::event::{KeyCode, KeyModifiers};
         let before = (self.text.len(), self.cursor, self.text.clone());
         match key.code {
             _ if is_ctrl(key, 'u') => self.clear(),
@@ -124,6 +125,9 @@ impl Prompt {
                 Some(c) => self.insert(c.encode_utf8(&mut [0; 4])),
                 None => return false,
             },
+            // Alt-Backspace: a word, as in readline and fzf (Esc then Backspace typed quickly
+            // arrive as it too)
+            KeyCode::Backspace if key.modifiers.contains(KeyModifiers::ALT) => self.delete_word(),
             KeyCode::Backspace => self.backspace(),
             KeyCode::Delete => self.delete(),
             KeyCode::Left => self.left(),
@@ -174,6 +178,17 @@ mod tests {
         );
         keys(&mut p, &[(KeyCode::Char('w'), KeyModifiers::CONTROL)]);
         assert_eq!(p.text(), "");
+    }
+
+    /// Alt-Backspace deletes a word, as readline and fzf do; it deleted a character.
+    #[test]
+    fn alt_backspace_deletes_a_word() {
+        let mut p = Prompt::default();
+        p.insert("water wheel");
+        keys(&mut p, &[(KeyCode::Backspace, KeyModifiers::ALT)]);
+        assert_eq!(p.text(), "water ");
+        keys(&mut p, &[(KeyCode::Backspace, KeyModifiers::NONE)]);
+        assert_eq!(p.text(), "water");
     }
 
     #[test]
