@@ -414,14 +414,17 @@ fn the_checks_line_counts_articles_not_files() {
 
 /// Session 16: a file the cold load found but could not read, removed meanwhile (`cannot
 /// read`), leaves the status bar and the errors once the check after the load has seen it
-/// gone; a file that stays unreadable (over the size limit) is one error however many checks
-/// read it again. The note stayed, and each check counted the big file once more.
+/// gone; a file that stays unreadable (over the size limit) is one error, and a FIFO one
+/// skipped file, however many checks report them again (they have no entry in the title
+/// index). The note stayed, and each check counted the big file and the FIFO once more.
 #[test]
-fn a_file_unreadable_then_gone_leaves_the_status_bar_after_the_check() {
+fn files_without_an_index_entry_are_counted_once_and_leave_when_gone() {
     let dir = common::fixture_dir();
     // over the loader's size limit: unreadable at every read (sparse: no room taken)
     let big = dir.path().join("rmrb/big.md");
     std::fs::File::create(&big).unwrap().set_len(diglot::corpus::load::MAX_FILE_BYTES + 1).unwrap();
+    let fifo = dir.path().join("rmrb/pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     age(dir.path());
     let cache = common::tempdir();
     let paths = vec![dir.path().to_path_buf()];
@@ -450,6 +453,7 @@ fn a_file_unreadable_then_gone_leaves_the_status_bar_after_the_check() {
     app.feed(Msg::LoadDone);
     app.prepare();
     assert_eq!(app.summary.errors, 2);
+    assert_eq!(app.summary.skipped, 2, "the README and the FIFO");
     let status = common::row_text(&common::render(&app), 34, 0, 300);
     assert!(status.contains("(and 1 more"), "{status}");
     // the look after a cold open found a change: the check against the index
@@ -463,6 +467,7 @@ fn a_file_unreadable_then_gone_leaves_the_status_bar_after_the_check() {
         assert!(!status.contains("gone.md") && !status.contains("more"), "check {k}: {status}");
         assert!(status.contains("big.md"), "check {k}: {status}");
         assert_eq!(app.summary.errors, 1, "check {k}");
+        assert_eq!(app.summary.skipped, 2, "check {k}: {:?}", app.summary.skipped_by);
         assert_eq!(app.load_errors.len(), 1, "check {k}: {:?}", app.load_errors);
     }
 }

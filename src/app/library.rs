@@ -180,7 +180,7 @@ impl App {
         let keep = self.selected().map(|m| m.path());
         // a check's batch (after a warm open's list, or the watcher's): not the cold load's
         let in_check = self.progress.listed && !listed;
-        self.count_unreadable_once(&mut ev, in_check);
+        self.count_unindexed_once(&mut ev, in_check);
         if !ev.removed.is_empty() {
             let gone: std::collections::HashSet<&std::path::Path> =
                 ev.removed.iter().map(PathBuf::as_path).collect();
@@ -243,7 +243,7 @@ impl App {
             self.merge_pending();
         }
         if let Some(r) = checked {
-            self.forget_unreadable_gone();
+            self.forget_unindexed_gone();
             let files = r.reused + r.reread + r.added;
             // what the list gains and loses, in articles: a README added beside them is a
             // new file but not a new article (`no article changed`; the count of files that
@@ -274,64 +274,79 @@ impl App {
         }
     }
 
-    /// Files that could not be read are counted once (an error, named in the status bar),
-    /// however many checks read them again: they have no entry in the title index, so every
-    /// check reads them again and reports them. A check's report of one already counted is
-    /// dropped from `ev` (and noted for [`App::forget_unreadable_gone`]); one read now (an
-    /// article, or a file that is not one) leaves the errors.
-    fn count_unreadable_once(&mut self, ev: &mut corpus::LoadEvent, in_check: bool) {
+    /// Files that have no entry in the title index, which every check reads again and
+    /// reports (those that could not be read: an error each, named in the status bar; those
+    /// that are not regular files, a FIFO: skipped), are counted once, however many checks
+    /// report them: a check's report of one already counted is dropped from `ev` (and noted
+    /// for [`App::forget_unindexed_gone`]); one read now (an article, or a file that is not
+    /// one) leaves the counts, as does one the batch takes back.
+    fn count_unindexed_once(&mut self, ev: &mut corpus::LoadEvent, in_check: bool) {
         let live = &mut self.research.live;
-        if live.unreadable.is_empty()
-            && !ev.outcomes.iter().any(|o| matches!(o, corpus::Outcome::Unreadable(..)))
-        {
+        let unindexed = |o: &corpus::Outcome| match o {
+            corpus::Outcome::Unreadable(..) => true,
+            corpus::Outcome::Skipped(_, why) => why == corpus::load::NOT_REGULAR,
+            corpus::Outcome::Article(..) => false,
+        };
+        if live.unindexed.is_empty() && !ev.outcomes.iter().any(unindexed) {
             return;
+        }
+        // taken back (a changed file: its old outcome's count is the batch's `retracted`)
+        for p in &ev.removed {
+            live.unindexed.remove(p);
         }
         let mut read_now = Vec::new();
-        ev.outcomes.retain(|o| match o {
-            corpus::Outcome::Unreadable(p, _) => {
-                if in_check {
-                    live.unreadable_seen.insert(p.clone());
-                }
-                live.unreadable.insert(p.clone())
+        ev.outcomes.retain(|o| {
+            let path = match o {
+                corpus::Outcome::Article(m, _) => &m.path,
+                corpus::Outcome::Skipped(p, _) | corpus::Outcome::Unreadable(p, _) => p,
+            };
+            if !unindexed(o) {
+                read_now.extend(live.unindexed.remove(path).map(|counted| (path.clone(), counted)));
+                return true;
             }
-            corpus::Outcome::Article(m, _) => {
-                if live.unreadable.remove(&m.path) {
-                    read_now.push(m.path.clone());
-                }
-                true
+            if in_check {
+                live.unindexed_seen.insert(path.clone());
             }
-            corpus::Outcome::Skipped(p, _) => {
-                if live.unreadable.remove(p) {
-                    read_now.push(p.clone());
-                }
-                true
+            if live.unindexed.contains_key(path) {
+                return false;
             }
+            let mut counted = corpus::LoadSummary::default();
+            match o {
+                corpus::Outcome::Skipped(_, why) => {
+                    counted.skipped = 1;
+                    counted.skipped_by.insert(why.clone(), 1);
+                }
+                _ => counted.errors = 1,
+            }
+            live.unindexed.insert(path.clone(), counted);
+            true
         });
-        self.uncount_unreadable(&read_now);
+        self.uncount_unindexed(read_now);
     }
 
-    /// A check is over: a file that could not be read and that the check did not report
-    /// again is gone (removed during a cold load, say, after the walk had found it): its
-    /// note leaves the status bar and its error the counts.
-    pub(super) fn forget_unreadable_gone(&mut self) {
+    /// A check is over: a file without an index entry that the check did not report again
+    /// is gone (removed during a cold load, say, after the walk had found it): its note
+    /// leaves the status bar and it leaves the counts.
+    pub(super) fn forget_unindexed_gone(&mut self) {
         let live = &mut self.research.live;
-        let seen = std::mem::take(&mut live.unreadable_seen);
-        let gone: Vec<PathBuf> = live.unreadable.iter().filter(|p| !seen.contains(*p)).cloned().collect();
-        for p in &gone {
-            live.unreadable.remove(p);
-        }
-        self.uncount_unreadable(&gone);
+        let seen = std::mem::take(&mut live.unindexed_seen);
+        let gone: Vec<PathBuf> = live.unindexed.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+        let gone: Vec<(PathBuf, corpus::LoadSummary)> =
+            gone.into_iter().filter_map(|p| live.unindexed.remove(&p).map(|c| (p, c))).collect();
+        self.uncount_unindexed(gone);
     }
 
-    /// Takes files that could not be read (and are not counted as such any more) off the
-    /// errors and the status bar's notes.
-    fn uncount_unreadable(&mut self, paths: &[PathBuf]) {
-        if paths.is_empty() {
+    /// Takes files without an index entry off the counts and the status bar's notes.
+    fn uncount_unindexed(&mut self, files: Vec<(PathBuf, corpus::LoadSummary)>) {
+        if files.is_empty() {
             return;
         }
-        let set: std::collections::HashSet<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+        let set: std::collections::HashSet<&std::path::Path> =
+            files.iter().map(|(p, _)| p.as_path()).collect();
         self.load_errors.retain(|(p, _)| !set.contains(p.as_path()));
-        self.summary.errors = self.summary.errors.saturating_sub(paths.len());
+        for (_, counted) in &files {
+            self.summary.sub(counted);
+        }
     }
 
     /// A line of the loader's (what the check found, what was skipped): on the status bar,

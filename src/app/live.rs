@@ -45,11 +45,12 @@ pub struct Live {
     said_unwatched: bool,
     /// Checks run since the start.
     pub checks: usize,
-    /// The files that could not be read, counted once each in the errors (every check reads
-    /// them again: they have no entry in the title index).
-    pub(super) unreadable: std::collections::HashSet<PathBuf>,
+    /// The files that have no entry in the title index, which every check reports again:
+    /// those that could not be read (an error each) and those that are not regular files
+    /// (a FIFO: skipped), with what each counted for, counted once.
+    pub(super) unindexed: std::collections::HashMap<PathBuf, crate::corpus::LoadSummary>,
     /// Those the running check has reported again (the others are gone when it ends).
-    pub(super) unreadable_seen: std::collections::HashSet<PathBuf>,
+    pub(super) unindexed_seen: std::collections::HashSet<PathBuf>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -104,7 +105,7 @@ impl App {
         }
         live.running = true;
         live.quiet = quiet;
-        live.unreadable_seen.clear();
+        live.unindexed_seen.clear();
         live.found = false;
         live.changed.clear();
         live.checks += 1;
@@ -160,7 +161,7 @@ impl App {
             } else if self.research.live.quiet {
                 ev.checked = None;
                 // (the check is over all the same: what it did not see again is gone)
-                self.forget_unreadable_gone();
+                self.forget_unindexed_gone();
             }
         }
         let changed = &mut self.research.live.changed;

@@ -159,6 +159,10 @@ pub fn read_if_article(path: &Path) -> io::Result<Option<Cow<'static, [u8]>>> {
     })
 }
 
+/// Why the walk skips what is not a regular file (a FIFO, a device, a socket): an
+/// [`Outcome::Skipped`] every walk reports again (such a file has no entry in the index).
+pub const NOT_REGULAR: &str = "not a regular file";
+
 /// What became of one file.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -295,7 +299,7 @@ impl LoadSummary {
             .iter()
             .map(|&(why, n)| match why {
                 super::parse::README => format!("{n} README{}", if n == 1 { "" } else { "s" }),
-                "not a regular file" => format!("{n} not regular (FIFO, device, socket)"),
+                NOT_REGULAR => format!("{n} not regular (FIFO, device, socket)"),
                 "does not start with `Title:`" => format!("{n} without `Title:`"),
                 w if w.ends_with(" file") => crate::text::count(n, w),
                 w => format!("{n} ({w})"),
@@ -434,7 +438,7 @@ fn walk(
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => file(k, e.into_path()),
                 Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
-                Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
+                Ok(e) => other(Outcome::Skipped(e.into_path(), NOT_REGULAR.into())),
                 Err(err) => {
                     let (path, why) = walk_error(&err);
                     other(Outcome::Unreadable(path.unwrap_or(root).to_path_buf(), why));
