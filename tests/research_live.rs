@@ -471,3 +471,37 @@ fn files_without_an_index_entry_are_counted_once_and_leave_when_gone() {
         assert_eq!(app.load_errors.len(), 1, "check {k}: {:?}", app.load_errors);
     }
 }
+
+/// Session 16: a full-text index that cannot be made (its cache folder cannot be: here its
+/// parent is a file) is said once as what it is; the status bar said `full-text index:
+/// full-text index: Not a directory (os error 20)`.
+#[test]
+fn a_full_text_index_that_cannot_be_made_is_named_once() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let home = common::tempdir();
+    let blocked = home.path().join("not-a-folder");
+    std::fs::write(&blocked, "a file\n").unwrap();
+    let cache = blocked.join("cache");
+    let title_cache = common::tempdir();
+    let mut app = App::new((200, 30));
+    let paths = vec![dir.path().to_path_buf()];
+    app.set_indexer(paths.clone(), Some(fts_builder(Some(cache))), true);
+    let events = Mutex::new(Vec::new());
+    load_stream_indexed(
+        &paths,
+        512,
+        Some(title_cache.path()),
+        &|ev| events.lock().unwrap().push(ev),
+        &|| false,
+    );
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    let ok = app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Failed(_)));
+    assert!(ok, "{:?}", app.research());
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.starts_with("full-text index: Not a directory"), "{said}");
+    assert_eq!(said.matches("full-text index").count(), 1, "{said}");
+}
