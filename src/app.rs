@@ -1233,8 +1233,8 @@ impl App {
     }
 
     fn on_search_key(&mut self, k: &crossterm::event::KeyEvent) {
-        use crossterm::event::{KeyCode, KeyModifiers};
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        use crate::keys::is_ctrl;
+        use crossterm::event::KeyCode;
         match k.code {
             KeyCode::Esc => self.close_search(),
             KeyCode::Enter => {
@@ -1246,8 +1246,8 @@ impl App {
             }
             KeyCode::Up => self.step(-1),
             KeyCode::Down => self.step(1),
-            KeyCode::Char('p') if ctrl => self.step(-1),
-            KeyCode::Char('n') if ctrl => self.step(1),
+            _ if is_ctrl(k, 'p') => self.step(-1),
+            _ if is_ctrl(k, 'n') => self.step(1),
             KeyCode::PageUp => self.step(-(self.list_rows() as isize)),
             KeyCode::PageDown => self.step(self.list_rows() as isize),
             _ => {

@@ -356,6 +356,11 @@ impl Key {
     pub fn from_event(ev: &KeyEvent) -> Key {
         let mut mods = ev.modifiers - KeyModifiers::SHIFT;
         mods &= KeyModifiers::CONTROL | KeyModifiers::ALT;
+        // AltGr's characters (Ctrl and Alt on Windows, see [`typed_char`]) are the keys they
+        // type: `[`, `{`, `@` on a German keyboard
+        if !mods.is_empty() && typed_char(ev).is_some() {
+            mods = KeyModifiers::NONE;
+        }
         Key { code: ev.code, mods }
     }
 
@@ -363,6 +368,33 @@ impl Key {
     pub fn label(&self) -> String {
         key_spec(self)
     }
+}
+
+/// The character a key types into a text field (the search prompts, the date prompt), if
+/// it types one: a character alone or with Shift. A character with Alt or Ctrl is a chord,
+/// not text: one the field has no binding for does nothing, as in fzf and less (in tmux,
+/// Esc then `q` typed quickly arrive as Alt-q, which must not add a `q` to a query). Except
+/// AltGr: a European keyboard's `@`, `€`, `ł`, `{`, which terminals send as the character
+/// alone but crossterm reports on Windows with Ctrl and Alt both (the console's
+/// `RIGHT_ALT_PRESSED | LEFT_CTRL_PRESSED`): Ctrl+Alt with anything but an ASCII letter,
+/// digit or space is text. (A terminal's Ctrl+Alt chord arrives as Esc and a control
+/// byte, which crossterm reports as a lower-case letter, a digit from 4 to 7 or a space
+/// with Ctrl and Alt: not text.)
+pub fn typed_char(ev: &KeyEvent) -> Option<char> {
+    let KeyCode::Char(c) = ev.code else { return None };
+    let mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
+    let text = if mods.is_empty() {
+        true
+    } else {
+        mods == KeyModifiers::CONTROL | KeyModifiers::ALT && !c.is_ascii_alphanumeric() && c != ' '
+    };
+    (text && !c.is_control()).then_some(c)
+}
+
+/// Whether a key is the chord Ctrl with `c` (Shift aside), not Ctrl with Alt too (AltGr on
+/// Windows, see [`typed_char`]): the text fields' own keys (`Ctrl-u`, `Ctrl-w`...).
+pub fn is_ctrl(ev: &KeyEvent, c: char) -> bool {
+    ev.code == KeyCode::Char(c) && ev.modifiers - KeyModifiers::SHIFT == KeyModifiers::CONTROL
 }
 
 /// One binding: the keys, the action, and its line in the help overlay.

@@ -1,6 +1,7 @@
 //! A one-line text prompt: the editing behind the search boxes (readline habits: Left/Right,
-//! Home/End, Backspace, Delete, Ctrl-u clears, Ctrl-w deletes a word, paste inserts). The
-//! cursor is a character index; its screen column is measured by display width.
+//! Home/End, Backspace, Delete, Ctrl-u clears, Ctrl-w and Alt-Backspace delete a word, paste
+//! inserts; another chord with Alt or Ctrl does nothing). The cursor is a character index;
+//! its screen column is measured by display width.
 
 use crate::text::width;
 
@@ -107,20 +108,26 @@ impl Prompt {
         width(&self.text[..self.byte_at(self.cursor)])
     }
 
-    /// Handles an editing key; returns whether the text or cursor changed.
+    /// Handles an editing key; returns whether the text or cursor changed. A character is
+    /// inserted only if the key types it ([`crate::keys::typed_char`]: not an Alt or Ctrl
+    /// chord, AltGr's characters kept); a chord the prompt has no binding for does nothing.
     pub fn handle_key(&mut self, key: &crossterm::event::KeyEvent) -> bool {
+        use crate::keys::{is_ctrl, typed_char};
         use crossterm::event::{KeyCode, KeyModifiers};
         let before = (self.text.len(), self.cursor, self.text.clone());
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('u') if ctrl => self.clear(),
-            KeyCode::Char('w') if ctrl => self.delete_word(),
-            KeyCode::Char('a') if ctrl => self.home(),
-            KeyCode::Char('e') if ctrl => self.end(),
-            KeyCode::Char('h') if ctrl => self.backspace(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert(c.encode_utf8(&mut [0; 4]))
-            }
+            _ if is_ctrl(key, 'u') => self.clear(),
+            _ if is_ctrl(key, 'w') => self.delete_word(),
+            _ if is_ctrl(key, 'a') => self.home(),
+            _ if is_ctrl(key, 'e') => self.end(),
+            _ if is_ctrl(key, 'h') => self.backspace(),
+            KeyCode::Char(_) => match typed_char(key) {
+                Some(c) => self.insert(c.encode_utf8(&mut [0; 4])),
+                None => return false,
+            },
+            // Alt-Backspace: a word, as in readline and fzf (Esc then Backspace typed quickly
+            // arrive as it too)
+            KeyCode::Backspace if key.modifiers.contains(KeyModifiers::ALT) => self.delete_word(),
             KeyCode::Backspace => self.backspace(),
             KeyCode::Delete => self.delete(),
             KeyCode::Left => self.left(),
@@ -171,6 +178,17 @@ mod tests {
         );
         keys(&mut p, &[(KeyCode::Char('w'), KeyModifiers::CONTROL)]);
         assert_eq!(p.text(), "");
+    }
+
+    /// Alt-Backspace deletes a word, as readline and fzf do; it deleted a character.
+    #[test]
+    fn alt_backspace_deletes_a_word() {
+        let mut p = Prompt::default();
+        p.insert("water wheel");
+        keys(&mut p, &[(KeyCode::Backspace, KeyModifiers::ALT)]);
+        assert_eq!(p.text(), "water ");
+        keys(&mut p, &[(KeyCode::Backspace, KeyModifiers::NONE)]);
+        assert_eq!(p.text(), "water");
     }
 
     #[test]

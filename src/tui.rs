@@ -417,8 +417,8 @@ fn event_loop(
     // before is the check's); a cold open, whose files were read before the watch, has them
     // looked at again when the watch is set up (`cold_load`)
     let watching = Shown::default();
-    // a cold open whose title index is written (set before `watch_gate`): when it started and
-    // how many files it found
+    // a cold open, its title index written or not (set before `watch_gate`): when it started
+    // and how many files it found
     let cold_load: ColdLoad = Arc::default();
     // set once a frame has been drawn with the load done (the whole list of a cold open on
     // screen, or a warm open's check reported): the title index is written after it
@@ -518,12 +518,17 @@ fn event_loop(
             // runs, which may be long after the load (a reader in `$PAGER`, `o`, draws nothing
             // until the pager ends); given up at once when it stopped: nothing comes then)
             let list = parsed.take_while(HANDOFF_ROUND, || !stop.load(Ordering::Relaxed));
-            let wrote = done.save_shared(list, &|cat, at, out| {
+            // (an index that cannot be written, a read-only cache folder, is read at no open:
+            // each is cold)
+            let _ = done.save_shared(list, &|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
                 titles.write_search_data(cat, at, out)
             });
-            // a cold open's index written: looked at again once the files are watched
-            if matches!(wrote, Ok(true)) && done.report.rebuilt.is_some() {
+            // a cold open: looked at again once the files are watched, its index written or
+            // not (a read-only cache folder: the look keeps nothing, and what changed is said
+            // by the check, which needs the index)
+            let stopped = stop.load(Ordering::Relaxed);
+            if !stopped && done.report.rebuilt.is_some() {
                 if let Ok(mut c) = cold_load.lock() {
                     *c = Some((done.report.started_ns, done.report.added));
                 }
@@ -700,13 +705,15 @@ fn event_loop(
 /// A watch that cannot be set up is said once, in the status bar and the message log.
 ///
 /// Once the watch is set up (or could not be), `watching` is set (a warm open's check waits
-/// for it), and after a cold open whose index was written (`cold_load`) the folders are
+/// for it), and after a cold open (`cold_load`), its index written or not, the folders are
 /// looked at again: if a file or folder changed since the load started, or a file went
 /// ([`corpus::load::changed_since`]: a walk and a stat of each, nothing kept), every file is
 /// checked against the index ([`crate::watch::WatchEvent::Watching`]), so that a file
 /// changed, added or removed after the load had read its folder and before the watch was set
 /// up is listed as it is (the load reads for seconds at 430,000 files). Not every time: that
 /// check holds the index's records and stamps beside the list (~+300 MB at 430,000 files).
+/// An index that could not be written (a read-only cache folder) cannot be checked against:
+/// the check then says that files changed and the list is updated at the next start.
 fn spawn_watch(
     paths: Vec<PathBuf>,
     cache: PathBuf,
@@ -785,7 +792,7 @@ fn spawn_watch(
     slot
 }
 
-/// A cold open whose title index was written: when it started, how many files it found.
+/// A cold open (its title index written or not): when it started, how many files it found.
 type ColdLoad = Arc<std::sync::Mutex<Option<(i128, usize)>>>;
 
 /// How long a warm open's check of the files waits for the watch to be set up (it states

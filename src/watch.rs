@@ -187,7 +187,10 @@ pub fn rechecker(paths: Vec<PathBuf>, cache: PathBuf, lock: Arc<Mutex<()>>) -> R
         };
         if state.load(Ordering::Acquire) == 2 {
             let why = done.report.rebuilt.unwrap_or_else(|| "no index".into());
-            return Err(format!("files changed, but the title index could not be read ({why}): the list is updated at the next start"));
+            // (what the reader must know first: cut at 80 columns, the log has it whole)
+            return Err(format!(
+                "files changed: the list is updated at the next start (the title index could not be read: {why})"
+            ));
         }
         // written while the reader is in use: it yields to the reader's frames
         crate::app::lower_priority();

@@ -165,6 +165,86 @@ fn a_paste_reaches_whichever_prompt_is_open() {
     assert!(app.search.is_none());
 }
 
+/// The text of the prompt open, whichever it is.
+fn prompt_text(app: &App) -> Option<String> {
+    match &app.mode {
+        Mode::TitleSearch => app.search.as_ref().map(|s| s.prompt.text().to_string()),
+        Mode::FullText => app.fulltext.as_ref().map(|f| f.prompt.text().to_string()),
+        Mode::Find => app.find.as_ref().map(|f| f.prompt.text().to_string()),
+        Mode::Date(p) => Some(p.text().to_string()),
+        _ => None,
+    }
+}
+
+/// Session 16: in every text field an Alt or Ctrl chord with a character that the field has
+/// no key for is not text (in tmux, Esc then `q` typed quickly arrive as Alt-q; fzf and less
+/// ignore it too), while AltGr's characters, which crossterm reports with Ctrl and Alt on
+/// Windows (`@`, `€`, `ł`, `[` on European keyboards), are typed. AltGr's characters were
+/// refused by every field, and the key map did not know them as their keys (`[` `]`).
+#[test]
+fn chords_are_not_text_in_any_field_and_altgr_characters_are() {
+    let alt = KeyModifiers::ALT;
+    let ctrl_alt = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    let not_text = [
+        (KeyCode::Char('q'), alt),
+        (KeyCode::Char('Q'), alt | KeyModifiers::SHIFT),
+        (KeyCode::Char('q'), ctrl_alt),
+        (KeyCode::Char('4'), ctrl_alt),
+        (KeyCode::Char(' '), ctrl_alt),
+        (KeyCode::Char('q'), KeyModifiers::CONTROL),
+        (KeyCode::Char('湘'), alt),
+        (KeyCode::Char('@'), alt),
+    ];
+    let altgr = ['@', '€', 'ł', '['];
+    // each field: how it opens from the list, with the first article selected
+    type Open = fn(&mut App);
+    let opens: [(&str, Open); 4] = [
+        ("title search", |app| {
+            ch(app, '/');
+        }),
+        ("full-text search", |app| {
+            press(app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+        }),
+        ("date", |app| {
+            ch(app, 'd');
+        }),
+        ("in-article search", |app| {
+            key(app, KeyCode::Enter);
+            ch(app, '/');
+        }),
+    ];
+    for (name, open) in opens {
+        let mut app = seed_app(80, 24);
+        open(&mut app);
+        let mode = app.mode.clone();
+        typed(&mut app, "xiang");
+        for (code, mods) in not_text {
+            press(&mut app, code, mods);
+            assert_eq!(prompt_text(&app).as_deref(), Some("xiang"), "{name}: {code:?} {mods:?}");
+        }
+        assert_eq!(std::mem::discriminant(&app.mode), std::mem::discriminant(&mode), "{name}: still open");
+        for c in altgr {
+            press(&mut app, KeyCode::Char(c), ctrl_alt);
+        }
+        assert_eq!(prompt_text(&app).as_deref(), Some("xiang@€ł["), "{name}: AltGr's characters typed");
+        // the field's own chords still work
+        press(&mut app, KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert_eq!(prompt_text(&app).as_deref(), Some(""), "{name}: Ctrl-w");
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Browse, "{name}: Esc closes it");
+    }
+    // the key map: AltGr's `]` is the next article, a Ctrl-Alt chord of a letter nothing
+    let dir = long_dir();
+    let mut app = dir_app(80, 24, dir.path());
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(']'), ctrl_alt);
+    assert_eq!(app.list.selected, 1, "AltGr's ] is ]");
+    let e = press(&mut app, KeyCode::Char('q'), ctrl_alt);
+    assert!(!app.quit && !e.contains(&Effect::Quit), "Ctrl-Alt-q is not q");
+    let e = press(&mut app, KeyCode::Char('q'), alt);
+    assert!(!app.quit && !e.contains(&Effect::Quit), "Alt-q is not q");
+}
+
 /// Cursor positions come from the labels' widths.
 #[test]
 fn prompt_cursors_follow_their_labels() {

@@ -111,6 +111,31 @@ fn seed_article_keys_and_quit() {
     assert_terminal_restored(&tui);
 }
 
+/// Session 16: in the title search, Esc and `q` read together from the terminal (tmux's
+/// `send-keys Escape q`) are Alt-q, which is not text (the query stays `xiang`, the search
+/// open: this part passed before, a guard of the real terminal's path); Esc alone closes the
+/// search and `q` then quits; Esc and Backspace together (Alt-Backspace) delete a word (they
+/// deleted a character).
+#[test]
+fn esc_and_a_key_read_together_are_a_chord_not_text() {
+    let mut tui = Tui::spawn(&[], 80, 24);
+    tui.wait_text("Strengthening Collective");
+    tui.send(b"/xiang county");
+    tui.wait_for("the query", |rows| rows[0].starts_with("/xiang county"));
+    tui.send(b"\x1b\x7f");
+    tui.wait_for("a word deleted", |rows| rows[0].starts_with("/xiang ") && !rows[0].contains("coun"));
+    tui.send(b"\x1bq");
+    // a key after it, to know the chord was handled
+    tui.send(b"x");
+    tui.wait_for("the next key typed", |rows| rows[0].starts_with("/xiang x"));
+    assert!(!tui.rows()[0].contains("xiang q") && !tui.rows()[0].contains("xiangq"), "{:?}", tui.rows()[0]);
+    tui.send(b"\x1b");
+    tui.wait_for("the search closed", |rows| !rows[0].starts_with("/xiang"));
+    tui.send(b"q");
+    assert!(tui.wait_exit().success());
+    assert_terminal_restored(&tui);
+}
+
 #[test]
 fn three_articles_j_moves_the_selection() {
     let dir = common::fixture_dir();

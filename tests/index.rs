@@ -212,6 +212,8 @@ fn a_file_read_again_to_be_safe_is_changed_only_if_it_holds_something_else() {
     assert_eq!(fs::metadata(&q).unwrap().len(), before.len());
     let (loaded, r, _) = f.load();
     assert_eq!((r.reused, r.reread, r.changed), (20, 2, 1), "{r:?}");
+    // the one read again and found the same is no changed article
+    assert_eq!((r.articles.changed, r.articles.added, r.articles.removed), (1, 0, 0), "{r:?}");
     assert!(loaded.articles.iter().any(|m| m.title_en == "Title Y"));
 }
 
@@ -226,6 +228,9 @@ fn added_and_removed_files_are_picked_up() {
 
     let (loaded, r, wrote) = f.load();
     assert_eq!((r.reused, r.reread, r.added, r.removed), (20, 0, 2, 2));
+    // in articles (what a list gains and loses): the README and the notes are not
+    let a = r.articles;
+    assert_eq!((a.changed, a.added, a.removed), (0, 1, 1), "{r:?}");
     assert!(wrote);
     same(&loaded, &load_paths(&f.roots()));
     assert!(loaded.articles.iter().any(|m| m.title_en == "Brand New"));

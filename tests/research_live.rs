@@ -372,3 +372,136 @@ fn a_check_after_a_cold_open_takes_back_the_files_it_names() {
     assert_eq!(after.len(), 2, "{after:?}");
     assert!(after[0].starts_with("Renamed") && after[1].starts_with("Later"), "{after:?}");
 }
+
+/// Session 16: the check's line counts what the list gains and loses, articles: a README
+/// added or removed beside them is not "1 new" / "1 removed" (it said so, the article count
+/// unchanged), and a file that stops being an article is one removed.
+#[test]
+fn the_checks_line_counts_articles_not_files() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let cache = common::tempdir();
+    let mut app = live_app(dir.path(), cache.path(), (120, 35));
+    let articles = app.articles.len();
+    let check = |app: &mut App| {
+        app.message = None;
+        let effects = app.update(Msg::Watch(WatchEvent::Changed(1)));
+        app.perform(effects);
+        settled(app);
+        app.message.clone().unwrap_or_default()
+    };
+    // a README added: a file, not an article
+    common::write_files(dir.path(), &[("rmrb/NOTES.md", b"# Notes\n\nNot an article either.\n")]);
+    let said = check(&mut app);
+    assert_eq!(app.articles.len(), articles);
+    assert!(said.starts_with("checked 5 files: no article changed · skipped 2"), "{said}");
+    // and removed
+    std::fs::remove_file(dir.path().join("rmrb/NOTES.md")).unwrap();
+    let said = check(&mut app);
+    assert!(said.starts_with("checked 4 files: no article changed · skipped 1"), "{said}");
+    // an article emptied: one removed (the file is still there); a README made an article:
+    // one new
+    std::fs::write(dir.path().join(WHEEL), "").unwrap();
+    std::fs::write(dir.path().join("README.md"), common::ARTICLES[1].1.replace("1958-08-01", "1958-08-02"))
+        .unwrap();
+    let said = check(&mut app);
+    assert_eq!(app.articles.len(), articles);
+    assert!(said.starts_with("checked 4 files: 1 new, 1 removed"), "{said}");
+    // nothing changed: nothing to say but that
+    let said = check(&mut app);
+    assert!(said.starts_with("checked 4 files: no change"), "{said}");
+}
+
+/// Session 16: a file the cold load found but could not read, removed meanwhile (`cannot
+/// read`), leaves the status bar and the errors once the check after the load has seen it
+/// gone; a file that stays unreadable (over the size limit) is one error, and a FIFO one
+/// skipped file, however many checks report them again (they have no entry in the title
+/// index). The note stayed, and each check counted the big file and the FIFO once more.
+#[test]
+fn files_without_an_index_entry_are_counted_once_and_leave_when_gone() {
+    let dir = common::fixture_dir();
+    // over the loader's size limit: unreadable at every read (sparse: no room taken)
+    let big = dir.path().join("rmrb/big.md");
+    std::fs::File::create(&big).unwrap().set_len(diglot::corpus::load::MAX_FILE_BYTES + 1).unwrap();
+    let fifo = dir.path().join("rmrb/pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    age(dir.path());
+    let cache = common::tempdir();
+    let paths = vec![dir.path().to_path_buf()];
+    let mut app = App::new((300, 35));
+    let check: Rechecker =
+        watch::rechecker(paths.clone(), cache.path().to_path_buf(), Arc::new(Mutex::new(())));
+    app.set_rechecker(Some(check));
+    // a cold load (no title index yet), its index saved
+    let events = Mutex::new(Vec::new());
+    let mut done =
+        load_stream_indexed(&paths, 512, Some(cache.path()), &|ev| events.lock().unwrap().push(ev), &|| {
+            false
+        });
+    assert!(done.report.rebuilt.is_some(), "a cold load");
+    done.save().unwrap();
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    // what the load sends for a file its walk found and that was removed before it read it
+    let gone = dir.path().join("rmrb/gone.md");
+    let why = "cannot read: No such file or directory (os error 2)".to_string();
+    app.feed(Msg::Loaded(diglot::corpus::LoadEvent {
+        outcomes: vec![diglot::corpus::Outcome::Unreadable(gone.clone(), why)],
+        ..Default::default()
+    }));
+    app.feed(Msg::LoadDone);
+    app.prepare();
+    assert_eq!(app.summary.errors, 2);
+    assert_eq!(app.summary.skipped, 2, "the README and the FIFO");
+    let status = common::row_text(&common::render(&app), 34, 0, 300);
+    assert!(status.contains("(and 1 more"), "{status}");
+    // the look after a cold open found a change: the check against the index
+    for (k, ev) in
+        [WatchEvent::Watching, WatchEvent::Changed(1), WatchEvent::Changed(1)].into_iter().enumerate()
+    {
+        let effects = app.update(Msg::Watch(ev));
+        app.perform(effects);
+        settled(&mut app);
+        let status = common::row_text(&common::render(&app), 34, 0, 300);
+        assert!(!status.contains("gone.md") && !status.contains("more"), "check {k}: {status}");
+        assert!(status.contains("big.md"), "check {k}: {status}");
+        assert_eq!(app.summary.errors, 1, "check {k}");
+        assert_eq!(app.summary.skipped, 2, "check {k}: {:?}", app.summary.skipped_by);
+        assert_eq!(app.load_errors.len(), 1, "check {k}: {:?}", app.load_errors);
+    }
+}
+
+/// Session 16: a full-text index that cannot be made (its cache folder cannot be: here its
+/// parent is a file) is said once as what it is; the status bar said `full-text index:
+/// full-text index: Not a directory (os error 20)`.
+#[test]
+fn a_full_text_index_that_cannot_be_made_is_named_once() {
+    let dir = common::fixture_dir();
+    age(dir.path());
+    let home = common::tempdir();
+    let blocked = home.path().join("not-a-folder");
+    std::fs::write(&blocked, "a file\n").unwrap();
+    let cache = blocked.join("cache");
+    let title_cache = common::tempdir();
+    let mut app = App::new((200, 30));
+    let paths = vec![dir.path().to_path_buf()];
+    app.set_indexer(paths.clone(), Some(fts_builder(Some(cache))), true);
+    let events = Mutex::new(Vec::new());
+    load_stream_indexed(
+        &paths,
+        512,
+        Some(title_cache.path()),
+        &|ev| events.lock().unwrap().push(ev),
+        &|| false,
+    );
+    for ev in events.into_inner().unwrap() {
+        app.feed(Msg::Loaded(ev));
+    }
+    app.feed(Msg::LoadDone);
+    let ok = app.wait_research(WAIT, |a| matches!(a.research().status, IndexStatus::Failed(_)));
+    assert!(ok, "{:?}", app.research());
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.starts_with("full-text index: Not a directory"), "{said}");
+    assert_eq!(said.matches("full-text index").count(), 1, "{said}");
+}

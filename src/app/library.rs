@@ -178,7 +178,14 @@ impl App {
         let files = !ev.outcomes.is_empty() || ev.rows.as_ref().is_some_and(|r| !r.is_empty());
         let update = !ev.removed.is_empty() || (self.progress.listed && files);
         let keep = self.selected().map(|m| m.path());
+        // a check's batch (after a warm open's list, or the watcher's): not the cold load's
+        let in_check = self.progress.listed && !listed;
+        self.count_unindexed_once(&mut ev, in_check);
         if !ev.removed.is_empty() {
+            let gone: std::collections::HashSet<&std::path::Path> =
+                ev.removed.iter().map(PathBuf::as_path).collect();
+            // (a changed file's new errors, if any, are in the batch's outcomes)
+            self.load_errors.retain(|(p, _)| !gone.contains(p.as_path()));
             let ids = std::mem::take(&mut ev.removed_ids);
             self.take_back(&std::mem::take(&mut ev.removed), &ids, &ev.retracted);
         }
@@ -236,24 +243,109 @@ impl App {
             self.merge_pending();
         }
         if let Some(r) = checked {
+            self.forget_unindexed_gone();
             let files = r.reused + r.reread + r.added;
+            // what the list gains and loses, in articles: a README added beside them is a
+            // new file but not a new article (`no article changed`; the count of files that
+            // are not articles, below, says it)
+            let a = r.articles;
             let mut said: Vec<String> = Vec::new();
             // (files read again only to be safe, found the same, are no news)
-            if r.changed > 0 {
-                said.push(format!("{} changed", r.changed));
+            if a.changed > 0 {
+                said.push(format!("{} changed", a.changed));
             }
-            if r.added > 0 {
-                said.push(format!("{} new", r.added));
+            if a.added > 0 {
+                said.push(format!("{} new", a.added));
             }
-            if r.removed > 0 {
-                said.push(format!("{} removed", r.removed));
+            if a.removed > 0 {
+                said.push(format!("{} removed", a.removed));
             }
-            let found = if said.is_empty() { "no change".to_string() } else { said.join(", ") };
+            let found = match said.is_empty() {
+                false => said.join(", "),
+                // files changed that are not articles
+                true if r.changed + r.added + r.removed > 0 => "no article changed".to_string(),
+                true => "no change".to_string(),
+            };
             let mut line = format!("checked {}: {found}", crate::text::count(files, "file"));
             if let Some(skipped) = self.summary.skipped_line() {
                 line.push_str(&format!(" · {skipped}"));
             }
             self.say_loading(line);
+        }
+    }
+
+    /// Files that have no entry in the title index, which every check reads again and
+    /// reports (those that could not be read: an error each, named in the status bar; those
+    /// that are not regular files, a FIFO: skipped), are counted once, however many checks
+    /// report them: a check's report of one already counted is dropped from `ev` (and noted
+    /// for [`App::forget_unindexed_gone`]); one read now (an article, or a file that is not
+    /// one) leaves the counts, as does one the batch takes back.
+    fn count_unindexed_once(&mut self, ev: &mut corpus::LoadEvent, in_check: bool) {
+        let live = &mut self.research.live;
+        let unindexed = |o: &corpus::Outcome| match o {
+            corpus::Outcome::Unreadable(..) => true,
+            corpus::Outcome::Skipped(_, why) => why == corpus::load::NOT_REGULAR,
+            corpus::Outcome::Article(..) => false,
+        };
+        if live.unindexed.is_empty() && !ev.outcomes.iter().any(unindexed) {
+            return;
+        }
+        // taken back (a changed file: its old outcome's count is the batch's `retracted`)
+        for p in &ev.removed {
+            live.unindexed.remove(p);
+        }
+        let mut read_now = Vec::new();
+        ev.outcomes.retain(|o| {
+            let path = match o {
+                corpus::Outcome::Article(m, _) => &m.path,
+                corpus::Outcome::Skipped(p, _) | corpus::Outcome::Unreadable(p, _) => p,
+            };
+            if !unindexed(o) {
+                read_now.extend(live.unindexed.remove(path).map(|counted| (path.clone(), counted)));
+                return true;
+            }
+            if in_check {
+                live.unindexed_seen.insert(path.clone());
+            }
+            if live.unindexed.contains_key(path) {
+                return false;
+            }
+            let mut counted = corpus::LoadSummary::default();
+            match o {
+                corpus::Outcome::Skipped(_, why) => {
+                    counted.skipped = 1;
+                    counted.skipped_by.insert(why.clone(), 1);
+                }
+                _ => counted.errors = 1,
+            }
+            live.unindexed.insert(path.clone(), counted);
+            true
+        });
+        self.uncount_unindexed(read_now);
+    }
+
+    /// A check is over: a file without an index entry that the check did not report again
+    /// is gone (removed during a cold load, say, after the walk had found it): its note
+    /// leaves the status bar and it leaves the counts.
+    pub(super) fn forget_unindexed_gone(&mut self) {
+        let live = &mut self.research.live;
+        let seen = std::mem::take(&mut live.unindexed_seen);
+        let gone: Vec<PathBuf> = live.unindexed.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+        let gone: Vec<(PathBuf, corpus::LoadSummary)> =
+            gone.into_iter().filter_map(|p| live.unindexed.remove(&p).map(|c| (p, c))).collect();
+        self.uncount_unindexed(gone);
+    }
+
+    /// Takes files without an index entry off the counts and the status bar's notes.
+    fn uncount_unindexed(&mut self, files: Vec<(PathBuf, corpus::LoadSummary)>) {
+        if files.is_empty() {
+            return;
+        }
+        let set: std::collections::HashSet<&std::path::Path> =
+            files.iter().map(|(p, _)| p.as_path()).collect();
+        self.load_errors.retain(|(p, _)| !set.contains(p.as_path()));
+        for (_, counted) in &files {
+            self.summary.sub(counted);
         }
     }
 

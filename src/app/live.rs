@@ -45,6 +45,12 @@ pub struct Live {
     said_unwatched: bool,
     /// Checks run since the start.
     pub checks: usize,
+    /// The files that have no entry in the title index, which every check reports again:
+    /// those that could not be read (an error each) and those that are not regular files
+    /// (a FIFO: skipped), with what each counted for, counted once.
+    pub(super) unindexed: std::collections::HashMap<PathBuf, crate::corpus::LoadSummary>,
+    /// Those the running check has reported again (the others are gone when it ends).
+    pub(super) unindexed_seen: std::collections::HashSet<PathBuf>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -99,6 +105,7 @@ impl App {
         }
         live.running = true;
         live.quiet = quiet;
+        live.unindexed_seen.clear();
         live.found = false;
         live.changed.clear();
         live.checks += 1;
@@ -146,11 +153,15 @@ impl App {
     /// A batch of the check.
     pub(super) fn on_recheck_batch(&mut self, mut ev: LoadEvent) {
         if let Some(r) = &ev.checked {
-            // (files read again only to be safe, found the same, need no update)
-            if r.changed + r.added + r.removed > 0 {
+            // (files read again only to be safe, found the same, need no update; nor files
+            // that are not articles, a README: the list and the full-text index hold
+            // articles)
+            if r.articles.any() {
                 self.research.live.found = true;
             } else if self.research.live.quiet {
                 ev.checked = None;
+                // (the check is over all the same: what it did not see again is gone)
+                self.forget_unindexed_gone();
             }
         }
         let changed = &mut self.research.live.changed;

@@ -914,6 +914,8 @@ impl App {
                 self.reopen_if_asked();
             }
             ResearchMsg::Failed(e) => {
+                // (the index's own errors name it already: `full-text index: Not a directory`)
+                let e = e.strip_prefix("full-text index: ").map_or(e.clone(), str::to_string);
                 self.research.building = false;
                 if !self.research.ready() {
                     self.research.status = IndexStatus::Failed(e.clone());

@@ -159,6 +159,10 @@ pub fn read_if_article(path: &Path) -> io::Result<Option<Cow<'static, [u8]>>> {
     })
 }
 
+/// Why the walk skips what is not a regular file (a FIFO, a device, a socket): an
+/// [`Outcome::Skipped`] every walk reports again (such a file has no entry in the index).
+pub const NOT_REGULAR: &str = "not a regular file";
+
 /// What became of one file.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -295,7 +299,7 @@ impl LoadSummary {
             .iter()
             .map(|&(why, n)| match why {
                 super::parse::README => format!("{n} README{}", if n == 1 { "" } else { "s" }),
-                "not a regular file" => format!("{n} not regular (FIFO, device, socket)"),
+                NOT_REGULAR => format!("{n} not regular (FIFO, device, socket)"),
                 "does not start with `Title:`" => format!("{n} without `Title:`"),
                 w if w.ends_with(" file") => crate::text::count(n, w),
                 w => format!("{n} ({w})"),
@@ -434,7 +438,7 @@ fn walk(
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => file(k, e.into_path()),
                 Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
-                Ok(e) => other(Outcome::Skipped(e.into_path(), "not a regular file".into())),
+                Ok(e) => other(Outcome::Skipped(e.into_path(), NOT_REGULAR.into())),
                 Err(err) => {
                     let (path, why) = walk_error(&err);
                     other(Outcome::Unreadable(path.unwrap_or(root).to_path_buf(), why));
@@ -664,9 +668,46 @@ pub struct IndexReport {
     pub added: usize,
     /// Entries whose file is gone.
     pub removed: usize,
+    /// What the list gains and loses, in articles (the counts above are files, a README
+    /// or a skipped `.js` among them): articles whose file changed and is still an
+    /// article ([`IndexReport::changed`]'s articles), articles new (a new file, or a file
+    /// that was not an article and now is), articles gone (a file gone, or an article
+    /// that is not one any more: unreadable, emptied). Counted by a check against an
+    /// index; 0 when there was none (a cold load adds every file it reads).
+    pub articles: ArticleChanges,
     /// When the load started (ns since the epoch, as [`index::now_ns`]): what changed after
     /// it may not be in what it sent (see [`changed_since`]).
     pub started_ns: i128,
+}
+
+/// Articles changed, new and gone by a check against an index (see
+/// [`IndexReport::articles`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArticleChanges {
+    /// Articles whose file changed, articles still.
+    pub changed: usize,
+    /// Articles the list gains.
+    pub added: usize,
+    /// Articles the list loses.
+    pub removed: usize,
+}
+
+impl ArticleChanges {
+    /// Whether the list gains, loses or changes an article.
+    pub fn any(&self) -> bool {
+        self.changed + self.added + self.removed > 0
+    }
+
+    /// The change of one file: an article before (`was`), an article now (`is`), changed
+    /// (`differs`: otherwise read again only to be safe, the same as before).
+    fn count(&mut self, was: bool, is: bool, differs: bool) {
+        match (was, is) {
+            (true, true) if differs => self.changed += 1,
+            (true, false) => self.removed += 1,
+            (false, true) => self.added += 1,
+            _ => {}
+        }
+    }
 }
 
 /// The result of [`load_stream_indexed`]: what happened, and the new index to save (call
@@ -1011,11 +1052,14 @@ fn load_indexed(
     // phase 3: each file matched to its entry; files gone taken back
     let fresh_since = old_started - index::RACY_NS;
     let plan = match_found_to_entries(paths, &found, &known, &keys, fresh_since, &mut report);
-    send_removed(paths, &known, &plan.seen, total, sink);
+    report.articles.removed = send_removed(paths, &known, &plan.seen, total, sink);
     // phase 4: new and changed files parsed, each changed one replacing its old outcome
-    let (fresh, changed) =
+    let (fresh, changed, articles) =
         parse_new_and_changed(paths, &found, &plan.to_read, &known, batch, total, sink, cancel);
     report.changed = changed;
+    report.articles.changed = articles.changed;
+    report.articles.added = articles.added;
+    report.articles.removed += articles.removed;
     let changed = report.reread + report.added + report.removed > 0;
     sink(LoadEvent { total, checked: Some(Box::new(report.clone())), ..LoadEvent::default() });
     if cancel() || !changed {
@@ -1051,6 +1095,10 @@ impl Old {
     }
     fn stamp(&self, k: usize) -> Stamp {
         self.stamps.get(k).copied().unwrap_or_default()
+    }
+    /// Whether entry `k` is an article (not a skipped file's).
+    fn is_article(&self, k: usize) -> bool {
+        self.cat.rec(k as u32).is_some_and(|r| !r.is_skipped())
     }
 }
 
@@ -1157,17 +1205,20 @@ fn match_found_to_entries(
     Plan { reuse, seen, to_read }
 }
 
-/// Phase 3, for the list: the files of entries not found any more, taken back in one batch.
+/// Phase 3, for the list: the files of entries not found any more, taken back in one batch;
+/// returns how many of them were articles.
 fn send_removed(
     paths: &[PathBuf],
     known: &Old,
     seen: &[bool],
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
-) {
+) -> usize {
     let mut ev = LoadEvent { total, ..LoadEvent::default() };
+    let mut articles = 0;
     for (k, _) in seen.iter().enumerate().filter(|(_, s)| !**s) {
         let Some(root) = paths.get(known.root(k) as usize) else { continue };
+        articles += usize::from(known.is_article(k));
         ev.removed.push(join_rel(root, known.rel(k)));
         ev.removed_ids.push(k as u32);
         ev.retracted.count(&counted_of(&known.cat, k as u32));
@@ -1176,6 +1227,7 @@ fn send_removed(
     if !ev.removed.is_empty() {
         sink(ev);
     }
+    articles
 }
 
 /// `root`/`rel` as the walk makes it (and [`Entry::path_under`]).
@@ -1189,7 +1241,8 @@ fn join_rel(root: &Path, rel: &[u8]) -> PathBuf {
 /// Phase 4: reads and parses the new and changed files in parallel, sending each batch as
 /// it is done (a changed file's path in the batch's `removed`, with what its old entry
 /// counted for, so that the list replaces it in place); returns their entries for the new
-/// index, and how many of the files read again changed (see [`IndexReport::changed`]).
+/// index, how many of the files read again changed (see [`IndexReport::changed`]) and what
+/// the list gains and loses in articles ([`IndexReport::articles`]).
 #[allow(clippy::too_many_arguments)]
 fn parse_new_and_changed(
     paths: &[PathBuf],
@@ -1200,8 +1253,9 @@ fn parse_new_and_changed(
     total: usize,
     sink: &(dyn Fn(LoadEvent) + Sync),
     cancel: &(dyn Fn() -> bool + Sync),
-) -> (Vec<Entry>, usize) {
+) -> (Vec<Entry>, usize, ArticleChanges) {
     let changed = AtomicUsize::new(0);
+    let articles = std::sync::Mutex::new(ArticleChanges::default());
     let fresh: Vec<Vec<Entry>> = to_read
         .par_chunks(batch)
         .map(|chunk| {
@@ -1212,6 +1266,7 @@ fn parse_new_and_changed(
             let mut ev =
                 LoadEvent { outcomes: Vec::with_capacity(chunk.len()), total, ..LoadEvent::default() };
             let mut opener = Opener::default();
+            let mut counts = ArticleChanges::default();
             for &(i, old) in chunk {
                 let Some(f) = found.get(i) else { continue };
                 let Some(root_path) = paths.get(f.root) else { continue };
@@ -1222,19 +1277,28 @@ fn parse_new_and_changed(
                     ev.retracted.count(&counted_of(&known.cat, k as u32));
                     ev.retracted.bytes += known.stamp(k).size;
                 }
+                let before = ev.outcomes.len();
                 let entry = read_to_entry(&mut opener, f.root, root_path, &f.path, &mut ev);
-                if let Some(k) = old {
-                    if !same_as_before(known, k, entry.as_ref()) {
-                        changed.fetch_add(1, Ordering::Relaxed);
-                    }
+                let is =
+                    ev.outcomes.len() > before && matches!(ev.outcomes.last(), Some(Outcome::Article(..)));
+                let differs = old.is_none_or(|k| !same_as_before(known, k, entry.as_ref()));
+                if old.is_some() && differs {
+                    changed.fetch_add(1, Ordering::Relaxed);
                 }
+                counts.count(old.is_some_and(|k| known.is_article(k)), is, differs);
                 entries.extend(entry);
             }
             sink(ev);
+            if let Ok(mut a) = articles.lock() {
+                a.changed += counts.changed;
+                a.added += counts.added;
+                a.removed += counts.removed;
+            }
             entries
         })
         .collect();
-    (fresh.into_iter().flatten().collect(), changed.into_inner())
+    let articles = articles.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    (fresh.into_iter().flatten().collect(), changed.into_inner(), articles)
 }
 
 /// Whether a file read again (`new`: its entry now, `None` if it could not be read) is the
