@@ -1173,8 +1173,20 @@ impl SearchIndex {
                     .sum::<Option<i64>>()?
             }
         };
-        let f = self.field_refs(&it);
         let mut tails = [NO_TAIL; 3];
+        // (the same term again, `ac` then `ac `: its carried score and rows)
+        if let Some((e, all)) = old.filter(|(e, _)| e.term != NO_TERM && t.pattern.len() == from) {
+            for (tail, &at) in tails.iter_mut().zip(&e.tails) {
+                let dp = all.tails.get(at as usize).and_then(|dp| dp.copy(&all.cells, &mut out.cells));
+                if let (Some(dp), Ok(at)) = (dp, u32::try_from(out.tails.len())) {
+                    out.tails.push(dp);
+                    *tail = at;
+                }
+            }
+            out.list.push(Exact { id: i, tails, ..*e });
+            return Some(i64::from(e.term) + i64::from(e.others));
+        }
+        let f = self.field_refs(&it);
         let mut best = None;
         for (k, tail) in tails.iter_mut().enumerate() {
             if p.first.get(k).is_none_or(|&v| v == NONE) {
@@ -2030,9 +2042,16 @@ mod tests {
     fn typing_on_continues_the_carried_dp_and_equals_searching_anew() {
         let ix = typing_titles();
         let mut continued = 0;
-        for typed in
-            ["collective", "production", "collective lead", "co le", "Colle", "xiangxiang", "cole pl"]
-        {
+        for typed in [
+            "collective",
+            "production",
+            "collective lead",
+            "co le",
+            "Colle",
+            "xiangxiang",
+            "cole pl",
+            "collec  ti",
+        ] {
             for first in [1, 7, 40] {
                 for partial in [true, false] {
                     continued += type_on_and_check(&ix, typed, first, partial);

@@ -829,6 +829,19 @@ impl DpTail {
     }
 }
 
+impl DpTail {
+    /// The same rows, their cells (in `cells`) appended to `out`.
+    pub(crate) fn copy(&self, cells: &[Cell], out: &mut Vec<Cell>) -> Option<DpTail> {
+        let rows = cells.get(self.start as usize..self.end as usize)?;
+        let at = out.len();
+        let mid = at + (self.mid.checked_sub(self.start)? as usize);
+        let (start, mid, end) =
+            (u32::try_from(at).ok()?, u32::try_from(mid).ok()?, u32::try_from(at + rows.len()).ok()?);
+        out.extend_from_slice(rows);
+        Some(DpTail { start, mid, end, ..*self })
+    }
+}
+
 /// Occurrences found with memchr (each row's, from its first match on).
 struct Memchr<'a> {
     choice: &'a [u8],
