@@ -24,7 +24,8 @@
 //! (`DIGLOT_BENCH_KEYSTROKES=1`: only that). `DIGLOT_BENCH_CATALOG=1`: every index is made as
 //! the reader's warm open makes it (titles in a catalog, search data beside it) instead of
 //! titles pushed one by one. `DIGLOT_BENCH_CPU=1`: CPU time per keystroke of [`TYPED`] on one thread instead (robust
-//! on a busy machine; the thread's own clock, exact; `DIGLOT_BENCH_REPS`, `DIGLOT_BENCH_ONLY=query`).
+//! on a busy machine; the thread's own clock, exact; `DIGLOT_BENCH_REPS`, `DIGLOT_BENCH_ONLY=query`;
+//! `DIGLOT_BENCH_CARRY=1`: each result's carried bytes too, `Hits::carry_bytes`).
 // tests, benches and examples may panic: a panic is a failure
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -596,7 +597,15 @@ fn cpu_report() {
                     eprintln!("cpu {n} {kind:8} {how:11} {q:16} median {ms:6.1} ms, min {min:6.1} ms");
                     all.push(ms);
                 }
-                results.push(first_screen(&ix, q, prev));
+                let r = first_screen(&ix, q, prev);
+                if std::env::var_os("DIGLOT_BENCH_CARRY").is_some() {
+                    eprintln!(
+                        "carry {n} {q:16} {:8} hits, carried {:6.2} MB",
+                        r.total,
+                        r.carry_bytes() as f64 / 1e6
+                    );
+                }
+                results.push(r);
             }
             all.sort_by(f64::total_cmp);
             if let (Some(mid), Some(max)) = (all.get(all.len() / 2), all.last()) {

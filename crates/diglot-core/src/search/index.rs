@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
 use super::query::{initials_mask, Query, Term, TermKind};
-use super::score::{letter_firsts, Scratch};
+use super::score::{letter_firsts, Cell, DpTail, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
 use crate::corpus::Catalog;
 
@@ -47,6 +47,16 @@ impl Hits {
     /// Every hit is ranked (not only the first ones).
     pub fn is_complete(&self) -> bool {
         self.hits.len() == self.total
+    }
+
+    /// Heap bytes held by what the result carries for a narrower query (its hits' ids,
+    /// their progress and the exact scores carried, see `Exacts`), not its ranked hits.
+    pub fn carry_bytes(&self) -> usize {
+        self.carry.as_deref().map_or(0, |c| {
+            (c.blocks.iter()).map(|b| b.capacity() * 4).sum::<usize>()
+                + (c.progress.iter()).map(|p| p.capacity() * std::mem::size_of::<Progress>()).sum::<usize>()
+                + c.exact.iter().map(Exacts::heap_bytes).sum::<usize>()
+        })
     }
 
     /// The same result without its hits and carry (for building one from it).
@@ -604,7 +614,8 @@ impl SearchIndex {
             .map(|(_, c)| {
                 (c.blocks.iter().enumerate())
                     .map(|(k, b)| {
-                        Task::Prev(b, step.as_ref().and_then(|_| c.progress.get(k)).map(Vec::as_slice))
+                        let states = step.as_ref().and_then(|_| c.progress.get(k)).map(Vec::as_slice);
+                        Task::Prev(b, states, step.as_ref().and_then(|_| c.exact.get(k)))
                     })
                     .collect::<Vec<_>>()
             })
@@ -648,7 +659,14 @@ impl SearchIndex {
                 // another)
                 let mut touched = 0u8;
                 match (task, &step, last) {
-                    (Task::Prev(ids, Some(states)), Some(step), Some(t)) => {
+                    (Task::Prev(ids, Some(states), exacts), Some(step), Some(t)) => {
+                        // (the hits of the earlier keystroke scored in its scan, walked beside
+                        // the ids: their DP is continued, not begun again)
+                        let from = match *step {
+                            Step::Extend { from } => from,
+                            Step::NewSet { .. } => 0,
+                        };
+                        let mut cursor = 0;
                         // (only where the hits are sparse: dense runs of items are read in
                         // order, which the hardware's own prefetching follows)
                         let span = match (ids.first(), ids.last()) {
@@ -662,7 +680,24 @@ impl SearchIndex {
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
-                                if let Some((bound, p)) = self.step(it, t, step, p, &mut scratch) {
+                                let old = exacts.and_then(|e| Some((e.find(&mut cursor, i)?, e)));
+                                if let Some((bound, p)) =
+                                    self.step(it, t, step, p, old.map(|o| o.0), &mut scratch)
+                                {
+                                    // (a new term: the earlier query's exact score is the
+                                    // other sets' now)
+                                    if let (Step::NewSet { .. }, Some((e, _))) = (step, old) {
+                                        if let Some(others) =
+                                            e.others.checked_add(e.term).filter(|_| e.term != NO_TERM)
+                                        {
+                                            f.exact.list.push(Exact {
+                                                id: i,
+                                                others,
+                                                term: NO_TERM,
+                                                tails: [NO_TAIL; 3],
+                                            });
+                                        }
+                                    }
                                     let (r, mut packed) = (rank(i), pack(bound, rank(i)));
                                     if let Some((score, r_est)) = exact_above {
                                         let above = packed < pack(score, r_est)
@@ -670,7 +705,17 @@ impl SearchIndex {
                                                 && bound >= score - HEAD_SLACK
                                                 && self.loose_head(it, t, &p));
                                         if above {
-                                            let exact = self.eval_typed(it, q, t, &p, &mut scratch);
+                                            let exact = self.eval_typed(
+                                                it,
+                                                i,
+                                                q,
+                                                t,
+                                                &p,
+                                                &mut scratch,
+                                                old,
+                                                from,
+                                                &mut f.exact,
+                                            );
                                             packed = pack(exact.unwrap_or(bound), r);
                                         }
                                     }
@@ -680,7 +725,7 @@ impl SearchIndex {
                             }
                         }
                     }
-                    (Task::Prev(ids, _), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
+                    (Task::Prev(ids, ..), _, _) => ids.iter().for_each(|&i| visit(&mut f, i)),
                     (Task::Items(range), _, _) => match column {
                         Some((l, col, t)) => {
                             for i in range {
@@ -745,8 +790,17 @@ impl SearchIndex {
         let total = found.iter().map(|f| f.ids.len()).sum();
         let hits = if first == 0 { Vec::new() } else { self.rank_first(q, &found, first, order, cancel)? };
         let carried = last.is_some() && found.iter().all(|f| f.progress.len() == f.ids.len());
-        let (blocks, progress) = found.into_iter().map(|f| (f.ids, f.progress)).unzip();
-        let carry = Carry { blocks, progress: if carried { progress } else { Vec::new() } };
+        let (mut blocks, mut progress, mut exact) = (Vec::new(), Vec::new(), Vec::new());
+        for f in found {
+            blocks.push(f.ids);
+            progress.push(f.progress);
+            exact.push(f.exact);
+        }
+        let carry = Carry {
+            blocks,
+            progress: if carried { progress } else { Vec::new() },
+            exact: if carried { exact } else { Vec::new() },
+        };
         Some(Hits { query, hits, total, searched: n, carry: Some(Arc::new(carry)) })
     }
 
@@ -1008,6 +1062,7 @@ impl SearchIndex {
         t: &Term,
         step: &Step,
         p: &Progress,
+        exact: Option<&Exact>,
         s: &mut Scratch,
     ) -> Option<(i64, Progress)> {
         match *step {
@@ -1061,9 +1116,11 @@ impl SearchIndex {
                 // while the item is read anyway. It stays in every later keystroke's bound, and
                 // a loose one there makes the first screen's ranking score hits one by one:
                 // `collective le`)
-                let old_value = match self.loose_head(it, old, p) {
-                    true => self.term_score(it, old, p, s).or_else(|| p.value(old))?,
-                    false => p.value(old)?,
+                // (scored in the earlier keystroke's scan: that exact score, carried)
+                let old_value = match (exact.filter(|e| e.term != NO_TERM), self.loose_head(it, old, p)) {
+                    (Some(e), _) => i64::from(e.term),
+                    (None, true) => self.term_score(it, old, p, s).or_else(|| p.value(old))?,
+                    (None, false) => p.value(old)?,
                 };
                 self.progress(it, t, i64::from(p.rest) + old_value)
             }
@@ -1087,14 +1144,89 @@ impl SearchIndex {
     /// [`Self::eval_item`] for an item whose [`Progress`] on `q`'s last term `t` is `p`:
     /// that term is scored only on the fields `p` says it matches (it alone is its set), so
     /// that a field the scan did not read is not read now.
-    fn eval_typed(&self, it: It<'_>, q: &Query, t: &Term, p: &Progress, s: &mut Scratch) -> Option<i64> {
-        let last = self.term_score(it, t, p, s);
-        let typing = q.typing?;
-        let others: Option<i64> = (q.sets.iter().enumerate())
-            .filter(|&(i, _)| i != typing)
-            .map(|(_, set)| self.eval_set(it, set, s))
-            .sum();
-        Some(last? + others?)
+    ///
+    /// Item `i`'s exact score is carried in `out` (see [`Exacts`]) for the next keystroke:
+    /// the other sets' score, the term's, and the last two rows of the term's DP on each
+    /// ASCII field. `old`: what the keystroke before carried for it, the term then its first
+    /// `from` characters (a [`Step::Extend`]): the DP is continued from those rows (a row per
+    /// new character) and the other sets' score taken as it was.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_typed(
+        &self,
+        it: It<'_>,
+        i: u32,
+        q: &Query,
+        t: &Term,
+        p: &Progress,
+        s: &mut Scratch,
+        old: Option<(&Exact, &Exacts)>,
+        from: usize,
+        out: &mut Exacts,
+    ) -> Option<i64> {
+        let others = match old {
+            Some((e, _)) => i64::from(e.others),
+            None => {
+                let typing = q.typing?;
+                (q.sets.iter().enumerate())
+                    .filter(|&(k, _)| k != typing)
+                    .map(|(_, set)| self.eval_set(it, set, s))
+                    .sum::<Option<i64>>()?
+            }
+        };
+        let mut tails = [NO_TAIL; 3];
+        // (the same term again, `ac` then `ac `: its carried score and rows)
+        if let Some((e, all)) = old.filter(|(e, _)| e.term != NO_TERM && t.pattern.len() == from) {
+            for (tail, &at) in tails.iter_mut().zip(&e.tails) {
+                let dp = all.tails.get(at as usize).and_then(|dp| dp.copy(&all.cells, &mut out.cells));
+                if let (Some(dp), Ok(at)) = (dp, u32::try_from(out.tails.len())) {
+                    out.tails.push(dp);
+                    *tail = at;
+                }
+            }
+            out.list.push(Exact { id: i, tails, ..*e });
+            return Some(i64::from(e.term) + i64::from(e.others));
+        }
+        let f = self.field_refs(&it);
+        let mut best = None;
+        for (k, tail) in tails.iter_mut().enumerate() {
+            if p.first.get(k).is_none_or(|&v| v == NONE) {
+                continue;
+            }
+            // the field's bytes where it is ASCII (as `en_score`, `field_score` and
+            // `pinyin_score` read them), its pattern
+            let (bytes, pat) = match k {
+                0 if it.en_ascii => {
+                    (Some(if it.utf8[0] { f.field_bytes(Field::En) } else { f.en().as_bytes() }), &t.pattern)
+                }
+                0 => (None, &t.pattern),
+                1 => (it.zh_ascii.then(|| f.zh().as_bytes()), &t.pattern),
+                _ => (Some(f.py()), &t.pattern_lower),
+            };
+            let Some(bytes) = bytes else {
+                let v = if k == 0 { en_score(it, &f, t, s) } else { field_score(t, f.zh(), it.zh_ascii, s) };
+                best = best.max(v);
+                continue;
+            };
+            let carried = old.and_then(|(e, all)| Some((all.tails.get(*e.tails.get(k)? as usize)?, all)));
+            let got = match carried {
+                // (the same term again, `ac` then `ac `: scored anew)
+                Some((tail, all)) if from >= 2 && pat.len() > from => {
+                    pat.extend_dp(bytes, tail, &all.cells, from, s, &mut out.cells)
+                }
+                _ => pat.score_ascii_dp(bytes, s, &mut out.cells),
+            };
+            let Some((v, dp)) = got else { continue };
+            best = best.max(Some(v));
+            if let (Some(dp), Ok(at)) = (dp, u32::try_from(out.tails.len())) {
+                out.tails.push(dp);
+                *tail = at;
+            }
+        }
+        let term = best?;
+        if let (Ok(others), Ok(term)) = (i32::try_from(others), i32::try_from(term)) {
+            out.list.push(Exact { id: i, others, term, tails });
+        }
+        Some(term + others)
     }
 
     /// The score of `t` (a fuzzy term alone in its set) on an item whose [`Progress`] on it
@@ -1296,7 +1428,7 @@ impl<'a> FieldRefs<'a> {
 /// A unit of scan work: the hits of an earlier result's block (with their [`Progress`] when
 /// the query types on from it), or a range of items.
 enum Task<'a> {
-    Prev(&'a [u32], Option<&'a [Progress]>),
+    Prev(&'a [u32], Option<&'a [Progress]>, Option<&'a Exacts>),
     Items(std::ops::Range<usize>),
 }
 
@@ -1539,6 +1671,8 @@ struct Found {
     /// Each item's [`Progress`] on the query's last term (when it has one).
     progress: Vec<Progress>,
     bounds: Vec<u64>,
+    /// The hits scored exactly in the scan, carried for the next keystroke.
+    exact: Exacts,
     /// A max-heap: its top is the one a better bound replaces.
     best: BinaryHeap<u64>,
 }
@@ -1566,6 +1700,56 @@ pub(crate) struct Carry {
     blocks: Vec<Vec<u32>>,
     /// Per block, each hit's [`Progress`] (empty: none carried).
     progress: Vec<Vec<Progress>>,
+    /// Per block, the hits scored exactly in its scan (empty: none carried).
+    exact: Vec<Exacts>,
+}
+
+/// No [`DpTail`] carried for a field (see [`Exact::tails`]).
+const NO_TAIL: u32 = u32::MAX;
+
+/// [`Exact::term`] not known (carried through a new term: only the other sets' score is).
+const NO_TERM: i32 = i32::MIN;
+
+/// A hit scored exactly in a scan (typing on, see [`SearchIndex::eval_typed`]), carried for
+/// the next keystroke.
+#[derive(Clone, Copy, Debug)]
+struct Exact {
+    /// The item.
+    id: u32,
+    /// The score of every set but the last term's.
+    others: i32,
+    /// The last term's score (its best over the fields), [`NO_TERM`] if not known.
+    term: i32,
+    /// Per field (English, Chinese, pinyin), the last two rows of the term's DP there (an
+    /// index into [`Exacts::tails`]), [`NO_TAIL`] where none is carried.
+    tails: [u32; 3],
+}
+
+/// The hits one scan task scored exactly, in index order (the order of its ids: the next
+/// keystroke's task walks them with a cursor), with their DP rows.
+#[derive(Debug, Default)]
+struct Exacts {
+    list: Vec<Exact>,
+    tails: Vec<DpTail>,
+    cells: Vec<Cell>,
+}
+
+impl Exacts {
+    /// The entry of item `id`, if any, the items asked for in ascending order (`cursor`
+    /// starts at 0 and moves on past every smaller one).
+    fn find(&self, cursor: &mut usize, id: u32) -> Option<&Exact> {
+        while self.list.get(*cursor).is_some_and(|e| e.id < id) {
+            *cursor += 1;
+        }
+        self.list.get(*cursor).filter(|e| e.id == id)
+    }
+
+    /// Heap bytes held.
+    fn heap_bytes(&self) -> usize {
+        self.list.capacity() * std::mem::size_of::<Exact>()
+            + self.tails.capacity() * std::mem::size_of::<DpTail>()
+            + self.cells.capacity() * std::mem::size_of::<Cell>()
+    }
 }
 
 impl std::fmt::Debug for Carry {
@@ -1762,6 +1946,141 @@ mod tests {
         }
         assert_eq!(prev.total, 1);
     }
+
+    /// Checks what `r` carries of exact scores against scoring anew: each hit's other
+    /// sets' score and its last term's (a term carried through a new one: their sum, the
+    /// other sets' now); returns how many hits carry DP rows.
+    fn check_exacts(ix: &SearchIndex, r: &Hits) -> usize {
+        let q = Query::parse(&r.query);
+        let base = ix.base_initials().to_vec();
+        let carry = r.carry.as_deref().unwrap();
+        let mut rows = 0;
+        for (k, e) in carry.exact.iter().enumerate() {
+            assert!(e.list.windows(2).all(|w| w[0].id < w[1].id), "in index order");
+            for x in &e.list {
+                assert!(carry.blocks[k].contains(&x.id));
+                let it = ix.it(&base, x.id as usize).unwrap();
+                let mut s = Scratch::default();
+                let typing = q.typing.unwrap();
+                let others: Option<i64> = (q.sets.iter().enumerate())
+                    .filter(|&(i, _)| i != typing)
+                    .map(|(_, set)| ix.eval_set(it, set, &mut s))
+                    .sum();
+                assert_eq!(Some(i64::from(x.others)), others, "{:?}: item {}", r.query, x.id);
+                if x.term != NO_TERM {
+                    let total = ix.eval_item(it, &q, &mut s).unwrap();
+                    assert_eq!(i64::from(x.others + x.term), total, "{:?}: item {}", r.query, x.id);
+                }
+                rows += usize::from(x.tails.iter().any(|&t| t != NO_TAIL));
+            }
+        }
+        rows
+    }
+
+    /// Types `typed` a character at a time, each keystroke within the previous one's
+    /// result (partial or complete, first screens of `first`), and checks it against the
+    /// same search from nothing and what it carries against scoring anew; returns how many
+    /// hits carried DP rows that the next keystroke continued.
+    fn type_on_and_check(ix: &SearchIndex, typed: &str, first: usize, partial: bool) -> usize {
+        let never = || false;
+        let (mut prev, mut continued): (Option<Hits>, usize) = (None, 0);
+        for (k, c) in typed.char_indices() {
+            let q = Query::parse(&typed[..k + c.len_utf8()]);
+            let part = ix.search_first(&q, prev.as_ref(), first, &never).unwrap();
+            let fresh = ix.search_first(&q, None, first, &never).unwrap();
+            assert_eq!(part, fresh, "{:?} typed on", q.as_str());
+            let done = ix.complete(&part, &never).unwrap();
+            assert_eq!(done, ix.search(&q, None, &never).unwrap(), "{:?} completed", q.as_str());
+            let rows = check_exacts(ix, &part);
+            if let Some(p) = &prev {
+                if matches!(Step::of(&Query::parse(&p.query), &q), Some(Step::Extend { from }) if from >= 2) {
+                    continued += check_exacts(ix, p).min(rows);
+                }
+            }
+            prev = Some(if partial { part } else { done });
+        }
+        continued
+    }
+
+    /// Headlines for typing on: many begin with a term's first letter and match it
+    /// scattered further on (loose bounds: scored in the scan), some match it whole.
+    fn typing_titles() -> SearchIndex {
+        let mut ix = SearchIndex::new();
+        let words = [
+            ("Collective", "集体"),
+            ("Leadership", "领导"),
+            ("Comrade", "同志"),
+            ("Celebrating", "庆祝"),
+            ("the", "的"),
+            ("Production", "生产"),
+            ("Plan", "计划"),
+            ("Promoting", "推动"),
+            ("Leading", "领先"),
+            ("Xiangxiang", "湘乡"),
+            ("colle-ctive", "集"),
+            ("Lee", "李"),
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..1500u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 1 + (x % 5) as usize;
+            let (en, zh): (Vec<&str>, String) = (0..n)
+                .map(|k| words[((x >> (8 * k + 3)) % words.len() as u64) as usize])
+                .fold((Vec::new(), String::new()), |(mut e, mut z), (a, b)| {
+                    e.push(a);
+                    z.push_str(b);
+                    (e, z)
+                });
+            ix.push(&en.join(" "), &zh, (i * 7919) % 1500);
+        }
+        ix
+    }
+
+    #[test]
+    fn typing_on_continues_the_carried_dp_and_equals_searching_anew() {
+        let ix = typing_titles();
+        let mut continued = 0;
+        for typed in [
+            "collective",
+            "production",
+            "collective lead",
+            "co le",
+            "Colle",
+            "xiangxiang",
+            "cole pl",
+            "collec  ti",
+        ] {
+            for first in [1, 7, 40] {
+                for partial in [true, false] {
+                    continued += type_on_and_check(&ix, typed, first, partial);
+                }
+            }
+        }
+        // (the DP was carried and continued, not only begun anew)
+        assert!(continued > 100, "{continued}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(60))]
+        #[test]
+        fn typing_any_words_on_equals_searching_anew(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "collective", "colle", "lead", "prod", "Col", "cee", "ll", "xiangx", "pla", "cl", "e",
+                ]),
+                1..4,
+            ),
+            first in 1usize..12,
+            partial in proptest::prelude::any::<bool>(),
+        ) {
+            let ix = TYPING.get_or_init(typing_titles);
+            type_on_and_check(ix, &words.join(" "), first, partial);
+        }
+    }
+
+    static TYPING: OnceLock<SearchIndex> = OnceLock::new();
 
     /// Titles whose letters are odd for the letter columns (English, Chinese).
     const ODD_TITLES: [(&str, &str); 7] = [

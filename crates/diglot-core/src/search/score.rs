@@ -438,6 +438,70 @@ impl Pattern {
         Some(r)
     }
 
+    /// [`Pattern::score_ascii`], and the last two rows of its DP (the pattern has at least
+    /// two characters and matches), their cells appended to `cells`: what
+    /// [`Pattern::extend_dp`] continues from when the pattern grows.
+    pub(crate) fn score_ascii_dp(
+        &self,
+        choice: &[u8],
+        s: &mut Scratch,
+        cells: &mut Vec<Cell>,
+    ) -> Option<(i64, Option<DpTail>)> {
+        let score = self.score_ascii_with(choice, s)?;
+        let m = self.bytes.as_deref().map_or(0, <[BytePat]>::len);
+        Some((score, if m >= 2 { DpTail::of(s, m, cells) } else { None }))
+    }
+
+    /// The score of this pattern on an ASCII choice, given `tail` (in `cells`): the last two
+    /// rows of the DP of its first `from` characters (at least two) on the same choice, as
+    /// [`Pattern::score_ascii_dp`] or this gave it. Only the rows of the characters after
+    /// them are computed (each from its greedy first match on, the one after the carried
+    /// last row's first column: skim's `first` of every earlier row is what it was). The same
+    /// score as [`Pattern::score_ascii`], and the new last two rows (cells appended to
+    /// `out`).
+    // Rows indexed by pattern position (sized to the pattern just above).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn extend_dp(
+        &self,
+        choice: &[u8],
+        tail: &DpTail,
+        cells: &[Cell],
+        from: usize,
+        s: &mut Scratch,
+        out: &mut Vec<Cell>,
+    ) -> Option<(i64, Option<DpTail>)> {
+        let pattern = self.bytes.as_deref()?;
+        let m = pattern.len();
+        if from < 2 || m <= from {
+            return None;
+        }
+        s.first.clear();
+        s.first.resize(m, 0);
+        let mut at = tail.first as usize;
+        s.first[from - 1] = at;
+        for (i, &p) in pattern.iter().enumerate().skip(from) {
+            let hay = choice.get(at + 1..)?;
+            let k = if p.or == 0 {
+                memchr::memchr(p.target, hay)
+            } else {
+                memchr::memchr2(p.target, p.target & !0x20, hay)
+            };
+            at += k? + 1;
+            s.first[i] = at;
+        }
+        s.cells.clear();
+        s.cells.extend_from_slice(cells.get(tail.start as usize..tail.end as usize)?);
+        let (na, nb) = ((tail.mid - tail.start) as usize, (tail.end - tail.mid) as usize);
+        s.rows.clear();
+        // (rows before the carried two are never read: placeholders)
+        s.rows.resize(from - 2, Row { start: 0, end: 0, base: NEG_INFINITY });
+        s.rows.push(Row { start: 0, end: na, base: tail.base[0] });
+        s.rows.push(Row { start: na, end: na + nb, base: tail.base[1] });
+        let occ = Memchr { choice, pattern };
+        let score = dp_rows(choice, pattern, &occ, from, s);
+        Some((score, DpTail::of(s, m, out)))
+    }
+
     /// [`Pattern::score`] for any choice.
     pub fn score_unicode(&self, choice: &str, s: &mut Scratch) -> Option<i64> {
         if self.chars.is_empty() {
@@ -731,6 +795,66 @@ fn first_matches<S: Sym>(choice: &[S], pattern: &[S::Pat], first: &mut Vec<usize
         }
     }
     false
+}
+
+/// The last two rows of [`score_syms`]'s DP of a pattern of at least two characters on an
+/// ASCII choice (see [`Pattern::extend_dp`]): the last row's first column (skim's `first`,
+/// a 0-based choice offset), both rows' bases and their cells, `cells[start..mid]` (the row
+/// before the last) and `cells[mid..end]` (the last) of a `Vec` kept by the caller.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DpTail {
+    first: u32,
+    base: [i32; 2],
+    start: u32,
+    mid: u32,
+    end: u32,
+}
+
+impl DpTail {
+    /// The last two of the `m` rows in `s` (from [`dp_rows`]), their cells appended to
+    /// `out`; `None` where an offset does not fit 32 bits.
+    fn of(s: &Scratch, m: usize, out: &mut Vec<Cell>) -> Option<DpTail> {
+        let (a, b) = (*s.rows.get(m.checked_sub(2)?)?, *s.rows.get(m - 1)?);
+        let first = u32::try_from(*s.first.get(m - 1)?).ok()?;
+        let at = out.len();
+        let (ca, cb) = (s.cells.get(a.start..a.end)?, s.cells.get(b.start..b.end)?);
+        let (start, mid, end) = (
+            u32::try_from(at).ok()?,
+            u32::try_from(at + ca.len()).ok()?,
+            u32::try_from(at + ca.len() + cb.len()).ok()?,
+        );
+        out.extend_from_slice(ca);
+        out.extend_from_slice(cb);
+        Some(DpTail { first, base: [a.base, b.base], start, mid, end })
+    }
+}
+
+impl DpTail {
+    /// The same rows, their cells (in `cells`) appended to `out`.
+    pub(crate) fn copy(&self, cells: &[Cell], out: &mut Vec<Cell>) -> Option<DpTail> {
+        let rows = cells.get(self.start as usize..self.end as usize)?;
+        let at = out.len();
+        let mid = at + (self.mid.checked_sub(self.start)? as usize);
+        let (start, mid, end) =
+            (u32::try_from(at).ok()?, u32::try_from(mid).ok()?, u32::try_from(at + rows.len()).ok()?);
+        out.extend_from_slice(rows);
+        Some(DpTail { start, mid, end, ..*self })
+    }
+}
+
+/// Occurrences found with memchr (each row's, from its first match on).
+struct Memchr<'a> {
+    choice: &'a [u8],
+    pattern: &'a [BytePat],
+}
+
+impl Occurrences for Memchr<'_> {
+    #[inline]
+    fn for_each(&self, i: usize, from: usize, f: impl FnMut(usize)) {
+        if let Some(&p) = self.pattern.get(i) {
+            for_occurrences(self.choice, p, from, f);
+        }
+    }
 }
 
 /// One matched cell of a matrix row: choice column (1-based, as in skim) and its M score.
@@ -1092,6 +1216,44 @@ mod tests {
             let bounds: Vec<usize> = c.char_indices().map(|(k, _)| k).chain([c.len()]).collect();
             let at = bounds[at.index(bounds.len())];
             prop_assert_eq!(pat.extend_utf8(c.as_bytes(), at, from), pat.extend_unicode(&c, at, from));
+        }
+
+        #[test]
+        fn the_dp_extended_a_row_at_a_time_equals_the_whole_dp_and_skim(
+            c in prop_oneof![
+                "[abcAB -x.]{0,40}".prop_map(String::from),
+                long_text(),
+                "[a-zA-Z0-9 ._/(-]{0,60}".prop_map(String::from),
+            ],
+            p in prop_oneof!["[abcxA -]{2,8}".prop_map(String::from), "[aAb]{2,6}".prop_map(String::from)],
+            cs in any::<bool>(),
+            jump in 1usize..4,
+        ) {
+            // skim with the same case rule
+            let skim = if cs { SkimMatcherV2::default().respect_case() } else { SkimMatcherV2::default().ignore_case() };
+            let mut s = Scratch::default();
+            let (mut cells, mut next) = (Vec::new(), Vec::new());
+            // the first two characters scored whole, then one row (or `jump` rows) at a time
+            let mut k = 2;
+            let mut carried = Pattern::new(&p[..k], cs).score_ascii_dp(c.as_bytes(), &mut s, &mut cells);
+            prop_assert_eq!(carried.map(|(v, _)| v), skim.fuzzy_match(&c, &p[..k]));
+            while k < p.len() {
+                let to = (k + jump).min(p.len());
+                let pat = Pattern::new(&p[..to], cs);
+                let whole = pat.score_ascii(c.as_bytes(), &mut Scratch::default());
+                prop_assert_eq!(whole, skim.fuzzy_match(&c, &p[..to]), "{:?} {:?}", c, &p[..to]);
+                let Some((_, Some(tail))) = carried else {
+                    // (no match: none for the longer pattern either)
+                    prop_assert_eq!(whole, None);
+                    break;
+                };
+                next.clear();
+                let got = pat.extend_dp(c.as_bytes(), &tail, &cells, k, &mut s, &mut next);
+                prop_assert_eq!(got.map(|(v, _)| v), whole, "{:?} {:?} from {}", c, &p[..to], k);
+                std::mem::swap(&mut cells, &mut next);
+                carried = got;
+                k = to;
+            }
         }
 
         #[test]
