@@ -984,11 +984,17 @@ impl SearchIndex {
 
     /// Loads the first byte each of `ids` will be read at by [`Self::step`] (from its
     /// progress `states`): the English and Chinese titles where the match ended (their start
-    /// where that is [`UNKNOWN`]), the pinyin. A hint for the memory system (the bytes' xor,
-    /// for `black_box`), no result.
+    /// where that is [`UNKNOWN`]), the pinyin's derived strings at both ends (the full
+    /// pinyin's first byte, the syllable lengths' last: `pinyin_found` reads the initials
+    /// and lengths after the full pinyin, often on the next cache line). The items first,
+    /// all of them, so that their misses overlap before their fields' addresses are needed.
+    /// A hint for the memory system (the bytes' xor, for `black_box`), no result.
     fn touch_step(&self, ids: &[u32], states: &[Progress]) -> u8 {
         let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
         let mut acc = 0u8;
+        for &i in ids {
+            acc ^= self.item(i as usize).map_or(0, |it| it.src);
+        }
         for (&i, p) in ids.iter().zip(states) {
             let Some(it) = self.item(i as usize) else { continue };
             let f = self.field_refs(it);
@@ -999,7 +1005,7 @@ impl SearchIndex {
                 acc ^= f.field_bytes(Field::Zh).get(at(p.end[1])).copied().unwrap_or(0);
             }
             if p.first[2] != NONE {
-                acc ^= f.py().first().copied().unwrap_or(0);
+                acc ^= f.py().first().copied().unwrap_or(0) ^ f.lens().last().copied().unwrap_or(0);
             }
         }
         acc
