@@ -519,11 +519,14 @@ fn event_loop(
             // until the pager ends); given up at once when it stopped: nothing comes then)
             let list = parsed.take_while(HANDOFF_ROUND, || !stop.load(Ordering::Relaxed));
             // (an index that cannot be written, a read-only cache folder, is read at no open:
-            // each is cold)
-            let _ = done.save_shared(list, &|cat, at, out| {
+            // each is cold, and the reader is told why once)
+            let saved = done.save_shared(list, &|cat, at, out| {
                 asked.store(true, Ordering::Relaxed);
                 titles.write_search_data(cat, at, out)
             });
+            if let (Err(e), false) = (saved, stop.load(Ordering::Relaxed)) {
+                let _ = tx.send(Msg::Said(index_not_written(&e)));
+            }
             // a cold open: looked at again once the files are watched, its index written or
             // not (a read-only cache folder: the look keeps nothing, and what changed is said
             // by the check, which needs the index)
@@ -702,6 +705,13 @@ fn event_loop(
 /// of a warm open drawn, or a cold open's load done, see `watch_gate` in [`run`]); what the
 /// watcher says comes as [`Msg::Watch`]. The watch set up is put in the slot returned, which
 /// the loop holds: it watches until the loop ends (the setup thread ends once it is set up).
+/// What the reader is told when the title index could not be written (a read-only cache
+/// folder, a full disk): without it every open reads every file again, which at 430,000
+/// files is seconds each time, and nothing else would say why.
+fn index_not_written(e: &std::io::Error) -> String {
+    format!("title index not written, each open reads every file again: {e}")
+}
+
 /// A watch that cannot be set up is said once, in the status bar and the message log.
 ///
 /// Once the watch is set up (or could not be), `watching` is set (a warm open's check waits
