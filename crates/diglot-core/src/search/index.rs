@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
+use super::prefetch;
 use super::query::{initials_mask, Query, Term, TermKind};
 use super::score::{letter_firsts, Cell, DpTail, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
@@ -674,9 +675,28 @@ impl SearchIndex {
                             _ => 0,
                         };
                         let sparse = span > 2 * ids.len();
-                        for (ids, states) in ids.chunks(TOUCH).zip(states.chunks(TOUCH)) {
-                            if sparse {
+                        // (a pipeline: while a run is worked on, the next run's first bytes
+                        // are prefetched, and the items of the run after it, whose records
+                        // hold those bytes' addresses; the first run is loaded at once)
+                        let runs = || ids.chunks(TOUCH).zip(states.chunks(TOUCH));
+                        let (mut next, mut after) = (runs().skip(1), ids.chunks(TOUCH).skip(2));
+                        if sparse {
+                            if let Some((ids, _)) = next.clone().next() {
+                                self.prefetch_items(ids);
+                            }
+                            if let Some((ids, states)) = runs().next() {
                                 touched ^= self.touch_step(ids, states);
+                            }
+                        }
+                        for (ids, states) in runs() {
+                            let (next, after) = (next.next(), after.next());
+                            if sparse {
+                                if let Some(ids) = after {
+                                    self.prefetch_items(ids);
+                                }
+                                if let Some((ids, states)) = next {
+                                    self.prefetch_step(ids, states);
+                                }
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
@@ -1009,6 +1029,43 @@ impl SearchIndex {
             }
         }
         acc
+    }
+
+    /// Prefetches the items `ids` (the first stage of the scan's pipeline, see
+    /// [`Self::prefetch_step`]).
+    fn prefetch_items(&self, ids: &[u32]) {
+        for &i in ids {
+            if let Some(it) = self.item(i as usize) {
+                prefetch::line(it);
+            }
+        }
+    }
+
+    /// Prefetches the bytes [`Self::touch_step`] loads (the second stage of the scan's
+    /// pipeline: the items are read, so they are best prefetched a run before, by
+    /// [`Self::prefetch_items`]). A hint, no result.
+    fn prefetch_step(&self, ids: &[u32], states: &[Progress]) {
+        let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
+        for (&i, p) in ids.iter().zip(states) {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            // (the titles from where the match ended to their end: the next character
+            // is looked for there, 32 bytes at a time, often over a line's end)
+            if p.first[0] != NONE {
+                prefetch::lines::<3>(f.field_bytes(Field::En).get(at(p.end[0])..).unwrap_or_default());
+            }
+            if p.first[1] != NONE {
+                prefetch::lines::<3>(f.field_bytes(Field::Zh).get(at(p.end[1])..).unwrap_or_default());
+            }
+            if p.first[2] != NONE {
+                if let Some(b) = f.py().first() {
+                    prefetch::line(b);
+                }
+                if let Some(b) = f.lens().last() {
+                    prefetch::line(b);
+                }
+            }
+        }
     }
 
     /// The sum of [`Self::bound_set`] over the sets of `q` but set `skip`, `None` if one
