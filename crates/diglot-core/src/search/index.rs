@@ -768,29 +768,37 @@ impl SearchIndex {
                         None => match han {
                             Some(((bits, initials), col)) => {
                                 // (the items the masks let through are sparse and scattered:
-                                // each run of `TOUCH` of them has its item and then its
-                                // titles loaded together, so that their cache misses overlap)
-                                let mut run = [0u32; TOUCH];
-                                let mut k = 0;
-                                for i in range {
-                                    let may = col.get(i).is_none_or(|&h| {
-                                        h & bits == bits
-                                            && (h == u32::MAX
-                                                || base.get(i).is_some_and(|&m| m & initials == initials))
-                                    });
-                                    if let Some(slot) = run.get_mut(k).filter(|_| may) {
-                                        *slot = i as u32;
-                                        k += 1;
-                                    }
-                                    if k == TOUCH {
-                                        touched ^= self.touch_items(&run);
-                                        run.iter().for_each(|&i| visit(&mut f, i));
-                                        k = 0;
-                                    }
+                                // they are gathered, then read in runs of `TOUCH`, pipelined
+                                // as typing on is: the first run's items and titles loaded
+                                // together, then while a run is read the next one's titles
+                                // are prefetched and the items of the run after it)
+                                let may: Vec<u32> = range
+                                    .filter(|&i| {
+                                        col.get(i).is_none_or(|&h| {
+                                            h & bits == bits
+                                                && (h == u32::MAX
+                                                    || base.get(i).is_some_and(|&m| m & initials == initials))
+                                        })
+                                    })
+                                    .map(|i| i as u32)
+                                    .collect();
+                                let (mut next, mut after) =
+                                    (may.chunks(TOUCH).skip(1), may.chunks(TOUCH).skip(2));
+                                if let Some(ids) = next.clone().next() {
+                                    self.prefetch_items(ids);
                                 }
-                                let rest = run.get(..k).unwrap_or_default();
-                                touched ^= self.touch_items(rest);
-                                rest.iter().for_each(|&i| visit(&mut f, i));
+                                if let Some(ids) = may.chunks(TOUCH).next() {
+                                    touched ^= self.touch_items(ids);
+                                }
+                                for run in may.chunks(TOUCH) {
+                                    if let Some(ids) = after.next() {
+                                        self.prefetch_items(ids);
+                                    }
+                                    if let Some(ids) = next.next() {
+                                        self.prefetch_titles(ids);
+                                    }
+                                    run.iter().for_each(|&i| visit(&mut f, i));
+                                }
                             }
                             None => range.for_each(|i| visit(&mut f, i as u32)),
                         },
@@ -984,6 +992,17 @@ impl SearchIndex {
         acc
     }
 
+    /// Prefetches the titles of the items `ids`, their first lines (as
+    /// [`Self::prefetch_step`] does, for a search from nothing).
+    fn prefetch_titles(&self, ids: &[u32]) {
+        for &i in ids {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            prefetch::lines::<3>(f.field_bytes(Field::En));
+            prefetch::lines::<3>(f.field_bytes(Field::Zh));
+        }
+    }
+
     /// Loads the items `ids` (a field of each), then their titles' first and last bytes: a
     /// hint for the memory system, as [`Self::touch_step`] (the bytes' xor, for `black_box`).
     fn touch_items(&self, ids: &[u32]) -> u8 {
@@ -1058,12 +1077,9 @@ impl SearchIndex {
                 prefetch::lines::<3>(f.field_bytes(Field::Zh).get(at(p.end[1])..).unwrap_or_default());
             }
             if p.first[2] != NONE {
-                if let Some(b) = f.py().first() {
-                    prefetch::line(b);
-                }
-                if let Some(b) = f.lens().last() {
-                    prefetch::line(b);
-                }
+                // (the full pinyin, the initials and the syllables' lengths, one after
+                // the other)
+                prefetch::lines::<3>(f.py_block());
             }
         }
     }
@@ -1481,6 +1497,11 @@ impl<'a> FieldRefs<'a> {
     }
     fn pyi(&self) -> &'a [u8] {
         self.bytes(self.it.src & PY_DATA, self.it.py_at.saturating_add(self.it.py_len), self.it.pyi_len)
+    }
+    /// [`Self::py`], [`Self::pyi`] and [`Self::lens`] together.
+    fn py_block(&self) -> &'a [u8] {
+        let len = self.it.py_len.saturating_add(self.it.pyi_len).saturating_add(self.it.pyi_len);
+        self.bytes(self.it.src & PY_DATA, self.it.py_at, len)
     }
     fn lens(&self) -> &'a [u8] {
         let at = self.it.py_at.saturating_add(self.it.py_len).saturating_add(self.it.pyi_len);
@@ -2123,6 +2144,44 @@ mod tests {
         }
         // (the DP was carried and continued, not only begun anew)
         assert!(continued > 100, "{continued}");
+    }
+
+    #[test]
+    fn typing_on_over_many_prefetched_runs_equals_searching_anew() {
+        // three blocks: the hits a fourth of the first's items (sparse: the scan's pipeline
+        // prefetches them), all of the second's (dense), a third of the third's (sparse)
+        let mut ix = SearchIndex::new();
+        for i in 0..3 * BLOCK as u64 {
+            let hit = match i as usize / BLOCK {
+                0 => i % 4 == 1,
+                1 => true,
+                _ => i % 3 == 0,
+            };
+            let (en, zh) = match (hit, i % 5) {
+                (false, _) => ("Cotton Harvest", "棉花丰收"),
+                (true, 0) => ("Promoting Production in Xiangxiang", "湘乡推动生产"),
+                (true, 1) => ("Production Plan", "生产计划"),
+                (true, 2) => ("Leading Xiangxiang Comrades", "湘乡领导同志"),
+                (true, 3) => ("The Plan of Production Leaders", "生产领导的计划"),
+                (true, _) => ("Comrade Peng Leads", "彭同志领导"),
+            };
+            ix.push(en, zh, (i * 7919) % (3 * BLOCK as u64));
+        }
+        let never = || false;
+        let p = ix.search_first(&Query::parse("p"), None, 7, &never).unwrap();
+        let blocks = &p.carry.as_deref().unwrap().blocks;
+        let sparse = |b: &Vec<u32>| (b[b.len() - 1] - b[0]) as usize + 1 > 2 * b.len();
+        let many = |b: &&Vec<u32>| b.len() > 3 * TOUCH;
+        assert_eq!(blocks.iter().filter(many).filter(|b| sparse(b)).count(), 2);
+        assert_eq!(blocks.iter().filter(many).filter(|b| !sparse(b)).count(), 1);
+        for typed in ["production", "plan", "pxiangx", "xiangxiang", "prod lead", "生产", "shengchan", "湘乡"]
+        {
+            for first in [1, 7, 40] {
+                for partial in [true, false] {
+                    type_on_and_check(&ix, typed, first, partial);
+                }
+            }
+        }
     }
 
     proptest::proptest! {
