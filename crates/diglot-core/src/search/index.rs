@@ -690,13 +690,11 @@ impl SearchIndex {
                         }
                         for (ids, states) in runs() {
                             let (next, after) = (next.next(), after.next());
-                            if sparse {
-                                if let Some(ids) = after {
-                                    self.prefetch_items(ids);
-                                }
-                                if let Some((ids, states)) = next {
-                                    self.prefetch_step(ids, states);
-                                }
+                            if let Some(ids) = after {
+                                self.prefetch_items(ids);
+                            }
+                            if let Some((ids, states)) = next {
+                                self.prefetch_step(ids, states);
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
