@@ -948,15 +948,34 @@ impl SearchIndex {
                 if cancel() {
                     return None;
                 }
-                // (each run of `TOUCH` bounds has its items' first bytes loaded together
-                // first: the items are in bound order, scattered, so each read would miss)
+                // (the items are in bound order, scattered, so each read would miss: the
+                // first run of `TOUCH` bounds has its items' first bytes loaded together,
+                // then while a run is scored the next one's are prefetched, and the items
+                // of the run after it)
                 let scored: Vec<u64> = chunk
-                    .par_chunks(TOUCH)
+                    .par_chunks(RANK_PART)
                     .map_init(Scratch::default, |s, part| {
-                        std::hint::black_box(self.touch_ranked(part, limit, order));
-                        (part.iter().filter(|&&b| b < limit))
-                            .filter_map(|&b| exact_below(s, b, limit))
-                            .collect::<Vec<_>>()
+                        let (mut next, mut after) = (part.chunks(TOUCH).skip(1), part.chunks(TOUCH).skip(2));
+                        if let Some(run) = next.clone().next() {
+                            self.prefetch_ranked(run, limit, order, false);
+                        }
+                        if let Some(run) = part.chunks(TOUCH).next() {
+                            std::hint::black_box(self.touch_ranked(run, limit, order));
+                        }
+                        let mut scored = Vec::new();
+                        for run in part.chunks(TOUCH) {
+                            if let Some(run) = after.next() {
+                                self.prefetch_ranked(run, limit, order, false);
+                            }
+                            if let Some(run) = next.next() {
+                                self.prefetch_ranked(run, limit, order, true);
+                            }
+                            scored.extend(
+                                (run.iter().filter(|&&b| b < limit))
+                                    .filter_map(|&b| exact_below(s, b, limit)),
+                            );
+                        }
+                        scored
                     })
                     .flatten_iter()
                     .collect();
@@ -998,6 +1017,24 @@ impl SearchIndex {
             let f = self.field_refs(it);
             prefetch::lines::<3>(f.field_bytes(Field::En));
             prefetch::lines::<3>(f.field_bytes(Field::Zh));
+        }
+    }
+
+    /// Prefetches the items of the packed bounds `part` below `limit` (`titles`: their
+    /// titles' and pinyin's first lines too, the items having been prefetched a run
+    /// before), for [`Self::rank_first`]'s pipeline. A hint, no result.
+    fn prefetch_ranked(&self, part: &[u64], limit: u64, order: &Order, titles: bool) {
+        for &b in part.iter().filter(|&&b| b < limit) {
+            let Some(&idx) = order.perm.get((b & 0xFFFF_FFFF) as usize) else { continue };
+            let Some(it) = self.item(idx as usize) else { continue };
+            if !titles {
+                prefetch::line(it);
+                continue;
+            }
+            let f = self.field_refs(it);
+            prefetch::lines::<2>(f.field_bytes(Field::En));
+            prefetch::lines::<2>(f.field_bytes(Field::Zh));
+            prefetch::lines::<2>(f.py_block());
         }
     }
 
@@ -1738,6 +1775,9 @@ fn other_sets(q: &Query) -> Option<Vec<&Vec<Term>>> {
 
 /// Items whose first reads are loaded together in a scan (see `SearchIndex::touch_step`).
 const TOUCH: usize = 16;
+
+/// Bounds a thread scores in one pipeline (runs of [`TOUCH`]) in [`SearchIndex::rank_first`].
+const RANK_PART: usize = 64;
 
 /// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
 const MORE_CHUNK: usize = 256;
