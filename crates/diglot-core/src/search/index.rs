@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use super::pinyin::syllable_match;
+use super::prefetch;
 use super::query::{initials_mask, Query, Term, TermKind};
 use super::score::{letter_firsts, Cell, DpTail, Scratch};
 use super::store::{Item, SearchData, EN_CAT, PY_DATA, ZH_CAT, ZH_DATA};
@@ -667,16 +668,34 @@ impl SearchIndex {
                             Step::NewSet { .. } => 0,
                         };
                         let mut cursor = 0;
-                        // (only where the hits are sparse: dense runs of items are read in
-                        // order, which the hardware's own prefetching follows)
+                        // (the first run is loaded at once only where the hits are sparse:
+                        // dense runs of items are read in order, which the hardware's own
+                        // prefetching follows; the pipeline below serves both, measured)
                         let span = match (ids.first(), ids.last()) {
                             (Some(&a), Some(&b)) => b.saturating_sub(a) as usize + 1,
                             _ => 0,
                         };
                         let sparse = span > 2 * ids.len();
-                        for (ids, states) in ids.chunks(TOUCH).zip(states.chunks(TOUCH)) {
-                            if sparse {
+                        // (a pipeline: while a run is worked on, the next run's first bytes
+                        // are prefetched, and the items of the run after it, whose records
+                        // hold those bytes' addresses)
+                        let runs = || ids.chunks(TOUCH).zip(states.chunks(TOUCH));
+                        let (mut next, mut after) = (runs().skip(1), ids.chunks(TOUCH).skip(2));
+                        if sparse {
+                            if let Some((ids, _)) = next.clone().next() {
+                                self.prefetch_items(ids);
+                            }
+                            if let Some((ids, states)) = runs().next() {
                                 touched ^= self.touch_step(ids, states);
+                            }
+                        }
+                        for (ids, states) in runs() {
+                            let (next, after) = (next.next(), after.next());
+                            if let Some(ids) = after {
+                                self.prefetch_items(ids);
+                            }
+                            if let Some((ids, states)) = next {
+                                self.prefetch_step(ids, states);
                             }
                             for (&i, p) in ids.iter().zip(states) {
                                 let Some(it) = self.it(base, i as usize) else { continue };
@@ -748,29 +767,37 @@ impl SearchIndex {
                         None => match han {
                             Some(((bits, initials), col)) => {
                                 // (the items the masks let through are sparse and scattered:
-                                // each run of `TOUCH` of them has its item and then its
-                                // titles loaded together, so that their cache misses overlap)
-                                let mut run = [0u32; TOUCH];
-                                let mut k = 0;
-                                for i in range {
-                                    let may = col.get(i).is_none_or(|&h| {
-                                        h & bits == bits
-                                            && (h == u32::MAX
-                                                || base.get(i).is_some_and(|&m| m & initials == initials))
-                                    });
-                                    if let Some(slot) = run.get_mut(k).filter(|_| may) {
-                                        *slot = i as u32;
-                                        k += 1;
-                                    }
-                                    if k == TOUCH {
-                                        touched ^= self.touch_items(&run);
-                                        run.iter().for_each(|&i| visit(&mut f, i));
-                                        k = 0;
-                                    }
+                                // they are gathered, then read in runs of `TOUCH`, pipelined
+                                // as typing on is: the first run's items and titles loaded
+                                // together, then while a run is read the next one's titles
+                                // are prefetched and the items of the run after it)
+                                let may: Vec<u32> = range
+                                    .filter(|&i| {
+                                        col.get(i).is_none_or(|&h| {
+                                            h & bits == bits
+                                                && (h == u32::MAX
+                                                    || base.get(i).is_some_and(|&m| m & initials == initials))
+                                        })
+                                    })
+                                    .map(|i| i as u32)
+                                    .collect();
+                                let (mut next, mut after) =
+                                    (may.chunks(TOUCH).skip(1), may.chunks(TOUCH).skip(2));
+                                if let Some(ids) = next.clone().next() {
+                                    self.prefetch_items(ids);
                                 }
-                                let rest = run.get(..k).unwrap_or_default();
-                                touched ^= self.touch_items(rest);
-                                rest.iter().for_each(|&i| visit(&mut f, i));
+                                if let Some(ids) = may.chunks(TOUCH).next() {
+                                    touched ^= self.touch_items(ids);
+                                }
+                                for run in may.chunks(TOUCH) {
+                                    if let Some(ids) = after.next() {
+                                        self.prefetch_items(ids);
+                                    }
+                                    if let Some(ids) = next.next() {
+                                        self.prefetch_titles(ids);
+                                    }
+                                    run.iter().for_each(|&i| visit(&mut f, i));
+                                }
                             }
                             None => range.for_each(|i| visit(&mut f, i as u32)),
                         },
@@ -922,15 +949,34 @@ impl SearchIndex {
                 if cancel() {
                     return None;
                 }
-                // (each run of `TOUCH` bounds has its items' first bytes loaded together
-                // first: the items are in bound order, scattered, so each read would miss)
+                // (the items are in bound order, scattered, so each read would miss: the
+                // first run of `TOUCH` bounds has its items' first bytes loaded together,
+                // then while a run is scored the next one's are prefetched, and the items
+                // of the run after it)
                 let scored: Vec<u64> = chunk
-                    .par_chunks(TOUCH)
+                    .par_chunks(RANK_PART)
                     .map_init(Scratch::default, |s, part| {
-                        std::hint::black_box(self.touch_ranked(part, limit, order));
-                        (part.iter().filter(|&&b| b < limit))
-                            .filter_map(|&b| exact_below(s, b, limit))
-                            .collect::<Vec<_>>()
+                        let (mut next, mut after) = (part.chunks(TOUCH).skip(1), part.chunks(TOUCH).skip(2));
+                        if let Some(run) = next.clone().next() {
+                            self.prefetch_ranked(run, limit, order, false);
+                        }
+                        if let Some(run) = part.chunks(TOUCH).next() {
+                            std::hint::black_box(self.touch_ranked(run, limit, order));
+                        }
+                        let mut scored = Vec::new();
+                        for run in part.chunks(TOUCH) {
+                            if let Some(run) = after.next() {
+                                self.prefetch_ranked(run, limit, order, false);
+                            }
+                            if let Some(run) = next.next() {
+                                self.prefetch_ranked(run, limit, order, true);
+                            }
+                            scored.extend(
+                                (run.iter().filter(|&&b| b < limit))
+                                    .filter_map(|&b| exact_below(s, b, limit)),
+                            );
+                        }
+                        scored
                     })
                     .flatten_iter()
                     .collect();
@@ -962,6 +1008,35 @@ impl SearchIndex {
             acc ^= f.py().first().copied().unwrap_or(0);
         }
         acc
+    }
+
+    /// Prefetches the titles of the items `ids`, their first lines (as
+    /// [`Self::prefetch_step`] does, for a search from nothing).
+    fn prefetch_titles(&self, ids: &[u32]) {
+        for &i in ids {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            prefetch::lines::<3>(f.field_bytes(Field::En));
+            prefetch::lines::<3>(f.field_bytes(Field::Zh));
+        }
+    }
+
+    /// Prefetches the items of the packed bounds `part` below `limit` (`titles`: their
+    /// titles' and pinyin's first lines too, the items having been prefetched a run
+    /// before), for [`Self::rank_first`]'s pipeline. A hint, no result.
+    fn prefetch_ranked(&self, part: &[u64], limit: u64, order: &Order, titles: bool) {
+        for &b in part.iter().filter(|&&b| b < limit) {
+            let Some(&idx) = order.perm.get((b & 0xFFFF_FFFF) as usize) else { continue };
+            let Some(it) = self.item(idx as usize) else { continue };
+            if !titles {
+                prefetch::line(it);
+                continue;
+            }
+            let f = self.field_refs(it);
+            prefetch::lines::<2>(f.field_bytes(Field::En));
+            prefetch::lines::<2>(f.field_bytes(Field::Zh));
+            prefetch::lines::<2>(f.py_block());
+        }
     }
 
     /// Loads the items `ids` (a field of each), then their titles' first and last bytes: a
@@ -1009,6 +1084,40 @@ impl SearchIndex {
             }
         }
         acc
+    }
+
+    /// Prefetches the items `ids` (the first stage of the scan's pipeline, see
+    /// [`Self::prefetch_step`]).
+    fn prefetch_items(&self, ids: &[u32]) {
+        for &i in ids {
+            if let Some(it) = self.item(i as usize) {
+                prefetch::line(it);
+            }
+        }
+    }
+
+    /// Prefetches the bytes [`Self::touch_step`] loads (the second stage of the scan's
+    /// pipeline: the items are read, so they are best prefetched a run before, by
+    /// [`Self::prefetch_items`]). A hint, no result.
+    fn prefetch_step(&self, ids: &[u32], states: &[Progress]) {
+        let at = |end: u32| if end == UNKNOWN { 0 } else { end as usize };
+        for (&i, p) in ids.iter().zip(states) {
+            let Some(it) = self.item(i as usize) else { continue };
+            let f = self.field_refs(it);
+            // (the titles from where the match ended to their end: the next character
+            // is looked for there, 32 bytes at a time, often over a line's end)
+            if p.first[0] != NONE {
+                prefetch::lines::<3>(f.field_bytes(Field::En).get(at(p.end[0])..).unwrap_or_default());
+            }
+            if p.first[1] != NONE {
+                prefetch::lines::<3>(f.field_bytes(Field::Zh).get(at(p.end[1])..).unwrap_or_default());
+            }
+            if p.first[2] != NONE {
+                // (the full pinyin, the initials and the syllables' lengths, one after
+                // the other)
+                prefetch::lines::<3>(f.py_block());
+            }
+        }
     }
 
     /// The sum of [`Self::bound_set`] over the sets of `q` but set `skip`, `None` if one
@@ -1425,6 +1534,11 @@ impl<'a> FieldRefs<'a> {
     fn pyi(&self) -> &'a [u8] {
         self.bytes(self.it.src & PY_DATA, self.it.py_at.saturating_add(self.it.py_len), self.it.pyi_len)
     }
+    /// [`Self::py`], [`Self::pyi`] and [`Self::lens`] together.
+    fn py_block(&self) -> &'a [u8] {
+        let len = self.it.py_len.saturating_add(self.it.pyi_len).saturating_add(self.it.pyi_len);
+        self.bytes(self.it.src & PY_DATA, self.it.py_at, len)
+    }
     fn lens(&self) -> &'a [u8] {
         let at = self.it.py_at.saturating_add(self.it.py_len).saturating_add(self.it.pyi_len);
         self.bytes(self.it.src & PY_DATA, at, self.it.pyi_len)
@@ -1662,6 +1776,9 @@ fn other_sets(q: &Query) -> Option<Vec<&Vec<Term>>> {
 
 /// Items whose first reads are loaded together in a scan (see `SearchIndex::touch_step`).
 const TOUCH: usize = 16;
+
+/// Bounds a thread scores in one pipeline (runs of [`TOUCH`]) in [`SearchIndex::rank_first`].
+const RANK_PART: usize = 64;
 
 /// Bounds scored at a time, past the first screen's own (see [`SearchIndex::rank_first`]).
 const MORE_CHUNK: usize = 256;
@@ -2066,6 +2183,44 @@ mod tests {
         }
         // (the DP was carried and continued, not only begun anew)
         assert!(continued > 100, "{continued}");
+    }
+
+    #[test]
+    fn typing_on_over_many_prefetched_runs_equals_searching_anew() {
+        // three blocks: the hits a fourth of the first's items (sparse: the scan's pipeline
+        // prefetches them), all of the second's (dense), a third of the third's (sparse)
+        let mut ix = SearchIndex::new();
+        for i in 0..3 * BLOCK as u64 {
+            let hit = match i as usize / BLOCK {
+                0 => i % 4 == 1,
+                1 => true,
+                _ => i % 3 == 0,
+            };
+            let (en, zh) = match (hit, i % 5) {
+                (false, _) => ("Cotton Harvest", "棉花丰收"),
+                (true, 0) => ("Promoting Production in Xiangxiang", "湘乡推动生产"),
+                (true, 1) => ("Production Plan", "生产计划"),
+                (true, 2) => ("Leading Xiangxiang Comrades", "湘乡领导同志"),
+                (true, 3) => ("The Plan of Production Leaders", "生产领导的计划"),
+                (true, _) => ("Comrade Peng Leads", "彭同志领导"),
+            };
+            ix.push(en, zh, (i * 7919) % (3 * BLOCK as u64));
+        }
+        let never = || false;
+        let p = ix.search_first(&Query::parse("p"), None, 7, &never).unwrap();
+        let blocks = &p.carry.as_deref().unwrap().blocks;
+        let sparse = |b: &Vec<u32>| (b[b.len() - 1] - b[0]) as usize + 1 > 2 * b.len();
+        let many = |b: &&Vec<u32>| b.len() > 3 * TOUCH;
+        assert_eq!(blocks.iter().filter(many).filter(|b| sparse(b)).count(), 2);
+        assert_eq!(blocks.iter().filter(many).filter(|b| !sparse(b)).count(), 1);
+        for typed in ["production", "plan", "pxiangx", "xiangxiang", "prod lead", "生产", "shengchan", "湘乡"]
+        {
+            for first in [1, 7, 40] {
+                for partial in [true, false] {
+                    type_on_and_check(&ix, typed, first, partial);
+                }
+            }
+        }
     }
 
     proptest::proptest! {

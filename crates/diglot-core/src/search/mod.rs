@@ -49,6 +49,7 @@ mod fulltext;
 mod highlight;
 mod index;
 mod pinyin;
+mod prefetch;
 mod query;
 pub mod score;
 mod store;
