@@ -142,13 +142,8 @@ pub(crate) fn syllable_match(
     let goal = 1u64 << term.len();
     // bit k: term[..k] is matched by the units seen so far
     let mut reach = 1u64;
-    // (until a unit begins with the term's first letter nothing is matched: the units
-    // before it are skipped, found eight initials at a time, their lengths summed)
-    let Some(&t0) = term.first() else { return false };
-    let skip = first_initial(initials.get(..lens.len()).unwrap_or(initials), t0);
-    let mut at: usize = lens.get(..skip).unwrap_or(&[]).iter().map(|&l| usize::from(l)).sum();
-    let rest = initials.get(skip..).unwrap_or(&[]).iter().zip(lens.get(skip..).unwrap_or(&[]));
-    for (&initial, &len) in rest {
+    let mut at = 0usize;
+    for (&initial, &len) in initials.iter().zip(lens) {
         let unit_start = at;
         at += len as usize;
         let mut cand = reach & table.get(usize::from(initial & 0x7f)).copied().unwrap_or(0);
@@ -177,105 +172,9 @@ pub(crate) fn syllable_match(
     false
 }
 
-/// The first index of `initials` whose byte is `t` as [`syllable_match`] reads it (its low
-/// seven bits), `initials.len()` if none; eight bytes at a time.
-fn first_initial(initials: &[u8], t: u8) -> usize {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let target = u64::from(t) * 0x0101_0101_0101_0101;
-    // (the has-zero-byte test without false positives: no carry crosses a byte)
-    let hits = |w: u64| {
-        let y = (w & LO7) ^ target;
-        !(((y & LO7) + LO7) | y) & HI
-    };
-    let mut chunks = initials.chunks_exact(8);
-    let mut at = 0;
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let m = hits(u64::from_le_bytes(w));
-        if m != 0 {
-            return at + (m.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    let rest = chunks.remainder();
-    at + rest.iter().position(|&b| b & 0x7f == t).unwrap_or(rest.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    /// [`syllable_match`] as it was before it skipped to the first letter's unit: every
-    /// unit read in turn.
-    fn syllable_match_unit_by_unit(
-        term: &[u8],
-        table: &[u64; 128],
-        full: &[u8],
-        initials: &[u8],
-        lens: &[u8],
-    ) -> bool {
-        let goal = 1u64 << term.len();
-        let mut reach = 1u64;
-        let mut at = 0usize;
-        for (&initial, &len) in initials.iter().zip(lens) {
-            let unit_start = at;
-            at += len as usize;
-            let mut cand = reach & table.get(usize::from(initial & 0x7f)).copied().unwrap_or(0);
-            if cand == 0 {
-                continue;
-            }
-            let unit = full.get(unit_start..at).unwrap_or(&[]);
-            let mut add = 0u64;
-            while cand != 0 {
-                let k = cand.trailing_zeros() as usize;
-                cand &= cand - 1;
-                let l = term
-                    .get(k..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .zip(unit)
-                    .take_while(|(a, b)| **a == b.to_ascii_lowercase())
-                    .count();
-                add |= ((1u64 << l) - 1) << (k + 1);
-            }
-            reach |= add;
-            if reach & goal != 0 {
-                return true;
-            }
-        }
-        false
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
-        #[test]
-        fn skipping_to_the_first_letters_unit_changes_nothing(
-            zh in proptest::collection::vec(
-                proptest::sample::select("湘乡县在农村人民公社生产队新闻西安 A1绿".chars().collect::<Vec<_>>()),
-                0..40,
-            ),
-            term in "[xiangsheoc1 ]{1,10}",
-            junk in proptest::collection::vec(any::<u8>(), 0..40),
-            lens in proptest::collection::vec(0u8..8, 0..40),
-        ) {
-            let zh: String = zh.into_iter().collect();
-            let p = Pinyin::new(&zh);
-            let table = position_table(&term).unwrap();
-            let t = term.as_bytes();
-            prop_assert_eq!(
-                syllable_match(t, &table, p.full.as_bytes(), p.initials.as_bytes(), &p.lens),
-                syllable_match_unit_by_unit(t, &table, p.full.as_bytes(), p.initials.as_bytes(), &p.lens),
-            );
-            // and on bytes that are no pinyin at all (lengths and initials disagreeing)
-            prop_assert_eq!(
-                syllable_match(t, &table, &junk, &junk, &lens),
-                syllable_match_unit_by_unit(t, &table, &junk, &junk, &lens),
-            );
-        }
-    }
 
     #[test]
     fn xiangxiangxian() {
