@@ -213,11 +213,7 @@ impl Pattern {
             first.get_or_insert(j);
             best = max(best, GAP_EXTENSION + bonus_at(choice, j) + byte_match_score(choice[j], p));
         };
-        if p.or == 0 {
-            memchr::memchr_iter(p.target, choice).for_each(&mut visit);
-        } else {
-            memchr::memchr2_iter(p.target, p.target & !0x20, choice).for_each(&mut visit);
-        }
+        for_occurrences(choice, p, 0, &mut visit);
         let end = self.extend_ascii(choice, first? + 1, 1)?;
         Some((best, end))
     }
@@ -225,14 +221,8 @@ impl Pattern {
     /// The greedy match of the pattern's characters `from..` in `choice` from byte `at` on:
     /// where it ends (the byte after the last one), `None` if they do not all occur in order.
     pub(crate) fn extend_ascii(&self, choice: &[u8], mut at: usize, from: usize) -> Option<usize> {
-        for p in self.bytes.as_deref()?.get(from..)? {
-            let hay = choice.get(at..)?;
-            let k = if p.or == 0 {
-                memchr::memchr(p.target, hay)
-            } else {
-                memchr::memchr2(p.target, p.target & !0x20, hay)
-            };
-            at += k? + 1;
+        for &p in self.bytes.as_deref()?.get(from..)? {
+            at += find_byte(choice.get(at..)?, p)? + 1;
         }
         Some(at)
     }
@@ -419,18 +409,23 @@ impl Pattern {
             }
             return best.map(i64::from);
         }
-        // skim's greedy first matches; most non-matching choices stop here.
-        if !first_matches(choice, pattern, &mut s.first) {
-            return None;
-        }
         // Occurrences of every pattern byte as bitsets, row i from its first match on
-        // (nothing earlier is ever read).
+        // (nothing earlier is ever read), which is skim's greedy first match (`cheap_matches`):
+        // the first occurrence after the row before's. A choice that does not match stops at
+        // the first row without one.
         let words = choice.len().div_ceil(64).max(1);
         let mut bits = std::mem::take(&mut s.bits);
         bits.clear();
         bits.resize(pattern.len() * words, 0);
+        s.first.clear();
+        let mut from = 0;
         for (i, &p) in pattern.iter().enumerate() {
-            fill_bits(choice, p, s.first[i], &mut bits[i * words..(i + 1) * words]);
+            let Some(at) = fill_bits(choice, p, from, &mut bits[i * words..(i + 1) * words]) else {
+                s.bits = bits;
+                return None;
+            };
+            s.first.push(at);
+            from = at + 1;
         }
         let occ = Bits { bits: &bits, words };
         let r = score_syms(choice, pattern, &occ, s);
@@ -480,13 +475,7 @@ impl Pattern {
         let mut at = tail.first as usize;
         s.first[from - 1] = at;
         for (i, &p) in pattern.iter().enumerate().skip(from) {
-            let hay = choice.get(at + 1..)?;
-            let k = if p.or == 0 {
-                memchr::memchr(p.target, hay)
-            } else {
-                memchr::memchr2(p.target, p.target & !0x20, hay)
-            };
-            at += k? + 1;
+            at += find_byte(choice.get(at + 1..)?, p)? + 1;
             s.first[i] = at;
         }
         s.cells.clear();
@@ -522,11 +511,84 @@ impl Pattern {
 fn for_occurrences(choice: &[u8], p: BytePat, from: usize, f: impl FnMut(usize)) {
     let Some(hay) = choice.get(from..) else { return };
     let mut f = f;
+    if hay.len() <= SWAR_MAX {
+        swar_words(hay, p, |at, mut m| {
+            while m != 0 {
+                f(from + at + (m.trailing_zeros() / 8) as usize);
+                m &= m - 1;
+            }
+            true
+        });
+        return;
+    }
     if p.or == 0 {
         memchr::memchr_iter(p.target, hay).for_each(|k| f(from + k));
     } else {
         memchr::memchr2_iter(p.target, p.target & !0x20, hay).for_each(|k| f(from + k));
     }
+}
+
+/// Haystacks longer than this are searched with memchr (vectors, after a set-up), shorter
+/// ones eight bytes at a time inline: most titles' rest after a match end is shorter, and
+/// memchr's call through its dispatch and its set-up cost more there than the search.
+const SWAR_MAX: usize = 64;
+
+/// The first offset in `hay` at which `p` matches (`(b | p.or) == p.target`, what memchr2
+/// of the byte's two cases, or memchr of it, finds), if any.
+#[inline]
+fn find_byte(hay: &[u8], p: BytePat) -> Option<usize> {
+    if hay.len() > SWAR_MAX {
+        return if p.or == 0 {
+            memchr::memchr(p.target, hay)
+        } else {
+            memchr::memchr2(p.target, p.target & !0x20, hay)
+        };
+    }
+    let mut found = None;
+    swar_words(hay, p, |at, m| {
+        if m != 0 {
+            found = Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        m == 0
+    });
+    found
+}
+
+/// Calls `g(at, m)` for the haystack's eight-byte words in order (the last one shorter,
+/// padded), `at` the word's offset and `m` the high bit of each of its bytes that matches
+/// `p` (exactly: a byte matches iff `(b | p.or) == p.target`; the padding never does), until
+/// `g` returns false.
+#[inline(always)]
+fn swar_words(hay: &[u8], p: BytePat, mut g: impl FnMut(usize, u64) -> bool) {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let or = u64::from(p.or) * 0x0101_0101_0101_0101;
+    let target = u64::from(p.target) * 0x0101_0101_0101_0101;
+    // (the has-zero-byte test without false positives: no carry crosses a byte)
+    let hits = |w: u64| {
+        let y = (w | or) ^ target;
+        !(((y & LO7) + LO7) | y) & HI
+    };
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if !g(at, hits(u64::from_le_bytes(w))) {
+            return;
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return;
+    }
+    let mut w = [0u8; 8];
+    if let Some(head) = w.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    // (the padding's bytes are not the haystack's: masked off; `rest` is under 8 bytes)
+    g(at, hits(u64::from_le_bytes(w)) & ((1u64 << (8 * rest.len())) - 1));
 }
 
 /// The first byte offset `a >= from` of valid UTF-8 `choice` at which the character `p` is
@@ -1254,6 +1316,42 @@ mod tests {
                 carried = got;
                 k = to;
             }
+        }
+
+        #[test]
+        fn find_byte_finds_what_memchr_finds(
+            hay in proptest::collection::vec(prop_oneof![
+                3 => proptest::sample::select(b"aAbB \0\x80\xe1\xc1zZ".to_vec()),
+                1 => any::<u8>(),
+            ], 0..150),
+            p in any::<u8>(),
+            cs in any::<bool>(),
+            at in any::<proptest::sample::Index>(),
+        ) {
+            // any bytes (not only ASCII, NUL too), every start, both case rules
+            let pat = Pattern::new(&char::from(p & 0x7f).to_string(), cs);
+            let bp = pat.bytes.as_deref().and_then(|b| b.first()).copied();
+            prop_assert!(bp.is_some());
+            let Some(bp) = bp else { return Ok(()) };
+            let at = at.index(hay.len() + 1);
+            let whole = &hay[..];
+            let hay = &hay[at..];
+            let want = if bp.or == 0 {
+                memchr::memchr(bp.target, hay)
+            } else {
+                memchr::memchr2(bp.target, bp.target & !0x20, hay)
+            };
+            prop_assert_eq!(find_byte(hay, bp), want, "{:?} {:?}", hay, bp);
+            prop_assert_eq!(want, hay.iter().position(|&b| b.matches(bp)));
+            // every occurrence from every start, as memchr's iterators give them
+            let mut got = Vec::new();
+            for_occurrences(whole, bp, at, |j| got.push(j));
+            let want: Vec<usize> = if bp.or == 0 {
+                memchr::memchr_iter(bp.target, hay).map(|k| at + k).collect()
+            } else {
+                memchr::memchr2_iter(bp.target, bp.target & !0x20, hay).map(|k| at + k).collect()
+            };
+            prop_assert_eq!(got, want);
         }
 
         #[test]
