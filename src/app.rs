@@ -446,6 +446,9 @@ pub struct App {
     expected: usize,
     /// Whether that room was made.
     reserved: bool,
+    /// A cold open's load is going on, and the title search was told
+    /// ([`crate::search::SearchWorker::loading`]).
+    cold_loading: bool,
     /// Counts of what was loaded.
     pub summary: LoadSummary,
     /// The list pane.
@@ -602,6 +605,7 @@ impl App {
             pending: Vec::new(),
             expected: 0,
             reserved: false,
+            cold_loading: false,
             summary: LoadSummary::default(),
             list: ListState::default(),
             focus: Focus::List,

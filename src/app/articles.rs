@@ -192,7 +192,7 @@ impl Articles {
     /// Lists ids appended (each put in its place in the collection order); returns the
     /// first list position that changed.
     pub fn insert(&mut self, mut ids: Vec<u32>) -> usize {
-        ids.sort_by(|&a, &b| self.cmp_ids(a, b));
+        self.sort_ids(&mut ids);
         let from = if self.order.is_empty() {
             self.order = ids;
             0
@@ -230,6 +230,25 @@ impl Articles {
         };
         self.reposition(from);
         from
+    }
+
+    /// Sorts `ids` in the collection order ([`Self::cmp_ids`]). Each id's date and page key
+    /// is read once and the keys compared first; two ids are compared whole only when their
+    /// keys are equal (at 430,000 articles a cold open's merges sorted with `cmp_ids` alone,
+    /// two look-ups of records each comparison, ~0.1 s of the UI thread's CPU). `cmp_ids`
+    /// compares those keys first, so the order is the same; an id without a record (none
+    /// is appended so) sorts them all with `cmp_ids`, as before.
+    fn sort_ids(&self, ids: &mut Vec<u32>) {
+        let key = |id: u32| self.locate(id).and_then(|(c, l)| c.rec(l)).map(|r| r.order_key());
+        let keyed: Option<Vec<_>> = ids.iter().map(|&id| key(id).map(|k| (k, id))).collect();
+        match keyed {
+            Some(mut keyed) => {
+                keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| self.cmp_ids(a.1, b.1)));
+                ids.clear();
+                ids.extend(keyed.iter().map(|k| k.1));
+            }
+            None => ids.sort_by(|&a, &b| self.cmp_ids(a, b)),
+        }
     }
 
     /// Takes ids off the list; returns the first list position that changed (`None` when

@@ -174,6 +174,12 @@ impl App {
         if !listed && !self.progress.listed && !self.progress.done && self.expected == 0 {
             self.expected = ev.total;
         }
+        // a cold open's load: the title search adds the titles it holds once it has ended
+        // (or when a query comes), not in a pause between batches
+        if !listed && !self.progress.listed && !self.progress.done && !self.cold_loading {
+            self.cold_loading = true;
+            self.worker.loading(true);
+        }
         // the check's batches change the list in place; its report alone changes nothing
         let files = !ev.outcomes.is_empty() || ev.rows.as_ref().is_some_and(|r| !r.is_empty());
         let update = !ev.removed.is_empty() || (self.progress.listed && files);
@@ -436,6 +442,9 @@ impl App {
     pub(super) fn on_load_done(&mut self) {
         self.merge_pending();
         self.progress.done = true;
+        if std::mem::take(&mut self.cold_loading) {
+            self.worker.loading(false);
+        }
         if self.progress.listed {
             return;
         }
